@@ -1,0 +1,61 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace Sightline.Cli;
+
+/// <summary>Shared plumbing: one-line errors with exit codes, JSON output, progress on a terminal.</summary>
+internal static class Cli
+{
+    public const int ExitBadInput = 2;
+    public const int ExitModels = 3;
+    public const int ExitFailure = 1;
+
+    public static IAnsiConsole Err { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+
+    /// <summary>Wraps a command body: typed errors become one line on stderr and a non-zero exit code.</summary>
+    public static void SetAction(this Command command, Func<ParseResult, CancellationToken, Task<int>> action) =>
+        command.SetAction(async (parse, ct) =>
+        {
+            try
+            {
+                return await action(parse, ct).ConfigureAwait(false);
+            }
+            catch (SightlineException ex)
+            {
+                Console.Error.WriteLine($"sightline: {ex.Message}");
+                return ex.Kind == ErrorKind.ModelUnavailable ? ExitModels : ExitBadInput;
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine("sightline: cancelled");
+                return 130;
+            }
+        });
+
+    public static void SetSyncAction(this Command command, Func<ParseResult, CancellationToken, int> action) =>
+        command.SetAction((parse, ct) => Task.FromResult(action(parse, ct)));
+
+    /// <summary>Runs <paramref name="work"/> under a progress bar on stderr when it is a terminal; plainly otherwise.</summary>
+    public static T WithProgress<T>(string label, Func<IProgress<(int Done, int Total)>?, T> work)
+    {
+        if (Console.IsErrorRedirected)
+            return work(null);
+        T result = default!;
+        Err.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(label, maxValue: 1);
+                result = work(new Progress<(int Done, int Total)>(p =>
+                {
+                    task.MaxValue = Math.Max(1, p.Total);
+                    task.Value = p.Done;
+                }));
+                task.Value = task.MaxValue;
+            });
+        return result;
+    }
+
+    public static string CsvRoot(string csv, string? root) =>
+        Path.GetFullPath(root ?? Path.GetDirectoryName(Path.GetFullPath(csv)) ?? ".");
+}

@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.Text.Json;
+using Sightline.Evaluation;
+using Sightline.Faces;
+using Sightline.Imaging;
+using Spectre.Console;
+
+namespace Sightline.Cli.Commands;
+
+internal static class EvalCommands
+{
+    private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    private static readonly Option<string> s_root = new("--root") { Description = "Folder the CSV's paths are relative to (default: the CSV's folder)" };
+
+    public static Command Build() => new("eval", "Measure accuracy on labelled data") { Verify(), Identify(), Detect() };
+
+    // Evaluation images come from labelled sets, some below Rekognition's 80 px floor (e.g. 128 px test images).
+    private static ImageDecoder Decoder() => new(ImageLimits.Default with { MinSide = 16 });
+
+    private static Command Verify()
+    {
+        var pairs = new Option<string>("--pairs") { Description = "CSV file1,file2,same", Required = true };
+        var threshold = new Option<float>("--threshold") { Description = "Similarity threshold for 'accuracy'", DefaultValueFactory = _ => FaceComparer.DefaultThreshold };
+        var command = new Command("verify", "1:1 verification: accuracy, best accuracy, TAR at FAR 1e-2/1e-3, EER") { pairs, s_root, threshold, GlobalOptions.Json };
+        command.SetSyncAction((parse, ct) =>
+        {
+            string csv = parse.GetValue(pairs)!;
+            string root = Cli.CsvRoot(csv, parse.GetValue(s_root));
+            using var engine = new FaceEngine(GlobalOptions.EngineOptions(parse));
+            var comparer = new FaceComparer(engine);
+            var cache = new EmbeddingCache(engine, Decoder());
+            var result = Cli.WithProgress("embedding faces", p => VerifyEvaluation.Run(comparer, cache, csv, root, parse.GetValue(threshold), p, ct));
+            return Print(parse, result, [
+                ("pairs scored", $"{result.Pairs} ({result.Genuine} same, {result.Impostor} different)"),
+                ("pairs with no face found", $"{result.NoFace}"),
+                ($"accuracy at threshold {result.Threshold:F0}", Pct(result.Accuracy)),
+                ("  false match rate", $"{Pct(result.FalseMatchRate)} of {result.Impostor}"),
+                ("  false non-match rate", $"{Pct(result.FalseNonMatchRate)} of {result.Genuine}"),
+                ("best accuracy", $"{Pct(result.BestAccuracy)} at threshold {result.BestThreshold:F1}"),
+                ("TAR at FAR 1e-2", Pct(result.TarAtFar1e2)),
+                ("TAR at FAR 1e-3", Pct(result.TarAtFar1e3)),
+                ("EER", Pct(result.Eer)),
+            ]);
+        });
+        return command;
+    }
+
+    private static Command Identify()
+    {
+        var identities = new Option<string>("--identities") { Description = "CSV file,identity", Required = true };
+        var command = new Command("identify", "1:N identification: first image of each identity enrolled, the rest probe") { identities, s_root, GlobalOptions.Json };
+        command.SetSyncAction((parse, ct) =>
+        {
+            string csv = parse.GetValue(identities)!;
+            string root = Cli.CsvRoot(csv, parse.GetValue(s_root));
+            using var engine = new FaceEngine(GlobalOptions.EngineOptions(parse));
+            var comparer = new FaceComparer(engine);
+            var cache = new EmbeddingCache(engine, Decoder());
+            var result = Cli.WithProgress("embedding faces", p => IdentifyEvaluation.Run(comparer, cache, csv, root, p, ct));
+            return Print(parse, result, [
+                ("identities enrolled", $"{result.Enrolled}"),
+                ("probes", $"{result.Probes}"),
+                ("images with no face found", $"{result.NoFace}"),
+                ("rank-1", Pct(result.Rank1)),
+                ("TPIR at FPIR 0.01", $"{Pct(result.TpirAtFpir1e2)} (threshold {result.ThresholdAtFpir1e2:F1})"),
+            ]);
+        });
+        return command;
+    }
+
+    private static Command Detect()
+    {
+        var boxes = new Option<string>("--boxes") { Description = "CSV file,x,y,w,h (pixels, one row per labelled face)", Required = true };
+        var iou = new Option<double>("--iou") { Description = "IoU needed for a match", DefaultValueFactory = _ => DetectEvaluation.DefaultIou };
+        var command = new Command("detect", "Face detection: recall and precision against labelled boxes") { boxes, s_root, iou, GlobalOptions.Json };
+        command.SetSyncAction((parse, ct) =>
+        {
+            string csv = parse.GetValue(boxes)!;
+            string root = Cli.CsvRoot(csv, parse.GetValue(s_root));
+            double threshold = parse.GetValue(iou);
+            if (threshold is <= 0 or > 1)
+                throw SightlineException.InvalidParameter($"--iou must be in (0, 1], got {threshold}.");
+            using var engine = new FaceEngine(GlobalOptions.EngineOptions(parse));
+            var result = Cli.WithProgress("detecting", p => DetectEvaluation.Run(engine, Decoder(), csv, root, threshold, p, ct));
+            return Print(parse, result, [
+                ("images", $"{result.Images}"),
+                ("labelled faces", $"{result.Faces}"),
+                ("detections", $"{result.Detections}"),
+                ($"matched at IoU ≥ {result.IouThreshold}", $"{result.Matched}"),
+                ("recall", Pct(result.Recall)),
+                ("precision", Pct(result.Precision)),
+            ]);
+        });
+        return command;
+    }
+
+    private static int Print<T>(ParseResult parse, T result, (string Name, string Value)[] rows)
+    {
+        if (parse.GetValue(GlobalOptions.Json))
+        {
+            Console.WriteLine(JsonSerializer.Serialize(result, s_json));
+            return 0;
+        }
+        var table = new Table().AddColumns("measure", "value");
+        foreach (var (name, value) in rows)
+            table.AddRow(Markup.Escape(name), Markup.Escape(value));
+        AnsiConsole.Write(table);
+        return 0;
+    }
+
+    private static string Pct(double v) => double.IsNaN(v) ? "n/a" : $"{v * 100:F2}%";
+}

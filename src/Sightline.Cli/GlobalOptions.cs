@@ -1,0 +1,31 @@
+using System.CommandLine;
+using Sightline.Faces;
+using Sightline.Models;
+
+namespace Sightline.Cli;
+
+/// <summary>Options every command accepts, and the engine they configure.</summary>
+internal static class GlobalOptions
+{
+    public static readonly Option<string> Models = new("--models")
+    {
+        Description = $"Model pack directory (default ${ModelPaths.EnvironmentVariable} or ~/.local/share/sightline/models)",
+        Recursive = true,
+    };
+
+    public static readonly Option<string> Detector = new("--detector")
+    {
+        Description = "Face detector model id from the model pack (default ultraface-rfb320; also blazeface-back256)",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> Json = new("--json") { Description = "Print the response as JSON (Rekognition's shape where it has one)" };
+
+    public static string ModelsDirectory(ParseResult parse) => parse.GetValue(Models) is { Length: > 0 } dir ? Path.GetFullPath(dir) : ModelPaths.DefaultModelsDirectory;
+
+    public static FaceEngineOptions EngineOptions(ParseResult parse)
+    {
+        var options = new FaceEngineOptions { ModelsDirectory = ModelsDirectory(parse) };
+        return parse.GetValue(Detector) is { Length: > 0 } detector ? options with { Detector = detector } : options;
+    }
+}

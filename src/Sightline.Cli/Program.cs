@@ -1,0 +1,12 @@
+using System.CommandLine;
+using Sightline.Cli;
+using Sightline.Cli.Commands;
+
+var root = new RootCommand("Sightline: self-hosted image and video analysis with accountability built in.");
+root.Options.Add(GlobalOptions.Models);
+root.Options.Add(GlobalOptions.Detector);
+root.Subcommands.Add(ModelsCommands.Build());
+root.Subcommands.Add(FacesCommands.Build());
+root.Subcommands.Add(EvalCommands.Build());
+root.Subcommands.Add(BenchCommands.Build());
+return await root.Parse(args).InvokeAsync();

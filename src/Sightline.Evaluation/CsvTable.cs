@@ -1,0 +1,71 @@
+namespace Sightline.Evaluation;
+
+/// <summary>A small CSV reader for ground-truth files: header row, commas, double-quoted fields.</summary>
+public sealed class CsvTable
+{
+    private readonly Dictionary<string, int> _columns;
+
+    private CsvTable(string path, string[] header, List<string[]> rows)
+    {
+        Path = path;
+        _columns = header.Select((h, i) => (h.Trim(), i)).ToDictionary(x => x.Item1, x => x.i, StringComparer.OrdinalIgnoreCase);
+        Rows = rows;
+    }
+
+    public string Path { get; }
+
+    public IReadOnlyList<string[]> Rows { get; }
+
+    public static CsvTable Load(string path, params string[] required)
+    {
+        if (!File.Exists(path))
+            throw SightlineException.InvalidParameter($"CSV file '{path}' does not exist.");
+        var lines = File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToList();
+        if (lines.Count == 0)
+            throw SightlineException.InvalidParameter($"CSV file '{path}' is empty.");
+        var table = new CsvTable(path, Split(lines[0]), [.. lines.Skip(1).Select(Split)]);
+        foreach (var column in required)
+        {
+            if (!table._columns.ContainsKey(column))
+                throw SightlineException.InvalidParameter($"CSV file '{path}' has no '{column}' column (header: {lines[0]}).");
+        }
+        for (int i = 0; i < table.Rows.Count; i++)
+        {
+            if (table.Rows[i].Length < table._columns.Count)
+                throw SightlineException.InvalidParameter($"CSV file '{path}' line {i + 2} has {table.Rows[i].Length} fields, expected {table._columns.Count}.");
+        }
+        return table;
+    }
+
+    public string Get(string[] row, string column) => row[_columns[column]].Trim();
+
+    public float GetFloat(string[] row, string column, int line)
+    {
+        var text = Get(row, column);
+        return float.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out float v)
+            ? v
+            : throw SightlineException.InvalidParameter($"CSV file '{Path}' line {line + 2}: '{column}' is '{text}', not a number.");
+    }
+
+    private static string[] Split(string line)
+    {
+        var fields = new List<string>();
+        var current = new System.Text.StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"') { current.Append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else current.Append(c);
+            }
+            else if (c == '"') quoted = true;
+            else if (c == ',') { fields.Add(current.ToString()); current.Clear(); }
+            else current.Append(c);
+        }
+        fields.Add(current.ToString());
+        return [.. fields];
+    }
+}

@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+using Sightline.Faces;
+using Sightline.Imaging;
+
+namespace Sightline.Evaluation;
+
+/// <summary>Embeds the largest face of each file once; null when no face is found.</summary>
+public sealed class EmbeddingCache(FaceEngine engine, ImageDecoder decoder)
+{
+    private readonly ConcurrentDictionary<string, float[]?> _cache = new(StringComparer.Ordinal);
+
+    public float[]? Get(string path, CancellationToken cancellationToken) =>
+        _cache.GetOrAdd(path, p =>
+        {
+            using var image = decoder.DecodeFile(p);
+            var faces = engine.Analyze(image, new FaceRequest { Embeddings = true, MaxFaces = 1 }, cancellationToken);
+            return faces.Count == 0 ? null : faces[0].Embedding;
+        });
+
+    /// <summary>Embeds all files, in parallel across files when the engine has spare cores.</summary>
+    public void Prefetch(IReadOnlyCollection<string> paths, IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        int done = 0;
+        Parallel.ForEach(paths, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = 2 }, p =>
+        {
+            Get(p, cancellationToken);
+            progress?.Report(Interlocked.Increment(ref done));
+        });
+    }
+}
+
+public static class EvalPaths
+{
+    /// <summary>Resolves a CSV path entry against --root (or the CSV's folder) and refuses to leave that root.</summary>
+    public static string Resolve(string root, string relative)
+    {
+        var full = Path.GetFullPath(Path.Combine(root, relative));
+        if (!File.Exists(full))
+            throw SightlineException.InvalidParameter($"Image '{relative}' listed in the CSV does not exist under '{root}'.");
+        return full;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Numerics.Tensors;
+using Sightline.Faces;
+
+namespace Sightline.Evaluation;
+
+public sealed record VerifyResult(
+    int Pairs,
+    int Genuine,
+    int Impostor,
+    int NoFace,
+    double Threshold,
+    double Accuracy,
+    double BestAccuracy,
+    double BestThreshold,
+    double TarAtFar1e2,
+    double TarAtFar1e3,
+    double Eer,
+    double FalseMatchRate,
+    double FalseNonMatchRate);
+
+/// <summary>1:1 verification over a pairs CSV (file1,file2,same). Pairs with a face missing count as "not same".</summary>
+public static class VerifyEvaluation
+{
+    public static VerifyResult Run(FaceComparer comparer, EmbeddingCache cache, string csvPath, string root, float threshold,
+        IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
+    {
+        var csv = CsvTable.Load(csvPath, "file1", "file2", "same");
+        var pairs = csv.Rows.Select((r, i) => (
+            A: EvalPaths.Resolve(root, csv.Get(r, "file1")),
+            B: EvalPaths.Resolve(root, csv.Get(r, "file2")),
+            Same: ParseSame(csv.Get(r, "same"), csvPath, i))).ToList();
+        var files = pairs.SelectMany(p => new[] { p.A, p.B }).Distinct().ToList();
+        cache.Prefetch(files, progress is null ? null : new Progress<int>(d => progress.Report((d, files.Count))), cancellationToken);
+
+        var genuine = new List<double>();
+        var impostor = new List<double>();
+        int noFace = 0;
+        foreach (var (a, b, same) in pairs)
+        {
+            var ea = cache.Get(a, cancellationToken);
+            var eb = cache.Get(b, cancellationToken);
+            double score = 0;
+            if (ea is null || eb is null)
+                noFace++;
+            else
+                score = comparer.Calibration.ToSimilarity(TensorPrimitives.Dot(ea, eb));
+            (same ? genuine : impostor).Add(score);
+        }
+        var (best, bestT) = VerificationMetrics.BestAccuracy(genuine, impostor);
+        return new VerifyResult(
+            Pairs: pairs.Count,
+            Genuine: genuine.Count,
+            Impostor: impostor.Count,
+            NoFace: noFace,
+            Threshold: threshold,
+            Accuracy: VerificationMetrics.AccuracyAt(genuine, impostor, threshold),
+            BestAccuracy: best,
+            BestThreshold: bestT,
+            TarAtFar1e2: VerificationMetrics.TarAtFar(genuine, impostor, 1e-2),
+            TarAtFar1e3: VerificationMetrics.TarAtFar(genuine, impostor, 1e-3),
+            Eer: VerificationMetrics.Eer(genuine, impostor),
+            FalseMatchRate: impostor.Count == 0 ? double.NaN : impostor.Count(s => s >= threshold) / (double)impostor.Count,
+            FalseNonMatchRate: genuine.Count == 0 ? double.NaN : genuine.Count(s => s < threshold) / (double)genuine.Count);
+    }
+
+    private static bool ParseSame(string text, string path, int row) => text.ToLowerInvariant() switch
+    {
+        "1" or "true" or "yes" or "same" => true,
+        "0" or "false" or "no" or "different" => false,
+        _ => throw SightlineException.InvalidParameter($"CSV file '{path}' line {row + 2}: 'same' is '{text}', expected 1 or 0."),
+    };
+}
