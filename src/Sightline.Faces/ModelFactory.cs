@@ -10,13 +10,24 @@ public static class ModelFactory
 {
     public static IFaceDetector CreateDetector(ModelCatalog catalog, string id, DetectorOptions detection, InferenceOptions inference)
     {
+        var primary = CreateRegionDetector(catalog, id, inference, out float threshold);
+        IRegionDetector? verifier = null;
+        float verifierThreshold = 0;
+        if (detection.Confirm && detection.Verifier is { Length: > 0 } verifierId && verifierId != id)
+            verifier = CreateRegionDetector(catalog, verifierId, inference, out verifierThreshold);
+        return new TiledFaceDetector(primary, detection, threshold, verifier, verifierThreshold);
+    }
+
+    private static IRegionDetector CreateRegionDetector(ModelCatalog catalog, string id, InferenceOptions inference, out float threshold)
+    {
         var file = catalog.Resolve(id, "face-detector");
-        return file.Family switch
+        (IRegionDetector detector, threshold) = file.Family switch
         {
-            "ultraface" => new TiledFaceDetector(new UltraFaceDetector(file, inference), detection, UltraFaceDetector.DefaultThreshold),
-            "blazeface" => new TiledFaceDetector(new BlazeFaceDetector(file, inference), detection, BlazeFaceDetector.DefaultThreshold),
+            "ultraface" => ((IRegionDetector)new UltraFaceDetector(file, inference), UltraFaceDetector.DefaultThreshold),
+            "blazeface" => (new BlazeFaceDetector(file, inference), BlazeFaceDetector.DefaultThreshold),
             _ => throw UnknownFamily(file, "ultraface, blazeface"),
         };
+        return detector;
     }
 
     public static ArcFaceEmbedder CreateEmbedder(ModelCatalog catalog, string id, InferenceOptions inference)

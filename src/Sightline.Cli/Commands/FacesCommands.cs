@@ -16,9 +16,10 @@ internal static class FacesCommands
         var image = new Argument<string>("IMAGE") { Description = "JPEG, PNG, WebP or BMP file" };
         var attributes = new Option<string>("--attributes") { Description = "default or all (Rekognition's Attributes)", DefaultValueFactory = _ => "default" };
         attributes.AcceptOnlyFromAmong("default", "all", "DEFAULT", "ALL");
+        var annotate = new Option<string>("--annotate") { Description = "Also write a copy of the image with boxes and landmarks drawn (PNG/JPEG path)" };
         var command = new Command("detect", "DetectFaces: find faces with landmarks, pose, quality and (with --attributes all) estimated attributes")
         {
-            image, attributes, GlobalOptions.Json,
+            image, attributes, annotate, GlobalOptions.Json,
         };
         command.SetSyncAction((parse, ct) =>
         {
@@ -28,6 +29,8 @@ internal static class FacesCommands
             bool all = string.Equals(parse.GetValue(attributes), "all", StringComparison.OrdinalIgnoreCase);
             var faces = engine.Analyze(decoded, new FaceRequest { AllAttributes = all }, ct);
             var response = new DetectFacesResponse([.. faces.Select(f => RekognitionMapper.ToFaceDetail(f, decoded.Width, decoded.Height))]);
+            if (parse.GetValue(annotate) is { Length: > 0 } annotated)
+                Annotation.Write(decoded, faces, annotated);
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(RekognitionJson.Serialize(response));

@@ -32,5 +32,11 @@ public sealed record DetectorOptions
 
     public float NmsIoU { get; init; } = 0.4f;
 
+    /// <summary>Re-check every candidate at the model's preferred scale (one extra inference per candidate).</summary>
+    public bool Confirm { get; init; } = true;
+
+    /// <summary>Model id of a second detector family that confirms candidates; null or empty confirms with the detector itself.</summary>
+    public string? Verifier { get; init; } = "blazeface-back256";
+
     public TilingOptions Tiling { get; init; } = new();
 }

@@ -6,8 +6,11 @@ namespace Sightline.Inference.Detection;
 /// Runs a fixed-input detector over a multi-scale tile pyramid in parallel, drops detections cut by an
 /// interior tile edge (a neighbouring tile or a coarser level holds that face whole), and merges the rest with NMS.
 /// </summary>
-public sealed class TiledFaceDetector(IRegionDetector inner, DetectorOptions options, float defaultThreshold) : IFaceDetector
+public sealed class TiledFaceDetector(IRegionDetector inner, DetectorOptions options, float defaultThreshold,
+    IRegionDetector? verifier = null, float verifierThreshold = 0.5f) : IFaceDetector
 {
+    private const float MinVerifiedFace = 48;
+
     public string ModelId => inner.ModelId;
 
     public IRegionDetector Inner => inner;
@@ -23,7 +26,40 @@ public sealed class TiledFaceDetector(IRegionDetector inner, DetectorOptions opt
             var found = inner.DetectRegion(bgr, tile.Region, threshold);
             perTile[i] = tile.Level == 0 ? found : found.FindAll(f => !IsCut(f.Box, tile.Region, bgr.Width, bgr.Height));
         });
-        return Nms.Suppress(perTile.SelectMany(t => t), options.NmsIoU);
+        var merged = Nms.Suppress(perTile.SelectMany(t => t), options.NmsIoU);
+        if (!options.Confirm || merged.Count == 0)
+            return merged;
+        var confirmed = new DetectedFace?[merged.Count];
+        Parallel.For(0, merged.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            confirmed[i] = Confirm(bgr, merged[i], threshold));
+        return [.. confirmed.OfType<DetectedFace>()];
+    }
+
+    /// <summary>
+    /// Second look at a candidate at the preferred scale of the verifying model (a second detector family when one
+    /// is configured, else the same one): a region about twice the face size, centred on it. Texture that fired by
+    /// chance at one tile scale (fur, hair, hands) rarely fires again for an independent model, while a real face
+    /// does. The candidate keeps its own box and score (README, "Detector choice").
+    /// </summary>
+    private DetectedFace? Confirm(Mat bgr, DetectedFace candidate, float threshold)
+    {
+        // Below ~48 px a face upscaled for the verifier is too blurred for it; the detector re-checks itself there.
+        bool useVerifier = verifier is not null && Math.Min(candidate.Box.Width, candidate.Box.Height) >= MinVerifiedFace;
+        var checker = useVerifier ? verifier! : inner;
+        float minScore = useVerifier ? verifierThreshold : threshold;
+        float aspect = checker.InputWidth / (float)checker.InputHeight;
+        var box = candidate.Box;
+        float h = Math.Max(box.Height, box.Width / aspect) * 2.2f;
+        float w = h * aspect;
+        var region = new RectF(box.CenterX - w / 2, box.CenterY - h / 2, box.CenterX + w / 2, box.CenterY + h / 2);
+        foreach (var d in checker.DetectRegion(bgr, region, minScore))
+        {
+            bool centreInside = d.Box.CenterX > box.X1 && d.Box.CenterX < box.X2 && d.Box.CenterY > box.Y1 && d.Box.CenterY < box.Y2;
+            // Both models must be fairly sure: the geometric mean of the two scores must clear the detector's threshold.
+            if (centreInside && d.Box.IoU(box) >= 0.25f && MathF.Sqrt(d.Score * candidate.Score) >= threshold)
+                return candidate;
+        }
+        return null;
     }
 
     /// <summary>True when the box touches an edge of the tile that lies inside the image.</summary>
@@ -36,5 +72,9 @@ public sealed class TiledFaceDetector(IRegionDetector inner, DetectorOptions opt
             || (tile.Y2 < imageHeight && box.Y2 >= tile.Y2 - my);
     }
 
-    public void Dispose() => inner.Dispose();
+    public void Dispose()
+    {
+        inner.Dispose();
+        verifier?.Dispose();
+    }
 }
