@@ -22,7 +22,7 @@ public sealed record VerifyResult(
 public static class VerifyEvaluation
 {
     public static VerifyResult Run(FaceComparer comparer, EmbeddingCache cache, string csvPath, string root, float threshold,
-        IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
+        IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken, TextWriter? scores = null)
     {
         var csv = CsvTable.Load(csvPath, "file1", "file2", "same");
         var pairs = csv.Rows.Select((r, i) => (
@@ -35,16 +35,24 @@ public static class VerifyEvaluation
         var genuine = new List<double>();
         var impostor = new List<double>();
         int noFace = 0;
+        scores?.WriteLine("file1,file2,same,cosine,similarity");
         foreach (var (a, b, same) in pairs)
         {
             var ea = cache.Get(a, cancellationToken);
             var eb = cache.Get(b, cancellationToken);
             double score = 0;
+            float cosine = float.NaN;
             if (ea is null || eb is null)
+            {
                 noFace++;
+            }
             else
-                score = comparer.Calibration.ToSimilarity(TensorPrimitives.Dot(ea, eb));
+            {
+                cosine = TensorPrimitives.Dot(ea, eb);
+                score = comparer.Calibration.ToSimilarity(cosine);
+            }
             (same ? genuine : impostor).Add(score);
+            scores?.WriteLine(FormattableString.Invariant($"{Path.GetRelativePath(root, a)},{Path.GetRelativePath(root, b)},{(same ? 1 : 0)},{cosine:F6},{score:F3}"));
         }
         var (best, bestT) = VerificationMetrics.BestAccuracy(genuine, impostor);
         return new VerifyResult(

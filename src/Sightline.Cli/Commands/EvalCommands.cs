@@ -22,7 +22,8 @@ internal static class EvalCommands
     {
         var pairs = new Option<string>("--pairs") { Description = "CSV file1,file2,same", Required = true };
         var threshold = new Option<float>("--threshold") { Description = "Similarity threshold for 'accuracy'", DefaultValueFactory = _ => FaceComparer.DefaultThreshold };
-        var command = new Command("verify", "1:1 verification: accuracy, best accuracy, TAR at FAR 1e-2/1e-3, EER") { pairs, s_root, threshold, GlobalOptions.Json };
+        var scores = new Option<string>("--scores") { Description = "Also write every pair's cosine and calibrated similarity to this CSV" };
+        var command = new Command("verify", "1:1 verification: accuracy, best accuracy, TAR at FAR 1e-2/1e-3, EER") { pairs, s_root, threshold, scores, GlobalOptions.Json };
         command.SetSyncAction((parse, ct) =>
         {
             string csv = parse.GetValue(pairs)!;
@@ -30,7 +31,8 @@ internal static class EvalCommands
             using var engine = new FaceEngine(GlobalOptions.EngineOptions(parse));
             var comparer = new FaceComparer(engine);
             var cache = new EmbeddingCache(engine, Decoder());
-            var result = Cli.WithProgress("embedding faces", p => VerifyEvaluation.Run(comparer, cache, csv, root, parse.GetValue(threshold), p, ct));
+            using var scoreFile = parse.GetValue(scores) is { Length: > 0 } scorePath ? new StreamWriter(scorePath) : null;
+            var result = Cli.WithProgress("embedding faces", p => VerifyEvaluation.Run(comparer, cache, csv, root, parse.GetValue(threshold), p, ct, scoreFile));
             return Print(parse, result, [
                 ("pairs scored", $"{result.Pairs} ({result.Genuine} same, {result.Impostor} different)"),
                 ("pairs with no face found", $"{result.NoFace}"),

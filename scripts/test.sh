@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs the whole test suite against the real models (fetched by setup if missing).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$here/scripts/setup.sh"
+cd "$here"
+dotnet test Sightline.slnx -c Release --nologo "$@"
