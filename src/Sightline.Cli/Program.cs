@@ -9,4 +9,5 @@ root.Subcommands.Add(ModelsCommands.Build());
 root.Subcommands.Add(FacesCommands.Build());
 root.Subcommands.Add(EvalCommands.Build());
 root.Subcommands.Add(BenchCommands.Build());
+root.Subcommands.Add(ServeCommand.Build());
 return await root.Parse(args).InvokeAsync();
