@@ -25,7 +25,8 @@ public static class ModelFactory
         {
             "ultraface" => ((IRegionDetector)new UltraFaceDetector(file, inference), UltraFaceDetector.DefaultThreshold),
             "blazeface" => (new BlazeFaceDetector(file, inference), BlazeFaceDetector.DefaultThreshold),
-            _ => throw UnknownFamily(file, "ultraface, blazeface"),
+            "scrfd" => (new ScrfdDetector(file, inference), ScrfdDetector.DefaultThreshold),
+            _ => throw UnknownFamily(file, "ultraface, blazeface, scrfd"),
         };
         return detector;
     }

@@ -66,13 +66,6 @@ public static class FaceAligner
         return (a, b, tx, ty);
     }
 
-    /// <summary>Warps the face to the 112×112 template and packs it as CHW RGB (x−127)/128 into <paramref name="dst"/>.</summary>
-    public static void AlignToTensor(Mat bgr, ReadOnlySpan<PointF> five, Span<float> dst)
-    {
-        using var aligned = Align(bgr, five);
-        ImageOps.ToChw(aligned, dst, rgb: true, [127f, 127f, 127f], [1 / 128f, 1 / 128f, 1 / 128f]);
-    }
-
     public static Mat Align(Mat bgr, ReadOnlySpan<PointF> five)
     {
         var (a, b, tx, ty) = EstimateSimilarity(five, Template);
