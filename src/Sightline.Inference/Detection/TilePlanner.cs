@@ -16,15 +16,18 @@ public static class TilePlanner
         float aspect = inputWidth / (float)inputHeight;
         float tileW = Math.Max(imageWidth, imageHeight * aspect);
         var tiles = new List<Tile> { new(new RectF(0, 0, tileW, tileW / aspect), 0) };
-        // Width of the finest tile: the minimum face lands at ModelMinFace pixels of the input.
+        // Width of the finest tile: the minimum face lands at ModelMinFace pixels of the input. Levels step
+        // geometrically from the whole image down to it, each step at most ~LevelRatio (a little slack avoids
+        // a near-duplicate level when the total ratio is just above it).
         float finest = options.MinFaceSize * inputWidth / options.ModelMinFace;
-        int level = 0;
-        while (tileW > finest * 1.05f && level < options.MaxLevels - 1)
+        float total = tileW / finest;
+        if (total <= 1.05f)
+            return tiles;
+        int levels = Math.Clamp((int)Math.Ceiling(Math.Log(total) / Math.Log(options.LevelRatio) - 0.15), 1, options.MaxLevels - 1);
+        for (int level = 1; level <= levels; level++)
         {
-            level++;
-            tileW = Math.Max(finest, tileW / options.LevelRatio);
-            float tileH = tileW / aspect;
-            AddGrid(tiles, imageWidth, imageHeight, tileW, tileH, options.Overlap, level);
+            float w = tileW / MathF.Pow(total, level / (float)levels);
+            AddGrid(tiles, imageWidth, imageHeight, w, w / aspect, options.Overlap, level);
         }
         return tiles;
     }
