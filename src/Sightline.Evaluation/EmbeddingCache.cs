@@ -21,7 +21,7 @@ public sealed class EmbeddingCache(FaceEngine engine, ImageDecoder decoder)
     public void Prefetch(IReadOnlyCollection<string> paths, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         int done = 0;
-        Parallel.ForEach(paths, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = 2 }, p =>
+        Parallel.ForEach(paths, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, p =>
         {
             Get(p, cancellationToken);
             progress?.Report(Interlocked.Increment(ref done));

@@ -51,7 +51,8 @@ public sealed class FaceComparer(FaceEngine engine, SimilarityCalibration calibr
     {
         BoundingBox = RekognitionMapper.Box(face.Box, width, height),
         Confidence = face.Score * 100f,
-        Landmarks = RekognitionMapper.Landmarks(face.Landmarks, width, height),
+        // CompareFaces reports the five alignment landmarks only, as Rekognition does.
+        Landmarks = [.. RekognitionMapper.Landmarks(face.Landmarks, width, height).Take(5)],
         Pose = RekognitionMapper.ToPose(face),
         Quality = new ImageQuality(face.Brightness, face.Sharpness),
     };

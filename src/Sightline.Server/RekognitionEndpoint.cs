@@ -49,9 +49,28 @@ public sealed class RekognitionEndpoint(FaceEngine engine, FaceComparer comparer
     private DetectFacesResponse DetectFaces(DetectFacesRequest request, CancellationToken ct)
     {
         using var image = Decode(request.Image, "Image");
-        bool all = request.Attributes?.Any(a => a is "ALL") ?? false;
+        bool all = WantsAttributes(request.Attributes);
         var faces = engine.Analyze(image, new FaceRequest { AllAttributes = all }, ct);
         return new DetectFacesResponse([.. faces.Select(f => RekognitionMapper.ToFaceDetail(f, image.Width, image.Height))]);
+    }
+
+    // Rekognition's attribute names; any beyond DEFAULT asks for the estimated attributes (all are computed together).
+    private static readonly HashSet<string> s_attributes =
+    [
+        "DEFAULT", "ALL", "AGE_RANGE", "BEARD", "EMOTIONS", "EYE_DIRECTION", "EYEGLASSES", "EYES_OPEN", "GENDER",
+        "MOUTH_OPEN", "MUSTACHE", "FACE_OCCLUDED", "SMILE", "SUNGLASSES",
+    ];
+
+    private static bool WantsAttributes(IReadOnlyList<string>? attributes)
+    {
+        if (attributes is null)
+            return false;
+        foreach (var a in attributes)
+        {
+            if (!s_attributes.Contains(a))
+                throw SightlineException.InvalidParameter($"Unknown attribute '{a}'. Valid: {string.Join(", ", s_attributes)}.");
+        }
+        return attributes.Any(a => a != "DEFAULT");
     }
 
     private CompareFacesResponse CompareFaces(CompareFacesRequest request, CancellationToken ct)
