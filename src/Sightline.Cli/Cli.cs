@@ -13,7 +13,7 @@ internal static class Cli
     public static IAnsiConsole Err { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 
     /// <summary>Wraps a command body: typed errors become one line on stderr and a non-zero exit code.</summary>
-    public static void SetAction(this Command command, Func<ParseResult, CancellationToken, Task<int>> action) =>
+    public static void SetGuardedAction(this Command command, Func<ParseResult, CancellationToken, Task<int>> action) =>
         command.SetAction(async (parse, ct) =>
         {
             try
@@ -33,7 +33,7 @@ internal static class Cli
         });
 
     public static void SetSyncAction(this Command command, Func<ParseResult, CancellationToken, int> action) =>
-        command.SetAction((parse, ct) => Task.FromResult(action(parse, ct)));
+        command.SetGuardedAction((parse, ct) => Task.FromResult(action(parse, ct)));
 
     /// <summary>Runs <paramref name="work"/> under a progress bar on stderr when it is a terminal; plainly otherwise.</summary>
     public static T WithProgress<T>(string label, Func<IProgress<(int Done, int Total)>?, T> work)

@@ -7,17 +7,17 @@ internal static class ExifReader
 {
     private const ushort OrientationTag = 0x0112;
 
-    public static ExifOrientation ReadOrientation(ReadOnlySpan<byte> tiff)
+    public static ExifOrientation? ReadOrientation(ReadOnlySpan<byte> tiff)
     {
         if (tiff.Length < 8)
-            return ExifOrientation.TopLeft;
+            return null;
         bool little = tiff[0] == (byte)'I' && tiff[1] == (byte)'I';
         bool big = tiff[0] == (byte)'M' && tiff[1] == (byte)'M';
         if (!little && !big)
-            return ExifOrientation.TopLeft;
+            return null;
         uint ifd = ReadU32(tiff[4..], little);
         if (ifd < 8 || ifd + 2 > tiff.Length)
-            return ExifOrientation.TopLeft;
+            return null;
         int count = ReadU16(tiff[(int)ifd..], little);
         for (int i = 0; i < count; i++)
         {
@@ -27,9 +27,9 @@ internal static class ExifReader
             if (ReadU16(tiff[entry..], little) != OrientationTag)
                 continue;
             int value = ReadU16(tiff[(entry + 8)..], little);
-            return value is >= 1 and <= 8 ? (ExifOrientation)value : ExifOrientation.TopLeft;
+            return value is >= 1 and <= 8 ? (ExifOrientation)value : null;
         }
-        return ExifOrientation.TopLeft;
+        return null;
     }
 
     private static ushort ReadU16(ReadOnlySpan<byte> b, bool little) =>

@@ -24,7 +24,7 @@ public static class ImageHeaderReader
 
     private static ImageHeader ReadJpeg(ReadOnlySpan<byte> data)
     {
-        var orientation = ExifOrientation.TopLeft;
+        ExifOrientation? orientation = null;
         int pos = 2;
         while (pos + 4 <= data.Length)
         {
@@ -37,7 +37,8 @@ public static class ImageHeaderReader
             if (length < 2 || pos + 2 + length > data.Length)
                 throw Truncated("JPEG", "a segment runs past the end");
             var segment = data.Slice(pos + 4, length - 2);
-            if (marker == 0xE1 && segment.Length > 6 && segment[..6].SequenceEqual("Exif\0\0"u8))
+            // The first EXIF block that carries an orientation wins, as in common readers.
+            if (orientation is null && marker == 0xE1 && segment.Length > 6 && segment[..6].SequenceEqual("Exif\0\0"u8))
                 orientation = ExifReader.ReadOrientation(segment[6..]);
             bool isSof = marker is >= 0xC0 and <= 0xCF && marker is not (0xC4 or 0xC8 or 0xCC);
             if (isSof)
@@ -47,7 +48,7 @@ public static class ImageHeaderReader
                 int height = BinaryPrimitives.ReadUInt16BigEndian(segment.Slice(1, 2));
                 int width = BinaryPrimitives.ReadUInt16BigEndian(segment.Slice(3, 2));
                 RequireEndOfImage(data, pos + 2 + length);
-                return new ImageHeader(ImageFormat.Jpeg, width, height, orientation);
+                return new ImageHeader(ImageFormat.Jpeg, width, height, orientation ?? ExifOrientation.TopLeft);
             }
             if (marker == 0xDA)
                 break;

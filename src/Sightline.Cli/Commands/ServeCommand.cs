@@ -10,7 +10,7 @@ internal static class ServeCommand
     {
         var urls = new Option<string>("--urls") { Description = "Listen address", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
         var command = new Command("serve", "Run the HTTP server (Rekognition JSON 1.1: DetectFaces, CompareFaces; /healthz, /readyz). Listens on loopback by default: request signing arrives with access keys.") { urls };
-        command.SetAction(async (parse, ct) =>
+        command.SetGuardedAction(async (parse, ct) =>
         {
             var app = SightlineServer.Build(parse.GetValue(urls)!, GlobalOptions.EngineOptions(parse));
             await using (app.ConfigureAwait(false))

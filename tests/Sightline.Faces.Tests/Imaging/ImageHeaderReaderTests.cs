@@ -1,0 +1,65 @@
+using OpenCvSharp;
+using Sightline.Faces.Tests.Support;
+using Sightline.Imaging;
+
+namespace Sightline.Faces.Tests.Imaging;
+
+public sealed class ImageHeaderReaderTests
+{
+    public static TheoryData<string, int, ImageFormat> Formats => new()
+    {
+        { ".jpg", 0, ImageFormat.Jpeg },
+        { ".png", 0, ImageFormat.Png },
+        { ".bmp", 0, ImageFormat.Bmp },
+        { ".webp", 80, ImageFormat.WebP },   // lossy: VP8
+        { ".webp", 101, ImageFormat.WebP },  // lossless: VP8L
+    };
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void Reads_dimensions_without_decoding(string ext, int quality, ImageFormat format)
+    {
+        foreach (var (w, h) in new[] { (321, 187), (90, 1200), (1, 1) })
+        {
+            using var img = ImageBytes.Generated(w, h);
+            var param = quality > 0 ? new[] { new ImageEncodingParam(ImwriteFlags.WebPQuality, quality) } : [];
+            Cv2.ImEncode(ext, img, out byte[] bytes, param);
+            var header = ImageHeaderReader.Read(bytes);
+            Assert.Equal(format, header.Format);
+            Assert.Equal((w, h), (header.Width, header.Height));
+            Assert.Equal(ExifOrientation.TopLeft, header.Orientation);
+        }
+    }
+
+    [Fact]
+    public void Reads_the_fixture_jpeg_like_the_decoder()
+    {
+        byte[] bytes = TestModels.FixtureBytes("sample1");
+        var header = ImageHeaderReader.Read(bytes);
+        using var mat = Cv2.ImDecode(bytes, ImreadModes.Color);
+        Assert.Equal((mat.Width, mat.Height), (header.Width, header.Height));
+    }
+
+    [Theory]
+    [InlineData(3, ExifOrientation.BottomRight, false)]
+    [InlineData(6, ExifOrientation.RightTop, true)]
+    [InlineData(8, ExifOrientation.LeftBottom, true)]
+    [InlineData(9, ExifOrientation.TopLeft, false)] // out of range → as stored
+    public void Reads_exif_orientation(ushort value, ExifOrientation expected, bool transposes)
+    {
+        using var img = ImageBytes.Generated(160, 90);
+        var header = ImageHeaderReader.Read(ImageBytes.WithExifOrientation(ImageBytes.Encode(img, ".jpg"), value));
+        Assert.Equal(expected, header.Orientation);
+        Assert.Equal(transposes, header.Transposes);
+        Assert.Equal(transposes ? header.Height : header.Width, header.DisplayWidth);
+    }
+
+    [Fact]
+    public void The_first_exif_orientation_wins_over_a_later_exif_block_without_one()
+    {
+        // sample1 carries its own Exif APP1 (camera tags, no Orientation). An Exif block with Orientation=6
+        // placed right after SOI is the one readers honour; a later block without the tag must not reset it.
+        var header = ImageHeaderReader.Read(ImageBytes.WithExifOrientation(TestModels.FixtureBytes("sample1"), 6));
+        Assert.Equal(ExifOrientation.RightTop, header.Orientation);
+    }
+}
