@@ -13,7 +13,33 @@ internal static class EvalCommands
 
     private static readonly Option<string> s_root = new("--root") { Description = "Folder the CSV's paths are relative to (default: the CSV's folder)" };
 
-    public static Command Build() => new("eval", "Measure accuracy on labelled data") { Verify(), Identify(), Detect() };
+    public static Command Build() => new("eval", "Measure accuracy on labelled data") { Verify(), Identify(), Detect(), Impostors() };
+
+    private static Command Impostors()
+    {
+        var images = new Argument<string[]>("IMAGE") { Arity = ArgumentArity.OneOrMore, Description = "Group photos (files or folders): faces in one photo are different people" };
+        var minFace = new Option<float>("--min-face") { Description = "Ignore faces smaller than this (px)", DefaultValueFactory = _ => 48 };
+        var scores = new Option<string>("--scores") { Description = "Also write every pair's cosine and similarity to this CSV" };
+        var command = new Command("impostors", "False-match rate on hard impostors: every pair of faces within each group photo") { images, minFace, scores, GlobalOptions.Json };
+        command.SetSyncAction((parse, ct) =>
+        {
+            var files = parse.GetValue(images)!.SelectMany<string, string>(p => Directory.Exists(p)
+                    ? Directory.EnumerateFiles(p).Where(f => f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".png", StringComparison.OrdinalIgnoreCase)).Order()
+                    : [p]).ToList();
+            using var engine = new FaceEngine(GlobalOptions.EngineOptions(parse));
+            using var scoreFile = parse.GetValue(scores) is { Length: > 0 } scorePath ? new StreamWriter(scorePath) : null;
+            var result = Cli.WithProgress("scoring faces", p => ImpostorEvaluation.Run(engine, Decoder(), files, parse.GetValue(minFace), p, ct, scoreFile));
+            return Print(parse, result, [
+                ("images", $"{result.Images}"),
+                ("faces", $"{result.Faces}"),
+                ("impostor pairs", $"{result.Pairs}"),
+                ("cosine mean / sd", $"{result.MeanCosine:F3} / {result.SdCosine:F3}"),
+                ("highest similarity", $"{result.MaxSimilarity:F1}"),
+                .. result.FalseMatches.Select(kv => ($"false matches at {kv.Key}", $"{kv.Value} ({Pct(result.FalseMatchRate[kv.Key])})")),
+            ]);
+        });
+        return command;
+    }
 
     // Evaluation images come from labelled sets, some below Rekognition's 80 px floor (e.g. 128 px test images).
     private static ImageDecoder Decoder() => new(ImageLimits.Default with { MinSide = 16 });
