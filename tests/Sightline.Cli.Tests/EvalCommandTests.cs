@@ -94,4 +94,15 @@ public sealed class EvalCommandTests
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains("nope.jpg", r.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Impostors_scores_every_pair_of_faces_within_each_photo()
+    {
+        // sample1 has 3 faces (3 pairs) and sample4 has 4 (6 pairs), all at least 48 px.
+        var json = SightlineCli.Run("eval", "impostors", SightlineCli.Fixture("sample1"), SightlineCli.Fixture("sample4"), "--json").Json();
+        Assert.Equal(2, json.GetProperty("images").GetInt32());
+        Assert.Equal(7, json.GetProperty("faces").GetInt32());
+        Assert.Equal(9, json.GetProperty("pairs").GetInt32());
+        Assert.InRange(json.GetProperty("falseMatchRate").GetProperty("99").GetDouble(), 0, 0);
+    }
 }

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Sightline.Cli.Tests;
+
+/// <summary>The real server on loopback, spoken to the way the AWS SDK speaks (JSON 1.1, X-Amz-Target).</summary>
+[Collection(CliCollection.Name)]
+public sealed class ServeTests : IAsyncLifetime
+{
+    private Process? _server;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
+    private Uri _base = null!;
+
+    public async Task InitializeAsync()
+    {
+        SightlineCli.Fixture("sample1");
+        int port = FreePort();
+        _base = new Uri($"http://127.0.0.1:{port}/");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { SightlineCli.Dll, "serve", "--urls", _base.ToString().TrimEnd('/') })
+            psi.ArgumentList.Add(a);
+        _server = Process.Start(psi)!;
+        _server.OutputDataReceived += (_, _) => { };
+        _server.ErrorDataReceived += (_, _) => { };
+        _server.BeginOutputReadLine();
+        _server.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if ((await _http.GetAsync(new Uri(_base, "readyz"))).IsSuccessStatusCode)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(250);
+        }
+        Assert.Fail("the server did not become ready within 60 s");
+    }
+
+    public Task DisposeAsync()
+    {
+        _server?.Kill(entireProcessTree: true);
+        _server?.WaitForExit(10_000);
+        _server?.Dispose();
+        _http.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> CallAsync(string operation, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, _base)
+        {
+            Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/x-amz-json-1.1"),
+        };
+        request.Headers.Add("X-Amz-Target", "RekognitionService." + operation);
+        using var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    private static string Image(string id) => Convert.ToBase64String(File.ReadAllBytes(SightlineCli.Fixture(id)));
+
+    [Fact]
+    public async Task DetectFaces_returns_rekognition_shape()
+    {
+        var (status, body) = await CallAsync("DetectFaces", new { Image = new { Bytes = Image("sample1") }, Attributes = new[] { "ALL" } });
+        Assert.Equal(HttpStatusCode.OK, status);
+        var faces = body.GetProperty("FaceDetails");
+        Assert.Equal(3, faces.GetArrayLength());
+        foreach (var face in faces.EnumerateArray())
+        {
+            Assert.InRange(face.GetProperty("BoundingBox").GetProperty("Width").GetSingle(), 0.01f, 1f);
+            Assert.True(face.TryGetProperty("AgeRange", out _));
+            Assert.Equal(7, face.GetProperty("Emotions").GetArrayLength());
+        }
+    }
+
+    [Fact]
+    public async Task CompareFaces_matches_a_face_with_itself()
+    {
+        string img = Image("sample4");
+        var (status, body) = await CallAsync("CompareFaces", new { SourceImage = new { Bytes = img }, TargetImage = new { Bytes = img }, SimilarityThreshold = 90 });
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(body.GetProperty("FaceMatches")[0].GetProperty("Similarity").GetSingle() > 99);
+        Assert.Equal(3, body.GetProperty("UnmatchedFaces").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("DetectFaces", "aGVsbG8gd29ybGQ=", "InvalidImageFormatException")]
+    [InlineData("DetectFaces", "", "InvalidImageFormatException")]
+    [InlineData("NoSuchOperation", "aGVsbG8=", "UnknownOperationException")]
+    public async Task Errors_carry_the_rekognition_type(string operation, string bytes, string type)
+    {
+        var (status, body) = await CallAsync(operation, new { Image = new { Bytes = bytes } });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(type, body.GetProperty("__type").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(body.GetProperty("message").GetString()));
+    }
+
+    [Fact]
+    public async Task Unknown_attribute_and_bad_threshold_are_invalid_parameters()
+    {
+        string img = Image("sample1");
+        var (s1, b1) = await CallAsync("DetectFaces", new { Image = new { Bytes = img }, Attributes = new[] { "HAIR_COLOR" } });
+        Assert.Equal(HttpStatusCode.BadRequest, s1);
+        Assert.Equal("InvalidParameterException", b1.GetProperty("__type").GetString());
+        var (s2, b2) = await CallAsync("CompareFaces", new { SourceImage = new { Bytes = img }, TargetImage = new { Bytes = img }, SimilarityThreshold = 101 });
+        Assert.Equal(HttpStatusCode.BadRequest, s2);
+        Assert.Equal("InvalidParameterException", b2.GetProperty("__type").GetString());
+    }
+}
