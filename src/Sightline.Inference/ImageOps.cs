@@ -11,6 +11,13 @@ public static class ImageOps
     /// </summary>
     public static Mat CropResize(Mat src, RectF region, int width, int height)
     {
+        // A region that is already whole pixels of the right size inside the image needs no resampling: a view.
+        if (region.X1 == MathF.Round(region.X1) && region.Y1 == MathF.Round(region.Y1)
+            && region.Width == width && region.Height == height
+            && region.X1 >= 0 && region.Y1 >= 0 && region.X2 <= src.Width && region.Y2 <= src.Height)
+        {
+            return new Mat(src, new Rect((int)region.X1, (int)region.Y1, width, height));
+        }
         double sx = width / (double)region.Width, sy = height / (double)region.Height;
         using var m = new Mat(2, 3, MatType.CV_64FC1);
         m.Set(0, 0, sx); m.Set(0, 1, 0.0); m.Set(0, 2, -region.X1 * sx);

@@ -44,7 +44,7 @@ internal static class BenchCommands
             }
             foreach (var r in results)
             {
-                AnsiConsole.MarkupLine($"[bold]{Markup.Escape(r.Image)}[/] {r.Width}x{r.Height}, {r.Faces} face(s), median of {r.Iterations} runs, one core per run");
+                AnsiConsole.MarkupLine($"[bold]{Markup.Escape(r.Image)}[/] {r.Width}x{r.Height}, {r.Faces} face(s), median of {r.Iterations} runs, one core (tiles and faces in turn)");
                 var table = new Table().AddColumns("stage", "pipeline ms", "raw ORT ms");
                 foreach (var s in r.Stages)
                     table.AddRow(s.Stage, $"{s.PipelineMs:F2}", s.RawOrtMs > 0 ? $"{s.RawOrtMs:F2}" : "-");
@@ -88,12 +88,8 @@ internal static class BenchCommands
             foreach (var s in stageMs.Keys) stageMs[s].Add(timings.Milliseconds(s));
         }
         // Raw ONNX Runtime: each model alone on a ready tensor, as many runs per image as the pipeline made.
-        var rawByModel = engine.LoadedModels.ToDictionary(m => m.File.Entry.Role ?? m.File.Id, m =>
-        {
-            double runsPerImage = m.Runs / (double)n;
-            return runsPerImage * RawMedianMs(m, 15);
-        });
-        double Raw(params string[] roles) => roles.Sum(r => rawByModel.GetValueOrDefault(r));
+        var rawByModel = engine.LoadedModels.Select(m => (Role: m.File.Entry.Role ?? m.File.Id, Ms: m.Runs / (double)n * RawMedianMs(m, 15))).ToList();
+        double Raw(params string[] roles) => rawByModel.Where(r => roles.Contains(r.Role)).Sum(r => r.Ms);
         var rows = new List<StageRow>
         {
             new("decode", Median(decodeMs), 0),
@@ -103,7 +99,7 @@ internal static class BenchCommands
             new("attributes", Median(stageMs[Stage.Attributes]), Raw("face-age", "face-gender", "face-eyes", "face-expression")),
             new("align + embed", Median(stageMs[Stage.AlignEmbed]), Raw("face-embedder")),
         };
-        double raw = rawByModel.Values.Sum();
+        double raw = rawByModel.Sum(r => r.Ms);
         double pipeline = Median(totalMs);
         return new ImageBench(path, width, height, faces, n, rows, pipeline, raw, pipeline / raw, Median(parallelMs));
     }

@@ -39,4 +39,7 @@ public sealed record DetectorOptions
     public string? Verifier { get; init; } = "blazeface-back256";
 
     public TilingOptions Tiling { get; init; } = new();
+
+    /// <summary>Tiles and confirmations run at once; defaults to the core count.</summary>
+    public int Parallelism { get; init; } = Environment.ProcessorCount;
 }

@@ -15,22 +15,29 @@ public sealed class TiledFaceDetector(IRegionDetector inner, DetectorOptions opt
 
     public IRegionDetector Inner => inner;
 
+    public IRegionDetector? Verifier => verifier;
+
     public IReadOnlyList<DetectedFace> Detect(Mat bgr, CancellationToken cancellationToken)
     {
         var tiles = TilePlanner.Plan(bgr.Width, bgr.Height, inner.InputWidth, inner.InputHeight, options.Tiling);
         float threshold = options.ScoreThreshold ?? defaultThreshold;
         var perTile = new List<DetectedFace>[tiles.Count];
-        Parallel.For(0, tiles.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        using var pyramid = new ScalePyramid(bgr, tiles.Select(t => inner.InputWidth / t.Region.Width));
+        Parallel.For(0, tiles.Count, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = options.Parallelism }, i =>
         {
             var tile = tiles[i];
-            var found = inner.DetectRegion(bgr, tile.Region, threshold);
+            var (level, scale) = pyramid.For(inner.InputWidth / tile.Region.Width);
+            // Whole-pixel origin at the level's scale, so a tile inside the level image is a plain view (no resampling).
+            float x1 = MathF.Round(tile.Region.X1 * scale), y1 = MathF.Round(tile.Region.Y1 * scale);
+            var region = new RectF(x1, y1, x1 + MathF.Round(tile.Region.Width * scale), y1 + MathF.Round(tile.Region.Height * scale));
+            var found = inner.DetectRegion(level, region, threshold).ConvertAll(f => f with { Box = Unscale(f.Box, scale), Keypoints = Unscale(f.Keypoints, scale) });
             perTile[i] = tile.Level == 0 ? found : found.FindAll(f => !IsCut(f.Box, tile.Region, bgr.Width, bgr.Height));
         });
         var merged = Nms.Suppress(perTile.SelectMany(t => t), options.NmsIoU);
         if (!options.Confirm || merged.Count == 0)
             return merged;
         var confirmed = new DetectedFace?[merged.Count];
-        Parallel.For(0, merged.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        Parallel.For(0, merged.Count, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = options.Parallelism }, i =>
             confirmed[i] = Confirm(bgr, merged[i], threshold));
         return [.. confirmed.OfType<DetectedFace>()];
     }
@@ -55,12 +62,16 @@ public sealed class TiledFaceDetector(IRegionDetector inner, DetectorOptions opt
         foreach (var d in checker.DetectRegion(bgr, region, minScore))
         {
             bool centreInside = d.Box.CenterX > box.X1 && d.Box.CenterX < box.X2 && d.Box.CenterY > box.Y1 && d.Box.CenterY < box.Y2;
-            // Both models must be fairly sure: the geometric mean of the two scores must clear the detector's threshold.
-            if (centreInside && d.Box.IoU(box) >= 0.25f && MathF.Sqrt(d.Score * candidate.Score) >= threshold)
+            if (centreInside && d.Box.IoU(box) >= 0.25f)
                 return candidate;
         }
         return null;
     }
+
+    private static RectF Unscale(RectF b, float scale) => new(b.X1 / scale, b.Y1 / scale, b.X2 / scale, b.Y2 / scale);
+
+    private static PointF[]? Unscale(PointF[]? points, float scale) =>
+        points?.Select(p => new PointF(p.X / scale, p.Y / scale)).ToArray();
 
     /// <summary>True when the box touches an edge of the tile that lies inside the image.</summary>
     internal static bool IsCut(RectF box, RectF tile, int imageWidth, int imageHeight)
