@@ -1,0 +1,27 @@
+namespace Sightline.Search;
+
+/// <summary>Full-precision copies of the indexed vectors, read only to rescore a shortlist.</summary>
+public interface IExactVectorStore
+{
+    void Write(int row, ReadOnlySpan<float> vector);
+
+    void Read(int row, Span<float> destination);
+}
+
+/// <summary>fp32 rows in managed chunks; the default when no file-backed store is given.</summary>
+public sealed class InMemoryExactVectorStore(int dimension) : IExactVectorStore
+{
+    private const int ChunkRows = 16384;
+    private readonly List<float[]> _chunks = [];
+
+    public void Write(int row, ReadOnlySpan<float> vector)
+    {
+        int chunk = row / ChunkRows;
+        while (_chunks.Count <= chunk)
+            _chunks.Add(new float[ChunkRows * dimension]);
+        vector.CopyTo(_chunks[chunk].AsSpan(row % ChunkRows * dimension, dimension));
+    }
+
+    public void Read(int row, Span<float> destination) =>
+        _chunks[row / ChunkRows].AsSpan(row % ChunkRows * dimension, dimension).CopyTo(destination);
+}

@@ -1,0 +1,164 @@
+using System.Numerics.Tensors;
+
+namespace Sightline.Search;
+
+/// <summary>
+/// Exact search over int8 codes: every live row is scored with the SIMD int8 kernel across all cores, a
+/// shortlist (4·k, at least 64) is kept per worker, and the shortlist is re-ranked with fp32 vectors so the
+/// returned scores are exact cosines. Memory per row: dim bytes of codes + 4 (scale) + 8 (id) + 1 (deleted).
+/// Adds and removes take a write lock; searches run concurrently under a read lock.
+/// </summary>
+public sealed class FlatInt8Index : IVectorIndex, IDisposable
+{
+    private const int ChunkRows = 65536;
+    private const int Block = 512;
+    private readonly List<sbyte[]> _codes = [];
+    private readonly List<float[]> _scales = [];
+    private readonly List<long[]> _ids = [];
+    private readonly List<bool[]> _deleted = [];
+    private readonly Dictionary<long, int> _rowOf = [];
+    private readonly IExactVectorStore _exact;
+    private readonly ReaderWriterLockSlim _lock = new();
+    private int _rows;
+
+    public FlatInt8Index(int dimension, IExactVectorStore? exact = null)
+    {
+        if (dimension is < 8 or > 8192)
+            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Dimension must be between 8 and 8192.");
+        Dimension = dimension;
+        _exact = exact ?? new InMemoryExactVectorStore(dimension);
+    }
+
+    public int Dimension { get; }
+
+    public int Count
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try { return _rowOf.Count; }
+            finally { _lock.ExitReadLock(); }
+        }
+    }
+
+    /// <summary>Rows ever added (deleted ones included); the scan cost.</summary>
+    public int Rows => Volatile.Read(ref _rows);
+
+    public void Add(long id, ReadOnlySpan<float> vector)
+    {
+        if (vector.Length != Dimension)
+            throw new ArgumentException($"Expected {Dimension} values, got {vector.Length}.", nameof(vector));
+        _lock.EnterWriteLock();
+        try
+        {
+            if (_rowOf.TryGetValue(id, out int old))
+                _deleted[old / ChunkRows][old % ChunkRows] = true;
+            int row = _rows;
+            int chunk = row / ChunkRows, offset = row % ChunkRows;
+            if (chunk == _codes.Count)
+            {
+                _codes.Add(new sbyte[ChunkRows * Dimension]);
+                _scales.Add(new float[ChunkRows]);
+                _ids.Add(new long[ChunkRows]);
+                _deleted.Add(new bool[ChunkRows]);
+            }
+            _scales[chunk][offset] = Int8Quantizer.Quantize(vector, _codes[chunk].AsSpan(offset * Dimension, Dimension));
+            _ids[chunk][offset] = id;
+            _exact.Write(row, vector);
+            _rowOf[id] = row;
+            Volatile.Write(ref _rows, row + 1);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    public bool Remove(long id)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            if (!_rowOf.Remove(id, out int row))
+                return false;
+            _deleted[row / ChunkRows][row % ChunkRows] = true;
+            return true;
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k, float minScore, CancellationToken cancellationToken)
+    {
+        if (query.Length != Dimension)
+            throw new ArgumentException($"Expected {Dimension} values, got {query.Length}.", nameof(query));
+        if (k < 1)
+            throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
+        var codes = new sbyte[Dimension];
+        float queryScale = Int8Quantizer.Quantize(query, codes);
+        var queryCopy = query.ToArray();
+        int shortlist = Math.Max(4 * k, 64);
+        _lock.EnterReadLock();
+        try
+        {
+            int rows = _rows;
+            int workers = Math.Max(1, Math.Min(Environment.ProcessorCount, rows / 4096));
+            var tops = new TopK[workers];
+            Parallel.For(0, workers, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = workers }, w =>
+            {
+                var top = new TopK(shortlist);
+                long start = (long)rows * w / workers, end = (long)rows * (w + 1) / workers;
+                Scan(codes, queryScale, (int)start, (int)end, top);
+                tops[w] = top;
+            });
+            return Rescore(queryCopy, tops.SelectMany(t => t.Items()), k, minScore);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    private void Scan(sbyte[] query, float queryScale, int start, int end, TopK top)
+    {
+        Span<int> dots = stackalloc int[Block];
+        int row = start;
+        while (row < end)
+        {
+            int chunk = row / ChunkRows, offset = row % ChunkRows;
+            int n = Math.Min(Math.Min(Block, end - row), ChunkRows - offset);
+            var codes = _codes[chunk].AsSpan(offset * Dimension, n * Dimension);
+            Int8Kernels.DotMany(query, codes, Dimension, dots[..n]);
+            var scales = _scales[chunk];
+            var deleted = _deleted[chunk];
+            for (int i = 0; i < n; i++)
+            {
+                float score = dots[i] * queryScale * scales[offset + i];
+                if (score > top.Floor && !deleted[offset + i])
+                    top.Offer(score, row + i);
+            }
+            row += n;
+        }
+    }
+
+    private List<SearchHit> Rescore(float[] query, IEnumerable<(float Score, int Row)> candidates, int k, float minScore)
+    {
+        var vector = new float[Dimension];
+        var hits = new List<SearchHit>();
+        foreach (var (_, row) in candidates)
+        {
+            _exact.Read(row, vector);
+            float exact = TensorPrimitives.Dot(query, vector);
+            if (exact >= minScore)
+                hits.Add(new SearchHit(_ids[row / ChunkRows][row % ChunkRows], exact));
+        }
+        hits.Sort((a, b) => b.Score.CompareTo(a.Score));
+        if (hits.Count > k)
+            hits.RemoveRange(k, hits.Count - k);
+        return hits;
+    }
+
+    public void Dispose() => _lock.Dispose();
+}

@@ -1,0 +1,21 @@
+namespace Sightline.Search;
+
+/// <summary>One search result: the caller's id and the exact cosine similarity of unit vectors.</summary>
+public readonly record struct SearchHit(long Id, float Score);
+
+/// <summary>A nearest-neighbour index over L2-normalised vectors (inner product = cosine).</summary>
+public interface IVectorIndex
+{
+    int Dimension { get; }
+
+    /// <summary>Live (not deleted) vectors.</summary>
+    int Count { get; }
+
+    void Add(long id, ReadOnlySpan<float> vector);
+
+    /// <summary>Deletes are real: a removed id is never returned again.</summary>
+    bool Remove(long id);
+
+    /// <summary>The best <paramref name="k"/> hits with score ≥ <paramref name="minScore"/>, best first.</summary>
+    IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k, float minScore, CancellationToken cancellationToken);
+}

@@ -1,0 +1,90 @@
+namespace Sightline.Search.Tests;
+
+public sealed class FlatInt8IndexTests
+{
+    private const int Dim = 512;
+
+    private static (FlatInt8Index Index, List<float[]> Data) Build(int n, int seed)
+    {
+        var rng = new Random(seed);
+        var index = new FlatInt8Index(Dim);
+        var data = new List<float[]>(n);
+        for (int i = 0; i < n; i++)
+        {
+            var v = Vectors.Unit(rng, Dim);
+            data.Add(v);
+            index.Add(i, v);
+        }
+        return (index, data);
+    }
+
+    [Fact]
+    public void Top_hits_equal_brute_force_fp32_with_exact_scores()
+    {
+        var (index, data) = Build(20_000, 1);
+        var rng = new Random(2);
+        for (int q = 0; q < 20; q++)
+        {
+            // A query near a stored vector, as a probe photo of an enrolled face is.
+            int target = rng.Next(data.Count);
+            var query = Vectors.Near(rng, data[target], 0.6f);
+            var expected = data.Select((v, i) => (Id: (long)i, Score: Vectors.Dot(query, v))).OrderByDescending(x => x.Score).Take(10).ToList();
+            var hits = index.Search(query, 10, -1, CancellationToken.None);
+            Assert.Equal(10, hits.Count);
+            Assert.Equal(target, hits[0].Id);
+            Assert.Equal(expected.Select(e => e.Id), hits.Select(h => h.Id));
+            for (int i = 0; i < 10; i++)
+                Assert.Equal(expected[i].Score, hits[i].Score, 4);
+        }
+    }
+
+    [Fact]
+    public void Deleted_ids_are_never_returned_and_readding_replaces()
+    {
+        var (index, data) = Build(5_000, 3);
+        Assert.True(index.Remove(42));
+        Assert.False(index.Remove(42));
+        Assert.Equal(4_999, index.Count);
+        var hits = index.Search(data[42], 5, -1, CancellationToken.None);
+        Assert.DoesNotContain(hits, h => h.Id == 42);
+
+        index.Add(7, data[100]);
+        var again = index.Search(data[100], 2, 0.99f, CancellationToken.None);
+        Assert.Equal(new long[] { 7, 100 }.Order(), again.Select(h => h.Id).Order());
+        Assert.Equal(4_999, index.Count);
+        Assert.DoesNotContain(index.Search(data[7], 3, 0.99f, CancellationToken.None), h => h.Id == 7);
+    }
+
+    [Fact]
+    public void Min_score_filters_and_wrong_dimension_throws()
+    {
+        var (index, data) = Build(1_000, 4);
+        var hits = index.Search(data[5], 50, 0.5f, CancellationToken.None);
+        Assert.Single(hits);
+        Assert.Equal(5, hits[0].Id);
+        Assert.Equal(1f, hits[0].Score, 4);
+        Assert.Throws<ArgumentException>(() => index.Search(new float[10], 1, 0, CancellationToken.None));
+        Assert.Throws<ArgumentException>(() => index.Add(1, new float[10]));
+    }
+
+    [Fact]
+    public async Task Searches_run_while_vectors_are_added()
+    {
+        var (index, data) = Build(10_000, 5);
+        var rng = new Random(6);
+        var extra = Enumerable.Range(0, 2_000).Select(_ => Vectors.Unit(rng, Dim)).ToList();
+        var writer = Task.Run(() =>
+        {
+            for (int i = 0; i < extra.Count; i++)
+                index.Add(100_000 + i, extra[i]);
+        });
+        var reader = Task.Run(() =>
+        {
+            for (int i = 0; i < 30; i++)
+                Assert.Equal(i, index.Search(data[i], 1, 0.99f, CancellationToken.None)[0].Id);
+        });
+        await Task.WhenAll(writer, reader);
+        Assert.Equal(12_000, index.Count);
+        Assert.Equal(101_999, index.Search(extra[^1], 1, 0.99f, CancellationToken.None)[0].Id);
+    }
+}
