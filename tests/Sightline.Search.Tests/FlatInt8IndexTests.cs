@@ -88,3 +88,23 @@ public sealed class FlatInt8IndexTests
         Assert.Equal(101_999, index.Search(extra[^1], 1, 0.99f, CancellationToken.None)[0].Id);
     }
 }
+
+public sealed class SyntheticEmbeddingsTests
+{
+    [Fact]
+    public void Faces_cluster_around_their_identity_and_identities_spread_like_impostors()
+    {
+        var gen = new SyntheticEmbeddings(512, seed: 9);
+        var centres = Enumerable.Range(0, 200).Select(gen.Identity).ToList();
+        var impostor = new List<float>();
+        for (int i = 0; i < centres.Count; i++)
+            for (int j = i + 1; j < centres.Count; j++)
+                impostor.Add(Vectors.Dot(centres[i], centres[j]));
+        double mean = impostor.Average(), sd = Math.Sqrt(impostor.Average(c => (c - mean) * (c - mean)));
+        Assert.InRange(mean, -0.02, 0.02);
+        Assert.InRange(sd, 0.07, 0.13);
+        for (int v = 0; v < 20; v++)
+            Assert.InRange(Vectors.Dot(gen.Face(centres[3], 3, v), centres[3]), 0.49f, 0.86f);
+        Assert.Equal(gen.Face(centres[3], 3, 1), gen.Face(centres[3], 3, 1));
+    }
+}
