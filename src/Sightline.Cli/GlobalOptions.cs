@@ -19,6 +19,22 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
+    public static readonly Option<string> Data = new("--data")
+    {
+        Description = "Data directory for collections (default $SIGHTLINE_DATA or ~/.local/share/sightline/data)",
+        Recursive = true,
+    };
+
+    public static string DataDirectory(ParseResult parse)
+    {
+        if (parse.GetValue(Data) is { Length: > 0 } dir)
+            return Path.GetFullPath(dir);
+        var fromEnv = Environment.GetEnvironmentVariable("SIGHTLINE_DATA");
+        if (!string.IsNullOrWhiteSpace(fromEnv))
+            return Path.GetFullPath(fromEnv);
+        return Path.Combine(Path.GetDirectoryName(ModelPaths.DefaultModelsDirectory)!, "data");
+    }
+
     public static readonly Option<bool> Json = new("--json") { Description = "Print the response as JSON (Rekognition's shape where it has one)" };
 
     public static string ModelsDirectory(ParseResult parse) => parse.GetValue(Models) is { Length: > 0 } dir ? Path.GetFullPath(dir) : ModelPaths.DefaultModelsDirectory;

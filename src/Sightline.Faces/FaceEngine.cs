@@ -49,6 +49,9 @@ public sealed class FaceEngine : IDisposable
 
     public ArcFaceEmbedder Embedder => _embedder.Value;
 
+    /// <summary>The embedder's model id: the face model version of collections indexed with this engine.</summary>
+    public string EmbedderId => _options.Embedder;
+
     /// <summary>Every model loaded so far, for metrics and benchmarks.</summary>
     public IEnumerable<OnnxModel> LoadedModels
     {

@@ -9,7 +9,10 @@ namespace Sightline.Cli.Commands;
 
 internal static class FacesCommands
 {
-    public static Command Build() => new("faces", "Face detection and comparison") { Detect(), Compare() };
+    public static Command Build() => new("faces", "Face detection, comparison, and faces in collections")
+    {
+        Detect(), Compare(), CollectionFacesCommands.Index(), CollectionFacesCommands.List(), CollectionFacesCommands.Delete(), CollectionFacesCommands.Search(),
+    };
 
     private static Command Detect()
     {

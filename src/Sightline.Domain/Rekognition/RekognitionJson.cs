@@ -9,13 +9,32 @@ namespace Sightline.Rekognition;
     WriteIndented = true)]
 [JsonSerializable(typeof(DetectFacesResponse))]
 [JsonSerializable(typeof(CompareFacesResponse))]
+[JsonSerializable(typeof(IndexFacesResponse))]
+[JsonSerializable(typeof(CreateCollectionResponse))]
+[JsonSerializable(typeof(DescribeCollectionResponse))]
+[JsonSerializable(typeof(ListCollectionsResponse))]
+[JsonSerializable(typeof(DeleteCollectionResponse))]
+[JsonSerializable(typeof(ListFacesResponse))]
+[JsonSerializable(typeof(DeleteFacesResponse))]
+[JsonSerializable(typeof(SearchFacesByImageResponse))]
+[JsonSerializable(typeof(SearchFacesResponse))]
 public sealed partial class RekognitionJsonContext : JsonSerializerContext;
 
 public static class RekognitionJson
 {
+    private static readonly RekognitionJsonContext s_compact = new(new JsonSerializerOptions
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = false,
+    });
+
     public static string Serialize(DetectFacesResponse response) =>
         JsonSerializer.Serialize(response, RekognitionJsonContext.Default.DetectFacesResponse);
 
     public static string Serialize(CompareFacesResponse response) =>
         JsonSerializer.Serialize(response, RekognitionJsonContext.Default.CompareFacesResponse);
+
+    /// <summary>Any response type registered above, indented or on one line.</summary>
+    public static string Serialize<T>(T response, bool indented = true) =>
+        JsonSerializer.Serialize(response, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)(indented ? RekognitionJsonContext.Default : s_compact).GetTypeInfo(typeof(T))!);
 }

@@ -1,0 +1,69 @@
+using Sightline.Faces;
+using Sightline.Imaging;
+using Sightline.Rekognition;
+using Sightline.Storage;
+
+namespace Sightline.Collections;
+
+public sealed record IndexFacesRequest(string CollectionId, string? ExternalImageId = null, int? MaxFaces = null, string? QualityFilter = null, bool AllAttributes = false);
+
+public sealed partial class CollectionService
+{
+    public IndexFacesResponse IndexFaces(IndexFacesRequest request, DecodedImage image, CancellationToken cancellationToken)
+    {
+        Require(request.CollectionId);
+        var external = Validate.ExternalImageId(request.ExternalImageId);
+        int maxFaces = Validate.Range("MaxFaces", request.MaxFaces, 100, 1, 100);
+        string quality = QualityFilter.Parse(request.QualityFilter);
+        var faces = engine.Analyze(image, new FaceRequest { Embeddings = true, AllAttributes = request.AllAttributes }, cancellationToken);
+
+        var accepted = new List<(AnalyzedFace Face, FaceDetail Detail)>();
+        var unindexed = new List<UnindexedFace>();
+        foreach (var face in faces) // largest first
+        {
+            var detail = RekognitionMapper.ToFaceDetail(face, image.Width, image.Height);
+            var reasons = QualityFilter.Reasons(face, quality);
+            if (reasons.Count == 0 && accepted.Count >= maxFaces)
+                reasons.Add("EXCEEDS_MAX_FACES");
+            if (reasons.Count > 0)
+                unindexed.Add(new UnindexedFace(reasons, detail));
+            else
+                accepted.Add((face, detail));
+        }
+
+        string imageId = Guid.NewGuid().ToString("D");
+        var newFaces = accepted.Select(a => new NewFace(Guid.NewGuid().ToString("D"), imageId, external,
+            a.Detail.BoundingBox.Left, a.Detail.BoundingBox.Top, a.Detail.BoundingBox.Width, a.Detail.BoundingBox.Height,
+            a.Detail.Confidence, a.Face.Embedding!)).ToList();
+        var stored = newFaces.Count == 0 ? [] : store.AddFaces(request.CollectionId, newFaces, DateTimeOffset.UtcNow);
+        indexes.Added(request.CollectionId, stored);
+        var records = stored.Zip(accepted, (s, a) => new FaceRecord(ToFace(s, FaceModelVersion), a.Detail)).ToList();
+        return new IndexFacesResponse(records, FaceModelVersion, unindexed);
+    }
+
+    public ListFacesResponse ListFaces(string collectionId, string? nextToken, int? maxResults, IReadOnlyCollection<string>? faceIds = null)
+    {
+        var collection = Require(collectionId);
+        int limit = Validate.Range("MaxResults", maxResults, 1000, 0, 4096);
+        var ids = faceIds?.Select(Validate.FaceId).ToList();
+        if (ids is { Count: > 4096 })
+            throw SightlineException.InvalidParameter("At most 4096 FaceIds can be listed at once.");
+        var page = store.ListFaces(collection.Id, ParseToken(nextToken), limit + 1, ids);
+        var shown = page.Take(limit).ToList();
+        return new ListFacesResponse([.. shown.Select(f => ToFace(f, FaceModelVersion))], FaceModelVersion)
+        {
+            NextToken = page.Count > limit && shown.Count > 0 ? Token(shown[^1].RowId) : null,
+        };
+    }
+
+    public DeleteFacesResponse DeleteFaces(string collectionId, IReadOnlyCollection<string> faceIds)
+    {
+        var collection = Require(collectionId);
+        if (faceIds.Count is 0 or > 4096)
+            throw SightlineException.InvalidParameter($"FaceIds must hold 1 to 4096 ids, got {faceIds.Count}.");
+        var ids = faceIds.Select(Validate.FaceId).ToList();
+        var deleted = store.DeleteFaces(collection.Id, ids);
+        indexes.Removed(collection.Id, deleted.Select(d => d.RowId));
+        return new DeleteFacesResponse([.. deleted.Select(d => d.FaceId)]);
+    }
+}

@@ -1,0 +1,61 @@
+using Sightline.Faces;
+using Sightline.Rekognition;
+using Sightline.Storage;
+
+namespace Sightline.Collections;
+
+/// <summary>
+/// Rekognition's collection operations over a face engine, a durable store and per-collection vector indexes.
+/// Probe images are never stored. Every identification a search returns is a lead for human review.
+/// </summary>
+public sealed partial class CollectionService(FaceEngine engine, ICollectionStore store, CollectionIndexes indexes)
+{
+    public const int MaxSearchFaces = 4096;
+    public const float DefaultFaceMatchThreshold = 80f;
+
+    private readonly FaceComparer _comparer = new(engine);
+
+    /// <summary>The embedder's model id is the collection's face model version; searches require a match.</summary>
+    public string FaceModelVersion => engine.EmbedderId;
+
+    public static string Arn(string collectionId) => $"aws:rekognition:local:000000000000:collection/{collectionId}";
+
+    private CollectionRecord Require(string collectionId)
+    {
+        var collection = store.GetCollection(Validate.CollectionId(collectionId))
+            ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"The collection id: {collectionId} does not exist");
+        if (collection.FaceModelVersion != FaceModelVersion)
+            throw SightlineException.InvalidParameter($"Collection {collectionId} holds faces of model {collection.FaceModelVersion}; this server embeds with {FaceModelVersion}. Re-index into a new collection.");
+        return collection;
+    }
+
+    private static Face ToFace(StoredFace f) => new()
+    {
+        FaceId = f.FaceId,
+        BoundingBox = new BoundingBox(f.Width, f.Height, f.Left, f.Top),
+        ImageId = f.ImageId,
+        ExternalImageId = f.ExternalImageId,
+        Confidence = f.Confidence,
+        IndexFacesModelVersion = "",
+        UserId = f.UserId,
+    };
+
+    private Face ToFace(StoredFace f, string version) => ToFace(f) with { IndexFacesModelVersion = version };
+
+    private static string Token(long value) => Convert.ToBase64String(BitConverter.GetBytes(value));
+
+    private static long ParseToken(string? token)
+    {
+        if (string.IsNullOrEmpty(token))
+            return 0;
+        try
+        {
+            var bytes = Convert.FromBase64String(token);
+            return bytes.Length == 8 ? BitConverter.ToInt64(bytes) : throw new FormatException();
+        }
+        catch (FormatException)
+        {
+            throw new SightlineException(ErrorKind.InvalidParameter, "NextToken is invalid.");
+        }
+    }
+}

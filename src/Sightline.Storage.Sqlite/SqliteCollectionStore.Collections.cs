@@ -1,0 +1,66 @@
+using Microsoft.Data.Sqlite;
+
+namespace Sightline.Storage.Sqlite;
+
+public sealed partial class SqliteCollectionStore
+{
+    private const string CollectionColumns = """
+        c.id, c.arn, c.face_model_version, c.created_at,
+        (SELECT COUNT(*) FROM faces f WHERE f.collection_id = c.id),
+        (SELECT COUNT(*) FROM users u WHERE u.collection_id = c.id)
+        """;
+
+    public CollectionRecord CreateCollection(string id, string arn, string faceModelVersion, DateTimeOffset createdAt)
+    {
+        using var connection = Open();
+        try
+        {
+            using var cmd = Command(connection, "INSERT INTO collections (id, arn, face_model_version, created_at) VALUES ($id, $arn, $v, $t);", null,
+                ("$id", id), ("$arn", arn), ("$v", faceModelVersion), ("$t", createdAt.ToUnixTimeMilliseconds()));
+            cmd.ExecuteNonQuery();
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+        {
+            throw new SightlineException(ErrorKind.ResourceAlreadyExists, $"The collection id: {id} already exists", ex);
+        }
+        return new CollectionRecord(id, arn, faceModelVersion, FromUnixMs(createdAt.ToUnixTimeMilliseconds()), 0, 0);
+    }
+
+    public CollectionRecord? GetCollection(string id)
+    {
+        using var connection = Open();
+        using var cmd = Command(connection, $"SELECT {CollectionColumns} FROM collections c WHERE c.id = $id;", null, ("$id", id));
+        using var reader = cmd.ExecuteReader();
+        return reader.Read() ? ReadCollection(reader) : null;
+    }
+
+    public IReadOnlyList<CollectionRecord> ListCollections(string? after, int limit)
+    {
+        using var connection = Open();
+        using var cmd = Command(connection, $"SELECT {CollectionColumns} FROM collections c WHERE c.id > $after ORDER BY c.id LIMIT $limit;", null,
+            ("$after", after ?? ""), ("$limit", limit));
+        using var reader = cmd.ExecuteReader();
+        var result = new List<CollectionRecord>();
+        while (reader.Read())
+            result.Add(ReadCollection(reader));
+        return result;
+    }
+
+    public bool DeleteCollection(string id)
+    {
+        using var connection = Open();
+        using var tx = connection.BeginTransaction();
+        using (var faces = Command(connection, "DELETE FROM faces WHERE collection_id = $id;", tx, ("$id", id)))
+            faces.ExecuteNonQuery();
+        using (var users = Command(connection, "DELETE FROM users WHERE collection_id = $id;", tx, ("$id", id)))
+            users.ExecuteNonQuery();
+        int deleted;
+        using (var cmd = Command(connection, "DELETE FROM collections WHERE id = $id;", tx, ("$id", id)))
+            deleted = cmd.ExecuteNonQuery();
+        tx.Commit();
+        return deleted > 0;
+    }
+
+    private static CollectionRecord ReadCollection(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), FromUnixMs(r.GetInt64(3)), r.GetInt64(4), r.GetInt64(5));
+}

@@ -1,0 +1,137 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace Sightline.Storage.Sqlite;
+
+public sealed partial class SqliteCollectionStore
+{
+    private const string FaceColumns = "row_id, face_id, collection_id, image_id, external_image_id, box_left, box_top, box_width, box_height, confidence, user_id, created_at";
+
+    public IReadOnlyList<StoredFace> AddFaces(string collectionId, IReadOnlyList<NewFace> faces, DateTimeOffset createdAt)
+    {
+        using var connection = Open();
+        using var tx = connection.BeginTransaction();
+        using var cmd = Command(connection, """
+            INSERT INTO faces (face_id, collection_id, image_id, external_image_id, box_left, box_top, box_width, box_height, confidence, created_at, embedding)
+            VALUES ($face, $collection, $image, $external, $l, $t, $w, $h, $conf, $created, $embedding)
+            RETURNING row_id;
+            """, tx);
+        var p = new[] { "$face", "$collection", "$image", "$external", "$l", "$t", "$w", "$h", "$conf", "$created", "$embedding" }
+            .ToDictionary(n => n, n => cmd.Parameters.Add(n, SqliteType.Text));
+        var result = new List<StoredFace>(faces.Count);
+        long created = createdAt.ToUnixTimeMilliseconds();
+        try
+        {
+            foreach (var f in faces)
+            {
+                p["$face"].Value = f.FaceId;
+                p["$collection"].Value = collectionId;
+                p["$image"].Value = f.ImageId;
+                p["$external"].Value = (object?)f.ExternalImageId ?? DBNull.Value;
+                p["$l"].Value = f.Left;
+                p["$t"].Value = f.Top;
+                p["$w"].Value = f.Width;
+                p["$h"].Value = f.Height;
+                p["$conf"].Value = f.Confidence;
+                p["$created"].Value = created;
+                p["$embedding"].SqliteType = SqliteType.Blob;
+                p["$embedding"].Value = ToBlob(f.Embedding);
+                long rowId = (long)cmd.ExecuteScalar()!;
+                result.Add(new StoredFace(rowId, f.FaceId, collectionId, f.ImageId, f.ExternalImageId, f.Left, f.Top, f.Width, f.Height, f.Confidence, null, FromUnixMs(created), f.Embedding));
+            }
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+        {
+            throw new SightlineException(ErrorKind.ResourceNotFound, $"The collection id: {collectionId} does not exist", ex);
+        }
+        tx.Commit();
+        return result;
+    }
+
+    public IReadOnlyList<StoredFace> ListFaces(string collectionId, long afterRowId, int limit, IReadOnlyCollection<string>? faceIds = null, bool withEmbeddings = false)
+    {
+        using var connection = Open();
+        var sql = new StringBuilder($"SELECT {FaceColumns}{(withEmbeddings ? ", embedding" : "")} FROM faces WHERE collection_id = $c AND row_id > $after");
+        using var cmd = Command(connection, "", null, ("$c", collectionId), ("$after", afterRowId), ("$limit", limit));
+        if (faceIds is { Count: > 0 })
+        {
+            sql.Append(" AND face_id IN (");
+            int i = 0;
+            foreach (var id in faceIds)
+            {
+                sql.Append(i == 0 ? "" : ", ").Append("$f").Append(i);
+                cmd.Parameters.AddWithValue("$f" + i, id);
+                i++;
+            }
+            sql.Append(')');
+        }
+        cmd.CommandText = sql.Append(" ORDER BY row_id LIMIT $limit;").ToString();
+        return ReadFaces(cmd, withEmbeddings);
+    }
+
+    public StoredFace? GetFace(string collectionId, string faceId)
+    {
+        using var connection = Open();
+        using var cmd = Command(connection, $"SELECT {FaceColumns}, embedding FROM faces WHERE collection_id = $c AND face_id = $f;", null, ("$c", collectionId), ("$f", faceId));
+        return ReadFaces(cmd, true).FirstOrDefault();
+    }
+
+    public IReadOnlyList<StoredFace> GetFacesByRowIds(IReadOnlyCollection<long> rowIds)
+    {
+        if (rowIds.Count == 0)
+            return [];
+        using var connection = Open();
+        using var cmd = Command(connection, "");
+        var names = rowIds.Select((id, i) =>
+        {
+            cmd.Parameters.AddWithValue("$r" + i, id);
+            return "$r" + i;
+        }).ToList();
+        cmd.CommandText = $"SELECT {FaceColumns} FROM faces WHERE row_id IN ({string.Join(", ", names)});";
+        return ReadFaces(cmd, false);
+    }
+
+    public float[]? GetEmbedding(long rowId)
+    {
+        using var connection = Open();
+        using var cmd = Command(connection, "SELECT embedding FROM faces WHERE row_id = $r;", null, ("$r", rowId));
+        return cmd.ExecuteScalar() is byte[] blob ? FromBlob(blob) : null;
+    }
+
+    public IReadOnlyList<StoredFace> DeleteFaces(string collectionId, IReadOnlyCollection<string> faceIds)
+    {
+        using var connection = Open();
+        using var tx = connection.BeginTransaction();
+        var deleted = new List<StoredFace>();
+        foreach (var faceId in faceIds.Distinct())
+        {
+            using var cmd = Command(connection, $"DELETE FROM faces WHERE collection_id = $c AND face_id = $f RETURNING {FaceColumns};", tx, ("$c", collectionId), ("$f", faceId));
+            deleted.AddRange(ReadFaces(cmd, false));
+        }
+        tx.Commit();
+        return deleted;
+    }
+
+    public IEnumerable<(long RowId, float[] Embedding)> ReadEmbeddings(string collectionId)
+    {
+        using var connection = Open();
+        using var cmd = Command(connection, "SELECT row_id, embedding FROM faces WHERE collection_id = $c ORDER BY row_id;", null, ("$c", collectionId));
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+            yield return (reader.GetInt64(0), FromBlob((byte[])reader.GetValue(1)));
+    }
+
+    private static List<StoredFace> ReadFaces(SqliteCommand cmd, bool withEmbeddings)
+    {
+        using var r = cmd.ExecuteReader();
+        var result = new List<StoredFace>();
+        while (r.Read())
+        {
+            result.Add(new StoredFace(
+                r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
+                r.GetFloat(5), r.GetFloat(6), r.GetFloat(7), r.GetFloat(8), r.GetFloat(9), r.IsDBNull(10) ? null : r.GetString(10),
+                FromUnixMs(r.GetInt64(11)), withEmbeddings ? FromBlob((byte[])r.GetValue(12)) : null));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,72 @@
+using Microsoft.Data.Sqlite;
+
+namespace Sightline.Storage.Sqlite;
+
+/// <summary>
+/// Versioned schema. Each migration runs in its own transaction and bumps <c>PRAGMA user_version</c>, so a crash
+/// mid-migration leaves the previous version intact. Append new steps; never edit a shipped one.
+/// </summary>
+internal static class SqliteMigrations
+{
+    private static readonly string[] s_steps =
+    [
+        // 1: collections, faces (embedding stored with the face), users.
+        """
+        CREATE TABLE collections (
+            id TEXT PRIMARY KEY NOT NULL,
+            arn TEXT NOT NULL,
+            face_model_version TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE faces (
+            row_id INTEGER PRIMARY KEY,
+            face_id TEXT NOT NULL UNIQUE,
+            collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            image_id TEXT NOT NULL,
+            external_image_id TEXT,
+            box_left REAL NOT NULL,
+            box_top REAL NOT NULL,
+            box_width REAL NOT NULL,
+            box_height REAL NOT NULL,
+            confidence REAL NOT NULL,
+            user_id TEXT,
+            created_at INTEGER NOT NULL,
+            embedding BLOB NOT NULL
+        );
+        CREATE INDEX faces_by_collection ON faces(collection_id, row_id);
+        CREATE TABLE users (
+            collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            user_id TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (collection_id, user_id)
+        );
+        """,
+    ];
+
+    public static int Latest => s_steps.Length;
+
+    public static void Apply(SqliteConnection connection)
+    {
+        int version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > Latest)
+            throw new SightlineException(ErrorKind.Internal, $"The database schema is version {version}, newer than this build understands ({Latest}). Use a newer Sightline.");
+        for (int step = version; step < Latest; step++)
+        {
+            using var tx = connection.BeginTransaction();
+            using (var cmd = connection.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText = s_steps[step] + $"\nPRAGMA user_version = {step + 1};";
+                cmd.ExecuteNonQuery();
+            }
+            tx.Commit();
+        }
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        return cmd.ExecuteScalar();
+    }
+}

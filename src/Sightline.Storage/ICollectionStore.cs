@@ -1,0 +1,60 @@
+namespace Sightline.Storage;
+
+public sealed record CollectionRecord(string Id, string Arn, string FaceModelVersion, DateTimeOffset CreatedAt, long FaceCount, long UserCount);
+
+/// <summary>A face as stored. <see cref="RowId"/> is the vector index's id; <see cref="Embedding"/> is L2-normalised.</summary>
+public sealed record StoredFace(
+    long RowId,
+    string FaceId,
+    string CollectionId,
+    string ImageId,
+    string? ExternalImageId,
+    float Left,
+    float Top,
+    float Width,
+    float Height,
+    float Confidence,
+    string? UserId,
+    DateTimeOffset CreatedAt,
+    float[]? Embedding);
+
+/// <summary>A face to add; the store assigns the row id.</summary>
+public sealed record NewFace(string FaceId, string ImageId, string? ExternalImageId, float Left, float Top, float Width, float Height, float Confidence, float[] Embedding);
+
+/// <summary>
+/// Durable storage of collections and their faces. Every write is one transaction that is on disk when the
+/// call returns; a failed call leaves nothing behind.
+/// </summary>
+public interface ICollectionStore
+{
+    /// <summary>Throws ResourceAlreadyExists when the id is taken.</summary>
+    CollectionRecord CreateCollection(string id, string arn, string faceModelVersion, DateTimeOffset createdAt);
+
+    CollectionRecord? GetCollection(string id);
+
+    /// <summary>Ids in order, starting after <paramref name="after"/>.</summary>
+    IReadOnlyList<CollectionRecord> ListCollections(string? after, int limit);
+
+    /// <summary>Deletes the collection and all its faces; false when it did not exist.</summary>
+    bool DeleteCollection(string id);
+
+    /// <summary>Adds faces in one transaction and returns them with their row ids.</summary>
+    IReadOnlyList<StoredFace> AddFaces(string collectionId, IReadOnlyList<NewFace> faces, DateTimeOffset createdAt);
+
+    /// <summary>Faces in row order after <paramref name="afterRowId"/>, optionally only the given face ids.</summary>
+    IReadOnlyList<StoredFace> ListFaces(string collectionId, long afterRowId, int limit, IReadOnlyCollection<string>? faceIds = null, bool withEmbeddings = false);
+
+    StoredFace? GetFace(string collectionId, string faceId);
+
+    /// <summary>Faces by row id (the vector index's ids), in no particular order; missing ones are skipped.</summary>
+    IReadOnlyList<StoredFace> GetFacesByRowIds(IReadOnlyCollection<long> rowIds);
+
+    /// <summary>Reads one face's embedding by row id (for re-ranking).</summary>
+    float[]? GetEmbedding(long rowId);
+
+    /// <summary>Deletes the faces that exist and returns them.</summary>
+    IReadOnlyList<StoredFace> DeleteFaces(string collectionId, IReadOnlyCollection<string> faceIds);
+
+    /// <summary>Streams every face (row id and embedding) of a collection, to build its vector index.</summary>
+    IEnumerable<(long RowId, float[] Embedding)> ReadEmbeddings(string collectionId);
+}

@@ -1,0 +1,55 @@
+using Sightline.Collections;
+using Sightline.Faces.Tests.Support;
+using Sightline.Storage.Sqlite;
+
+namespace Sightline.Faces.Tests.Collections;
+
+/// <summary>A fresh data directory with the real SQLite store and the shared real engine.</summary>
+public abstract class CollectionTestBase : IDisposable
+{
+    protected CollectionTestBase(EngineFixture fixture)
+    {
+        Fixture = fixture;
+        DataDirectory = Path.Combine(Path.GetTempPath(), "sightline-test-" + Guid.NewGuid().ToString("N"));
+        Service = Open(out _indexes);
+    }
+
+    private readonly CollectionIndexes _indexes;
+
+    protected EngineFixture Fixture { get; }
+
+    protected string DataDirectory { get; }
+
+    protected CollectionService Service { get; }
+
+    /// <summary>A second service over the same directory, as after a restart.</summary>
+    protected CollectionService Reopen() => Open(out _);
+
+    private CollectionService Open(out CollectionIndexes indexes)
+    {
+        var store = new SqliteCollectionStore(DataDirectory);
+        indexes = new CollectionIndexes(store, Fixture.Engine.Embedder.Dimension);
+        return new CollectionService(Fixture.Engine, store, indexes);
+    }
+
+    protected static SightlineException Fails(ErrorKind kind, Action action)
+    {
+        var ex = Assert.Throws<SightlineException>(action);
+        Assert.Equal(kind, ex.Kind);
+        return ex;
+    }
+
+    public void Dispose()
+    {
+        _indexes.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        GC.SuppressFinalize(this);
+    }
+}
