@@ -21,6 +21,14 @@ public static partial class Validate
             ? id
             : throw SightlineException.InvalidParameter($"ExternalImageId '{id}' is invalid: 1-255 characters of a-z, A-Z, 0-9, '_', '.', '-', ':'.");
 
+    [GeneratedRegex("^[a-zA-Z0-9_.\\-:]{1,128}$")]
+    private static partial Regex UserIdPattern();
+
+    public static string UserId(string? id) =>
+        id is not null && UserIdPattern().IsMatch(id)
+            ? id
+            : throw SightlineException.InvalidParameter($"UserId '{id}' is invalid: 1-128 characters of a-z, A-Z, 0-9, '_', '.', '-', ':'.");
+
     public static string FaceId(string? id) =>
         id is not null && Guid.TryParseExact(id, "D", out _)
             ? id.ToLowerInvariant()

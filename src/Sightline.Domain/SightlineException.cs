@@ -8,6 +8,7 @@ public enum ErrorKind
     ImageTooLarge,
     ResourceNotFound,
     ResourceAlreadyExists,
+    Conflict,
     ModelUnavailable,
     Internal,
 }
@@ -28,6 +29,7 @@ public sealed class SightlineException : Exception
         ErrorKind.ImageTooLarge => "ImageTooLargeException",
         ErrorKind.ResourceNotFound => "ResourceNotFoundException",
         ErrorKind.ResourceAlreadyExists => "ResourceAlreadyExistsException",
+        ErrorKind.Conflict => "ConflictException",
         _ => "InternalServerError",
     };
 

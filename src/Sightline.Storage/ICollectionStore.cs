@@ -55,6 +55,24 @@ public interface ICollectionStore
     /// <summary>Deletes the faces that exist and returns them.</summary>
     IReadOnlyList<StoredFace> DeleteFaces(string collectionId, IReadOnlyCollection<string> faceIds);
 
+    /// <summary>Throws Conflict when the user exists.</summary>
+    void CreateUser(string collectionId, string userId, DateTimeOffset createdAt);
+
+    /// <summary>The user's face count, or null when the user does not exist.</summary>
+    int? GetUserFaceCount(string collectionId, string userId);
+
+    /// <summary>Deletes the user and unlinks its faces; false when it did not exist.</summary>
+    bool DeleteUser(string collectionId, string userId);
+
+    /// <summary>Users in id order after <paramref name="after"/>, with face counts.</summary>
+    IReadOnlyList<(string UserId, int FaceCount)> ListUsers(string collectionId, string? after, int limit);
+
+    /// <summary>Sets (or with null clears) the user of the given faces, in one transaction.</summary>
+    void SetFaceUser(string collectionId, IReadOnlyCollection<string> faceIds, string? userId);
+
+    /// <summary>Row ids of the user's faces.</summary>
+    IReadOnlyList<StoredFace> UserFaces(string collectionId, string userId, bool withEmbeddings);
+
     /// <summary>Streams every face (row id and embedding) of a collection, to build its vector index.</summary>
     IEnumerable<(long RowId, float[] Embedding)> ReadEmbeddings(string collectionId);
 }

@@ -18,6 +18,12 @@ namespace Sightline.Rekognition;
 [JsonSerializable(typeof(DeleteFacesResponse))]
 [JsonSerializable(typeof(SearchFacesByImageResponse))]
 [JsonSerializable(typeof(SearchFacesResponse))]
+[JsonSerializable(typeof(ListUsersResponse))]
+[JsonSerializable(typeof(AssociateFacesResponse))]
+[JsonSerializable(typeof(DisassociateFacesResponse))]
+[JsonSerializable(typeof(SearchUsersResponse))]
+[JsonSerializable(typeof(SearchUsersByImageResponse))]
+[JsonSerializable(typeof(EmptyResponse))]
 public sealed partial class RekognitionJsonContext : JsonSerializerContext;
 
 public static class RekognitionJson

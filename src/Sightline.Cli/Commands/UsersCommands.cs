@@ -1,0 +1,92 @@
+using System.CommandLine;
+using Sightline.Imaging;
+using Sightline.Rekognition;
+
+namespace Sightline.Cli.Commands;
+
+/// <summary><c>sightline users ...</c>: Rekognition's user operations; output is the response JSON.</summary>
+internal static class UsersCommands
+{
+    public static Command Build()
+    {
+        var command = new Command("users", "Users: one person's faces grouped in a collection (output is Rekognition's response JSON)");
+        command.Subcommands.Add(Simple("create", "CreateUser", (h, c, u) => RekognitionJson.Serialize(h.Service.CreateUser(c, u))));
+        command.Subcommands.Add(Simple("delete", "DeleteUser", (h, c, u) => RekognitionJson.Serialize(h.Service.DeleteUser(c, u))));
+        command.Subcommands.Add(WithFaces("associate", "AssociateFaces", (h, c, u, f, t) => RekognitionJson.Serialize(h.Service.AssociateFaces(c, u, f, t))));
+        command.Subcommands.Add(WithFaces("disassociate", "DisassociateFaces", (h, c, u, f, _) => RekognitionJson.Serialize(h.Service.DisassociateFaces(c, u, f))));
+
+        var listCollection = new Argument<string>("COLLECTION");
+        var list = new Command("list", "ListUsers") { listCollection };
+        list.SetSyncAction((parse, _) =>
+        {
+            using var host = new CollectionHost(parse);
+            var users = new List<User>();
+            string? token = null;
+            do
+            {
+                var page = host.Service.ListUsers(parse.GetValue(listCollection)!, token, 500);
+                users.AddRange(page.Users);
+                token = page.NextToken;
+            }
+            while (token is not null);
+            Console.WriteLine(RekognitionJson.Serialize(new ListUsersResponse(users)));
+            return 0;
+        });
+        command.Subcommands.Add(list);
+
+        var searchCollection = new Argument<string>("COLLECTION");
+        var userId = new Option<string>("--user-id") { Description = "Search with this user's faces" };
+        var faceId = new Option<string>("--face-id") { Description = "Search with this indexed face" };
+        var image = new Option<string>("--image") { Description = "Search with the largest face of this image (SearchUsersByImage; not stored)" };
+        var threshold = new Option<float?>("--threshold") { Description = "UserMatchThreshold (default 80)" };
+        var maxUsers = new Option<int?>("--max-users") { Description = "MaxUsers (1-500, default 10)" };
+        var search = new Command("search", "SearchUsers / SearchUsersByImage: leads for human review") { searchCollection, userId, faceId, image, threshold, maxUsers };
+        search.SetSyncAction((parse, ct) =>
+        {
+            using var host = new CollectionHost(parse);
+            string collection = parse.GetValue(searchCollection)!;
+            if (parse.GetValue(image) is { Length: > 0 } path)
+            {
+                using var probe = new ImageDecoder().DecodeFile(path);
+                Console.WriteLine(RekognitionJson.Serialize(host.Service.SearchUsersByImage(collection, probe, parse.GetValue(threshold), parse.GetValue(maxUsers), ct)));
+            }
+            else
+            {
+                Console.WriteLine(RekognitionJson.Serialize(host.Service.SearchUsers(collection, parse.GetValue(userId), parse.GetValue(faceId), parse.GetValue(threshold), parse.GetValue(maxUsers), ct)));
+            }
+            return 0;
+        });
+        command.Subcommands.Add(search);
+        return command;
+    }
+
+    private static Command Simple(string name, string description, Func<CollectionHost, string, string, string> run)
+    {
+        var collection = new Argument<string>("COLLECTION");
+        var user = new Argument<string>("USER_ID");
+        var command = new Command(name, description) { collection, user };
+        command.SetSyncAction((parse, _) =>
+        {
+            using var host = new CollectionHost(parse);
+            Console.WriteLine(run(host, parse.GetValue(collection)!, parse.GetValue(user)!));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command WithFaces(string name, string description, Func<CollectionHost, string, string, string[], float?, string> run)
+    {
+        var collection = new Argument<string>("COLLECTION");
+        var user = new Argument<string>("USER_ID");
+        var faces = new Argument<string[]>("FACE_ID") { Arity = ArgumentArity.OneOrMore };
+        var threshold = new Option<float?>("--threshold") { Description = "UserMatchThreshold (AssociateFaces, default 75)" };
+        var command = new Command(name, description) { collection, user, faces, threshold };
+        command.SetSyncAction((parse, _) =>
+        {
+            using var host = new CollectionHost(parse);
+            Console.WriteLine(run(host, parse.GetValue(collection)!, parse.GetValue(user)!, parse.GetValue(faces)!, parse.GetValue(threshold)));
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,56 @@
+using Sightline.Collections;
+using Sightline.Faces.Tests.Support;
+
+namespace Sightline.Faces.Tests.Collections;
+
+[Collection(EngineCollection.Name)]
+public sealed class UserTests(EngineFixture fixture) : CollectionTestBase(fixture)
+{
+    private const string Id = "people";
+
+    private List<string> Index(string fixtureId)
+    {
+        using var image = Fixture.Load(fixtureId);
+        return [.. Service.IndexFaces(new IndexFacesRequest(Id, fixtureId), image, CancellationToken.None).FaceRecords.Select(r => r.Face.FaceId)];
+    }
+
+    [Fact]
+    public void Users_group_faces_of_one_person_and_are_found_by_image()
+    {
+        Service.CreateCollection(Id);
+        var first = Index("sample1");
+        var again = Index("sample1"); // the same photo again: the same three people
+        Service.CreateUser(Id, "person-a");
+        Fails(ErrorKind.Conflict, () => Service.CreateUser(Id, "person-a"));
+        Fails(ErrorKind.InvalidParameter, () => Service.CreateUser(Id, "bad user!"));
+        Assert.Equal("CREATED", Assert.Single(Service.ListUsers(Id, null, 10).Users).UserStatus);
+
+        var associated = Service.AssociateFaces(Id, "person-a", [first[0], again[0]], null);
+        Assert.Equal(2, associated.AssociatedFaces.Count);
+        Assert.Equal("ACTIVE", associated.UserStatus);
+
+        // Another person's face does not look like person-a: refused, and a face of another user cannot be taken.
+        var refused = Service.AssociateFaces(Id, "person-a", [first[1], Guid.NewGuid().ToString()], null);
+        Assert.Empty(refused.AssociatedFaces);
+        Assert.Contains(refused.UnsuccessfulFaceAssociations, u => u.Reasons.Contains("LOW_MATCH_CONFIDENCE"));
+        Assert.Contains(refused.UnsuccessfulFaceAssociations, u => u.Reasons.Contains("FACE_NOT_FOUND"));
+        Service.CreateUser(Id, "person-b");
+        var taken = Service.AssociateFaces(Id, "person-b", [first[0]], null);
+        Assert.Equal("ASSOCIATED_TO_A_DIFFERENT_USER", Assert.Single(Assert.Single(taken.UnsuccessfulFaceAssociations).Reasons));
+
+        using var probe = Fixture.Load("sample1");
+        var byImage = Service.SearchUsersByImage(Id, probe, null, null, CancellationToken.None);
+        Assert.Equal("person-a", byImage.UserMatches[0].User.UserId);
+        Assert.True(byImage.UserMatches[0].Similarity > 99);
+        var byFace = Service.SearchUsers(Id, null, first[0], 0, 10, CancellationToken.None);
+        Assert.DoesNotContain(byFace.UserMatches, m => m.User.UserId == "person-a");
+
+        var dis = Service.DisassociateFaces(Id, "person-a", [again[0], first[2]]);
+        Assert.Equal(again[0], Assert.Single(dis.DisassociatedFaces).FaceId);
+        Assert.Single(dis.UnsuccessfulFaceDisassociations);
+        Service.DeleteUser(Id, "person-a");
+        Fails(ErrorKind.ResourceNotFound, () => Service.DeleteUser(Id, "person-a"));
+        Assert.Empty(Service.SearchUsersByImage(Id, probe, null, null, CancellationToken.None).UserMatches);
+        Assert.Equal(1, Service.DescribeCollection(Id).UserCount);
+    }
+}
