@@ -1,5 +1,8 @@
-using System.Numerics.Tensors;
+using System.Text.RegularExpressions;
+using Sightline.Collections;
 using Sightline.Faces;
+using Sightline.Imaging;
+using Sightline.Storage.Sqlite;
 
 namespace Sightline.Evaluation;
 
@@ -13,56 +16,84 @@ public sealed record IdentifyResult(
     double ThresholdAtFpir1e2);
 
 /// <summary>
-/// 1:N identification: the first image of each identity is enrolled, the rest are probes. Rank-1 is the share
-/// of probes whose best gallery match is their own identity. For TPIR at FPIR 0.01 each probe is also searched
-/// with its own identity removed from the gallery (a non-mated search); the threshold is set so that 1% of
-/// those searches return anything, and TPIR is the share of mated searches that are right at rank 1 above it.
+/// 1:N identification through the collection engine itself: the first image of each identity is indexed into a
+/// fresh collection (in a temporary data directory, deleted afterwards), the rest are searched with
+/// SearchFacesByImage. Rank-1 is the share of probes whose best match is their own identity. For TPIR at FPIR 0.01
+/// each probe's best match of another identity is its non-mated score; the threshold is set so 1% of those clear
+/// it, and TPIR is the share of probes right at rank 1 above it.
 /// </summary>
-public static class IdentifyEvaluation
+public static partial class IdentifyEvaluation
 {
-    public static IdentifyResult Run(FaceComparer comparer, EmbeddingCache cache, string csvPath, string root,
+    [GeneratedRegex("[^a-zA-Z0-9_.\\-:]")]
+    private static partial Regex Unsafe();
+
+    public static IdentifyResult Run(FaceEngine engine, ImageDecoder decoder, string csvPath, string root,
         IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
     {
         var csv = CsvTable.Load(csvPath, "file", "identity");
         var rows = csv.Rows.Select(r => (File: EvalPaths.Resolve(root, csv.Get(r, "file")), Identity: csv.Get(r, "identity"))).ToList();
-        var files = rows.Select(r => r.File).Distinct().ToList();
-        cache.Prefetch(files, progress is null ? null : new Progress<int>(d => progress.Report((d, files.Count))), cancellationToken);
+        string dir = Path.Combine(Path.GetTempPath(), "sightline-eval-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var store = new SqliteCollectionStore(dir);
+            using var indexes = new CollectionIndexes(store, engine.Embedder.Dimension);
+            var service = new CollectionService(engine, store, indexes);
+            const string collection = "eval";
+            service.CreateCollection(collection);
+            var identityOf = new Dictionary<string, string>(StringComparer.Ordinal);
+            var enrolled = new HashSet<string>(StringComparer.Ordinal);
+            var probes = new List<(string File, string Identity)>();
+            int noFace = 0, done = 0;
+            foreach (var (file, identity) in rows)
+            {
+                if (enrolled.Contains(identity))
+                {
+                    probes.Add((file, identity));
+                    continue;
+                }
+                using var image = decoder.DecodeFile(file);
+                string external = Unsafe().Replace(identity, "_");
+                var response = service.IndexFaces(new IndexFacesRequest(collection, external, MaxFaces: 1, QualityFilter: "NONE"), image, cancellationToken);
+                progress?.Report((++done, rows.Count));
+                if (response.FaceRecords.Count == 0) { noFace++; continue; }
+                identityOf[response.FaceRecords[0].Face.FaceId] = identity;
+                enrolled.Add(identity);
+            }
 
-        var gallery = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        var probes = new List<(string Identity, float[]? Embedding)>();
-        int noFace = 0;
-        foreach (var (file, identity) in rows)
-        {
-            var e = cache.Get(file, cancellationToken);
-            if (!gallery.ContainsKey(identity))
+            var mated = new List<(bool Correct, double Score)>();
+            var nonMated = new List<double>();
+            foreach (var (file, identity) in probes)
             {
-                if (e is null) { noFace++; continue; }
-                gallery[identity] = e;
+                using var image = decoder.DecodeFile(file);
+                progress?.Report((++done, rows.Count));
+                Rekognition.SearchFacesByImageResponse found;
+                try
+                {
+                    found = service.SearchFacesByImage(collection, image, CollectionService.MaxSearchFaces, 0, cancellationToken);
+                }
+                catch (SightlineException ex) when (ex.Kind == ErrorKind.InvalidParameter)
+                {
+                    noFace++;
+                    mated.Add((false, double.NegativeInfinity));
+                    continue;
+                }
+                var ranked = found.FaceMatches.Select(m => (Identity: identityOf[m.Face.FaceId], Score: (double)m.Similarity)).ToList();
+                bool right = ranked.Count > 0 && ranked[0].Identity == identity;
+                mated.Add((right, ranked.Count > 0 ? ranked[0].Score : double.NegativeInfinity));
+                var other = ranked.FirstOrDefault(r => r.Identity != identity);
+                if (other.Identity is not null) nonMated.Add(other.Score);
             }
-            else
-            {
-                if (e is null) noFace++;
-                probes.Add((identity, e));
-            }
+            double threshold = ThresholdAtRate(nonMated, 0.01);
+            return new IdentifyResult(enrolled.Count, enrolled.Count, probes.Count, noFace,
+                mated.Count == 0 ? double.NaN : mated.Count(m => m.Correct) / (double)mated.Count,
+                mated.Count == 0 ? double.NaN : mated.Count(m => m.Correct && m.Score >= threshold) / (double)mated.Count,
+                threshold);
         }
-        int correct = 0;
-        var mated = new List<(bool Correct, double Score)>();
-        var nonMated = new List<double>();
-        foreach (var (identity, e) in probes)
+        finally
         {
-            if (e is null) { mated.Add((false, double.NegativeInfinity)); continue; }
-            var ranked = gallery.Select(g => (g.Key, Score: (double)comparer.Calibration.ToSimilarity(TensorPrimitives.Dot(e, g.Value))))
-                .OrderByDescending(x => x.Score).ToList();
-            bool right = ranked[0].Key == identity;
-            if (right) correct++;
-            mated.Add((right, ranked[0].Score));
-            var others = ranked.Where(x => x.Key != identity).ToList();
-            if (others.Count > 0) nonMated.Add(others[0].Score);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
         }
-        double threshold = ThresholdAtRate(nonMated, 0.01);
-        double tpir = mated.Count == 0 ? double.NaN : mated.Count(m => m.Correct && m.Score >= threshold) / (double)mated.Count;
-        return new IdentifyResult(gallery.Count, gallery.Count, probes.Count, noFace,
-            probes.Count == 0 ? double.NaN : correct / (double)probes.Count, tpir, threshold);
     }
 
     /// <summary>Lowest threshold at which at most <paramref name="rate"/> of the scores are at or above it.</summary>

@@ -77,15 +77,13 @@ internal static class EvalCommands
     private static Command Identify()
     {
         var identities = new Option<string>("--identities") { Description = "CSV file,identity", Required = true };
-        var command = new Command("identify", "1:N identification: first image of each identity enrolled, the rest probe") { identities, s_root, GlobalOptions.Json };
+        var command = new Command("identify", "1:N identification through a collection: first image of each identity indexed, the rest searched") { identities, s_root, GlobalOptions.Json };
         command.SetSyncAction((parse, ct) =>
         {
             string csv = parse.GetValue(identities)!;
             string root = Cli.CsvRoot(csv, parse.GetValue(s_root));
             using var engine = new FaceEngine(GlobalOptions.EngineOptions(parse));
-            var comparer = new FaceComparer(engine);
-            var cache = new EmbeddingCache(engine, Decoder());
-            var result = Cli.WithProgress("embedding faces", p => IdentifyEvaluation.Run(comparer, cache, csv, root, p, ct));
+            var result = Cli.WithProgress("indexing and searching", p => IdentifyEvaluation.Run(engine, Decoder(), csv, root, p, ct));
             return Print(parse, result, [
                 ("identities enrolled", $"{result.Enrolled}"),
                 ("probes", $"{result.Probes}"),
