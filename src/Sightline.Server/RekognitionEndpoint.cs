@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
+using Sightline.Collections;
 using Sightline.Faces;
 using Sightline.Imaging;
 using Sightline.Rekognition;
@@ -10,7 +12,7 @@ namespace Sightline.Server;
 /// The AWS JSON 1.1 entry point: <c>POST /</c> with <c>X-Amz-Target: RekognitionService.Operation</c>.
 /// Errors carry Rekognition's <c>__type</c> so the AWS SDKs raise the matching exception class.
 /// </summary>
-public sealed class RekognitionEndpoint(FaceEngine engine, FaceComparer comparer, ImageDecoder decoder)
+public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer comparer, ImageDecoder decoder, CollectionService collections)
 {
     private const string TargetPrefix = "RekognitionService.";
 
@@ -22,19 +24,9 @@ public sealed class RekognitionEndpoint(FaceEngine engine, FaceComparer comparer
         {
             if (!target.StartsWith(TargetPrefix, StringComparison.Ordinal))
                 throw SightlineException.InvalidParameter("Missing or malformed X-Amz-Target header.");
-            object response = target[TargetPrefix.Length..] switch
-            {
-                "DetectFaces" => DetectFaces(await ReadAsync(context, RequestJsonContext.Default.DetectFacesRequest, ct).ConfigureAwait(false), ct),
-                "CompareFaces" => CompareFaces(await ReadAsync(context, RequestJsonContext.Default.CompareFacesRequest, ct).ConfigureAwait(false), ct),
-                var op => throw new UnknownOperationException(op),
-            };
+            string body = await DispatchAsync(target[TargetPrefix.Length..], context, ct).ConfigureAwait(false);
             context.Response.ContentType = "application/x-amz-json-1.1";
-            await context.Response.WriteAsync(response switch
-            {
-                DetectFacesResponse d => RekognitionJson.Serialize(d),
-                CompareFacesResponse c => RekognitionJson.Serialize(c),
-                _ => "{}",
-            }, ct).ConfigureAwait(false);
+            await context.Response.WriteAsync(body, ct).ConfigureAwait(false);
         }
         catch (SightlineException ex)
         {
@@ -46,60 +38,43 @@ public sealed class RekognitionEndpoint(FaceEngine engine, FaceComparer comparer
         }
     }
 
-    private DetectFacesResponse DetectFaces(DetectFacesRequest request, CancellationToken ct)
+    private Task<string> DispatchAsync(string operation, HttpContext context, CancellationToken ct) => operation switch
     {
-        using var image = Decode(request.Image, "Image");
-        bool all = WantsAttributes(request.Attributes);
-        var faces = engine.Analyze(image, new FaceRequest { AllAttributes = all }, ct);
-        return new DetectFacesResponse([.. faces.Select(f => RekognitionMapper.ToFaceDetail(f, image.Width, image.Height))]);
-    }
+        "DetectFaces" => Run(context, RequestJsonContext.Default.DetectFacesRequest, r => DetectFaces(r, ct), ct),
+        "CompareFaces" => Run(context, RequestJsonContext.Default.CompareFacesRequest, r => CompareFaces(r, ct), ct),
+        "CreateCollection" => Run(context, RequestJsonContext.Default.CollectionRequest, r => collections.CreateCollection(r.CollectionId!), ct),
+        "DescribeCollection" => Run(context, RequestJsonContext.Default.CollectionRequest, r => collections.DescribeCollection(r.CollectionId!), ct),
+        "ListCollections" => Run(context, RequestJsonContext.Default.CollectionRequest, r => collections.ListCollections(r.NextToken, r.MaxResults), ct),
+        "DeleteCollection" => Run(context, RequestJsonContext.Default.CollectionRequest, r => collections.DeleteCollection(r.CollectionId!), ct),
+        "IndexFaces" => Run(context, RequestJsonContext.Default.IndexFacesApiRequest, r => IndexFaces(r, ct), ct),
+        "ListFaces" => Run(context, RequestJsonContext.Default.FacesApiRequest, r => collections.ListFaces(r.CollectionId!, r.NextToken, r.MaxResults, r.FaceIds), ct),
+        "DeleteFaces" => Run(context, RequestJsonContext.Default.FacesApiRequest, r => collections.DeleteFaces(r.CollectionId!, r.FaceIds ?? []), ct),
+        "SearchFaces" => Run(context, RequestJsonContext.Default.SearchFacesApiRequest, r => collections.SearchFaces(r.CollectionId!, r.FaceId!, r.MaxFaces, r.FaceMatchThreshold, ct), ct),
+        "SearchFacesByImage" => Run(context, RequestJsonContext.Default.SearchFacesApiRequest, r => SearchFacesByImage(r, ct), ct),
+        "CreateUser" => Run(context, RequestJsonContext.Default.UserApiRequest, r => collections.CreateUser(r.CollectionId!, r.UserId!), ct),
+        "DeleteUser" => Run(context, RequestJsonContext.Default.UserApiRequest, r => collections.DeleteUser(r.CollectionId!, r.UserId!), ct),
+        "ListUsers" => Run(context, RequestJsonContext.Default.UserApiRequest, r => collections.ListUsers(r.CollectionId!, r.NextToken, r.MaxResults), ct),
+        "AssociateFaces" => Run(context, RequestJsonContext.Default.UserApiRequest, r => collections.AssociateFaces(r.CollectionId!, r.UserId!, r.FaceIds ?? [], r.UserMatchThreshold), ct),
+        "DisassociateFaces" => Run(context, RequestJsonContext.Default.UserApiRequest, r => collections.DisassociateFaces(r.CollectionId!, r.UserId!, r.FaceIds ?? []), ct),
+        "SearchUsers" => Run(context, RequestJsonContext.Default.UserApiRequest, r => collections.SearchUsers(r.CollectionId!, r.UserId, r.FaceId, r.UserMatchThreshold, r.MaxUsers, ct), ct),
+        "SearchUsersByImage" => Run(context, RequestJsonContext.Default.UserApiRequest, r => SearchUsersByImage(r, ct), ct),
+        _ => throw new UnknownOperationException(operation),
+    };
 
-    // Rekognition's attribute names; any beyond DEFAULT asks for the estimated attributes (all are computed together).
-    private static readonly HashSet<string> s_attributes =
-    [
-        "DEFAULT", "ALL", "AGE_RANGE", "BEARD", "EMOTIONS", "EYE_DIRECTION", "EYEGLASSES", "EYES_OPEN", "GENDER",
-        "MOUTH_OPEN", "MUSTACHE", "FACE_OCCLUDED", "SMILE", "SUNGLASSES",
-    ];
-
-    private static bool WantsAttributes(IReadOnlyList<string>? attributes)
+    /// <summary>Reads the request, runs the operation, serialises the response with Rekognition's shapes.</summary>
+    private static async Task<string> Run<TRequest, TResponse>(HttpContext context, JsonTypeInfo<TRequest> type, Func<TRequest, TResponse> operation, CancellationToken ct)
     {
-        if (attributes is null)
-            return false;
-        foreach (var a in attributes)
-        {
-            if (!s_attributes.Contains(a))
-                throw SightlineException.InvalidParameter($"Unknown attribute '{a}'. Valid: {string.Join(", ", s_attributes)}.");
-        }
-        return attributes.Any(a => a != "DEFAULT");
-    }
-
-    private CompareFacesResponse CompareFaces(CompareFacesRequest request, CancellationToken ct)
-    {
-        using var source = Decode(request.SourceImage, "SourceImage");
-        using var target = Decode(request.TargetImage, "TargetImage");
-        return comparer.Compare(source, target, request.SimilarityThreshold ?? FaceComparer.DefaultThreshold, ct);
-    }
-
-    private DecodedImage Decode(ImageInput? input, string name)
-    {
-        if (input?.Bytes is not { } bytes)
-            throw SightlineException.InvalidParameter(input?.S3Object is null
-                ? $"{name}.Bytes is required."
-                : $"{name}.S3Object is not supported by this server yet; send {name}.Bytes.");
-        return decoder.Decode(bytes, ImageSource.Inline);
-    }
-
-    private static async Task<T> ReadAsync<T>(HttpContext context, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken ct)
-    {
+        TRequest request;
         try
         {
-            return await JsonSerializer.DeserializeAsync(context.Request.Body, type, ct).ConfigureAwait(false)
+            request = await JsonSerializer.DeserializeAsync(context.Request.Body, type, ct).ConfigureAwait(false)
                 ?? throw SightlineException.InvalidParameter("The request body is empty.");
         }
         catch (JsonException ex)
         {
             throw SightlineException.InvalidParameter($"The request body is not valid JSON for this operation: {ex.Message}");
         }
+        return RekognitionJson.Serialize(operation(request), indented: false);
     }
 
     private static Task ErrorAsync(HttpContext context, int status, string type, string message)

@@ -11,6 +11,21 @@ public sealed record DetectFacesRequest(ImageInput? Image, IReadOnlyList<string>
 
 public sealed record CompareFacesRequest(ImageInput? SourceImage, ImageInput? TargetImage, float? SimilarityThreshold);
 
+public sealed record CollectionRequest(string? CollectionId, string? NextToken, int? MaxResults);
+
+public sealed record IndexFacesApiRequest(string? CollectionId, ImageInput? Image, string? ExternalImageId, IReadOnlyList<string>? DetectionAttributes, int? MaxFaces, string? QualityFilter);
+
+public sealed record FacesApiRequest(string? CollectionId, IReadOnlyList<string>? FaceIds, string? NextToken, int? MaxResults, string? UserId);
+
+public sealed record SearchFacesApiRequest(string? CollectionId, string? FaceId, ImageInput? Image, int? MaxFaces, float? FaceMatchThreshold);
+
+public sealed record UserApiRequest(string? CollectionId, string? UserId, IReadOnlyList<string>? FaceIds, float? UserMatchThreshold, string? FaceId, ImageInput? Image, int? MaxUsers, string? NextToken, int? MaxResults);
+
 [JsonSerializable(typeof(DetectFacesRequest))]
 [JsonSerializable(typeof(CompareFacesRequest))]
+[JsonSerializable(typeof(CollectionRequest))]
+[JsonSerializable(typeof(IndexFacesApiRequest))]
+[JsonSerializable(typeof(FacesApiRequest))]
+[JsonSerializable(typeof(SearchFacesApiRequest))]
+[JsonSerializable(typeof(UserApiRequest))]
 internal sealed partial class RequestJsonContext : JsonSerializerContext;

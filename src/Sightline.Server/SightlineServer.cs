@@ -3,7 +3,10 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Sightline.Faces;
+using Sightline.Collections;
 using Sightline.Imaging;
+using Sightline.Storage;
+using Sightline.Storage.Sqlite;
 
 namespace Sightline.Server;
 
@@ -13,7 +16,7 @@ public static class SightlineServer
     /// <summary>Base64 of a 5 MiB image plus JSON framing.</summary>
     public const long MaxRequestBytes = 8 * 1024 * 1024;
 
-    public static WebApplication Build(string urls, FaceEngineOptions options)
+    public static WebApplication Build(string urls, FaceEngineOptions options, string dataDirectory)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(urls);
@@ -21,6 +24,9 @@ public static class SightlineServer
         builder.Services.AddSingleton(_ => new FaceEngine(options));
         builder.Services.AddSingleton(sp => new FaceComparer(sp.GetRequiredService<FaceEngine>()));
         builder.Services.AddSingleton(new ImageDecoder());
+        builder.Services.AddSingleton<ICollectionStore>(_ => new SqliteCollectionStore(dataDirectory));
+        builder.Services.AddSingleton(sp => new CollectionIndexes(sp.GetRequiredService<ICollectionStore>(), sp.GetRequiredService<FaceEngine>().Embedder.Dimension));
+        builder.Services.AddSingleton<CollectionService>();
         builder.Services.AddSingleton<RekognitionEndpoint>();
         var app = builder.Build();
         app.MapGet("/healthz", () => Results.Text("ok"));

@@ -13,6 +13,7 @@ public sealed class ServeTests : IAsyncLifetime
     private Process? _server;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
     private Uri _base = null!;
+    private readonly TempDir _data = new();
 
     public async Task InitializeAsync()
     {
@@ -20,7 +21,7 @@ public sealed class ServeTests : IAsyncLifetime
         int port = FreePort();
         _base = new Uri($"http://127.0.0.1:{port}/");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { SightlineCli.Dll, "serve", "--urls", _base.ToString().TrimEnd('/') })
+        foreach (var a in new[] { SightlineCli.Dll, "serve", "--urls", _base.ToString().TrimEnd('/'), "--data", _data.Path })
             psi.ArgumentList.Add(a);
         _server = Process.Start(psi)!;
         _server.OutputDataReceived += (_, _) => { };
@@ -49,6 +50,7 @@ public sealed class ServeTests : IAsyncLifetime
         _server?.WaitForExit(10_000);
         _server?.Dispose();
         _http.Dispose();
+        _data.Dispose();
         return Task.CompletedTask;
     }
 
@@ -120,5 +122,39 @@ public sealed class ServeTests : IAsyncLifetime
         var (s2, b2) = await CallAsync("CompareFaces", new { SourceImage = new { Bytes = img }, TargetImage = new { Bytes = img }, SimilarityThreshold = 101 });
         Assert.Equal(HttpStatusCode.BadRequest, s2);
         Assert.Equal("InvalidParameterException", b2.GetProperty("__type").GetString());
+    }
+
+    [Fact]
+    public async Task Collections_index_and_search_over_json_1_1()
+    {
+        var (s1, b1) = await CallAsync("CreateCollection", new { CollectionId = "api" });
+        Assert.Equal(HttpStatusCode.OK, s1);
+        Assert.Equal(200, b1.GetProperty("StatusCode").GetInt32());
+        var (s2, b2) = await CallAsync("CreateCollection", new { CollectionId = "api" });
+        Assert.Equal(HttpStatusCode.BadRequest, s2);
+        Assert.Equal("ResourceAlreadyExistsException", b2.GetProperty("__type").GetString());
+
+        var (s3, b3) = await CallAsync("IndexFaces", new { CollectionId = "api", Image = new { Bytes = Image("sample1") }, ExternalImageId = "case-1", MaxFaces = 2 });
+        Assert.Equal(HttpStatusCode.OK, s3);
+        Assert.Equal(2, b3.GetProperty("FaceRecords").GetArrayLength());
+        Assert.Equal("EXCEEDS_MAX_FACES", b3.GetProperty("UnindexedFaces")[0].GetProperty("Reasons")[0].GetString());
+
+        var (s4, b4) = await CallAsync("SearchFacesByImage", new { CollectionId = "api", Image = new { Bytes = Image("sample1") }, FaceMatchThreshold = 95 });
+        Assert.Equal(HttpStatusCode.OK, s4);
+        Assert.Equal("case-1", b4.GetProperty("FaceMatches")[0].GetProperty("Face").GetProperty("ExternalImageId").GetString());
+
+        var (s5, b5) = await CallAsync("DescribeCollection", new { CollectionId = "api" });
+        Assert.Equal(HttpStatusCode.OK, s5);
+        Assert.Equal(2, b5.GetProperty("FaceCount").GetInt32());
+
+        var (s6, b6) = await CallAsync("SearchFacesByImage", new { CollectionId = "nope", Image = new { Bytes = Image("sample1") } });
+        Assert.Equal(HttpStatusCode.BadRequest, s6);
+        Assert.Equal("ResourceNotFoundException", b6.GetProperty("__type").GetString());
+
+        var (s7, _) = await CallAsync("CreateUser", new { CollectionId = "api", UserId = "u1" });
+        Assert.Equal(HttpStatusCode.OK, s7);
+        var (s8, b8) = await CallAsync("CreateUser", new { CollectionId = "api", UserId = "u1" });
+        Assert.Equal(HttpStatusCode.BadRequest, s8);
+        Assert.Equal("ConflictException", b8.GetProperty("__type").GetString());
     }
 }
