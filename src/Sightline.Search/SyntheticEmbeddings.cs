@@ -24,7 +24,7 @@ public sealed class SyntheticEmbeddings
 
     public float[] Identity(int identity)
     {
-        var rng = new Random(HashCode.Combine(_seed, identity, 1));
+        var rng = new Random(Seed(identity, 0, 1));
         var centre = new float[_dim];
         for (int j = 0; j < Subspace; j++)
             TensorPrimitives.MultiplyAdd(_basis[j], Gaussian1(rng), centre, centre);
@@ -35,9 +35,11 @@ public sealed class SyntheticEmbeddings
     /// <summary>The <paramref name="view"/>-th face of an identity (deterministic).</summary>
     public float[] Face(float[] centre, int identity, int view)
     {
-        var rng = new Random(HashCode.Combine(_seed, identity, view, 2));
+        var rng = new Random(Seed(identity, view, 2));
         float cosine = 0.5f + 0.35f * (float)rng.NextDouble();
         var noise = Gaussian(rng, _dim);
+        // Orthogonal to the centre, so the face's cosine to its centre is exactly the drawn one.
+        TensorPrimitives.MultiplyAdd(centre, -TensorPrimitives.Dot(noise, centre), noise, noise);
         Normalize(noise);
         float s = MathF.Sqrt(1 - cosine * cosine);
         var face = new float[_dim];
@@ -46,6 +48,10 @@ public sealed class SyntheticEmbeddings
         Normalize(face);
         return face;
     }
+
+    // Deterministic across processes (HashCode is randomised per process).
+    private int Seed(int identity, int view, int salt) =>
+        unchecked((int)(((((long)_seed * 1_000_003 + identity) * 8_191 + view) * 131 + salt) % int.MaxValue));
 
     private static void Normalize(float[] v) => TensorPrimitives.Divide(v, TensorPrimitives.Norm(v), v);
 
