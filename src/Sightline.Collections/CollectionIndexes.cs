@@ -55,10 +55,17 @@ public sealed class CollectionIndexes(ICollectionStore store, int dimension) : I
 
     private FlatInt8Index Build(string collectionId)
     {
-        var index = new FlatInt8Index(dimension);
+        // The index holds int8 codes only (~525 bytes a face); fp32 vectors for exact re-ranking are read from
+        // the database, one batched query per search.
+        var index = new FlatInt8Index(dimension, new StoreVectors(store));
         foreach (var (rowId, embedding) in store.ReadEmbeddings(collectionId))
             index.Add(rowId, embedding);
         return index;
+    }
+
+    private sealed class StoreVectors(ICollectionStore store) : IExactVectorSource
+    {
+        public IReadOnlyDictionary<long, float[]> Read(IReadOnlyCollection<long> ids) => store.GetEmbeddings(ids);
     }
 
     public void Dispose()

@@ -1,5 +1,15 @@
 namespace Sightline.Search;
 
+/// <summary>
+/// Where full-precision vectors for re-ranking come from when the index does not keep them: the caller's own
+/// durable store (e.g. the database), read in one batch per search, so the index holds only int8 codes.
+/// </summary>
+public interface IExactVectorSource
+{
+    /// <summary>The fp32 vectors of the given ids; ids it no longer has are left out.</summary>
+    IReadOnlyDictionary<long, float[]> Read(IReadOnlyCollection<long> ids);
+}
+
 /// <summary>Full-precision copies of the indexed vectors, read only to rescore a shortlist.</summary>
 public interface IExactVectorStore
 {

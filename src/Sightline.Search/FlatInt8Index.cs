@@ -17,16 +17,27 @@ public sealed class FlatInt8Index : IVectorIndex, IDisposable
     private readonly List<long[]> _ids = [];
     private readonly List<bool[]> _deleted = [];
     private readonly Dictionary<long, int> _rowOf = [];
-    private readonly IExactVectorStore _exact;
+    private readonly IExactVectorStore? _exact;
+    private readonly IExactVectorSource? _source;
     private readonly ReaderWriterLockSlim _lock = new();
     private int _rows;
 
+    /// <summary>An index that keeps fp32 copies itself (in <paramref name="exact"/>, default in memory).</summary>
     public FlatInt8Index(int dimension, IExactVectorStore? exact = null)
     {
         if (dimension is < 8 or > 8192)
             throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Dimension must be between 8 and 8192.");
         Dimension = dimension;
         _exact = exact ?? new InMemoryExactVectorStore(dimension);
+    }
+
+    /// <summary>An index of int8 codes only; re-ranking reads fp32 vectors by id from <paramref name="source"/>.</summary>
+    public FlatInt8Index(int dimension, IExactVectorSource source)
+    {
+        if (dimension is < 8 or > 8192)
+            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Dimension must be between 8 and 8192.");
+        Dimension = dimension;
+        _source = source;
     }
 
     public int Dimension { get; }
@@ -64,7 +75,7 @@ public sealed class FlatInt8Index : IVectorIndex, IDisposable
             }
             _scales[chunk][offset] = Int8Quantizer.Quantize(vector, _codes[chunk].AsSpan(offset * Dimension, Dimension));
             _ids[chunk][offset] = id;
-            _exact.Write(row, vector);
+            _exact?.Write(row, vector);
             _rowOf[id] = row;
             Volatile.Write(ref _rows, row + 1);
         }
@@ -145,14 +156,27 @@ public sealed class FlatInt8Index : IVectorIndex, IDisposable
 
     private List<SearchHit> Rescore(float[] query, IEnumerable<(float Score, int Row)> candidates, int k, float minScore)
     {
-        var vector = new float[Dimension];
         var hits = new List<SearchHit>();
-        foreach (var (_, row) in candidates)
+        if (_source is not null)
         {
-            _exact.Read(row, vector);
-            float exact = TensorPrimitives.Dot(query, vector);
-            if (exact >= minScore)
-                hits.Add(new SearchHit(_ids[row / ChunkRows][row % ChunkRows], exact));
+            var ids = candidates.Select(c => _ids[c.Row / ChunkRows][c.Row % ChunkRows]).ToList();
+            foreach (var (id, v) in _source.Read(ids))
+            {
+                float exact = TensorPrimitives.Dot(query, v);
+                if (exact >= minScore)
+                    hits.Add(new SearchHit(id, exact));
+            }
+        }
+        else
+        {
+            var vector = new float[Dimension];
+            foreach (var (_, row) in candidates)
+            {
+                _exact!.Read(row, vector);
+                float exact = TensorPrimitives.Dot(query, vector);
+                if (exact >= minScore)
+                    hits.Add(new SearchHit(_ids[row / ChunkRows][row % ChunkRows], exact));
+            }
         }
         hits.Sort((a, b) => b.Score.CompareTo(a.Score));
         if (hits.Count > k)

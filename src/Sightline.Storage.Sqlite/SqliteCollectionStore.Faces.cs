@@ -91,6 +91,25 @@ public sealed partial class SqliteCollectionStore
         return ReadFaces(cmd, false);
     }
 
+    public IReadOnlyDictionary<long, float[]> GetEmbeddings(IReadOnlyCollection<long> rowIds)
+    {
+        var result = new Dictionary<long, float[]>(rowIds.Count);
+        if (rowIds.Count == 0)
+            return result;
+        using var connection = Open();
+        using var cmd = Command(connection, "");
+        var names = rowIds.Select((id, i) =>
+        {
+            cmd.Parameters.AddWithValue("$r" + i, id);
+            return "$r" + i;
+        }).ToList();
+        cmd.CommandText = $"SELECT row_id, embedding FROM faces WHERE row_id IN ({string.Join(", ", names)});";
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            result[r.GetInt64(0)] = FromBlob((byte[])r.GetValue(1));
+        return result;
+    }
+
     public float[]? GetEmbedding(long rowId)
     {
         using var connection = Open();

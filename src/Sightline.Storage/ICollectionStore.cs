@@ -52,6 +52,9 @@ public interface ICollectionStore
     /// <summary>Reads one face's embedding by row id (for re-ranking).</summary>
     float[]? GetEmbedding(long rowId);
 
+    /// <summary>Reads many faces' embeddings by row id in one query; missing ones are left out.</summary>
+    IReadOnlyDictionary<long, float[]> GetEmbeddings(IReadOnlyCollection<long> rowIds);
+
     /// <summary>Deletes the faces that exist and returns them.</summary>
     IReadOnlyList<StoredFace> DeleteFaces(string collectionId, IReadOnlyCollection<string> faceIds);
 

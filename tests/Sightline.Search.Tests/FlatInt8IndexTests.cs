@@ -38,6 +38,34 @@ public sealed class FlatInt8IndexTests
         }
     }
 
+    private sealed class DictionarySource(Dictionary<long, float[]> vectors) : IExactVectorSource
+    {
+        public int Reads { get; private set; }
+
+        public IReadOnlyDictionary<long, float[]> Read(IReadOnlyCollection<long> ids)
+        {
+            Reads++;
+            return ids.Where(vectors.ContainsKey).ToDictionary(id => id, id => vectors[id]);
+        }
+    }
+
+    [Fact]
+    public void A_codes_only_index_reranks_from_the_callers_store()
+    {
+        var rng = new Random(11);
+        var vectors = Enumerable.Range(0, 5_000).ToDictionary(i => (long)i * 10, _ => Vectors.Unit(rng, Dim));
+        var source = new DictionarySource(vectors);
+        var index = new FlatInt8Index(Dim, source);
+        foreach (var (id, v) in vectors)
+            index.Add(id, v);
+        var query = Vectors.Near(rng, vectors[420], 0.7f);
+        var expected = vectors.OrderByDescending(kv => Vectors.Dot(query, kv.Value)).Take(5).Select(kv => kv.Key);
+        var hits = index.Search(query, 5, -1, CancellationToken.None);
+        Assert.Equal(expected, hits.Select(h => h.Id));
+        Assert.Equal(Vectors.Dot(query, vectors[420]), hits[0].Score, 5);
+        Assert.Equal(1, source.Reads);
+    }
+
     [Fact]
     public void Deleted_ids_are_never_returned_and_readding_replaces()
     {
