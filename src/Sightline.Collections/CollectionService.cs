@@ -22,7 +22,7 @@ public sealed partial class CollectionService(FaceEngine engine, ICollectionStor
 
     private CollectionRecord Require(string collectionId)
     {
-        var collection = store.GetCollection(Validate.CollectionId(collectionId))
+        var collection = store.GetCollection(Validate.CollectionId(collectionId), withCounts: false)
             ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"The collection id: {collectionId} does not exist");
         if (collection.FaceModelVersion != FaceModelVersion)
             throw SightlineException.InvalidParameter($"Collection {collectionId} holds faces of model {collection.FaceModelVersion}; this server embeds with {FaceModelVersion}. Re-index into a new collection.");

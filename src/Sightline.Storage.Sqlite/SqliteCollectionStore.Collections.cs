@@ -26,10 +26,11 @@ public sealed partial class SqliteCollectionStore
         return new CollectionRecord(id, arn, faceModelVersion, FromUnixMs(createdAt.ToUnixTimeMilliseconds()), 0, 0);
     }
 
-    public CollectionRecord? GetCollection(string id)
+    public CollectionRecord? GetCollection(string id, bool withCounts = true)
     {
         using var connection = Open();
-        using var cmd = Command(connection, $"SELECT {CollectionColumns} FROM collections c WHERE c.id = $id;", null, ("$id", id));
+        string columns = withCounts ? CollectionColumns : "c.id, c.arn, c.face_model_version, c.created_at, 0, 0";
+        using var cmd = Command(connection, $"SELECT {columns} FROM collections c WHERE c.id = $id;", null, ("$id", id));
         using var reader = cmd.ExecuteReader();
         return reader.Read() ? ReadCollection(reader) : null;
     }

@@ -30,7 +30,8 @@ public interface ICollectionStore
     /// <summary>Throws ResourceAlreadyExists when the id is taken.</summary>
     CollectionRecord CreateCollection(string id, string arn, string faceModelVersion, DateTimeOffset createdAt);
 
-    CollectionRecord? GetCollection(string id);
+    /// <summary>The collection; face and user counts only when asked (counting is O(faces)).</summary>
+    CollectionRecord? GetCollection(string id, bool withCounts = true);
 
     /// <summary>Ids in order, starting after <paramref name="after"/>.</summary>
     IReadOnlyList<CollectionRecord> ListCollections(string? after, int limit);
