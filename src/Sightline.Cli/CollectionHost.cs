@@ -13,9 +13,10 @@ internal sealed class CollectionHost : IDisposable
 
     public CollectionHost(ParseResult parse)
     {
-        var store = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse));
+        string data = GlobalOptions.DataDirectory(parse);
+        var store = new SqliteCollectionStore(data);
         _engine = new FaceEngine(GlobalOptions.EngineOptions(parse));
-        _indexes = new CollectionIndexes(store, _engine.Embedder.Dimension);
+        _indexes = new CollectionIndexes(store, _engine.Embedder.Dimension, Path.Combine(data, "indexes"));
         Service = new CollectionService(_engine, store, _indexes);
     }
 

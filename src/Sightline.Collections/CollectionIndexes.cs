@@ -1,23 +1,31 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Sightline.Search;
 using Sightline.Storage;
 
 namespace Sightline.Collections;
 
 /// <summary>
-/// One vector index per collection, built from the store on first use, so the database is the source of truth
-/// and the index always agrees with it after a restart. Writes go to the store first (durable), then to the
-/// index under the collection's lock; a build and a write never interleave.
+/// One vector index per collection. The database is the source of truth: on first use a collection's index is
+/// loaded from its snapshot (when there is one) and reconciled with the database — rows the database no longer
+/// has are dropped, rows it gained are added — or else built from the database; so after any crash the index
+/// agrees with the database. Writes go to the database first (durable), then to the index under the
+/// collection's lock. Snapshots are written after a build or repair and on orderly shutdown.
 /// </summary>
-public sealed class CollectionIndexes(ICollectionStore store, int dimension) : IDisposable
+public sealed class CollectionIndexes(ICollectionStore store, int dimension, string? snapshotDirectory = null) : IDisposable
 {
+    private const int FetchBatch = 512;
     private readonly ConcurrentDictionary<string, Lazy<FlatInt8Index>> _indexes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, object> _locks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _dirty = new(StringComparer.Ordinal);
+
+    /// <summary>What the last load of each collection did, for logs and tests.</summary>
+    public ConcurrentDictionary<string, string> LoadReports { get; } = new(StringComparer.Ordinal);
 
     public FlatInt8Index Get(string collectionId)
     {
         lock (LockFor(collectionId))
-            return _indexes.GetOrAdd(collectionId, id => new Lazy<FlatInt8Index>(() => Build(id))).Value;
+            return _indexes.GetOrAdd(collectionId, id => new Lazy<FlatInt8Index>(() => Load(id))).Value;
     }
 
     public void Added(string collectionId, IEnumerable<StoredFace> faces)
@@ -25,9 +33,10 @@ public sealed class CollectionIndexes(ICollectionStore store, int dimension) : I
         lock (LockFor(collectionId))
         {
             if (!_indexes.TryGetValue(collectionId, out var lazy) || !lazy.IsValueCreated)
-                return; // built from the store on first use, which already holds these faces
+                return; // loaded from the database on first use, which already holds these faces
             foreach (var face in faces)
                 lazy.Value.Add(face.RowId, face.Embedding!);
+            _dirty[collectionId] = true;
         }
     }
 
@@ -39,6 +48,7 @@ public sealed class CollectionIndexes(ICollectionStore store, int dimension) : I
                 return;
             foreach (long row in rowIds)
                 lazy.Value.Remove(row);
+            _dirty[collectionId] = true;
         }
     }
 
@@ -48,19 +58,59 @@ public sealed class CollectionIndexes(ICollectionStore store, int dimension) : I
         {
             if (_indexes.TryRemove(collectionId, out var lazy) && lazy.IsValueCreated)
                 lazy.Value.Dispose();
+            if (SnapshotPath(collectionId) is { } path && File.Exists(path))
+                File.Delete(path);
         }
     }
 
     private object LockFor(string collectionId) => _locks.GetOrAdd(collectionId, _ => new object());
 
-    private FlatInt8Index Build(string collectionId)
+    private string? SnapshotPath(string collectionId) => snapshotDirectory is null ? null
+        : Path.Combine(snapshotDirectory, Convert.ToHexStringLower(Encoding.UTF8.GetBytes(collectionId)) + ".int8");
+
+    private FlatInt8Index Load(string collectionId)
     {
-        // The index holds int8 codes only (~525 bytes a face); fp32 vectors for exact re-ranking are read from
-        // the database, one batched query per search.
-        var index = new FlatInt8Index(dimension, new StoreVectors(store));
-        foreach (var (rowId, embedding) in store.ReadEmbeddings(collectionId))
-            index.Add(rowId, embedding);
+        var source = new StoreVectors(store);
+        string? path = SnapshotPath(collectionId);
+        var index = path is null ? null : FlatInt8Index.TryLoad(path, dimension, source);
+        if (index is null)
+        {
+            // The index holds int8 codes only (~525 bytes a face); fp32 vectors for exact re-ranking are read
+            // from the database, one batched query per search.
+            index = new FlatInt8Index(dimension, source);
+            foreach (var (rowId, embedding) in store.ReadEmbeddings(collectionId))
+                index.Add(rowId, embedding);
+            LoadReports[collectionId] = $"built from the database: {index.Count} faces";
+            Save(collectionId, index);
+            return index;
+        }
+        var inDatabase = store.ReadRowIds(collectionId).ToHashSet();
+        var inIndex = index.Ids();
+        int dropped = 0;
+        foreach (long id in inIndex.Where(id => !inDatabase.Contains(id)))
+        {
+            index.Remove(id);
+            dropped++;
+        }
+        var missing = inDatabase.Except(inIndex).ToList();
+        foreach (var batch in missing.Chunk(FetchBatch))
+        {
+            foreach (var (id, embedding) in store.GetEmbeddings(batch))
+                index.Add(id, embedding);
+        }
+        LoadReports[collectionId] = $"snapshot with {inIndex.Count} faces; dropped {dropped}, added {missing.Count}";
+        if (dropped + missing.Count > 0)
+            Save(collectionId, index);
         return index;
+    }
+
+    private void Save(string collectionId, FlatInt8Index index)
+    {
+        if (SnapshotPath(collectionId) is not { } path)
+            return;
+        Directory.CreateDirectory(snapshotDirectory!);
+        index.Save(path);
+        _dirty[collectionId] = false;
     }
 
     private sealed class StoreVectors(ICollectionStore store) : IExactVectorSource
@@ -68,12 +118,25 @@ public sealed class CollectionIndexes(ICollectionStore store, int dimension) : I
         public IReadOnlyDictionary<long, float[]> Read(IReadOnlyCollection<long> ids) => store.GetEmbeddings(ids);
     }
 
+    /// <summary>Writes snapshots of changed indexes (orderly shutdown), then frees them.</summary>
     public void Dispose()
     {
-        foreach (var lazy in _indexes.Values)
+        foreach (var (id, lazy) in _indexes)
         {
-            if (lazy.IsValueCreated)
-                lazy.Value.Dispose();
+            if (!lazy.IsValueCreated)
+                continue;
+            if (_dirty.TryGetValue(id, out bool dirty) && dirty)
+            {
+                try
+                {
+                    Save(id, lazy.Value);
+                }
+                catch (IOException)
+                {
+                    // A snapshot is an optimisation: the next start rebuilds or repairs from the database.
+                }
+            }
+            lazy.Value.Dispose();
         }
     }
 }

@@ -8,7 +8,7 @@ namespace Sightline.Search;
 /// returned scores are exact cosines. Memory per row: dim bytes of codes + 4 (scale) + 8 (id) + 1 (deleted).
 /// Adds and removes take a write lock; searches run concurrently under a read lock.
 /// </summary>
-public sealed class FlatInt8Index : IVectorIndex, IDisposable
+public sealed partial class FlatInt8Index : IVectorIndex, IDisposable
 {
     private const int ChunkRows = 65536;
     private const int Block = 512;
@@ -59,30 +59,47 @@ public sealed class FlatInt8Index : IVectorIndex, IDisposable
     {
         if (vector.Length != Dimension)
             throw new ArgumentException($"Expected {Dimension} values, got {vector.Length}.", nameof(vector));
+        Span<sbyte> codes = Dimension <= 4096 ? stackalloc sbyte[Dimension] : new sbyte[Dimension];
+        float scale = Int8Quantizer.Quantize(vector, codes);
         _lock.EnterWriteLock();
         try
         {
-            if (_rowOf.TryGetValue(id, out int old))
-                _deleted[old / ChunkRows][old % ChunkRows] = true;
-            int row = _rows;
-            int chunk = row / ChunkRows, offset = row % ChunkRows;
-            if (chunk == _codes.Count)
-            {
-                _codes.Add(new sbyte[ChunkRows * Dimension]);
-                _scales.Add(new float[ChunkRows]);
-                _ids.Add(new long[ChunkRows]);
-                _deleted.Add(new bool[ChunkRows]);
-            }
-            _scales[chunk][offset] = Int8Quantizer.Quantize(vector, _codes[chunk].AsSpan(offset * Dimension, Dimension));
-            _ids[chunk][offset] = id;
+            int row = Append(id, scale, codes);
             _exact?.Write(row, vector);
-            _rowOf[id] = row;
-            Volatile.Write(ref _rows, row + 1);
         }
         finally
         {
             _lock.ExitWriteLock();
         }
+    }
+
+    /// <summary>Adds already-quantised codes (snapshot loading).</summary>
+    private void AddCodes(long id, float scale, ReadOnlySpan<sbyte> codes)
+    {
+        _lock.EnterWriteLock();
+        try { Append(id, scale, codes); }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    private int Append(long id, float scale, ReadOnlySpan<sbyte> codes)
+    {
+        if (_rowOf.TryGetValue(id, out int old))
+            _deleted[old / ChunkRows][old % ChunkRows] = true;
+        int row = _rows;
+        int chunk = row / ChunkRows, offset = row % ChunkRows;
+        if (chunk == _codes.Count)
+        {
+            _codes.Add(new sbyte[ChunkRows * Dimension]);
+            _scales.Add(new float[ChunkRows]);
+            _ids.Add(new long[ChunkRows]);
+            _deleted.Add(new bool[ChunkRows]);
+        }
+        codes.CopyTo(_codes[chunk].AsSpan(offset * Dimension, Dimension));
+        _scales[chunk][offset] = scale;
+        _ids[chunk][offset] = id;
+        _rowOf[id] = row;
+        Volatile.Write(ref _rows, row + 1);
+        return row;
     }
 
     public bool Remove(long id)

@@ -25,7 +25,7 @@ public static class SightlineServer
         builder.Services.AddSingleton(sp => new FaceComparer(sp.GetRequiredService<FaceEngine>()));
         builder.Services.AddSingleton(new ImageDecoder());
         builder.Services.AddSingleton<ICollectionStore>(_ => new SqliteCollectionStore(dataDirectory));
-        builder.Services.AddSingleton(sp => new CollectionIndexes(sp.GetRequiredService<ICollectionStore>(), sp.GetRequiredService<FaceEngine>().Embedder.Dimension));
+        builder.Services.AddSingleton(sp => new CollectionIndexes(sp.GetRequiredService<ICollectionStore>(), sp.GetRequiredService<FaceEngine>().Embedder.Dimension, Path.Combine(dataDirectory, "indexes")));
         builder.Services.AddSingleton<CollectionService>();
         builder.Services.AddSingleton<RekognitionEndpoint>();
         var app = builder.Build();

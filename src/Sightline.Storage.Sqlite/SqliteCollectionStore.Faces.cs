@@ -131,6 +131,17 @@ public sealed partial class SqliteCollectionStore
         return deleted;
     }
 
+    public IReadOnlyList<long> ReadRowIds(string collectionId)
+    {
+        using var connection = Open();
+        using var cmd = Command(connection, "SELECT row_id FROM faces WHERE collection_id = $c ORDER BY row_id;", null, ("$c", collectionId));
+        using var reader = cmd.ExecuteReader();
+        var ids = new List<long>();
+        while (reader.Read())
+            ids.Add(reader.GetInt64(0));
+        return ids;
+    }
+
     public IEnumerable<(long RowId, float[] Embedding)> ReadEmbeddings(string collectionId)
     {
         using var connection = Open();

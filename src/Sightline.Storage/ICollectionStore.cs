@@ -77,6 +77,9 @@ public interface ICollectionStore
     /// <summary>Row ids of the user's faces.</summary>
     IReadOnlyList<StoredFace> UserFaces(string collectionId, string userId, bool withEmbeddings);
 
+    /// <summary>Row ids of every face of a collection (to reconcile a loaded index snapshot).</summary>
+    IReadOnlyList<long> ReadRowIds(string collectionId);
+
     /// <summary>Streams every face (row id and embedding) of a collection, to build its vector index.</summary>
     IEnumerable<(long RowId, float[] Embedding)> ReadEmbeddings(string collectionId);
 }

@@ -25,10 +25,13 @@ public abstract class CollectionTestBase : IDisposable
     /// <summary>A second service over the same directory, as after a restart.</summary>
     protected CollectionService Reopen() => Open(out _);
 
+    /// <summary>A second service and its indexes, to inspect how they loaded or to shut them down in order.</summary>
+    protected CollectionService Reopen(out CollectionIndexes indexes) => Open(out indexes);
+
     private CollectionService Open(out CollectionIndexes indexes)
     {
         var store = new SqliteCollectionStore(DataDirectory);
-        indexes = new CollectionIndexes(store, Fixture.Engine.Embedder.Dimension);
+        indexes = new CollectionIndexes(store, Fixture.Engine.Embedder.Dimension, Path.Combine(DataDirectory, "indexes"));
         return new CollectionService(Fixture.Engine, store, indexes);
     }
 

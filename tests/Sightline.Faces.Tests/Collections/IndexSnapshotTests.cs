@@ -1,0 +1,71 @@
+using Sightline.Collections;
+using Sightline.Faces.Tests.Support;
+
+namespace Sightline.Faces.Tests.Collections;
+
+[Collection(EngineCollection.Name)]
+public sealed class IndexSnapshotTests(EngineFixture fixture) : CollectionTestBase(fixture)
+{
+    private const string Id = "snap";
+
+    private static List<string> Index(CollectionService service, EngineFixture fixture, string fixtureId)
+    {
+        using var image = fixture.Load(fixtureId);
+        return [.. service.IndexFaces(new IndexFacesRequest(Id, fixtureId), image, CancellationToken.None).FaceRecords.Select(r => r.Face.FaceId)];
+    }
+
+    private HashSet<string> FoundBy(CollectionService service, string fixtureId)
+    {
+        using var probe = Fixture.Load(fixtureId);
+        return [.. service.SearchFacesByImage(Id, probe, 4096, 0, CancellationToken.None).FaceMatches.Select(m => m.Face.FaceId)];
+    }
+
+    [Fact]
+    public void Snapshots_load_fast_and_are_repaired_from_the_database_after_a_crash()
+    {
+        Service.CreateCollection(Id);
+        var first = Index(Service, Fixture, "sample1");
+
+        // Orderly run: build (writes a snapshot), add more (dirty), shut down (writes it again).
+        var a = Reopen(out var indexesA);
+        Assert.Equal(3, FoundBy(a, "sample1").Count);
+        var second = Index(a, Fixture, "sample4");
+        indexesA.Dispose();
+        Assert.Single(Directory.GetFiles(Path.Combine(DataDirectory, "indexes"), "*.int8"));
+
+        var b = Reopen(out var indexesB);
+        Assert.Equal(7, FoundBy(b, "sample1").Count);
+        Assert.Equal("snapshot with 7 faces; dropped 0, added 0", indexesB.LoadReports[Id]);
+
+        // A process that dies without shutting down: its snapshot misses what it changed.
+        var crashed = Reopen(out var indexesC);
+        Assert.Equal(7, FoundBy(crashed, "sample1").Count);
+        var third = Index(crashed, Fixture, "sample6");
+        crashed.DeleteFaces(Id, [first[0]]);
+
+        var d = Reopen(out var indexesD);
+        var found = FoundBy(d, "sample1");
+        Assert.Equal("snapshot with 7 faces; dropped 1, added 4", indexesD.LoadReports[Id]);
+        Assert.DoesNotContain(first[0], found);
+        Assert.Superset(third.Concat(second).Concat(first.Skip(1)).ToHashSet(), found);
+        Assert.Equal(10, found.Count);
+        GC.KeepAlive(indexesC);
+    }
+
+    [Fact]
+    public void A_torn_snapshot_is_ignored_and_rebuilt()
+    {
+        Service.CreateCollection(Id);
+        Index(Service, Fixture, "sample5");
+        var a = Reopen(out var indexesA);
+        FoundBy(a, "sample5");
+        indexesA.Dispose();
+        var file = Assert.Single(Directory.GetFiles(Path.Combine(DataDirectory, "indexes"), "*.int8"));
+        var bytes = File.ReadAllBytes(file);
+        File.WriteAllBytes(file, bytes[..(bytes.Length / 2)]);
+
+        var b = Reopen(out var indexesB);
+        Assert.Equal(5, FoundBy(b, "sample5").Count);
+        Assert.Equal("built from the database: 5 faces", indexesB.LoadReports[Id]);
+    }
+}
