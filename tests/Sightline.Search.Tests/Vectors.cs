@@ -29,5 +29,5 @@ internal static class Vectors
         return v.Select(x => x / norm).ToArray();
     }
 
-    public static float Dot(float[] a, float[] b) => a.Zip(b).Sum(p => p.First * p.Second);
+    public static float Dot(float[] a, float[] b) => System.Numerics.Tensors.TensorPrimitives.Dot(a, b);
 }

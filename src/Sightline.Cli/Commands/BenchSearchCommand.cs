@@ -12,7 +12,7 @@ internal static class BenchSearchCommand
 {
     private const int FacesPerIdentity = 4;
 
-    private sealed record Result(string Data, int Faces, int Dimension, int Queries, double BuildSeconds, double CodeBytesPerFace,
+    private sealed record Result(string Index, string Data, int Faces, int Dimension, int Queries, double BuildSeconds, double CodeBytesPerFace,
         double ManagedMegabytes, double P50Ms, double P99Ms, double Qps, double RecallAt1, double RecallAt10, int RecallQueries);
 
     public static Command Build()
@@ -20,20 +20,26 @@ internal static class BenchSearchCommand
         var faces = new Option<int>("--faces") { DefaultValueFactory = _ => 100_000, Description = "Faces in the synthetic collection" };
         var dim = new Option<int>("--dim") { DefaultValueFactory = _ => 512, Description = "Embedding dimension" };
         var queries = new Option<int>("--queries") { DefaultValueFactory = _ => 200, Description = "Probe searches to time" };
-        var command = new Command("search", "Vector index benchmark on synthetic clustered unit vectors") { faces, dim, queries, GlobalOptions.Json };
+        var kind = new Option<string>("--index") { DefaultValueFactory = _ => "exact", Description = "exact (int8 scan + fp32 re-rank) or hnsw (approximate graph + fp32 re-rank)" };
+        kind.AcceptOnlyFromAmong("exact", "hnsw");
+        var ef = new Option<int>("--ef") { DefaultValueFactory = _ => 64, Description = "HNSW candidate list size at query time" };
+        var command = new Command("search", "Vector index benchmark on synthetic clustered unit vectors") { faces, dim, queries, kind, ef, GlobalOptions.Json };
         command.SetSyncAction((parse, ct) =>
         {
             int n = parse.GetValue(faces), d = parse.GetValue(dim), q = parse.GetValue(queries);
             if (n is < 100 or > 50_000_000) throw SightlineException.InvalidParameter($"--faces must be between 100 and 50,000,000, got {n}.");
             if (d is < 8 or > 8192) throw SightlineException.InvalidParameter($"--dim must be between 8 and 8192, got {d}.");
             if (q is < 1 or > 1_000_000) throw SightlineException.InvalidParameter($"--queries must be between 1 and 1,000,000, got {q}.");
-            var result = Run(n, d, q, ct);
+            int efSearch = parse.GetValue(ef);
+            if (efSearch is < 1 or > 10_000) throw SightlineException.InvalidParameter($"--ef must be between 1 and 10000, got {efSearch}.");
+            var result = Run(n, d, q, parse.GetValue(kind)!, efSearch, ct);
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true }));
                 return 0;
             }
             var table = new Table().AddColumns("measure", "value");
+            table.AddRow("index", Markup.Escape(result.Index));
             table.AddRow("data", Markup.Escape(result.Data));
             table.AddRow("faces × dim", $"{result.Faces:N0} × {result.Dimension}");
             table.AddRow("build (index only)", $"{result.BuildSeconds:F2} s");
@@ -48,7 +54,7 @@ internal static class BenchSearchCommand
         return command;
     }
 
-    private static Result Run(int n, int dim, int queries, CancellationToken ct)
+    private static Result Run(int n, int dim, int queries, string kind, int ef, CancellationToken ct)
     {
         var gen = new SyntheticEmbeddings(dim);
         int identities = Math.Max(1, n / FacesPerIdentity);
@@ -69,9 +75,16 @@ internal static class BenchSearchCommand
         });
         long before = GC.GetTotalMemory(forceFullCollection: true);
         var sw = Stopwatch.StartNew();
-        using var index = new FlatInt8Index(dim);
-        for (int i = 0; i < n; i++)
-            index.Add(i, vectors[i]);
+        IVectorIndex index = kind == "hnsw" ? new HnswIndex(dim, new HnswOptions { EfSearch = ef }) : new FlatInt8Index(dim);
+        Cli.WithProgress("building index", p =>
+        {
+            for (int i = 0; i < n; i++)
+            {
+                index.Add(i, vectors[i]);
+                if (i % 8192 == 0) p?.Report((i, n));
+            }
+            return 0;
+        });
         double build = sw.Elapsed.TotalSeconds;
         double managed = (GC.GetTotalMemory(forceFullCollection: true) - before) / 1e6;
 
@@ -104,9 +117,11 @@ internal static class BenchSearchCommand
             r1 += results[i].Count > 0 && results[i][0].Id == exact[0] ? 1 : 0;
             r10 += exact.Count(got.Contains) / 10.0;
         }
+        (index as IDisposable)?.Dispose();
         return new Result(
+            kind == "hnsw" ? $"hnsw (M 16, efConstruction 100, efSearch {ef})" : "exact int8",
             $"synthetic: {identities:N0} identities × {FacesPerIdentity} faces, centres in a 100-d subspace, faces at cosine 0.5–0.85",
-            n, dim, queries, build, dim + 4 + 8 + 1, managed,
+            n, dim, queries, build, kind == "hnsw" ? dim + 4 + 8 + 1 + 33 * 4 : dim + 4 + 8 + 1, managed,
             times[times.Count / 2], times[Math.Min(times.Count - 1, (int)(times.Count * 0.99))], qps,
             r1 / recallQueries, r10 / recallQueries, recallQueries);
     }

@@ -1,0 +1,217 @@
+namespace Sightline.Search;
+
+public sealed partial class HnswIndex
+{
+    [ThreadStatic]
+    private static int[]? t_visited;
+
+    [ThreadStatic]
+    private static int t_epoch;
+
+    public void Add(long id, ReadOnlySpan<float> vector)
+    {
+        if (vector.Length != Dimension)
+            throw new ArgumentException($"Expected {Dimension} values, got {vector.Length}.", nameof(vector));
+        var codes = new sbyte[Dimension];
+        float scale = Int8Quantizer.Quantize(vector, codes);
+        _lock.EnterWriteLock();
+        try
+        {
+            if (_nodeOf.Remove(id, out int old))
+                _deleted[old] = true;
+            int node = NewNode(id, codes, scale);
+            _exact?.Write(node, vector);
+            _nodeOf[id] = node;
+            Link(node, codes, scale);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    private int NewNode(long id, sbyte[] codes, float scale)
+    {
+        int node = _count;
+        if (node == _ids.Length)
+        {
+            int capacity = Math.Max(1024, _ids.Length * 2);
+            Array.Resize(ref _codes, capacity * Dimension);
+            Array.Resize(ref _scales, capacity);
+            Array.Resize(ref _ids, capacity);
+            Array.Resize(ref _deleted, capacity);
+            Array.Resize(ref _links0, capacity * (_m0 + 1));
+        }
+        codes.CopyTo(_codes.AsSpan(node * Dimension, Dimension));
+        _scales[node] = scale;
+        _ids[node] = id;
+        _count++;
+        return node;
+    }
+
+    private void Link(int node, sbyte[] codes, float scale)
+    {
+        int level = (int)Math.Floor(-Math.Log(1 - _random.NextDouble()) * _levelFactor);
+        if (level > 0)
+            _upper[node] = [.. Enumerable.Range(0, level).Select(_ => new int[_options.M + 1])];
+        if (_entry < 0)
+        {
+            _entry = node;
+            _maxLevel = level;
+            return;
+        }
+        int current = _entry;
+        for (int l = _maxLevel; l > level; l--)
+            current = Greedy(codes, scale, current, l);
+        var entryPoints = new List<int> { current };
+        for (int l = Math.Min(level, _maxLevel); l >= 0; l--)
+        {
+            var found = SearchLayer(codes, scale, entryPoints, _options.EfConstruction, l);
+            int max = l == 0 ? _m0 : _options.M;
+            var chosen = SelectNeighbours(found, _options.M);
+            SetLinks(node, l, chosen);
+            foreach (int other in chosen)
+                AddLink(other, node, l, max);
+            entryPoints = [.. found.Select(f => f.Node)];
+        }
+        if (level > _maxLevel)
+        {
+            _maxLevel = level;
+            _entry = node;
+        }
+    }
+
+    /// <summary>Greedy walk at one layer to the node most similar to the query.</summary>
+    private int Greedy(ReadOnlySpan<sbyte> codes, float scale, int start, int level)
+    {
+        int current = start;
+        float best = Similarity(codes, scale, current);
+        bool moved = true;
+        while (moved)
+        {
+            moved = false;
+            var links = Links(current, level);
+            for (int i = 1; i <= links[0]; i++)
+            {
+                float s = Similarity(codes, scale, links[i]);
+                if (s > best)
+                {
+                    best = s;
+                    current = links[i];
+                    moved = true;
+                }
+            }
+        }
+        return current;
+    }
+
+    /// <summary>Best-first search of one layer; returns up to <paramref name="ef"/> nodes, most similar first.</summary>
+    private List<(int Node, float Sim)> SearchLayer(ReadOnlySpan<sbyte> codes, float scale, List<int> entries, int ef, int level)
+    {
+        var visited = t_visited is { } v && v.Length >= _count ? v : (t_visited = new int[Math.Max(_count * 2, 1024)]);
+        int epoch = ++t_epoch;
+        if (epoch == int.MaxValue)
+        {
+            Array.Clear(visited);
+            t_epoch = epoch = 1;
+        }
+        var candidates = new PriorityQueue<int, float>(); // most similar first (priority = −similarity)
+        var results = new PriorityQueue<int, float>();    // least similar on top (priority = similarity)
+        foreach (int e in entries)
+        {
+            if (visited[e] == epoch) continue;
+            visited[e] = epoch;
+            float s = Similarity(codes, scale, e);
+            candidates.Enqueue(e, -s);
+            results.Enqueue(e, s);
+            if (results.Count > ef) results.Dequeue();
+        }
+        while (candidates.TryDequeue(out int c, out float negSim))
+        {
+            results.TryPeek(out _, out float worst);
+            if (-negSim < worst && results.Count >= ef)
+                break;
+            var links = Links(c, level);
+            for (int i = 1; i <= links[0]; i++)
+            {
+                int n = links[i];
+                if (visited[n] == epoch) continue;
+                visited[n] = epoch;
+                float s = Similarity(codes, scale, n);
+                results.TryPeek(out _, out worst);
+                if (results.Count < ef || s > worst)
+                {
+                    candidates.Enqueue(n, -s);
+                    results.Enqueue(n, s);
+                    if (results.Count > ef) results.Dequeue();
+                }
+            }
+        }
+        var list = new List<(int, float)>(results.Count);
+        while (results.TryDequeue(out int n, out float s))
+            list.Add((n, s));
+        list.Reverse();
+        return list;
+    }
+
+    /// <summary>
+    /// The neighbour-selection heuristic: take candidates most similar first, keeping one only if it is more
+    /// similar to the new node than to every neighbour already kept, so links spread in all directions.
+    /// </summary>
+    private List<int> SelectNeighbours(List<(int Node, float Sim)> candidates, int m)
+    {
+        var kept = new List<int>(m);
+        foreach (var (node, sim) in candidates)
+        {
+            if (kept.Count >= m) break;
+            bool diverse = true;
+            foreach (int k in kept)
+            {
+                if (Similarity(Codes(node), _scales[node], k) > sim)
+                {
+                    diverse = false;
+                    break;
+                }
+            }
+            if (diverse) kept.Add(node);
+        }
+        return kept;
+    }
+
+    private void SetLinks(int node, int level, List<int> neighbours)
+    {
+        var links = Links(node, level);
+        links[0] = neighbours.Count;
+        for (int i = 0; i < neighbours.Count; i++)
+            links[i + 1] = neighbours[i];
+    }
+
+    /// <summary>
+    /// Adds a back link; when the node is full the least similar link gives way if the new one is more similar
+    /// (re-running the heuristic here cost ~16k distance evaluations per insert for little recall).
+    /// </summary>
+    private void AddLink(int node, int neighbour, int level, int max)
+    {
+        var links = Links(node, level);
+        if (links[0] < max)
+        {
+            links[++links[0]] = neighbour;
+            return;
+        }
+        var codes = Codes(node);
+        float scale = _scales[node];
+        int weakest = 1;
+        float weakestSim = float.MaxValue;
+        for (int i = 1; i <= links[0]; i++)
+        {
+            float s = Similarity(codes, scale, links[i]);
+            if (s < weakestSim)
+            {
+                weakestSim = s;
+                weakest = i;
+            }
+        }
+        if (Similarity(codes, scale, neighbour) > weakestSim)
+            links[weakest] = neighbour;
+    }
+}
