@@ -23,7 +23,8 @@ internal static class BenchSearchCommand
         var kind = new Option<string>("--index") { DefaultValueFactory = _ => "exact", Description = "exact (int8 scan + fp32 re-rank) or hnsw (approximate graph + fp32 re-rank)" };
         kind.AcceptOnlyFromAmong("exact", "hnsw");
         var ef = new Option<int>("--ef") { DefaultValueFactory = _ => 64, Description = "HNSW candidate list size at query time" };
-        var command = new Command("search", "Vector index benchmark on synthetic clustered unit vectors") { faces, dim, queries, kind, ef, GlobalOptions.Json };
+        var export = new Option<string>("--export") { Description = "Also write the vectors (base.f32) and probes (queries.f32) as raw little-endian float32 to this folder, for a side-by-side run of another engine" };
+        var command = new Command("search", "Vector index benchmark on synthetic clustered unit vectors") { faces, dim, queries, kind, ef, export, GlobalOptions.Json };
         command.SetSyncAction((parse, ct) =>
         {
             int n = parse.GetValue(faces), d = parse.GetValue(dim), q = parse.GetValue(queries);
@@ -32,7 +33,7 @@ internal static class BenchSearchCommand
             if (q is < 1 or > 1_000_000) throw SightlineException.InvalidParameter($"--queries must be between 1 and 1,000,000, got {q}.");
             int efSearch = parse.GetValue(ef);
             if (efSearch is < 1 or > 10_000) throw SightlineException.InvalidParameter($"--ef must be between 1 and 10000, got {efSearch}.");
-            var result = Run(n, d, q, parse.GetValue(kind)!, efSearch, ct);
+            var result = Run(n, d, q, parse.GetValue(kind)!, efSearch, parse.GetValue(export), ct);
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true }));
@@ -54,7 +55,7 @@ internal static class BenchSearchCommand
         return command;
     }
 
-    private static Result Run(int n, int dim, int queries, string kind, int ef, CancellationToken ct)
+    private static Result Run(int n, int dim, int queries, string kind, int ef, string? export, CancellationToken ct)
     {
         var gen = new SyntheticEmbeddings(dim);
         int identities = Math.Max(1, n / FacesPerIdentity);
@@ -95,6 +96,12 @@ internal static class BenchSearchCommand
             int id = rng.Next(identities);
             return gen.Face(gen.Identity(id), id, 1000 + i);
         }).ToList();
+        if (export is { Length: > 0 })
+        {
+            Directory.CreateDirectory(export);
+            Write(Path.Combine(export, "base.f32"), vectors);
+            Write(Path.Combine(export, "queries.f32"), probes);
+        }
         index.Search(probes[0], 10, -1, ct);
         var times = new List<double>(queries);
         var results = new List<IReadOnlyList<SearchHit>>(queries);
@@ -108,7 +115,7 @@ internal static class BenchSearchCommand
         double qps = queries / all.Elapsed.TotalSeconds;
         times.Sort();
 
-        int recallQueries = Math.Min(queries, 50);
+        int recallQueries = Math.Min(queries, 500);
         double r1 = 0, r10 = 0;
         for (int i = 0; i < recallQueries; i++)
         {
@@ -124,6 +131,13 @@ internal static class BenchSearchCommand
             n, dim, queries, build, kind == "hnsw" ? dim + 4 + 8 + 1 + 33 * 4 : dim + 4 + 8 + 1, managed,
             times[times.Count / 2], times[Math.Min(times.Count - 1, (int)(times.Count * 0.99))], qps,
             r1 / recallQueries, r10 / recallQueries, recallQueries);
+    }
+
+    private static void Write(string path, IEnumerable<float[]> rows)
+    {
+        using var file = File.Create(path);
+        foreach (var row in rows)
+            file.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(row.AsSpan()));
     }
 
     private static long[] BruteForce(float[][] vectors, float[] query, int k)

@@ -26,12 +26,12 @@ public abstract class CollectionTestBase : IDisposable
     protected CollectionService Reopen() => Open(out _);
 
     /// <summary>A second service and its indexes, to inspect how they loaded or to shut them down in order.</summary>
-    protected CollectionService Reopen(out CollectionIndexes indexes) => Open(out indexes);
+    protected CollectionService Reopen(out CollectionIndexes indexes, int approximateAbove = CollectionIndexes.DefaultApproximateAbove) => Open(out indexes, approximateAbove);
 
-    private CollectionService Open(out CollectionIndexes indexes)
+    private CollectionService Open(out CollectionIndexes indexes, int approximateAbove = CollectionIndexes.DefaultApproximateAbove)
     {
         var store = new SqliteCollectionStore(DataDirectory);
-        indexes = new CollectionIndexes(store, Fixture.Engine.Embedder.Dimension, Path.Combine(DataDirectory, "indexes"));
+        indexes = new CollectionIndexes(store, Fixture.Engine.Embedder.Dimension, Path.Combine(DataDirectory, "indexes"), approximateAbove);
         return new CollectionService(Fixture.Engine, store, indexes);
     }
 

@@ -68,4 +68,19 @@ public sealed class IndexSnapshotTests(EngineFixture fixture) : CollectionTestBa
         Assert.Equal(5, FoundBy(b, "sample5").Count);
         Assert.Equal("built from the database: 5 faces", indexesB.LoadReports[Id]);
     }
+
+    [Fact]
+    public void Collections_above_the_size_threshold_are_searched_with_hnsw_with_the_same_answers()
+    {
+        Service.CreateCollection(Id);
+        var faces = Index(Service, Fixture, "sample1").Concat(Index(Service, Fixture, "sample4")).Concat(Index(Service, Fixture, "sample5")).ToList();
+        var exact = FoundBy(Reopen(), "sample4");
+        var approximate = Reopen(out var indexes, approximateAbove: 5);
+        var found = FoundBy(approximate, "sample4");
+        Assert.StartsWith("approximate (HNSW)", indexes.LoadReports[Id], StringComparison.Ordinal);
+        Assert.True(exact.SetEquals(found));
+        Assert.Equal(faces.Count, found.Count);
+        approximate.DeleteFaces(Id, [faces[0]]);
+        Assert.DoesNotContain(faces[0], FoundBy(approximate, "sample1"));
+    }
 }
