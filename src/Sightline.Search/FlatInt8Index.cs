@@ -120,13 +120,7 @@ public sealed partial class FlatInt8Index : IVectorIndex, IDisposable
 
     public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k, float minScore, CancellationToken cancellationToken)
     {
-        if (query.Length != Dimension)
-            throw new ArgumentException($"Expected {Dimension} values, got {query.Length}.", nameof(query));
-        if (k < 1)
-            throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
-        var codes = new sbyte[Dimension];
-        float queryScale = Int8Quantizer.Quantize(query, codes);
-        var queryCopy = query.ToArray();
+        var (codes, queryScale, queryCopy) = SearchSupport.Prepare(query, Dimension, k);
         int shortlist = Math.Max(4 * k, 64);
         _lock.EnterReadLock();
         try
@@ -171,35 +165,9 @@ public sealed partial class FlatInt8Index : IVectorIndex, IDisposable
         }
     }
 
-    private List<SearchHit> Rescore(float[] query, IEnumerable<(float Score, int Row)> candidates, int k, float minScore)
-    {
-        var hits = new List<SearchHit>();
-        if (_source is not null)
-        {
-            var ids = candidates.Select(c => _ids[c.Row / ChunkRows][c.Row % ChunkRows]).ToList();
-            foreach (var (id, v) in _source.Read(ids))
-            {
-                float exact = TensorPrimitives.Dot(query, v);
-                if (exact >= minScore)
-                    hits.Add(new SearchHit(id, exact));
-            }
-        }
-        else
-        {
-            var vector = new float[Dimension];
-            foreach (var (_, row) in candidates)
-            {
-                _exact!.Read(row, vector);
-                float exact = TensorPrimitives.Dot(query, vector);
-                if (exact >= minScore)
-                    hits.Add(new SearchHit(_ids[row / ChunkRows][row % ChunkRows], exact));
-            }
-        }
-        hits.Sort((a, b) => b.Score.CompareTo(a.Score));
-        if (hits.Count > k)
-            hits.RemoveRange(k, hits.Count - k);
-        return hits;
-    }
+    private List<SearchHit> Rescore(float[] query, IEnumerable<(float Score, int Row)> candidates, int k, float minScore) =>
+        SearchSupport.Rerank(query, SearchSupport.Vectors(_source, _exact, Dimension,
+            candidates.Select(c => (_ids[c.Row / ChunkRows][c.Row % ChunkRows], c.Row))), k, minScore);
 
     public void Dispose() => _lock.Dispose();
 }

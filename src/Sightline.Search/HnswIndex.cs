@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace Sightline.Search;
 
 /// <summary>HNSW build and search settings (Malkov and Yashunin, 2018).</summary>
@@ -95,13 +93,7 @@ public sealed partial class HnswIndex : IVectorIndex, IDisposable
 
     public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k, float minScore, CancellationToken cancellationToken)
     {
-        if (query.Length != Dimension)
-            throw new ArgumentException($"Expected {Dimension} values, got {query.Length}.", nameof(query));
-        if (k < 1)
-            throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
-        var codes = new sbyte[Dimension];
-        float scale = Int8Quantizer.Quantize(query, codes);
-        var queryCopy = query.ToArray();
+        var (codes, scale, queryCopy) = SearchSupport.Prepare(query, Dimension, k);
         _lock.EnterReadLock();
         try
         {
@@ -112,40 +104,13 @@ public sealed partial class HnswIndex : IVectorIndex, IDisposable
             for (int level = _maxLevel; level > 0; level--)
                 current = Greedy(codes, scale, current, level);
             var found = SearchLayer(codes, scale, [current], ef, 0);
-            var candidates = found.Where(c => !_deleted[c.Node]).ToList();
-            return Rescore(queryCopy, candidates.Select(c => c.Node).ToList(), k, minScore);
+            var candidates = found.Where(c => !_deleted[c.Node]).Select(c => (_ids[c.Node], c.Node)).ToList();
+            return SearchSupport.Rerank(queryCopy, SearchSupport.Vectors(_source, _exact, Dimension, candidates), k, minScore);
         }
         finally
         {
             _lock.ExitReadLock();
         }
-    }
-
-    private List<SearchHit> Rescore(float[] query, List<int> nodes, int k, float minScore)
-    {
-        var hits = new List<SearchHit>(nodes.Count);
-        if (_source is not null)
-        {
-            foreach (var (id, v) in _source.Read([.. nodes.Select(n => _ids[n])]))
-            {
-                float s = TensorPrimitives.Dot(query, v);
-                if (s >= minScore) hits.Add(new SearchHit(id, s));
-            }
-        }
-        else
-        {
-            var v = new float[Dimension];
-            foreach (int n in nodes)
-            {
-                _exact!.Read(n, v);
-                float s = TensorPrimitives.Dot(query, v);
-                if (s >= minScore) hits.Add(new SearchHit(_ids[n], s));
-            }
-        }
-        hits.Sort((a, b) => b.Score.CompareTo(a.Score));
-        if (hits.Count > k)
-            hits.RemoveRange(k, hits.Count - k);
-        return hits;
     }
 
     public void Dispose() => _lock.Dispose();

@@ -82,12 +82,7 @@ public sealed partial class SqliteCollectionStore
             return [];
         using var connection = Open();
         using var cmd = Command(connection, "");
-        var names = rowIds.Select((id, i) =>
-        {
-            cmd.Parameters.AddWithValue("$r" + i, id);
-            return "$r" + i;
-        }).ToList();
-        cmd.CommandText = $"SELECT {FaceColumns} FROM faces WHERE row_id IN ({string.Join(", ", names)});";
+        cmd.CommandText = $"SELECT {FaceColumns} FROM faces WHERE row_id IN ({InList(cmd, rowIds)});";
         return ReadFaces(cmd, false);
     }
 
@@ -98,12 +93,7 @@ public sealed partial class SqliteCollectionStore
             return result;
         using var connection = Open();
         using var cmd = Command(connection, "");
-        var names = rowIds.Select((id, i) =>
-        {
-            cmd.Parameters.AddWithValue("$r" + i, id);
-            return "$r" + i;
-        }).ToList();
-        cmd.CommandText = $"SELECT row_id, embedding FROM faces WHERE row_id IN ({string.Join(", ", names)});";
+        cmd.CommandText = $"SELECT row_id, embedding FROM faces WHERE row_id IN ({InList(cmd, rowIds)});";
         using var r = cmd.ExecuteReader();
         while (r.Read())
             result[r.GetInt64(0)] = FromBlob((byte[])r.GetValue(1));
@@ -150,6 +140,14 @@ public sealed partial class SqliteCollectionStore
         while (reader.Read())
             yield return (reader.GetInt64(0), FromBlob((byte[])reader.GetValue(1)));
     }
+
+    /// <summary>Binds each id as a parameter and returns the parameter list for an IN (...) clause.</summary>
+    private static string InList(SqliteCommand cmd, IEnumerable<long> ids) =>
+        string.Join(", ", ids.Select((id, i) =>
+        {
+            cmd.Parameters.AddWithValue("$r" + i, id);
+            return "$r" + i;
+        }));
 
     private static List<StoredFace> ReadFaces(SqliteCommand cmd, bool withEmbeddings)
     {
