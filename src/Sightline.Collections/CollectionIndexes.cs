@@ -81,7 +81,8 @@ public sealed class CollectionIndexes(ICollectionStore store, int dimension, str
         if (rowIds.Count > approximateAbove)
         {
             // Graph snapshots are not written yet: a large collection's graph is rebuilt from the database at start.
-            var graph = new HnswIndex(dimension, source: source);
+            // efSearch 512: at 1M synthetic faces efSearch 64 gave recall@1 0.91, 512 gave 1.000 at 4.3 ms p50 (README).
+            var graph = new HnswIndex(dimension, new HnswOptions { EfSearch = 512 }, source);
             foreach (var (rowId, embedding) in store.ReadEmbeddings(collectionId))
                 graph.Add(rowId, embedding);
             LoadReports[collectionId] = $"approximate (HNSW) built from the database: {graph.Count} faces";
