@@ -4,10 +4,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-200000}"; q="${2:-500}"
-if ! /usr/bin/python3 -c 'import faiss' 2>/dev/null; then
-  sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-faiss >/dev/null
-fi
+source "$here/benchmarks/require-faiss.sh"
 dir="$(mktemp -d)"; trap 'rm -rf "$dir"' EXIT
 for ef in 16 32 64 128; do
   "$here/sightline" bench search --faces "$n" --queries "$q" --index hnsw --ef "$ef" --json $([[ $ef == 16 ]] && echo --export "$dir") \

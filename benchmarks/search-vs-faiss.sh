@@ -4,10 +4,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-1000000}"; q="${2:-200}"
-if ! /usr/bin/python3 -c 'import faiss' 2>/dev/null; then
-  sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-faiss >/dev/null
-fi
+source "$here/benchmarks/require-faiss.sh"
 faiss=$(/usr/bin/python3 "$here/benchmarks/faiss_flat.py" "$n" 512 "$q")
 ours=$("$here/sightline" bench search --faces "$n" --queries "$q" --json)
 echo "faiss:     $faiss"
