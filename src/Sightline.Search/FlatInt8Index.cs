@@ -25,18 +25,14 @@ public sealed partial class FlatInt8Index : IVectorIndex, IDisposable
     /// <summary>An index that keeps fp32 copies itself (in <paramref name="exact"/>, default in memory).</summary>
     public FlatInt8Index(int dimension, IExactVectorStore? exact = null)
     {
-        if (dimension is < 8 or > 8192)
-            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Dimension must be between 8 and 8192.");
-        Dimension = dimension;
+        Dimension = SearchSupport.CheckDimension(dimension);
         _exact = exact ?? new InMemoryExactVectorStore(dimension);
     }
 
     /// <summary>An index of int8 codes only; re-ranking reads fp32 vectors by id from <paramref name="source"/>.</summary>
     public FlatInt8Index(int dimension, IExactVectorSource source)
     {
-        if (dimension is < 8 or > 8192)
-            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Dimension must be between 8 and 8192.");
-        Dimension = dimension;
+        Dimension = SearchSupport.CheckDimension(dimension);
         _source = source;
     }
 

@@ -42,9 +42,7 @@ public sealed partial class HnswIndex : IVectorIndex, IDisposable
 
     public HnswIndex(int dimension, HnswOptions? options = null, IExactVectorSource? source = null)
     {
-        if (dimension is < 8 or > 8192)
-            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Dimension must be between 8 and 8192.");
-        Dimension = dimension;
+        Dimension = SearchSupport.CheckDimension(dimension);
         _options = options ?? new HnswOptions();
         if (_options.M is < 2 or > 128 || _options.EfConstruction < _options.M || _options.EfSearch < 1)
             throw new ArgumentOutOfRangeException(nameof(options), "HNSW needs 2 ≤ M ≤ 128, EfConstruction ≥ M and EfSearch ≥ 1.");

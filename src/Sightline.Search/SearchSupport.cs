@@ -5,6 +5,11 @@ namespace Sightline.Search;
 /// <summary>What every index does around its own candidate search: check and quantise the query, re-rank in fp32.</summary>
 internal static class SearchSupport
 {
+    public static int CheckDimension(int dimension) =>
+        dimension is >= 8 and <= 8192
+            ? dimension
+            : throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Dimension must be between 8 and 8192.");
+
     public static (sbyte[] Codes, float Scale, float[] Query) Prepare(ReadOnlySpan<float> query, int dimension, int k)
     {
         if (query.Length != dimension)

@@ -34,12 +34,6 @@ public static class RekognitionJson
         WriteIndented = false,
     });
 
-    public static string Serialize(DetectFacesResponse response) =>
-        JsonSerializer.Serialize(response, RekognitionJsonContext.Default.DetectFacesResponse);
-
-    public static string Serialize(CompareFacesResponse response) =>
-        JsonSerializer.Serialize(response, RekognitionJsonContext.Default.CompareFacesResponse);
-
     /// <summary>Any response type registered above, indented or on one line.</summary>
     public static string Serialize<T>(T response, bool indented = true) =>
         JsonSerializer.Serialize(response, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)(indented ? RekognitionJsonContext.Default : s_compact).GetTypeInfo(typeof(T))!);
