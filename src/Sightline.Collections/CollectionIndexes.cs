@@ -10,7 +10,8 @@ namespace Sightline.Collections;
 /// loaded from its snapshot (when there is one) and reconciled with the database — rows the database no longer
 /// has are dropped, rows it gained are added — or else built from the database; so after any crash the index
 /// agrees with the database. Writes go to the database first (durable), then to the index under the
-/// collection's lock. Snapshots are written after a build or repair and on orderly shutdown.
+/// collection's lock. Snapshots (int8 codes for the exact tier, the whole graph for HNSW) are written after a
+/// build or repair and on orderly shutdown, so a restart loads rather than rebuilds.
 /// </summary>
 public sealed class CollectionIndexes(ICollectionStore store, int dimension, string? snapshotDirectory = null, int approximateAbove = CollectionIndexes.DefaultApproximateAbove) : IDisposable
 {
@@ -21,6 +22,11 @@ public sealed class CollectionIndexes(ICollectionStore store, int dimension, str
     public const int DefaultApproximateAbove = 1_500_000;
 
     private const int FetchBatch = 512;
+    private const string FlatKind = "int8";
+    private const string GraphKind = "hnsw";
+
+    // efSearch 512: at 1M synthetic faces efSearch 64 gave recall@1 0.91, 512 gave 1.000 at 4.3 ms p50 (README).
+    private static readonly HnswOptions GraphOptions = new() { EfSearch = 512 };
     private readonly ConcurrentDictionary<string, Lazy<IVectorIndex>> _indexes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, object> _locks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _dirty = new(StringComparer.Ordinal);
@@ -64,40 +70,46 @@ public sealed class CollectionIndexes(ICollectionStore store, int dimension, str
         {
             if (_indexes.TryRemove(collectionId, out var lazy) && lazy.IsValueCreated)
                 (lazy.Value as IDisposable)?.Dispose();
-            if (SnapshotPath(collectionId) is { } path && File.Exists(path))
-                File.Delete(path);
+            foreach (string kind in (string[])[FlatKind, GraphKind])
+            {
+                if (SnapshotPath(collectionId, kind) is { } path && File.Exists(path))
+                    File.Delete(path);
+            }
         }
     }
 
     private object LockFor(string collectionId) => _locks.GetOrAdd(collectionId, _ => new object());
 
-    private string? SnapshotPath(string collectionId) => snapshotDirectory is null ? null
-        : Path.Combine(snapshotDirectory, Convert.ToHexStringLower(Encoding.UTF8.GetBytes(collectionId)) + ".int8");
+    private string? SnapshotPath(string collectionId, string kind) => snapshotDirectory is null ? null
+        : Path.Combine(snapshotDirectory, Convert.ToHexStringLower(Encoding.UTF8.GetBytes(collectionId)) + "." + kind);
 
     private IVectorIndex Load(string collectionId)
     {
         var source = new StoreVectors(store);
         var rowIds = store.ReadRowIds(collectionId);
-        if (rowIds.Count > approximateAbove)
-        {
-            // Graph snapshots are not written yet: a large collection's graph is rebuilt from the database at start.
-            // efSearch 512: at 1M synthetic faces efSearch 64 gave recall@1 0.91, 512 gave 1.000 at 4.3 ms p50 (README).
-            var graph = new HnswIndex(dimension, new HnswOptions { EfSearch = 512 }, source);
-            foreach (var (rowId, embedding) in store.ReadEmbeddings(collectionId))
-                graph.Add(rowId, embedding);
-            LoadReports[collectionId] = $"approximate (HNSW) built from the database: {graph.Count} faces";
-            return graph;
-        }
-        string? path = SnapshotPath(collectionId);
-        var index = path is null ? null : FlatInt8Index.TryLoad(path, dimension, source);
+        bool approximate = rowIds.Count > approximateAbove;
+        string kind = approximate ? GraphKind : FlatKind;
+        string? path = SnapshotPath(collectionId, kind);
+        IPersistentVectorIndex? index = path is null ? null
+            : approximate ? HnswIndex.TryLoad(path, dimension, GraphOptions, source) : FlatInt8Index.TryLoad(path, dimension, source);
         if (index is null)
         {
-            // The index holds int8 codes only (~525 bytes a face); fp32 vectors for exact re-ranking are read
+            // The index holds int8 codes (plus links for the graph); fp32 vectors for exact re-ranking are read
             // from the database, one batched query per search.
-            index = new FlatInt8Index(dimension, source);
-            foreach (var (rowId, embedding) in store.ReadEmbeddings(collectionId))
-                index.Add(rowId, embedding);
-            LoadReports[collectionId] = $"built from the database: {index.Count} faces";
+            if (approximate)
+            {
+                var graph = new HnswIndex(dimension, GraphOptions, source);
+                graph.AddRange(store.ReadEmbeddings(collectionId));
+                index = graph;
+            }
+            else
+            {
+                var flat = new FlatInt8Index(dimension, source);
+                foreach (var (rowId, embedding) in store.ReadEmbeddings(collectionId))
+                    flat.Add(rowId, embedding);
+                index = flat;
+            }
+            LoadReports[collectionId] = $"{KindName(index)} built from the database: {index.Count} faces";
             Save(collectionId, index);
             return index;
         }
@@ -115,15 +127,17 @@ public sealed class CollectionIndexes(ICollectionStore store, int dimension, str
             foreach (var (id, embedding) in store.GetEmbeddings(batch))
                 index.Add(id, embedding);
         }
-        LoadReports[collectionId] = $"snapshot with {inIndex.Count} faces; dropped {dropped}, added {missing.Count}";
+        LoadReports[collectionId] = $"{KindName(index)} snapshot with {inIndex.Count} faces; dropped {dropped}, added {missing.Count}";
         if (dropped + missing.Count > 0)
             Save(collectionId, index);
         return index;
     }
 
-    private void Save(string collectionId, FlatInt8Index index)
+    private static string KindName(IVectorIndex index) => index is HnswIndex ? "approximate (HNSW)" : "exact";
+
+    private void Save(string collectionId, IPersistentVectorIndex index)
     {
-        if (SnapshotPath(collectionId) is not { } path)
+        if (SnapshotPath(collectionId, index is HnswIndex ? GraphKind : FlatKind) is not { } path)
             return;
         Directory.CreateDirectory(snapshotDirectory!);
         index.Save(path);
@@ -142,11 +156,11 @@ public sealed class CollectionIndexes(ICollectionStore store, int dimension, str
         {
             if (!lazy.IsValueCreated)
                 continue;
-            if (_dirty.TryGetValue(id, out bool dirty) && dirty && lazy.Value is FlatInt8Index flat)
+            if (_dirty.TryGetValue(id, out bool dirty) && dirty && lazy.Value is IPersistentVectorIndex persistent)
             {
                 try
                 {
-                    Save(id, flat);
+                    Save(id, persistent);
                 }
                 catch (IOException)
                 {

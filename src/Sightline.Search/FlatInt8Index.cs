@@ -8,7 +8,7 @@ namespace Sightline.Search;
 /// returned scores are exact cosines. Memory per row: dim bytes of codes + 4 (scale) + 8 (id) + 1 (deleted).
 /// Adds and removes take a write lock; searches run concurrently under a read lock.
 /// </summary>
-public sealed partial class FlatInt8Index : IVectorIndex, IDisposable
+public sealed partial class FlatInt8Index : IPersistentVectorIndex, IDisposable
 {
     private const int ChunkRows = 65536;
     private const int Block = 512;

@@ -12,17 +12,14 @@ public sealed partial class HnswIndex
     {
         if (vector.Length != Dimension)
             throw new ArgumentException($"Expected {Dimension} values, got {vector.Length}.", nameof(vector));
-        var codes = new sbyte[Dimension];
+        Span<sbyte> codes = Dimension <= 4096 ? stackalloc sbyte[Dimension] : new sbyte[Dimension];
         float scale = Int8Quantizer.Quantize(vector, codes);
         _lock.EnterWriteLock();
         try
         {
-            if (_nodeOf.Remove(id, out int old))
-                _deleted[old] = true;
             int node = NewNode(id, codes, scale);
             _exact?.Write(node, vector);
-            _nodeOf[id] = node;
-            Link(node, codes, scale);
+            Link(node, DrawLevel(node));
         }
         finally
         {
@@ -30,41 +27,66 @@ public sealed partial class HnswIndex
         }
     }
 
-    private int NewNode(long id, sbyte[] codes, float scale)
+    /// <summary>Stores a node's codes (not yet linked); an earlier node with the same id is deleted.</summary>
+    private int NewNode(long id, ReadOnlySpan<sbyte> codes, float scale)
     {
+        if (_nodeOf.Remove(id, out int old))
+            _deleted[old] = true;
         int node = _count;
+        if (node == int.MaxValue - 1)
+            throw new InvalidOperationException("The graph is full.");
         if (node == _ids.Length)
         {
-            int capacity = Math.Max(1024, _ids.Length * 2);
-            Array.Resize(ref _codes, capacity * Dimension);
+            int capacity = (int)Math.Min(int.MaxValue - 1L, Math.Max(1024, _ids.Length * 2L));
             Array.Resize(ref _scales, capacity);
             Array.Resize(ref _ids, capacity);
             Array.Resize(ref _deleted, capacity);
-            Array.Resize(ref _links0, capacity * (_m0 + 1));
+            Array.Resize(ref _ready, capacity);
         }
-        codes.CopyTo(_codes.AsSpan(node * Dimension, Dimension));
+        if (node >> ChunkShift == _codes.Count)
+        {
+            _codes.Add(new sbyte[ChunkRows * Dimension]);
+            _links0.Add(new int[ChunkRows * (_m0 + 1)]);
+        }
+        codes.CopyTo(_codes[node >> ChunkShift].AsSpan((node & ChunkMask) * Dimension, Dimension));
         _scales[node] = scale;
         _ids[node] = id;
+        _nodeOf[id] = node;
         _count++;
         return node;
     }
 
-    private void Link(int node, sbyte[] codes, float scale)
+    /// <summary>Draws a node's top layer and allocates its upper-layer link lists.</summary>
+    private int DrawLevel(int node)
     {
-        int level = (int)Math.Floor(-Math.Log(1 - _random.NextDouble()) * _levelFactor);
+        int level = Math.Min(30, (int)Math.Floor(-Math.Log(1 - _random.NextDouble()) * _levelFactor));
         if (level > 0)
             _upper[node] = [.. Enumerable.Range(0, level).Select(_ => new int[_options.M + 1])];
-        if (_entry < 0)
+        return level;
+    }
+
+    /// <summary>Links a stored node into the graph; safe to run for many nodes at once while <see cref="_parallel"/>.</summary>
+    private void Link(int node, int level)
+    {
+        int entry, maxLevel;
+        lock (_entryLock)
         {
-            _entry = node;
-            _maxLevel = level;
-            return;
+            if (_entry < 0)
+            {
+                Volatile.Write(ref _ready[node], true);
+                _entry = node;
+                _maxLevel = level;
+                return;
+            }
+            (entry, maxLevel) = (_entry, _maxLevel);
         }
-        int current = _entry;
-        for (int l = _maxLevel; l > level; l--)
+        var codes = Codes(node);
+        float scale = _scales[node];
+        int current = entry;
+        for (int l = maxLevel; l > level; l--)
             current = Greedy(codes, scale, current, l);
         var entryPoints = new List<int> { current };
-        for (int l = Math.Min(level, _maxLevel); l >= 0; l--)
+        for (int l = Math.Min(level, maxLevel); l >= 0; l--)
         {
             var found = SearchLayer(codes, scale, entryPoints, _options.EfConstruction, l);
             int max = l == 0 ? _m0 : _options.M;
@@ -74,30 +96,37 @@ public sealed partial class HnswIndex
                 AddLink(other, node, l, max);
             entryPoints = [.. found.Select(f => f.Node)];
         }
-        if (level > _maxLevel)
+        Volatile.Write(ref _ready[node], true);
+        if (level > maxLevel)
         {
-            _maxLevel = level;
-            _entry = node;
+            lock (_entryLock)
+            {
+                if (level > _maxLevel)
+                {
+                    _maxLevel = level;
+                    _entry = node;
+                }
+            }
         }
     }
 
     /// <summary>Greedy walk at one layer to the node most similar to the query.</summary>
     private int Greedy(ReadOnlySpan<sbyte> codes, float scale, int start, int level)
     {
+        Span<int> buffer = stackalloc int[_m0 + 1];
         int current = start;
         float best = Similarity(codes, scale, current);
         bool moved = true;
         while (moved)
         {
             moved = false;
-            var links = Links(current, level);
-            for (int i = 1; i <= links[0]; i++)
+            foreach (int n in Neighbours(current, level, buffer))
             {
-                float s = Similarity(codes, scale, links[i]);
+                float s = Similarity(codes, scale, n);
                 if (s > best)
                 {
                     best = s;
-                    current = links[i];
+                    current = n;
                     moved = true;
                 }
             }
@@ -108,7 +137,9 @@ public sealed partial class HnswIndex
     /// <summary>Best-first search of one layer; returns up to <paramref name="ef"/> nodes, most similar first.</summary>
     private List<(int Node, float Sim)> SearchLayer(ReadOnlySpan<sbyte> codes, float scale, List<int> entries, int ef, int level)
     {
-        var visited = t_visited is { } v && v.Length >= _count ? v : (t_visited = new int[Math.Max(_count * 2, 1024)]);
+        Span<int> buffer = stackalloc int[_m0 + 1];
+        int count = Volatile.Read(ref _count);
+        var visited = t_visited is { } v && v.Length >= count ? v : (t_visited = new int[Math.Max(count + count / 2, 1024)]);
         int epoch = ++t_epoch;
         if (epoch == int.MaxValue)
         {
@@ -131,10 +162,8 @@ public sealed partial class HnswIndex
             results.TryPeek(out _, out float worst);
             if (-negSim < worst && results.Count >= ef)
                 break;
-            var links = Links(c, level);
-            for (int i = 1; i <= links[0]; i++)
+            foreach (int n in Neighbours(c, level, buffer))
             {
-                int n = links[i];
                 if (visited[n] == epoch) continue;
                 visited[n] = epoch;
                 float s = Similarity(codes, scale, n);
@@ -180,10 +209,13 @@ public sealed partial class HnswIndex
 
     private void SetLinks(int node, int level, List<int> neighbours)
     {
-        var links = Links(node, level);
-        links[0] = neighbours.Count;
-        for (int i = 0; i < neighbours.Count; i++)
-            links[i + 1] = neighbours[i];
+        lock (NodeLock(node))
+        {
+            var links = Links(node, level);
+            for (int i = 0; i < neighbours.Count; i++)
+                links[i + 1] = neighbours[i];
+            links[0] = neighbours.Count;
+        }
     }
 
     /// <summary>
@@ -192,26 +224,30 @@ public sealed partial class HnswIndex
     /// </summary>
     private void AddLink(int node, int neighbour, int level, int max)
     {
-        var links = Links(node, level);
-        if (links[0] < max)
+        lock (NodeLock(node))
         {
-            links[++links[0]] = neighbour;
-            return;
-        }
-        var codes = Codes(node);
-        float scale = _scales[node];
-        int weakest = 1;
-        float weakestSim = float.MaxValue;
-        for (int i = 1; i <= links[0]; i++)
-        {
-            float s = Similarity(codes, scale, links[i]);
-            if (s < weakestSim)
+            var links = Links(node, level);
+            if (links[0] < max)
             {
-                weakestSim = s;
-                weakest = i;
+                links[links[0] + 1] = neighbour;
+                links[0]++;
+                return;
             }
+            var codes = Codes(node);
+            float scale = _scales[node];
+            int weakest = 1;
+            float weakestSim = float.MaxValue;
+            for (int i = 1; i <= links[0]; i++)
+            {
+                float s = Similarity(codes, scale, links[i]);
+                if (s < weakestSim)
+                {
+                    weakestSim = s;
+                    weakest = i;
+                }
+            }
+            if (Similarity(codes, scale, neighbour) > weakestSim)
+                links[weakest] = neighbour;
         }
-        if (Similarity(codes, scale, neighbour) > weakestSim)
-            links[weakest] = neighbour;
     }
 }

@@ -19,3 +19,13 @@ public interface IVectorIndex
     /// <summary>The best <paramref name="k"/> hits with score ≥ <paramref name="minScore"/>, best first.</summary>
     IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k, float minScore, CancellationToken cancellationToken);
 }
+
+/// <summary>An index that can write itself to a snapshot file and list its live ids for reconciliation.</summary>
+public interface IPersistentVectorIndex : IVectorIndex
+{
+    /// <summary>Writes the index to <paramref name="path"/> atomically.</summary>
+    void Save(string path);
+
+    /// <summary>The ids of the live vectors.</summary>
+    IReadOnlyCollection<long> Ids();
+}

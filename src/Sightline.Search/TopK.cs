@@ -1,7 +1,7 @@
 namespace Sightline.Search;
 
 /// <summary>Keeps the k largest (score, row) pairs seen; O(1) rejection once full, which is almost every row.</summary>
-internal sealed class TopK
+public sealed class TopK
 {
     private readonly float[] _scores;
     private readonly int[] _rows;

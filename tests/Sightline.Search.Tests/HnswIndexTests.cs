@@ -56,3 +56,132 @@ public sealed class HnswIndexTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new HnswIndex(Dim, new HnswOptions { M = 1 }));
     }
 }
+
+public sealed class HnswBulkAndSnapshotTests : IDisposable
+{
+    private const int Dim = 128;
+    private readonly string _dir = Directory.CreateTempSubdirectory("sightline-hnsw-").FullName;
+
+    private static List<float[]> Clustered(int identities, int seed)
+    {
+        var gen = new SyntheticEmbeddings(Dim, seed);
+        var data = new List<float[]>();
+        for (int id = 0; id < identities; id++)
+        {
+            var centre = gen.Identity(id);
+            for (int v = 0; v < 4; v++)
+                data.Add(gen.Face(centre, id, v));
+        }
+        return data;
+    }
+
+    private sealed class Source(List<float[]> data) : IExactVectorSource
+    {
+        public IReadOnlyDictionary<long, float[]> Read(IReadOnlyCollection<long> ids) => ids.Where(i => i < data.Count).ToDictionary(i => i, i => data[(int)i]);
+    }
+
+    private static int Top1(HnswIndex index, List<float[]> data, int queries)
+    {
+        int top1 = 0;
+        for (int q = 0; q < queries; q++)
+        {
+            var probe = data[q * 7 % data.Count];
+            var exact = data.Select((v, i) => (Id: (long)i, Score: Vectors.Dot(probe, v))).MaxBy(x => x.Score).Id;
+            var hits = index.Search(probe, 5, -1, CancellationToken.None);
+            if (hits.Count > 0 && hits[0].Id == exact) top1++;
+        }
+        return top1;
+    }
+
+    [Fact]
+    public void A_parallel_bulk_build_finds_what_a_serial_build_finds()
+    {
+        var data = Clustered(2_500, seed: 4);
+        using var serial = new HnswIndex(Dim, new HnswOptions { BuildThreads = 1 });
+        for (int i = 0; i < data.Count; i++)
+            serial.Add(i, data[i]);
+        using var parallel = new HnswIndex(Dim, new HnswOptions { BuildThreads = 4 });
+        var reports = new List<(int Done, int Total)>();
+        parallel.AddRange(data.Select((v, i) => ((long)i, v)), new Progress<(int, int)>(reports.Add));
+        Assert.Equal(data.Count, parallel.Count);
+        Assert.Equal(Top1(serial, data, 200), Top1(parallel, data, 200), (a, b) => Math.Abs(a - b) <= 2);
+        Assert.True(Top1(parallel, data, 200) >= 198);
+
+        // A second batch links onto the existing graph; a repeated id replaces its old vector.
+        var more = Clustered(3_000, seed: 4).Skip(data.Count).ToList();
+        parallel.AddRange(more.Select((v, i) => ((long)(data.Count + i), v)).Append((0L, more[0])));
+        Assert.Equal(data.Count + more.Count, parallel.Count);
+        Assert.Equal(0, parallel.Search(more[0], 2, -1, CancellationToken.None).Select(h => h.Id).Order().First());
+    }
+
+    [Fact]
+    public void A_cancelled_bulk_build_keeps_only_linked_nodes_and_they_are_all_searchable()
+    {
+        var data = Clustered(3_000, seed: 6);
+        using var index = new HnswIndex(Dim, new HnswOptions { BuildThreads = 2 });
+        using var cts = new CancellationTokenSource();
+        var progress = new SynchronousProgress(p => { if (p.Done >= 4096) cts.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() => index.AddRange(data.Select((v, i) => ((long)i, v)), progress, cts.Token));
+        var ids = index.Ids();
+        Assert.InRange(ids.Count, 4096, data.Count - 1);
+        foreach (long id in ids.Take(300))
+            Assert.Equal(id, index.Search(data[(int)id], 1, -1, CancellationToken.None)[0].Id);
+    }
+
+    private sealed class SynchronousProgress(Action<(int Done, int Total)> report) : IProgress<(int Done, int Total)>
+    {
+        public void Report((int Done, int Total) value) => report(value);
+    }
+
+    [Fact]
+    public void A_snapshot_reloads_the_same_graph_with_its_deletes()
+    {
+        var data = Clustered(1_500, seed: 8);
+        var source = new Source(data);
+        using var index = new HnswIndex(Dim, source: source);
+        index.AddRange(data.Select((v, i) => ((long)i, v)));
+        for (int i = 0; i < 100; i++)
+            index.Remove(i * 3);
+        string path = Path.Combine(_dir, "graph.hnsw");
+        index.Save(path);
+
+        using var loaded = HnswIndex.TryLoad(path, Dim, new HnswOptions(), source);
+        Assert.NotNull(loaded);
+        Assert.Equal(index.Count, loaded.Count);
+        Assert.True(index.Ids().ToHashSet().SetEquals(loaded.Ids()));
+        for (int q = 0; q < 60; q++)
+            Assert.Equal(index.Search(data[q * 11], 5, -1, CancellationToken.None), loaded.Search(data[q * 11], 5, -1, CancellationToken.None));
+        Assert.DoesNotContain(loaded.Search(data[0], 5, -1, CancellationToken.None), h => h.Id == 0);
+
+        // Searches and adds after loading behave as on the original.
+        loaded.Add(0, data[0]);
+        Assert.Equal(0, loaded.Search(data[0], 1, -1, CancellationToken.None)[0].Id);
+    }
+
+    [Fact]
+    public void Damaged_or_foreign_snapshots_are_refused()
+    {
+        var data = Clustered(300, seed: 9);
+        var source = new Source(data);
+        using var index = new HnswIndex(Dim, source: source);
+        index.AddRange(data.Select((v, i) => ((long)i, v)));
+        string path = Path.Combine(_dir, "graph.hnsw");
+        index.Save(path);
+        var bytes = File.ReadAllBytes(path);
+
+        Assert.Null(HnswIndex.TryLoad(Path.Combine(_dir, "missing.hnsw"), Dim, new HnswOptions(), source));
+        Assert.Null(HnswIndex.TryLoad(path, Dim * 2, new HnswOptions(), source));
+        Assert.Null(HnswIndex.TryLoad(path, Dim, new HnswOptions { M = 8 }, source));
+        File.WriteAllBytes(path, bytes[..(bytes.Length - 5)]);
+        Assert.Null(HnswIndex.TryLoad(path, Dim, new HnswOptions(), source));
+        // A link pointing past the last node (first node's first layer-0 link: after 32 header + 14 + Dim bytes).
+        var bad = (byte[])bytes.Clone();
+        BitConverter.TryWriteBytes(bad.AsSpan(32 + 14 + Dim + 4), 1_000_000);
+        File.WriteAllBytes(path, bad);
+        Assert.Null(HnswIndex.TryLoad(path, Dim, new HnswOptions(), source));
+        File.WriteAllBytes(path, bytes);
+        Assert.NotNull(HnswIndex.TryLoad(path, Dim, new HnswOptions(), source));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}

@@ -13,7 +13,8 @@ internal static class BenchSearchCommand
     private const int FacesPerIdentity = 4;
 
     private sealed record Result(string Index, string Data, int Faces, int Dimension, int Queries, double BuildSeconds, double CodeBytesPerFace,
-        double ManagedMegabytes, double P50Ms, double P99Ms, double Qps, double RecallAt1, double RecallAt10, int RecallQueries);
+        double ManagedMegabytes, double PeakWorkingSetMegabytes, double P50Ms, double P99Ms, double Qps, double RecallAt1, double RecallAt10, int RecallQueries,
+        double SnapshotSaveSeconds, double SnapshotLoadSeconds);
 
     public static Command Build()
     {
@@ -24,7 +25,8 @@ internal static class BenchSearchCommand
         kind.AcceptOnlyFromAmong("exact", "hnsw");
         var ef = new Option<int>("--ef") { DefaultValueFactory = _ => 64, Description = "HNSW candidate list size at query time" };
         var export = new Option<string>("--export") { Description = "Also write the vectors (base.f32) and probes (queries.f32) as raw little-endian float32 to this folder, for a side-by-side run of another engine" };
-        var command = new Command("search", "Vector index benchmark on synthetic clustered unit vectors") { faces, dim, queries, kind, ef, export, GlobalOptions.Json };
+        var snapshot = new Option<string>("--snapshot") { Description = "Also time writing the index to this file and loading it back (the file is deleted afterwards)" };
+        var command = new Command("search", "Vector index benchmark on synthetic clustered unit vectors") { faces, dim, queries, kind, ef, export, snapshot, GlobalOptions.Json };
         command.SetSyncAction((parse, ct) =>
         {
             int n = parse.GetValue(faces), d = parse.GetValue(dim), q = parse.GetValue(queries);
@@ -33,7 +35,7 @@ internal static class BenchSearchCommand
             if (q is < 1 or > 1_000_000) throw SightlineException.InvalidParameter($"--queries must be between 1 and 1,000,000, got {q}.");
             int efSearch = parse.GetValue(ef);
             if (efSearch is < 1 or > 10_000) throw SightlineException.InvalidParameter($"--ef must be between 1 and 10000, got {efSearch}.");
-            var result = Run(n, d, q, parse.GetValue(kind)!, efSearch, parse.GetValue(export), ct);
+            var result = Run(n, d, q, parse.GetValue(kind)!, efSearch, parse.GetValue(export), parse.GetValue(snapshot), ct);
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true }));
@@ -43,48 +45,54 @@ internal static class BenchSearchCommand
             table.AddRow("index", Markup.Escape(result.Index));
             table.AddRow("data", Markup.Escape(result.Data));
             table.AddRow("faces × dim", $"{result.Faces:N0} × {result.Dimension}");
-            table.AddRow("build (index only)", $"{result.BuildSeconds:F2} s");
+            table.AddRow("build", $"{result.BuildSeconds:F2} s");
             table.AddRow("int8 tier bytes per face", $"{result.CodeBytesPerFace:F0}");
-            table.AddRow("managed heap (incl. fp32 rescoring copies)", $"{result.ManagedMegabytes:N0} MB");
+            table.AddRow("managed heap (incl. re-ranking copies) / peak working set", $"{result.ManagedMegabytes:N0} MB / {result.PeakWorkingSetMegabytes:N0} MB");
             table.AddRow("single query p50 / p99", $"{result.P50Ms:F2} / {result.P99Ms:F2} ms");
             table.AddRow("QPS (one query at a time, all cores each)", $"{result.Qps:F1}");
             table.AddRow($"recall@1 / @10 vs fp32 brute force ({result.RecallQueries} queries)", $"{result.RecallAt1:F3} / {result.RecallAt10:F3}");
+            if (result.SnapshotSaveSeconds > 0)
+                table.AddRow("snapshot write / load", $"{result.SnapshotSaveSeconds:F1} / {result.SnapshotLoadSeconds:F1} s");
             AnsiConsole.Write(table);
             return 0;
         });
         return command;
     }
 
-    private static Result Run(int n, int dim, int queries, string kind, int ef, string? export, CancellationToken ct)
+    /// <summary>Above this many faces the benchmark keeps fp16 re-ranking copies (fp32 would not fit with the index in 24 GiB).</summary>
+    private const int HalfCopiesAbove = 2_000_000;
+
+    private static Result Run(int n, int dim, int queries, string kind, int ef, string? export, string? snapshot, CancellationToken ct)
     {
         var gen = new SyntheticEmbeddings(dim);
         int identities = Math.Max(1, n / FacesPerIdentity);
-        var vectors = new float[n][];
-        Cli.WithProgress("generating embeddings", p =>
-        {
-            int done = 0;
-            Parallel.For(0, identities, new ParallelOptions { CancellationToken = ct }, id =>
-            {
-                var centre = gen.Identity(id);
-                for (int v = 0; v < FacesPerIdentity && id * FacesPerIdentity + v < n; v++)
-                    vectors[id * FacesPerIdentity + v] = gen.Face(centre, id, v);
-                if (Interlocked.Increment(ref done) % 4096 == 0) p?.Report((done, identities));
-            });
-            for (int i = identities * FacesPerIdentity; i < n; i++)
-                vectors[i] = gen.Face(gen.Identity(identities - 1), identities - 1, i);
-            return 0;
-        });
+        // Vectors are regenerated from their index whenever needed (deterministic), so 10M never sit in memory as fp32.
+        float[] VectorAt(int i) => i < identities * FacesPerIdentity
+            ? gen.Face(gen.Identity(i / FacesPerIdentity), i / FacesPerIdentity, i % FacesPerIdentity)
+            : gen.Face(gen.Identity(identities - 1), identities - 1, i);
+        IEnumerable<(long Id, float[] Vector)> Stream() =>
+            Enumerable.Range(0, n).AsParallel().AsOrdered().WithCancellation(ct).Select(i => ((long)i, VectorAt(i)));
+
+        bool half = n > HalfCopiesAbove;
+        IExactVectorStore copies = half ? new HalfExactVectorStore(dim) : new InMemoryExactVectorStore(dim);
         long before = GC.GetTotalMemory(forceFullCollection: true);
         var sw = Stopwatch.StartNew();
-        IVectorIndex index = kind == "hnsw" ? new HnswIndex(dim, new HnswOptions { EfSearch = ef }) : new FlatInt8Index(dim);
-        Cli.WithProgress("building index", p =>
+        IPersistentVectorIndex? index = Cli.WithProgress<IPersistentVectorIndex>(kind == "hnsw" ? "building graph" : "building index", p =>
         {
-            for (int i = 0; i < n; i++)
+            if (kind == "hnsw")
             {
-                index.Add(i, vectors[i]);
-                if (i % 8192 == 0) p?.Report((i, n));
+                var graph = new HnswIndex(dim, new HnswOptions { EfSearch = ef }, exact: copies);
+                graph.AddRange(Stream(), p, ct);
+                return graph;
             }
-            return 0;
+            var flat = new FlatInt8Index(dim, copies);
+            int done = 0;
+            foreach (var (id, vector) in Stream())
+            {
+                flat.Add(id, vector);
+                if (++done % 8192 == 0) p?.Report((done, n));
+            }
+            return flat;
         });
         double build = sw.Elapsed.TotalSeconds;
         double managed = (GC.GetTotalMemory(forceFullCollection: true) - before) / 1e6;
@@ -99,12 +107,36 @@ internal static class BenchSearchCommand
         if (export is { Length: > 0 })
         {
             Directory.CreateDirectory(export);
-            Write(Path.Combine(export, "base.f32"), vectors);
+            Write(Path.Combine(export, "base.f32"), Enumerable.Range(0, n).AsParallel().AsOrdered().Select(VectorAt));
             Write(Path.Combine(export, "queries.f32"), probes);
         }
+        var (p50, p99, qps, results) = Time(index, probes, ct);
+
+        int recallQueries = Math.Min(queries, 500);
+        var truth = Cli.WithProgress("exact fp32 ground truth", p => BruteForce(n, VectorAt, probes.Take(recallQueries).ToList(), 10, p, ct));
+        double r1 = 0, r10 = 0;
+        for (int i = 0; i < recallQueries; i++)
+        {
+            var got = results[i].Select(h => h.Id).ToHashSet();
+            r1 += results[i].Count > 0 && results[i][0].Id == truth[i][0] ? 1 : 0;
+            r10 += truth[i].Count(got.Contains) / 10.0;
+        }
+        var (saveSeconds, loadSeconds) = snapshot is { Length: > 0 } ? SnapshotRoundTrip(ref index, snapshot, kind, dim, ef, copies, probes, results, ct) : (0, 0);
+        (index as IDisposable)?.Dispose();
+        return new Result(
+            kind == "hnsw" ? $"hnsw (M 16, efConstruction 100, efSearch {ef}, built on {Environment.ProcessorCount} threads)" : "exact int8",
+            $"synthetic: {identities:N0} identities × {FacesPerIdentity} faces, centres in a 100-d subspace, faces at cosine 0.5–0.85; "
+                + $"re-ranking copies {(half ? "fp16" : "fp32")}; build time includes generating the vectors",
+            n, dim, queries, build, kind == "hnsw" ? dim + 4 + 8 + 2 + 33 * 4 : dim + 4 + 8 + 1, managed,
+            Process.GetCurrentProcess().PeakWorkingSet64 / 1e6, p50, p99, qps, r1 / recallQueries, r10 / recallQueries, recallQueries,
+            saveSeconds, loadSeconds);
+    }
+
+    private static (double P50, double P99, double Qps, List<IReadOnlyList<SearchHit>> Results) Time(IVectorIndex index, List<float[]> probes, CancellationToken ct)
+    {
         index.Search(probes[0], 10, -1, ct);
-        var times = new List<double>(queries);
-        var results = new List<IReadOnlyList<SearchHit>>(queries);
+        var times = new List<double>(probes.Count);
+        var results = new List<IReadOnlyList<SearchHit>>(probes.Count);
         var all = Stopwatch.StartNew();
         foreach (var probe in probes)
         {
@@ -112,25 +144,48 @@ internal static class BenchSearchCommand
             results.Add(index.Search(probe, 10, -1, ct));
             times.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
         }
-        double qps = queries / all.Elapsed.TotalSeconds;
+        double qps = probes.Count / all.Elapsed.TotalSeconds;
         times.Sort();
+        return (times[times.Count / 2], times[Math.Min(times.Count - 1, (int)(times.Count * 0.99))], qps, results);
+    }
 
-        int recallQueries = Math.Min(queries, 500);
-        double r1 = 0, r10 = 0;
-        for (int i = 0; i < recallQueries; i++)
-        {
-            var exact = BruteForce(vectors, probes[i], 10);
-            var got = results[i].Select(h => h.Id).ToHashSet();
-            r1 += results[i].Count > 0 && results[i][0].Id == exact[0] ? 1 : 0;
-            r10 += exact.Count(got.Contains) / 10.0;
-        }
+    /// <summary>Saves the index, frees it, loads the file back and checks the loaded index answers the same.</summary>
+    private static (double Save, double Load) SnapshotRoundTrip(ref IPersistentVectorIndex? index, string path, string kind, int dim, int ef,
+        IExactVectorStore copies, List<float[]> probes, List<IReadOnlyList<SearchHit>> expected, CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        index!.Save(path);
+        double save = sw.Elapsed.TotalSeconds;
         (index as IDisposable)?.Dispose();
-        return new Result(
-            kind == "hnsw" ? $"hnsw (M 16, efConstruction 100, efSearch {ef})" : "exact int8",
-            $"synthetic: {identities:N0} identities × {FacesPerIdentity} faces, centres in a 100-d subspace, faces at cosine 0.5–0.85",
-            n, dim, queries, build, kind == "hnsw" ? dim + 4 + 8 + 1 + 33 * 4 : dim + 4 + 8 + 1, managed,
-            times[times.Count / 2], times[Math.Min(times.Count - 1, (int)(times.Count * 0.99))], qps,
-            r1 / recallQueries, r10 / recallQueries, recallQueries);
+        index = null; // freed before the copy is loaded, so both never sit in memory together
+        GC.Collect();
+        var source = new CopiesSource(copies, dim);
+        sw.Restart();
+        IPersistentVectorIndex? loaded = kind == "hnsw"
+            ? HnswIndex.TryLoad(path, dim, new HnswOptions { EfSearch = ef }, source)
+            : FlatInt8Index.TryLoad(path, dim, source);
+        double load = sw.Elapsed.TotalSeconds;
+        if (loaded is null)
+            throw new InvalidOperationException($"The snapshot {path} could not be loaded back.");
+        for (int i = 0; i < Math.Min(50, probes.Count); i++)
+        {
+            if (!loaded.Search(probes[i], 10, -1, ct).SequenceEqual(expected[i]))
+                throw new InvalidOperationException($"The index loaded from {path} answered probe {i} differently.");
+        }
+        (loaded as IDisposable)?.Dispose();
+        File.Delete(path);
+        return (save, load);
+    }
+
+    /// <summary>Re-ranking vectors for a loaded snapshot: the benchmark's ids are its rows.</summary>
+    private sealed class CopiesSource(IExactVectorStore copies, int dim) : IExactVectorSource
+    {
+        public IReadOnlyDictionary<long, float[]> Read(IReadOnlyCollection<long> ids) => ids.ToDictionary(id => id, id =>
+        {
+            var v = new float[dim];
+            copies.Read((int)id, v);
+            return v;
+        });
     }
 
     private static void Write(string path, IEnumerable<float[]> rows)
@@ -140,10 +195,34 @@ internal static class BenchSearchCommand
             file.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(row.AsSpan()));
     }
 
-    private static long[] BruteForce(float[][] vectors, float[] query, int k)
+    /// <summary>Exact fp32 top-k of every probe in one streaming pass over the regenerated vectors, on all cores.</summary>
+    private static long[][] BruteForce(int n, Func<int, float[]> vectorAt, List<float[]> probes, int k, IProgress<(int Done, int Total)>? progress, CancellationToken ct)
     {
-        var scores = new float[vectors.Length];
-        Parallel.For(0, vectors.Length, i => scores[i] = TensorPrimitives.Dot(vectors[i], query));
-        return [.. Enumerable.Range(0, vectors.Length).OrderByDescending(i => scores[i]).Take(k).Select(i => (long)i)];
+        const int Block = 4096;
+        int blocks = (n + Block - 1) / Block, done = 0;
+        var partial = new System.Collections.Concurrent.ConcurrentBag<TopK[]>();
+        Parallel.For(0, blocks, new ParallelOptions { CancellationToken = ct }, () => probes.Select(_ => new TopK(k)).ToArray(), (b, _, tops) =>
+        {
+            for (int i = b * Block; i < Math.Min(n, (b + 1) * Block); i++)
+            {
+                var v = vectorAt(i);
+                for (int q = 0; q < probes.Count; q++)
+                {
+                    float s = TensorPrimitives.Dot(v, probes[q]);
+                    if (s > tops[q].Floor)
+                        tops[q].Offer(s, i);
+                }
+            }
+            if (Interlocked.Increment(ref done) % 16 == 0) progress?.Report((done, blocks));
+            return tops;
+        }, partial.Add);
+        return [.. probes.Select((_, q) =>
+        {
+            var merged = new TopK(k);
+            foreach (var tops in partial)
+                foreach (var (score, row) in tops[q].Items())
+                    merged.Offer(score, row);
+            return merged.Items().OrderByDescending(x => x.Score).Select(x => (long)x.Row).ToArray();
+        })];
     }
 }

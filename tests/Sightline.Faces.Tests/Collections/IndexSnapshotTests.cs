@@ -35,7 +35,7 @@ public sealed class IndexSnapshotTests(EngineFixture fixture) : CollectionTestBa
 
         var b = Reopen(out var indexesB);
         Assert.Equal(7, FoundBy(b, "sample1").Count);
-        Assert.Equal("snapshot with 7 faces; dropped 0, added 0", indexesB.LoadReports[Id]);
+        Assert.Equal("exact snapshot with 7 faces; dropped 0, added 0", indexesB.LoadReports[Id]);
 
         // A process that dies without shutting down: its snapshot misses what it changed.
         var crashed = Reopen(out var indexesC);
@@ -45,7 +45,7 @@ public sealed class IndexSnapshotTests(EngineFixture fixture) : CollectionTestBa
 
         var d = Reopen(out var indexesD);
         var found = FoundBy(d, "sample1");
-        Assert.Equal("snapshot with 7 faces; dropped 1, added 4", indexesD.LoadReports[Id]);
+        Assert.Equal("exact snapshot with 7 faces; dropped 1, added 4", indexesD.LoadReports[Id]);
         Assert.DoesNotContain(first[0], found);
         Assert.Superset(third.Concat(second).Concat(first.Skip(1)).ToHashSet(), found);
         Assert.Equal(10, found.Count);
@@ -66,7 +66,7 @@ public sealed class IndexSnapshotTests(EngineFixture fixture) : CollectionTestBa
 
         var b = Reopen(out var indexesB);
         Assert.Equal(5, FoundBy(b, "sample5").Count);
-        Assert.Equal("built from the database: 5 faces", indexesB.LoadReports[Id]);
+        Assert.Equal("exact built from the database: 5 faces", indexesB.LoadReports[Id]);
     }
 
     [Fact]
@@ -82,5 +82,13 @@ public sealed class IndexSnapshotTests(EngineFixture fixture) : CollectionTestBa
         Assert.Equal(faces.Count, found.Count);
         approximate.DeleteFaces(Id, [faces[0]]);
         Assert.DoesNotContain(faces[0], FoundBy(approximate, "sample1"));
+        indexes.Dispose();
+        Assert.Single(Directory.GetFiles(Path.Combine(DataDirectory, "indexes"), "*.hnsw"));
+
+        // The graph is loaded from its snapshot at the next start, not rebuilt, and agrees with the database.
+        var again = Reopen(out var reloaded, approximateAbove: 5);
+        var after = FoundBy(again, "sample4");
+        Assert.Equal($"approximate (HNSW) snapshot with {faces.Count - 1} faces; dropped 0, added 0", reloaded.LoadReports[Id]);
+        Assert.True(found.Except([faces[0]]).ToHashSet().SetEquals(after));
     }
 }
