@@ -13,4 +13,5 @@ root.Subcommands.Add(UsersCommands.Build());
 root.Subcommands.Add(EvalCommands.Build());
 root.Subcommands.Add(BenchCommands.Build());
 root.Subcommands.Add(ServeCommand.Build());
+root.Subcommands.Add(KeysCommands.Build());
 return await root.Parse(args).InvokeAsync();

@@ -11,6 +11,24 @@ public enum ErrorKind
     Conflict,
     ModelUnavailable,
     Internal,
+
+    /// <summary>Signed in, but the key's role may not do this.</summary>
+    AccessDenied,
+
+    /// <summary>No credentials on a request that needs them.</summary>
+    MissingAuthentication,
+
+    /// <summary>An access key Sightline did not issue, or one that was revoked.</summary>
+    UnrecognizedClient,
+
+    /// <summary>A signature that does not match, has expired, or was seen before.</summary>
+    InvalidSignature,
+
+    /// <summary>An Authorization header missing parts of a signature.</summary>
+    IncompleteSignature,
+
+    /// <summary>Too many requests in flight; try again.</summary>
+    Throttling,
 }
 
 /// <summary>A typed failure raised at a boundary (image bytes, arguments, model files).</summary>
@@ -30,7 +48,22 @@ public sealed class SightlineException : Exception
         ErrorKind.ResourceNotFound => "ResourceNotFoundException",
         ErrorKind.ResourceAlreadyExists => "ResourceAlreadyExistsException",
         ErrorKind.Conflict => "ConflictException",
+        ErrorKind.AccessDenied => "AccessDeniedException",
+        ErrorKind.MissingAuthentication => "MissingAuthenticationTokenException",
+        ErrorKind.UnrecognizedClient => "UnrecognizedClientException",
+        ErrorKind.InvalidSignature => "InvalidSignatureException",
+        ErrorKind.IncompleteSignature => "IncompleteSignatureException",
+        ErrorKind.Throttling => "ThrottlingException",
         _ => "InternalServerError",
+    };
+
+    /// <summary>The HTTP status Rekognition answers this failure with (429 for throttling, as the SDKs retry it).</summary>
+    public int HttpStatus => Kind switch
+    {
+        ErrorKind.MissingAuthentication or ErrorKind.UnrecognizedClient or ErrorKind.InvalidSignature or ErrorKind.IncompleteSignature => 403,
+        ErrorKind.Throttling => 429,
+        ErrorKind.ModelUnavailable or ErrorKind.Internal => 500,
+        _ => 400,
     };
 
     public static SightlineException InvalidParameter(string message) => new(ErrorKind.InvalidParameter, message);

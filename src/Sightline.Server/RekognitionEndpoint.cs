@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Sightline.Access;
 using Sightline.Collections;
 using Sightline.Faces;
 using Sightline.Imaging;
@@ -12,63 +14,112 @@ namespace Sightline.Server;
 /// The AWS JSON 1.1 entry point: <c>POST /</c> with <c>X-Amz-Target: RekognitionService.Operation</c>.
 /// Errors carry Rekognition's <c>__type</c> so the AWS SDKs raise the matching exception class.
 /// </summary>
-public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer comparer, ImageDecoder decoder, CollectionService collections)
+public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer comparer, ImageDecoder decoder, CollectionService collections, RequestAuthenticator authenticator)
 {
     private const string TargetPrefix = "RekognitionService.";
 
+    /// <summary>Every operation served and what it needs of the caller's role.</summary>
+    public static IReadOnlyDictionary<string, Capability> Operations { get; } = new Dictionary<string, Capability>(StringComparer.Ordinal)
+    {
+        ["DetectFaces"] = Capability.Detect,
+        ["CompareFaces"] = Capability.Detect,
+        ["CreateCollection"] = Capability.Index,
+        ["DescribeCollection"] = Capability.Read,
+        ["ListCollections"] = Capability.Read,
+        ["DeleteCollection"] = Capability.Index,
+        ["IndexFaces"] = Capability.Index,
+        ["ListFaces"] = Capability.Read,
+        ["DeleteFaces"] = Capability.Index,
+        ["SearchFaces"] = Capability.Search,
+        ["SearchFacesByImage"] = Capability.Search,
+        ["CreateUser"] = Capability.Index,
+        ["DeleteUser"] = Capability.Index,
+        ["ListUsers"] = Capability.Read,
+        ["AssociateFaces"] = Capability.Index,
+        ["DisassociateFaces"] = Capability.Index,
+        ["SearchUsers"] = Capability.Search,
+        ["SearchUsersByImage"] = Capability.Search,
+    };
+
     public async Task HandleAsync(HttpContext context)
     {
+        ServerMetrics.Admitted(context);
         var ct = context.RequestAborted;
+        var identity = RequestIdentity.Of(context);
+        identity.Api = "aws";
         string target = context.Request.Headers["X-Amz-Target"].ToString();
         try
         {
+            var body = await ReadBodyAsync(context, ct).ConfigureAwait(false);
+            var principal = authenticator.VerifySigV4(context, body);
+            identity.Principal = principal;
             if (!target.StartsWith(TargetPrefix, StringComparison.Ordinal))
-                throw SightlineException.InvalidParameter("Missing or malformed X-Amz-Target header.");
-            string body = await DispatchAsync(target[TargetPrefix.Length..], context, ct).ConfigureAwait(false);
+                throw new UnknownOperationException($"Missing or malformed X-Amz-Target header '{target}'; expected RekognitionService.<Operation>.");
+            string operation = target[TargetPrefix.Length..];
+            if (!Operations.TryGetValue(operation, out var capability))
+                throw new UnknownOperationException($"Operation '{operation}' is not supported.");
+            identity.Operation = operation;
+            Roles.Demand(principal.AccessKeyId, principal.Role, capability, operation);
+            string response = Dispatch(operation, body, ct);
             context.Response.ContentType = "application/x-amz-json-1.1";
-            await context.Response.WriteAsync(body, ct).ConfigureAwait(false);
+            await context.Response.WriteAsync(response, ct).ConfigureAwait(false);
         }
         catch (SightlineException ex)
         {
-            await ErrorAsync(context, ex.Kind == ErrorKind.ModelUnavailable ? 500 : 400, ex.RekognitionType, ex.Message).ConfigureAwait(false);
+            await WriteErrorAsync(context, ex.HttpStatus, ex.RekognitionType, ex.Message).ConfigureAwait(false);
         }
         catch (UnknownOperationException ex)
         {
-            await ErrorAsync(context, 400, "UnknownOperationException", $"Operation '{ex.Message}' is not supported.").ConfigureAwait(false);
+            await WriteErrorAsync(context, 400, "UnknownOperationException", ex.Message).ConfigureAwait(false);
         }
     }
 
-    private Task<string> DispatchAsync(string operation, HttpContext context, CancellationToken ct) => operation switch
+    /// <summary>Buffers the body (it is hashed for the signature); Kestrel enforces the size limit while reading.</summary>
+    private static async Task<byte[]> ReadBodyAsync(HttpContext context, CancellationToken ct)
     {
-        "DetectFaces" => Run(context, RequestJsonContext.Default.DetectFacesRequest, r => DetectFaces(r, ct), ct),
-        "CompareFaces" => Run(context, RequestJsonContext.Default.CompareFacesRequest, r => CompareFaces(r, ct), ct),
-        "CreateCollection" => Run(context, RequestJsonContext.Default.CollectionRequest, r => collections.CreateCollection(r.CollectionId!), ct),
-        "DescribeCollection" => Run(context, RequestJsonContext.Default.CollectionRequest, r => collections.DescribeCollection(r.CollectionId!), ct),
-        "ListCollections" => Run(context, RequestJsonContext.Default.CollectionRequest, r => collections.ListCollections(r.NextToken, r.MaxResults), ct),
-        "DeleteCollection" => Run(context, RequestJsonContext.Default.CollectionRequest, r => collections.DeleteCollection(r.CollectionId!), ct),
-        "IndexFaces" => Run(context, RequestJsonContext.Default.IndexFacesApiRequest, r => IndexFaces(r, ct), ct),
-        "ListFaces" => Run(context, RequestJsonContext.Default.FacesApiRequest, r => collections.ListFaces(r.CollectionId!, r.NextToken, r.MaxResults, r.FaceIds), ct),
-        "DeleteFaces" => Run(context, RequestJsonContext.Default.FacesApiRequest, r => collections.DeleteFaces(r.CollectionId!, r.FaceIds ?? []), ct),
-        "SearchFaces" => Run(context, RequestJsonContext.Default.SearchFacesApiRequest, r => collections.SearchFaces(r.CollectionId!, r.FaceId!, r.MaxFaces, r.FaceMatchThreshold, ct), ct),
-        "SearchFacesByImage" => Run(context, RequestJsonContext.Default.SearchFacesApiRequest, r => SearchFacesByImage(r, ct), ct),
-        "CreateUser" => Run(context, RequestJsonContext.Default.UserApiRequest, r => collections.CreateUser(r.CollectionId!, r.UserId!), ct),
-        "DeleteUser" => Run(context, RequestJsonContext.Default.UserApiRequest, r => collections.DeleteUser(r.CollectionId!, r.UserId!), ct),
-        "ListUsers" => Run(context, RequestJsonContext.Default.UserApiRequest, r => collections.ListUsers(r.CollectionId!, r.NextToken, r.MaxResults), ct),
-        "AssociateFaces" => Run(context, RequestJsonContext.Default.UserApiRequest, r => collections.AssociateFaces(r.CollectionId!, r.UserId!, r.FaceIds ?? [], r.UserMatchThreshold), ct),
-        "DisassociateFaces" => Run(context, RequestJsonContext.Default.UserApiRequest, r => collections.DisassociateFaces(r.CollectionId!, r.UserId!, r.FaceIds ?? []), ct),
-        "SearchUsers" => Run(context, RequestJsonContext.Default.UserApiRequest, r => collections.SearchUsers(r.CollectionId!, r.UserId, r.FaceId, r.UserMatchThreshold, r.MaxUsers, ct), ct),
-        "SearchUsersByImage" => Run(context, RequestJsonContext.Default.UserApiRequest, r => SearchUsersByImage(r, ct), ct),
-        _ => throw new UnknownOperationException(operation),
+        try
+        {
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, ct).ConfigureAwait(false);
+            return buffer.ToArray();
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw SightlineException.TooLarge($"The request body is larger than the server's limit of {context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize:N0} bytes.");
+        }
+    }
+
+    private string Dispatch(string operation, byte[] body, CancellationToken ct) => operation switch
+    {
+        "DetectFaces" => Run(body, RequestJsonContext.Default.DetectFacesRequest, r => DetectFaces(r, ct)),
+        "CompareFaces" => Run(body, RequestJsonContext.Default.CompareFacesRequest, r => CompareFaces(r, ct)),
+        "CreateCollection" => Run(body, RequestJsonContext.Default.CollectionRequest, r => collections.CreateCollection(r.CollectionId!)),
+        "DescribeCollection" => Run(body, RequestJsonContext.Default.CollectionRequest, r => collections.DescribeCollection(r.CollectionId!)),
+        "ListCollections" => Run(body, RequestJsonContext.Default.CollectionRequest, r => collections.ListCollections(r.NextToken, r.MaxResults)),
+        "DeleteCollection" => Run(body, RequestJsonContext.Default.CollectionRequest, r => collections.DeleteCollection(r.CollectionId!)),
+        "IndexFaces" => Run(body, RequestJsonContext.Default.IndexFacesApiRequest, r => IndexFaces(r, ct)),
+        "ListFaces" => Run(body, RequestJsonContext.Default.FacesApiRequest, r => collections.ListFaces(r.CollectionId!, r.NextToken, r.MaxResults, r.FaceIds)),
+        "DeleteFaces" => Run(body, RequestJsonContext.Default.FacesApiRequest, r => collections.DeleteFaces(r.CollectionId!, r.FaceIds ?? [])),
+        "SearchFaces" => Run(body, RequestJsonContext.Default.SearchFacesApiRequest, r => collections.SearchFaces(r.CollectionId!, r.FaceId!, r.MaxFaces, r.FaceMatchThreshold, ct)),
+        "SearchFacesByImage" => Run(body, RequestJsonContext.Default.SearchFacesApiRequest, r => SearchFacesByImage(r, ct)),
+        "CreateUser" => Run(body, RequestJsonContext.Default.UserApiRequest, r => collections.CreateUser(r.CollectionId!, r.UserId!)),
+        "DeleteUser" => Run(body, RequestJsonContext.Default.UserApiRequest, r => collections.DeleteUser(r.CollectionId!, r.UserId!)),
+        "ListUsers" => Run(body, RequestJsonContext.Default.UserApiRequest, r => collections.ListUsers(r.CollectionId!, r.NextToken, r.MaxResults)),
+        "AssociateFaces" => Run(body, RequestJsonContext.Default.UserApiRequest, r => collections.AssociateFaces(r.CollectionId!, r.UserId!, r.FaceIds ?? [], r.UserMatchThreshold)),
+        "DisassociateFaces" => Run(body, RequestJsonContext.Default.UserApiRequest, r => collections.DisassociateFaces(r.CollectionId!, r.UserId!, r.FaceIds ?? [])),
+        "SearchUsers" => Run(body, RequestJsonContext.Default.UserApiRequest, r => collections.SearchUsers(r.CollectionId!, r.UserId, r.FaceId, r.UserMatchThreshold, r.MaxUsers, ct)),
+        "SearchUsersByImage" => Run(body, RequestJsonContext.Default.UserApiRequest, r => SearchUsersByImage(r, ct)),
+        _ => throw new UnknownOperationException($"Operation '{operation}' is not supported."),
     };
 
-    /// <summary>Reads the request, runs the operation, serialises the response with Rekognition's shapes.</summary>
-    private static async Task<string> Run<TRequest, TResponse>(HttpContext context, JsonTypeInfo<TRequest> type, Func<TRequest, TResponse> operation, CancellationToken ct)
+    /// <summary>Parses the request, runs the operation, serialises the response with Rekognition's shapes.</summary>
+    private static string Run<TRequest, TResponse>(byte[] body, JsonTypeInfo<TRequest> type, Func<TRequest, TResponse> operation)
     {
         TRequest request;
         try
         {
-            request = await JsonSerializer.DeserializeAsync(context.Request.Body, type, ct).ConfigureAwait(false)
-                ?? throw SightlineException.InvalidParameter("The request body is empty.");
+            request = (body.Length == 0 ? default : JsonSerializer.Deserialize(body, type))
+                ?? throw SightlineException.InvalidParameter("The request body is empty; send a JSON object.");
         }
         catch (JsonException ex)
         {
@@ -77,7 +128,8 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
         return RekognitionJson.Serialize(operation(request), indented: false);
     }
 
-    private static Task ErrorAsync(HttpContext context, int status, string type, string message)
+    /// <summary>An error as the AWS SDKs parse it: <c>__type</c> and <c>message</c>, plus the x-amzn-ErrorType header.</summary>
+    public static Task WriteErrorAsync(HttpContext context, int status, string type, string message)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/x-amz-json-1.1";
@@ -85,5 +137,5 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
         return context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["__type"] = type, ["message"] = message }));
     }
 
-    private sealed class UnknownOperationException(string operation) : Exception(operation);
+    private sealed class UnknownOperationException(string message) : Exception(message);
 }

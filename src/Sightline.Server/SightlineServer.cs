@@ -1,39 +1,84 @@
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
-using Sightline.Faces;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+using Sightline.Access;
 using Sightline.Collections;
+using Sightline.Faces;
 using Sightline.Imaging;
 using Sightline.Storage;
 using Sightline.Storage.Sqlite;
 
 namespace Sightline.Server;
 
-/// <summary>Builds the HTTP host: the Rekognition JSON 1.1 endpoint and health probes. The CLI's 'serve' is a thin shell over this.</summary>
+/// <summary>
+/// Builds the HTTP host: the Rekognition JSON 1.1 endpoint (SigV4), health probes, Prometheus metrics, request
+/// logs and a concurrency limit that answers 429 / ThrottlingException instead of collapsing. The CLI's 'serve'
+/// is a thin shell over this.
+/// </summary>
 public static class SightlineServer
 {
-    /// <summary>Base64 of a 5 MiB image plus JSON framing.</summary>
-    public const long MaxRequestBytes = 8 * 1024 * 1024;
-
-    public static WebApplication Build(string urls, FaceEngineOptions options, string dataDirectory)
+    public static WebApplication Build(ServerOptions server, FaceEngineOptions engineOptions)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(urls);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBytes);
-        builder.Services.AddSingleton(_ => new FaceEngine(options));
+        builder.WebHost.UseUrls(server.Urls);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = server.MaxRequestBytes);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Logging.ClearProviders();
+        if (server.JsonLogs)
+            builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
+        else
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        var store = new SqliteCollectionStore(server.DataDirectory);
+        builder.Services.AddSingleton(server);
+        builder.Services.AddSingleton(_ => new FaceEngine(engineOptions));
         builder.Services.AddSingleton(sp => new FaceComparer(sp.GetRequiredService<FaceEngine>()));
         builder.Services.AddSingleton(new ImageDecoder());
-        builder.Services.AddSingleton<ICollectionStore>(_ => new SqliteCollectionStore(dataDirectory));
-        builder.Services.AddSingleton(sp => new CollectionIndexes(sp.GetRequiredService<ICollectionStore>(), sp.GetRequiredService<FaceEngine>().Embedder.Dimension, Path.Combine(dataDirectory, "indexes")));
+        builder.Services.AddSingleton<ICollectionStore>(store);
+        builder.Services.AddSingleton<IAccessKeyStore>(store);
+        builder.Services.AddSingleton(new AccessKeys(store, server.SecretsDirectory));
+        builder.Services.AddSingleton(sp => new SigV4Verifier(sp.GetRequiredService<AccessKeys>(), "rekognition", maxSkew: server.MaxClockSkew));
+        builder.Services.AddSingleton<RequestAuthenticator>();
+        builder.Services.AddSingleton(sp => new CollectionIndexes(sp.GetRequiredService<ICollectionStore>(), sp.GetRequiredService<FaceEngine>().Embedder.Dimension, Path.Combine(server.DataDirectory, "indexes")));
         builder.Services.AddSingleton<CollectionService>();
         builder.Services.AddSingleton<RekognitionEndpoint>();
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => IsProbe(context.Request.Path)
+                ? RateLimitPartition.GetNoLimiter("probes")
+                : RateLimitPartition.GetConcurrencyLimiter("work", _ => new ConcurrencyLimiterOptions
+                {
+                    PermitLimit = server.MaxConcurrentRequests,
+                    QueueLimit = server.QueueLimit,
+                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                }));
+            o.OnRejected = (rejected, ct) => new ValueTask(ServerMetrics.RejectAsync(rejected.HttpContext, server));
+        });
+
         var app = builder.Build();
+        app.Use(ServerMetrics.Middleware(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Sightline.Requests")));
+        app.UseRateLimiter();
         app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/readyz", (FaceEngine engine) => Results.Text(engine.Detector.ModelId is { Length: > 0 } ? "ready" : "loading"));
+        app.MapGet("/readyz", (FaceEngine engine, ICollectionStore collections) =>
+        {
+            bool ready = engine.Detector.ModelId is { Length: > 0 } && collections.ListCollections(null, 1) is not null;
+            return ready ? Results.Text("ready") : Results.Text("loading", statusCode: 503);
+        });
+        app.MapMetrics("/metrics");
         app.MapPost("/", (HttpContext context, RekognitionEndpoint endpoint) => endpoint.HandleAsync(context));
         // Load every model before the first request so /readyz and latency are honest.
-        app.Services.GetRequiredService<FaceEngine>().Warm(new FaceRequest { AllAttributes = true, Embeddings = true });
+        var engine = app.Services.GetRequiredService<FaceEngine>();
+        engine.Warm(new FaceRequest { AllAttributes = true, Embeddings = true });
+        ServerMetrics.TrackInference(() => engine.LoadedModels);
         return app;
     }
+
+    private static bool IsProbe(PathString path) => path == "/healthz" || path == "/readyz" || path == "/metrics";
 }

@@ -7,7 +7,7 @@ namespace Sightline.Storage.Sqlite;
 /// The embedded default store: one SQLite file in WAL mode with <c>synchronous=FULL</c>, so a write that returned
 /// is on disk and survives a kill at any moment. Connections come from the provider's pool; each call opens one.
 /// </summary>
-public sealed partial class SqliteCollectionStore : ICollectionStore
+public sealed partial class SqliteCollectionStore : ICollectionStore, IAccessKeyStore
 {
     public const string FileName = "sightline.db";
     private readonly string _connectionString;

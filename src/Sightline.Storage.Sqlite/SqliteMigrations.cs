@@ -41,6 +41,20 @@ internal static class SqliteMigrations
             PRIMARY KEY (collection_id, user_id)
         );
         """,
+        // 2: access keys (salt and secret hash only; secrets are derived with a master key kept outside the database).
+        """
+        CREATE TABLE access_keys (
+            id TEXT PRIMARY KEY NOT NULL,
+            role TEXT NOT NULL,
+            salt BLOB NOT NULL,
+            secret_hash BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            revoked_at INTEGER,
+            default_case TEXT,
+            default_purpose TEXT,
+            description TEXT
+        );
+        """,
     ];
 
     public static int Latest => s_steps.Length;

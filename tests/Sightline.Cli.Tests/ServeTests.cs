@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Sightline.Access;
 
 namespace Sightline.Cli.Tests;
 
@@ -14,10 +15,18 @@ public sealed class ServeTests : IAsyncLifetime
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
     private Uri _base = null!;
     private readonly TempDir _data = new();
+    private readonly Dictionary<string, (string Id, string Secret)> _keys = [];
 
     public async Task InitializeAsync()
     {
         SightlineCli.Fixture("sample1");
+        foreach (string role in new[] { "admin", "analyst", "auditor" })
+        {
+            var created = SightlineCli.Run("keys", "create", "--role", role, "--json", "--data", _data.Path);
+            Assert.Equal(0, created.ExitCode);
+            var key = JsonDocument.Parse(created.Stdout).RootElement;
+            _keys[role] = (key.GetProperty("accessKeyId").GetString()!, key.GetProperty("secretAccessKey").GetString()!);
+        }
         int port = FreePort();
         _base = new Uri($"http://127.0.0.1:{port}/");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -61,16 +70,72 @@ public sealed class ServeTests : IAsyncLifetime
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> CallAsync(string operation, object body)
+    private Task<(HttpStatusCode Status, JsonElement Body)> CallAsync(string operation, object body) => CallAsync(operation, body, "admin");
+
+    /// <summary>A request signed with AWS Signature Version 4 as the SDKs sign it; <paramref name="role"/> null sends it unsigned.</summary>
+    private async Task<(HttpStatusCode Status, JsonElement Body)> CallAsync(string operation, object body, string? role, DateTimeOffset? signedAt = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, _base)
-        {
-            Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/x-amz-json-1.1"),
-        };
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(body);
+        using var request = new HttpRequestMessage(HttpMethod.Post, _base) { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-amz-json-1.1");
         request.Headers.Add("X-Amz-Target", "RekognitionService." + operation);
+        if (role is not null)
+        {
+            var headers = new Dictionary<string, string>
+            {
+                ["host"] = _base.Authority,
+                ["content-type"] = "application/x-amz-json-1.1",
+                ["x-amz-target"] = "RekognitionService." + operation,
+            };
+            var signable = new SignableRequest("POST", "/", null, headers, bytes);
+            foreach (var (name, value) in SigV4.Sign(signable, _keys[role].Id, _keys[role].Secret, "eu-west-1", "rekognition", signedAt ?? DateTimeOffset.UtcNow))
+                request.Headers.TryAddWithoutValidation(name, value);
+        }
         using var response = await _http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.Headers.Contains("x-amzn-RequestId"));
         return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    [Fact]
+    public async Task Requests_must_be_signed_fresh_by_a_key_whose_role_allows_the_operation()
+    {
+        var (s1, b1) = await CallAsync("ListCollections", new { }, role: null);
+        Assert.Equal(HttpStatusCode.Forbidden, s1);
+        Assert.Equal("MissingAuthenticationTokenException", b1.GetProperty("__type").GetString());
+
+        var (s2, b2) = await CallAsync("ListCollections", new { }, "analyst", DateTimeOffset.UtcNow.AddMinutes(-20));
+        Assert.Equal(HttpStatusCode.Forbidden, s2);
+        Assert.Equal("InvalidSignatureException", b2.GetProperty("__type").GetString());
+        Assert.Contains("expired", b2.GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
+
+        var (s3, b3) = await CallAsync("CreateCollection", new { CollectionId = "denied" }, "analyst");
+        Assert.Equal(HttpStatusCode.BadRequest, s3);
+        Assert.Equal("AccessDeniedException", b3.GetProperty("__type").GetString());
+        var (s4, b4) = await CallAsync("DetectFaces", new { Image = new { Bytes = Image("sample1") } }, "auditor");
+        Assert.Equal("AccessDeniedException", b4.GetProperty("__type").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, s4);
+
+        var (s5, _) = await CallAsync("ListCollections", new { }, "auditor");
+        Assert.Equal(HttpStatusCode.OK, s5);
+        Assert.DoesNotContain("denied", (await CallAsync("ListCollections", new { })).Body.GetProperty("CollectionIds").EnumerateArray().Select(e => e.GetString()));
+
+        var revoked = SightlineCli.Run("keys", "revoke", _keys["auditor"].Id, "--data", _data.Path);
+        Assert.Equal(0, revoked.ExitCode);
+        var (s6, b6) = await CallAsync("ListCollections", new { }, "auditor");
+        Assert.Equal(HttpStatusCode.Forbidden, s6);
+        Assert.Equal("UnrecognizedClientException", b6.GetProperty("__type").GetString());
+    }
+
+    [Fact]
+    public async Task Metrics_count_requests_by_operation_and_inference_by_model()
+    {
+        await CallAsync("DetectFaces", new { Image = new { Bytes = Image("sample1") } });
+        string metrics = await _http.GetStringAsync(new Uri(_base, "metrics"));
+        Assert.Contains("sightline_requests_total{api=\"aws\",operation=\"DetectFaces\",status=\"200\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("sightline_request_duration_seconds_bucket{api=\"aws\",operation=\"DetectFaces\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("sightline_inference_seconds_total{model=\"ultraface-rfb320\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("sightline_requests_waiting", metrics, StringComparison.Ordinal);
     }
 
     private static string Image(string id) => Convert.ToBase64String(File.ReadAllBytes(SightlineCli.Fixture(id)));

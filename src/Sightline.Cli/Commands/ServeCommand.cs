@@ -9,10 +9,24 @@ internal static class ServeCommand
     public static Command Build()
     {
         var urls = new Option<string>("--urls") { Description = "Listen address", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
-        var command = new Command("serve", "Run the HTTP server (Rekognition JSON 1.1: faces, collections and users; /healthz, /readyz). Listens on loopback by default: request signing arrives with access keys.") { urls };
+        var jsonLogs = new Option<bool>("--log-json") { Description = "Write logs as JSON lines" };
+        var concurrency = new Option<int>("--max-concurrent") { Description = "Requests processed at once (default 2 × cores)", DefaultValueFactory = _ => Math.Max(2, Environment.ProcessorCount * 2) };
+        var queue = new Option<int>("--queue") { Description = "Requests that may wait for a slot before 429 / ThrottlingException", DefaultValueFactory = _ => 32 };
+        var command = new Command("serve", "Run the HTTP server: the Rekognition API (AWS JSON 1.1, SigV4 with keys from 'sightline keys create'), /healthz, /readyz, /metrics") { urls, jsonLogs, concurrency, queue };
         command.SetGuardedAction(async (parse, ct) =>
         {
-            var app = SightlineServer.Build(parse.GetValue(urls)!, GlobalOptions.EngineOptions(parse), GlobalOptions.DataDirectory(parse));
+            int max = parse.GetValue(concurrency), waiting = parse.GetValue(queue);
+            if (max is < 1 or > 4096) throw SightlineException.InvalidParameter($"--max-concurrent must be between 1 and 4096, got {max}.");
+            if (waiting is < 0 or > 100_000) throw SightlineException.InvalidParameter($"--queue must be between 0 and 100000, got {waiting}.");
+            var options = new ServerOptions
+            {
+                Urls = parse.GetValue(urls)!,
+                DataDirectory = GlobalOptions.DataDirectory(parse),
+                JsonLogs = parse.GetValue(jsonLogs),
+                MaxConcurrentRequests = max,
+                QueueLimit = waiting,
+            };
+            var app = SightlineServer.Build(options, GlobalOptions.EngineOptions(parse));
             await using (app.ConfigureAwait(false))
             {
                 await app.StartAsync(ct).ConfigureAwait(false);

@@ -1,0 +1,128 @@
+using System.Security.Cryptography;
+using System.Text;
+using Sightline.Storage;
+
+namespace Sightline.Access;
+
+/// <summary>A key as handed to its holder, once: the secret is never stored and cannot be shown again.</summary>
+public sealed record IssuedKey(string AccessKeyId, string SecretAccessKey, string Role, string? DefaultCase, string? DefaultPurpose);
+
+/// <summary>Who is calling: the access key and what it carries.</summary>
+public sealed record Principal(string AccessKeyId, string Role, string? DefaultCase, string? DefaultPurpose);
+
+/// <summary>
+/// Issues and checks access keys. A secret is HMAC-SHA256(master key, key id ‖ salt): the database holds the salt
+/// and a SHA-256 of the secret, the master key lives in its own file (mode 0600) under the secrets directory, so a
+/// copy of the database alone reveals no secret. SigV4 needs the secret itself, which is re-derived per request.
+/// </summary>
+public sealed class AccessKeys
+{
+    public const string MasterKeyFileName = "master.key";
+    private const string IdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    private readonly IAccessKeyStore _store;
+    private readonly byte[] _master;
+    private readonly TimeProvider _time;
+
+    public AccessKeys(IAccessKeyStore store, string secretsDirectory, TimeProvider? time = null)
+    {
+        _store = store;
+        _time = time ?? TimeProvider.System;
+        MasterKeyPath = Path.Combine(secretsDirectory, MasterKeyFileName);
+        _master = LoadOrCreateMaster(secretsDirectory, MasterKeyPath);
+    }
+
+    public string MasterKeyPath { get; }
+
+    public IssuedKey Create(string role, string? defaultCase = null, string? defaultPurpose = null, string? description = null)
+    {
+        if (!Roles.IsKnown(role))
+            throw SightlineException.InvalidParameter($"Unknown role '{role}'. Valid: {string.Join(", ", Roles.All)}.");
+        CheckText(defaultCase, "default case", 128);
+        CheckText(defaultPurpose, "default purpose", 64);
+        CheckText(description, "description", 256);
+        string id = "SL" + string.Concat(RandomNumberGenerator.GetItems<char>(IdAlphabet, 18));
+        var salt = RandomNumberGenerator.GetBytes(16);
+        string secret = Derive(id, salt);
+        _store.AddKey(new StoredAccessKey(id, role, salt, SHA256.HashData(Encoding.UTF8.GetBytes(secret)), _time.GetUtcNow(), null, defaultCase, defaultPurpose, description));
+        return new IssuedKey(id, secret, role, defaultCase, defaultPurpose);
+    }
+
+    public IReadOnlyList<StoredAccessKey> List() => _store.ListKeys();
+
+    public bool Revoke(string accessKeyId) => _store.RevokeKey(accessKeyId, _time.GetUtcNow());
+
+    /// <summary>The principal and secret of a live key; null for an unknown or revoked one.</summary>
+    public (Principal Principal, string Secret)? Resolve(string accessKeyId)
+    {
+        if (accessKeyId.Length is < 16 or > 128 || _store.GetKey(accessKeyId) is not { RevokedAt: null } key)
+            return null;
+        string secret = Derive(key.AccessKeyId, key.Salt);
+        if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(secret)), key.SecretHash))
+            throw new SightlineException(ErrorKind.Internal, $"The master key at {MasterKeyPath} is not the one access key {accessKeyId} was issued with; restore the master key from backup.");
+        return (new Principal(key.AccessKeyId, key.Role, key.DefaultCase, key.DefaultPurpose), secret);
+    }
+
+    /// <summary>Checks a bearer token of the form <c>ACCESS_KEY_ID:SECRET</c> (native API).</summary>
+    public Principal AuthenticateBearer(string token)
+    {
+        int colon = token.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0 || colon == token.Length - 1)
+            throw new SightlineException(ErrorKind.IncompleteSignature, "A bearer token is ACCESS_KEY_ID:SECRET_ACCESS_KEY.");
+        string id = token[..colon];
+        if (id.Length > 128 || _store.GetKey(id) is not { RevokedAt: null } key)
+            throw new SightlineException(ErrorKind.UnrecognizedClient, "The access key in the bearer token is not valid.");
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(token[(colon + 1)..]));
+        if (!CryptographicOperations.FixedTimeEquals(presented, key.SecretHash))
+            throw new SightlineException(ErrorKind.UnrecognizedClient, "The access key in the bearer token is not valid.");
+        return new Principal(key.AccessKeyId, key.Role, key.DefaultCase, key.DefaultPurpose);
+    }
+
+    private string Derive(string id, byte[] salt)
+    {
+        var message = Encoding.UTF8.GetBytes("sightline-secret-v1|" + id + "|").Concat(salt).ToArray();
+        return Convert.ToBase64String(HMACSHA256.HashData(_master, message).AsSpan(0, 30)).Replace('+', '-').Replace('/', '_');
+    }
+
+    private static byte[] LoadOrCreateMaster(string directory, string path)
+    {
+        if (File.Exists(path))
+        {
+            var bytes = File.ReadAllBytes(path);
+            return bytes.Length == 32 ? bytes
+                : throw new SightlineException(ErrorKind.Internal, $"The master key file {path} must hold exactly 32 bytes, it holds {bytes.Length}.");
+        }
+        Directory.CreateDirectory(directory);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var key = RandomNumberGenerator.GetBytes(32);
+        string temp = path + ".tmp";
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        File.Delete(temp);
+        using (var file = new FileStream(temp, options))
+        {
+            file.Write(key);
+            file.Flush(flushToDisk: true);
+        }
+        try
+        {
+            File.Move(temp, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another process created it first: use theirs.
+            File.Delete(temp);
+            return LoadOrCreateMaster(directory, path);
+        }
+        return key;
+    }
+
+    private static void CheckText(string? value, string name, int max)
+    {
+        if (value is null)
+            return;
+        if (value.Length is 0 || value.Length > max || value.Any(char.IsControl))
+            throw SightlineException.InvalidParameter($"The {name} must be 1–{max} printable characters.");
+    }
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Sightline.Server;
+
+/// <summary>RFC 7807 problem details for the native API: type, title, status, detail, and the Rekognition error name.</summary>
+public static class Problems
+{
+    public const string ContentType = "application/problem+json";
+
+    public static Task WriteAsync(HttpContext context, SightlineException ex)
+    {
+        context.Response.StatusCode = ex.Kind switch
+        {
+            ErrorKind.ResourceNotFound => StatusCodes.Status404NotFound,
+            ErrorKind.ResourceAlreadyExists or ErrorKind.Conflict => StatusCodes.Status409Conflict,
+            ErrorKind.ImageTooLarge => StatusCodes.Status413PayloadTooLarge,
+            ErrorKind.InvalidImageFormat => StatusCodes.Status415UnsupportedMediaType,
+            ErrorKind.MissingAuthentication or ErrorKind.UnrecognizedClient or ErrorKind.IncompleteSignature or ErrorKind.InvalidSignature => StatusCodes.Status401Unauthorized,
+            ErrorKind.AccessDenied => StatusCodes.Status403Forbidden,
+            _ => ex.HttpStatus,
+        };
+        if (context.Response.StatusCode == StatusCodes.Status401Unauthorized)
+            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"sightline\"";
+        context.Response.ContentType = ContentType;
+        var problem = new Dictionary<string, object?>
+        {
+            ["type"] = "https://sightline.local/problems/" + ex.Kind.ToString().ToLowerInvariant(),
+            ["title"] = Title(ex.Kind),
+            ["status"] = context.Response.StatusCode,
+            ["detail"] = ex.Message,
+            ["errorType"] = ex.RekognitionType,
+            ["requestId"] = context.TraceIdentifier,
+        };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(problem));
+    }
+
+    private static string Title(ErrorKind kind) => kind switch
+    {
+        ErrorKind.InvalidParameter => "Invalid parameter",
+        ErrorKind.InvalidImageFormat => "Unsupported or damaged image",
+        ErrorKind.ImageTooLarge => "Image or request too large",
+        ErrorKind.ResourceNotFound => "Not found",
+        ErrorKind.ResourceAlreadyExists => "Already exists",
+        ErrorKind.Conflict => "Conflict",
+        ErrorKind.AccessDenied => "Access denied",
+        ErrorKind.Throttling => "Too many requests",
+        ErrorKind.MissingAuthentication or ErrorKind.UnrecognizedClient or ErrorKind.IncompleteSignature or ErrorKind.InvalidSignature => "Not authenticated",
+        _ => "Server error",
+    };
+}

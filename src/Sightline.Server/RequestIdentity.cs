@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Sightline.Access;
+
+namespace Sightline.Server;
+
+/// <summary>What the server learns about a request as it is handled, for logs, metrics and (later) the audit trail.</summary>
+public sealed class RequestIdentity
+{
+    public string Api { get; set; } = "other";
+
+    public string Operation { get; set; } = "-";
+
+    public Principal? Principal { get; set; }
+
+    public static RequestIdentity Of(HttpContext context)
+    {
+        if (context.Items[typeof(RequestIdentity)] is RequestIdentity identity)
+            return identity;
+        identity = new RequestIdentity();
+        context.Items[typeof(RequestIdentity)] = identity;
+        return identity;
+    }
+}
+
+/// <summary>Builds the signable view of an HTTP request and checks its credentials.</summary>
+public sealed class RequestAuthenticator(SigV4Verifier verifier, AccessKeys keys)
+{
+    /// <summary>Verifies an AWS Signature Version 4 over the buffered <paramref name="body"/>.</summary>
+    public Principal VerifySigV4(HttpContext context, ReadOnlyMemory<byte> body)
+    {
+        string target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "/";
+        int q = target.IndexOf('?', StringComparison.Ordinal);
+        var headers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, values) in context.Request.Headers)
+            headers[name.ToLowerInvariant()] = string.Join(',', values.Select(v => v?.Trim()));
+        var request = new SignableRequest(context.Request.Method, q < 0 ? target : target[..q], q < 0 ? null : target[(q + 1)..], headers, body);
+        return verifier.Verify(request);
+    }
+
+    /// <summary>Checks <c>Authorization: Bearer ACCESS_KEY_ID:SECRET</c> (native API).</summary>
+    public Principal VerifyBearer(HttpContext context)
+    {
+        string authorization = context.Request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            throw new SightlineException(ErrorKind.MissingAuthentication, "Send 'Authorization: Bearer ACCESS_KEY_ID:SECRET_ACCESS_KEY' (create a key with 'sightline keys create').");
+        return keys.AuthenticateBearer(authorization[7..].Trim());
+    }
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+
+namespace Sightline.Server;
+
+/// <summary>
+/// Prometheus metrics and structured request logs. Every request gets an id (returned as x-amzn-RequestId, which the
+/// AWS SDKs surface as <c>$metadata.requestId</c>, and X-Request-Id), one log event when it ends (id, api,
+/// operation, access key, status, milliseconds), and counts in <c>/metrics</c>, with time inside each model.
+/// </summary>
+public static partial class ServerMetrics
+{
+    private static readonly Counter s_requests = Metrics.CreateCounter("sightline_requests_total", "Requests by API, operation and HTTP status.",
+        new CounterConfiguration { LabelNames = ["api", "operation", "status"] });
+
+    private static readonly Histogram s_duration = Metrics.CreateHistogram("sightline_request_duration_seconds", "Request latency by API and operation, queueing included.",
+        new HistogramConfiguration { LabelNames = ["api", "operation"], Buckets = Histogram.ExponentialBuckets(0.001, 2, 16) });
+
+    private static readonly Gauge s_waiting = Metrics.CreateGauge("sightline_requests_waiting", "Requests queued for a processing slot.");
+
+    private static readonly Gauge s_running = Metrics.CreateGauge("sightline_requests_running", "Requests being processed.");
+
+    private static readonly Counter s_rejected = Metrics.CreateCounter("sightline_requests_throttled_total", "Requests refused with 429 because the queue was full.");
+
+    private static readonly Counter s_inferenceSeconds = Metrics.CreateCounter("sightline_inference_seconds_total", "Time inside ONNX Runtime by model.",
+        new CounterConfiguration { LabelNames = ["model"] });
+
+    private static readonly Counter s_inferenceRuns = Metrics.CreateCounter("sightline_inference_runs_total", "ONNX Runtime runs by model.",
+        new CounterConfiguration { LabelNames = ["model"] });
+
+    private const string AdmittedKey = "sightline.admitted";
+
+    /// <summary>Copies the engine's per-model run counters into the registry at every scrape.</summary>
+    public static void TrackInference(Func<IEnumerable<Sightline.Inference.OnnxModel>> models) => Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+    {
+        foreach (var model in models())
+        {
+            s_inferenceSeconds.WithLabels(model.File.Id).IncTo(model.RunTime.TotalSeconds);
+            s_inferenceRuns.WithLabels(model.File.Id).IncTo(model.Runs);
+        }
+    });
+
+    /// <summary>The outer middleware: id, timing, log line, counters; runs before the concurrency limiter.</summary>
+    public static Func<HttpContext, RequestDelegate, Task> Middleware(ILogger logger) => async (context, next) =>
+    {
+        string id = Guid.NewGuid().ToString("D");
+        context.TraceIdentifier = id;
+        context.Response.Headers["x-amzn-RequestId"] = id;
+        context.Response.Headers["X-Request-Id"] = id;
+        long start = Stopwatch.GetTimestamp();
+        s_waiting.Inc();
+        context.Items[AdmittedKey] = false;
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (context.Items[AdmittedKey] is true)
+                s_running.Dec();
+            else
+                s_waiting.Dec();
+            var identity = RequestIdentity.Of(context);
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            int status = context.Response.StatusCode;
+            if (identity.Api != "other")
+            {
+                s_requests.WithLabels(identity.Api, identity.Operation, status.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
+                s_duration.WithLabels(identity.Api, identity.Operation).Observe(seconds);
+            }
+            if (context.Request.Path != "/metrics" && context.Request.Path != "/healthz" && context.Request.Path != "/readyz")
+                LogRequest(logger, id, context.Request.Method, context.Request.Path, identity.Api, identity.Operation, identity.Principal?.AccessKeyId ?? "-", status, seconds * 1000);
+        }
+    };
+
+    /// <summary>Marks a request as admitted past the limiter (called first thing by every endpoint).</summary>
+    public static void Admitted(HttpContext context)
+    {
+        if (context.Items[AdmittedKey] is true)
+            return;
+        context.Items[AdmittedKey] = true;
+        s_waiting.Dec();
+        s_running.Inc();
+    }
+
+    /// <summary>The 429 answer, in the caller's dialect: ThrottlingException for the AWS API, problem details otherwise.</summary>
+    public static Task RejectAsync(HttpContext context, ServerOptions options)
+    {
+        s_rejected.Inc();
+        context.Response.Headers.RetryAfter = "1";
+        string message = $"Too many requests: {options.MaxConcurrentRequests} are being processed and {options.QueueLimit} are waiting. Retry with backoff.";
+        if (context.Request.Path == "/" && context.Request.Headers.ContainsKey("X-Amz-Target"))
+        {
+            var identity = RequestIdentity.Of(context);
+            identity.Api = "aws";
+            string op = context.Request.Headers["X-Amz-Target"].ToString().Split('.').Last();
+            identity.Operation = RekognitionEndpoint.Operations.ContainsKey(op) ? op : "-"; // metric labels stay bounded
+            return RekognitionEndpoint.WriteErrorAsync(context, StatusCodes.Status429TooManyRequests, "ThrottlingException", message);
+        }
+        return Problems.WriteAsync(context, new SightlineException(ErrorKind.Throttling, message));
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "request {RequestId} {Method} {Path} api={Api} operation={Operation} key={AccessKeyId} status={Status} in {ElapsedMs:F1} ms")]
+    private static partial void LogRequest(ILogger logger, string requestId, string method, string path, string api, string operation, string accessKeyId, int status, double elapsedMs);
+}

@@ -1,0 +1,713 @@
+// Drives one Sightline server with the official AWS SDK for JavaScript (@aws-sdk/client-rekognition), unchanged but
+// for the endpoint: every operation Sightline serves, Rekognition's error types, SigV4 authentication and roles, and
+// the AWS JSON 1.1 protocol edges the SDK never produces (sent as raw signed requests).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import * as R from '@aws-sdk/client-rekognition';
+import { SightlineServer, sample } from './server.mjs';
+
+const SDK = `@aws-sdk/client-rekognition@${createRequire(import.meta.url)('@aws-sdk/client-rekognition/package.json').version}`;
+const OPERATIONS = [
+  'DetectFaces', 'CompareFaces', 'CreateCollection', 'DescribeCollection', 'ListCollections', 'DeleteCollection',
+  'IndexFaces', 'ListFaces', 'DeleteFaces', 'SearchFaces', 'SearchFacesByImage', 'CreateUser', 'DeleteUser',
+  'ListUsers', 'AssociateFaces', 'DisassociateFaces', 'SearchUsers', 'SearchUsersByImage',
+];
+const SLOW = { timeout: 120_000 };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const MIB = 1024 * 1024;
+
+let server;
+let admin;
+const photos = {};
+
+before(async () => {
+  server = await SightlineServer.start();
+  admin = server.client('admin');
+  for (const n of [1, 2, 3, 4, 5, 6]) photos[n] = await sample(`sample${n}`);
+}, { timeout: 300_000 });
+
+after(async () => {
+  if (!server) return;
+  const driven = OPERATIONS.filter((op) => server.succeeded.has(op));
+  console.log(`operations driven by ${SDK}: ${driven.length} (${driven.join(', ')})`);
+  await server.stop();
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Helpers
+
+const send = (command, client = admin) => client.send(command);
+const image = (bytes) => ({ Bytes: bytes });
+
+/** The SDK raised `name` (as the class it models, when it models one) with HTTP `status`. */
+async function assertError(promise, name, status) {
+  await assert.rejects(promise, (err) => {
+    assert.equal(err.name, name, `expected ${name}, got ${err.name}: ${err.message}`);
+    assert.equal(err.$metadata?.httpStatusCode, status, `${name}: HTTP status`);
+    assert.ok(err instanceof R.RekognitionServiceException, `${name} is a RekognitionServiceException`);
+    if (typeof R[name] === 'function') assert.ok(err instanceof R[name], `${name} is the SDK's ${name} class`);
+    assert.equal(typeof err.message, 'string');
+    assert.ok(err.message.length > 0, `${name} carries a message`);
+    return true;
+  });
+}
+
+/** A raw response carried the AWS JSON 1.1 error `type` with HTTP `status`. */
+function assertRawError(res, type, status) {
+  assert.equal(res.status, status, `HTTP status for ${type}: ${res.text}`);
+  assert.equal(res.json?.__type, type, res.text);
+  assert.equal(typeof res.json.message, 'string');
+  assert.equal(res.headers.get('x-amzn-errortype'), type);
+}
+
+/** After an error the server still answers a normal signed call. */
+async function assertStillServing() {
+  const res = await send(new R.ListCollectionsCommand({}));
+  assert.equal(res.$metadata.httpStatusCode, 200);
+  assert.ok(Array.isArray(res.CollectionIds));
+}
+
+const area = (box) => box.Width * box.Height;
+const largest = (items, box = (x) => x.BoundingBox) => items.reduce((a, b) => (area(box(b)) > area(box(a)) ? b : a));
+
+function assertBoxClose(actual, expected, tolerance = 0.01) {
+  for (const key of ['Width', 'Height', 'Left', 'Top'])
+    assert.ok(Math.abs(actual[key] - expected[key]) <= tolerance, `BoundingBox.${key}: ${actual[key]} vs ${expected[key]}`);
+}
+
+function assertBox(box) {
+  for (const key of ['Width', 'Height', 'Left', 'Top']) assert.equal(typeof box[key], 'number', `BoundingBox.${key}`);
+  assert.ok(box.Width > 0 && box.Width <= 1 && box.Height > 0 && box.Height <= 1, JSON.stringify(box));
+}
+
+/** A 24-bit BMP of one grey level: a valid image with no face in it. */
+function blankBmp(width, height, grey = 128) {
+  const stride = Math.ceil((width * 3) / 4) * 4;
+  const bmp = Buffer.alloc(54 + stride * height, grey);
+  bmp.write('BM', 0, 'latin1');
+  bmp.writeUInt32LE(bmp.length, 2);
+  bmp.writeUInt32LE(0, 6);
+  bmp.writeUInt32LE(54, 10);
+  bmp.writeUInt32LE(40, 14);
+  bmp.writeInt32LE(width, 18);
+  bmp.writeInt32LE(height, 22);
+  bmp.writeUInt16LE(1, 26);
+  bmp.writeUInt16LE(24, 28);
+  bmp.writeUInt32LE(0, 30);
+  bmp.writeUInt32LE(stride * height, 34);
+  bmp.writeInt32LE(2835, 38);
+  bmp.writeInt32LE(2835, 42);
+  bmp.writeUInt32LE(0, 46);
+  bmp.writeUInt32LE(0, 50);
+  return bmp;
+}
+
+async function detect(n, attributes = ['DEFAULT']) {
+  return (await send(new R.DetectFacesCommand({ Image: image(photos[n]), Attributes: attributes }))).FaceDetails;
+}
+
+async function createCollection(id) {
+  const res = await send(new R.CreateCollectionCommand({ CollectionId: id }));
+  assert.equal(res.StatusCode, 200);
+  return res;
+}
+
+async function index(collectionId, n, extra = {}) {
+  return send(new R.IndexFacesCommand({ CollectionId: collectionId, Image: image(photos[n]), ...extra }));
+}
+
+async function listAllFaces(collectionId, extra = {}, pageSize = 1000) {
+  const faces = [];
+  const pages = R.paginateListFaces({ client: admin, pageSize }, { CollectionId: collectionId, ...extra });
+  for await (const page of pages) faces.push(...page.Faces);
+  return faces;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('face analysis', () => {
+  it('DetectFaces (Attributes DEFAULT) finds every face of the sample photos with boxes, landmarks, pose and quality', SLOW, async () => {
+    for (const n of [1, 2, 3, 4, 5, 6]) {
+      const faces = await detect(n);
+      assert.ok(faces.length >= 2, `sample${n} is a group photo, found ${faces.length} faces`);
+      for (const face of faces) {
+        assertBox(face.BoundingBox);
+        assert.ok(face.Confidence > 50 && face.Confidence <= 100, `Confidence ${face.Confidence}`);
+        assert.ok(face.Landmarks.length >= 5);
+        assert.ok(face.Landmarks.some((l) => l.Type === 'eyeLeft') && face.Landmarks.some((l) => l.Type === 'nose'));
+        for (const key of ['Roll', 'Yaw', 'Pitch']) assert.equal(typeof face.Pose[key], 'number');
+        assert.ok(face.Quality.Brightness >= 0 && face.Quality.Brightness <= 100);
+        assert.ok(face.Quality.Sharpness >= 0 && face.Quality.Sharpness <= 100);
+        assert.equal(face.AgeRange, undefined, 'DEFAULT omits the estimated attributes');
+        assert.equal(face.Emotions, undefined);
+      }
+    }
+  });
+
+  it('DetectFaces (Attributes ALL) adds age, gender, smile, eyes, mouth and emotions', SLOW, async () => {
+    const faces = await detect(1, ['ALL']);
+    assert.equal(faces.length, (await detect(1)).length, 'ALL finds the same faces as DEFAULT');
+    for (const face of faces) {
+      assert.ok(Number.isInteger(face.AgeRange.Low) && face.AgeRange.Low <= face.AgeRange.High, JSON.stringify(face.AgeRange));
+      assert.ok(['Male', 'Female'].includes(face.Gender.Value));
+      for (const key of ['Smile', 'EyesOpen', 'MouthOpen']) {
+        assert.equal(typeof face[key].Value, 'boolean', key);
+        assert.ok(face[key].Confidence >= 0 && face[key].Confidence <= 100, key);
+      }
+      assert.ok(face.Emotions.length > 0);
+      for (const emotion of face.Emotions) assert.ok(Object.values(R.EmotionName).includes(emotion.Type), emotion.Type);
+    }
+  });
+
+  it('DetectFaces returns no faces for a blank image', SLOW, async () => {
+    const res = await send(new R.DetectFacesCommand({ Image: image(blankBmp(200, 200)) }));
+    assert.deepEqual(res.FaceDetails, []);
+  });
+
+  it('CompareFaces matches a photo against itself (Similarity > 99) and leaves the other faces unmatched', SLOW, async () => {
+    const faces = await detect(1);
+    const res = await send(new R.CompareFacesCommand({ SourceImage: image(photos[1]), TargetImage: image(photos[1]) }));
+    const source = largest(faces);
+    assertBoxClose(res.SourceImageFace.BoundingBox, source.BoundingBox);
+    assert.ok(res.SourceImageFace.Confidence > 90);
+    assert.equal(res.FaceMatches.length, 1, JSON.stringify(res.FaceMatches.map((m) => m.Similarity)));
+    assert.ok(res.FaceMatches[0].Similarity > 99, `Similarity ${res.FaceMatches[0].Similarity}`);
+    assertBoxClose(res.FaceMatches[0].Face.BoundingBox, source.BoundingBox);
+    assert.equal(res.FaceMatches.length + res.UnmatchedFaces.length, faces.length);
+  });
+
+  it('CompareFaces finds the same person in another photo and nobody in a photo of strangers', SLOW, async () => {
+    const across = await send(new R.CompareFacesCommand({ SourceImage: image(photos[1]), TargetImage: image(photos[3]), SimilarityThreshold: 90 }));
+    assert.equal(across.FaceMatches.length, 1);
+    assert.ok(across.FaceMatches[0].Similarity >= 90);
+    assert.equal(across.UnmatchedFaces.length, (await detect(3)).length - 1);
+
+    const strangers = await send(new R.CompareFacesCommand({ SourceImage: image(photos[1]), TargetImage: image(photos[5]) }));
+    assert.deepEqual(strangers.FaceMatches, []);
+    assert.equal(strangers.UnmatchedFaces.length, (await detect(5)).length);
+  });
+});
+
+describe('collections', () => {
+  const ids = ['compat-page-0', 'compat-page-1', 'compat-page-2', 'compat-page-3', 'compat-page-4'];
+
+  it('CreateCollection answers StatusCode 200, the collection ARN and the face model version', SLOW, async () => {
+    const res = await createCollection('compat-create');
+    assert.match(res.CollectionArn, /^(arn:)?aws:rekognition:[^:]+:\d{12}:collection\/compat-create$/);
+    assert.ok(res.FaceModelVersion.length > 0);
+  });
+
+  it('DescribeCollection of an empty collection: FaceCount 0, UserCount 0, ARN, model version, CreationTimestamp as a Date', SLOW, async () => {
+    const created = await createCollection('compat-describe');
+    const started = Date.now();
+    const res = await send(new R.DescribeCollectionCommand({ CollectionId: 'compat-describe' }));
+    assert.equal(res.FaceCount, 0);
+    assert.equal(res.UserCount, 0);
+    assert.equal(res.CollectionARN, created.CollectionArn);
+    assert.equal(res.FaceModelVersion, created.FaceModelVersion);
+    assert.ok(res.CreationTimestamp instanceof Date, 'CreationTimestamp is parsed to a Date');
+    assert.ok(Math.abs(res.CreationTimestamp.getTime() - started) < 10 * 60_000, res.CreationTimestamp.toISOString());
+  });
+
+  it('ListCollections pages with MaxResults and NextToken', SLOW, async () => {
+    for (const id of ids) await createCollection(id);
+    const seen = [];
+    let token;
+    let pages = 0;
+    do {
+      const res = await send(new R.ListCollectionsCommand({ MaxResults: 2, NextToken: token }));
+      assert.ok(res.CollectionIds.length <= 2, `page of ${res.CollectionIds.length}`);
+      assert.equal(res.FaceModelVersions.length, res.CollectionIds.length);
+      seen.push(...res.CollectionIds);
+      token = res.NextToken;
+      pages += 1;
+      assert.ok(pages < 50, 'paging terminates');
+    } while (token);
+    assert.equal(new Set(seen).size, seen.length, 'no collection is listed twice');
+    for (const id of ids) assert.ok(seen.includes(id), `${id} listed`);
+    assert.ok(pages >= 3);
+  });
+
+  it('DeleteCollection answers StatusCode 200 and the collection is gone', SLOW, async () => {
+    await createCollection('compat-delete');
+    const res = await send(new R.DeleteCollectionCommand({ CollectionId: 'compat-delete' }));
+    assert.equal(res.StatusCode, 200);
+    const list = await send(new R.ListCollectionsCommand({}));
+    assert.ok(!list.CollectionIds.includes('compat-delete'));
+    await assertError(send(new R.DescribeCollectionCommand({ CollectionId: 'compat-delete' })), 'ResourceNotFoundException', 400);
+    await assertError(send(new R.DeleteCollectionCommand({ CollectionId: 'compat-delete' })), 'ResourceNotFoundException', 400);
+  });
+
+  it('an existing collection id is ResourceAlreadyExistsException', SLOW, async () => {
+    await createCollection('compat-duplicate');
+    await assertError(send(new R.CreateCollectionCommand({ CollectionId: 'compat-duplicate' })), 'ResourceAlreadyExistsException', 400);
+  });
+
+  it('an unknown collection is ResourceNotFoundException for every operation on it', SLOW, async () => {
+    const CollectionId = 'compat-no-such-collection';
+    const commands = [
+      new R.DescribeCollectionCommand({ CollectionId }),
+      new R.IndexFacesCommand({ CollectionId, Image: image(photos[1]) }),
+      new R.ListFacesCommand({ CollectionId }),
+      new R.SearchFacesByImageCommand({ CollectionId, Image: image(photos[1]) }),
+      new R.ListUsersCommand({ CollectionId }),
+      new R.CreateUserCommand({ CollectionId, UserId: 'nobody' }),
+    ];
+    for (const command of commands) await assertError(send(command), 'ResourceNotFoundException', 400);
+  });
+});
+
+describe('faces in a collection', () => {
+  const CollectionId = 'compat-faces';
+  let sample1; // IndexFaces of sample1: every face
+  let sample1Largest;
+
+  before(async () => {
+    await createCollection(CollectionId);
+  }, SLOW);
+
+  it('IndexFaces stores every face with ExternalImageId, QualityFilter NONE and DetectionAttributes ALL', SLOW, async () => {
+    const detected = await detect(1);
+    sample1 = await index(CollectionId, 1, { ExternalImageId: 'sample1.jpg', MaxFaces: 100, QualityFilter: 'NONE', DetectionAttributes: ['ALL'] });
+    assert.equal(sample1.FaceRecords.length, detected.length, 'one record per detected face');
+    assert.deepEqual(sample1.UnindexedFaces, []);
+    assert.ok(sample1.FaceModelVersion.length > 0);
+    const imageIds = new Set(sample1.FaceRecords.map((r) => r.Face.ImageId));
+    assert.equal(imageIds.size, 1, 'the faces of one image share its ImageId');
+    assert.equal(new Set(sample1.FaceRecords.map((r) => r.Face.FaceId)).size, detected.length);
+    for (const { Face, FaceDetail } of sample1.FaceRecords) {
+      assert.match(Face.FaceId, UUID);
+      assert.match(Face.ImageId, UUID);
+      assert.equal(Face.ExternalImageId, 'sample1.jpg');
+      assertBoxClose(Face.BoundingBox, FaceDetail.BoundingBox, 1e-6);
+      assert.ok(FaceDetail.AgeRange && FaceDetail.Gender && FaceDetail.Emotions, 'DetectionAttributes ALL');
+    }
+    sample1Largest = largest(sample1.FaceRecords, (r) => r.Face.BoundingBox).Face;
+  });
+
+  it('IndexFaces with MaxFaces 1 and QualityFilter AUTO indexes one face and reports the rest as UnindexedFaces', SLOW, async () => {
+    const detected = await detect(2);
+    const res = await index(CollectionId, 2, { MaxFaces: 1, QualityFilter: 'AUTO', DetectionAttributes: ['DEFAULT'] });
+    assert.equal(res.FaceRecords.length, 1);
+    assert.equal(res.FaceRecords.length + res.UnindexedFaces.length, detected.length);
+    assert.ok(res.UnindexedFaces.some((u) => u.Reasons.includes('EXCEEDS_MAX_FACES')), JSON.stringify(res.UnindexedFaces.map((u) => u.Reasons)));
+    for (const unindexed of res.UnindexedFaces) {
+      assert.ok(unindexed.Reasons.length > 0);
+      for (const reason of unindexed.Reasons) assert.ok(Object.values(R.Reason).includes(reason), reason);
+      assertBox(unindexed.FaceDetail.BoundingBox);
+    }
+    assert.equal(res.FaceRecords[0].FaceDetail.AgeRange, undefined, 'DetectionAttributes DEFAULT');
+  });
+
+  it('DescribeCollection FaceCount equals the faces indexed', SLOW, async () => {
+    const sample3 = await index(CollectionId, 3, { ExternalImageId: 'sample3.jpg' });
+    assert.ok(sample3.FaceRecords.length > 0);
+    const listed = await listAllFaces(CollectionId);
+    const res = await send(new R.DescribeCollectionCommand({ CollectionId }));
+    assert.equal(res.FaceCount, sample1.FaceRecords.length + 1 + sample3.FaceRecords.length);
+    assert.equal(res.FaceCount, listed.length);
+  });
+
+  it('ListFaces pages with MaxResults and NextToken and filters by FaceIds', SLOW, async () => {
+    const all = await listAllFaces(CollectionId);
+    const first = await send(new R.ListFacesCommand({ CollectionId, MaxResults: 2 }));
+    assert.equal(first.Faces.length, 2);
+    assert.ok(first.NextToken, 'a first page of 2 has a NextToken');
+    assert.ok(first.FaceModelVersion.length > 0);
+    const paged = await listAllFaces(CollectionId, {}, 2);
+    assert.deepEqual(paged.map((f) => f.FaceId).sort(), all.map((f) => f.FaceId).sort());
+    for (const { FaceId } of sample1.FaceRecords.map((r) => r.Face)) {
+      const face = all.find((f) => f.FaceId === FaceId);
+      assert.ok(face, `${FaceId} listed`);
+      assert.equal(face.ExternalImageId, 'sample1.jpg');
+      assert.ok(face.Confidence > 50);
+    }
+    const wanted = sample1.FaceRecords.slice(0, 2).map((r) => r.Face.FaceId);
+    const filtered = await send(new R.ListFacesCommand({ CollectionId, FaceIds: wanted }));
+    assert.deepEqual(filtered.Faces.map((f) => f.FaceId).sort(), [...wanted].sort());
+  });
+
+  it('SearchFacesByImage with the indexed photo finds its largest face (Similarity > 99)', SLOW, async () => {
+    const res = await send(new R.SearchFacesByImageCommand({ CollectionId, Image: image(photos[1]), FaceMatchThreshold: 99, MaxFaces: 1 }));
+    assertBoxClose(res.SearchedFaceBoundingBox, sample1Largest.BoundingBox);
+    assert.ok(res.SearchedFaceConfidence > 90);
+    assert.equal(res.FaceMatches.length, 1);
+    assert.equal(res.FaceMatches[0].Face.FaceId, sample1Largest.FaceId);
+    assert.equal(res.FaceMatches[0].Face.ExternalImageId, 'sample1.jpg');
+    assert.ok(res.FaceMatches[0].Similarity > 99, `Similarity ${res.FaceMatches[0].Similarity}`);
+    assert.ok(res.FaceModelVersion.length > 0);
+  });
+
+  it('SearchFacesByImage finds the same person from another photo, best match first', SLOW, async () => {
+    const res = await send(new R.SearchFacesByImageCommand({ CollectionId, Image: image(photos[3]), FaceMatchThreshold: 80, MaxFaces: 10 }));
+    const similarities = res.FaceMatches.map((m) => m.Similarity);
+    assert.deepEqual(similarities, [...similarities].sort((a, b) => b - a), 'sorted by Similarity');
+    assert.ok(similarities.every((s) => s >= 80));
+    assert.ok(res.FaceMatches.some((m) => m.Face.FaceId === sample1Largest.FaceId && m.Similarity >= 90), JSON.stringify(res.FaceMatches));
+  });
+
+  it('SearchFaces by FaceId finds the same person elsewhere in the collection and never the face itself', SLOW, async () => {
+    const res = await send(new R.SearchFacesCommand({ CollectionId, FaceId: sample1Largest.FaceId, FaceMatchThreshold: 90, MaxFaces: 5 }));
+    assert.equal(res.SearchedFaceId, sample1Largest.FaceId);
+    assert.ok(res.FaceMatches.every((m) => m.Face.FaceId !== sample1Largest.FaceId));
+    assert.ok(res.FaceMatches.some((m) => m.Face.ExternalImageId === 'sample3.jpg' && m.Similarity >= 90), JSON.stringify(res.FaceMatches));
+  });
+
+  it('DeleteFaces removes the faces and FaceCount follows', SLOW, async () => {
+    const before = (await send(new R.DescribeCollectionCommand({ CollectionId }))).FaceCount;
+    const victim = sample1.FaceRecords.find((r) => r.Face.FaceId !== sample1Largest.FaceId).Face.FaceId;
+    const res = await send(new R.DeleteFacesCommand({ CollectionId, FaceIds: [victim] }));
+    assert.deepEqual(res.DeletedFaces, [victim]);
+    assert.equal((await send(new R.DescribeCollectionCommand({ CollectionId }))).FaceCount, before - 1);
+    assert.ok(!(await listAllFaces(CollectionId)).some((f) => f.FaceId === victim));
+  });
+
+  it('DeleteFaces reports an unknown face in UnsuccessfulFaceDeletions (FACE_NOT_FOUND)', SLOW, async () => {
+    const missing = '11111111-1111-4111-8111-111111111111';
+    const res = await send(new R.DeleteFacesCommand({ CollectionId, FaceIds: [missing] }));
+    assert.deepEqual(res.DeletedFaces, []);
+    assert.deepEqual(res.UnsuccessfulFaceDeletions?.map((u) => [u.FaceId, u.Reasons]), [[missing, ['FACE_NOT_FOUND']]]);
+  });
+});
+
+describe('users in a collection', () => {
+  // The tests run in order and build on one another: alice holds the largest face of sample1 (indexed twice),
+  // bob one face of sample5; a third copy of sample1's face stays unassigned as a search probe.
+  const CollectionId = 'compat-users';
+  const face = {};
+
+  before(async () => {
+    await createCollection(CollectionId);
+    const first = async (n, ExternalImageId) => largest((await index(CollectionId, n, { ExternalImageId })).FaceRecords, (r) => r.Face.BoundingBox).Face.FaceId;
+    face.alice1 = await first(1, 'alice-1');
+    face.alice2 = await first(1, 'alice-2');
+    face.probe = await first(1, 'probe');
+    const sample5 = (await index(CollectionId, 5, { ExternalImageId: 'sample5' })).FaceRecords.map((r) => r.Face.FaceId);
+    [face.bob, face.stranger] = sample5;
+  }, SLOW);
+
+  const listUsers = async (MaxResults) => {
+    const users = [];
+    for await (const page of R.paginateListUsers({ client: admin, pageSize: MaxResults }, { CollectionId })) users.push(...page.Users);
+    return users;
+  };
+
+  it('CreateUser, then ListUsers pages with MaxResults and NextToken (UserStatus CREATED)', SLOW, async () => {
+    for (const UserId of ['alice', 'bob']) await send(new R.CreateUserCommand({ CollectionId, UserId }));
+    const first = await send(new R.ListUsersCommand({ CollectionId, MaxResults: 1 }));
+    assert.equal(first.Users.length, 1);
+    assert.ok(first.NextToken);
+    const users = await listUsers(1);
+    assert.deepEqual(users.map((u) => u.UserId).sort(), ['alice', 'bob']);
+    assert.ok(users.every((u) => u.UserStatus === 'CREATED'));
+    assert.equal((await send(new R.DescribeCollectionCommand({ CollectionId }))).UserCount, 2);
+  });
+
+  it('AssociateFaces accepts faces of the same person and refuses a stranger (LOW_MATCH_CONFIDENCE)', SLOW, async () => {
+    const res = await send(new R.AssociateFacesCommand({ CollectionId, UserId: 'alice', FaceIds: [face.alice1, face.alice2] }));
+    assert.deepEqual(res.AssociatedFaces.map((f) => f.FaceId).sort(), [face.alice1, face.alice2].sort());
+    assert.deepEqual(res.UnsuccessfulFaceAssociations, []);
+    assert.equal(res.UserStatus, 'ACTIVE');
+
+    const bob = await send(new R.AssociateFacesCommand({ CollectionId, UserId: 'bob', FaceIds: [face.bob] }));
+    assert.deepEqual(bob.AssociatedFaces.map((f) => f.FaceId), [face.bob]);
+
+    const refused = await send(new R.AssociateFacesCommand({ CollectionId, UserId: 'alice', FaceIds: [face.stranger, face.bob] }));
+    assert.deepEqual(refused.AssociatedFaces, []);
+    const reasons = Object.fromEntries(refused.UnsuccessfulFaceAssociations.map((u) => [u.FaceId, u.Reasons]));
+    assert.deepEqual(reasons[face.stranger], ['LOW_MATCH_CONFIDENCE']);
+    assert.deepEqual(reasons[face.bob], ['ASSOCIATED_TO_A_DIFFERENT_USER']);
+    assert.ok((await listUsers(100)).every((u) => u.UserStatus === 'ACTIVE'));
+  });
+
+  it('ListFaces with UserId lists only that user\'s faces, each carrying the UserId', SLOW, async () => {
+    const faces = await listAllFaces(CollectionId, { UserId: 'alice' });
+    assert.deepEqual(faces.map((f) => f.FaceId).sort(), [face.alice1, face.alice2].sort());
+    assert.ok(faces.every((f) => f.UserId === 'alice'));
+  });
+
+  it('SearchUsers by FaceId finds the user of that person (Similarity > 99); by UserId names the user searched', SLOW, async () => {
+    const byFace = await send(new R.SearchUsersCommand({ CollectionId, FaceId: face.probe, UserMatchThreshold: 90, MaxUsers: 5 }));
+    assert.equal(byFace.SearchedFace.FaceId, face.probe);
+    assert.equal(byFace.UserMatches[0].User.UserId, 'alice');
+    assert.equal(byFace.UserMatches[0].User.UserStatus, 'ACTIVE');
+    assert.ok(byFace.UserMatches[0].Similarity > 99);
+    assert.ok(!byFace.UserMatches.some((m) => m.User.UserId === 'bob'));
+    assert.ok(byFace.FaceModelVersion.length > 0);
+
+    const byUser = await send(new R.SearchUsersCommand({ CollectionId, UserId: 'bob' }));
+    assert.equal(byUser.SearchedUser.UserId, 'bob');
+    assert.ok(!byUser.UserMatches.some((m) => m.User.UserId === 'alice'), 'alice does not look like bob');
+  });
+
+  it('SearchUsersByImage finds the user from the photo and from another photo of the same person', SLOW, async () => {
+    const same = await send(new R.SearchUsersByImageCommand({ CollectionId, Image: image(photos[1]), UserMatchThreshold: 80, MaxUsers: 3 }));
+    assert.equal(same.UserMatches[0].User.UserId, 'alice');
+    assert.ok(same.UserMatches[0].Similarity > 99);
+    assertBox(same.SearchedFace.FaceDetail.BoundingBox);
+    assert.ok(!same.UserMatches.some((m) => m.User.UserId === 'bob'));
+
+    const other = await send(new R.SearchUsersByImageCommand({ CollectionId, Image: image(photos[3]) }));
+    assert.equal(other.UserMatches[0]?.User.UserId, 'alice', JSON.stringify(other.UserMatches));
+    assert.ok(other.UserMatches[0].Similarity >= 90);
+  });
+
+  it('DisassociateFaces releases a face and reports one of another user', SLOW, async () => {
+    const res = await send(new R.DisassociateFacesCommand({ CollectionId, UserId: 'alice', FaceIds: [face.alice2, face.bob] }));
+    assert.deepEqual(res.DisassociatedFaces.map((f) => f.FaceId), [face.alice2]);
+    assert.deepEqual(res.UnsuccessfulFaceDisassociations.map((u) => [u.FaceId, u.UserId, u.Reasons]), [[face.bob, 'bob', ['ASSOCIATED_TO_A_DIFFERENT_USER']]]);
+    assert.equal(res.UserStatus, 'ACTIVE', 'alice keeps one face');
+    const [released] = (await send(new R.ListFacesCommand({ CollectionId, FaceIds: [face.alice2] }))).Faces;
+    assert.equal(released.UserId, undefined);
+  });
+
+  it('CreateUser of an existing user is ConflictException', SLOW, async () => {
+    await assertError(send(new R.CreateUserCommand({ CollectionId, UserId: 'alice' })), 'ConflictException', 400);
+  });
+
+  it('CreateUser repeated with the same ClientRequestToken returns the same response (SDK retries rely on it)', SLOW, async () => {
+    const request = { CollectionId, UserId: 'carol', ClientRequestToken: 'compat-create-carol-1' };
+    await send(new R.CreateUserCommand(request));
+    const again = await send(new R.CreateUserCommand(request));
+    assert.equal(again.$metadata.httpStatusCode, 200);
+  });
+
+  it('DeleteFaces refuses a face associated with a user (ASSOCIATED_TO_AN_EXISTING_USER)', SLOW, async () => {
+    const res = await send(new R.DeleteFacesCommand({ CollectionId, FaceIds: [face.bob] }));
+    assert.deepEqual(res.DeletedFaces, []);
+    assert.deepEqual(res.UnsuccessfulFaceDeletions?.map((u) => [u.FaceId, u.UserId, u.Reasons]), [[face.bob, 'bob', ['ASSOCIATED_TO_AN_EXISTING_USER']]]);
+  });
+
+  it('DeleteUser removes the user; deleting or associating to it again is ResourceNotFoundException', SLOW, async () => {
+    await send(new R.DeleteUserCommand({ CollectionId, UserId: 'bob' }));
+    assert.ok(!(await listUsers(100)).some((u) => u.UserId === 'bob'));
+    await assertError(send(new R.DeleteUserCommand({ CollectionId, UserId: 'bob' })), 'ResourceNotFoundException', 400);
+    await assertError(send(new R.AssociateFacesCommand({ CollectionId, UserId: 'bob', FaceIds: [face.stranger] })), 'ResourceNotFoundException', 400);
+  });
+});
+
+describe('image errors', () => {
+  it('random bytes are InvalidImageFormatException', SLOW, async () => {
+    await assertError(send(new R.DetectFacesCommand({ Image: image(randomBytes(4096)) })), 'InvalidImageFormatException', 400);
+    await assertStillServing();
+  });
+
+  it('a truncated JPEG is InvalidImageFormatException', SLOW, async () => {
+    const truncated = photos[1].subarray(0, Math.floor(photos[1].length / 2));
+    await assertError(send(new R.DetectFacesCommand({ Image: image(truncated) })), 'InvalidImageFormatException', 400);
+  });
+
+  it('image bytes over 5 MiB are ImageTooLargeException', SLOW, async () => {
+    const big = randomBytes(5 * MIB + 1);
+    await assertError(send(new R.DetectFacesCommand({ Image: image(big) })), 'ImageTooLargeException', 400);
+    await assertError(send(new R.CompareFacesCommand({ SourceImage: image(photos[1]), TargetImage: image(big) })), 'ImageTooLargeException', 400);
+    await assertStillServing();
+  });
+
+  it('a request body over 16 MiB is ImageTooLargeException', SLOW, async () => {
+    const bytes = randomBytes(13 * MIB); // 17.3 MiB once base64-encoded in the JSON body
+    await assertError(send(new R.DetectFacesCommand({ Image: image(bytes) })), 'ImageTooLargeException', 400);
+    await assertStillServing();
+  });
+
+  it('an image under 80 px is InvalidParameterException', SLOW, async () => {
+    await assertError(send(new R.DetectFacesCommand({ Image: image(blankBmp(40, 40)) })), 'InvalidParameterException', 400);
+  });
+
+  it('a search probe without a face is InvalidParameterException', SLOW, async () => {
+    await createCollection('compat-no-face');
+    const probe = image(blankBmp(200, 200));
+    await assertError(send(new R.SearchFacesByImageCommand({ CollectionId: 'compat-no-face', Image: probe })), 'InvalidParameterException', 400);
+    await assertError(send(new R.SearchUsersByImageCommand({ CollectionId: 'compat-no-face', Image: probe })), 'InvalidParameterException', 400);
+  });
+
+  it('an S3Object image is InvalidParameterException (Sightline takes Image.Bytes only)', SLOW, async () => {
+    const command = new R.DetectFacesCommand({ Image: { S3Object: { Bucket: 'bucket', Name: 'photo.jpg' } } });
+    await assertError(send(command), 'InvalidParameterException', 400);
+  });
+});
+
+describe('parameter errors', () => {
+  before(async () => {
+    await createCollection('compat-params');
+  }, SLOW);
+
+  it('an invalid collection id is InvalidParameterException', SLOW, async () => {
+    await assertError(send(new R.CreateCollectionCommand({ CollectionId: 'bad id!' })), 'InvalidParameterException', 400);
+    await assertError(send(new R.DescribeCollectionCommand({ CollectionId: 'x'.repeat(256) })), 'InvalidParameterException', 400);
+  });
+
+  it('a missing required field is InvalidParameterException', SLOW, async () => {
+    await assertError(send(new R.DescribeCollectionCommand({})), 'InvalidParameterException', 400);
+    await assertError(send(new R.DetectFacesCommand({})), 'InvalidParameterException', 400);
+    await assertError(send(new R.SearchFacesCommand({ CollectionId: 'compat-params' })), 'InvalidParameterException', 400);
+  });
+
+  it('MaxResults, MaxFaces, MaxUsers and thresholds out of range are InvalidParameterException', SLOW, async () => {
+    const CollectionId = 'compat-params';
+    const Image = image(photos[1]);
+    const commands = [
+      new R.ListCollectionsCommand({ MaxResults: 4097 }),
+      new R.ListFacesCommand({ CollectionId, MaxResults: 4097 }),
+      new R.ListUsersCommand({ CollectionId, MaxResults: 0 }),
+      new R.ListUsersCommand({ CollectionId, MaxResults: 501 }),
+      new R.IndexFacesCommand({ CollectionId, Image, MaxFaces: 0 }),
+      new R.SearchFacesByImageCommand({ CollectionId, Image, MaxFaces: 0 }),
+      new R.SearchFacesByImageCommand({ CollectionId, Image, FaceMatchThreshold: 101 }),
+      new R.SearchUsersByImageCommand({ CollectionId, Image, MaxUsers: 0 }),
+      new R.CompareFacesCommand({ SourceImage: Image, TargetImage: Image, SimilarityThreshold: -1 }),
+    ];
+    for (const command of commands) await assertError(send(command), 'InvalidParameterException', 400);
+  });
+
+  it('MaxResults 0 is in range for ListCollections and ListFaces (Rekognition\'s PageSize is 0–4096)', SLOW, async () => {
+    assert.ok(Array.isArray((await send(new R.ListCollectionsCommand({ MaxResults: 0 }))).CollectionIds));
+    assert.ok(Array.isArray((await send(new R.ListFacesCommand({ CollectionId: 'compat-params', MaxResults: 0 }))).Faces));
+  });
+
+  it('an unknown attribute or quality filter is InvalidParameterException', SLOW, async () => {
+    await assertError(send(new R.DetectFacesCommand({ Image: image(photos[1]), Attributes: ['NOT_AN_ATTRIBUTE'] })), 'InvalidParameterException', 400);
+    const command = new R.IndexFacesCommand({ CollectionId: 'compat-params', Image: image(photos[1]), QualityFilter: 'EXTREME' });
+    await assertError(send(command), 'InvalidParameterException', 400);
+  });
+});
+
+describe('authentication and roles', () => {
+  const CollectionId = 'compat-roles';
+  const listCollections = (client) => client.send(new R.ListCollectionsCommand({}));
+
+  before(async () => {
+    await createCollection(CollectionId);
+  }, SLOW);
+
+  it('a wrong secret is InvalidSignatureException (403)', SLOW, async () => {
+    const { accessKeyId } = server.keys.admin;
+    const client = server.client({ accessKeyId, secretAccessKey: randomBytes(30).toString('base64url') });
+    await assertError(listCollections(client), 'InvalidSignatureException', 403);
+  });
+
+  it('an access key Sightline never issued is UnrecognizedClientException (403)', SLOW, async () => {
+    const client = server.client({ accessKeyId: 'SLAAAAAAAAAAAAAAAAAA', secretAccessKey: randomBytes(30).toString('base64url') });
+    await assertError(listCollections(client), 'UnrecognizedClientException', 403);
+  });
+
+  it('a revoked key works until revoked, then is UnrecognizedClientException (403)', SLOW, async () => {
+    const key = await server.createKey('analyst');
+    const client = server.client(key);
+    assert.ok(Array.isArray((await listCollections(client)).CollectionIds));
+    await server.revokeKey(key.accessKeyId);
+    await assertError(listCollections(client), 'UnrecognizedClientException', 403);
+  });
+
+  it('a signature outside the 5-minute window is InvalidSignatureException (403)', SLOW, async () => {
+    for (const minutes of [-10, 10]) {
+      const client = server.client('admin', { systemClockOffset: minutes * 60_000, maxAttempts: 1 });
+      await assertError(listCollections(client), 'InvalidSignatureException', 403);
+    }
+  });
+
+  it('a client with a skewed clock recovers by its own clock correction (server Date header) on retry', SLOW, async () => {
+    const client = server.client('admin', { systemClockOffset: -10 * 60_000 });
+    const res = await listCollections(client);
+    assert.equal(res.$metadata.attempts, 2);
+    assert.ok(Math.abs(client.config.systemClockOffset) < 60_000);
+  });
+
+  it('an unsigned request is MissingAuthenticationTokenException (403)', SLOW, async () => {
+    const res = await server.post({
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'RekognitionService.ListCollections' },
+      body: '{}',
+    });
+    assertRawError(res, 'MissingAuthenticationTokenException', 403);
+  });
+
+  it('roles may call what they are for', SLOW, async () => {
+    const operator = server.client('operator');
+    const analyst = server.client('analyst');
+    const auditor = server.client('auditor');
+    const indexed = await operator.send(new R.IndexFacesCommand({ CollectionId, Image: image(photos[1]), ExternalImageId: 'by-operator' }));
+    assert.ok(indexed.FaceRecords.length > 0);
+    const found = await analyst.send(new R.SearchFacesByImageCommand({ CollectionId, Image: image(photos[1]), FaceMatchThreshold: 99 }));
+    assert.equal(found.FaceMatches[0].Face.ExternalImageId, 'by-operator');
+    assert.ok((await analyst.send(new R.DetectFacesCommand({ Image: image(photos[1]) }))).FaceDetails.length >= indexed.FaceRecords.length);
+    assert.equal((await auditor.send(new R.DescribeCollectionCommand({ CollectionId }))).FaceCount, indexed.FaceRecords.length);
+    assert.ok((await listCollections(auditor)).CollectionIds.includes(CollectionId));
+  });
+
+  it('roles may not call what they are not for: AccessDeniedException (400)', SLOW, async () => {
+    const analyst = server.client('analyst');
+    const denied = [
+      [analyst, new R.IndexFacesCommand({ CollectionId, Image: image(photos[1]) })],
+      [analyst, new R.CreateCollectionCommand({ CollectionId: 'compat-by-analyst' })],
+      [analyst, new R.DeleteCollectionCommand({ CollectionId })],
+      [server.client('auditor'), new R.DetectFacesCommand({ Image: image(photos[1]) })],
+      [server.client('auditor'), new R.SearchFacesByImageCommand({ CollectionId, Image: image(photos[1]) })],
+      [server.client('operator'), new R.SearchFacesByImageCommand({ CollectionId, Image: image(photos[1]) })],
+      [server.client('operator'), new R.SearchUsersByImageCommand({ CollectionId, Image: image(photos[1]) })],
+    ];
+    for (const [client, command] of denied) await assertError(client.send(command), 'AccessDeniedException', 400);
+    const collections = (await send(new R.ListCollectionsCommand({}))).CollectionIds;
+    assert.ok(collections.includes(CollectionId) && !collections.includes('compat-by-analyst'), 'denied calls changed nothing');
+  });
+});
+
+describe('AWS JSON 1.1 protocol (raw signed requests)', () => {
+  const target = (operation) => `RekognitionService.${operation}`;
+
+  it('a raw request signed like the SDK\'s is served', SLOW, async () => {
+    const res = await server.post(await server.signed(target('ListCollections'), {}));
+    assert.equal(res.status, 200, res.text);
+    assert.match(res.headers.get('content-type'), /^application\/x-amz-json-1\.1/);
+    assert.ok(Array.isArray(res.json.CollectionIds));
+  });
+
+  it('an unknown operation is UnknownOperationException (400)', SLOW, async () => {
+    assertRawError(await server.post(await server.signed(target('NoSuchOperation'), {})), 'UnknownOperationException', 400);
+    await assertStillServing();
+  });
+
+  it('a target without the RekognitionService. prefix is UnknownOperationException (400)', SLOW, async () => {
+    assertRawError(await server.post(await server.signed('DetectFaces', {})), 'UnknownOperationException', 400);
+    assertRawError(await server.post(await server.signed('OtherService.ListCollections', {})), 'UnknownOperationException', 400);
+    await assertStillServing();
+  });
+
+  it('a body that is not JSON is InvalidParameterException (400)', SLOW, async () => {
+    assertRawError(await server.post(await server.signed(target('ListCollections'), '{"MaxResults": ')), 'InvalidParameterException', 400);
+    assertRawError(await server.post(await server.signed(target('ListCollections'), 'not json')), 'InvalidParameterException', 400);
+    await assertStillServing();
+  });
+
+  it('a JSON value of the wrong type is InvalidParameterException (400)', SLOW, async () => {
+    assertRawError(await server.post(await server.signed(target('DescribeCollection'), { CollectionId: 5 })), 'InvalidParameterException', 400);
+    assertRawError(await server.post(await server.signed(target('ListCollections'), { MaxResults: 'ten' })), 'InvalidParameterException', 400);
+    assertRawError(await server.post(await server.signed(target('ListCollections'), '[]')), 'InvalidParameterException', 400);
+    await assertStillServing();
+  });
+
+  it('Image.Bytes that is not base64 is InvalidParameterException (400)', SLOW, async () => {
+    const res = await server.post(await server.signed(target('DetectFaces'), { Image: { Bytes: '***not base64***' } }));
+    assertRawError(res, 'InvalidParameterException', 400);
+    await assertStillServing();
+  });
+
+  it('the same signed request sent twice is refused the second time: InvalidSignatureException (403)', SLOW, async () => {
+    const request = await server.signed(target('ListCollections'), {});
+    assert.equal((await server.post(request)).status, 200);
+    assertRawError(await server.post(request), 'InvalidSignatureException', 403);
+    await assertStillServing();
+  });
+
+  it('a body changed after signing is InvalidSignatureException (403)', SLOW, async () => {
+    const request = await server.signed(target('ListCollections'), { MaxResults: 1 });
+    assertRawError(await server.post({ ...request, body: '{"MaxResults":2}' }), 'InvalidSignatureException', 403);
+    await assertStillServing();
+  });
+});
+
+it('every operation Sightline serves was driven successfully by the SDK', () => {
+  const missing = OPERATIONS.filter((op) => !server.succeeded.has(op));
+  assert.deepEqual(missing, []);
+});

@@ -1,0 +1,154 @@
+// Starts one Sightline server on a free loopback port with a fresh data directory, issues an access key per role
+// through the CLI, and hands out Rekognition clients that differ from AWS's only by endpoint and credentials.
+import { execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { RekognitionClient } from '@aws-sdk/client-rekognition';
+import { Sha256 } from '@smithy/core/checksum';
+import { HttpRequest } from '@smithy/core/protocols';
+import { SignatureV4 } from '@smithy/signature-v4';
+
+// The SDK warns about Node < 22 when a client is built; the switch it reads is checked at that moment.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+export const REGION = 'us-east-1';
+export const SERVICE = 'rekognition';
+export const JSON_11 = 'application/x-amz-json-1.1';
+export const ROLES = ['admin', 'operator', 'analyst', 'auditor'];
+
+const REPO = path.resolve(import.meta.dirname, '../..');
+const LAUNCHER = path.join(REPO, 'sightline');
+// The binary the launcher execs once built. Calls made while the server runs use it directly, so a source change
+// by someone else cannot trigger a rebuild underneath the running server.
+const BUILT = path.join(REPO, '.build', 'cli', 'sightline');
+const READY_TIMEOUT_MS = 180_000;
+const CLI_TIMEOUT_MS = 600_000;
+const run = promisify(execFile);
+
+export const modelsDir = () => process.env.SIGHTLINE_MODELS ?? path.join(homedir(), '.local/share/sightline/models');
+
+/** A fixture photo's bytes, e.g. sample('sample1'). */
+export const sample = (name) => readFile(path.join(modelsDir(), 'fixtures', `${name}.jpg`));
+
+async function cli(program, args) {
+  const { stdout } = await run(program, args, { timeout: CLI_TIMEOUT_MS, maxBuffer: 16 << 20 });
+  return stdout;
+}
+
+async function freePort() {
+  const probe = createServer();
+  await new Promise((resolve, reject) => probe.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** The last few KiB a process wrote, for the message when it fails to start. */
+function tail(stream, limit = 16_384) {
+  let text = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk) => { text = (text + chunk).slice(-limit); });
+  return () => text;
+}
+
+async function waitReady(url, proc, output) {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`sightline serve exited with ${proc.exitCode}:\n${output()}`);
+    try {
+      const res = await fetch(`${url}/readyz`);
+      if (res.status === 200 && (await res.text()).trim() === 'ready') return;
+    } catch { /* not listening yet */ }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`sightline serve was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${output()}`);
+}
+
+export class SightlineServer {
+  /** Operations (without the Command suffix) that some client completed successfully. */
+  succeeded = new Set();
+
+  static async start() {
+    const server = new SightlineServer();
+    server.dataDir = await mkdtemp(path.join(tmpdir(), 'sightline-compat-'));
+    server.keys = {};
+    for (const role of ROLES) server.keys[role] = await server.createKey(role, LAUNCHER);
+    server.url = `http://127.0.0.1:${await freePort()}`;
+    server.proc = spawn(LAUNCHER, ['serve', '--urls', server.url, '--data', server.dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = tail(server.proc.stdout);
+    const err = tail(server.proc.stderr);
+    await waitReady(server.url, server.proc, () => `${out()}\n${err()}`);
+    return server;
+  }
+
+  /** Issues a key with the CLI: { accessKeyId, secretAccessKey, role }. */
+  async createKey(role, program = BUILT) {
+    const key = JSON.parse(await cli(program, ['keys', 'create', '--role', role, '--json', '--data', this.dataDir]));
+    return { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, role: key.role };
+  }
+
+  async revokeKey(accessKeyId) {
+    await cli(BUILT, ['keys', 'revoke', accessKeyId, '--data', this.dataDir]);
+  }
+
+  /** A client signing with the given role's key (or an explicit { accessKeyId, secretAccessKey }). */
+  client(roleOrKey = 'admin', extraConfig = {}) {
+    const key = typeof roleOrKey === 'string' ? this.keys[roleOrKey] : roleOrKey;
+    const client = new RekognitionClient({
+      region: REGION,
+      endpoint: this.url,
+      credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
+      ...extraConfig,
+    });
+    client.middlewareStack.add((next, context) => async (args) => {
+      const result = await next(args);
+      this.succeeded.add(context.commandName.replace(/Command$/, ''));
+      return result;
+    }, { step: 'initialize', name: 'sightlineCompatRecordSuccess' });
+    return client;
+  }
+
+  /**
+   * A request signed exactly as the SDK signs one, for what the SDK would never send: an unknown target, a body
+   * that is not JSON. `body` is a string (sent as is) or an object (JSON-encoded). Send it with `post`.
+   */
+  async signed(target, body, { role = 'admin', headers = {} } = {}) {
+    const { host, port } = new URL(this.url);
+    const request = new HttpRequest({
+      method: 'POST',
+      protocol: 'http:',
+      hostname: host.replace(/:\d+$/, ''),
+      port: Number(port),
+      path: '/',
+      // Each signing is unique (as the SDK's invocation id makes it), so only a deliberate resend is a replay.
+      headers: { host, 'content-type': JSON_11, 'x-amz-target': target, 'amz-sdk-invocation-id': randomUUID(), ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const { accessKeyId, secretAccessKey } = this.keys[role];
+    const signer = new SignatureV4({ credentials: { accessKeyId, secretAccessKey }, region: REGION, service: SERVICE, sha256: Sha256 });
+    return signer.sign(request);
+  }
+
+  /** POSTs a prepared request (or { headers, body }) as is: { status, headers, json }. */
+  async post({ headers = {}, body = '' }) {
+    const sent = Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'host'));
+    const res = await fetch(`${this.url}/`, { method: 'POST', headers: sent, body });
+    const text = await res.text();
+    let json;
+    try { json = JSON.parse(text); } catch { json = undefined; }
+    return { status: res.status, headers: res.headers, text, json };
+  }
+
+  async stop() {
+    if (this.proc && this.proc.exitCode === null) {
+      const exited = new Promise((resolve) => this.proc.once('exit', resolve));
+      this.proc.kill('SIGTERM');
+      await exited;
+    }
+    if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
+  }
+}
