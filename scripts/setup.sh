@@ -21,3 +21,10 @@ fi
 
 # Builds the CLI on first use, then fetches and verifies the pinned model pack (and the test photos).
 "$here/sightline" models fetch
+
+# The compatibility suite drives the server with the official AWS SDK for JavaScript (versions pinned by its lock file).
+compat="$here/tests/compat"
+if [[ ! -f "$compat/node_modules/.package-lock.json" || "$compat/package-lock.json" -nt "$compat/node_modules/.package-lock.json" ]]; then
+  echo "setup: installing the compatibility suite's npm packages" >&2
+  npm ci --prefix "$compat" --no-audit --no-fund --loglevel=error >&2
+fi

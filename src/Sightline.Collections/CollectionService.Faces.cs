@@ -41,14 +41,15 @@ public sealed partial class CollectionService
         return new IndexFacesResponse(records, FaceModelVersion, unindexed);
     }
 
-    public ListFacesResponse ListFaces(string collectionId, string? nextToken, int? maxResults, IReadOnlyCollection<string>? faceIds = null)
+    public ListFacesResponse ListFaces(string collectionId, string? nextToken, int? maxResults, IReadOnlyCollection<string>? faceIds = null, string? userId = null)
     {
         var collection = Require(collectionId);
         int limit = Validate.Range("MaxResults", maxResults, 1000, 0, 4096);
         var ids = faceIds?.Select(Validate.FaceId).ToList();
         if (ids is { Count: > 4096 })
             throw SightlineException.InvalidParameter("At most 4096 FaceIds can be listed at once.");
-        var page = store.ListFaces(collection.Id, ParseToken(nextToken), limit + 1, ids);
+        var user = userId is null ? null : Validate.UserId(userId);
+        var page = store.ListFaces(collection.Id, ParseToken(nextToken), limit + 1, ids, userId: user);
         var shown = page.Take(limit).ToList();
         return new ListFacesResponse([.. shown.Select(f => ToFace(f, FaceModelVersion))], FaceModelVersion)
         {
@@ -61,9 +62,20 @@ public sealed partial class CollectionService
         var collection = Require(collectionId);
         if (faceIds.Count is 0 or > 4096)
             throw SightlineException.InvalidParameter($"FaceIds must hold 1 to 4096 ids, got {faceIds.Count}.");
-        var ids = faceIds.Select(Validate.FaceId).ToList();
-        var deleted = store.DeleteFaces(collection.Id, ids);
+        var ids = faceIds.Select(Validate.FaceId).Distinct().ToList();
+        // As Rekognition: a face that belongs to a user stays until it is disassociated; unknown ids are reported.
+        var found = store.ListFaces(collection.Id, 0, ids.Count, ids).ToDictionary(f => f.FaceId);
+        var refused = new List<UnsuccessfulFaceDeletion>();
+        foreach (var id in ids)
+        {
+            if (!found.TryGetValue(id, out var face))
+                refused.Add(new UnsuccessfulFaceDeletion(id, null, ["FACE_NOT_FOUND"]));
+            else if (face.UserId is not null)
+                refused.Add(new UnsuccessfulFaceDeletion(id, face.UserId, ["ASSOCIATED_TO_AN_EXISTING_USER"]));
+        }
+        var deletable = ids.Where(id => found.TryGetValue(id, out var f) && f.UserId is null).ToList();
+        var deleted = deletable.Count == 0 ? [] : store.DeleteFaces(collection.Id, deletable);
         indexes.Removed(collection.Id, deleted.Select(d => d.RowId));
-        return new DeleteFacesResponse([.. deleted.Select(d => d.FaceId)]);
+        return new DeleteFacesResponse([.. deleted.Select(d => d.FaceId)], refused);
     }
 }

@@ -15,10 +15,16 @@ public sealed partial class CollectionService
     public const float DefaultAssociateThreshold = 75f;
     public const float DefaultUserSearchThreshold = 80f;
 
-    public EmptyResponse CreateUser(string collectionId, string userId)
+    /// <summary>
+    /// Creates a user. Repeating the call with the same <paramref name="clientRequestToken"/> (an SDK retry after a
+    /// lost response) succeeds again instead of raising ConflictException.
+    /// </summary>
+    public EmptyResponse CreateUser(string collectionId, string userId, string? clientRequestToken = null)
     {
         var c = Require(collectionId);
-        store.CreateUser(c.Id, Validate.UserId(userId), DateTimeOffset.UtcNow);
+        if (clientRequestToken is { Length: 0 or > 64 })
+            throw SightlineException.InvalidParameter("ClientRequestToken must be 1 to 64 characters.");
+        store.CreateUser(c.Id, Validate.UserId(userId), DateTimeOffset.UtcNow, clientRequestToken);
         return new EmptyResponse();
     }
 
@@ -92,6 +98,7 @@ public sealed partial class CollectionService
         {
             var face = store.GetFace(c.Id, id);
             if (face is null) failed.Add(new(id, null, ["FACE_NOT_FOUND"]));
+            else if (face.UserId is null) continue; // already disassociated: ignored and left out, as Rekognition does
             else if (face.UserId != user) failed.Add(new(id, face.UserId, ["ASSOCIATED_TO_A_DIFFERENT_USER"]));
             else ok.Add(id);
         }

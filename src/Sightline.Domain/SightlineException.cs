@@ -60,7 +60,7 @@ public sealed class SightlineException : Exception
     /// <summary>The HTTP status Rekognition answers this failure with (429 for throttling, as the SDKs retry it).</summary>
     public int HttpStatus => Kind switch
     {
-        ErrorKind.MissingAuthentication or ErrorKind.UnrecognizedClient or ErrorKind.InvalidSignature or ErrorKind.IncompleteSignature => 403,
+        ErrorKind.MissingAuthentication => 403, // the rest of the signature family is 400, as AWS JSON services answer them
         ErrorKind.Throttling => 429,
         ErrorKind.ModelUnavailable or ErrorKind.Internal => 500,
         _ => 400,

@@ -8,6 +8,8 @@ public static class Problems
 {
     public const string ContentType = "application/problem+json";
 
+    private static readonly JsonSerializerOptions s_json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static Task WriteAsync(HttpContext context, SightlineException ex)
     {
         context.Response.StatusCode = ex.Kind switch
@@ -32,7 +34,7 @@ public static class Problems
             ["errorType"] = ex.RekognitionType,
             ["requestId"] = context.TraceIdentifier,
         };
-        return context.Response.WriteAsync(JsonSerializer.Serialize(problem));
+        return context.Response.WriteAsync(JsonSerializer.Serialize(problem, s_json));
     }
 
     private static string Title(ErrorKind kind) => kind switch

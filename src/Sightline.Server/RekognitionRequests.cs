@@ -19,7 +19,7 @@ public sealed record FacesApiRequest(string? CollectionId, IReadOnlyList<string>
 
 public sealed record SearchFacesApiRequest(string? CollectionId, string? FaceId, ImageInput? Image, int? MaxFaces, float? FaceMatchThreshold);
 
-public sealed record UserApiRequest(string? CollectionId, string? UserId, IReadOnlyList<string>? FaceIds, float? UserMatchThreshold, string? FaceId, ImageInput? Image, int? MaxUsers, string? NextToken, int? MaxResults);
+public sealed record UserApiRequest(string? CollectionId, string? UserId, IReadOnlyList<string>? FaceIds, float? UserMatchThreshold, string? FaceId, ImageInput? Image, int? MaxUsers, string? NextToken, int? MaxResults, string? ClientRequestToken);
 
 [JsonSerializable(typeof(DetectFacesRequest))]
 [JsonSerializable(typeof(CompareFacesRequest))]

@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Prometheus;
+using Scalar.AspNetCore;
+using Sightline.Server.Native;
 using Sightline.Access;
 using Sightline.Collections;
 using Sightline.Faces;
@@ -49,6 +51,15 @@ public static class SightlineServer
         builder.Services.AddSingleton(sp => new CollectionIndexes(sp.GetRequiredService<ICollectionStore>(), sp.GetRequiredService<FaceEngine>().Embedder.Dimension, Path.Combine(server.DataDirectory, "indexes")));
         builder.Services.AddSingleton<CollectionService>();
         builder.Services.AddSingleton<RekognitionEndpoint>();
+        builder.Services.AddSingleton<NativeFilter>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Sightline native API";
+            document.Info.Description = "Faces, collections, users and searches. Authenticate with 'Authorization: Bearer ACCESS_KEY_ID:SECRET' (keys from 'sightline keys create'). "
+                + "Errors are RFC 7807 problem details. Every search match is a lead for human review, never an identification.";
+            return Task.CompletedTask;
+        }));
         builder.Services.AddRateLimiter(o =>
         {
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => IsProbe(context.Request.Path)
@@ -64,6 +75,7 @@ public static class SightlineServer
 
         var app = builder.Build();
         app.Use(ServerMetrics.Middleware(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Sightline.Requests")));
+        app.UseStatusCodePages(); // problem details for routing failures (404, 405, 415) that no endpoint wrote
         app.UseRateLimiter();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", (FaceEngine engine, ICollectionStore collections) =>
@@ -72,7 +84,10 @@ public static class SightlineServer
             return ready ? Results.Text("ready") : Results.Text("loading", statusCode: 503);
         });
         app.MapMetrics("/metrics");
-        app.MapPost("/", (HttpContext context, RekognitionEndpoint endpoint) => endpoint.HandleAsync(context));
+        app.MapPost("/", (HttpContext context, RekognitionEndpoint endpoint) => endpoint.HandleAsync(context)).ExcludeFromDescription();
+        app.MapNativeApi();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/docs", o => o.WithTitle("Sightline API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         // Load every model before the first request so /readyz and latency are honest.
         var engine = app.Services.GetRequiredService<FaceEngine>();
         engine.Warm(new FaceRequest { AllAttributes = true, Embeddings = true });
@@ -80,5 +95,6 @@ public static class SightlineServer
         return app;
     }
 
-    private static bool IsProbe(PathString path) => path == "/healthz" || path == "/readyz" || path == "/metrics";
+    private static bool IsProbe(PathString path) =>
+        path == "/healthz" || path == "/readyz" || path == "/metrics" || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/docs");
 }

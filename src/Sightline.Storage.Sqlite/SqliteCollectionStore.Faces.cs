@@ -48,7 +48,7 @@ public sealed partial class SqliteCollectionStore
         return result;
     }
 
-    public IReadOnlyList<StoredFace> ListFaces(string collectionId, long afterRowId, int limit, IReadOnlyCollection<string>? faceIds = null, bool withEmbeddings = false)
+    public IReadOnlyList<StoredFace> ListFaces(string collectionId, long afterRowId, int limit, IReadOnlyCollection<string>? faceIds = null, bool withEmbeddings = false, string? userId = null)
     {
         using var connection = Open();
         var sql = new StringBuilder($"SELECT {FaceColumns}{(withEmbeddings ? ", embedding" : "")} FROM faces WHERE collection_id = $c AND row_id > $after");
@@ -64,6 +64,11 @@ public sealed partial class SqliteCollectionStore
                 i++;
             }
             sql.Append(')');
+        }
+        if (userId is not null)
+        {
+            sql.Append(" AND user_id = $u");
+            cmd.Parameters.AddWithValue("$u", userId);
         }
         cmd.CommandText = sql.Append(" ORDER BY row_id LIMIT $limit;").ToString();
         return ReadFaces(cmd, withEmbeddings);

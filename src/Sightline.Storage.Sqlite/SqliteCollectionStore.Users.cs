@@ -4,17 +4,20 @@ namespace Sightline.Storage.Sqlite;
 
 public sealed partial class SqliteCollectionStore
 {
-    public void CreateUser(string collectionId, string userId, DateTimeOffset createdAt)
+    public void CreateUser(string collectionId, string userId, DateTimeOffset createdAt, string? clientRequestToken = null)
     {
         using var connection = Open();
         try
         {
-            using var cmd = Command(connection, "INSERT INTO users (collection_id, user_id, created_at) VALUES ($c, $u, $t);", null,
-                ("$c", collectionId), ("$u", userId), ("$t", createdAt.ToUnixTimeMilliseconds()));
+            using var cmd = Command(connection, "INSERT INTO users (collection_id, user_id, created_at, client_request_token) VALUES ($c, $u, $t, $k);", null,
+                ("$c", collectionId), ("$u", userId), ("$t", createdAt.ToUnixTimeMilliseconds()), ("$k", clientRequestToken));
             cmd.ExecuteNonQuery();
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
         {
+            using var token = Command(connection, "SELECT client_request_token FROM users WHERE collection_id = $c AND user_id = $u;", null, ("$c", collectionId), ("$u", userId));
+            if (clientRequestToken is not null && token.ExecuteScalar() is string stored && stored == clientRequestToken)
+                return; // the same request again: idempotent
             throw new SightlineException(ErrorKind.Conflict, $"User {userId} already exists in collection {collectionId}.", ex);
         }
     }

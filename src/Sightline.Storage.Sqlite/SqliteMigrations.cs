@@ -55,6 +55,10 @@ internal static class SqliteMigrations
             description TEXT
         );
         """,
+        // 3: CreateUser is idempotent per client request token.
+        """
+        ALTER TABLE users ADD COLUMN client_request_token TEXT;
+        """,
     ];
 
     public static int Latest => s_steps.Length;

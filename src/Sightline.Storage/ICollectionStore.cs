@@ -43,7 +43,7 @@ public interface ICollectionStore
     IReadOnlyList<StoredFace> AddFaces(string collectionId, IReadOnlyList<NewFace> faces, DateTimeOffset createdAt);
 
     /// <summary>Faces in row order after <paramref name="afterRowId"/>, optionally only the given face ids.</summary>
-    IReadOnlyList<StoredFace> ListFaces(string collectionId, long afterRowId, int limit, IReadOnlyCollection<string>? faceIds = null, bool withEmbeddings = false);
+    IReadOnlyList<StoredFace> ListFaces(string collectionId, long afterRowId, int limit, IReadOnlyCollection<string>? faceIds = null, bool withEmbeddings = false, string? userId = null);
 
     StoredFace? GetFace(string collectionId, string faceId);
 
@@ -60,7 +60,8 @@ public interface ICollectionStore
     IReadOnlyList<StoredFace> DeleteFaces(string collectionId, IReadOnlyCollection<string> faceIds);
 
     /// <summary>Throws Conflict when the user exists.</summary>
-    void CreateUser(string collectionId, string userId, DateTimeOffset createdAt);
+    /// <summary>Throws Conflict when the user exists, unless it was created with the same non-null client request token.</summary>
+    void CreateUser(string collectionId, string userId, DateTimeOffset createdAt, string? clientRequestToken = null);
 
     /// <summary>The user's face count, or null when the user does not exist.</summary>
     int? GetUserFaceCount(string collectionId, string userId);

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Sightline.Access;
@@ -11,64 +9,19 @@ namespace Sightline.Cli.Tests;
 [Collection(CliCollection.Name)]
 public sealed class ServeTests : IAsyncLifetime
 {
-    private Process? _server;
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
-    private Uri _base = null!;
-    private readonly TempDir _data = new();
-    private readonly Dictionary<string, (string Id, string Secret)> _keys = [];
+    private ServerProcess _server = null!;
 
-    public async Task InitializeAsync()
-    {
-        SightlineCli.Fixture("sample1");
-        foreach (string role in new[] { "admin", "analyst", "auditor" })
-        {
-            var created = SightlineCli.Run("keys", "create", "--role", role, "--json", "--data", _data.Path);
-            Assert.Equal(0, created.ExitCode);
-            var key = JsonDocument.Parse(created.Stdout).RootElement;
-            _keys[role] = (key.GetProperty("accessKeyId").GetString()!, key.GetProperty("secretAccessKey").GetString()!);
-        }
-        int port = FreePort();
-        _base = new Uri($"http://127.0.0.1:{port}/");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { SightlineCli.Dll, "serve", "--urls", _base.ToString().TrimEnd('/'), "--data", _data.Path })
-            psi.ArgumentList.Add(a);
-        _server = Process.Start(psi)!;
-        _server.OutputDataReceived += (_, _) => { };
-        _server.ErrorDataReceived += (_, _) => { };
-        _server.BeginOutputReadLine();
-        _server.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                if ((await _http.GetAsync(new Uri(_base, "readyz"))).IsSuccessStatusCode)
-                    return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(250);
-        }
-        Assert.Fail("the server did not become ready within 60 s");
-    }
+    private HttpClient _http => _server.Http;
 
-    public Task DisposeAsync()
-    {
-        _server?.Kill(entireProcessTree: true);
-        _server?.WaitForExit(10_000);
-        _server?.Dispose();
-        _http.Dispose();
-        _data.Dispose();
-        return Task.CompletedTask;
-    }
+    private Uri _base => _server.Address;
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
+    private TempDir _data => _server.Data;
+
+    private IReadOnlyDictionary<string, (string Id, string Secret)> _keys => _server.Keys;
+
+    public async Task InitializeAsync() => _server = await ServerProcess.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private Task<(HttpStatusCode Status, JsonElement Body)> CallAsync(string operation, object body) => CallAsync(operation, body, "admin");
 
@@ -105,7 +58,7 @@ public sealed class ServeTests : IAsyncLifetime
         Assert.Equal("MissingAuthenticationTokenException", b1.GetProperty("__type").GetString());
 
         var (s2, b2) = await CallAsync("ListCollections", new { }, "analyst", DateTimeOffset.UtcNow.AddMinutes(-20));
-        Assert.Equal(HttpStatusCode.Forbidden, s2);
+        Assert.Equal(HttpStatusCode.BadRequest, s2);
         Assert.Equal("InvalidSignatureException", b2.GetProperty("__type").GetString());
         Assert.Contains("expired", b2.GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
 
@@ -123,7 +76,7 @@ public sealed class ServeTests : IAsyncLifetime
         var revoked = SightlineCli.Run("keys", "revoke", _keys["auditor"].Id, "--data", _data.Path);
         Assert.Equal(0, revoked.ExitCode);
         var (s6, b6) = await CallAsync("ListCollections", new { }, "auditor");
-        Assert.Equal(HttpStatusCode.Forbidden, s6);
+        Assert.Equal(HttpStatusCode.BadRequest, s6);
         Assert.Equal("UnrecognizedClientException", b6.GetProperty("__type").GetString());
     }
 

@@ -21,12 +21,14 @@ export const JSON_11 = 'application/x-amz-json-1.1';
 export const ROLES = ['admin', 'operator', 'analyst', 'auditor'];
 
 const REPO = path.resolve(import.meta.dirname, '../..');
-const LAUNCHER = path.join(REPO, 'sightline');
+// SIGHTLINE_CLI runs a given build instead of the launcher (which first rebuilds if the sources changed).
+const LAUNCHER = process.env.SIGHTLINE_CLI ?? path.join(REPO, 'sightline');
 // The binary the launcher execs once built. Calls made while the server runs use it directly, so a source change
-// by someone else cannot trigger a rebuild underneath the running server.
-const BUILT = path.join(REPO, '.build', 'cli', 'sightline');
+// cannot trigger a rebuild underneath the running server.
+const BUILT = process.env.SIGHTLINE_CLI ?? path.join(REPO, '.build', 'cli', 'sightline');
 const READY_TIMEOUT_MS = 180_000;
 const CLI_TIMEOUT_MS = 600_000;
+const STOP_TIMEOUT_MS = 45_000; // the server drains for up to 30 s on SIGTERM
 const run = promisify(execFile);
 
 export const modelsDir = () => process.env.SIGHTLINE_MODELS ?? path.join(homedir(), '.local/share/sightline/models');
@@ -74,15 +76,24 @@ export class SightlineServer {
 
   static async start() {
     const server = new SightlineServer();
-    server.dataDir = await mkdtemp(path.join(tmpdir(), 'sightline-compat-'));
-    server.keys = {};
-    for (const role of ROLES) server.keys[role] = await server.createKey(role, LAUNCHER);
-    server.url = `http://127.0.0.1:${await freePort()}`;
-    server.proc = spawn(LAUNCHER, ['serve', '--urls', server.url, '--data', server.dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = tail(server.proc.stdout);
-    const err = tail(server.proc.stderr);
-    await waitReady(server.url, server.proc, () => `${out()}\n${err()}`);
-    return server;
+    try {
+      await server.#start();
+      return server;
+    } catch (err) {
+      await server.stop();
+      throw err;
+    }
+  }
+
+  async #start() {
+    this.dataDir = await mkdtemp(path.join(tmpdir(), 'sightline-compat-'));
+    this.keys = {};
+    for (const role of ROLES) this.keys[role] = await this.createKey(role, LAUNCHER);
+    this.url = `http://127.0.0.1:${await freePort()}`;
+    this.proc = spawn(LAUNCHER, ['serve', '--urls', this.url, '--data', this.dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = tail(this.proc.stdout);
+    const err = tail(this.proc.stderr);
+    await waitReady(this.url, this.proc, () => `${out()}\n${err()}`);
   }
 
   /** Issues a key with the CLI: { accessKeyId, secretAccessKey, role }. */
@@ -114,9 +125,9 @@ export class SightlineServer {
 
   /**
    * A request signed exactly as the SDK signs one, for what the SDK would never send: an unknown target, a body
-   * that is not JSON. `body` is a string (sent as is) or an object (JSON-encoded). Send it with `post`.
+   * that is not JSON, a stale date. `body` is a string (sent as is) or an object (JSON-encoded). Send it with `post`.
    */
-  async signed(target, body, { role = 'admin', headers = {} } = {}) {
+  async signed(target, body, { role = 'admin', signingDate } = {}) {
     const { host, port } = new URL(this.url);
     const request = new HttpRequest({
       method: 'POST',
@@ -125,16 +136,17 @@ export class SightlineServer {
       port: Number(port),
       path: '/',
       // Each signing is unique (as the SDK's invocation id makes it), so only a deliberate resend is a replay.
-      headers: { host, 'content-type': JSON_11, 'x-amz-target': target, 'amz-sdk-invocation-id': randomUUID(), ...headers },
+      headers: { host, 'content-type': JSON_11, 'x-amz-target': target, 'amz-sdk-invocation-id': randomUUID() },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     const { accessKeyId, secretAccessKey } = this.keys[role];
     const signer = new SignatureV4({ credentials: { accessKeyId, secretAccessKey }, region: REGION, service: SERVICE, sha256: Sha256 });
-    return signer.sign(request);
+    return signer.sign(request, { signingDate });
   }
 
-  /** POSTs a prepared request (or { headers, body }) as is: { status, headers, json }. */
+  /** POSTs a prepared request (or { headers, body }) as is: { status, headers, text, json }. */
   async post({ headers = {}, body = '' }) {
+    // fetch sets Host itself, to the same value that was signed.
     const sent = Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'host'));
     const res = await fetch(`${this.url}/`, { method: 'POST', headers: sent, body });
     const text = await res.text();
@@ -147,7 +159,9 @@ export class SightlineServer {
     if (this.proc && this.proc.exitCode === null) {
       const exited = new Promise((resolve) => this.proc.once('exit', resolve));
       this.proc.kill('SIGTERM');
+      const stuck = setTimeout(() => this.proc.kill('SIGKILL'), STOP_TIMEOUT_MS);
       await exited;
+      clearTimeout(stuck);
     }
     if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
   }

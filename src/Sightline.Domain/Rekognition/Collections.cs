@@ -35,7 +35,10 @@ public sealed record ListFacesResponse(IReadOnlyList<Face> Faces, string FaceMod
     public string? NextToken { get; init; }
 }
 
-public sealed record DeleteFacesResponse(IReadOnlyList<string> DeletedFaces);
+/// <summary>A face DeleteFaces left alone, with why (FACE_NOT_FOUND, ASSOCIATED_TO_AN_EXISTING_USER).</summary>
+public sealed record UnsuccessfulFaceDeletion(string FaceId, string? UserId, IReadOnlyList<string> Reasons);
+
+public sealed record DeleteFacesResponse(IReadOnlyList<string> DeletedFaces, IReadOnlyList<UnsuccessfulFaceDeletion> UnsuccessfulFaceDeletions);
 
 public sealed record FaceMatch(float Similarity, Face Face);
 

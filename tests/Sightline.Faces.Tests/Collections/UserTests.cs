@@ -45,12 +45,36 @@ public sealed class UserTests(EngineFixture fixture) : CollectionTestBase(fixtur
         var byFace = Service.SearchUsers(Id, null, first[0], 0, 10, CancellationToken.None);
         Assert.DoesNotContain(byFace.UserMatches, m => m.User.UserId == "person-a");
 
+        // A face that belongs to no user is ignored and left out of the answer, as Rekognition does.
         var dis = Service.DisassociateFaces(Id, "person-a", [again[0], first[2]]);
         Assert.Equal(again[0], Assert.Single(dis.DisassociatedFaces).FaceId);
-        Assert.Single(dis.UnsuccessfulFaceDisassociations);
+        Assert.Empty(dis.UnsuccessfulFaceDisassociations);
         Service.DeleteUser(Id, "person-a");
         Fails(ErrorKind.ResourceNotFound, () => Service.DeleteUser(Id, "person-a"));
         Assert.Empty(Service.SearchUsersByImage(Id, probe, null, null, CancellationToken.None).UserMatches);
         Assert.Equal(1, Service.DescribeCollection(Id).UserCount);
+    }
+
+    [Fact]
+    public void Faces_of_a_user_are_listed_by_user_and_not_deleted_until_disassociated()
+    {
+        Service.CreateCollection(Id);
+        var faces = Index("sample1");
+        Service.CreateUser(Id, "person-a", clientRequestToken: "token-1");
+        Service.CreateUser(Id, "person-a", clientRequestToken: "token-1"); // an SDK retry: the same answer
+        Fails(ErrorKind.Conflict, () => Service.CreateUser(Id, "person-a", clientRequestToken: "token-2"));
+        Service.AssociateFaces(Id, "person-a", [faces[0]], null);
+
+        Assert.Equal(faces[0], Assert.Single(Service.ListFaces(Id, null, 100, userId: "person-a").Faces).FaceId);
+        Assert.Equal(faces.Count, Service.ListFaces(Id, null, 100).Faces.Count);
+
+        string unknown = Guid.NewGuid().ToString();
+        var deleted = Service.DeleteFaces(Id, [faces[0], faces[1], unknown]);
+        Assert.Equal([faces[1]], deleted.DeletedFaces);
+        Assert.Contains(deleted.UnsuccessfulFaceDeletions, u => u.FaceId == faces[0] && u.UserId == "person-a" && u.Reasons.Contains("ASSOCIATED_TO_AN_EXISTING_USER"));
+        Assert.Contains(deleted.UnsuccessfulFaceDeletions, u => u.FaceId == unknown && u.Reasons.Contains("FACE_NOT_FOUND"));
+
+        Service.DisassociateFaces(Id, "person-a", [faces[0]]);
+        Assert.Equal([faces[0]], Service.DeleteFaces(Id, [faces[0]]).DeletedFaces);
     }
 }

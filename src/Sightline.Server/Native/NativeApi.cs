@@ -1,0 +1,157 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Sightline.Access;
+using Sightline.Collections;
+using Sightline.Faces;
+using Sightline.Imaging;
+using Sightline.Rekognition;
+
+namespace Sightline.Server.Native;
+
+/// <summary>
+/// The native REST API under /v1: resources (collections, faces, users, searches), JSON in camelCase, images as raw
+/// or multipart uploads, bearer keys (<c>Authorization: Bearer ACCESS_KEY_ID:SECRET</c>), RFC 7807 problems.
+/// Response bodies carry the same fields as the Rekognition responses, so both APIs describe results one way.
+/// </summary>
+public static class NativeApi
+{
+    public static void MapNativeApi(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1").AddEndpointFilter<NativeFilter>().WithTags("v1")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        MapFaces(v1);
+        MapCollections(v1);
+        MapCollectionFaces(v1);
+        MapUsers(v1);
+    }
+
+    private static RouteHandlerBuilder Op(this RouteHandlerBuilder builder, string name, Capability capability, string summary) =>
+        builder.WithName(name).WithSummary(summary).WithMetadata(new NativeOperation(name, capability));
+
+    private static RouteHandlerBuilder AcceptsImage(this RouteHandlerBuilder builder) =>
+        builder.Accepts<IFormFile>("multipart/form-data", "image/jpeg", "image/png", "image/webp", "image/bmp", "application/octet-stream");
+
+    private static void MapFaces(RouteGroupBuilder v1)
+    {
+        v1.MapPost("/faces/detect", async (HttpRequest request, ImageDecoder decoder, FaceEngine engine, CancellationToken ct) =>
+        {
+            bool all = NativeInput.Text(request, "attributes") is "all" or "ALL";
+            using var image = await ImageUpload.ReadAsync(request, decoder, "image", ct);
+            var faces = engine.Analyze(image, new FaceRequest { AllAttributes = all }, ct);
+            return Results.Ok(new DetectFacesResponse([.. faces.Select(f => RekognitionMapper.ToFaceDetail(f, image.Width, image.Height))]));
+        }).Op("DetectFaces", Capability.Detect, "Detect faces in an uploaded image (?attributes=all for estimated attributes)")
+            .AcceptsImage().Produces<DetectFacesResponse>();
+
+        v1.MapPost("/faces/compare", async (HttpRequest request, ImageDecoder decoder, FaceComparer comparer, CancellationToken ct) =>
+        {
+            if (!request.HasFormContentType)
+                throw SightlineException.InvalidParameter("Send multipart/form-data with parts 'source' and 'target'.");
+            float threshold = NativeInput.Float(request, "similarityThreshold", 0, 100) ?? FaceComparer.DefaultThreshold;
+            using var source = await ImageUpload.ReadAsync(request, decoder, "source", ct);
+            using var target = await ImageUpload.ReadAsync(request, decoder, "target", ct);
+            return Results.Ok(comparer.Compare(source, target, threshold, ct));
+        }).Op("CompareFaces", Capability.Detect, "Compare the largest face of 'source' with the faces of 'target' (multipart)")
+            .Accepts<IFormFile>("multipart/form-data").Produces<CompareFacesResponse>();
+    }
+
+    private static void MapCollections(RouteGroupBuilder v1)
+    {
+        v1.MapGet("/collections", (HttpRequest request, CollectionService collections) =>
+            Results.Ok(collections.ListCollections(NativeInput.Text(request, "nextToken"), NativeInput.Int(request, "maxResults", 0, 4096))))
+            .Op("ListCollections", Capability.Read, "List collections (paged: maxResults, nextToken)").Produces<ListCollectionsResponse>();
+
+        v1.MapPost("/collections", async (HttpRequest request, CollectionService collections, CancellationToken ct) =>
+        {
+            var body = await NativeInput.JsonAsync<CreateCollectionBody>(request, ct);
+            var created = collections.CreateCollection(body.CollectionId ?? throw SightlineException.InvalidParameter("collectionId is required."));
+            return Results.Created($"/v1/collections/{Uri.EscapeDataString(body.CollectionId)}", created);
+        }).Op("CreateCollection", Capability.Index, "Create a collection").Accepts<CreateCollectionBody>("application/json")
+            .Produces<CreateCollectionResponse>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict);
+
+        v1.MapGet("/collections/{collectionId}", (string collectionId, CollectionService collections) => Results.Ok(collections.DescribeCollection(collectionId)))
+            .Op("DescribeCollection", Capability.Read, "Describe a collection").Produces<DescribeCollectionResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        v1.MapDelete("/collections/{collectionId}", (string collectionId, CollectionService collections) => Results.Ok(collections.DeleteCollection(collectionId)))
+            .Op("DeleteCollection", Capability.Index, "Delete a collection and its faces").Produces<DeleteCollectionResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static void MapCollectionFaces(RouteGroupBuilder v1)
+    {
+        v1.MapPost("/collections/{collectionId}/faces", async (string collectionId, HttpRequest request, ImageDecoder decoder, CollectionService collections, CancellationToken ct) =>
+        {
+            var options = new IndexFacesRequest(collectionId, NativeInput.Text(request, "externalImageId"), NativeInput.Int(request, "maxFaces", 1, 100),
+                NativeInput.Text(request, "qualityFilter"), NativeInput.Text(request, "attributes") is "all" or "ALL");
+            using var image = await ImageUpload.ReadAsync(request, decoder, "image", ct);
+            return Results.Ok(collections.IndexFaces(options, image, ct));
+        }).Op("IndexFaces", Capability.Index, "Index the faces of an uploaded image (externalImageId, maxFaces, qualityFilter)")
+            .AcceptsImage().Produces<IndexFacesResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        v1.MapGet("/collections/{collectionId}/faces", (string collectionId, HttpRequest request, CollectionService collections) =>
+            Results.Ok(collections.ListFaces(collectionId, NativeInput.Text(request, "nextToken"), NativeInput.Int(request, "maxResults", 0, 4096), userId: NativeInput.Text(request, "userId"))))
+            .Op("ListFaces", Capability.Read, "List a collection's faces (paged; userId filters)").Produces<ListFacesResponse>();
+
+        v1.MapDelete("/collections/{collectionId}/faces/{faceId}", (string collectionId, string faceId, CollectionService collections) =>
+            Results.Ok(collections.DeleteFaces(collectionId, [faceId])))
+            .Op("DeleteFaces", Capability.Index, "Delete a face").Produces<DeleteFacesResponse>();
+
+        v1.MapPost("/collections/{collectionId}/searches", async (string collectionId, HttpRequest request, ImageDecoder decoder, CollectionService collections, CancellationToken ct) =>
+        {
+            int? maxFaces = NativeInput.Int(request, "maxFaces", 1, 4096);
+            float? threshold = NativeInput.Float(request, "faceMatchThreshold", 0, 100);
+            using var image = await ImageUpload.ReadAsync(request, decoder, "image", ct);
+            return Results.Ok(collections.SearchFacesByImage(collectionId, image, maxFaces, threshold, ct));
+        }).Op("SearchFacesByImage", Capability.Search, "Search the collection with the largest face of an uploaded image; matches are leads for human review")
+            .AcceptsImage().Produces<SearchFacesByImageResponse>();
+
+        v1.MapPost("/collections/{collectionId}/faces/{faceId}/searches", (string collectionId, string faceId, HttpRequest request, CollectionService collections, CancellationToken ct) =>
+            Results.Ok(collections.SearchFaces(collectionId, faceId, NativeInput.Int(request, "maxFaces", 1, 4096), NativeInput.Float(request, "faceMatchThreshold", 0, 100), ct)))
+            .Op("SearchFaces", Capability.Search, "Search the collection with a stored face; matches are leads for human review").Produces<SearchFacesResponse>();
+    }
+
+    private static void MapUsers(RouteGroupBuilder v1)
+    {
+        v1.MapPost("/collections/{collectionId}/users", async (string collectionId, HttpRequest request, CollectionService collections, CancellationToken ct) =>
+        {
+            var body = await NativeInput.JsonAsync<CreateUserBody>(request, ct);
+            collections.CreateUser(collectionId, body.UserId ?? throw SightlineException.InvalidParameter("userId is required."));
+            return Results.Created($"/v1/collections/{Uri.EscapeDataString(collectionId)}/users/{Uri.EscapeDataString(body.UserId)}", new { body.UserId });
+        }).Op("CreateUser", Capability.Index, "Create a user in a collection").Accepts<CreateUserBody>("application/json").ProducesProblem(StatusCodes.Status409Conflict);
+
+        v1.MapGet("/collections/{collectionId}/users", (string collectionId, HttpRequest request, CollectionService collections) =>
+            Results.Ok(collections.ListUsers(collectionId, NativeInput.Text(request, "nextToken"), NativeInput.Int(request, "maxResults", 1, 500))))
+            .Op("ListUsers", Capability.Read, "List a collection's users (paged)").Produces<ListUsersResponse>();
+
+        v1.MapDelete("/collections/{collectionId}/users/{userId}", (string collectionId, string userId, CollectionService collections) =>
+        {
+            collections.DeleteUser(collectionId, userId);
+            return Results.NoContent();
+        }).Op("DeleteUser", Capability.Index, "Delete a user (its faces stay, unassociated)");
+
+        v1.MapPost("/collections/{collectionId}/users/{userId}/faces", async (string collectionId, string userId, HttpRequest request, CollectionService collections, CancellationToken ct) =>
+        {
+            var body = await NativeInput.JsonAsync<FaceIdsBody>(request, ct);
+            return Results.Ok(collections.AssociateFaces(collectionId, userId, body.FaceIds ?? [], NativeInput.Float(request, "userMatchThreshold", 0, 100)));
+        }).Op("AssociateFaces", Capability.Index, "Associate faces with a user").Accepts<FaceIdsBody>("application/json").Produces<AssociateFacesResponse>();
+
+        v1.MapPost("/collections/{collectionId}/users/{userId}/faces/removals", async (string collectionId, string userId, HttpRequest request, CollectionService collections, CancellationToken ct) =>
+        {
+            var body = await NativeInput.JsonAsync<FaceIdsBody>(request, ct);
+            return Results.Ok(collections.DisassociateFaces(collectionId, userId, body.FaceIds ?? []));
+        }).Op("DisassociateFaces", Capability.Index, "Disassociate faces from a user").Accepts<FaceIdsBody>("application/json").Produces<DisassociateFacesResponse>();
+
+        v1.MapPost("/collections/{collectionId}/users/searches", async (string collectionId, HttpRequest request, ImageDecoder decoder, CollectionService collections, CancellationToken ct) =>
+        {
+            float? threshold = NativeInput.Float(request, "userMatchThreshold", 0, 100);
+            int? maxUsers = NativeInput.Int(request, "maxUsers", 1, 500);
+            using var image = await ImageUpload.ReadAsync(request, decoder, "image", ct);
+            return Results.Ok(collections.SearchUsersByImage(collectionId, image, threshold, maxUsers, ct));
+        }).Op("SearchUsersByImage", Capability.Search, "Search users with the largest face of an uploaded image; matches are leads for human review")
+            .AcceptsImage().Produces<SearchUsersByImageResponse>();
+
+        v1.MapPost("/collections/{collectionId}/users/{userId}/searches", (string collectionId, string userId, HttpRequest request, CollectionService collections, CancellationToken ct) =>
+            Results.Ok(collections.SearchUsers(collectionId, userId, null, NativeInput.Float(request, "userMatchThreshold", 0, 100), NativeInput.Int(request, "maxUsers", 1, 500), ct)))
+            .Op("SearchUsers", Capability.Search, "Search users with a stored user's faces").Produces<SearchUsersResponse>();
+    }
+}

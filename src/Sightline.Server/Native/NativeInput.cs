@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Sightline.Server.Native;
+
+public sealed record CreateCollectionBody(string? CollectionId);
+
+public sealed record CreateUserBody(string? UserId);
+
+public sealed record FaceIdsBody(IReadOnlyList<string>? FaceIds);
+
+/// <summary>Query and JSON inputs of the native API, parsed here so every mistake gets a problem naming it.</summary>
+public static class NativeInput
+{
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    public static int? Int(HttpRequest request, string name, int min, int max)
+    {
+        string? value = request.Query[name];
+        if (value is null)
+            return null;
+        return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min && n <= max
+            ? n
+            : throw SightlineException.InvalidParameter($"Query parameter '{name}' must be a whole number from {min} to {max}, got '{value}'.");
+    }
+
+    public static float? Float(HttpRequest request, string name, float min, float max)
+    {
+        string? value = request.Query[name];
+        if (value is null)
+            return null;
+        return float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float f) && f >= min && f <= max
+            ? f
+            : throw SightlineException.InvalidParameter($"Query parameter '{name}' must be a number from {min} to {max}, got '{value}'.");
+    }
+
+    public static string? Text(HttpRequest request, string name) => request.Query[name] is { Count: > 0 } v ? v.ToString() : null;
+
+    public static async Task<T> JsonAsync<T>(HttpRequest request, CancellationToken ct)
+        where T : class
+    {
+        if (!request.HasJsonContentType())
+            throw SightlineException.InvalidParameter($"Send a JSON body with Content-Type application/json; got '{request.ContentType}'.");
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<T>(request.Body, s_json, ct).ConfigureAwait(false)
+                ?? throw SightlineException.InvalidParameter("The JSON body is empty.");
+        }
+        catch (JsonException ex)
+        {
+            throw SightlineException.InvalidParameter($"The JSON body is not valid for this request: {ex.Message}");
+        }
+    }
+}

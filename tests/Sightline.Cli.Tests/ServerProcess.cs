@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace Sightline.Cli.Tests;
+
+/// <summary>The real server as a child process on a free loopback port, with a fresh data directory and one key per role.</summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ServerProcess(Process process, Uri address, TempDir data, IReadOnlyDictionary<string, (string Id, string Secret)> keys)
+    {
+        _process = process;
+        Address = address;
+        Data = data;
+        Keys = keys;
+    }
+
+    public Uri Address { get; }
+
+    public TempDir Data { get; }
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
+
+    public IReadOnlyDictionary<string, (string Id, string Secret)> Keys { get; }
+
+    public static async Task<ServerProcess> StartAsync(params string[] extraArgs)
+    {
+        SightlineCli.Fixture("sample1");
+        var data = new TempDir();
+        var keys = new Dictionary<string, (string, string)>();
+        foreach (string role in new[] { "admin", "operator", "analyst", "auditor" })
+        {
+            var key = SightlineCli.Run("keys", "create", "--role", role, "--json", "--data", data.Path).Json();
+            keys[role] = (key.GetProperty("accessKeyId").GetString()!, key.GetProperty("secretAccessKey").GetString()!);
+        }
+        var address = new Uri($"http://127.0.0.1:{FreePort()}/");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { SightlineCli.Dll, "serve", "--urls", address.ToString().TrimEnd('/'), "--data", data.Path }.Concat(extraArgs))
+            psi.ArgumentList.Add(a);
+        var process = Process.Start(psi)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new ServerProcess(process, address, data, keys);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if ((await server.Http.GetAsync(new Uri(address, "readyz"))).IsSuccessStatusCode)
+                    return server;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(250);
+        }
+        await server.DisposeAsync();
+        throw new Xunit.Sdk.XunitException("the server did not become ready within 120 s");
+    }
+
+    public string Bearer(string role) => $"{Keys[role].Id}:{Keys[role].Secret}";
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+        _process.Dispose();
+        Http.Dispose();
+        Data.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
