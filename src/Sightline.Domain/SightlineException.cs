@@ -29,6 +29,9 @@ public enum ErrorKind
 
     /// <summary>Too many requests in flight; try again.</summary>
     Throttling,
+
+    /// <summary>An S3Object that is not configured, not found, or not readable.</summary>
+    InvalidS3Object,
 }
 
 /// <summary>A typed failure raised at a boundary (image bytes, arguments, model files).</summary>
@@ -54,6 +57,7 @@ public sealed class SightlineException : Exception
         ErrorKind.InvalidSignature => "InvalidSignatureException",
         ErrorKind.IncompleteSignature => "IncompleteSignatureException",
         ErrorKind.Throttling => "ThrottlingException",
+        ErrorKind.InvalidS3Object => "InvalidS3ObjectException",
         _ => "InternalServerError",
     };
 

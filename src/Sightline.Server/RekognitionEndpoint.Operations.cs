@@ -60,10 +60,11 @@ public sealed partial class RekognitionEndpoint
 
     private DecodedImage Decode(ImageInput? input, string name)
     {
-        if (input?.Bytes is not { } bytes)
-            throw SightlineException.InvalidParameter(input?.S3Object is null
-                ? $"{name}.Bytes is required."
-                : $"{name}.S3Object is not supported by this server yet; send {name}.Bytes.");
-        return decoder.Decode(bytes, ImageSource.Inline);
+        if (input is null || (input.Bytes is null) == (input.S3Object is null))
+            throw SightlineException.InvalidParameter($"{name} needs exactly one of Bytes and S3Object.");
+        if (input.Bytes is { } bytes)
+            return decoder.Decode(bytes, ImageSource.Inline);
+        var o = input.S3Object!;
+        return decoder.Decode(objects.Read(o.Bucket, o.Name), ImageSource.File);
     }
 }

@@ -14,7 +14,7 @@ namespace Sightline.Server;
 /// The AWS JSON 1.1 entry point: <c>POST /</c> with <c>X-Amz-Target: RekognitionService.Operation</c>.
 /// Errors carry Rekognition's <c>__type</c> so the AWS SDKs raise the matching exception class.
 /// </summary>
-public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer comparer, ImageDecoder decoder, CollectionService collections, RequestAuthenticator authenticator)
+public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer comparer, ImageDecoder decoder, CollectionService collections, RequestAuthenticator authenticator, ObjectStore objects)
 {
     private const string TargetPrefix = "RekognitionService.";
 
@@ -39,6 +39,9 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
         ["DisassociateFaces"] = Capability.Index,
         ["SearchUsers"] = Capability.Search,
         ["SearchUsersByImage"] = Capability.Search,
+        ["TagResource"] = Capability.Index,
+        ["UntagResource"] = Capability.Index,
+        ["ListTagsForResource"] = Capability.Read,
     };
 
     public async Task HandleAsync(HttpContext context)
@@ -109,6 +112,9 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
         "DisassociateFaces" => Run(body, RequestJsonContext.Default.UserApiRequest, r => collections.DisassociateFaces(r.CollectionId!, r.UserId!, r.FaceIds ?? [])),
         "SearchUsers" => Run(body, RequestJsonContext.Default.UserApiRequest, r => collections.SearchUsers(r.CollectionId!, r.UserId, r.FaceId, r.UserMatchThreshold, r.MaxUsers, ct)),
         "SearchUsersByImage" => Run(body, RequestJsonContext.Default.UserApiRequest, r => SearchUsersByImage(r, ct)),
+        "TagResource" => Run(body, RequestJsonContext.Default.TagsApiRequest, r => collections.TagResource(r.ResourceArn, r.Tags)),
+        "UntagResource" => Run(body, RequestJsonContext.Default.TagsApiRequest, r => collections.UntagResource(r.ResourceArn, r.TagKeys)),
+        "ListTagsForResource" => Run(body, RequestJsonContext.Default.TagsApiRequest, r => collections.ListTagsForResource(r.ResourceArn)),
         _ => throw new UnknownOperationException($"Operation '{operation}' is not supported."),
     };
 

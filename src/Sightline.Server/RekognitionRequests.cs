@@ -5,7 +5,9 @@ namespace Sightline.Server;
 
 // Request shapes of the AWS JSON 1.1 protocol (PascalCase members, base64 Image.Bytes).
 
-public sealed record ImageInput(byte[]? Bytes, JsonElement? S3Object);
+public sealed record S3ObjectInput(string? Bucket, string? Name, string? Version);
+
+public sealed record ImageInput(byte[]? Bytes, S3ObjectInput? S3Object);
 
 public sealed record DetectFacesRequest(ImageInput? Image, IReadOnlyList<string>? Attributes);
 
@@ -21,6 +23,9 @@ public sealed record SearchFacesApiRequest(string? CollectionId, string? FaceId,
 
 public sealed record UserApiRequest(string? CollectionId, string? UserId, IReadOnlyList<string>? FaceIds, float? UserMatchThreshold, string? FaceId, ImageInput? Image, int? MaxUsers, string? NextToken, int? MaxResults, string? ClientRequestToken);
 
+public sealed record TagsApiRequest(string? ResourceArn, Dictionary<string, string>? Tags, IReadOnlyList<string>? TagKeys);
+
+[JsonSerializable(typeof(TagsApiRequest))]
 [JsonSerializable(typeof(DetectFacesRequest))]
 [JsonSerializable(typeof(CompareFacesRequest))]
 [JsonSerializable(typeof(CollectionRequest))]

@@ -22,5 +22,8 @@ public sealed record ServerOptions
     /// <summary>Write logs as JSON lines (one object per event) instead of text.</summary>
     public bool JsonLogs { get; init; }
 
+    /// <summary>Local buckets for S3Object inputs: bucket name → directory.</summary>
+    public IReadOnlyDictionary<string, string> Buckets { get; init; } = new Dictionary<string, string>();
+
     public string SecretsDirectory => Path.Combine(DataDirectory, "secrets");
 }

@@ -59,6 +59,15 @@ internal static class SqliteMigrations
         """
         ALTER TABLE users ADD COLUMN client_request_token TEXT;
         """,
+        // 4: tags on collections (TagResource, UntagResource, ListTagsForResource).
+        """
+        CREATE TABLE collection_tags (
+            collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (collection_id, key)
+        );
+        """,
     ];
 
     public static int Latest => s_steps.Length;

@@ -63,6 +63,11 @@ public interface ICollectionStore
     /// <summary>Throws Conflict when the user exists, unless it was created with the same non-null client request token.</summary>
     void CreateUser(string collectionId, string userId, DateTimeOffset createdAt, string? clientRequestToken = null);
 
+    IReadOnlyDictionary<string, string> GetTags(string collectionId);
+
+    /// <summary>Sets and removes tags in one transaction; refuses (InvalidParameter) when more than <paramref name="maxTags"/> would remain.</summary>
+    void UpdateTags(string collectionId, IReadOnlyDictionary<string, string> set, IReadOnlyCollection<string> remove, int maxTags);
+
     /// <summary>The user's face count, or null when the user does not exist.</summary>
     int? GetUserFaceCount(string collectionId, string userId);
 

@@ -13,6 +13,7 @@ const OPERATIONS = [
   'DetectFaces', 'CompareFaces', 'CreateCollection', 'DescribeCollection', 'ListCollections', 'DeleteCollection',
   'IndexFaces', 'ListFaces', 'DeleteFaces', 'SearchFaces', 'SearchFacesByImage', 'CreateUser', 'DeleteUser',
   'ListUsers', 'AssociateFaces', 'DisassociateFaces', 'SearchUsers', 'SearchUsersByImage',
+  'TagResource', 'UntagResource', 'ListTagsForResource',
 ];
 const SLOW = { timeout: 120_000 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -256,6 +257,26 @@ describe('collections', () => {
       new R.CreateUserCommand({ CollectionId, UserId: 'nobody' }),
     ];
     for (const command of commands) await assertError(send(command), 'ResourceNotFoundException', 400);
+  });
+});
+
+describe('tags on a collection', () => {
+  it('TagResource, ListTagsForResource and UntagResource round-trip on the collection ARN', SLOW, async () => {
+    const { CollectionArn } = await createCollection('compat-tags');
+    await send(new R.TagResourceCommand({ ResourceArn: CollectionArn, Tags: { unit: 'robbery', retention: '365d' } }));
+    await send(new R.TagResourceCommand({ ResourceArn: `arn:${CollectionArn}`, Tags: { unit: 'burglary' } }));
+    assert.deepEqual((await send(new R.ListTagsForResourceCommand({ ResourceArn: CollectionArn }))).Tags, { retention: '365d', unit: 'burglary' });
+    await send(new R.UntagResourceCommand({ ResourceArn: CollectionArn, TagKeys: ['retention', 'absent'] }));
+    assert.deepEqual((await send(new R.ListTagsForResourceCommand({ ResourceArn: CollectionArn }))).Tags, { unit: 'burglary' });
+  });
+
+  it('bad tags and unknown ARNs are refused with the SDK\'s exceptions', SLOW, async () => {
+    const { CollectionArn } = await createCollection('compat-tags-bad');
+    await assertError(send(new R.TagResourceCommand({ ResourceArn: CollectionArn, Tags: { 'aws:owner': 'x' } })), 'InvalidParameterException', 400);
+    const many = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v']));
+    await assertError(send(new R.TagResourceCommand({ ResourceArn: CollectionArn, Tags: many })), 'InvalidParameterException', 400);
+    await assertError(send(new R.ListTagsForResourceCommand({ ResourceArn: CollectionArn.replace('compat-tags-bad', 'compat-none') })), 'ResourceNotFoundException', 400);
+    await assertError(send(new R.ListTagsForResourceCommand({ ResourceArn: 'not-an-arn' })), 'InvalidParameterException', 400);
   });
 });
 
@@ -530,9 +551,24 @@ describe('image errors', () => {
     await assertError(send(new R.SearchUsersByImageCommand({ CollectionId: 'compat-no-face', Image: probe })), 'InvalidParameterException', 400);
   });
 
-  it('an S3Object image is InvalidParameterException (Sightline takes Image.Bytes only)', SLOW, async () => {
-    const command = new R.DetectFacesCommand({ Image: { S3Object: { Bucket: 'bucket', Name: 'photo.jpg' } } });
-    await assertError(send(command), 'InvalidParameterException', 400);
+  it('an S3Object image is read from a configured local bucket', SLOW, async () => {
+    const fromBucket = await send(new R.DetectFacesCommand({ Image: { S3Object: { Bucket: 'fixtures', Name: 'sample1.jpg' } } }));
+    const inline = await send(new R.DetectFacesCommand({ Image: image(await sample('sample1')) }));
+    assert.equal(fromBucket.FaceDetails.length, inline.FaceDetails.length);
+    assert.ok(fromBucket.FaceDetails.length > 0);
+  });
+
+  it('an S3Object outside a configured bucket is InvalidS3ObjectException', SLOW, async () => {
+    for (const S3Object of [
+      { Bucket: 'nobucket', Name: 'sample1.jpg' },
+      { Bucket: 'fixtures', Name: 'missing.jpg' },
+      { Bucket: 'fixtures', Name: '../fr_age.onnx' },
+      { Bucket: 'fixtures', Name: '/etc/passwd' },
+    ]) {
+      await assertError(send(new R.DetectFacesCommand({ Image: { S3Object } })), 'InvalidS3ObjectException', 400);
+    }
+    const both = { Bytes: await sample('sample1'), S3Object: { Bucket: 'fixtures', Name: 'sample1.jpg' } };
+    await assertError(send(new R.DetectFacesCommand({ Image: both })), 'InvalidParameterException', 400);
   });
 });
 

@@ -90,7 +90,9 @@ export class SightlineServer {
     this.keys = {};
     for (const role of ROLES) this.keys[role] = await this.createKey(role, LAUNCHER);
     this.url = `http://127.0.0.1:${await freePort()}`;
-    this.proc = spawn(LAUNCHER, ['serve', '--urls', this.url, '--data', this.dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The sample photos double as a local S3 bucket named 'fixtures'.
+    const args = ['serve', '--urls', this.url, '--data', this.dataDir, '--bucket', `fixtures=${path.join(modelsDir(), 'fixtures')}`];
+    this.proc = spawn(LAUNCHER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const out = tail(this.proc.stdout);
     const err = tail(this.proc.stderr);
     await waitReady(this.url, this.proc, () => `${out()}\n${err()}`);

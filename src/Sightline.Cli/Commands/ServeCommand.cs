@@ -12,7 +12,8 @@ internal static class ServeCommand
         var jsonLogs = new Option<bool>("--log-json") { Description = "Write logs as JSON lines" };
         var concurrency = new Option<int>("--max-concurrent") { Description = "Requests processed at once (default 2 × cores)", DefaultValueFactory = _ => Math.Max(2, Environment.ProcessorCount * 2) };
         var queue = new Option<int>("--queue") { Description = "Requests that may wait for a slot before 429 / ThrottlingException", DefaultValueFactory = _ => 32 };
-        var command = new Command("serve", "Run the HTTP server: the Rekognition API (AWS JSON 1.1, SigV4 with keys from 'sightline keys create'), /healthz, /readyz, /metrics") { urls, jsonLogs, concurrency, queue };
+        var buckets = new Option<string[]>("--bucket") { Description = "Serve S3Object inputs from a local directory: NAME=DIRECTORY (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("serve", "Run the HTTP server: the Rekognition API (AWS JSON 1.1, SigV4 with keys from 'sightline keys create'), /healthz, /readyz, /metrics") { urls, jsonLogs, concurrency, queue, buckets };
         command.SetGuardedAction(async (parse, ct) =>
         {
             int max = parse.GetValue(concurrency), waiting = parse.GetValue(queue);
@@ -25,6 +26,7 @@ internal static class ServeCommand
                 JsonLogs = parse.GetValue(jsonLogs),
                 MaxConcurrentRequests = max,
                 QueueLimit = waiting,
+                Buckets = Buckets(parse.GetValue(buckets) ?? []),
             };
             var app = SightlineServer.Build(options, GlobalOptions.EngineOptions(parse));
             await using (app.ConfigureAwait(false))
@@ -35,5 +37,16 @@ internal static class ServeCommand
             return 0;
         });
         return command;
+    }
+
+    private static Dictionary<string, string> Buckets(string[] mappings)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, directory) in mappings.Select(ObjectStore.ParseMapping))
+        {
+            if (!result.TryAdd(name, directory))
+                throw SightlineException.InvalidParameter($"--bucket {name} is given twice.");
+        }
+        return result;
     }
 }

@@ -45,3 +45,5 @@ public sealed record FaceMatch(float Similarity, Face Face);
 public sealed record SearchFacesByImageResponse(BoundingBox SearchedFaceBoundingBox, float SearchedFaceConfidence, IReadOnlyList<FaceMatch> FaceMatches, string FaceModelVersion);
 
 public sealed record SearchFacesResponse(string SearchedFaceId, IReadOnlyList<FaceMatch> FaceMatches, string FaceModelVersion);
+
+public sealed record ListTagsForResourceResponse(IReadOnlyDictionary<string, string> Tags);

@@ -16,6 +16,7 @@ namespace Sightline.Rekognition;
 [JsonSerializable(typeof(DeleteCollectionResponse))]
 [JsonSerializable(typeof(ListFacesResponse))]
 [JsonSerializable(typeof(DeleteFacesResponse))]
+[JsonSerializable(typeof(ListTagsForResourceResponse))]
 [JsonSerializable(typeof(UnsuccessfulFaceDeletion))]
 [JsonSerializable(typeof(SearchFacesByImageResponse))]
 [JsonSerializable(typeof(SearchFacesResponse))]

@@ -75,6 +75,23 @@ public static class NativeApi
 
         v1.MapDelete("/collections/{collectionId}", (string collectionId, CollectionService collections) => Results.Ok(collections.DeleteCollection(collectionId)))
             .Op("DeleteCollection", Capability.Index, "Delete a collection and its faces").Produces<DeleteCollectionResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        v1.MapGet("/collections/{collectionId}/tags", (string collectionId, CollectionService collections) =>
+            Results.Ok(collections.ListTagsForResource(CollectionService.Arn(collectionId))))
+            .Op("ListTagsForResource", Capability.Read, "A collection's tags").Produces<ListTagsForResourceResponse>();
+
+        v1.MapPut("/collections/{collectionId}/tags", async (string collectionId, HttpRequest request, CollectionService collections, CancellationToken ct) =>
+        {
+            var body = await NativeInput.JsonAsync<TagsBody>(request, ct);
+            collections.TagResource(CollectionService.Arn(collectionId), body.Tags);
+            return Results.Ok(collections.ListTagsForResource(CollectionService.Arn(collectionId)));
+        }).Op("TagResource", Capability.Index, "Add or change tags").Accepts<TagsBody>("application/json").Produces<ListTagsForResourceResponse>();
+
+        v1.MapDelete("/collections/{collectionId}/tags/{key}", (string collectionId, string key, CollectionService collections) =>
+        {
+            collections.UntagResource(CollectionService.Arn(collectionId), [key]);
+            return Results.NoContent();
+        }).Op("UntagResource", Capability.Index, "Remove a tag");
     }
 
     private static void MapCollectionFaces(RouteGroupBuilder v1)

@@ -10,6 +10,8 @@ public sealed record CreateUserBody(string? UserId);
 
 public sealed record FaceIdsBody(IReadOnlyList<string>? FaceIds);
 
+public sealed record TagsBody(Dictionary<string, string>? Tags);
+
 /// <summary>Query and JSON inputs of the native API, parsed here so every mistake gets a problem naming it.</summary>
 public static class NativeInput
 {
