@@ -1,0 +1,234 @@
+using System.Collections.Concurrent;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Sightline.Access;
+using Sightline.Faces;
+using Sightline.Imaging;
+using Sightline.Rekognition;
+using Sightline.Storage.Sqlite;
+using Spectre.Console;
+
+namespace Sightline.Cli.Commands;
+
+/// <summary>
+/// <c>sightline bench server</c>: starts a real server (child process, loopback, fresh data directory), then
+/// (1) compares signed DetectFaces latency one request at a time with the same work done in-process, and
+/// (2) runs N concurrent clients for S seconds, counting answers by status and sampling the server's RSS.
+/// </summary>
+internal static class BenchServerCommand
+{
+    private sealed record Result(string Image, int Faces, int Sequential, double EngineP50Ms, double ServerP50Ms, double Ratio,
+        int Clients, double Seconds, long Ok, long Throttled, long Other, double Rps, double OkP50Ms, double OkP99Ms, double OkMaxMs,
+        double RssStartMb, double RssEndMb, double RssPeakMb, int MaxConcurrent, int Queue);
+
+    public static Command Build()
+    {
+        var image = new Argument<string>("IMAGE") { Description = "Image sent with every DetectFaces request" };
+        var sequential = new Option<int>("--requests") { DefaultValueFactory = _ => 30, Description = "Sequential requests for the latency comparison" };
+        var clients = new Option<int>("--clients") { DefaultValueFactory = _ => 50, Description = "Concurrent clients in the load test" };
+        var seconds = new Option<int>("--seconds") { DefaultValueFactory = _ => 60, Description = "Length of the load test" };
+        var command = new Command("server", "Server latency over in-process work, and a load test with concurrent clients (status counts, p99, RSS)")
+        {
+            image, sequential, clients, seconds, GlobalOptions.Json,
+        };
+        command.SetGuardedAction(async (parse, ct) =>
+        {
+            int n = parse.GetValue(sequential), c = parse.GetValue(clients), s = parse.GetValue(seconds);
+            if (n is < 1 or > 10_000) throw SightlineException.InvalidParameter($"--requests must be between 1 and 10000, got {n}.");
+            if (c is < 1 or > 1000) throw SightlineException.InvalidParameter($"--clients must be between 1 and 1000, got {c}.");
+            if (s is < 1 or > 3600) throw SightlineException.InvalidParameter($"--seconds must be between 1 and 3600, got {s}.");
+            string path = parse.GetValue(image)!;
+            if (!File.Exists(path)) throw SightlineException.InvalidParameter($"Image file '{path}' does not exist.");
+            var result = await RunAsync(parse, path, n, c, s, ct);
+            Print(result, parse.GetValue(GlobalOptions.Json));
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task<Result> RunAsync(ParseResult parse, string path, int sequential, int clients, int seconds, CancellationToken ct)
+    {
+        var bytes = await File.ReadAllBytesAsync(path, ct);
+        var (engineMs, faces) = EngineBaseline(parse, bytes, sequential, ct);
+        string data = Directory.CreateTempSubdirectory("sightline-bench-server-").FullName;
+        try
+        {
+            var key = new AccessKeys(new SqliteCollectionStore(data), Path.Combine(data, "secrets")).Create(Roles.Operator, description: "bench server");
+            int port = FreePort();
+            using var server = StartServer(parse, data, port);
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(120) };
+            var address = new Uri($"http://127.0.0.1:{port}/");
+            await WaitReadyAsync(http, address, server, ct);
+            var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { Image = new { Bytes = Convert.ToBase64String(bytes) } }));
+            for (int i = 0; i < 3; i++)
+                await SendAsync(http, address, key, body, ct);
+            var serial = new List<double>();
+            for (int i = 0; i < sequential; i++)
+                serial.Add((await SendAsync(http, address, key, body, ct)).Ms);
+            double serverMs = Median(serial);
+            var load = await LoadAsync(http, address, key, body, clients, TimeSpan.FromSeconds(seconds), server.Id, ct);
+            server.Kill(entireProcessTree: true);
+            var options = new Server.ServerOptions { DataDirectory = data };
+            return new Result(Path.GetFileName(path), faces, sequential, engineMs, serverMs, serverMs / engineMs, clients, seconds,
+                load.Ok, load.Throttled, load.Other, load.Ok / (double)seconds, load.P50, load.P99, load.Max, load.RssStart, load.RssEnd, load.RssPeak,
+                options.MaxConcurrentRequests, options.QueueLimit);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    /// <summary>What the server does for one request, in-process: decode the base64 body's image, detect, map, serialise.</summary>
+    private static (double Ms, int Faces) EngineBaseline(ParseResult parse, byte[] bytes, int n, CancellationToken ct)
+    {
+        using var engine = new FaceEngine(GlobalOptions.EngineOptions(parse));
+        engine.Warm(new FaceRequest { AllAttributes = true, Embeddings = true });
+        var decoder = new ImageDecoder();
+        string base64 = Convert.ToBase64String(bytes);
+        int faces = 0;
+        var times = new List<double>();
+        for (int i = 0; i < n + 3; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            using var image = decoder.Decode(Convert.FromBase64String(base64), ImageSource.Inline);
+            var found = engine.Analyze(image, new FaceRequest(), ct);
+            _ = RekognitionJson.Serialize(new DetectFacesResponse([.. found.Select(f => RekognitionMapper.ToFaceDetail(f, image.Width, image.Height))]), indented: false);
+            faces = found.Count;
+            if (i >= 3)
+                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        return (Median(times), faces);
+    }
+
+    private static Process StartServer(ParseResult parse, string data, int port)
+    {
+        var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        string? dll = Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? typeof(BenchServerCommand).Assembly.Location : null;
+        foreach (var a in new[] { dll, "serve", "--urls", $"http://127.0.0.1:{port}", "--data", data, "--models", GlobalOptions.ModelsDirectory(parse) })
+        {
+            if (a is not null) psi.ArgumentList.Add(a);
+        }
+        var process = Process.Start(psi)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitReadyAsync(HttpClient http, Uri address, Process server, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (DateTime.UtcNow < deadline && !server.HasExited)
+        {
+            try
+            {
+                if ((await http.GetAsync(new Uri(address, "readyz"), ct)).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(250, ct);
+        }
+        throw new SightlineException(ErrorKind.Internal, "The benchmark server did not become ready within 3 minutes.");
+    }
+
+    private static async Task<(HttpStatusCode Status, double Ms)> SendAsync(HttpClient http, Uri address, IssuedKey key, byte[] body, CancellationToken ct)
+    {
+        const string target = "RekognitionService.DetectFaces";
+        var headers = new Dictionary<string, string> { ["host"] = address.Authority, ["content-type"] = "application/x-amz-json-1.1", ["x-amz-target"] = target };
+        using var request = new HttpRequestMessage(HttpMethod.Post, address) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.TryAddWithoutValidation("content-type", "application/x-amz-json-1.1");
+        request.Headers.Add("x-amz-target", target);
+        foreach (var (name, value) in SigV4.Sign(new SignableRequest("POST", "/", null, headers, body), key.AccessKeyId, key.SecretAccessKey, "us-east-1", "rekognition", DateTimeOffset.UtcNow))
+            request.Headers.TryAddWithoutValidation(name, value);
+        long start = Stopwatch.GetTimestamp();
+        using var response = await http.SendAsync(request, ct);
+        await response.Content.ReadAsByteArrayAsync(ct);
+        return (response.StatusCode, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+    }
+
+    private sealed record Load(long Ok, long Throttled, long Other, double P50, double P99, double Max, double RssStart, double RssEnd, double RssPeak);
+
+    private static async Task<Load> LoadAsync(HttpClient http, Uri address, IssuedKey key, byte[] body, int clients, TimeSpan length, int pid, CancellationToken ct)
+    {
+        var okTimes = new ConcurrentBag<double>();
+        long ok = 0, throttled = 0, other = 0;
+        double rssStart = RssMb(pid), rssPeak = rssStart;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        stop.CancelAfter(length);
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                rssPeak = Math.Max(rssPeak, RssMb(pid));
+                await Task.Delay(500, CancellationToken.None);
+            }
+        }, CancellationToken.None);
+        var workers = Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    var (status, ms) = await SendAsync(http, address, key, body, CancellationToken.None);
+                    if (status == HttpStatusCode.OK) { Interlocked.Increment(ref ok); okTimes.Add(ms); }
+                    else if (status == HttpStatusCode.TooManyRequests) Interlocked.Increment(ref throttled);
+                    else Interlocked.Increment(ref other);
+                }
+                catch (HttpRequestException)
+                {
+                    Interlocked.Increment(ref other);
+                }
+            }
+        }, CancellationToken.None)).ToList();
+        await Task.WhenAll(workers);
+        await sampler;
+        var times = okTimes.Order().ToList();
+        return new Load(ok, throttled, other, Percentile(times, 0.5), Percentile(times, 0.99), times.Count > 0 ? times[^1] : 0, rssStart, RssMb(pid), rssPeak);
+    }
+
+    private static double RssMb(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+        }
+        return 0;
+    }
+
+    private static double Median(List<double> values) => Percentile([.. values.Order()], 0.5);
+
+    private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(sorted.Count * p))];
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void Print(Result r, bool json)
+    {
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(r, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true }));
+            return;
+        }
+        var table = new Table().AddColumns("measure", "value");
+        table.AddRow("image", $"{Markup.Escape(r.Image)} ({r.Faces} faces)");
+        table.AddRow($"DetectFaces p50, in-process / signed over HTTP ({r.Sequential} in turn)", $"{r.EngineP50Ms:F1} / {r.ServerP50Ms:F1} ms = {r.Ratio:F3}x");
+        table.AddRow($"load: {r.Clients} clients × {r.Seconds:F0} s", $"{r.Ok:N0} ok, {r.Throttled:N0} throttled (429), {r.Other:N0} other");
+        table.AddRow("served per second", $"{r.Rps:F1}");
+        table.AddRow("ok latency p50 / p99 / max", $"{r.OkP50Ms:F0} / {r.OkP99Ms:F0} / {r.OkMaxMs:F0} ms");
+        table.AddRow("server RSS start / end / peak", $"{r.RssStartMb:F0} / {r.RssEndMb:F0} / {r.RssPeakMb:F0} MB");
+        table.AddRow("server limits", $"{r.MaxConcurrent} at once, {r.Queue} waiting");
+        AnsiConsole.Write(table);
+    }
+}
