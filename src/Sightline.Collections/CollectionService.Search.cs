@@ -33,6 +33,16 @@ public sealed partial class CollectionService
         return new SearchFacesResponse(id, matches, FaceModelVersion);
     }
 
+    /// <summary>A face already embedded (a video frame's) against a collection: matches at or above the threshold, best first.</summary>
+    public IReadOnlyList<FaceMatch> SearchByEmbedding(string collectionId, float[] embedding, int maxFaces, float faceMatchThreshold, CancellationToken cancellationToken)
+    {
+        var collection = Require(collectionId);
+        return Search(collection.Id, embedding, maxFaces, faceMatchThreshold, excludeRowId: null, cancellationToken);
+    }
+
+    /// <summary>Checks that a collection can be searched (exists, same face model) without searching it.</summary>
+    public void RequireSearchable(string collectionId) => Require(collectionId);
+
     private List<FaceMatch> Search(string collectionId, float[] embedding, int k, float threshold, long? excludeRowId, CancellationToken cancellationToken)
     {
         // A hair below the exact boundary so rounding never drops a face; the similarity filter below is exact.

@@ -32,6 +32,9 @@ public enum ErrorKind
 
     /// <summary>An S3Object that is not configured, not found, or not readable.</summary>
     InvalidS3Object,
+
+    /// <summary>Too many jobs queued.</summary>
+    LimitExceeded,
 }
 
 /// <summary>A typed failure raised at a boundary (image bytes, arguments, model files).</summary>
@@ -58,6 +61,7 @@ public sealed class SightlineException : Exception
         ErrorKind.IncompleteSignature => "IncompleteSignatureException",
         ErrorKind.Throttling => "ThrottlingException",
         ErrorKind.InvalidS3Object => "InvalidS3ObjectException",
+        ErrorKind.LimitExceeded => "LimitExceededException",
         _ => "InternalServerError",
     };
 

@@ -14,7 +14,7 @@ namespace Sightline.Server;
 /// The AWS JSON 1.1 entry point: <c>POST /</c> with <c>X-Amz-Target: RekognitionService.Operation</c>.
 /// Errors carry Rekognition's <c>__type</c> so the AWS SDKs raise the matching exception class.
 /// </summary>
-public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer comparer, ImageDecoder decoder, CollectionService collections, RequestAuthenticator authenticator, ObjectStore objects)
+public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer comparer, ImageDecoder decoder, CollectionService collections, RequestAuthenticator authenticator, ObjectStore objects, Video.VideoJobs videoJobs)
 {
     private const string TargetPrefix = "RekognitionService.";
 
@@ -42,6 +42,10 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
         ["TagResource"] = Capability.Index,
         ["UntagResource"] = Capability.Index,
         ["ListTagsForResource"] = Capability.Read,
+        ["StartFaceDetection"] = Capability.Detect,
+        ["GetFaceDetection"] = Capability.Detect,
+        ["StartFaceSearch"] = Capability.Search,
+        ["GetFaceSearch"] = Capability.Search,
     };
 
     public async Task HandleAsync(HttpContext context)
@@ -63,7 +67,7 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
                 throw new UnknownOperationException($"Operation '{operation}' is not supported.");
             identity.Operation = operation;
             Roles.Demand(principal.AccessKeyId, principal.Role, capability, operation);
-            string response = Dispatch(operation, body, ct);
+            string response = Dispatch(operation, body, principal.AccessKeyId, ct);
             context.Response.ContentType = "application/x-amz-json-1.1";
             await context.Response.WriteAsync(response, ct).ConfigureAwait(false);
         }
@@ -92,7 +96,7 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
         }
     }
 
-    private string Dispatch(string operation, byte[] body, CancellationToken ct) => operation switch
+    private string Dispatch(string operation, byte[] body, string principal, CancellationToken ct) => operation switch
     {
         "DetectFaces" => Run(body, RequestJsonContext.Default.DetectFacesRequest, r => DetectFaces(r, ct)),
         "CompareFaces" => Run(body, RequestJsonContext.Default.CompareFacesRequest, r => CompareFaces(r, ct)),
@@ -115,6 +119,10 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
         "TagResource" => Run(body, RequestJsonContext.Default.TagsApiRequest, r => collections.TagResource(r.ResourceArn, r.Tags)),
         "UntagResource" => Run(body, RequestJsonContext.Default.TagsApiRequest, r => collections.UntagResource(r.ResourceArn, r.TagKeys)),
         "ListTagsForResource" => Run(body, RequestJsonContext.Default.TagsApiRequest, r => collections.ListTagsForResource(r.ResourceArn)),
+        "StartFaceDetection" => Run(body, Video.VideoJsonContext.Default.StartVideoJobRequest, r => StartVideoJob(Video.VideoJobs.FaceDetection, r, principal)),
+        "GetFaceDetection" => Run(body, Video.VideoJsonContext.Default.GetVideoJobRequest, GetFaceDetection),
+        "StartFaceSearch" => Run(body, Video.VideoJsonContext.Default.StartVideoJobRequest, r => StartVideoJob(Video.VideoJobs.FaceSearch, r, principal)),
+        "GetFaceSearch" => Run(body, Video.VideoJsonContext.Default.GetVideoJobRequest, GetFaceSearch),
         _ => throw new UnknownOperationException($"Operation '{operation}' is not supported."),
     };
 

@@ -52,6 +52,9 @@ public static class SightlineServer
         builder.Services.AddSingleton(sp => new CollectionIndexes(sp.GetRequiredService<ICollectionStore>(), sp.GetRequiredService<FaceEngine>().Embedder.Dimension, Path.Combine(server.DataDirectory, "indexes")));
         builder.Services.AddSingleton<CollectionService>();
         builder.Services.AddSingleton<RekognitionEndpoint>();
+        builder.Services.AddSingleton<IJobStore>(store);
+        builder.Services.AddSingleton<Video.VideoJobs>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Video.VideoJobs>());
         builder.Services.AddSingleton<NativeFilter>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>

@@ -68,6 +68,23 @@ internal static class SqliteMigrations
             PRIMARY KEY (collection_id, key)
         );
         """,
+        // 5: stored-video jobs (results are files next to the database).
+        """
+        CREATE TABLE video_jobs (
+            id TEXT PRIMARY KEY NOT NULL,
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL,
+            status_message TEXT,
+            request_json TEXT NOT NULL,
+            client_request_token TEXT,
+            job_tag TEXT,
+            created_by TEXT,
+            created_at INTEGER NOT NULL,
+            completed_at INTEGER
+        );
+        CREATE UNIQUE INDEX video_jobs_by_token ON video_jobs(kind, client_request_token) WHERE client_request_token IS NOT NULL;
+        CREATE INDEX video_jobs_by_status ON video_jobs(status, created_at);
+        """,
     ];
 
     public static int Latest => s_steps.Length;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import * as R from '@aws-sdk/client-rekognition';
-import { SightlineServer, sample } from './server.mjs';
+import { CLIP, SightlineServer, sample } from './server.mjs';
 
 const SDK = `@aws-sdk/client-rekognition@${createRequire(import.meta.url)('@aws-sdk/client-rekognition/package.json').version}`;
 const OPERATIONS = [
@@ -14,6 +14,7 @@ const OPERATIONS = [
   'IndexFaces', 'ListFaces', 'DeleteFaces', 'SearchFaces', 'SearchFacesByImage', 'CreateUser', 'DeleteUser',
   'ListUsers', 'AssociateFaces', 'DisassociateFaces', 'SearchUsers', 'SearchUsersByImage',
   'TagResource', 'UntagResource', 'ListTagsForResource',
+  'StartFaceDetection', 'GetFaceDetection', 'StartFaceSearch', 'GetFaceSearch',
 ];
 const SLOW = { timeout: 120_000 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -277,6 +278,90 @@ describe('tags on a collection', () => {
     await assertError(send(new R.TagResourceCommand({ ResourceArn: CollectionArn, Tags: many })), 'InvalidParameterException', 400);
     await assertError(send(new R.ListTagsForResourceCommand({ ResourceArn: CollectionArn.replace('compat-tags-bad', 'compat-none') })), 'ResourceNotFoundException', 400);
     await assertError(send(new R.ListTagsForResourceCommand({ ResourceArn: 'not-an-arn' })), 'InvalidParameterException', 400);
+  });
+});
+
+describe('stored video', () => {
+  const video = { S3Object: { Bucket: 'videos', Name: CLIP.name } };
+
+  /** Polls a Get*Command until the job leaves IN_PROGRESS. */
+  async function finished(Command, JobId) {
+    for (let i = 0; i < 240; i++) {
+      const res = await send(new Command({ JobId }));
+      if (res.JobStatus !== 'IN_PROGRESS') return res;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    throw new Error(`job ${JobId} did not finish`);
+  }
+
+  it('StartFaceDetection then GetFaceDetection: metadata, every sampled frame\'s faces, paging', { timeout: 180_000 }, async () => {
+    const { JobId } = await send(new R.StartFaceDetectionCommand({ Video: video, JobTag: 'compat', ClientRequestToken: 'detect-1' }));
+    assert.match(JobId, /^[0-9a-f]{32}$/);
+    const again = await send(new R.StartFaceDetectionCommand({ Video: video, JobTag: 'compat', ClientRequestToken: 'detect-1' }));
+    assert.equal(again.JobId, JobId, 'the same client request token gives the same job');
+    const res = await finished(R.GetFaceDetectionCommand, JobId);
+    assert.equal(res.JobStatus, 'SUCCEEDED', res.StatusMessage);
+    assert.equal(res.JobTag, 'compat');
+    assert.deepEqual(res.Video, video);
+    assert.equal(res.VideoMetadata.Codec, 'h264');
+    assert.equal(res.VideoMetadata.FrameWidth, CLIP.width);
+    assert.equal(res.VideoMetadata.FrameHeight, CLIP.height);
+    assert.ok(Math.abs(res.VideoMetadata.DurationMillis - 4000) <= 300, `${res.VideoMetadata.DurationMillis} ms`);
+    const perFrame = new Map();
+    for (const f of res.Faces) perFrame.set(f.Timestamp, (perFrame.get(f.Timestamp) ?? 0) + 1);
+    const first = [...perFrame].filter(([t]) => t < CLIP.switchMillis - 300).map(([, n]) => n);
+    const second = [...perFrame].filter(([t]) => t > CLIP.switchMillis + 300).map(([, n]) => n);
+    assert.ok(first.length >= 5 && first.every((n) => n === 3), `sample1 frames: ${first}`);
+    assert.ok(second.length >= 5 && second.every((n) => n === 4), `sample4 frames: ${second}`);
+    assert.ok(res.Faces.every((f) => f.Face.BoundingBox.Width > 0 && f.Face.Confidence > 50));
+
+    const pages = [];
+    let NextToken;
+    do {
+      const page = await send(new R.GetFaceDetectionCommand({ JobId, MaxResults: 10, NextToken }));
+      assert.ok(page.Faces.length <= 10);
+      pages.push(...page.Faces);
+      NextToken = page.NextToken;
+    } while (NextToken);
+    assert.equal(pages.length, res.Faces.length);
+  });
+
+  it('StartFaceSearch then GetFaceSearch: enrolled faces are found in the frames they appear in, with a per-video person index', { timeout: 180_000 }, async () => {
+    await createCollection('compat-video');
+    const indexed = await send(new R.IndexFacesCommand({ CollectionId: 'compat-video', Image: image(photos[1]), ExternalImageId: 'sample1' }));
+    const { JobId } = await send(new R.StartFaceSearchCommand({ Video: video, CollectionId: 'compat-video', FaceMatchThreshold: 90 }));
+    const res = await finished(R.GetFaceSearchCommand, JobId);
+    assert.equal(res.JobStatus, 'SUCCEEDED', res.StatusMessage);
+    assert.ok(res.Persons.length >= 10, `${res.Persons.length} person matches`);
+    const enrolled = new Set(indexed.FaceRecords.map((r) => r.Face.FaceId));
+    for (const p of res.Persons) {
+      assert.ok(p.Timestamp < CLIP.switchMillis + 300, `a match at ${p.Timestamp} ms, after sample1 left the clip`);
+      assert.ok(p.FaceMatches[0].Similarity >= 90);
+      assert.ok(enrolled.has(p.FaceMatches[0].Face.FaceId));
+    }
+    // One person index per enrolled face, kept from frame to frame.
+    const indexFace = new Map();
+    for (const p of res.Persons) {
+      const face = p.FaceMatches[0].Face.FaceId;
+      if (!indexFace.has(p.Person.Index)) indexFace.set(p.Person.Index, face);
+      assert.equal(indexFace.get(p.Person.Index), face, `person ${p.Person.Index} stays one face`);
+    }
+    assert.equal(indexFace.size, 3);
+    const byIndex = await send(new R.GetFaceSearchCommand({ JobId, SortBy: 'INDEX' }));
+    const order = byIndex.Persons.map((p) => p.Person.Index);
+    assert.deepEqual(order, [...order].sort((a, b) => a - b));
+  });
+
+  it('video errors: unknown job, missing object, SNS channel, auditor role', SLOW, async () => {
+    await assertError(send(new R.GetFaceDetectionCommand({ JobId: 'f'.repeat(32) })), 'ResourceNotFoundException', 400);
+    await assertError(send(new R.StartFaceDetectionCommand({ Video: { S3Object: { Bucket: 'videos', Name: 'none.mp4' } } })), 'InvalidS3ObjectException', 400);
+    await assertError(send(new R.StartFaceDetectionCommand({ Video: video, NotificationChannel: { SNSTopicArn: 'arn:aws:sns:us-east-1:1:t', RoleArn: 'arn:aws:iam::1:role/r' } })), 'InvalidParameterException', 400);
+    await assertError(send(new R.StartFaceSearchCommand({ Video: video, CollectionId: 'compat-none' })), 'ResourceNotFoundException', 400);
+    await assertError(send(new R.StartFaceDetectionCommand({ Video: video }), server.client('auditor')), 'AccessDeniedException', 400);
+    await assertError(send(new R.StartFaceSearchCommand({ Video: video, CollectionId: 'compat-video' }), server.client('operator')), 'AccessDeniedException', 400);
+    const photoAsVideo = await send(new R.StartFaceDetectionCommand({ Video: { S3Object: { Bucket: 'fixtures', Name: 'sample1.jpg' } } }));
+    const failed = await finished(R.GetFaceDetectionCommand, photoAsVideo.JobId);
+    assert.ok(['FAILED', 'SUCCEEDED'].includes(failed.JobStatus));
   });
 });
 

@@ -41,6 +41,17 @@ async function cli(program, args) {
   return stdout;
 }
 
+/** A 1280×720 H.264 clip at 10 fps: sample1 for 2 s, then sample4 for 2 s. */
+export const CLIP = { name: 'two-photos.mp4', width: 1280, height: 720, switchMillis: 2000 };
+
+async function makeClip(target) {
+  const fit = 'scale=1280:720:force_original_aspect_ratio=decrease,pad=1280:720:(ow-iw)/2:(oh-ih)/2,setsar=1';
+  const fixtures = path.join(modelsDir(), 'fixtures');
+  await run('ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-t', '2', '-i', path.join(fixtures, 'sample1.jpg'), '-loop', '1', '-t', '2',
+    '-i', path.join(fixtures, 'sample4.jpg'), '-filter_complex', `[0]${fit}[a];[1]${fit}[b];[a][b]concat=n=2:v=1:a=0`,
+    '-r', '10', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', target], { timeout: CLI_TIMEOUT_MS });
+}
+
 async function freePort() {
   const probe = createServer();
   await new Promise((resolve, reject) => probe.once('error', reject).listen(0, '127.0.0.1', resolve));
@@ -90,8 +101,11 @@ export class SightlineServer {
     this.keys = {};
     for (const role of ROLES) this.keys[role] = await this.createKey(role, LAUNCHER);
     this.url = `http://127.0.0.1:${await freePort()}`;
-    // The sample photos double as a local S3 bucket named 'fixtures'.
-    const args = ['serve', '--urls', this.url, '--data', this.dataDir, '--bucket', `fixtures=${path.join(modelsDir(), 'fixtures')}`];
+    // The sample photos double as a local S3 bucket named 'fixtures'; a generated clip sits in bucket 'videos'.
+    this.videoDir = await mkdtemp(path.join(tmpdir(), 'sightline-compat-videos-'));
+    await makeClip(path.join(this.videoDir, 'two-photos.mp4'));
+    const args = ['serve', '--urls', this.url, '--data', this.dataDir,
+      '--bucket', `fixtures=${path.join(modelsDir(), 'fixtures')}`, '--bucket', `videos=${this.videoDir}`];
     this.proc = spawn(LAUNCHER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const out = tail(this.proc.stdout);
     const err = tail(this.proc.stderr);
@@ -166,5 +180,6 @@ export class SightlineServer {
       clearTimeout(stuck);
     }
     if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
+    if (this.videoDir) await rm(this.videoDir, { recursive: true, force: true });
   }
 }

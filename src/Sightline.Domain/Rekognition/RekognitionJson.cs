@@ -26,6 +26,10 @@ namespace Sightline.Rekognition;
 [JsonSerializable(typeof(SearchUsersResponse))]
 [JsonSerializable(typeof(SearchUsersByImageResponse))]
 [JsonSerializable(typeof(EmptyResponse))]
+[JsonSerializable(typeof(StartVideoJobResponse))]
+[JsonSerializable(typeof(GetFaceDetectionResponse))]
+[JsonSerializable(typeof(GetFaceSearchResponse))]
+[JsonSerializable(typeof(VideoJobResults))]
 public sealed partial class RekognitionJsonContext : JsonSerializerContext;
 
 public static class RekognitionJson
@@ -39,4 +43,8 @@ public static class RekognitionJson
     /// <summary>Any response type registered above, indented or on one line.</summary>
     public static string Serialize<T>(T response, bool indented = true) =>
         JsonSerializer.Serialize(response, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)(indented ? RekognitionJsonContext.Default : s_compact).GetTypeInfo(typeof(T))!);
+
+    /// <summary>Reads back any type registered above.</summary>
+    public static T? Deserialize<T>(string json) =>
+        JsonSerializer.Deserialize(json, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)s_compact.GetTypeInfo(typeof(T))!);
 }

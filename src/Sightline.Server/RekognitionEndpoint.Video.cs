@@ -1,0 +1,45 @@
+using Sightline.Rekognition;
+using Sightline.Server.Video;
+
+namespace Sightline.Server;
+
+public sealed partial class RekognitionEndpoint
+{
+    private StartVideoJobResponse StartVideoJob(string kind, StartVideoJobRequest request, string? principal) => videoJobs.Start(kind, request, principal);
+
+    private GetFaceDetectionResponse GetFaceDetection(GetVideoJobRequest request)
+    {
+        var (job, results, offset, limit) = videoJobs.Get(VideoJobs.FaceDetection, request);
+        var response = new GetFaceDetectionResponse(job.Status, job.JobId) { StatusMessage = job.StatusMessage, JobTag = job.JobTag, Video = VideoOf(job) };
+        if (results is null)
+            return response;
+        var (page, next) = Page(results.Faces ?? [], offset, limit);
+        return response with { VideoMetadata = results.VideoMetadata, Faces = page, NextToken = next };
+    }
+
+    private GetFaceSearchResponse GetFaceSearch(GetVideoJobRequest request)
+    {
+        if (request.SortBy is not (null or "INDEX" or "TIMESTAMP"))
+            throw SightlineException.InvalidParameter("SortBy must be INDEX or TIMESTAMP.");
+        var (job, results, offset, limit) = videoJobs.Get(VideoJobs.FaceSearch, request);
+        var response = new GetFaceSearchResponse(job.Status, job.JobId) { StatusMessage = job.StatusMessage, JobTag = job.JobTag, Video = VideoOf(job) };
+        if (results is null)
+            return response;
+        var persons = (results.Persons ?? []).AsEnumerable();
+        persons = request.SortBy == "INDEX" ? persons.OrderBy(p => p.Person.Index).ThenBy(p => p.Timestamp) : persons.OrderBy(p => p.Timestamp).ThenBy(p => p.Person.Index);
+        var (page, next) = Page(persons.ToList(), offset, limit);
+        return response with { VideoMetadata = results.VideoMetadata, Persons = page, NextToken = next };
+    }
+
+    private static (List<T> Page, string? Next) Page<T>(IReadOnlyList<T> all, int offset, int limit)
+    {
+        var page = all.Skip(offset).Take(limit).ToList();
+        return (page, offset + limit < all.Count ? (offset + limit).ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
+    }
+
+    private static VideoRef? VideoOf(Storage.StoredJob job)
+    {
+        var request = System.Text.Json.JsonSerializer.Deserialize(job.RequestJson, VideoJsonContext.Default.StartVideoJobRequest);
+        return request?.Video?.S3Object is { Bucket: { } bucket, Name: { } name } ? new VideoRef(new S3ObjectRef(bucket, name)) : null;
+    }
+}

@@ -1,0 +1,45 @@
+using Sightline.Rekognition;
+
+namespace Sightline.Server.Video;
+
+/// <summary>
+/// Gives each face in a video a person index that stays with it from frame to frame: a face takes the index of the
+/// best-overlapping face (IoU ≥ 0.3) of the previous sampled frame, else a new one. Within one video only.
+/// </summary>
+internal sealed class FaceTracker
+{
+    private List<(BoundingBox Box, long Index)> _previous = [];
+    private long _next;
+
+    public IReadOnlyList<long> Assign(IReadOnlyList<BoundingBox> boxes)
+    {
+        var result = new long[boxes.Count];
+        var taken = new HashSet<long>();
+        var current = new List<(BoundingBox, long)>(boxes.Count);
+        for (int i = 0; i < boxes.Count; i++)
+        {
+            long index = -1;
+            float overlap = 0;
+            foreach (var (box, previous) in _previous)
+            {
+                float iou = IoU(box, boxes[i]);
+                if (!taken.Contains(previous) && iou > overlap)
+                    (index, overlap) = (previous, iou);
+            }
+            result[i] = overlap >= 0.3f ? index : _next++;
+            taken.Add(result[i]);
+            current.Add((boxes[i], result[i]));
+        }
+        _previous = current;
+        return result;
+    }
+
+    private static float IoU(BoundingBox a, BoundingBox b)
+    {
+        float x1 = Math.Max(a.Left, b.Left), y1 = Math.Max(a.Top, b.Top);
+        float x2 = Math.Min(a.Left + a.Width, b.Left + b.Width), y2 = Math.Min(a.Top + a.Height, b.Top + b.Height);
+        float inter = Math.Max(0, x2 - x1) * Math.Max(0, y2 - y1);
+        float union = a.Width * a.Height + b.Width * b.Height - inter;
+        return union > 0 ? inter / union : 0;
+    }
+}

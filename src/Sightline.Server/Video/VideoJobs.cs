@@ -1,0 +1,157 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Sightline.Collections;
+using Sightline.Faces;
+using Sightline.Rekognition;
+using Sightline.Storage;
+using Sightline.Video;
+
+namespace Sightline.Server.Video;
+
+/// <summary>
+/// Stored-video jobs (StartFaceDetection, StartFaceSearch): validated and recorded durably when accepted, queued
+/// in a bounded queue (a full queue answers LimitExceededException), run one at a time in the background, results
+/// written atomically to <c>&lt;data&gt;/jobs/ID.json</c>. Jobs still in progress when the process stopped are run
+/// again at start. Face search follows faces only within one video.
+/// </summary>
+public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceEngine engine, CollectionService collections, ServerOptions options,
+    ILogger<VideoJobs> logger) : BackgroundService
+{
+    public const string FaceDetection = "FaceDetection";
+    public const string FaceSearch = "FaceSearch";
+    public const int MaxQueuedJobs = 20;
+    private const string InProgress = "IN_PROGRESS";
+
+    private readonly Channel<string> _queue = Channel.CreateBounded<string>(new BoundedChannelOptions(MaxQueuedJobs) { SingleReader = true });
+    private readonly VideoLimits _limits = new();
+
+    private string ResultsDirectory => Path.Combine(options.DataDirectory, "jobs");
+
+    public StartVideoJobResponse Start(string kind, StartVideoJobRequest request, string? principal)
+    {
+        if (request.NotificationChannel is { ValueKind: not JsonValueKind.Null })
+            throw SightlineException.InvalidParameter("NotificationChannel (Amazon SNS) is not available on this server; poll Get" + kind + " for the job status.");
+        if (request.ClientRequestToken is { Length: 0 or > 64 })
+            throw SightlineException.InvalidParameter("ClientRequestToken must be 1 to 64 characters.");
+        if (request.JobTag is { } tag && (tag.Length is 0 or > 1024 || tag.Any(char.IsControl)))
+            throw SightlineException.InvalidParameter("JobTag must be 1 to 1024 printable characters.");
+        if (request.ClientRequestToken is { } token && jobs.FindJobByToken(kind, token) is { } earlier)
+            return new StartVideoJobResponse(earlier.JobId); // the same request again (an SDK retry): the same job
+        var video = request.Video?.S3Object ?? throw SightlineException.InvalidParameter("Video.S3Object is required.");
+        objects.Resolve(video.Bucket, video.Name);
+        if (kind == FaceDetection && request.FaceAttributes is not (null or "DEFAULT" or "ALL"))
+            throw SightlineException.InvalidParameter("FaceAttributes must be DEFAULT or ALL.");
+        if (kind == FaceSearch)
+        {
+            collections.RequireSearchable(request.CollectionId ?? throw SightlineException.InvalidParameter("CollectionId is required."));
+            Validate.Threshold("FaceMatchThreshold", request.FaceMatchThreshold, CollectionService.DefaultFaceMatchThreshold);
+        }
+        if (jobs.ListJobs(InProgress).Count >= MaxQueuedJobs)
+            throw new SightlineException(ErrorKind.LimitExceeded, $"{MaxQueuedJobs} video jobs are already queued or running; retry when one finishes.");
+        string id = Guid.NewGuid().ToString("N");
+        jobs.AddJob(new StoredJob(id, kind, InProgress, null, JsonSerializer.Serialize(request, VideoJsonContext.Default.StartVideoJobRequest),
+            request.ClientRequestToken, request.JobTag, principal, DateTimeOffset.UtcNow, null));
+        if (!_queue.Writer.TryWrite(id))
+        {
+            jobs.SetJobStatus(id, "FAILED", "The job queue was full.", DateTimeOffset.UtcNow);
+            throw new SightlineException(ErrorKind.LimitExceeded, $"{MaxQueuedJobs} video jobs are already queued; retry when one finishes.");
+        }
+        LogAccepted(logger, id, kind, video.Bucket ?? "", video.Name ?? "");
+        return new StartVideoJobResponse(id);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        foreach (var unfinished in jobs.ListJobs(InProgress))
+            await _queue.Writer.WriteAsync(unfinished.JobId, stoppingToken).ConfigureAwait(false);
+        await foreach (string id in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+        {
+            if (jobs.GetJob(id) is not { Status: InProgress } job)
+                continue;
+            try
+            {
+                var results = await RunAsync(job, stoppingToken).ConfigureAwait(false);
+                Directory.CreateDirectory(ResultsDirectory);
+                string path = ResultPath(id), temp = path + ".tmp";
+                await File.WriteAllTextAsync(temp, RekognitionJson.Serialize(results, indented: false), stoppingToken).ConfigureAwait(false);
+                File.Move(temp, path, overwrite: true);
+                jobs.SetJobStatus(id, "SUCCEEDED", null, DateTimeOffset.UtcNow);
+                LogFinished(logger, id, "SUCCEEDED", "");
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return; // still IN_PROGRESS: run again at the next start
+            }
+            catch (SightlineException ex)
+            {
+                jobs.SetJobStatus(id, "FAILED", ex.Message, DateTimeOffset.UtcNow);
+                LogFinished(logger, id, "FAILED", ex.Message);
+            }
+        }
+    }
+
+    private string ResultPath(string jobId) => Path.Combine(ResultsDirectory, jobId + ".json");
+
+    private async Task<VideoJobResults> RunAsync(StoredJob job, CancellationToken ct)
+    {
+        var request = JsonSerializer.Deserialize(job.RequestJson, VideoJsonContext.Default.StartVideoJobRequest)!;
+        var video = request.Video!.S3Object!;
+        string path = objects.Resolve(video.Bucket, video.Name);
+        var info = await VideoProbe.ProbeAsync(path, _limits, ct).ConfigureAwait(false);
+        var metadata = new VideoMetadata(info.Codec, info.DurationMillis, info.Format, (float)info.FrameRate, info.Height, info.Width);
+        var faces = new List<FaceDetection>();
+        var persons = new List<PersonMatch>();
+        var tracker = new FaceTracker();
+        bool search = job.Kind == FaceSearch;
+        var faceRequest = new FaceRequest { AllAttributes = request.FaceAttributes == "ALL", Embeddings = search };
+        await foreach (var (timestamp, frame) in VideoFrames.ReadAsync(path, info, _limits, ct).ConfigureAwait(false))
+        {
+            using (frame)
+            {
+                var found = engine.Analyze(frame, faceRequest, ct);
+                var details = found.Select(f => RekognitionMapper.ToFaceDetail(f, frame.Width, frame.Height)).ToList();
+                var indexes = tracker.Assign(details.Select(d => d.BoundingBox).ToList());
+                for (int i = 0; i < found.Count; i++)
+                {
+                    if (!search)
+                    {
+                        faces.Add(new FaceDetection(timestamp, details[i]));
+                        continue;
+                    }
+                    var matches = collections.SearchByEmbedding(request.CollectionId!, found[i].Embedding!, 10,
+                        request.FaceMatchThreshold ?? CollectionService.DefaultFaceMatchThreshold, ct);
+                    if (matches.Count > 0)
+                        persons.Add(new PersonMatch(timestamp, new PersonDetail(indexes[i], details[i].BoundingBox, details[i]), matches));
+                }
+            }
+        }
+        return new VideoJobResults(metadata, search ? null : faces, search ? persons : null);
+    }
+
+    /// <summary>A job's status and, once it succeeded, a page of its results.</summary>
+    public (StoredJob Job, VideoJobResults? Results, int Offset, int Limit) Get(string kind, GetVideoJobRequest request)
+    {
+        if (request.JobId is not { Length: > 0 and <= 64 } id)
+            throw SightlineException.InvalidParameter("JobId is required (1 to 64 characters).");
+        var job = jobs.GetJob(id);
+        if (job is null || job.Kind != kind)
+            throw new SightlineException(ErrorKind.ResourceNotFound, $"No {kind} job {id}.");
+        int limit = Validate.Range("MaxResults", request.MaxResults, 1000, 1, 1000);
+        int offset = 0;
+        if (request.NextToken is { Length: > 0 } token && (!int.TryParse(token, System.Globalization.CultureInfo.InvariantCulture, out offset) || offset < 0))
+            throw SightlineException.InvalidParameter("NextToken is not one this server issued.");
+        if (job.Status != "SUCCEEDED")
+            return (job, null, 0, limit);
+        var results = RekognitionJson.Deserialize<VideoJobResults>(File.ReadAllText(ResultPath(id)))
+            ?? throw new SightlineException(ErrorKind.Internal, $"The results of job {id} are unreadable.");
+        return (job, results, offset, limit);
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "video job {JobId} ({Kind}) accepted for s3://{Bucket}/{Name}")]
+    private static partial void LogAccepted(ILogger logger, string jobId, string kind, string bucket, string name);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "video job {JobId} {Status} {Message}")]
+    private static partial void LogFinished(ILogger logger, string jobId, string status, string message);
+}

@@ -1,0 +1,28 @@
+namespace Sightline.Storage;
+
+/// <summary>A stored-video job: what was asked (the request as JSON), by whom, and where it stands.</summary>
+public sealed record StoredJob(
+    string JobId,
+    string Kind,
+    string Status,
+    string? StatusMessage,
+    string RequestJson,
+    string? ClientRequestToken,
+    string? JobTag,
+    string? CreatedBy,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? CompletedAt);
+
+/// <summary>Durable job records, so a job accepted before a crash is resumed after it.</summary>
+public interface IJobStore
+{
+    void AddJob(StoredJob job);
+
+    StoredJob? GetJob(string jobId);
+
+    StoredJob? FindJobByToken(string kind, string clientRequestToken);
+
+    void SetJobStatus(string jobId, string status, string? statusMessage, DateTimeOffset? completedAt);
+
+    IReadOnlyList<StoredJob> ListJobs(string status);
+}
