@@ -7,7 +7,7 @@ public sealed partial class RekognitionEndpoint
 {
     private StartVideoJobResponse StartVideoJob(string kind, StartVideoJobRequest request, string? principal) => videoJobs.Start(kind, request, principal);
 
-    private GetFaceDetectionResponse GetFaceDetection(GetVideoJobRequest request)
+    internal GetFaceDetectionResponse GetFaceDetection(GetVideoJobRequest request)
     {
         var (job, results, offset, limit) = videoJobs.Get(VideoJobs.FaceDetection, request);
         var response = new GetFaceDetectionResponse(job.Status, job.JobId) { StatusMessage = job.StatusMessage, JobTag = job.JobTag, Video = VideoOf(job) };
@@ -17,7 +17,7 @@ public sealed partial class RekognitionEndpoint
         return response with { VideoMetadata = results.VideoMetadata, Faces = page, NextToken = next };
     }
 
-    private GetFaceSearchResponse GetFaceSearch(GetVideoJobRequest request)
+    internal GetFaceSearchResponse GetFaceSearch(GetVideoJobRequest request)
     {
         if (request.SortBy is not (null or "INDEX" or "TIMESTAMP"))
             throw SightlineException.InvalidParameter("SortBy must be INDEX or TIMESTAMP.");

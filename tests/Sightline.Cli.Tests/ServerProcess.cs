@@ -10,8 +10,9 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private ServerProcess(Process process, Uri address, TempDir data, IReadOnlyDictionary<string, (string Id, string Secret)> keys)
+    private ServerProcess(Process process, Uri address, TempDir data, IReadOnlyDictionary<string, (string Id, string Secret)> keys, string[] extraArgs)
     {
+        _extraArgs = extraArgs;
         _process = process;
         Address = address;
         Data = data;
@@ -26,6 +27,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public IReadOnlyDictionary<string, (string Id, string Secret)> Keys { get; }
 
+    private readonly string[] _extraArgs = [];
+
     public static async Task<ServerProcess> StartAsync(params string[] extraArgs)
     {
         SightlineCli.Fixture("sample1");
@@ -36,6 +39,21 @@ public sealed class ServerProcess : IAsyncDisposable
             var key = SightlineCli.Run("keys", "create", "--role", role, "--json", "--data", data.Path).Json();
             keys[role] = (key.GetProperty("accessKeyId").GetString()!, key.GetProperty("secretAccessKey").GetString()!);
         }
+        return await LaunchAsync(data, keys, extraArgs);
+    }
+
+    /// <summary>Kills the process with SIGKILL (no shutdown at all) and starts a new one on the same data and keys.</summary>
+    public async Task<ServerProcess> KillAndRestartAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+        _process.Dispose();
+        Http.Dispose();
+        return await LaunchAsync(Data, Keys, _extraArgs);
+    }
+
+    private static async Task<ServerProcess> LaunchAsync(TempDir data, IReadOnlyDictionary<string, (string Id, string Secret)> keys, string[] extraArgs)
+    {
         var address = new Uri($"http://127.0.0.1:{FreePort()}/");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { SightlineCli.Dll, "serve", "--urls", address.ToString().TrimEnd('/'), "--data", data.Path }.Concat(extraArgs))
@@ -45,7 +63,7 @@ public sealed class ServerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, address, data, keys);
+        var server = new ServerProcess(process, address, data, keys, extraArgs);
         var deadline = DateTime.UtcNow.AddSeconds(120);
         while (DateTime.UtcNow < deadline)
         {

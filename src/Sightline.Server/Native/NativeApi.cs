@@ -6,6 +6,7 @@ using Sightline.Collections;
 using Sightline.Faces;
 using Sightline.Imaging;
 using Sightline.Rekognition;
+using Sightline.Server.Video;
 
 namespace Sightline.Server.Native;
 
@@ -25,6 +26,41 @@ public static class NativeApi
         MapCollections(v1);
         MapCollectionFaces(v1);
         MapUsers(v1);
+        MapJobs(v1);
+    }
+
+    private static void MapJobs(RouteGroupBuilder v1)
+    {
+        static StartVideoJobRequest ToRequest(VideoJobBody body) => new(
+            new VideoInput(new S3ObjectInput(body.Video?.Bucket, body.Video?.Name, null)), body.ClientRequestToken, null, body.FaceAttributes,
+            body.JobTag, body.CollectionId, body.FaceMatchThreshold);
+
+        v1.MapPost("/jobs/face-detection", async (HttpRequest request, VideoJobs jobs, CancellationToken ct) =>
+        {
+            var body = await NativeInput.JsonAsync<VideoJobBody>(request, ct);
+            var started = jobs.Start(VideoJobs.FaceDetection, ToRequest(body), RequestIdentity.Of(request.HttpContext).Principal?.AccessKeyId);
+            return Results.Accepted($"/v1/jobs/{started.JobId}", started);
+        }).Op("StartFaceDetection", Capability.Detect, "Detect faces in a stored video (video.bucket / video.name in a local bucket); poll GET /v1/jobs/{jobId}")
+            .Accepts<VideoJobBody>("application/json").Produces<StartVideoJobResponse>(StatusCodes.Status202Accepted);
+
+        v1.MapPost("/jobs/face-search", async (HttpRequest request, VideoJobs jobs, CancellationToken ct) =>
+        {
+            var body = await NativeInput.JsonAsync<VideoJobBody>(request, ct);
+            var started = jobs.Start(VideoJobs.FaceSearch, ToRequest(body), RequestIdentity.Of(request.HttpContext).Principal?.AccessKeyId);
+            return Results.Accepted($"/v1/jobs/{started.JobId}", started);
+        }).Op("StartFaceSearch", Capability.Search, "Search a collection with the faces of a stored video; matches are leads for human review")
+            .Accepts<VideoJobBody>("application/json").Produces<StartVideoJobResponse>(StatusCodes.Status202Accepted);
+
+        v1.MapGet("/jobs/{jobId}", (string jobId, HttpRequest request, VideoJobs jobs, RekognitionEndpoint endpoint) =>
+        {
+            var get = new GetVideoJobRequest(jobId, NativeInput.Int(request, "maxResults", 1, 1000), NativeInput.Text(request, "nextToken"), NativeInput.Text(request, "sortBy"));
+            if (jobs.KindOf(jobId) == VideoJobs.FaceDetection)
+                return Results.Ok(endpoint.GetFaceDetection(get));
+            var principal = RequestIdentity.Of(request.HttpContext).Principal!;
+            Roles.Demand(principal.AccessKeyId, principal.Role, Capability.Search, "GetFaceSearch");
+            return Results.Ok(endpoint.GetFaceSearch(get));
+        }).Op("GetVideoJob", Capability.Detect, "A video job's status and a page of its results (maxResults, nextToken; sortBy INDEX|TIMESTAMP for searches)")
+            .Produces<GetFaceDetectionResponse>().Produces<GetFaceSearchResponse>();
     }
 
     private static RouteHandlerBuilder Op(this RouteHandlerBuilder builder, string name, Capability capability, string summary) =>

@@ -12,6 +12,10 @@ public sealed record FaceIdsBody(IReadOnlyList<string>? FaceIds);
 
 public sealed record TagsBody(Dictionary<string, string>? Tags);
 
+public sealed record VideoLocation(string? Bucket, string? Name);
+
+public sealed record VideoJobBody(VideoLocation? Video, string? CollectionId, float? FaceMatchThreshold, string? FaceAttributes, string? JobTag, string? ClientRequestToken);
+
 /// <summary>Query and JSON inputs of the native API, parsed here so every mistake gets a problem naming it.</summary>
 public static class NativeInput
 {

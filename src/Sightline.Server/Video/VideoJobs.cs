@@ -130,6 +130,10 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
         return new VideoJobResults(metadata, search ? null : faces, search ? persons : null);
     }
 
+    /// <summary>The kind of a job (FaceDetection or FaceSearch); ResourceNotFound when there is none.</summary>
+    public string KindOf(string jobId) =>
+        (jobId.Length is > 0 and <= 64 ? jobs.GetJob(jobId)?.Kind : null) ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"No video job {jobId}.");
+
     /// <summary>A job's status and, once it succeeded, a page of its results.</summary>
     public (StoredJob Job, VideoJobResults? Results, int Offset, int Limit) Get(string kind, GetVideoJobRequest request)
     {

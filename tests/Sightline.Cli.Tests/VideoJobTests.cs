@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace Sightline.Cli.Tests;
+
+/// <summary>Stored-video jobs on a real server: the native jobs resource, and a job that survives SIGKILL.</summary>
+[Collection(CliCollection.Name)]
+public sealed class VideoJobTests
+{
+    /// <summary>An H.264 clip of one sample photo, 1280×720 at 10 fps, made with ffmpeg.</summary>
+    private static string MakeClip(TempDir dir, string fixture, int seconds)
+    {
+        string path = System.IO.Path.Combine(dir.Path, $"{fixture}-{seconds}s.mp4");
+        var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "-v", "error", "-y", "-loop", "1", "-t", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", SightlineCli.Fixture(fixture),
+            "-vf", "scale=1280:720:force_original_aspect_ratio=decrease,pad=1280:720:(ow-iw)/2:(oh-ih)/2,setsar=1", "-r", "10", "-c:v", "libx264", "-pix_fmt", "yuv420p", path })
+            psi.ArgumentList.Add(a);
+        using var ffmpeg = Process.Start(psi)!;
+        string errors = ffmpeg.StandardError.ReadToEnd();
+        ffmpeg.WaitForExit();
+        Assert.True(ffmpeg.ExitCode == 0, errors);
+        return path;
+    }
+
+    private static async Task<JsonElement> SendAsync(ServerProcess server, HttpMethod method, string path, object? json = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(server.Address, path));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", server.Bearer("admin"));
+        if (json is not null)
+            request.Content = new StringContent(JsonSerializer.Serialize(json), Encoding.UTF8, "application/json");
+        using var response = await server.Http.SendAsync(request);
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private static async Task<JsonElement> FinishedAsync(ServerProcess server, string jobId, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < deadline)
+        {
+            var job = await SendAsync(server, HttpMethod.Get, $"v1/jobs/{jobId}");
+            if (job.GetProperty("jobStatus").GetString() != "IN_PROGRESS")
+                return job;
+            await Task.Delay(500);
+        }
+        throw new Xunit.Sdk.XunitException($"job {jobId} did not finish within {limit}");
+    }
+
+    [Fact]
+    public async Task A_job_accepted_before_a_kill_is_run_to_the_end_after_restart()
+    {
+        using var videos = new TempDir();
+        MakeClip(videos, "sample5", 30);
+        var server = await ServerProcess.StartAsync("--bucket", $"videos={videos.Path}");
+        try
+        {
+            var started = await SendAsync(server, HttpMethod.Post, "v1/jobs/face-detection", new { video = new { bucket = "videos", name = "sample5-30s.mp4" }, jobTag = "kill" });
+            string jobId = started.GetProperty("jobId").GetString()!;
+            await Task.Delay(1500);
+            Assert.Equal("IN_PROGRESS", (await SendAsync(server, HttpMethod.Get, $"v1/jobs/{jobId}")).GetProperty("jobStatus").GetString());
+
+            server = await server.KillAndRestartAsync();
+            var job = await FinishedAsync(server, jobId, TimeSpan.FromMinutes(4));
+            Assert.Equal("SUCCEEDED", job.GetProperty("jobStatus").GetString());
+            Assert.Equal("kill", job.GetProperty("jobTag").GetString());
+            var faces = job.GetProperty("faces").EnumerateArray().ToList();
+            var timestamps = faces.Select(f => f.GetProperty("timestamp").GetInt64()).Distinct().ToList();
+            Assert.InRange(timestamps.Count, 140, 151); // 5 frames a second over 30 s, every one analysed
+            Assert.True(timestamps.Max() >= 29_000);
+            Assert.Equal(1280, job.GetProperty("videoMetadata").GetProperty("frameWidth").GetInt32());
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Face_search_jobs_need_the_search_role_and_find_enrolled_faces()
+    {
+        using var videos = new TempDir();
+        MakeClip(videos, "sample1", 2);
+        await using var server = await ServerProcess.StartAsync("--bucket", $"videos={videos.Path}");
+        await SendAsync(server, HttpMethod.Post, "v1/collections", new { collectionId = "video" });
+        using (var upload = new ByteArrayContent(File.ReadAllBytes(SightlineCli.Fixture("sample1"))))
+        {
+            upload.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+            using var index = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Address, "v1/collections/video/faces")) { Content = upload };
+            index.Headers.Authorization = new AuthenticationHeaderValue("Bearer", server.Bearer("admin"));
+            Assert.Equal(HttpStatusCode.OK, (await server.Http.SendAsync(index)).StatusCode);
+        }
+
+        using var denied = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Address, "v1/jobs/face-search"))
+        {
+            Content = new StringContent("""{"video":{"bucket":"videos","name":"sample1-2s.mp4"},"collectionId":"video"}""", Encoding.UTF8, "application/json"),
+        };
+        denied.Headers.Authorization = new AuthenticationHeaderValue("Bearer", server.Bearer("operator"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await server.Http.SendAsync(denied)).StatusCode);
+
+        var started = await SendAsync(server, HttpMethod.Post, "v1/jobs/face-search", new { video = new { bucket = "videos", name = "sample1-2s.mp4" }, collectionId = "video", faceMatchThreshold = 95 });
+        var job = await FinishedAsync(server, started.GetProperty("jobId").GetString()!, TimeSpan.FromMinutes(2));
+        Assert.Equal("SUCCEEDED", job.GetProperty("jobStatus").GetString());
+        var persons = job.GetProperty("persons").EnumerateArray().ToList();
+        Assert.Equal(3, persons.Select(p => p.GetProperty("person").GetProperty("index").GetInt64()).Distinct().Count());
+        Assert.All(persons, p => Assert.True(p.GetProperty("faceMatches")[0].GetProperty("similarity").GetSingle() >= 95));
+    }
+}
