@@ -1,19 +1,49 @@
+using System.Net;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
 using Sightline.Imaging;
 
 namespace Sightline.Server;
 
+/// <summary>An S3-compatible endpoint (MinIO, AWS S3, ...) for buckets that are not mapped to local directories.</summary>
+public sealed record S3Settings(string ServiceUrl, string AccessKeyId, string SecretAccessKey, string Region = "us-east-1");
+
+/// <summary>A video object as a local file: the file itself, or a downloaded copy deleted on dispose.</summary>
+public sealed class LocalObject(string path, bool temporary) : IDisposable
+{
+    public string Path { get; } = path;
+
+    public void Dispose()
+    {
+        if (temporary)
+            File.Delete(Path);
+    }
+}
+
 /// <summary>
-/// Resolves <c>Image.S3Object</c> / <c>Video.S3Object</c> against local "bucket → directory" mappings
-/// (<c>sightline serve --bucket evidence=/srv/evidence</c>). An object name is a relative path inside its bucket's
-/// directory: absolute names, '..' segments, backslashes, and symbolic links that lead outside the directory are
-/// refused, so no request can read a file outside a configured bucket. Objects may be up to 15 MiB (images).
+/// Resolves <c>Image.S3Object</c> / <c>Video.S3Object</c>: first against local "bucket → directory" mappings
+/// (<c>sightline serve --bucket evidence=/srv/evidence</c>), then, when one is configured, an S3-compatible
+/// endpoint (AWS SDK for .NET, path-style, so MinIO works). A local object name is a relative path inside its
+/// bucket's directory: absolute names, '..' segments, backslashes, and symbolic links that lead outside the
+/// directory are refused, so no request can read a file outside a configured bucket. Images may be up to 15 MiB.
 /// </summary>
-public sealed class ObjectStore
+public sealed class ObjectStore : IDisposable
 {
     private readonly Dictionary<string, string> _buckets;
+    private readonly AmazonS3Client? _s3;
+    private readonly string _downloads;
 
-    public ObjectStore(IReadOnlyDictionary<string, string> buckets)
+    public ObjectStore(IReadOnlyDictionary<string, string> buckets, S3Settings? s3 = null, string? downloadDirectory = null)
     {
+        _downloads = downloadDirectory ?? System.IO.Path.GetTempPath();
+        if (s3 is not null)
+        {
+            if (!Uri.TryCreate(s3.ServiceUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+                throw SightlineException.InvalidParameter($"--s3-endpoint must be an http(s) URL, got '{s3.ServiceUrl}'.");
+            _s3 = new AmazonS3Client(new BasicAWSCredentials(s3.AccessKeyId, s3.SecretAccessKey),
+                new AmazonS3Config { ServiceURL = s3.ServiceUrl, ForcePathStyle = true, AuthenticationRegion = s3.Region, MaxErrorRetry = 2 });
+        }
         _buckets = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, directory) in buckets)
         {
@@ -21,7 +51,7 @@ public sealed class ObjectStore
                 throw SightlineException.InvalidParameter($"'{name}' is not a valid bucket name (3–63 lower-case letters, digits, '.', '-').");
             if (!Directory.Exists(directory))
                 throw SightlineException.InvalidParameter($"The directory '{directory}' for bucket '{name}' does not exist.");
-            _buckets[name] = RealPath(Path.GetFullPath(directory));
+            _buckets[name] = RealPath(System.IO.Path.GetFullPath(directory));
         }
     }
 
@@ -38,6 +68,8 @@ public sealed class ObjectStore
 
     public byte[] Read(string? bucket, string? name, long maxBytes = ImageLimits.RekognitionFileBytes)
     {
+        if (IsRemote(bucket))
+            return ReadRemoteAsync(bucket!, Key(bucket, name), maxBytes, CancellationToken.None).GetAwaiter().GetResult(); // request threads are bounded by the concurrency limit
         string path = Resolve(bucket, name);
         var info = new FileInfo(path);
         if (info.Length > maxBytes)
@@ -52,6 +84,70 @@ public sealed class ObjectStore
         }
     }
 
+    /// <summary>Checks that an object exists (and is readable) without reading it.</summary>
+    public void Check(string? bucket, string? name)
+    {
+        if (!IsRemote(bucket))
+        {
+            Resolve(bucket, name);
+            return;
+        }
+        Remote(() => _s3!.GetObjectMetadataAsync(bucket, Key(bucket, name)), bucket!, name).GetAwaiter().GetResult();
+    }
+
+    /// <summary>An object as a local file (videos): local buckets in place, remote ones downloaded first.</summary>
+    public async Task<LocalObject> OpenAsync(string? bucket, string? name, long maxBytes, CancellationToken ct)
+    {
+        if (!IsRemote(bucket))
+            return new LocalObject(Resolve(bucket, name), temporary: false);
+        string key = Key(bucket, name);
+        using var response = await Remote(() => _s3!.GetObjectAsync(bucket, key, ct), bucket!, key).ConfigureAwait(false);
+        if (response.ContentLength > maxBytes)
+            throw SightlineException.TooLarge($"S3 object s3://{bucket}/{key} is {response.ContentLength:N0} bytes; the limit is {maxBytes:N0}.");
+        Directory.CreateDirectory(_downloads);
+        string path = System.IO.Path.Combine(_downloads, Guid.NewGuid().ToString("N"));
+        await using (var file = File.Create(path))
+            await response.ResponseStream.CopyToAsync(file, ct).ConfigureAwait(false);
+        return new LocalObject(path, temporary: true);
+    }
+
+    public void Dispose() => _s3?.Dispose();
+
+    private bool IsRemote(string? bucket) => _s3 is not null && bucket is { Length: > 0 } && !_buckets.ContainsKey(bucket);
+
+    private static string Key(string? bucket, string? name) =>
+        name is { Length: > 0 and <= 1024 } && !name.Any(char.IsControl)
+            ? name
+            : throw new SightlineException(ErrorKind.InvalidS3Object, $"'{name}' is not a valid object name in bucket '{bucket}'.");
+
+    private async Task<byte[]> ReadRemoteAsync(string bucket, string key, long maxBytes, CancellationToken ct)
+    {
+        using var response = await Remote(() => _s3!.GetObjectAsync(bucket, key, ct), bucket, key).ConfigureAwait(false);
+        if (response.ContentLength > maxBytes)
+            throw SightlineException.TooLarge($"S3 object s3://{bucket}/{key} is {response.ContentLength:N0} bytes; the limit is {maxBytes:N0}.");
+        using var buffer = new MemoryStream();
+        await response.ResponseStream.CopyToAsync(buffer, ct).ConfigureAwait(false);
+        return buffer.ToArray();
+    }
+
+    /// <summary>Runs an S3 call, turning its failures into InvalidS3ObjectException as Rekognition reports them.</summary>
+    private static async Task<T> Remote<T>(Func<Task<T>> call, string bucket, string? key)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception ex)
+        {
+            string why = ex.StatusCode == HttpStatusCode.NotFound ? "does not exist" : $"could not be read ({ex.ErrorCode ?? ex.StatusCode.ToString()})";
+            throw new SightlineException(ErrorKind.InvalidS3Object, $"Unable to get object metadata from S3: s3://{bucket}/{key} {why}.", ex);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new SightlineException(ErrorKind.InvalidS3Object, $"The S3 endpoint could not be reached for s3://{bucket}/{key}: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>The local path of an object, checked to lie inside its bucket's directory.</summary>
     public string Resolve(string? bucket, string? name)
     {
@@ -60,11 +156,11 @@ public sealed class ObjectStore
         if (string.IsNullOrEmpty(name) || name.Length > 1024 || name.StartsWith('/') || name.Contains('\\', StringComparison.Ordinal)
             || name.Split('/').Any(segment => segment is ".." or "." or "") || name.Any(char.IsControl))
             throw new SightlineException(ErrorKind.InvalidS3Object, $"'{name}' is not a valid object name in bucket '{bucket}'.");
-        string path = Path.GetFullPath(Path.Combine(root, name));
+        string path = System.IO.Path.GetFullPath(System.IO.Path.Combine(root, name));
         if (!File.Exists(path))
             throw new SightlineException(ErrorKind.InvalidS3Object, $"Unable to get object metadata from S3: s3://{bucket}/{name} does not exist.");
         string real = RealPath(path);
-        if (!real.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        if (!real.StartsWith(root + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
             throw new SightlineException(ErrorKind.InvalidS3Object, $"s3://{bucket}/{name} leads outside its bucket.");
         return real;
     }
@@ -76,10 +172,10 @@ public sealed class ObjectStore
     /// <summary>The path with every symbolic link along it resolved.</summary>
     private static string RealPath(string path)
     {
-        string current = Path.GetPathRoot(path)!;
-        foreach (string part in path[current.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        string current = System.IO.Path.GetPathRoot(path)!;
+        foreach (string part in path[current.Length..].Split(System.IO.Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
         {
-            current = Path.Combine(current, part);
+            current = System.IO.Path.Combine(current, part);
             FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
             if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
                 current = RealPath(target.FullName);

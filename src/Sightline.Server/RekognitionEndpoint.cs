@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
 using Sightline.Access;
 using Sightline.Collections;
 using Sightline.Faces;
@@ -14,7 +15,8 @@ namespace Sightline.Server;
 /// The AWS JSON 1.1 entry point: <c>POST /</c> with <c>X-Amz-Target: RekognitionService.Operation</c>.
 /// Errors carry Rekognition's <c>__type</c> so the AWS SDKs raise the matching exception class.
 /// </summary>
-public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer comparer, ImageDecoder decoder, CollectionService collections, RequestAuthenticator authenticator, ObjectStore objects, Video.VideoJobs videoJobs)
+public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer comparer, ImageDecoder decoder, CollectionService collections, RequestAuthenticator authenticator, ObjectStore objects, Video.VideoJobs videoJobs,
+    ILogger<RekognitionEndpoint> logger)
 {
     private const string TargetPrefix = "RekognitionService.";
 
@@ -78,6 +80,13 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
         catch (UnknownOperationException ex)
         {
             await WriteErrorAsync(context, 400, "UnknownOperationException", ex.Message).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // A fault of ours: logged with the request id, answered as Rekognition's InternalServerError.
+            LogFault(logger, ex, context.TraceIdentifier);
+            if (!context.Response.HasStarted)
+                await WriteErrorAsync(context, 500, "InternalServerError", $"Internal server error (request {context.TraceIdentifier}).").ConfigureAwait(false);
         }
     }
 
@@ -152,4 +161,7 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
     }
 
     private sealed class UnknownOperationException(string message) : Exception(message);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "request {RequestId} failed inside the server")]
+    private static partial void LogFault(ILogger logger, Exception exception, string requestId);
 }

@@ -25,5 +25,8 @@ public sealed record ServerOptions
     /// <summary>Local buckets for S3Object inputs: bucket name → directory.</summary>
     public IReadOnlyDictionary<string, string> Buckets { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>An S3-compatible endpoint for buckets that are not local; null for none.</summary>
+    public S3Settings? S3 { get; init; }
+
     public string SecretsDirectory => Path.Combine(DataDirectory, "secrets");
 }

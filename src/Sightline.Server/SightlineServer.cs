@@ -48,7 +48,7 @@ public static class SightlineServer
         builder.Services.AddSingleton(new AccessKeys(store, server.SecretsDirectory));
         builder.Services.AddSingleton(sp => new SigV4Verifier(sp.GetRequiredService<AccessKeys>(), "rekognition", maxSkew: server.MaxClockSkew));
         builder.Services.AddSingleton<RequestAuthenticator>();
-        builder.Services.AddSingleton(new ObjectStore(server.Buckets));
+        builder.Services.AddSingleton(new ObjectStore(server.Buckets, server.S3, Path.Combine(server.DataDirectory, "tmp")));
         builder.Services.AddSingleton(sp => new CollectionIndexes(sp.GetRequiredService<ICollectionStore>(), sp.GetRequiredService<FaceEngine>().Embedder.Dimension, Path.Combine(server.DataDirectory, "indexes")));
         builder.Services.AddSingleton<CollectionService>();
         builder.Services.AddSingleton<RekognitionEndpoint>();

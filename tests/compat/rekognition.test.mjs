@@ -352,6 +352,13 @@ describe('stored video', () => {
     assert.deepEqual(order, [...order].sort((a, b) => a - b));
   });
 
+  it('a video in a remote bucket is downloaded for the job and analysed the same', { timeout: 180_000 }, async () => {
+    const { JobId } = await send(new R.StartFaceDetectionCommand({ Video: { S3Object: { Bucket: 'remote', Name: 'clips/two-photos.mp4' } } }));
+    const res = await finished(R.GetFaceDetectionCommand, JobId);
+    assert.equal(res.JobStatus, 'SUCCEEDED', res.StatusMessage);
+    assert.ok(res.Faces.length >= 50, `${res.Faces.length} faces`);
+  });
+
   it('video errors: unknown job, missing object, SNS channel, auditor role', SLOW, async () => {
     await assertError(send(new R.GetFaceDetectionCommand({ JobId: 'f'.repeat(32) })), 'ResourceNotFoundException', 400);
     await assertError(send(new R.StartFaceDetectionCommand({ Video: { S3Object: { Bucket: 'videos', Name: 'none.mp4' } } })), 'InvalidS3ObjectException', 400);
@@ -641,6 +648,14 @@ describe('image errors', () => {
     const inline = await send(new R.DetectFacesCommand({ Image: image(await sample('sample1')) }));
     assert.equal(fromBucket.FaceDetails.length, inline.FaceDetails.length);
     assert.ok(fromBucket.FaceDetails.length > 0);
+  });
+
+  it('an S3Object in a bucket that is not local is fetched from the S3-compatible endpoint, signed', SLOW, async () => {
+    const remote = await send(new R.DetectFacesCommand({ Image: { S3Object: { Bucket: 'remote', Name: 'photos/sample1.jpg' } } }));
+    assert.equal(remote.FaceDetails.length, 3);
+    const fetched = server.s3.requests.filter((r) => r.bucket === 'remote' && r.key === 'photos/sample1.jpg');
+    assert.ok(fetched.length >= 1 && fetched.every((r) => r.authorization.startsWith('AWS4-HMAC-SHA256 Credential=S3KEYEXAMPLE/')));
+    await assertError(send(new R.DetectFacesCommand({ Image: { S3Object: { Bucket: 'remote', Name: 'photos/missing.jpg' } } })), 'InvalidS3ObjectException', 400);
   });
 
   it('an S3Object outside a configured bucket is InvalidS3ObjectException', SLOW, async () => {

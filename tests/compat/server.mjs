@@ -11,6 +11,7 @@ import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { Sha256 } from '@smithy/core/checksum';
 import { HttpRequest } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { startFakeS3 } from './fake-s3.mjs';
 
 // The SDK warns about Node < 22 when a client is built; the switch it reads is checked at that moment.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -104,9 +105,15 @@ export class SightlineServer {
     // The sample photos double as a local S3 bucket named 'fixtures'; a generated clip sits in bucket 'videos'.
     this.videoDir = await mkdtemp(path.join(tmpdir(), 'sightline-compat-videos-'));
     await makeClip(path.join(this.videoDir, 'two-photos.mp4'));
+    // Other buckets come from an S3-compatible endpoint: a stand-in holding bucket 'remote'.
+    this.s3 = await startFakeS3('S3KEYEXAMPLE', new Map([
+      ['remote/photos/sample1.jpg', await sample('sample1')],
+      ['remote/clips/two-photos.mp4', await readFile(path.join(this.videoDir, CLIP.name))],
+    ]));
     const args = ['serve', '--urls', this.url, '--data', this.dataDir,
-      '--bucket', `fixtures=${path.join(modelsDir(), 'fixtures')}`, '--bucket', `videos=${this.videoDir}`];
-    this.proc = spawn(LAUNCHER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      '--bucket', `fixtures=${path.join(modelsDir(), 'fixtures')}`, '--bucket', `videos=${this.videoDir}`, '--s3-endpoint', this.s3.url];
+    const env = { ...process.env, SIGHTLINE_S3_ACCESS_KEY_ID: 'S3KEYEXAMPLE', SIGHTLINE_S3_SECRET_ACCESS_KEY: 'S3SECRETEXAMPLE' };
+    this.proc = spawn(LAUNCHER, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     const out = tail(this.proc.stdout);
     const err = tail(this.proc.stderr);
     await waitReady(this.url, this.proc, () => `${out()}\n${err()}`);
@@ -181,5 +188,6 @@ export class SightlineServer {
     }
     if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
     if (this.videoDir) await rm(this.videoDir, { recursive: true, force: true });
+    if (this.s3) await this.s3.close();
   }
 }

@@ -13,7 +13,9 @@ internal static class ServeCommand
         var concurrency = new Option<int>("--max-concurrent") { Description = "Requests processed at once (default 2 × cores)", DefaultValueFactory = _ => Math.Max(2, Environment.ProcessorCount * 2) };
         var queue = new Option<int>("--queue") { Description = "Requests that may wait for a slot before 429 / ThrottlingException", DefaultValueFactory = _ => 32 };
         var buckets = new Option<string[]>("--bucket") { Description = "Serve S3Object inputs from a local directory: NAME=DIRECTORY (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var command = new Command("serve", "Run the HTTP server: the Rekognition API (AWS JSON 1.1, SigV4 with keys from 'sightline keys create'), /healthz, /readyz, /metrics") { urls, jsonLogs, concurrency, queue, buckets };
+        var s3 = new Option<string>("--s3-endpoint") { Description = "S3-compatible endpoint (MinIO, AWS) for buckets not given with --bucket; credentials from $SIGHTLINE_S3_ACCESS_KEY_ID and $SIGHTLINE_S3_SECRET_ACCESS_KEY" };
+        var s3Region = new Option<string>("--s3-region") { Description = "Region used to sign S3 requests", DefaultValueFactory = _ => "us-east-1" };
+        var command = new Command("serve", "Run the HTTP server: the Rekognition API (AWS JSON 1.1, SigV4 with keys from 'sightline keys create'), /healthz, /readyz, /metrics") { urls, jsonLogs, concurrency, queue, buckets, s3, s3Region };
         command.SetGuardedAction(async (parse, ct) =>
         {
             int max = parse.GetValue(concurrency), waiting = parse.GetValue(queue);
@@ -27,6 +29,7 @@ internal static class ServeCommand
                 MaxConcurrentRequests = max,
                 QueueLimit = waiting,
                 Buckets = Buckets(parse.GetValue(buckets) ?? []),
+                S3 = S3(parse.GetValue(s3), parse.GetValue(s3Region)!),
             };
             var app = SightlineServer.Build(options, GlobalOptions.EngineOptions(parse));
             await using (app.ConfigureAwait(false))
@@ -37,6 +40,16 @@ internal static class ServeCommand
             return 0;
         });
         return command;
+    }
+
+    private static S3Settings? S3(string? endpoint, string region)
+    {
+        if (string.IsNullOrEmpty(endpoint))
+            return null;
+        string? key = Environment.GetEnvironmentVariable("SIGHTLINE_S3_ACCESS_KEY_ID"), secret = Environment.GetEnvironmentVariable("SIGHTLINE_S3_SECRET_ACCESS_KEY");
+        if (string.IsNullOrEmpty(key) || string.IsNullOrEmpty(secret))
+            throw SightlineException.InvalidParameter("--s3-endpoint needs $SIGHTLINE_S3_ACCESS_KEY_ID and $SIGHTLINE_S3_SECRET_ACCESS_KEY.");
+        return new S3Settings(endpoint, key, secret, region);
     }
 
     private static Dictionary<string, string> Buckets(string[] mappings)

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Sightline.Access;
 
 namespace Sightline.Server.Native;
@@ -10,7 +11,7 @@ public sealed record NativeOperation(string Name, Capability Capability);
 /// Runs before every native endpoint: counts the request as admitted, checks the bearer token and the role, and
 /// turns failures into RFC 7807 problem details. Handlers therefore only do the work.
 /// </summary>
-public sealed class NativeFilter(RequestAuthenticator authenticator) : IEndpointFilter
+public sealed partial class NativeFilter(RequestAuthenticator authenticator, ILogger<NativeFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
@@ -38,7 +39,15 @@ public sealed class NativeFilter(RequestAuthenticator authenticator) : IEndpoint
                 ? SightlineException.TooLarge($"The request body is larger than the server's limit: {ex.Message}")
                 : SightlineException.InvalidParameter($"The request could not be read: {ex.Message}"));
         }
+        catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            LogFault(logger, ex, context.TraceIdentifier);
+            return new ProblemResult(new SightlineException(ErrorKind.Internal, $"Internal server error (request {context.TraceIdentifier})."));
+        }
     }
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "request {RequestId} failed inside the server")]
+    private static partial void LogFault(ILogger logger, Exception exception, string requestId);
 
     private sealed class ProblemResult(SightlineException ex) : IResult
     {

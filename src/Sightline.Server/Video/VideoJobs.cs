@@ -40,7 +40,7 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
         if (request.ClientRequestToken is { } token && jobs.FindJobByToken(kind, token) is { } earlier)
             return new StartVideoJobResponse(earlier.JobId); // the same request again (an SDK retry): the same job
         var video = request.Video?.S3Object ?? throw SightlineException.InvalidParameter("Video.S3Object is required.");
-        objects.Resolve(video.Bucket, video.Name);
+        objects.Check(video.Bucket, video.Name);
         if (kind == FaceDetection && request.FaceAttributes is not (null or "DEFAULT" or "ALL"))
             throw SightlineException.InvalidParameter("FaceAttributes must be DEFAULT or ALL.");
         if (kind == FaceSearch)
@@ -89,6 +89,12 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
                 jobs.SetJobStatus(id, "FAILED", ex.Message, DateTimeOffset.UtcNow);
                 LogFinished(logger, id, "FAILED", ex.Message);
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One bad job must not stop the worker (or the host): it fails, the next one runs.
+                jobs.SetJobStatus(id, "FAILED", "The job failed inside the server; see the server log for request " + id + ".", DateTimeOffset.UtcNow);
+                LogCrashed(logger, ex, id);
+            }
         }
     }
 
@@ -98,7 +104,8 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
     {
         var request = JsonSerializer.Deserialize(job.RequestJson, VideoJsonContext.Default.StartVideoJobRequest)!;
         var video = request.Video!.S3Object!;
-        string path = objects.Resolve(video.Bucket, video.Name);
+        using var local = await objects.OpenAsync(video.Bucket, video.Name, _limits.MaxBytes, ct).ConfigureAwait(false);
+        string path = local.Path;
         var info = await VideoProbe.ProbeAsync(path, _limits, ct).ConfigureAwait(false);
         var metadata = new VideoMetadata(info.Codec, info.DurationMillis, info.Format, (float)info.FrameRate, info.Height, info.Width);
         var faces = new List<FaceDetection>();
@@ -155,6 +162,9 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "video job {JobId} ({Kind}) accepted for s3://{Bucket}/{Name}")]
     private static partial void LogAccepted(ILogger logger, string jobId, string kind, string bucket, string name);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "video job {JobId} failed unexpectedly")]
+    private static partial void LogCrashed(ILogger logger, Exception exception, string jobId);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "video job {JobId} {Status} {Message}")]
     private static partial void LogFinished(ILogger logger, string jobId, string status, string message);
