@@ -28,7 +28,7 @@ public sealed class AccessKeys
         _store = store;
         _time = time ?? TimeProvider.System;
         MasterKeyPath = Path.Combine(secretsDirectory, MasterKeyFileName);
-        _master = LoadOrCreateMaster(secretsDirectory, MasterKeyPath);
+        _master = KeyFile.LoadOrCreate(MasterKeyPath);
     }
 
     public string MasterKeyPath { get; }
@@ -81,41 +81,6 @@ public sealed class AccessKeys
     {
         var message = Encoding.UTF8.GetBytes("sightline-secret-v1|" + id + "|").Concat(salt).ToArray();
         return Convert.ToBase64String(HMACSHA256.HashData(_master, message).AsSpan(0, 30)).Replace('+', '-').Replace('/', '_');
-    }
-
-    private static byte[] LoadOrCreateMaster(string directory, string path)
-    {
-        if (File.Exists(path))
-        {
-            var bytes = File.ReadAllBytes(path);
-            return bytes.Length == 32 ? bytes
-                : throw new SightlineException(ErrorKind.Internal, $"The master key file {path} must hold exactly 32 bytes, it holds {bytes.Length}.");
-        }
-        Directory.CreateDirectory(directory);
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var key = RandomNumberGenerator.GetBytes(32);
-        string temp = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        File.Delete(temp);
-        using (var file = new FileStream(temp, options))
-        {
-            file.Write(key);
-            file.Flush(flushToDisk: true);
-        }
-        try
-        {
-            File.Move(temp, path, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            // Another process created it first: use theirs.
-            File.Delete(temp);
-            return LoadOrCreateMaster(directory, path);
-        }
-        return key;
     }
 
     private static void CheckText(string? value, string name, int max)

@@ -14,4 +14,5 @@ root.Subcommands.Add(EvalCommands.Build());
 root.Subcommands.Add(BenchCommands.Build());
 root.Subcommands.Add(ServeCommand.Build());
 root.Subcommands.Add(KeysCommands.Build());
+root.Subcommands.Add(AuditCommands.Build());
 return await root.Parse(args).InvokeAsync();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Sightline.Access;
+using Sightline.Storage;
 using Sightline.Collections;
 using Sightline.Faces;
 using Sightline.Imaging;
@@ -16,7 +17,7 @@ namespace Sightline.Server;
 /// Errors carry Rekognition's <c>__type</c> so the AWS SDKs raise the matching exception class.
 /// </summary>
 public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer comparer, ImageDecoder decoder, CollectionService collections, RequestAuthenticator authenticator, ObjectStore objects, Video.VideoJobs videoJobs,
-    ILogger<RekognitionEndpoint> logger)
+    ILogger<RekognitionEndpoint> logger, IAuditStore auditLog)
 {
     private const string TargetPrefix = "RekognitionService.";
 
@@ -57,6 +58,7 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
         var identity = RequestIdentity.Of(context);
         identity.Api = "aws";
         string target = context.Request.Headers["X-Amz-Target"].ToString();
+        AuditEntry? audit = null;
         try
         {
             var body = await ReadBodyAsync(context, ct).ConfigureAwait(false);
@@ -68,13 +70,22 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
             if (!Operations.TryGetValue(operation, out var capability))
                 throw new UnknownOperationException($"Operation '{operation}' is not supported.");
             identity.Operation = operation;
+            if (AuditFacts.IsAudited(capability))
+                audit = AuditFacts.Entry(context, principal, operation, body);
             Roles.Demand(principal.AccessKeyId, principal.Role, capability, operation);
-            string response = Dispatch(operation, body, principal.AccessKeyId, ct);
+            string response;
+            using (audit is null ? null : AuditScope.Begin(audit))
+                response = Dispatch(operation, body, principal.AccessKeyId, ct);
+            // A search's disclosure is its effect: its record (with what it returned) is durable before the answer leaves.
+            if (audit is not null && capability == Capability.Search)
+                auditLog.AppendAudit(audit with { Details = AuditFacts.Matches(response) });
             context.Response.ContentType = "application/x-amz-json-1.1";
             await context.Response.WriteAsync(response, ct).ConfigureAwait(false);
         }
         catch (SightlineException ex)
         {
+            if (audit is not null)
+                auditLog.AppendAudit(audit with { Outcome = ex.RekognitionType, Details = null });
             await WriteErrorAsync(context, ex.HttpStatus, ex.RekognitionType, ex.Message).ConfigureAwait(false);
         }
         catch (UnknownOperationException ex)

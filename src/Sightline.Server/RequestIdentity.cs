@@ -13,6 +13,9 @@ public sealed class RequestIdentity
 
     public Principal? Principal { get; set; }
 
+    /// <summary>SHA-256 of the uploaded probe image, for the audit record (never the image).</summary>
+    public string? Probe { get; set; }
+
     public static RequestIdentity Of(HttpContext context)
     {
         if (context.Items[typeof(RequestIdentity)] is RequestIdentity identity)

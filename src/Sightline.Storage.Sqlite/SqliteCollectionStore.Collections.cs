@@ -15,9 +15,11 @@ public sealed partial class SqliteCollectionStore
         using var connection = Open();
         try
         {
-            using var cmd = Command(connection, "INSERT INTO collections (id, arn, face_model_version, created_at) VALUES ($id, $arn, $v, $t);", null,
+            using var tx = connection.BeginTransaction();
+            using var cmd = Command(connection, "INSERT INTO collections (id, arn, face_model_version, created_at) VALUES ($id, $arn, $v, $t);", tx,
                 ("$id", id), ("$arn", arn), ("$v", faceModelVersion), ("$t", createdAt.ToUnixTimeMilliseconds()));
             cmd.ExecuteNonQuery();
+            CommitAudited(connection, tx, collectionId: id);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
         {
@@ -58,7 +60,7 @@ public sealed partial class SqliteCollectionStore
         int deleted;
         using (var cmd = Command(connection, "DELETE FROM collections WHERE id = $id;", tx, ("$id", id)))
             deleted = cmd.ExecuteNonQuery();
-        tx.Commit();
+        CommitAudited(connection, tx, collectionId: id);
         return deleted > 0;
     }
 

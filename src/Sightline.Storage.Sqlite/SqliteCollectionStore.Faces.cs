@@ -44,7 +44,7 @@ public sealed partial class SqliteCollectionStore
         {
             throw new SightlineException(ErrorKind.ResourceNotFound, $"The collection id: {collectionId} does not exist", ex);
         }
-        tx.Commit();
+        CommitAudited(connection, tx, Ids(result.Select(f => f.FaceId)), collectionId);
         return result;
     }
 
@@ -122,7 +122,7 @@ public sealed partial class SqliteCollectionStore
             using var cmd = Command(connection, $"DELETE FROM faces WHERE collection_id = $c AND face_id = $f RETURNING {FaceColumns};", tx, ("$c", collectionId), ("$f", faceId));
             deleted.AddRange(ReadFaces(cmd, false));
         }
-        tx.Commit();
+        CommitAudited(connection, tx, Ids(deleted.Select(f => f.FaceId)), collectionId);
         return deleted;
     }
 

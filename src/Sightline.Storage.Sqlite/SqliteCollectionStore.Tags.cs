@@ -32,6 +32,6 @@ public sealed partial class SqliteCollectionStore
         long n = (long)count.ExecuteScalar()!;
         if (n > maxTags)
             throw SightlineException.InvalidParameter($"A collection holds at most {maxTags} tags; this would leave {n}.");
-        tx.Commit();
+        CommitAudited(connection, tx, Ids(set.Keys.Concat(remove)), collectionId);
     }
 }

@@ -9,9 +9,11 @@ public sealed partial class SqliteCollectionStore
         using var connection = Open();
         try
         {
-            using var cmd = Command(connection, "INSERT INTO users (collection_id, user_id, created_at, client_request_token) VALUES ($c, $u, $t, $k);", null,
+            using var tx = connection.BeginTransaction();
+            using var cmd = Command(connection, "INSERT INTO users (collection_id, user_id, created_at, client_request_token) VALUES ($c, $u, $t, $k);", tx,
                 ("$c", collectionId), ("$u", userId), ("$t", createdAt.ToUnixTimeMilliseconds()), ("$k", clientRequestToken));
             cmd.ExecuteNonQuery();
+            CommitAudited(connection, tx, Ids([userId]), collectionId);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
         {
@@ -41,7 +43,7 @@ public sealed partial class SqliteCollectionStore
         int deleted;
         using (var cmd = Command(connection, "DELETE FROM users WHERE collection_id = $c AND user_id = $u;", tx, ("$c", collectionId), ("$u", userId)))
             deleted = cmd.ExecuteNonQuery();
-        tx.Commit();
+        CommitAudited(connection, tx, Ids([userId]), collectionId);
         return deleted > 0;
     }
 
@@ -69,7 +71,7 @@ public sealed partial class SqliteCollectionStore
                 ("$c", collectionId), ("$f", faceId), ("$u", userId));
             cmd.ExecuteNonQuery();
         }
-        tx.Commit();
+        CommitAudited(connection, tx, Ids(faceIds.Append(userId ?? "(none)")), collectionId);
     }
 
     public IReadOnlyList<StoredFace> UserFaces(string collectionId, string userId, bool withEmbeddings)

@@ -85,6 +85,30 @@ internal static class SqliteMigrations
         CREATE UNIQUE INDEX video_jobs_by_token ON video_jobs(kind, client_request_token) WHERE client_request_token IS NOT NULL;
         CREATE INDEX video_jobs_by_status ON video_jobs(status, created_at);
         """,
+        // 6: the audit log (hash chain; seals keyed outside the database). Append-only here too.
+        """
+        CREATE TABLE audit_log (
+            seq INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            role TEXT NOT NULL,
+            operation TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            collection_id TEXT,
+            case_id TEXT,
+            purpose TEXT,
+            threshold TEXT,
+            probe TEXT,
+            details TEXT,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE INDEX audit_by_case ON audit_log(case_id, seq);
+        CREATE TABLE audit_seals (seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, mac TEXT NOT NULL);
+        CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL, mac TEXT NOT NULL);
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        """,
     ];
 
     public static int Latest => s_steps.Length;

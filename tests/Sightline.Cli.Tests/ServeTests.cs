@@ -26,12 +26,15 @@ public sealed class ServeTests : IAsyncLifetime
     private Task<(HttpStatusCode Status, JsonElement Body)> CallAsync(string operation, object body) => CallAsync(operation, body, "admin");
 
     /// <summary>A request signed with AWS Signature Version 4 as the SDKs sign it; <paramref name="role"/> null sends it unsigned.</summary>
-    private async Task<(HttpStatusCode Status, JsonElement Body)> CallAsync(string operation, object body, string? role, DateTimeOffset? signedAt = null)
+    private async Task<(HttpStatusCode Status, JsonElement Body)> CallAsync(string operation, object body, string? role, DateTimeOffset? signedAt = null,
+        IReadOnlyDictionary<string, string>? extraHeaders = null)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(body);
         using var request = new HttpRequestMessage(HttpMethod.Post, _base) { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-amz-json-1.1");
         request.Headers.Add("X-Amz-Target", "RekognitionService." + operation);
+        foreach (var (name, value) in extraHeaders ?? new Dictionary<string, string>())
+            request.Headers.Add(name, value);
         if (role is not null)
         {
             var headers = new Dictionary<string, string>
@@ -78,6 +81,39 @@ public sealed class ServeTests : IAsyncLifetime
         var (s6, b6) = await CallAsync("ListCollections", new { }, "auditor");
         Assert.Equal(HttpStatusCode.BadRequest, s6);
         Assert.Equal("UnrecognizedClientException", b6.GetProperty("__type").GetString());
+    }
+
+    [Fact]
+    public async Task Every_search_and_change_lands_in_the_audit_chain_with_case_and_purpose()
+    {
+        await CallAsync("CreateCollection", new { CollectionId = "audited" });
+        await CallAsync("IndexFaces", new { CollectionId = "audited", Image = new { Bytes = Image("sample1") } });
+        var context = new Dictionary<string, string> { ["X-Sightline-Case"] = "2026-0417", ["X-Sightline-Purpose"] = "investigation" };
+        var (s1, found) = await CallAsync("SearchFacesByImage", new { CollectionId = "audited", Image = new { Bytes = Image("sample1") }, FaceMatchThreshold = 99 }, "analyst", extraHeaders: context);
+        Assert.Equal(HttpStatusCode.OK, s1);
+        var (s2, _) = await CallAsync("SearchFacesByImage", new { CollectionId = "missing", Image = new { Bytes = Image("sample1") } }, "analyst", extraHeaders: context);
+        Assert.Equal(HttpStatusCode.BadRequest, s2);
+        var (s3, _) = await CallAsync("SearchFacesByImage", new { CollectionId = "audited", Image = new { Bytes = Image("sample1") } }, "auditor", extraHeaders: context);
+        Assert.Equal(HttpStatusCode.BadRequest, s3);
+
+        var records = SightlineCli.Run("audit", "list", "--json", "--data", _data.Path).Json().EnumerateArray().ToList();
+        Assert.Equal(["CreateCollection", "IndexFaces", "SearchFacesByImage", "SearchFacesByImage", "SearchFacesByImage"],
+            records.Select(r => r.GetProperty("operation").GetString()));
+        var search = records[2];
+        Assert.Equal(("2026-0417", "investigation", "ok", 99f), (search.GetProperty("case").GetString(), search.GetProperty("purpose").GetString(),
+            search.GetProperty("outcome").GetString(), search.GetProperty("threshold").GetSingle()));
+        Assert.Equal(_keys["analyst"].Id, search.GetProperty("actor").GetString());
+        string probe = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(SightlineCli.Fixture("sample1"))));
+        Assert.Equal(probe, search.GetProperty("probe").GetString());
+        var returned = found.GetProperty("FaceMatches").EnumerateArray().Select(m => m.GetProperty("Face").GetProperty("FaceId").GetString()).ToList();
+        Assert.Equal(returned, search.GetProperty("details").EnumerateArray().Select(d => d.GetProperty("faceId").GetString()));
+        Assert.Equal("ResourceNotFoundException", records[3].GetProperty("outcome").GetString());
+        Assert.Equal(("AccessDeniedException", "auditor"), (records[4].GetProperty("outcome").GetString(), records[4].GetProperty("role").GetString()));
+        Assert.Equal(3, records[1].GetProperty("details").GetArrayLength()); // the three FaceIds IndexFaces stored
+
+        var verify = SightlineCli.Run("audit", "verify", "--data", _data.Path);
+        Assert.Equal(0, verify.ExitCode);
+        Assert.Contains("intact: 5 record(s)", verify.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,8 +10,12 @@ namespace Sightline.Server.Native;
 /// </summary>
 public static class ImageUpload
 {
-    public static async Task<DecodedImage> ReadAsync(HttpRequest request, ImageDecoder decoder, string part, CancellationToken ct) =>
-        decoder.Decode(await ReadBytesAsync(request, part, ct).ConfigureAwait(false), ImageSource.File);
+    public static async Task<DecodedImage> ReadAsync(HttpRequest request, ImageDecoder decoder, string part, CancellationToken ct)
+    {
+        var bytes = await ReadBytesAsync(request, part, ct).ConfigureAwait(false);
+        RequestIdentity.Of(request.HttpContext).Probe ??= AuditFacts.ProbeOf(bytes);
+        return decoder.Decode(bytes, ImageSource.File);
+    }
 
     public static async Task<byte[]> ReadBytesAsync(HttpRequest request, string part, CancellationToken ct)
     {

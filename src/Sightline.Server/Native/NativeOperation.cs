@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Sightline.Storage;
 using Sightline.Access;
 
 namespace Sightline.Server.Native;
@@ -11,7 +13,7 @@ public sealed record NativeOperation(string Name, Capability Capability);
 /// Runs before every native endpoint: counts the request as admitted, checks the bearer token and the role, and
 /// turns failures into RFC 7807 problem details. Handlers therefore only do the work.
 /// </summary>
-public sealed partial class NativeFilter(RequestAuthenticator authenticator, ILogger<NativeFilter> logger) : IEndpointFilter
+public sealed partial class NativeFilter(RequestAuthenticator authenticator, IAuditStore auditLog, ILogger<NativeFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
@@ -22,15 +24,28 @@ public sealed partial class NativeFilter(RequestAuthenticator authenticator, ILo
         var operation = context.GetEndpoint()?.Metadata.GetMetadata<NativeOperation>()
             ?? throw new InvalidOperationException($"Native endpoint {context.Request.Path} has no NativeOperation metadata.");
         identity.Operation = operation.Name;
+        AuditEntry? audit = null;
         try
         {
             var principal = authenticator.VerifyBearer(context);
             identity.Principal = principal;
+            if (AuditFacts.IsAudited(operation.Capability))
+                audit = AuditFacts.Entry(context, principal, operation.Name, default) with { Threshold = Threshold(context.Request) };
             Roles.Demand(principal.AccessKeyId, principal.Role, operation.Capability, operation.Name);
-            return await next(invocation).ConfigureAwait(false);
+            object? result;
+            using (audit is null ? null : AuditScope.Begin(audit))
+                result = await next(invocation).ConfigureAwait(false);
+            if (audit is not null && operation.Capability == Capability.Search)
+            {
+                string? details = result is IValueHttpResult { Value: { } value } ? AuditFacts.Matches(JsonSerializer.Serialize(value, value.GetType())) : null;
+                auditLog.AppendAudit(audit with { Details = details, Probe = identity.Probe ?? audit.Probe });
+            }
+            return result;
         }
         catch (SightlineException ex)
         {
+            if (audit is not null)
+                auditLog.AppendAudit(audit with { Outcome = ex.RekognitionType, Probe = identity.Probe ?? audit.Probe });
             return new ProblemResult(ex);
         }
         catch (BadHttpRequestException ex)
@@ -45,6 +60,10 @@ public sealed partial class NativeFilter(RequestAuthenticator authenticator, ILo
             return new ProblemResult(new SightlineException(ErrorKind.Internal, $"Internal server error (request {context.TraceIdentifier})."));
         }
     }
+
+    private static float? Threshold(HttpRequest request) =>
+        (request.Query["faceMatchThreshold"].FirstOrDefault() ?? request.Query["userMatchThreshold"].FirstOrDefault()) is { } text
+        && float.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out float t) ? t : null;
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "request {RequestId} failed inside the server")]
     private static partial void LogFault(ILogger logger, Exception exception, string requestId);
