@@ -1,29 +1,72 @@
 using System.CommandLine;
+using Sightline.Access;
 using Sightline.Collections;
 using Sightline.Faces;
+using Sightline.Server;
+using Sightline.Storage;
 using Sightline.Storage.Sqlite;
 
 namespace Sightline.Cli;
 
-/// <summary>The collection service and what it owns, opened on the --data directory.</summary>
+/// <summary>
+/// The collection service and what it owns, opened on the --data directory. Changes made through it are audited
+/// as the local user (role admin: whoever can run the CLI on the data directory administers it), and searches
+/// pass the same policy as the server's.
+/// </summary>
 internal sealed class CollectionHost : IDisposable
 {
     private readonly FaceEngine _engine;
     private readonly CollectionIndexes _indexes;
+    private readonly SqliteCollectionStore _store;
+    private readonly IDisposable _scope;
+    private readonly string _operation;
 
     public CollectionHost(ParseResult parse)
     {
         string data = GlobalOptions.DataDirectory(parse);
-        var store = new SqliteCollectionStore(data);
+        _store = new SqliteCollectionStore(data);
         _engine = new FaceEngine(GlobalOptions.EngineOptions(parse));
-        _indexes = new CollectionIndexes(store, _engine.Embedder.Dimension, Path.Combine(data, "indexes"));
-        Service = new CollectionService(_engine, store, _indexes);
+        _indexes = new CollectionIndexes(_store, _engine.Embedder.Dimension, Path.Combine(data, "indexes"));
+        Service = new CollectionService(_engine, _store, _indexes);
+        _operation = CommandPath(parse);
+        _scope = AuditScope.Begin(LocalEntry(_operation));
     }
 
     public CollectionService Service { get; }
 
+    public static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var r = parse.CommandResult; r?.Parent is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Add(r.Command.Name);
+        names.Reverse();
+        return "cli " + string.Join(' ', names);
+    }
+
+    public static AuditEntry LocalEntry(string operation) => new("local:" + Environment.UserName, Roles.Admin, operation);
+
+    /// <summary>Runs an identification search under the policy (case, purpose, threshold floor) and records it.</summary>
+    public T Identify<T>(string collectionId, string? caseId, string? purpose, float? threshold, string? probe, Func<float, T> search, Func<T, string> json)
+    {
+        var entry = LocalEntry(_operation) with { CollectionId = collectionId, Case = caseId, Purpose = purpose, Threshold = threshold, Probe = probe };
+        try
+        {
+            var (admitted, effective) = SearchGate.Admit(_store.GetPolicy(), entry, threshold);
+            entry = admitted;
+            var result = search(effective);
+            _store.AppendAudit(entry with { Details = AuditFacts.Matches(json(result)) });
+            return result;
+        }
+        catch (SightlineException ex)
+        {
+            _store.AppendAudit(entry with { Outcome = ex.RekognitionType });
+            throw;
+        }
+    }
+
     public void Dispose()
     {
+        _scope.Dispose();
         _indexes.Dispose();
         _engine.Dispose();
     }

@@ -35,6 +35,10 @@ internal static class GlobalOptions
         return Path.Combine(Path.GetDirectoryName(ModelPaths.DefaultModelsDirectory)!, "data");
     }
 
+    public static readonly Option<string> Case = new("--case") { Description = "Case number the search is made under (recorded in the audit chain)" };
+
+    public static readonly Option<string> Purpose = new("--purpose") { Description = "Purpose of the search, from 'sightline audit purposes'" };
+
     public static readonly Option<bool> Json = new("--json") { Description = "Print the response as JSON (Rekognition's shape where it has one)" };
 
     public static string ModelsDirectory(ParseResult parse) => parse.GetValue(Models) is { Length: > 0 } dir ? Path.GetFullPath(dir) : ModelPaths.DefaultModelsDirectory;

@@ -15,4 +15,5 @@ root.Subcommands.Add(BenchCommands.Build());
 root.Subcommands.Add(ServeCommand.Build());
 root.Subcommands.Add(KeysCommands.Build());
 root.Subcommands.Add(AuditCommands.Build());
+root.Subcommands.Add(PolicyCommands.Build());
 return await root.Parse(args).InvokeAsync();

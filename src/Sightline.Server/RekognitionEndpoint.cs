@@ -17,7 +17,7 @@ namespace Sightline.Server;
 /// Errors carry Rekognition's <c>__type</c> so the AWS SDKs raise the matching exception class.
 /// </summary>
 public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer comparer, ImageDecoder decoder, CollectionService collections, RequestAuthenticator authenticator, ObjectStore objects, Video.VideoJobs videoJobs,
-    ILogger<RekognitionEndpoint> logger, IAuditStore auditLog)
+    ILogger<RekognitionEndpoint> logger, IAuditStore auditLog, IPolicyStore policies)
 {
     private const string TargetPrefix = "RekognitionService.";
 
@@ -73,9 +73,12 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
             if (AuditFacts.IsAudited(capability))
                 audit = AuditFacts.Entry(context, principal, operation, body);
             Roles.Demand(principal.AccessKeyId, principal.Role, capability, operation);
+            float? threshold = null;
+            if (audit is not null && SearchGate.Identifies(operation))
+                (audit, threshold) = SearchGate.Admit(policies.GetPolicy(), audit, audit.Threshold);
             string response;
             using (audit is null ? null : AuditScope.Begin(audit))
-                response = Dispatch(operation, body, principal.AccessKeyId, ct);
+                response = Dispatch(operation, body, principal.AccessKeyId, threshold, ct);
             // A search's disclosure is its effect: its record (with what it returned) is durable before the answer leaves.
             if (audit is not null && capability == Capability.Search)
                 auditLog.AppendAudit(audit with { Details = AuditFacts.Matches(response) });
@@ -116,7 +119,8 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
         }
     }
 
-    private string Dispatch(string operation, byte[] body, string principal, CancellationToken ct) => operation switch
+    /// <param name="threshold">For identification searches, the threshold the policy admitted (the floor when none was asked).</param>
+    private string Dispatch(string operation, byte[] body, string principal, float? threshold, CancellationToken ct) => operation switch
     {
         "DetectFaces" => Run(body, RequestJsonContext.Default.DetectFacesRequest, r => DetectFaces(r, ct)),
         "CompareFaces" => Run(body, RequestJsonContext.Default.CompareFacesRequest, r => CompareFaces(r, ct)),
@@ -127,21 +131,21 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
         "IndexFaces" => Run(body, RequestJsonContext.Default.IndexFacesApiRequest, r => IndexFaces(r, ct)),
         "ListFaces" => Run(body, RequestJsonContext.Default.FacesApiRequest, r => collections.ListFaces(r.CollectionId!, r.NextToken, r.MaxResults, r.FaceIds, r.UserId)),
         "DeleteFaces" => Run(body, RequestJsonContext.Default.FacesApiRequest, r => collections.DeleteFaces(r.CollectionId!, r.FaceIds ?? [])),
-        "SearchFaces" => Run(body, RequestJsonContext.Default.SearchFacesApiRequest, r => collections.SearchFaces(r.CollectionId!, r.FaceId!, r.MaxFaces, r.FaceMatchThreshold, ct)),
-        "SearchFacesByImage" => Run(body, RequestJsonContext.Default.SearchFacesApiRequest, r => SearchFacesByImage(r, ct)),
+        "SearchFaces" => Run(body, RequestJsonContext.Default.SearchFacesApiRequest, r => collections.SearchFaces(r.CollectionId!, r.FaceId!, r.MaxFaces, threshold, ct)),
+        "SearchFacesByImage" => Run(body, RequestJsonContext.Default.SearchFacesApiRequest, r => SearchFacesByImage(r with { FaceMatchThreshold = threshold }, ct)),
         "CreateUser" => Run(body, RequestJsonContext.Default.UserApiRequest, r => collections.CreateUser(r.CollectionId!, r.UserId!, r.ClientRequestToken)),
         "DeleteUser" => Run(body, RequestJsonContext.Default.UserApiRequest, r => collections.DeleteUser(r.CollectionId!, r.UserId!)),
         "ListUsers" => Run(body, RequestJsonContext.Default.UserApiRequest, r => collections.ListUsers(r.CollectionId!, r.NextToken, r.MaxResults)),
         "AssociateFaces" => Run(body, RequestJsonContext.Default.UserApiRequest, r => collections.AssociateFaces(r.CollectionId!, r.UserId!, r.FaceIds ?? [], r.UserMatchThreshold)),
         "DisassociateFaces" => Run(body, RequestJsonContext.Default.UserApiRequest, r => collections.DisassociateFaces(r.CollectionId!, r.UserId!, r.FaceIds ?? [])),
-        "SearchUsers" => Run(body, RequestJsonContext.Default.UserApiRequest, r => collections.SearchUsers(r.CollectionId!, r.UserId, r.FaceId, r.UserMatchThreshold, r.MaxUsers, ct)),
-        "SearchUsersByImage" => Run(body, RequestJsonContext.Default.UserApiRequest, r => SearchUsersByImage(r, ct)),
+        "SearchUsers" => Run(body, RequestJsonContext.Default.UserApiRequest, r => collections.SearchUsers(r.CollectionId!, r.UserId, r.FaceId, threshold, r.MaxUsers, ct)),
+        "SearchUsersByImage" => Run(body, RequestJsonContext.Default.UserApiRequest, r => SearchUsersByImage(r with { UserMatchThreshold = threshold }, ct)),
         "TagResource" => Run(body, RequestJsonContext.Default.TagsApiRequest, r => collections.TagResource(r.ResourceArn, r.Tags)),
         "UntagResource" => Run(body, RequestJsonContext.Default.TagsApiRequest, r => collections.UntagResource(r.ResourceArn, r.TagKeys)),
         "ListTagsForResource" => Run(body, RequestJsonContext.Default.TagsApiRequest, r => collections.ListTagsForResource(r.ResourceArn)),
         "StartFaceDetection" => Run(body, Video.VideoJsonContext.Default.StartVideoJobRequest, r => StartVideoJob(Video.VideoJobs.FaceDetection, r, principal)),
         "GetFaceDetection" => Run(body, Video.VideoJsonContext.Default.GetVideoJobRequest, GetFaceDetection),
-        "StartFaceSearch" => Run(body, Video.VideoJsonContext.Default.StartVideoJobRequest, r => StartVideoJob(Video.VideoJobs.FaceSearch, r, principal)),
+        "StartFaceSearch" => Run(body, Video.VideoJsonContext.Default.StartVideoJobRequest, r => StartVideoJob(Video.VideoJobs.FaceSearch, r with { FaceMatchThreshold = threshold }, principal)),
         "GetFaceSearch" => Run(body, Video.VideoJsonContext.Default.GetVideoJobRequest, GetFaceSearch),
         _ => throw new UnknownOperationException($"Operation '{operation}' is not supported."),
     };

@@ -16,6 +16,9 @@ public sealed class RequestIdentity
     /// <summary>SHA-256 of the uploaded probe image, for the audit record (never the image).</summary>
     public string? Probe { get; set; }
 
+    /// <summary>For an identification search, the match threshold the policy admitted.</summary>
+    public float? Threshold { get; set; }
+
     public static RequestIdentity Of(HttpContext context)
     {
         if (context.Items[typeof(RequestIdentity)] is RequestIdentity identity)

@@ -11,10 +11,12 @@ public sealed partial class SqliteCollectionStore
         using var connection = Open();
         try
         {
-            using var cmd = Command(connection, $"INSERT INTO access_keys ({KeyColumns}) VALUES ($id, $role, $salt, $hash, $created, NULL, $case, $purpose, $description);", null,
+            using var tx = connection.BeginTransaction();
+            using var cmd = Command(connection, $"INSERT INTO access_keys ({KeyColumns}) VALUES ($id, $role, $salt, $hash, $created, NULL, $case, $purpose, $description);", tx,
                 ("$id", key.AccessKeyId), ("$role", key.Role), ("$salt", key.Salt), ("$hash", key.SecretHash), ("$created", key.CreatedAt.ToUnixTimeMilliseconds()),
                 ("$case", key.DefaultCase), ("$purpose", key.DefaultPurpose), ("$description", key.Description));
             cmd.ExecuteNonQuery();
+            CommitAudited(connection, tx, Ids([key.AccessKeyId, key.Role]));
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
         {
@@ -44,9 +46,12 @@ public sealed partial class SqliteCollectionStore
     public bool RevokeKey(string accessKeyId, DateTimeOffset at)
     {
         using var connection = Open();
-        using var cmd = Command(connection, "UPDATE access_keys SET revoked_at = $t WHERE id = $id AND revoked_at IS NULL;", null,
+        using var tx = connection.BeginTransaction();
+        using var cmd = Command(connection, "UPDATE access_keys SET revoked_at = $t WHERE id = $id AND revoked_at IS NULL;", tx,
             ("$id", accessKeyId), ("$t", at.ToUnixTimeMilliseconds()));
-        return cmd.ExecuteNonQuery() == 1;
+        bool revoked = cmd.ExecuteNonQuery() == 1;
+        CommitAudited(connection, tx, Ids([accessKeyId]));
+        return revoked;
     }
 
     private static StoredAccessKey ReadKey(SqliteDataReader r) => new(

@@ -109,6 +109,10 @@ internal static class SqliteMigrations
         CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
         CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
         """,
+        // 7: policy settings (missing keys take their defaults).
+        """
+        CREATE TABLE policy (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+        """,
     ];
 
     public static int Latest => s_steps.Length;

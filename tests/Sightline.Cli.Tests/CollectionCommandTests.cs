@@ -21,9 +21,24 @@ public sealed class CollectionCommandTests
         Assert.Equal(3, indexed.GetProperty("FaceRecords").GetArrayLength());
         Assert.Equal("case-17:photo-1", indexed.GetProperty("FaceRecords")[0].GetProperty("Face").GetProperty("ExternalImageId").GetString());
 
-        var search = SightlineCli.Run(D("faces", "search", "c1", SightlineCli.Fixture("sample1"), "--json")).Json();
+        var search = SightlineCli.Run(D("faces", "search", "c1", SightlineCli.Fixture("sample1"), "--case", "2026-17", "--purpose", "investigation", "--json")).Json();
         Assert.True(search.GetProperty("FaceMatches")[0].GetProperty("Similarity").GetSingle() > 99);
-        Assert.Equal(2, SightlineCli.Run(D("faces", "search", "c1", SightlineCli.Fixture("sample1"), "--threshold", "120")).ExitCode);
+        Assert.Equal(2, SightlineCli.Run(D("faces", "search", "c1", SightlineCli.Fixture("sample1"), "--case", "2026-17", "--purpose", "investigation", "--threshold", "120")).ExitCode);
+
+        // The search policy: a case and a known purpose are required, and nothing below the identification floor (99).
+        var unscoped = SightlineCli.Run(D("faces", "search", "c1", SightlineCli.Fixture("sample1")));
+        Assert.Equal(2, unscoped.ExitCode);
+        Assert.Contains("case number and a purpose", unscoped.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Unknown purpose", SightlineCli.Run(D("faces", "search", "c1", SightlineCli.Fixture("sample1"), "--case", "2026-17", "--purpose", "curiosity")).Stderr, StringComparison.Ordinal);
+        Assert.Contains("below the identification floor", SightlineCli.Run(D("faces", "search", "c1", SightlineCli.Fixture("sample1"), "--case", "2026-17", "--purpose", "investigation", "--threshold", "90")).Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, SightlineCli.Run(D("policy", "set", "requireCase", "false")).ExitCode);
+        Assert.Equal(0, SightlineCli.Run(D("faces", "search", "c1", SightlineCli.Fixture("sample1"), "--json")).ExitCode);
+        var audit = SightlineCli.Run(D("audit", "list", "--json")).Json().EnumerateArray().ToList();
+        Assert.Equal(["ok", "InvalidParameterException", "AccessDeniedException", "InvalidParameterException", "InvalidParameterException", "ok:no-case"],
+            audit.Where(r => r.GetProperty("operation").GetString() == "cli faces search").Select(r => r.GetProperty("outcome").GetString()));
+        Assert.Contains(audit, r => r.GetProperty("operation").GetString() == "cli policy set" && r.GetProperty("details")[0].GetString() == "requireCase");
+        Assert.Equal(99f, audit.First(r => r.GetProperty("operation").GetString() == "cli faces search").GetProperty("threshold").GetSingle());
+        Assert.Equal(0, SightlineCli.Run(D("audit", "verify")).ExitCode);
 
         var faceId = indexed.GetProperty("FaceRecords")[0].GetProperty("Face").GetProperty("FaceId").GetString()!;
         var deleted = SightlineCli.Run(D("faces", "delete", "c1", faceId, "--json")).Json();
@@ -72,7 +87,9 @@ public sealed class CollectionCommandTests
             .GetProperty("Faces").EnumerateArray().Select(f => f.GetProperty("FaceId").GetString()).ToHashSet();
         Assert.All(acknowledged, id => Assert.Contains(id, listed));
         Assert.True(listed.Count < 6 * 14, "the load was interrupted before the end (24 images hold 84 faces)");
-        var search = SightlineCli.Run("--data", data.Path, "faces", "search", "bulk", SightlineCli.Fixture("sample1"), "--max-faces", "4096", "--threshold", "0", "--json").Json();
+        Assert.Equal(0, SightlineCli.Run("--data", data.Path, "policy", "set", "identificationThresholdFloor", "0").ExitCode);
+        var search = SightlineCli.Run("--data", data.Path, "faces", "search", "bulk", SightlineCli.Fixture("sample1"), "--max-faces", "4096", "--threshold", "0",
+            "--case", "durability", "--purpose", "investigation", "--json").Json();
         var found = search.GetProperty("FaceMatches").EnumerateArray().Select(m => m.GetProperty("Face").GetProperty("FaceId").GetString()).ToHashSet();
         Assert.All(acknowledged, id => Assert.Contains(id, found));
         // Indexing resumes on the same database.

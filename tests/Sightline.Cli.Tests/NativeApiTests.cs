@@ -55,7 +55,7 @@ public sealed class NativeApiTests : IAsyncLifetime
         int count = faces.GetProperty("faceRecords").GetArrayLength();
         Assert.True(count >= 3);
 
-        var (searched, matches, _) = await SendAsync(HttpMethod.Post, "v1/collections/native/searches?faceMatchThreshold=95", Form(("image", "sample4")), "analyst");
+        var (searched, matches, _) = await SendAsync(HttpMethod.Post, "v1/collections/native/searches?faceMatchThreshold=99", Form(("image", "sample4")), "analyst");
         Assert.Equal(HttpStatusCode.OK, searched);
         var best = matches.GetProperty("faceMatches")[0];
         Assert.True(best.GetProperty("similarity").GetSingle() > 99);

@@ -36,7 +36,8 @@ public sealed class ServerProcess : IAsyncDisposable
         var keys = new Dictionary<string, (string, string)>();
         foreach (string role in new[] { "admin", "operator", "analyst", "auditor" })
         {
-            var key = SightlineCli.Run("keys", "create", "--role", role, "--json", "--data", data.Path).Json();
+            // Every key carries a default case and purpose, so searches pass the default policy (which the tests also exercise).
+            var key = SightlineCli.Run("keys", "create", "--role", role, "--default-case", "TEST-1", "--default-purpose", "investigation", "--json", "--data", data.Path).Json();
             keys[role] = (key.GetProperty("accessKeyId").GetString()!, key.GetProperty("secretAccessKey").GetString()!);
         }
         return await LaunchAsync(data, keys, extraArgs);

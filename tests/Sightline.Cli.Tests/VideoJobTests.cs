@@ -101,7 +101,7 @@ public sealed class VideoJobTests
         denied.Headers.Authorization = new AuthenticationHeaderValue("Bearer", server.Bearer("operator"));
         Assert.Equal(HttpStatusCode.Forbidden, (await server.Http.SendAsync(denied)).StatusCode);
 
-        var started = await SendAsync(server, HttpMethod.Post, "v1/jobs/face-search", new { video = new { bucket = "videos", name = "sample1-2s.mp4" }, collectionId = "video", faceMatchThreshold = 95 });
+        var started = await SendAsync(server, HttpMethod.Post, "v1/jobs/face-search", new { video = new { bucket = "videos", name = "sample1-2s.mp4" }, collectionId = "video", faceMatchThreshold = 99 });
         var job = await FinishedAsync(server, started.GetProperty("jobId").GetString()!, TimeSpan.FromMinutes(2));
         Assert.Equal("SUCCEEDED", job.GetProperty("jobStatus").GetString());
         var persons = job.GetProperty("persons").EnumerateArray().ToList();

@@ -281,6 +281,23 @@ describe('tags on a collection', () => {
   });
 });
 
+describe('search policy', () => {
+  it('a key with no case or purpose is refused identification searches (AccessDeniedException), not detection', SLOW, async () => {
+    await createCollection('compat-policy');
+    const bare = server.client(await server.createKey('analyst'));
+    const search = new R.SearchFacesByImageCommand({ CollectionId: 'compat-policy', Image: image(photos[1]) });
+    await assertError(send(search, bare), 'AccessDeniedException', 400);
+    const detected = await send(new R.DetectFacesCommand({ Image: image(photos[1]) }), bare);
+    assert.equal(detected.FaceDetails.length, 3);
+  });
+
+  it('a threshold below the identification floor is InvalidParameterException', SLOW, async () => {
+    await createCollection('compat-floor');
+    const search = new R.SearchFacesByImageCommand({ CollectionId: 'compat-floor', Image: image(photos[1]), FaceMatchThreshold: 50 });
+    await assertError(send(search), 'InvalidParameterException', 400);
+  });
+});
+
 describe('stored video', () => {
   const video = { S3Object: { Bucket: 'videos', Name: CLIP.name } };
 

@@ -100,7 +100,9 @@ export class SightlineServer {
   async #start() {
     this.dataDir = await mkdtemp(path.join(tmpdir(), 'sightline-compat-'));
     this.keys = {};
-    for (const role of ROLES) this.keys[role] = await this.createKey(role, LAUNCHER);
+    for (const role of ROLES) this.keys[role] = await this.createKey(role, LAUNCHER, { caseId: 'COMPAT-1', purpose: 'investigation' });
+    // Searches here use Rekognition's own thresholds (80 by default); the policy suite checks the 99 floor.
+    await cli(LAUNCHER, ['policy', 'set', 'identificationThresholdFloor', '80', '--data', this.dataDir]);
     this.url = `http://127.0.0.1:${await freePort()}`;
     // The sample photos double as a local S3 bucket named 'fixtures'; a generated clip sits in bucket 'videos'.
     this.videoDir = await mkdtemp(path.join(tmpdir(), 'sightline-compat-videos-'));
@@ -119,9 +121,10 @@ export class SightlineServer {
     await waitReady(this.url, this.proc, () => `${out()}\n${err()}`);
   }
 
-  /** Issues a key with the CLI: { accessKeyId, secretAccessKey, role }. */
-  async createKey(role, program = BUILT) {
-    const key = JSON.parse(await cli(program, ['keys', 'create', '--role', role, '--json', '--data', this.dataDir]));
+  /** Issues a key with the CLI: { accessKeyId, secretAccessKey, role }, optionally with a default case and purpose. */
+  async createKey(role, program = BUILT, defaults = {}) {
+    const scope = defaults.caseId ? ['--default-case', defaults.caseId, '--default-purpose', defaults.purpose] : [];
+    const key = JSON.parse(await cli(program, ['keys', 'create', '--role', role, ...scope, '--json', '--data', this.dataDir]));
     return { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, role: key.role };
   }
 

@@ -9,9 +9,6 @@ namespace Sightline.Cli.Commands;
 /// <summary><c>sightline audit list|verify|purposes</c>: the tamper-evident record of every change and every search.</summary>
 internal static class AuditCommands
 {
-    /// <summary>Purposes a search may name (the configured list arrives with the policy settings).</summary>
-    public static readonly IReadOnlyList<string> DefaultPurposes = ["investigation", "missing-person", "identity-verification"];
-
     private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
     public static Command Build()
@@ -19,10 +16,10 @@ internal static class AuditCommands
         var command = new Command("audit", "The audit chain under --data: every state-changing call and every search, hash-chained and sealed");
         command.Subcommands.Add(List());
         command.Subcommands.Add(Verify());
-        var purposes = new Command("purposes", "Purposes a search may name, one per line");
-        purposes.SetSyncAction((_, _) =>
+        var purposes = new Command("purposes", "Purposes a search may name, one per line (policy setting 'purposes')");
+        purposes.SetSyncAction((parse, _) =>
         {
-            foreach (var p in DefaultPurposes) Console.WriteLine(p);
+            foreach (var p in new SqliteCollectionStore(GlobalOptions.DataDirectory(parse)).GetPolicy().Purposes) Console.WriteLine(p);
             return 0;
         });
         command.Subcommands.Add(purposes);

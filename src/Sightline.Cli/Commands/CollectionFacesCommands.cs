@@ -2,6 +2,7 @@ using System.CommandLine;
 using Sightline.Collections;
 using Sightline.Imaging;
 using Sightline.Rekognition;
+using Sightline.Server;
 using Spectre.Console;
 
 namespace Sightline.Cli.Commands;
@@ -109,13 +110,16 @@ internal static class CollectionFacesCommands
         var collection = CollectionArg();
         var image = new Argument<string>("IMAGE") { Description = "Probe image (its largest face is searched; the image is not stored)" };
         var maxFaces = new Option<int?>("--max-faces") { Description = "MaxFaces (1-4096, default 80)" };
-        var threshold = new Option<float?>("--threshold") { Description = "FaceMatchThreshold (0-100, default 80)" };
-        var command = new Command("search", "SearchFacesByImage: leads for human review, never identifications") { collection, image, maxFaces, threshold, GlobalOptions.Json };
+        var threshold = new Option<float?>("--threshold") { Description = "FaceMatchThreshold (0-100; default and minimum: the policy's identification floor, 99)" };
+        var command = new Command("search", "SearchFacesByImage: leads for human review, never identifications") { collection, image, maxFaces, threshold, GlobalOptions.Case, GlobalOptions.Purpose, GlobalOptions.Json };
         command.SetSyncAction((parse, ct) =>
         {
             using var host = new CollectionHost(parse);
-            using var probe = new ImageDecoder().DecodeFile(parse.GetValue(image)!);
-            var response = host.Service.SearchFacesByImage(parse.GetValue(collection)!, probe, parse.GetValue(maxFaces), parse.GetValue(threshold), ct);
+            string path = parse.GetValue(image)!;
+            using var probe = new ImageDecoder().DecodeFile(path);
+            string collectionId = parse.GetValue(collection)!;
+            var response = host.Identify(collectionId, parse.GetValue(GlobalOptions.Case), parse.GetValue(GlobalOptions.Purpose), parse.GetValue(threshold),
+                AuditFacts.ProbeOf(File.ReadAllBytes(path)), t => host.Service.SearchFacesByImage(collectionId, probe, parse.GetValue(maxFaces), t, ct), r => RekognitionJson.Serialize(r));
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(RekognitionJson.Serialize(response));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Sightline.Access;
+using Sightline.Storage;
 using Sightline.Storage.Sqlite;
 using Spectre.Console;
 
@@ -36,7 +37,9 @@ internal static class KeysCommands
         var command = new Command("create", "Issue a key; the secret is shown once") { role, defaultCase, defaultPurpose, description, GlobalOptions.Json };
         command.SetSyncAction((parse, _) =>
         {
-            var key = Open(parse).Create(parse.GetValue(role)!, parse.GetValue(defaultCase), parse.GetValue(defaultPurpose), parse.GetValue(description));
+            IssuedKey key;
+            using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
+                key = Open(parse).Create(parse.GetValue(role)!, parse.GetValue(defaultCase), parse.GetValue(defaultPurpose), parse.GetValue(description));
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new { key.AccessKeyId, key.SecretAccessKey, key.Role, key.DefaultCase, key.DefaultPurpose }, s_json));
@@ -78,7 +81,10 @@ internal static class KeysCommands
         command.SetSyncAction((parse, _) =>
         {
             string keyId = parse.GetValue(id)!;
-            if (!Open(parse).Revoke(keyId))
+            bool revoked;
+            using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
+                revoked = Open(parse).Revoke(keyId);
+            if (!revoked)
                 throw new SightlineException(ErrorKind.ResourceNotFound, $"No live access key {keyId}.");
             Console.WriteLine($"revoked {keyId}");
             return 0;

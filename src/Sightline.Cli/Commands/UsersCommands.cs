@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Sightline.Imaging;
 using Sightline.Rekognition;
+using Sightline.Server;
 
 namespace Sightline.Cli.Commands;
 
@@ -38,21 +39,24 @@ internal static class UsersCommands
         var userId = new Option<string>("--user-id") { Description = "Search with this user's faces" };
         var faceId = new Option<string>("--face-id") { Description = "Search with this indexed face" };
         var image = new Option<string>("--image") { Description = "Search with the largest face of this image (SearchUsersByImage; not stored)" };
-        var threshold = new Option<float?>("--threshold") { Description = "UserMatchThreshold (default 80)" };
+        var threshold = new Option<float?>("--threshold") { Description = "UserMatchThreshold (default and minimum: the policy's identification floor, 99)" };
         var maxUsers = new Option<int?>("--max-users") { Description = "MaxUsers (1-500, default 10)" };
-        var search = new Command("search", "SearchUsers / SearchUsersByImage: leads for human review") { searchCollection, userId, faceId, image, threshold, maxUsers };
+        var search = new Command("search", "SearchUsers / SearchUsersByImage: leads for human review") { searchCollection, userId, faceId, image, threshold, maxUsers, GlobalOptions.Case, GlobalOptions.Purpose };
         search.SetSyncAction((parse, ct) =>
         {
             using var host = new CollectionHost(parse);
             string collection = parse.GetValue(searchCollection)!;
+            string? caseId = parse.GetValue(GlobalOptions.Case), purpose = parse.GetValue(GlobalOptions.Purpose);
             if (parse.GetValue(image) is { Length: > 0 } path)
             {
                 using var probe = new ImageDecoder().DecodeFile(path);
-                Console.WriteLine(RekognitionJson.Serialize(host.Service.SearchUsersByImage(collection, probe, parse.GetValue(threshold), parse.GetValue(maxUsers), ct)));
+                Console.WriteLine(RekognitionJson.Serialize(host.Identify(collection, caseId, purpose, parse.GetValue(threshold), AuditFacts.ProbeOf(File.ReadAllBytes(path)),
+                    t => host.Service.SearchUsersByImage(collection, probe, t, parse.GetValue(maxUsers), ct), r => RekognitionJson.Serialize(r))));
             }
             else
             {
-                Console.WriteLine(RekognitionJson.Serialize(host.Service.SearchUsers(collection, parse.GetValue(userId), parse.GetValue(faceId), parse.GetValue(threshold), parse.GetValue(maxUsers), ct)));
+                Console.WriteLine(RekognitionJson.Serialize(host.Identify(collection, caseId, purpose, parse.GetValue(threshold), null,
+                    t => host.Service.SearchUsers(collection, parse.GetValue(userId), parse.GetValue(faceId), t, parse.GetValue(maxUsers), ct), r => RekognitionJson.Serialize(r))));
             }
             return 0;
         });

@@ -46,7 +46,11 @@ public static class NativeApi
         v1.MapPost("/jobs/face-search", async (HttpRequest request, VideoJobs jobs, CancellationToken ct) =>
         {
             var body = await NativeInput.JsonAsync<VideoJobBody>(request, ct);
-            var started = jobs.Start(VideoJobs.FaceSearch, ToRequest(body), RequestIdentity.Of(request.HttpContext).Principal?.AccessKeyId);
+            float floor = Admitted(request) ?? 0;
+            if (body.FaceMatchThreshold < floor)
+                throw SightlineException.InvalidParameter($"faceMatchThreshold {body.FaceMatchThreshold} is below the identification floor of {floor}.");
+            var admitted = ToRequest(body) with { FaceMatchThreshold = body.FaceMatchThreshold ?? floor };
+            var started = jobs.Start(VideoJobs.FaceSearch, admitted, RequestIdentity.Of(request.HttpContext).Principal?.AccessKeyId);
             return Results.Accepted($"/v1/jobs/{started.JobId}", started);
         }).Op("StartFaceSearch", Capability.Search, "Search a collection with the faces of a stored video; matches are leads for human review")
             .Accepts<VideoJobBody>("application/json").Produces<StartVideoJobResponse>(StatusCodes.Status202Accepted);
@@ -62,6 +66,9 @@ public static class NativeApi
         }).Op("GetVideoJob", Capability.Detect, "A video job's status and a page of its results (maxResults, nextToken; sortBy INDEX|TIMESTAMP for searches)")
             .Produces<GetFaceDetectionResponse>().Produces<GetFaceSearchResponse>();
     }
+
+    /// <summary>The threshold the policy admitted for this identification search (checked by the filter before the handler runs).</summary>
+    private static float? Admitted(HttpRequest request, float? fromBody = null) => RequestIdentity.Of(request.HttpContext).Threshold ?? fromBody;
 
     private static RouteHandlerBuilder Op(this RouteHandlerBuilder builder, string name, Capability capability, string summary) =>
         builder.WithName(name).WithSummary(summary).WithMetadata(new NativeOperation(name, capability));
@@ -152,14 +159,14 @@ public static class NativeApi
         v1.MapPost("/collections/{collectionId}/searches", async (string collectionId, HttpRequest request, ImageDecoder decoder, CollectionService collections, CancellationToken ct) =>
         {
             int? maxFaces = NativeInput.Int(request, "maxFaces", 1, 4096);
-            float? threshold = NativeInput.Float(request, "faceMatchThreshold", 0, 100);
+            NativeInput.Float(request, "faceMatchThreshold", 0, 100);
             using var image = await ImageUpload.ReadAsync(request, decoder, "image", ct);
-            return Results.Ok(collections.SearchFacesByImage(collectionId, image, maxFaces, threshold, ct));
+            return Results.Ok(collections.SearchFacesByImage(collectionId, image, maxFaces, Admitted(request), ct));
         }).Op("SearchFacesByImage", Capability.Search, "Search the collection with the largest face of an uploaded image; matches are leads for human review")
             .AcceptsImage().Produces<SearchFacesByImageResponse>();
 
         v1.MapPost("/collections/{collectionId}/faces/{faceId}/searches", (string collectionId, string faceId, HttpRequest request, CollectionService collections, CancellationToken ct) =>
-            Results.Ok(collections.SearchFaces(collectionId, faceId, NativeInput.Int(request, "maxFaces", 1, 4096), NativeInput.Float(request, "faceMatchThreshold", 0, 100), ct)))
+            Results.Ok(collections.SearchFaces(collectionId, faceId, NativeInput.Int(request, "maxFaces", 1, 4096), Admitted(request), ct)))
             .Op("SearchFaces", Capability.Search, "Search the collection with a stored face; matches are leads for human review").Produces<SearchFacesResponse>();
     }
 
@@ -196,15 +203,15 @@ public static class NativeApi
 
         v1.MapPost("/collections/{collectionId}/users/searches", async (string collectionId, HttpRequest request, ImageDecoder decoder, CollectionService collections, CancellationToken ct) =>
         {
-            float? threshold = NativeInput.Float(request, "userMatchThreshold", 0, 100);
+            NativeInput.Float(request, "userMatchThreshold", 0, 100);
             int? maxUsers = NativeInput.Int(request, "maxUsers", 1, 500);
             using var image = await ImageUpload.ReadAsync(request, decoder, "image", ct);
-            return Results.Ok(collections.SearchUsersByImage(collectionId, image, threshold, maxUsers, ct));
+            return Results.Ok(collections.SearchUsersByImage(collectionId, image, Admitted(request), maxUsers, ct));
         }).Op("SearchUsersByImage", Capability.Search, "Search users with the largest face of an uploaded image; matches are leads for human review")
             .AcceptsImage().Produces<SearchUsersByImageResponse>();
 
         v1.MapPost("/collections/{collectionId}/users/{userId}/searches", (string collectionId, string userId, HttpRequest request, CollectionService collections, CancellationToken ct) =>
-            Results.Ok(collections.SearchUsers(collectionId, userId, null, NativeInput.Float(request, "userMatchThreshold", 0, 100), NativeInput.Int(request, "maxUsers", 1, 500), ct)))
+            Results.Ok(collections.SearchUsers(collectionId, userId, null, Admitted(request), NativeInput.Int(request, "maxUsers", 1, 500), ct)))
             .Op("SearchUsers", Capability.Search, "Search users with a stored user's faces").Produces<SearchUsersResponse>();
     }
 }

@@ -13,7 +13,7 @@ public sealed record NativeOperation(string Name, Capability Capability);
 /// Runs before every native endpoint: counts the request as admitted, checks the bearer token and the role, and
 /// turns failures into RFC 7807 problem details. Handlers therefore only do the work.
 /// </summary>
-public sealed partial class NativeFilter(RequestAuthenticator authenticator, IAuditStore auditLog, ILogger<NativeFilter> logger) : IEndpointFilter
+public sealed partial class NativeFilter(RequestAuthenticator authenticator, IAuditStore auditLog, IPolicyStore policies, ILogger<NativeFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
@@ -32,6 +32,11 @@ public sealed partial class NativeFilter(RequestAuthenticator authenticator, IAu
             if (AuditFacts.IsAudited(operation.Capability))
                 audit = AuditFacts.Entry(context, principal, operation.Name, default) with { Threshold = Threshold(context.Request) };
             Roles.Demand(principal.AccessKeyId, principal.Role, operation.Capability, operation.Name);
+            if (audit is not null && SearchGate.Identifies(operation.Name))
+            {
+                (audit, float threshold) = SearchGate.Admit(policies.GetPolicy(), audit, audit.Threshold);
+                identity.Threshold = threshold;
+            }
             object? result;
             using (audit is null ? null : AuditScope.Begin(audit))
                 result = await next(invocation).ConfigureAwait(false);

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Sightline.Storage;
+using Sightline.Storage.Sqlite;
+
+namespace Sightline.Cli.Commands;
+
+/// <summary><c>sightline policy show|set</c>: the rules identification searches run under; every change is audited.</summary>
+internal static class PolicyCommands
+{
+    public static Command Build()
+    {
+        var command = new Command("policy", "Search policy under --data: requireCase, identificationThresholdFloor, purposes");
+        var show = new Command("show", "Print the policy") { GlobalOptions.Json };
+        show.SetSyncAction((parse, _) =>
+        {
+            var policy = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse)).GetPolicy();
+            if (parse.GetValue(GlobalOptions.Json))
+                Console.WriteLine(policy.ToJson());
+            else
+                foreach (var key in Policy.Keys) Console.WriteLine($"{key} {policy.ValueOf(key)}");
+            return 0;
+        });
+        var key = new Argument<string>("KEY") { Description = string.Join(" | ", Policy.Keys) };
+        var value = new Argument<string>("VALUE") { Description = "true|false for requireCase; 0–100 for identificationThresholdFloor; comma-separated names for purposes" };
+        var set = new Command("set", "Change one setting (recorded in the audit chain as the local user)") { key, value };
+        set.SetSyncAction((parse, _) =>
+        {
+            var store = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse));
+            using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
+                store.SetPolicy(parse.GetValue(key)!, parse.GetValue(value)!);
+            var policy = store.GetPolicy();
+            Console.WriteLine($"{parse.GetValue(key)} {policy.ValueOf(parse.GetValue(key)!)}");
+            return 0;
+        });
+        command.Subcommands.Add(show);
+        command.Subcommands.Add(set);
+        return command;
+    }
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Sightline.Storage;
+
+/// <summary>
+/// The rules identification searches run under. Defaults follow AWS's public-safety guidance: a case and a purpose
+/// on every search, and no FaceMatchThreshold below 99.
+/// </summary>
+public sealed record Policy(bool RequireCase, float IdentificationThresholdFloor, IReadOnlyList<string> Purposes)
+{
+    public static Policy Default { get; } = new(true, 99f, ["investigation", "missing-person", "identity-verification"]);
+
+    public static IReadOnlyList<string> Keys { get; } = ["requireCase", "identificationThresholdFloor", "purposes"];
+
+    /// <summary>This policy with one setting changed from its text form; InvalidParameter for a bad key or value.</summary>
+    public Policy With(string key, string value) => key switch
+    {
+        "requireCase" => bool.TryParse(value, out bool b) ? this with { RequireCase = b }
+            : throw SightlineException.InvalidParameter($"requireCase takes true or false, got '{value}'."),
+        "identificationThresholdFloor" => float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float f) && f is >= 0 and <= 100
+            ? this with { IdentificationThresholdFloor = f }
+            : throw SightlineException.InvalidParameter($"identificationThresholdFloor takes a number from 0 to 100, got '{value}'."),
+        "purposes" => this with { Purposes = ParsePurposes(value) },
+        _ => throw SightlineException.InvalidParameter($"Unknown policy setting '{key}'. Settings: {string.Join(", ", Keys)}."),
+    };
+
+    public string ValueOf(string key) => key switch
+    {
+        "requireCase" => RequireCase ? "true" : "false",
+        "identificationThresholdFloor" => IdentificationThresholdFloor.ToString("R", CultureInfo.InvariantCulture),
+        "purposes" => string.Join(',', Purposes),
+        _ => throw SightlineException.InvalidParameter($"Unknown policy setting '{key}'."),
+    };
+
+    private static List<string> ParsePurposes(string value)
+    {
+        var list = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
+        if (list.Count == 0 || list.Any(p => p.Length > 64 || !p.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+            throw SightlineException.InvalidParameter("purposes takes a comma-separated list of names (letters, digits, '-', '_'; up to 64 characters each).");
+        return list;
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["requireCase"] = RequireCase,
+        ["identificationThresholdFloor"] = IdentificationThresholdFloor,
+        ["purposes"] = Purposes,
+    }, new JsonSerializerOptions { WriteIndented = true });
+}
+
+/// <summary>Durable policy settings; a change is audited in the same transaction.</summary>
+public interface IPolicyStore
+{
+    Policy GetPolicy();
+
+    void SetPolicy(string key, string value);
+}
