@@ -20,6 +20,9 @@ public enum Capability
 
     /// <summary>Keys and policy.</summary>
     Administer,
+
+    /// <summary>Decide leads: confirm, reject or mark inconclusive a search's matches.</summary>
+    Review,
 }
 
 /// <summary>The roles an access key carries and what each may do.</summary>
@@ -29,14 +32,15 @@ public static class Roles
     public const string Operator = "operator";
     public const string Analyst = "analyst";
     public const string Auditor = "auditor";
+    public const string Reviewer = "reviewer";
 
-    public static IReadOnlyList<string> All { get; } = [Admin, Operator, Analyst, Auditor];
+    public static IReadOnlyList<string> All { get; } = [Admin, Operator, Analyst, Auditor, Reviewer];
 
     public static bool IsKnown(string role) => All.Contains(role, StringComparer.Ordinal);
 
     /// <summary>
     /// admin: everything. operator: detect, read, index (enrolment). analyst: detect, read, search. auditor: read
-    /// and audit — no image analysis, no searches.
+    /// and audit — no image analysis, no searches. reviewer: read and review leads.
     /// </summary>
     public static bool Allows(string role, Capability capability) => role switch
     {
@@ -44,6 +48,7 @@ public static class Roles
         Operator => capability is Capability.Detect or Capability.Read or Capability.Index,
         Analyst => capability is Capability.Detect or Capability.Read or Capability.Search,
         Auditor => capability is Capability.Read or Capability.Audit,
+        Reviewer => capability is Capability.Read or Capability.Review,
         _ => false,
     };
 

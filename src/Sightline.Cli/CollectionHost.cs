@@ -54,7 +54,8 @@ internal sealed class CollectionHost : IDisposable
             var (admitted, effective) = SearchGate.Admit(_store.GetPolicy(), entry, threshold);
             entry = admitted;
             var result = search(effective);
-            _store.AppendAudit(entry with { Details = AuditFacts.Matches(json(result)) });
+            var matches = AuditFacts.MatchList(json(result));
+            _store.AppendSearch(entry with { Details = AuditFacts.Details(matches) }, matches);
             return result;
         }
         catch (SightlineException ex)

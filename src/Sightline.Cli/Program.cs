@@ -16,4 +16,5 @@ root.Subcommands.Add(ServeCommand.Build());
 root.Subcommands.Add(KeysCommands.Build());
 root.Subcommands.Add(AuditCommands.Build());
 root.Subcommands.Add(PolicyCommands.Build());
+root.Subcommands.Add(LeadsCommands.Build());
 return await root.Parse(args).InvokeAsync();

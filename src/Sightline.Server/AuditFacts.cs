@@ -18,7 +18,7 @@ public static class AuditFacts
     public const string PurposeHeader = "X-Sightline-Purpose";
 
     /// <summary>State-changing calls and identification searches are audited; reads and plain detection are not.</summary>
-    public static bool IsAudited(Capability capability) => capability is Capability.Index or Capability.Search or Capability.Administer;
+    public static bool IsAudited(Capability capability) => capability is Capability.Index or Capability.Search or Capability.Administer or Capability.Review;
 
     public static AuditEntry Entry(HttpContext context, Principal principal, string operation, ReadOnlySpan<byte> body)
     {
@@ -70,15 +70,21 @@ public static class AuditFacts
     public static string ProbeOf(ReadOnlySpan<byte> image) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(image));
 
     /// <summary>The ids and similarities a search returned, as compact JSON (from the response JSON, any casing).</summary>
-    public static string Matches(string responseJson)
+    public static string Matches(string responseJson) => Details(MatchList(responseJson));
+
+    public static string Details(IReadOnlyList<LeadMatch> matches) =>
+        "[" + string.Join(',', matches.Select(m => $"{{\"{m.SubjectType}Id\":{JsonSerializer.Serialize(m.SubjectId)},\"similarity\":{m.Similarity.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}}}")) + "]";
+
+    /// <summary>The faces and users a search returned with their similarities: one lead each.</summary>
+    public static IReadOnlyList<LeadMatch> MatchList(string responseJson)
     {
         using var doc = JsonDocument.Parse(responseJson);
-        var found = new List<string>();
+        var found = new List<LeadMatch>();
         Collect(doc.RootElement, found, null);
-        return "[" + string.Join(',', found) + "]";
+        return found;
     }
 
-    private static void Collect(JsonElement e, List<string> found, string? similarity)
+    private static void Collect(JsonElement e, List<LeadMatch> found, float? similarity)
     {
         if (e.ValueKind == JsonValueKind.Array)
         {
@@ -90,14 +96,14 @@ public static class AuditFacts
             return;
         foreach (var p in e.EnumerateObject())
         {
-            if (p.NameEquals("Similarity") || p.NameEquals("similarity"))
-                similarity = p.Value.GetRawText();
+            if ((p.NameEquals("Similarity") || p.NameEquals("similarity")) && p.Value.TryGetSingle(out float s))
+                similarity = s;
         }
         foreach (var p in e.EnumerateObject())
         {
             bool isId = p.Name is "FaceId" or "faceId" or "UserId" or "userId";
-            if (isId && similarity is not null && p.Value.ValueKind == JsonValueKind.String)
-                found.Add($"{{\"{char.ToLowerInvariant(p.Name[0]) + p.Name[1..]}\":{JsonSerializer.Serialize(p.Value.GetString())},\"similarity\":{similarity}}}");
+            if (isId && similarity is { } sim && p.Value.ValueKind == JsonValueKind.String)
+                found.Add(new LeadMatch(p.Name is "FaceId" or "faceId" ? "face" : "user", p.Value.GetString()!, sim));
             else if (p.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
                 Collect(p.Value, found, similarity);
         }

@@ -17,7 +17,7 @@ namespace Sightline.Server;
 /// Errors carry Rekognition's <c>__type</c> so the AWS SDKs raise the matching exception class.
 /// </summary>
 public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer comparer, ImageDecoder decoder, CollectionService collections, RequestAuthenticator authenticator, ObjectStore objects, Video.VideoJobs videoJobs,
-    ILogger<RekognitionEndpoint> logger, IAuditStore auditLog, IPolicyStore policies)
+    ILogger<RekognitionEndpoint> logger, IAuditStore auditLog, IPolicyStore policies, ILeadStore leads)
 {
     private const string TargetPrefix = "RekognitionService.";
 
@@ -81,7 +81,10 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
                 response = Dispatch(operation, body, principal.AccessKeyId, threshold, ct);
             // A search's disclosure is its effect: its record (with what it returned) is durable before the answer leaves.
             if (audit is not null && capability == Capability.Search)
-                auditLog.AppendAudit(audit with { Details = AuditFacts.Matches(response) });
+            {
+                var matches = SearchGate.Identifies(operation) ? AuditFacts.MatchList(response) : [];
+                leads.AppendSearch(audit with { Details = SearchGate.Identifies(operation) ? AuditFacts.Details(matches) : AuditFacts.Matches(response) }, matches);
+            }
             context.Response.ContentType = "application/x-amz-json-1.1";
             await context.Response.WriteAsync(response, ct).ConfigureAwait(false);
         }

@@ -55,6 +55,7 @@ public static class SightlineServer
         builder.Services.AddSingleton<IJobStore>(store);
         builder.Services.AddSingleton<IAuditStore>(store);
         builder.Services.AddSingleton<IPolicyStore>(store);
+        builder.Services.AddSingleton<ILeadStore>(store);
         builder.Services.AddSingleton<Video.VideoJobs>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Video.VideoJobs>());
         builder.Services.AddSingleton<NativeFilter>();

@@ -113,6 +113,27 @@ internal static class SqliteMigrations
         """
         CREATE TABLE policy (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
         """,
+        // 8: leads for human review, one per search match.
+        """
+        CREATE TABLE leads (
+            id TEXT PRIMARY KEY NOT NULL,
+            search_seq INTEGER NOT NULL,
+            case_id TEXT,
+            purpose TEXT,
+            collection_id TEXT,
+            subject_type TEXT NOT NULL,
+            subject_id TEXT NOT NULL,
+            similarity REAL NOT NULL,
+            searched_by TEXT NOT NULL,
+            status TEXT NOT NULL,
+            reviewer TEXT,
+            note TEXT,
+            created_at INTEGER NOT NULL,
+            reviewed_at INTEGER
+        );
+        CREATE INDEX leads_by_case ON leads(case_id, status, created_at);
+        CREATE INDEX leads_by_status ON leads(status, created_at);
+        """,
     ];
 
     public static int Latest => s_steps.Length;

@@ -7,11 +7,11 @@ namespace Sightline.Storage;
 /// The rules identification searches run under. Defaults follow AWS's public-safety guidance: a case and a purpose
 /// on every search, and no FaceMatchThreshold below 99.
 /// </summary>
-public sealed record Policy(bool RequireCase, float IdentificationThresholdFloor, IReadOnlyList<string> Purposes)
+public sealed record Policy(bool RequireCase, float IdentificationThresholdFloor, IReadOnlyList<string> Purposes, bool ReviewOwnSearches = false)
 {
     public static Policy Default { get; } = new(true, 99f, ["investigation", "missing-person", "identity-verification"]);
 
-    public static IReadOnlyList<string> Keys { get; } = ["requireCase", "identificationThresholdFloor", "purposes"];
+    public static IReadOnlyList<string> Keys { get; } = ["requireCase", "identificationThresholdFloor", "purposes", "reviewOwnSearches"];
 
     /// <summary>This policy with one setting changed from its text form; InvalidParameter for a bad key or value.</summary>
     public Policy With(string key, string value) => key switch
@@ -22,6 +22,8 @@ public sealed record Policy(bool RequireCase, float IdentificationThresholdFloor
             ? this with { IdentificationThresholdFloor = f }
             : throw SightlineException.InvalidParameter($"identificationThresholdFloor takes a number from 0 to 100, got '{value}'."),
         "purposes" => this with { Purposes = ParsePurposes(value) },
+        "reviewOwnSearches" => bool.TryParse(value, out bool own) ? this with { ReviewOwnSearches = own }
+            : throw SightlineException.InvalidParameter($"reviewOwnSearches takes true or false, got '{value}'."),
         _ => throw SightlineException.InvalidParameter($"Unknown policy setting '{key}'. Settings: {string.Join(", ", Keys)}."),
     };
 
@@ -30,6 +32,7 @@ public sealed record Policy(bool RequireCase, float IdentificationThresholdFloor
         "requireCase" => RequireCase ? "true" : "false",
         "identificationThresholdFloor" => IdentificationThresholdFloor.ToString("R", CultureInfo.InvariantCulture),
         "purposes" => string.Join(',', Purposes),
+        "reviewOwnSearches" => ReviewOwnSearches ? "true" : "false",
         _ => throw SightlineException.InvalidParameter($"Unknown policy setting '{key}'."),
     };
 
@@ -46,6 +49,7 @@ public sealed record Policy(bool RequireCase, float IdentificationThresholdFloor
         ["requireCase"] = RequireCase,
         ["identificationThresholdFloor"] = IdentificationThresholdFloor,
         ["purposes"] = Purposes,
+        ["reviewOwnSearches"] = ReviewOwnSearches,
     }, new JsonSerializerOptions { WriteIndented = true });
 }
 

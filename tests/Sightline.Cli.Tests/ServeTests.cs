@@ -97,7 +97,7 @@ public sealed class ServeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, s3);
 
         var all = SightlineCli.Run("audit", "list", "--json", "--data", _data.Path).Json().EnumerateArray().ToList();
-        Assert.Equal(4, all.Count(r => r.GetProperty("operation").GetString() == "cli keys create")); // the test keys, issued through the CLI
+        Assert.Equal(5, all.Count(r => r.GetProperty("operation").GetString() == "cli keys create")); // the test keys, issued through the CLI
         var records = all.Where(r => !r.GetProperty("operation").GetString()!.StartsWith("cli ", StringComparison.Ordinal)).ToList();
         Assert.Equal(["CreateCollection", "IndexFaces", "SearchFacesByImage", "SearchFacesByImage", "SearchFacesByImage"],
             records.Select(r => r.GetProperty("operation").GetString()));
@@ -115,7 +115,7 @@ public sealed class ServeTests : IAsyncLifetime
 
         var verify = SightlineCli.Run("audit", "verify", "--data", _data.Path);
         Assert.Equal(0, verify.ExitCode);
-        Assert.Contains("intact: 9 record(s)", verify.Stdout, StringComparison.Ordinal);
+        Assert.Contains("intact: 10 record(s)", verify.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

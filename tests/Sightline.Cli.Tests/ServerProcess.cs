@@ -34,7 +34,7 @@ public sealed class ServerProcess : IAsyncDisposable
         SightlineCli.Fixture("sample1");
         var data = new TempDir();
         var keys = new Dictionary<string, (string, string)>();
-        foreach (string role in new[] { "admin", "operator", "analyst", "auditor" })
+        foreach (string role in new[] { "admin", "operator", "analyst", "auditor", "reviewer" })
         {
             // Every key carries a default case and purpose, so searches pass the default policy (which the tests also exercise).
             var key = SightlineCli.Run("keys", "create", "--role", role, "--default-case", "TEST-1", "--default-purpose", "investigation", "--json", "--data", data.Path).Json();

@@ -7,6 +7,7 @@ using Sightline.Faces;
 using Sightline.Imaging;
 using Sightline.Rekognition;
 using Sightline.Server.Video;
+using Sightline.Storage;
 
 namespace Sightline.Server.Native;
 
@@ -27,6 +28,22 @@ public static class NativeApi
         MapCollectionFaces(v1);
         MapUsers(v1);
         MapJobs(v1);
+        MapLeads(v1);
+    }
+
+    private static void MapLeads(RouteGroupBuilder v1)
+    {
+        v1.MapGet("/leads", (HttpRequest request, ILeadStore leads) =>
+            Results.Ok(new { leads = leads.ListLeads(NativeInput.Text(request, "case"), LeadDesk.Status(NativeInput.Text(request, "status") ?? LeadStatus.Pending), NativeInput.Int(request, "limit", 1, 10_000) ?? 1000) }))
+            .Op("ListLeads", Capability.Review, "Leads awaiting review (status=pending by default; filter by case)");
+
+        v1.MapPost("/leads/{leadId}/review", async (string leadId, HttpRequest request, ILeadStore leads, IPolicyStore policies, CancellationToken ct) =>
+        {
+            var body = await NativeInput.JsonAsync<ReviewBody>(request, ct);
+            var principal = RequestIdentity.Of(request.HttpContext).Principal!;
+            return Results.Ok(LeadDesk.Review(leads, policies.GetPolicy(), leadId, body.Status, body.Note, principal.AccessKeyId));
+        }).Op("ReviewLead", Capability.Review, "Confirm, reject or mark inconclusive a lead, with a note (audited)").Accepts<ReviewBody>("application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static void MapJobs(RouteGroupBuilder v1)

@@ -12,6 +12,8 @@ public sealed record FaceIdsBody(IReadOnlyList<string>? FaceIds);
 
 public sealed record TagsBody(Dictionary<string, string>? Tags);
 
+public sealed record ReviewBody(string? Status, string? Note);
+
 public sealed record VideoLocation(string? Bucket, string? Name);
 
 public sealed record VideoJobBody(VideoLocation? Video, string? CollectionId, float? FaceMatchThreshold, string? FaceAttributes, string? JobTag, string? ClientRequestToken);

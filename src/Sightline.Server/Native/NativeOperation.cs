@@ -13,7 +13,7 @@ public sealed record NativeOperation(string Name, Capability Capability);
 /// Runs before every native endpoint: counts the request as admitted, checks the bearer token and the role, and
 /// turns failures into RFC 7807 problem details. Handlers therefore only do the work.
 /// </summary>
-public sealed partial class NativeFilter(RequestAuthenticator authenticator, IAuditStore auditLog, IPolicyStore policies, ILogger<NativeFilter> logger) : IEndpointFilter
+public sealed partial class NativeFilter(RequestAuthenticator authenticator, IAuditStore auditLog, IPolicyStore policies, ILeadStore leads, ILogger<NativeFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
@@ -42,8 +42,9 @@ public sealed partial class NativeFilter(RequestAuthenticator authenticator, IAu
                 result = await next(invocation).ConfigureAwait(false);
             if (audit is not null && operation.Capability == Capability.Search)
             {
-                string? details = result is IValueHttpResult { Value: { } value } ? AuditFacts.Matches(JsonSerializer.Serialize(value, value.GetType())) : null;
-                auditLog.AppendAudit(audit with { Details = details, Probe = identity.Probe ?? audit.Probe });
+                var matches = result is IValueHttpResult { Value: { } value } && SearchGate.Identifies(operation.Name)
+                    ? AuditFacts.MatchList(JsonSerializer.Serialize(value, value.GetType())) : [];
+                leads.AppendSearch(audit with { Details = AuditFacts.Details(matches), Probe = identity.Probe ?? audit.Probe }, matches);
             }
             return result;
         }

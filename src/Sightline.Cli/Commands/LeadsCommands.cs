@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Text.Json;
+using Sightline.Access;
+using Sightline.Storage;
+using Sightline.Storage.Sqlite;
+using Spectre.Console;
+
+namespace Sightline.Cli.Commands;
+
+/// <summary><c>sightline leads list|review</c>: search matches awaiting a person's decision.</summary>
+internal static class LeadsCommands
+{
+    private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
+
+    public static Command Build()
+    {
+        var command = new Command("leads", "Search matches under --data awaiting human review; a lead is never an identification until confirmed");
+        var caseId = new Option<string>("--case") { Description = "Only this case's leads" };
+        var status = new Option<string>("--status") { Description = "pending (default), confirmed, rejected, inconclusive", DefaultValueFactory = _ => LeadStatus.Pending };
+        var list = new Command("list", "List leads") { caseId, status, GlobalOptions.Json };
+        list.SetSyncAction((parse, _) =>
+        {
+            var leads = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse)).ListLeads(parse.GetValue(caseId), LeadDesk.Status(parse.GetValue(status)), 10_000);
+            if (parse.GetValue(GlobalOptions.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(leads, s_json));
+                return 0;
+            }
+            var table = new Table().AddColumns("lead", "case", "purpose", "collection", "match", "similarity", "searched by", "status", "reviewer");
+            foreach (var l in leads)
+                table.AddRow(l.LeadId, Markup.Escape(l.Case ?? ""), Markup.Escape(l.Purpose ?? ""), Markup.Escape(l.CollectionId ?? ""), $"{l.SubjectType} {l.SubjectId}",
+                    $"{l.Similarity:F1}", l.SearchedBy, l.Status, l.Reviewer ?? "");
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        var id = new Argument<string>("LEAD_ID");
+        var decision = new Option<string>("--status") { Description = "confirmed, rejected or inconclusive", Required = true };
+        decision.AcceptOnlyFromAmong([.. LeadStatus.Decisions]);
+        var note = new Option<string>("--note") { Description = "What was compared and why (required)", Required = true };
+        var review = new Command("review", "Decide a lead as the local user (audited)") { id, decision, note, GlobalOptions.Json };
+        review.SetSyncAction((parse, _) =>
+        {
+            var store = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse));
+            var entry = CollectionHost.LocalEntry(CollectionHost.CommandPath(parse));
+            Lead lead;
+            try
+            {
+                using (AuditScope.Begin(entry))
+                    lead = LeadDesk.Review(store, store.GetPolicy(), parse.GetValue(id), parse.GetValue(decision), parse.GetValue(note), entry.Actor);
+            }
+            catch (SightlineException ex)
+            {
+                store.AppendAudit(entry with { Outcome = ex.RekognitionType, Details = JsonSerializer.Serialize(new[] { parse.GetValue(id) }) });
+                throw;
+            }
+            Console.WriteLine(parse.GetValue(GlobalOptions.Json) ? JsonSerializer.Serialize(lead, s_json) : $"lead {lead.LeadId}: {lead.Status}");
+            return 0;
+        });
+        command.Subcommands.Add(list);
+        command.Subcommands.Add(review);
+        return command;
+    }
+}

@@ -1,0 +1,51 @@
+namespace Sightline.Storage;
+
+/// <summary>One match a search returned: a face or a user and its similarity.</summary>
+public sealed record LeadMatch(string SubjectType, string SubjectId, float Similarity);
+
+/// <summary>
+/// A lead: a search match waiting for a person's review. It is never an identification until a reviewer confirms
+/// it, with a note.
+/// </summary>
+public sealed record Lead(
+    string LeadId,
+    long SearchSeq,
+    string? Case,
+    string? Purpose,
+    string? CollectionId,
+    string SubjectType,
+    string SubjectId,
+    float Similarity,
+    string SearchedBy,
+    string Status,
+    string? Reviewer,
+    string? Note,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ReviewedAt);
+
+public static class LeadStatus
+{
+    public const string Pending = "pending";
+    public const string Confirmed = "confirmed";
+    public const string Rejected = "rejected";
+    public const string Inconclusive = "inconclusive";
+
+    public static IReadOnlyList<string> Decisions { get; } = [Confirmed, Rejected, Inconclusive];
+
+    public static IReadOnlyList<string> All { get; } = [Pending, Confirmed, Rejected, Inconclusive];
+}
+
+/// <summary>Leads and their review, written with the audit records of the searches and reviews.</summary>
+public interface ILeadStore
+{
+    /// <summary>Records a search and one pending lead per match in one transaction; returns the record's sequence number.</summary>
+    long AppendSearch(AuditEntry entry, IReadOnlyList<LeadMatch> matches);
+
+    IReadOnlyList<Lead> ListLeads(string? caseId, string? status, int limit);
+
+    /// <summary>
+    /// Sets a pending lead's decision with the reviewer's note (audited in the same transaction). Conflict when the
+    /// lead was already reviewed; AccessDenied when the reviewer made the search and <paramref name="allowOwnSearch"/> is false.
+    /// </summary>
+    Lead ReviewLead(string leadId, string status, string note, string reviewer, bool allowOwnSearch);
+}
