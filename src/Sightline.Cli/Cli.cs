@@ -36,10 +36,11 @@ internal static class Cli
         command.SetGuardedAction((parse, ct) => Task.FromResult(action(parse, ct)));
 
     /// <summary>Runs <paramref name="work"/> under a progress bar on stderr when it is a terminal; plainly otherwise.</summary>
-    public static T WithProgress<T>(string label, Func<IProgress<(int Done, int Total)>?, T> work)
+    /// <param name="linesWhenRedirected">When stderr is not a terminal, still report every 5% as a line (long benchmarks).</param>
+    public static T WithProgress<T>(string label, Func<IProgress<(int Done, int Total)>?, T> work, bool linesWhenRedirected = false)
     {
         if (Console.IsErrorRedirected)
-            return work(null);
+            return work(linesWhenRedirected ? new LineProgress(label) : null);
         T result = default!;
         Err.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -58,4 +59,17 @@ internal static class Cli
 
     public static string CsvRoot(string csv, string? root) =>
         Path.GetFullPath(root ?? Path.GetDirectoryName(Path.GetFullPath(csv)) ?? ".");
+
+    /// <summary>Progress as plain lines on stderr: one per 5% step, with the time.</summary>
+    private sealed class LineProgress(string label) : IProgress<(int Done, int Total)>
+    {
+        private int _step = -1;
+
+        public void Report((int Done, int Total) value)
+        {
+            int step = value.Total > 0 ? (int)(20L * value.Done / value.Total) : 0;
+            if (Interlocked.Exchange(ref _step, Math.Max(step, Volatile.Read(ref _step))) < step)
+                Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {label}: {value.Done:N0} of {value.Total:N0} ({step * 5}%)");
+        }
+    }
 }

@@ -93,7 +93,7 @@ internal static class BenchSearchCommand
                 if (++done % 8192 == 0) p?.Report((done, n));
             }
             return flat;
-        });
+        }, linesWhenRedirected: true);
         double build = sw.Elapsed.TotalSeconds;
         double managed = (GC.GetTotalMemory(forceFullCollection: true) - before) / 1e6;
 
@@ -113,7 +113,7 @@ internal static class BenchSearchCommand
         var (p50, p99, qps, results) = Time(index, probes, ct);
 
         int recallQueries = Math.Min(queries, 500);
-        var truth = Cli.WithProgress("exact fp32 ground truth", p => BruteForce(n, VectorAt, probes.Take(recallQueries).ToList(), 10, p, ct));
+        var truth = Cli.WithProgress("exact fp32 ground truth", p => BruteForce(n, VectorAt, probes.Take(recallQueries).ToList(), 10, p, ct), linesWhenRedirected: true);
         double r1 = 0, r10 = 0;
         for (int i = 0; i < recallQueries; i++)
         {
