@@ -22,13 +22,17 @@ internal sealed class CollectionHost : IDisposable
     private readonly string _operation;
 
     public CollectionHost(ParseResult parse)
+        : this(GlobalOptions.DataDirectory(parse), GlobalOptions.EngineOptions(parse), CommandPath(parse))
     {
-        string data = GlobalOptions.DataDirectory(parse);
+    }
+
+    public CollectionHost(string data, FaceEngineOptions engine, string operation)
+    {
         _store = new SqliteCollectionStore(data);
-        _engine = new FaceEngine(GlobalOptions.EngineOptions(parse));
+        _engine = new FaceEngine(engine);
         _indexes = new CollectionIndexes(_store, _engine.Embedder.Dimension, Path.Combine(data, "indexes"));
         Service = new CollectionService(_engine, _store, _indexes);
-        _operation = CommandPath(parse);
+        _operation = operation;
         _scope = AuditScope.Begin(LocalEntry(_operation));
     }
 

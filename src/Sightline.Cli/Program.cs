@@ -17,4 +17,7 @@ root.Subcommands.Add(KeysCommands.Build());
 root.Subcommands.Add(AuditCommands.Build());
 root.Subcommands.Add(PolicyCommands.Build());
 root.Subcommands.Add(LeadsCommands.Build());
+root.Subcommands.Add(RetentionCommands.Retention());
+root.Subcommands.Add(RetentionCommands.Holds());
+root.Subcommands.Add(ReportCommands.Build());
 return await root.Parse(args).InvokeAsync();

@@ -45,6 +45,7 @@ public sealed partial class CollectionService
     public DeleteCollectionResponse DeleteCollection(string collectionId)
     {
         var id = Validate.CollectionId(collectionId);
+        RequireNoHold(id);
         if (!store.DeleteCollection(id))
             throw new SightlineException(ErrorKind.ResourceNotFound, $"The collection id: {collectionId} does not exist");
         indexes.Drop(id);

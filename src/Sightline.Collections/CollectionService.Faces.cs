@@ -57,6 +57,9 @@ public sealed partial class CollectionService
         };
     }
 
+    /// <summary>The UnsuccessfulFaceDeletion reason for a face under a legal hold (Sightline's addition to Rekognition's reasons).</summary>
+    public const string LegalHoldReason = "UNDER_LEGAL_HOLD";
+
     public DeleteFacesResponse DeleteFaces(string collectionId, IReadOnlyCollection<string> faceIds)
     {
         var collection = Require(collectionId);
@@ -65,6 +68,8 @@ public sealed partial class CollectionService
         var ids = faceIds.Select(Validate.FaceId).Distinct().ToList();
         // As Rekognition: a face that belongs to a user stays until it is disassociated; unknown ids are reported.
         var found = store.ListFaces(collection.Id, 0, ids.Count, ids).ToDictionary(f => f.FaceId);
+        // A face a held case's leads point at stays until the hold is lifted.
+        var held = Holds?.HeldFaces(collection.Id, ids) ?? new HashSet<string>();
         var refused = new List<UnsuccessfulFaceDeletion>();
         foreach (var id in ids)
         {
@@ -72,8 +77,10 @@ public sealed partial class CollectionService
                 refused.Add(new UnsuccessfulFaceDeletion(id, null, ["FACE_NOT_FOUND"]));
             else if (face.UserId is not null)
                 refused.Add(new UnsuccessfulFaceDeletion(id, face.UserId, ["ASSOCIATED_TO_AN_EXISTING_USER"]));
+            else if (held.Contains(id))
+                refused.Add(new UnsuccessfulFaceDeletion(id, null, [LegalHoldReason]));
         }
-        var deletable = ids.Where(id => found.TryGetValue(id, out var f) && f.UserId is null).ToList();
+        var deletable = ids.Where(id => found.TryGetValue(id, out var f) && f.UserId is null && !held.Contains(id)).ToList();
         var deleted = deletable.Count == 0 ? [] : store.DeleteFaces(collection.Id, deletable);
         indexes.Removed(collection.Id, deleted.Select(d => d.RowId));
         return new DeleteFacesResponse([.. deleted.Select(d => d.FaceId)], refused);

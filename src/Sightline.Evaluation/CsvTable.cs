@@ -37,6 +37,8 @@ public sealed class CsvTable
         return table;
     }
 
+    public bool HasColumn(string column) => _columns.ContainsKey(column);
+
     public string Get(string[] row, string column) => row[_columns[column]].Trim();
 
     public float GetFloat(string[] row, string column, int line)

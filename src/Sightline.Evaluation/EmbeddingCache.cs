@@ -31,10 +31,16 @@ public sealed class EmbeddingCache(FaceEngine engine, ImageDecoder decoder)
 
 public static class EvalPaths
 {
+    /// <summary>Evaluation images come from labelled sets, some below Rekognition's 80 px floor (e.g. 128 px test images).</summary>
+    public static Imaging.ImageDecoder Decoder() => new(Imaging.ImageLimits.Default with { MinSide = 16 });
+
     /// <summary>Resolves a CSV path entry against --root (or the CSV's folder) and refuses to leave that root.</summary>
     public static string Resolve(string root, string relative)
     {
-        var full = Path.GetFullPath(Path.Combine(root, relative));
+        string top = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        var full = Path.GetFullPath(Path.Combine(top, relative));
+        if (!full.StartsWith(top, StringComparison.Ordinal))
+            throw SightlineException.InvalidParameter($"Image '{relative}' listed in the CSV is outside '{root}'.");
         if (!File.Exists(full))
             throw SightlineException.InvalidParameter($"Image '{relative}' listed in the CSV does not exist under '{root}'.");
         return full;

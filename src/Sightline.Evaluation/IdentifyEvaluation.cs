@@ -13,14 +13,19 @@ public sealed record IdentifyResult(
     int NoFace,
     double Rank1,
     double TpirAtFpir1e2,
-    double ThresholdAtFpir1e2);
+    double ThresholdAtFpir1e2)
+{
+    /// <summary>Per-group figures (by the probe's group) when the run was given a group column; null otherwise.</summary>
+    public IReadOnlyDictionary<string, IdentifyGroup>? Groups { get; init; }
+}
 
 /// <summary>
 /// 1:N identification through the collection engine itself: the first image of each identity is indexed into a
 /// fresh collection (in a temporary data directory, deleted afterwards), the rest are searched with
 /// SearchFacesByImage. Rank-1 is the share of probes whose best match is their own identity. For TPIR at FPIR 0.01
 /// each probe's best match of another identity is its non-mated score; the threshold is set so 1% of those clear
-/// it, and TPIR is the share of probes right at rank 1 above it.
+/// it, and TPIR is the share of probes right at rank 1 above it. With a group column, rank-1 and TPIR are also given
+/// for each group's probes at that same threshold.
 /// </summary>
 public static partial class IdentifyEvaluation
 {
@@ -28,10 +33,11 @@ public static partial class IdentifyEvaluation
     private static partial Regex Unsafe();
 
     public static IdentifyResult Run(FaceEngine engine, ImageDecoder decoder, string csvPath, string root,
-        IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
+        IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken, string? groupColumn = null)
     {
         var csv = CsvTable.Load(csvPath, "file", "identity");
-        var rows = csv.Rows.Select(r => (File: EvalPaths.Resolve(root, csv.Get(r, "file")), Identity: csv.Get(r, "identity"))).ToList();
+        Groups.Require(csv, groupColumn);
+        var rows = csv.Rows.Select(r => (File: EvalPaths.Resolve(root, csv.Get(r, "file")), Identity: csv.Get(r, "identity"), Group: Groups.Of(csv, r, groupColumn))).ToList();
         string dir = Path.Combine(Path.GetTempPath(), "sightline-eval-" + Guid.NewGuid().ToString("N"));
         try
         {
@@ -42,13 +48,13 @@ public static partial class IdentifyEvaluation
             service.CreateCollection(collection);
             var identityOf = new Dictionary<string, string>(StringComparer.Ordinal);
             var enrolled = new HashSet<string>(StringComparer.Ordinal);
-            var probes = new List<(string File, string Identity)>();
+            var probes = new List<(string File, string Identity, string Group)>();
             int noFace = 0, done = 0;
-            foreach (var (file, identity) in rows)
+            foreach (var (file, identity, group) in rows)
             {
                 if (enrolled.Contains(identity))
                 {
-                    probes.Add((file, identity));
+                    probes.Add((file, identity, group));
                     continue;
                 }
                 using var image = decoder.DecodeFile(file);
@@ -60,9 +66,9 @@ public static partial class IdentifyEvaluation
                 enrolled.Add(identity);
             }
 
-            var mated = new List<(bool Correct, double Score)>();
+            var mated = new List<(bool Correct, double Score, string Group, bool NoFace)>();
             var nonMated = new List<double>();
-            foreach (var (file, identity) in probes)
+            foreach (var (file, identity, group) in probes)
             {
                 using var image = decoder.DecodeFile(file);
                 progress?.Report((++done, rows.Count));
@@ -74,12 +80,12 @@ public static partial class IdentifyEvaluation
                 catch (SightlineException ex) when (ex.Kind == ErrorKind.InvalidParameter)
                 {
                     noFace++;
-                    mated.Add((false, double.NegativeInfinity));
+                    mated.Add((false, double.NegativeInfinity, group, true));
                     continue;
                 }
                 var ranked = found.FaceMatches.Select(m => (Identity: identityOf[m.Face.FaceId], Score: (double)m.Similarity)).ToList();
                 bool right = ranked.Count > 0 && ranked[0].Identity == identity;
-                mated.Add((right, ranked.Count > 0 ? ranked[0].Score : double.NegativeInfinity));
+                mated.Add((right, ranked.Count > 0 ? ranked[0].Score : double.NegativeInfinity, group, false));
                 var other = ranked.FirstOrDefault(r => r.Identity != identity);
                 if (other.Identity is not null) nonMated.Add(other.Score);
             }
@@ -87,7 +93,11 @@ public static partial class IdentifyEvaluation
             return new IdentifyResult(enrolled.Count, enrolled.Count, probes.Count, noFace,
                 mated.Count == 0 ? double.NaN : mated.Count(m => m.Correct) / (double)mated.Count,
                 mated.Count == 0 ? double.NaN : mated.Count(m => m.Correct && m.Score >= threshold) / (double)mated.Count,
-                threshold);
+                threshold)
+            {
+                Groups = groupColumn is null ? null : mated.GroupBy(m => m.Group, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g =>
+                    new IdentifyGroup(g.Count(), g.Count(m => m.NoFace), Groups.Rate(g.Count(m => m.Correct), g.Count()), Groups.Rate(g.Count(m => m.Correct && m.Score >= threshold), g.Count()))),
+            };
         }
         finally
         {

@@ -28,5 +28,8 @@ public sealed record ServerOptions
     /// <summary>An S3-compatible endpoint for buckets that are not local; null for none.</summary>
     public S3Settings? S3 { get; init; }
 
+    /// <summary>How often retention rules are applied (also once at start).</summary>
+    public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromHours(1);
+
     public string SecretsDirectory => Path.Combine(DataDirectory, "secrets");
 }

@@ -58,6 +58,9 @@ public static class SightlineServer
         builder.Services.AddSingleton<ILeadStore>(store);
         builder.Services.AddSingleton<Video.VideoJobs>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Video.VideoJobs>());
+        builder.Services.AddSingleton<IRetentionStore>(store);
+        builder.Services.AddSingleton<RetentionWorker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionWorker>());
         builder.Services.AddSingleton<NativeFilter>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>

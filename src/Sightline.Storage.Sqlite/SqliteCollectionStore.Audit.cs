@@ -74,6 +74,16 @@ public sealed partial class SqliteCollectionStore : IAuditStore
         return records;
     }
 
+    public IEnumerable<AuditRecord> ReadAuditBetween(DateTimeOffset from, DateTimeOffset to)
+    {
+        using var connection = Open();
+        using var cmd = Command(connection, $"SELECT {AuditColumns} FROM audit_log WHERE at >= $from AND at < $to ORDER BY seq;", null,
+            ("$from", from.ToUnixTimeMilliseconds()), ("$to", to.ToUnixTimeMilliseconds()));
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            yield return ReadAuditRow(r);
+    }
+
     public AuditVerification VerifyAudit()
     {
         using var connection = Open();
@@ -138,4 +148,6 @@ public sealed partial class SqliteCollectionStore : IAuditStore
 }
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(RetentionDetails))]
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
 internal sealed partial class AuditJson : System.Text.Json.Serialization.JsonSerializerContext;

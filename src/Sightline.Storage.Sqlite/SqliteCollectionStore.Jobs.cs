@@ -4,14 +4,15 @@ namespace Sightline.Storage.Sqlite;
 
 public sealed partial class SqliteCollectionStore : IJobStore
 {
-    private const string JobColumns = "id, kind, status, status_message, request_json, client_request_token, job_tag, created_by, created_at, completed_at";
+    private const string JobColumns = "id, kind, status, status_message, request_json, client_request_token, job_tag, created_by, created_at, completed_at, case_id, purpose, role";
 
     public void AddJob(StoredJob job)
     {
         using var connection = Open();
-        using var cmd = Command(connection, $"INSERT INTO video_jobs ({JobColumns}) VALUES ($id, $kind, $status, $message, $request, $token, $tag, $by, $created, NULL);", null,
+        using var cmd = Command(connection, $"INSERT INTO video_jobs ({JobColumns}) VALUES ($id, $kind, $status, $message, $request, $token, $tag, $by, $created, NULL, $case, $purpose, $role);", null,
             ("$id", job.JobId), ("$kind", job.Kind), ("$status", job.Status), ("$message", job.StatusMessage), ("$request", job.RequestJson),
-            ("$token", job.ClientRequestToken), ("$tag", job.JobTag), ("$by", job.CreatedBy), ("$created", job.CreatedAt.ToUnixTimeMilliseconds()));
+            ("$token", job.ClientRequestToken), ("$tag", job.JobTag), ("$by", job.CreatedBy), ("$created", job.CreatedAt.ToUnixTimeMilliseconds()),
+            ("$case", job.Case), ("$purpose", job.Purpose), ("$role", job.Role));
         try
         {
             cmd.ExecuteNonQuery();
@@ -47,7 +48,12 @@ public sealed partial class SqliteCollectionStore : IJobStore
         {
             jobs.Add(new StoredJob(r.GetString(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetString(4),
                 r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7),
-                FromUnixMs(r.GetInt64(8)), r.IsDBNull(9) ? null : FromUnixMs(r.GetInt64(9))));
+                FromUnixMs(r.GetInt64(8)), r.IsDBNull(9) ? null : FromUnixMs(r.GetInt64(9)))
+            {
+                Case = r.IsDBNull(10) ? null : r.GetString(10),
+                Purpose = r.IsDBNull(11) ? null : r.GetString(11),
+                Role = r.IsDBNull(12) ? null : r.GetString(12),
+            });
         }
         return jobs;
     }

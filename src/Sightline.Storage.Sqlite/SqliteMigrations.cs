@@ -134,6 +134,26 @@ internal static class SqliteMigrations
         CREATE INDEX leads_by_case ON leads(case_id, status, created_at);
         CREATE INDEX leads_by_status ON leads(status, created_at);
         """,
+        // 9: retention rules, legal holds, and the case a video search job runs under.
+        """
+        CREATE TABLE retention (
+            collection_id TEXT PRIMARY KEY NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            face_days INTEGER,
+            lead_days INTEGER
+        );
+        CREATE TABLE legal_holds (
+            case_id TEXT PRIMARY KEY NOT NULL,
+            reason TEXT NOT NULL,
+            placed_by TEXT NOT NULL,
+            placed_at INTEGER NOT NULL
+        );
+        CREATE INDEX faces_by_age ON faces(collection_id, created_at);
+        CREATE INDEX audit_by_time ON audit_log(at);
+        CREATE INDEX leads_by_collection ON leads(collection_id, created_at);
+        ALTER TABLE video_jobs ADD COLUMN case_id TEXT;
+        ALTER TABLE video_jobs ADD COLUMN purpose TEXT;
+        ALTER TABLE video_jobs ADD COLUMN role TEXT;
+        """,
     ];
 
     public static int Latest => s_steps.Length;

@@ -96,6 +96,9 @@ public interface IAuditStore
 
     IReadOnlyList<AuditRecord> ReadAudit(long afterSeq, int limit);
 
+    /// <summary>Records made in [<paramref name="from"/>, <paramref name="to"/>), in order, streamed.</summary>
+    IEnumerable<AuditRecord> ReadAuditBetween(DateTimeOffset from, DateTimeOffset to);
+
     /// <summary>Recomputes the whole chain and checks every seal; names the first bad record.</summary>
     AuditVerification VerifyAudit();
 }

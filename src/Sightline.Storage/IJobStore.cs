@@ -11,7 +11,15 @@ public sealed record StoredJob(
     string? JobTag,
     string? CreatedBy,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt)
+{
+    /// <summary>The case, purpose and role a face search job was started under (its matches become leads under them).</summary>
+    public string? Case { get; init; }
+
+    public string? Purpose { get; init; }
+
+    public string? Role { get; init; }
+}
 
 /// <summary>Durable job records, so a job accepted before a crash is resumed after it.</summary>
 public interface IJobStore

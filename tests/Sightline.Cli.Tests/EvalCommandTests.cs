@@ -32,6 +32,45 @@ public sealed class EvalCommandTests
     }
 
     [Fact]
+    public void Group_figures_reach_the_accountability_report_with_the_model_hashes()
+    {
+        using var dir = new TempDir();
+        using var data = new TempDir();
+        dir.Copy(SightlineCli.Fixture("sample1"), "a.jpg");
+        dir.Copy(SightlineCli.Fixture("sample1"), "a-copy.jpg");
+        dir.Copy(SightlineCli.Fixture("sample4"), "b.jpg");
+        dir.Copy(SightlineCli.Fixture("sample4"), "b-copy.jpg");
+        string csv = dir.Write("pairs.csv", "file1,file2,same,region\na.jpg,a-copy.jpg,1,east\na.jpg,b.jpg,0,east\nb.jpg,b-copy.jpg,1,west\n");
+
+        var json = SightlineCli.Run("eval", "verify", "--pairs", csv, "--group-column", "region", "--json", "--data", data.Path).Json();
+        var groups = json.GetProperty("groups");
+        Assert.Equal((2, 1), (groups.GetProperty("east").GetProperty("pairs").GetInt32(), groups.GetProperty("west").GetProperty("pairs").GetInt32()));
+        Assert.Equal((1, 0), (groups.GetProperty("east").GetProperty("impostor").GetInt32(), groups.GetProperty("west").GetProperty("impostor").GetInt32()));
+
+        var missing = SightlineCli.Run("eval", "verify", "--pairs", csv, "--group-column", "ethnicity", "--data", data.Path);
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("ethnicity", missing.Stderr, StringComparison.Ordinal);
+
+        string report = Path.Combine(data.Path, "report.md");
+        var written = SightlineCli.Run("report", "accountability", "--out", report, "--data", data.Path);
+        Assert.True(written.ExitCode == 0, written.ToString());
+        string md = File.ReadAllText(report);
+        Assert.Contains("## 4. Measured accuracy", md, StringComparison.Ordinal);
+        Assert.Contains("### verify", md, StringComparison.Ordinal);
+        Assert.Contains("| east | 2 | 1 | 1 |", md, StringComparison.Ordinal); // pairs, genuine, impostor per group
+        Assert.Contains("87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581", md, StringComparison.Ordinal); // the embedder's sha256
+        Assert.Contains("Identification threshold floor: **99**", md, StringComparison.Ordinal);
+        Assert.Contains("Verified intact", md, StringComparison.Ordinal);
+
+        var csvReport = SightlineCli.Run("report", "transparency", "--csv", "--data", data.Path);
+        Assert.True(csvReport.ExitCode == 0, csvReport.ToString());
+        Assert.StartsWith("section,name,value", csvReport.Stdout, StringComparison.Ordinal);
+        var badPeriod = SightlineCli.Run("report", "transparency", "--from", "yesterday", "--data", data.Path);
+        Assert.NotEqual(0, badPeriod.ExitCode);
+        Assert.Contains("--from", badPeriod.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Identify_prints_rank1()
     {
         using var dir = new TempDir();

@@ -15,23 +15,11 @@ public sealed class LeadReviewTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string role, HttpContent? content = null)
-    {
-        using var request = new HttpRequestMessage(method, new Uri(_server.Address, path)) { Content = content };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _server.Bearer(role));
-        using var response = await _server.Http.SendAsync(request);
-        string text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length > 0 ? JsonDocument.Parse(text).RootElement.Clone() : default);
-    }
+    private Task<Reply> SendAsync(HttpMethod method, string path, string role, HttpContent? content = null) => _server.SendAsync(method, path, role, content);
 
-    private static StringContent Json(object value) => new(JsonSerializer.Serialize(value), Encoding.UTF8, "application/json");
+    private static StringContent Json(object value) => ServerProcess.Json(value);
 
-    private static ByteArrayContent Jpeg(string fixture)
-    {
-        var content = new ByteArrayContent(File.ReadAllBytes(SightlineCli.Fixture(fixture)));
-        content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
-        return content;
-    }
+    private static ByteArrayContent Jpeg(string fixture) => ServerProcess.Jpeg(fixture);
 
     [Fact]
     public async Task Matches_become_pending_leads_that_a_reviewer_decides_once_with_a_note()

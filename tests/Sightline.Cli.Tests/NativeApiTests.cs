@@ -15,25 +15,11 @@ public sealed class NativeApiTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private async Task<(HttpStatusCode Status, JsonElement Body, string? ContentType)> SendAsync(HttpMethod method, string path, HttpContent? content = null, string role = "admin")
-    {
-        using var request = new HttpRequestMessage(method, new Uri(_server.Address, path)) { Content = content };
-        if (role.Length > 0)
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _server.Bearer(role));
-        using var response = await _server.Http.SendAsync(request);
-        string text = await response.Content.ReadAsStringAsync();
-        var body = text.Length > 0 ? JsonDocument.Parse(text).RootElement.Clone() : default;
-        return (response.StatusCode, body, response.Content.Headers.ContentType?.MediaType);
-    }
+    private Task<Reply> SendAsync(HttpMethod method, string path, HttpContent? content = null, string role = "admin") => _server.SendAsync(method, path, role, content);
 
-    private static StringContent Json(object value) => new(JsonSerializer.Serialize(value), Encoding.UTF8, "application/json");
+    private static StringContent Json(object value) => ServerProcess.Json(value);
 
-    private static ByteArrayContent Jpeg(string fixture)
-    {
-        var content = new ByteArrayContent(File.ReadAllBytes(SightlineCli.Fixture(fixture)));
-        content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
-        return content;
-    }
+    private static ByteArrayContent Jpeg(string fixture) => ServerProcess.Jpeg(fixture);
 
     private static MultipartFormDataContent Form(params (string Part, string Fixture)[] parts)
     {

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 
 namespace Sightline.Cli.Tests;
@@ -84,6 +86,28 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public string Bearer(string role) => $"{Keys[role].Id}:{Keys[role].Secret}";
 
+    /// <summary>A native API call as <paramref name="role"/> (no credentials when empty); a JSON body is parsed, any other is kept as text.</summary>
+    public async Task<Reply> SendAsync(HttpMethod method, string path, string role = "admin", HttpContent? content = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(Address, path)) { Content = content };
+        if (role.Length > 0)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Bearer(role));
+        using var response = await Http.SendAsync(request);
+        string text = await response.Content.ReadAsStringAsync();
+        string? type = response.Content.Headers.ContentType?.MediaType;
+        var body = text.Length > 0 && type is not null && type.Contains("json", StringComparison.Ordinal) ? JsonDocument.Parse(text).RootElement.Clone() : default;
+        return new Reply(response.StatusCode, body, type, text);
+    }
+
+    public static StringContent Json(object value) => new(JsonSerializer.Serialize(value), Encoding.UTF8, "application/json");
+
+    public static ByteArrayContent Jpeg(string fixture)
+    {
+        var content = new ByteArrayContent(File.ReadAllBytes(SightlineCli.Fixture(fixture)));
+        content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        return content;
+    }
+
     private static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
@@ -100,4 +124,12 @@ public sealed class ServerProcess : IAsyncDisposable
         Data.Dispose();
         return ValueTask.CompletedTask;
     }
+}
+
+/// <summary>A native API answer: status, parsed JSON body (default when none), media type and raw text.</summary>
+public sealed record Reply(HttpStatusCode Status, JsonElement Body, string? ContentType, string Text)
+{
+    public void Deconstruct(out HttpStatusCode status, out JsonElement body) => (status, body) = (Status, Body);
+
+    public void Deconstruct(out HttpStatusCode status, out JsonElement body, out string? contentType) => (status, body, contentType) = (Status, Body, ContentType);
 }

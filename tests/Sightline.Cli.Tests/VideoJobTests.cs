@@ -107,5 +107,14 @@ public sealed class VideoJobTests
         var persons = job.GetProperty("persons").EnumerateArray().ToList();
         Assert.Equal(3, persons.Select(p => p.GetProperty("person").GetProperty("index").GetInt64()).Distinct().Count());
         Assert.All(persons, p => Assert.True(p.GetProperty("faceMatches")[0].GetProperty("similarity").GetSingle() >= 95));
+
+        // The job's matches are leads for review under the case and purpose it was started with (the key's defaults).
+        var matched = persons.SelectMany(p => p.GetProperty("faceMatches").EnumerateArray()).Select(m => m.GetProperty("face").GetProperty("faceId").GetString()).ToHashSet();
+        var (status, body) = await server.SendAsync(HttpMethod.Get, "v1/leads?case=TEST-1", "reviewer");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var leads = body.GetProperty("leads").EnumerateArray().ToList();
+        Assert.Equal(matched, leads.Select(l => l.GetProperty("subjectId").GetString()).ToHashSet());
+        Assert.All(leads, l => Assert.Equal(("pending", "investigation", "video"),
+            (l.GetProperty("status").GetString(), l.GetProperty("purpose").GetString(), l.GetProperty("collectionId").GetString())));
     }
 }

@@ -13,6 +13,8 @@ internal static class EvalCommands
 
     private static readonly Option<string> s_root = new("--root") { Description = "Folder the CSV's paths are relative to (default: the CSV's folder)" };
 
+    private static readonly Option<string> s_group = new("--group-column") { Description = "CSV column naming each row's group: figures are also given per group (fairness testing)" };
+
     public static Command Build() => new("eval", "Measure accuracy on labelled data") { Verify(), Identify(), Detect(), Impostors() };
 
     private static Command Impostors()
@@ -29,7 +31,7 @@ internal static class EvalCommands
             using var engine = new FaceEngine(GlobalOptions.EngineOptions(parse));
             using var scoreFile = parse.GetValue(scores) is { Length: > 0 } scorePath ? new StreamWriter(scorePath) : null;
             var result = Cli.WithProgress("scoring faces", p => ImpostorEvaluation.Run(engine, Decoder(), files, parse.GetValue(minFace), p, ct, scoreFile));
-            return Print(parse, result, [
+            return Print(parse, "impostors", string.Join(' ', parse.GetValue(images)!), result, [
                 ("images", $"{result.Images}"),
                 ("faces", $"{result.Faces}"),
                 ("impostor pairs", $"{result.Pairs}"),
@@ -41,15 +43,14 @@ internal static class EvalCommands
         return command;
     }
 
-    // Evaluation images come from labelled sets, some below Rekognition's 80 px floor (e.g. 128 px test images).
-    private static ImageDecoder Decoder() => new(ImageLimits.Default with { MinSide = 16 });
+    private static ImageDecoder Decoder() => EvalPaths.Decoder();
 
     private static Command Verify()
     {
         var pairs = new Option<string>("--pairs") { Description = "CSV file1,file2,same", Required = true };
         var threshold = new Option<float>("--threshold") { Description = "Similarity threshold for 'accuracy'", DefaultValueFactory = _ => FaceComparer.DefaultThreshold };
         var scores = new Option<string>("--scores") { Description = "Also write every pair's cosine and calibrated similarity to this CSV" };
-        var command = new Command("verify", "1:1 verification: accuracy, best accuracy, TAR at FAR 1e-2/1e-3, EER") { pairs, s_root, threshold, scores, GlobalOptions.Json };
+        var command = new Command("verify", "1:1 verification: accuracy, best accuracy, TAR at FAR 1e-2/1e-3, EER") { pairs, s_root, threshold, scores, s_group, GlobalOptions.Json };
         command.SetSyncAction((parse, ct) =>
         {
             string csv = parse.GetValue(pairs)!;
@@ -58,8 +59,8 @@ internal static class EvalCommands
             var comparer = new FaceComparer(engine);
             var cache = new EmbeddingCache(engine, Decoder());
             using var scoreFile = parse.GetValue(scores) is { Length: > 0 } scorePath ? new StreamWriter(scorePath) : null;
-            var result = Cli.WithProgress("embedding faces", p => VerifyEvaluation.Run(comparer, cache, csv, root, parse.GetValue(threshold), p, ct, scoreFile));
-            return Print(parse, result, [
+            var result = Cli.WithProgress("embedding faces", p => VerifyEvaluation.Run(comparer, cache, csv, root, parse.GetValue(threshold), p, ct, scoreFile, parse.GetValue(s_group)));
+            return Print(parse, "verify", csv, result, [
                 ("pairs scored", $"{result.Pairs} ({result.Genuine} same, {result.Impostor} different)"),
                 ("pairs with no face found", $"{result.NoFace}"),
                 ($"accuracy at threshold {result.Threshold:F0}", Pct(result.Accuracy)),
@@ -69,6 +70,8 @@ internal static class EvalCommands
                 ("TAR at FAR 1e-2", Pct(result.TarAtFar1e2)),
                 ("TAR at FAR 1e-3", Pct(result.TarAtFar1e3)),
                 ("EER", Pct(result.Eer)),
+                .. (result.Groups ?? new Dictionary<string, VerifyGroup>()).Select(g => ($"group {g.Key}",
+                    $"{g.Value.Pairs} pairs; accuracy {Pct(g.Value.Accuracy)}; FMR {Pct(g.Value.FalseMatchRate)}; FNMR {Pct(g.Value.FalseNonMatchRate)}; EER {Pct(g.Value.Eer)}")),
             ]);
         });
         return command;
@@ -77,19 +80,21 @@ internal static class EvalCommands
     private static Command Identify()
     {
         var identities = new Option<string>("--identities") { Description = "CSV file,identity", Required = true };
-        var command = new Command("identify", "1:N identification through a collection: first image of each identity indexed, the rest searched") { identities, s_root, GlobalOptions.Json };
+        var command = new Command("identify", "1:N identification through a collection: first image of each identity indexed, the rest searched") { identities, s_root, s_group, GlobalOptions.Json };
         command.SetSyncAction((parse, ct) =>
         {
             string csv = parse.GetValue(identities)!;
             string root = Cli.CsvRoot(csv, parse.GetValue(s_root));
             using var engine = new FaceEngine(GlobalOptions.EngineOptions(parse));
-            var result = Cli.WithProgress("indexing and searching", p => IdentifyEvaluation.Run(engine, Decoder(), csv, root, p, ct));
-            return Print(parse, result, [
+            var result = Cli.WithProgress("indexing and searching", p => IdentifyEvaluation.Run(engine, Decoder(), csv, root, p, ct, parse.GetValue(s_group)));
+            return Print(parse, "identify", csv, result, [
                 ("identities enrolled", $"{result.Enrolled}"),
                 ("probes", $"{result.Probes}"),
                 ("images with no face found", $"{result.NoFace}"),
                 ("rank-1", Pct(result.Rank1)),
                 ("TPIR at FPIR 0.01", $"{Pct(result.TpirAtFpir1e2)} (threshold {result.ThresholdAtFpir1e2:F1})"),
+                .. (result.Groups ?? new Dictionary<string, IdentifyGroup>()).Select(g => ($"group {g.Key}",
+                    $"{g.Value.Probes} probes; rank-1 {Pct(g.Value.Rank1)}; TPIR {Pct(g.Value.TpirAtFpir1e2)}")),
             ]);
         });
         return command;
@@ -109,7 +114,7 @@ internal static class EvalCommands
                 throw SightlineException.InvalidParameter($"--iou must be in (0, 1], got {threshold}.");
             using var engine = new FaceEngine(GlobalOptions.EngineOptions(parse));
             var result = Cli.WithProgress("detecting", p => DetectEvaluation.Run(engine, Decoder(), csv, root, threshold, p, ct));
-            return Print(parse, result, [
+            return Print(parse, "detect", csv, result, [
                 ("images", $"{result.Images}"),
                 ("labelled faces", $"{result.Faces}"),
                 ("detections", $"{result.Detections}"),
@@ -121,8 +126,10 @@ internal static class EvalCommands
         return command;
     }
 
-    private static int Print<T>(ParseResult parse, T result, (string Name, string Value)[] rows)
+    /// <summary>Prints the figures and keeps them as the last run of this kind (for 'sightline report accountability').</summary>
+    private static int Print<T>(ParseResult parse, string kind, string dataset, T result, (string Name, string Value)[] rows)
     {
+        EvaluationRecord.Save(GlobalOptions.DataDirectory(parse), kind, dataset, GlobalOptions.EngineOptions(parse), JsonSerializer.SerializeToElement(result, s_json));
         if (parse.GetValue(GlobalOptions.Json))
         {
             Console.WriteLine(JsonSerializer.Serialize(result, s_json));

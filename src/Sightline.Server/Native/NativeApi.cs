@@ -29,6 +29,8 @@ public static class NativeApi
         MapUsers(v1);
         MapJobs(v1);
         MapLeads(v1);
+        NativeAccountability.Map(v1);
+        NativeEvaluations.Map(v1);
     }
 
     private static void MapLeads(RouteGroupBuilder v1)
@@ -87,10 +89,10 @@ public static class NativeApi
     /// <summary>The threshold the policy admitted for this identification search (checked by the filter before the handler runs).</summary>
     private static float? Admitted(HttpRequest request, float? fromBody = null) => RequestIdentity.Of(request.HttpContext).Threshold ?? fromBody;
 
-    private static RouteHandlerBuilder Op(this RouteHandlerBuilder builder, string name, Capability capability, string summary) =>
+    internal static RouteHandlerBuilder Op(this RouteHandlerBuilder builder, string name, Capability capability, string summary) =>
         builder.WithName(name).WithSummary(summary).WithMetadata(new NativeOperation(name, capability));
 
-    private static RouteHandlerBuilder AcceptsImage(this RouteHandlerBuilder builder) =>
+    internal static RouteHandlerBuilder AcceptsImage(this RouteHandlerBuilder builder) =>
         builder.Accepts<IFormFile>("multipart/form-data", "image/jpeg", "image/png", "image/webp", "image/bmp", "application/octet-stream");
 
     private static void MapFaces(RouteGroupBuilder v1)

@@ -14,6 +14,10 @@ public sealed record TagsBody(Dictionary<string, string>? Tags);
 
 public sealed record ReviewBody(string? Status, string? Note);
 
+public sealed record RetentionBody(int? FaceDays, int? LeadDays);
+
+public sealed record HoldBody(string? Reason);
+
 public sealed record VideoLocation(string? Bucket, string? Name);
 
 public sealed record VideoJobBody(VideoLocation? Video, string? CollectionId, float? FaceMatchThreshold, string? FaceAttributes, string? JobTag, string? ClientRequestToken);

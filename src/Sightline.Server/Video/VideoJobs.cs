@@ -17,7 +17,7 @@ namespace Sightline.Server.Video;
 /// again at start. Face search follows faces only within one video.
 /// </summary>
 public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceEngine engine, CollectionService collections, ServerOptions options,
-    ILogger<VideoJobs> logger) : BackgroundService
+    ILeadStore leads, ILogger<VideoJobs> logger) : BackgroundService
 {
     public const string FaceDetection = "FaceDetection";
     public const string FaceSearch = "FaceSearch";
@@ -51,8 +51,10 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
         if (jobs.ListJobs(InProgress).Count >= MaxQueuedJobs)
             throw new SightlineException(ErrorKind.LimitExceeded, $"{MaxQueuedJobs} video jobs are already queued or running; retry when one finishes.");
         string id = Guid.NewGuid().ToString("N");
+        // A face search runs under the case and purpose its start was admitted with; its matches become leads under them.
+        var scope = AuditScope.Current;
         jobs.AddJob(new StoredJob(id, kind, InProgress, null, JsonSerializer.Serialize(request, VideoJsonContext.Default.StartVideoJobRequest),
-            request.ClientRequestToken, request.JobTag, principal, DateTimeOffset.UtcNow, null));
+            request.ClientRequestToken, request.JobTag, principal, DateTimeOffset.UtcNow, null) { Case = scope?.Case, Purpose = scope?.Purpose, Role = scope?.Role });
         if (!_queue.Writer.TryWrite(id))
         {
             jobs.SetJobStatus(id, "FAILED", "The job queue was full.", DateTimeOffset.UtcNow);
@@ -77,6 +79,8 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
                 string path = ResultPath(id), temp = path + ".tmp";
                 await File.WriteAllTextAsync(temp, RekognitionJson.Serialize(results, indented: false), stoppingToken).ConfigureAwait(false);
                 File.Move(temp, path, overwrite: true);
+                if (results.Persons is { } persons)
+                    RecordLeads(job, persons);
                 jobs.SetJobStatus(id, "SUCCEEDED", null, DateTimeOffset.UtcNow);
                 LogFinished(logger, id, "SUCCEEDED", "");
             }
@@ -96,6 +100,27 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
                 LogCrashed(logger, ex, id);
             }
         }
+    }
+
+    /// <summary>
+    /// A face search job's matches are leads for human review, like a search's: one per matched face (its best
+    /// similarity in the video), recorded with the job's case and purpose in one audited transaction.
+    /// </summary>
+    private void RecordLeads(StoredJob job, IReadOnlyList<PersonMatch> persons)
+    {
+        var matches = persons.SelectMany(p => p.FaceMatches).GroupBy(m => m.Face.FaceId, StringComparer.Ordinal)
+            .Select(g => new LeadMatch("face", g.Key, g.Max(m => m.Similarity))).OrderByDescending(m => m.Similarity).ToList();
+        var request = JsonSerializer.Deserialize(job.RequestJson, VideoJsonContext.Default.StartVideoJobRequest)!;
+        var entry = new AuditEntry(job.CreatedBy ?? "unknown", job.Role ?? "unknown", Access.TransparencyReport.FaceSearchResults)
+        {
+            Case = job.Case,
+            Purpose = job.Purpose,
+            CollectionId = request.CollectionId,
+            Threshold = request.FaceMatchThreshold,
+            Probe = "job:" + job.JobId,
+            Details = AuditFacts.Details(matches),
+        };
+        leads.AppendSearch(entry, matches);
     }
 
     private string ResultPath(string jobId) => Path.Combine(ResultsDirectory, jobId + ".json");

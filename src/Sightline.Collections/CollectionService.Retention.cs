@@ -1,0 +1,47 @@
+using Sightline.Storage;
+
+namespace Sightline.Collections;
+
+public sealed partial class CollectionService
+{
+    /// <summary>Faces deleted per retention transaction (and per audit record).</summary>
+    public const int RetentionBatch = 4096;
+
+    /// <summary>The store's legal holds, when it keeps them (the SQLite store does).</summary>
+    private IRetentionStore? Holds => store as IRetentionStore;
+
+    /// <summary>
+    /// Applies every collection's retention rule once: faces indexed and leads created longer ago than the rule
+    /// allows are deleted in audited batches, except what a legal hold covers. The indexes follow each batch.
+    /// </summary>
+    public IReadOnlyList<RetentionSweep> ApplyRetention(DateTimeOffset now, CancellationToken ct)
+    {
+        var retention = Holds ?? throw new SightlineException(ErrorKind.Internal, "This store does not keep retention rules.");
+        var sweeps = new List<RetentionSweep>();
+        foreach (var rule in retention.ListRetention())
+        {
+            DateTimeOffset? faceCutoff = rule.FaceDays is { } f ? now.AddDays(-f) : null, leadCutoff = rule.LeadDays is { } l ? now.AddDays(-l) : null;
+            var faces = new List<StoredFace>();
+            int leads = 0;
+            RetentionSweep sweep;
+            do
+            {
+                ct.ThrowIfCancellationRequested();
+                sweep = retention.Sweep(rule.CollectionId, faceCutoff, leadCutoff, RetentionBatch);
+                indexes.Removed(rule.CollectionId, sweep.Faces.Select(x => x.RowId));
+                faces.AddRange(sweep.Faces);
+                leads += sweep.Leads;
+            }
+            while (sweep.Faces.Count + sweep.Leads > 0);
+            sweeps.Add(new RetentionSweep(rule.CollectionId, faces, leads, sweep.HeldFaces, sweep.HeldLeads));
+        }
+        return sweeps;
+    }
+
+    /// <summary>Refuses to delete a collection while a legal hold covers any of its faces.</summary>
+    private void RequireNoHold(string collectionId)
+    {
+        if (Holds?.HeldFaces(collectionId, null) is { Count: > 0 } held)
+            throw new SightlineException(ErrorKind.Conflict, $"Collection {collectionId} holds {held.Count} face(s) under a legal hold; lift the hold ('sightline holds lift CASE') before deleting it.");
+    }
+}

@@ -1,0 +1,46 @@
+namespace Sightline.Storage;
+
+/// <summary>
+/// How long a collection keeps its faces and the leads its searches produced, in days; null keeps them until they
+/// are deleted by hand.
+/// </summary>
+public sealed record RetentionRule(string CollectionId, int? FaceDays, int? LeadDays)
+{
+    /// <summary>The longest retention that can be set (100 years).</summary>
+    public const int MaxDays = 36_500;
+
+    public static int? Check(string name, int? days) => days is null or (>= 1 and <= MaxDays) ? days
+        : throw SightlineException.InvalidParameter($"{name} must be between 1 and {MaxDays} days, got {days}.");
+}
+
+/// <summary>A legal hold on a case: while it stands, nothing its leads point at is deleted, by retention or by hand.</summary>
+public sealed record LegalHold(string Case, string Reason, string PlacedBy, DateTimeOffset PlacedAt);
+
+/// <summary>What one retention pass deleted in a collection.</summary>
+public sealed record RetentionSweep(string CollectionId, IReadOnlyList<StoredFace> Faces, int Leads, int HeldFaces, int HeldLeads);
+
+/// <summary>Retention rules, legal holds and the sweep that applies them; every change and deletion is audited in its transaction.</summary>
+public interface IRetentionStore
+{
+    IReadOnlyList<RetentionRule> ListRetention();
+
+    /// <summary>Sets (or, with both null, clears) a collection's rule.</summary>
+    RetentionRule SetRetention(string collectionId, int? faceDays, int? leadDays);
+
+    IReadOnlyList<LegalHold> ListHolds();
+
+    LegalHold PlaceHold(string caseId, string reason, string placedBy);
+
+    /// <summary>False when the case had no hold.</summary>
+    bool LiftHold(string caseId);
+
+    /// <summary>The given faces that a lead of a held case points at (they may not be deleted).</summary>
+    IReadOnlySet<string> HeldFaces(string collectionId, IReadOnlyCollection<string>? faceIds);
+
+    /// <summary>
+    /// Deletes, in one audited transaction, up to <paramref name="batch"/> faces indexed before
+    /// <paramref name="faceCutoff"/> and the leads created before <paramref name="leadCutoff"/>, sparing anything a
+    /// held case's leads point at.
+    /// </summary>
+    RetentionSweep Sweep(string collectionId, DateTimeOffset? faceCutoff, DateTimeOffset? leadCutoff, int batch);
+}
