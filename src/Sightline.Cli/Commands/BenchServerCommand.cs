@@ -23,7 +23,7 @@ internal static class BenchServerCommand
 {
     private sealed record Result(string Image, int Faces, int Sequential, double EngineP50Ms, double ServerP50Ms, double Ratio,
         int Clients, double Seconds, long Ok, long Throttled, long Other, double Rps, double OkP50Ms, double OkP99Ms, double OkMaxMs,
-        double RssStartMb, double RssEndMb, double RssPeakMb, int MaxConcurrent, int Queue);
+        double RssStartMb, double RssEndMb, double RssPeakMb, IReadOnlyList<double> RssTimelineMb, double RssLastHalfSlopeMbPerMin, int MaxConcurrent, int Queue);
 
     public static Command Build()
     {
@@ -53,7 +53,9 @@ internal static class BenchServerCommand
     private static async Task<Result> RunAsync(ParseResult parse, string path, int sequential, int clients, int seconds, CancellationToken ct)
     {
         var bytes = await File.ReadAllBytesAsync(path, ct);
-        var (engineMs, faces) = EngineBaseline(parse, bytes, sequential, ct);
+        using var engine = new FaceEngine(GlobalOptions.EngineOptions(parse));
+        engine.Warm(new FaceRequest { AllAttributes = true, Embeddings = true });
+        string base64 = Convert.ToBase64String(bytes);
         string data = Directory.CreateTempSubdirectory("sightline-bench-server-").FullName;
         try
         {
@@ -64,18 +66,28 @@ internal static class BenchServerCommand
             var address = new Uri($"http://127.0.0.1:{port}/");
             await WaitReadyAsync(http, address, server, ct);
             var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { Image = new { Bytes = Convert.ToBase64String(bytes) } }));
+            int faces = 0;
             for (int i = 0; i < 3; i++)
+            {
                 await SendAsync(http, address, key, body, ct);
+                faces = InProcess(engine, base64, ct).Faces;
+            }
+            // In turn, one in-process then one over HTTP (alternating which goes first), so drift falls on both alike.
             var serial = new List<double>();
+            var local = new List<double>();
             for (int i = 0; i < sequential; i++)
+            {
+                if (i % 2 == 1) local.Add(InProcess(engine, base64, ct).Ms);
                 serial.Add((await SendAsync(http, address, key, body, ct)).Ms);
-            double serverMs = Median(serial);
+                if (i % 2 == 0) local.Add(InProcess(engine, base64, ct).Ms);
+            }
+            double serverMs = Median(serial), engineMs = Median(local);
             var load = await LoadAsync(http, address, key, body, clients, TimeSpan.FromSeconds(seconds), server.Id, ct);
             server.Kill(entireProcessTree: true);
             var options = new Server.ServerOptions { DataDirectory = data };
             return new Result(Path.GetFileName(path), faces, sequential, engineMs, serverMs, serverMs / engineMs, clients, seconds,
                 load.Ok, load.Throttled, load.Other, load.Ok / (double)seconds, load.P50, load.P99, load.Max, load.RssStart, load.RssEnd, load.RssPeak,
-                options.MaxConcurrentRequests, options.QueueLimit);
+                load.Timeline, load.Slope, options.MaxConcurrentRequests, options.QueueLimit);
         }
         finally
         {
@@ -84,25 +96,13 @@ internal static class BenchServerCommand
     }
 
     /// <summary>What the server does for one request, in-process: decode the base64 body's image, detect, map, serialise.</summary>
-    private static (double Ms, int Faces) EngineBaseline(ParseResult parse, byte[] bytes, int n, CancellationToken ct)
+    private static (double Ms, int Faces) InProcess(FaceEngine engine, string base64, CancellationToken ct)
     {
-        using var engine = new FaceEngine(GlobalOptions.EngineOptions(parse));
-        engine.Warm(new FaceRequest { AllAttributes = true, Embeddings = true });
-        var decoder = new ImageDecoder();
-        string base64 = Convert.ToBase64String(bytes);
-        int faces = 0;
-        var times = new List<double>();
-        for (int i = 0; i < n + 3; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            using var image = decoder.Decode(Convert.FromBase64String(base64), ImageSource.Inline);
-            var found = engine.Analyze(image, new FaceRequest(), ct);
-            _ = RekognitionJson.Serialize(new DetectFacesResponse([.. found.Select(f => RekognitionMapper.ToFaceDetail(f, image.Width, image.Height))]), indented: false);
-            faces = found.Count;
-            if (i >= 3)
-                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        }
-        return (Median(times), faces);
+        long start = Stopwatch.GetTimestamp();
+        using var image = new ImageDecoder().Decode(Convert.FromBase64String(base64), ImageSource.Inline);
+        var found = engine.Analyze(image, new FaceRequest(), ct);
+        _ = RekognitionJson.Serialize(new DetectFacesResponse([.. found.Select(f => RekognitionMapper.ToFaceDetail(f, image.Width, image.Height))]), indented: false);
+        return (Stopwatch.GetElapsedTime(start).TotalMilliseconds, found.Count);
     }
 
     private static Process StartServer(ParseResult parse, string data, int port)
@@ -153,20 +153,28 @@ internal static class BenchServerCommand
         return (response.StatusCode, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
     }
 
-    private sealed record Load(long Ok, long Throttled, long Other, double P50, double P99, double Max, double RssStart, double RssEnd, double RssPeak);
+    private sealed record Load(long Ok, long Throttled, long Other, double P50, double P99, double Max, double RssStart, double RssEnd, double RssPeak,
+        IReadOnlyList<double> Timeline, double Slope);
+
+    /// <summary>Points of the RSS timeline reported (evenly spaced over the run, the first at its start).</summary>
+    private const int TimelinePoints = 9;
 
     private static async Task<Load> LoadAsync(HttpClient http, Uri address, IssuedKey key, byte[] body, int clients, TimeSpan length, int pid, CancellationToken ct)
     {
         var okTimes = new ConcurrentBag<double>();
         long ok = 0, throttled = 0, other = 0;
         double rssStart = RssMb(pid), rssPeak = rssStart;
+        var samples = new List<(double Seconds, double Mb)> { (0, rssStart) };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         stop.CancelAfter(length);
+        var clock = Stopwatch.StartNew();
         var sampler = Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
-                rssPeak = Math.Max(rssPeak, RssMb(pid));
+                double mb = RssMb(pid);
+                rssPeak = Math.Max(rssPeak, mb);
+                samples.Add((clock.Elapsed.TotalSeconds, mb));
                 await Task.Delay(500, CancellationToken.None);
             }
         }, CancellationToken.None);
@@ -190,7 +198,14 @@ internal static class BenchServerCommand
         await Task.WhenAll(workers);
         await sampler;
         var times = okTimes.Order().ToList();
-        return new Load(ok, throttled, other, Percentile(times, 0.5), Percentile(times, 0.99), times.Count > 0 ? times[^1] : 0, rssStart, RssMb(pid), rssPeak);
+        double end = RssMb(pid);
+        samples.Add((clock.Elapsed.TotalSeconds, end));
+        var timeline = Enumerable.Range(0, TimelinePoints).Select(i => samples[(int)Math.Round(i * (samples.Count - 1) / (double)(TimelinePoints - 1))].Mb).ToList();
+        // Least-squares slope of RSS over the second half of the run: ~0 when memory has levelled off.
+        var half = samples.Where(x => x.Seconds >= length.TotalSeconds / 2).ToList();
+        double mx = half.Average(x => x.Seconds), my = half.Average(x => x.Mb);
+        double slope = half.Count < 2 ? 0 : half.Sum(x => (x.Seconds - mx) * (x.Mb - my)) / Math.Max(1e-9, half.Sum(x => (x.Seconds - mx) * (x.Seconds - mx))) * 60;
+        return new Load(ok, throttled, other, Percentile(times, 0.5), Percentile(times, 0.99), times.Count > 0 ? times[^1] : 0, rssStart, end, rssPeak, timeline, slope);
     }
 
     private static double RssMb(int pid)
@@ -228,6 +243,8 @@ internal static class BenchServerCommand
         table.AddRow("served per second", $"{r.Rps:F1}");
         table.AddRow("ok latency p50 / p99 / max", $"{r.OkP50Ms:F0} / {r.OkP99Ms:F0} / {r.OkMaxMs:F0} ms");
         table.AddRow("server RSS start / end / peak", $"{r.RssStartMb:F0} / {r.RssEndMb:F0} / {r.RssPeakMb:F0} MB");
+        table.AddRow("server RSS over the run (MB)", string.Join(" → ", r.RssTimelineMb.Select(m => m.ToString("F0", System.Globalization.CultureInfo.InvariantCulture))));
+        table.AddRow("RSS slope, second half", $"{r.RssLastHalfSlopeMbPerMin:F1} MB/min");
         table.AddRow("server limits", $"{r.MaxConcurrent} at once, {r.Queue} waiting");
         AnsiConsole.Write(table);
     }
