@@ -30,6 +30,7 @@ namespace Sightline.Rekognition;
 [JsonSerializable(typeof(GetFaceDetectionResponse))]
 [JsonSerializable(typeof(GetFaceSearchResponse))]
 [JsonSerializable(typeof(VideoJobResults))]
+[JsonSerializable(typeof(DetectTextResponse))]
 public sealed partial class RekognitionJsonContext : JsonSerializerContext;
 
 public static class RekognitionJson
