@@ -181,7 +181,7 @@ public sealed partial class TfjsToOnnx
         string transform = alignCorners ? "align_corners" : halfPixel ? (bilinear ? "half_pixel" : "tf_half_pixel_for_nn") : "asymmetric";
         attrs.Add(OnnxAttribute.Of("coordinate_transformation_mode", transform));
         if (!bilinear)
-            attrs.Add(OnnxAttribute.Of("nearest_mode", alignCorners || halfPixel ? "round_prefer_ceil" : "floor"));
+            attrs.Add(OnnxAttribute.Of("nearest_mode", alignCorners ? "round_prefer_ceil" : "floor")); // TF rounds half up with align_corners, else floors
         string y = Emit("Resize", [x, "", "", sizes], ElementType.Float, n, [.. attrs]);
         Bind(n, ToNhwc(y, n));
     }
