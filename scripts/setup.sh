@@ -28,3 +28,10 @@ if [[ ! -f "$compat/node_modules/.package-lock.json" || "$compat/package-lock.js
   echo "setup: installing the compatibility suite's npm packages" >&2
   npm ci --prefix "$compat" --no-audit --no-fund --loglevel=error >&2
 fi
+
+# The TF.js-to-ONNX converter is checked against TensorFlow.js itself (pure JS, versions pinned by its lock file).
+tfjs="$here/tests/tfjs-reference"
+if [[ ! -f "$tfjs/node_modules/.package-lock.json" || "$tfjs/package-lock.json" -nt "$tfjs/node_modules/.package-lock.json" ]]; then
+  echo "setup: installing the TF.js reference runner's npm packages" >&2
+  npm ci --prefix "$tfjs" --no-audit --no-fund --loglevel=error >&2
+fi

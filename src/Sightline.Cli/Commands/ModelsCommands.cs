@@ -47,6 +47,6 @@ internal static class ModelsCommands
                 Console.Error.WriteLine($"sightline: {bad} model file(s) missing or corrupt in {dir}; run '{ModelPaths.FetchCommand}'.");
             return bad == 0 ? 0 : Cli.ExitModels;
         });
-        return new Command("models", "The model pack") { fetch, verify };
+        return new Command("models", "The model pack, and model conversion") { fetch, verify, ModelsImportCommand.Build() };
     }
 }

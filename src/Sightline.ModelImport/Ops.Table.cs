@@ -1,0 +1,95 @@
+namespace Sightline.ModelImport;
+
+/// <summary>The op table: every TF op the converter handles, and how.</summary>
+public sealed partial class TfjsToOnnx
+{
+    private static readonly Dictionary<string, Action<TfjsToOnnx, TfjsNode>> s_ops = new(StringComparer.Ordinal)
+    {
+        ["Conv2D"] = (c, n) => c.Conv(n),
+        ["_FusedConv2D"] = (c, n) => c.Conv(n),
+        ["DepthwiseConv2dNative"] = (c, n) => c.Conv(n),
+        ["DepthwiseConv2D"] = (c, n) => c.Conv(n),
+        ["FusedDepthwiseConv2dNative"] = (c, n) => c.Conv(n),
+        ["MaxPool"] = (c, n) => c.Pool(n),
+        ["AvgPool"] = (c, n) => c.Pool(n),
+        ["MatMul"] = (c, n) => c.MatMul(n),
+        ["_FusedMatMul"] = (c, n) => c.MatMul(n),
+
+        ["Add"] = (c, n) => c.Binary(n, "Add"),
+        ["AddV2"] = (c, n) => c.Binary(n, "Add"),
+        ["BiasAdd"] = (c, n) => c.Binary(n, "Add"),
+        ["Sub"] = (c, n) => c.Binary(n, "Sub"),
+        ["Mul"] = (c, n) => c.Binary(n, "Mul"),
+        ["RealDiv"] = (c, n) => c.Binary(n, "Div"),
+        ["Div"] = (c, n) => c.Binary(n, "Div"),
+        ["Maximum"] = (c, n) => c.Binary(n, "Max"),
+        ["Minimum"] = (c, n) => c.Binary(n, "Min"),
+        ["Pow"] = (c, n) => c.Binary(n, "Pow"),
+        ["Prelu"] = (c, n) => c.Binary(n, "PRelu"),
+        ["FloorDiv"] = (c, n) => c.FloorDiv(n),
+        ["FloorMod"] = (c, n) => c.FloorMod(n),
+        ["SquaredDifference"] = (c, n) => c.SquaredDifference(n),
+        ["Equal"] = (c, n) => c.Compare(n, "Equal"),
+        ["Greater"] = (c, n) => c.Compare(n, "Greater"),
+        ["Less"] = (c, n) => c.Compare(n, "Less"),
+        ["GreaterEqual"] = (c, n) => c.Compare(n, "GreaterOrEqual"),
+        ["LessEqual"] = (c, n) => c.Compare(n, "LessOrEqual"),
+
+        ["Relu"] = (c, n) => c.Unary(n, "Relu"),
+        ["Relu6"] = (c, n) => c.Relu6(n),
+        ["Elu"] = (c, n) => c.Unary(n, "Elu"),
+        ["Selu"] = (c, n) => c.Unary(n, "Selu"),
+        ["LeakyRelu"] = (c, n) => c.LeakyRelu(n),
+        ["Sigmoid"] = (c, n) => c.Unary(n, "Sigmoid"),
+        ["Tanh"] = (c, n) => c.Unary(n, "Tanh"),
+        ["Softplus"] = (c, n) => c.Unary(n, "Softplus"),
+        ["Abs"] = (c, n) => c.Unary(n, "Abs"),
+        ["Neg"] = (c, n) => c.Unary(n, "Neg"),
+        ["Exp"] = (c, n) => c.Unary(n, "Exp"),
+        ["Log"] = (c, n) => c.Unary(n, "Log"),
+        ["Sqrt"] = (c, n) => c.Unary(n, "Sqrt"),
+        ["Floor"] = (c, n) => c.Unary(n, "Floor"),
+        ["Ceil"] = (c, n) => c.Unary(n, "Ceil"),
+        ["Reciprocal"] = (c, n) => c.Unary(n, "Reciprocal"),
+        ["Rsqrt"] = (c, n) => c.Rsqrt(n),
+        ["Square"] = (c, n) => c.Square(n),
+        ["Softmax"] = (c, n) => c.Softmax(n, "Softmax"),
+        ["LogSoftmax"] = (c, n) => c.Softmax(n, "LogSoftmax"),
+        ["Identity"] = (c, n) => c.Identity(n),
+        ["StopGradient"] = (c, n) => c.Identity(n),
+        ["Snapshot"] = (c, n) => c.Identity(n),
+        ["Cast"] = (c, n) => c.Cast(n),
+
+        ["Reshape"] = (c, n) => c.Reshape(n),
+        ["ConcatV2"] = (c, n) => c.Concat(n, axisLast: true),
+        ["Concat"] = (c, n) => c.Concat(n, axisLast: false),
+        ["Transpose"] = (c, n) => c.Transpose(n),
+        ["Pad"] = (c, n) => c.Pad(n),
+        ["PadV2"] = (c, n) => c.Pad(n),
+        ["MirrorPad"] = (c, n) => c.Pad(n),
+        ["Split"] = (c, n) => c.Split(n),
+        ["SplitV"] = (c, n) => c.Split(n),
+        ["Squeeze"] = (c, n) => c.Squeeze(n),
+        ["ExpandDims"] = (c, n) => c.ExpandDims(n),
+        ["Pack"] = (c, n) => c.Pack(n),
+        ["Unpack"] = (c, n) => c.Unpack(n),
+        ["StridedSlice"] = (c, n) => c.StridedSlice(n),
+        ["GatherV2"] = (c, n) => c.Gather(n),
+        ["Gather"] = (c, n) => c.Gather(n),
+        ["TopKV2"] = (c, n) => c.TopK(n),
+        ["Shape"] = (c, n) => c.Shape(n),
+        ["ResizeBilinear"] = (c, n) => c.Resize(n),
+        ["ResizeNearestNeighbor"] = (c, n) => c.Resize(n),
+        ["Mean"] = (c, n) => c.Reduce(n, "ReduceMean"),
+        ["Sum"] = (c, n) => c.Reduce(n, "ReduceSum"),
+        ["Max"] = (c, n) => c.Reduce(n, "ReduceMax"),
+        ["Min"] = (c, n) => c.Reduce(n, "ReduceMin"),
+        ["Prod"] = (c, n) => c.Reduce(n, "ReduceProd"),
+    };
+
+    /// <summary>Ops converted only when folded over constants.</summary>
+    internal static readonly HashSet<string> s_foldOnly = new(StringComparer.Ordinal) { "SparseToDense" };
+
+    internal static bool Supports(string op) =>
+        op is "Const" or "Placeholder" || s_ops.ContainsKey(op) || s_foldOnly.Contains(op);
+}
