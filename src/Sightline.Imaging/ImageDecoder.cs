@@ -21,18 +21,76 @@ public sealed class ImageDecoder(ImageLimits limits)
         if (data.Length > maxBytes)
             throw SightlineException.TooLarge($"The image is {data.Length:N0} bytes; the limit for {Describe(source)} is {maxBytes:N0} bytes.");
         var header = Inspect(data);
-        Mat raw = Cv2.ImDecode(data, ImreadModes.Color | ImreadModes.IgnoreOrientation);
+        Mat raw = Cv2.ImDecode(data, ImreadModes.Unchanged | ImreadModes.IgnoreOrientation);
         if (raw.Empty())
         {
             raw.Dispose();
             throw SightlineException.InvalidImage($"The {header.Format} image could not be decoded: its data is corrupt.");
         }
+        raw = ToBgr(raw);
         if (raw.Width != header.Width || raw.Height != header.Height)
         {
             raw.Dispose();
             throw SightlineException.InvalidImage($"The {header.Format} image decoded to {raw.Width}x{raw.Height}, not the {header.Width}x{header.Height} its header declares.");
         }
         return new DecodedImage(Orient(raw, header.Orientation), header);
+    }
+
+    /// <summary>
+    /// 8-bit BGR from whatever was stored: grey is expanded, 16-bit is scaled down, and transparency is composited
+    /// over white, as a viewer shows it (a transparent PNG's hidden pixels are often black, which would hide black text).
+    /// </summary>
+    private static Mat ToBgr(Mat raw)
+    {
+        if (raw.Depth() != MatType.CV_8U)
+        {
+            var eight = new Mat();
+            raw.ConvertTo(eight, MatType.CV_8U, raw.Depth() == MatType.CV_16U ? 1 / 257.0 : 1);
+            raw.Dispose();
+            raw = eight;
+        }
+        if (raw.Channels() == 3)
+            return raw;
+        var bgr = new Mat();
+        if (raw.Channels() == 1)
+        {
+            Cv2.CvtColor(raw, bgr, ColorConversionCodes.GRAY2BGR);
+        }
+        else
+        {
+            using var bgra = new Mat();
+            if (raw.Channels() == 2)
+            {
+                var planes = Cv2.Split(raw);
+                Cv2.Merge([planes[0], planes[0], planes[0], planes[1]], bgra);
+                foreach (var p in planes) p.Dispose();
+            }
+            else
+            {
+                raw.CopyTo(bgra);
+            }
+            var channels = Cv2.Split(bgra);
+            using var alpha = new Mat();
+            channels[3].ConvertTo(alpha, MatType.CV_32F, 1 / 255.0);
+            using var inverse = new Mat();
+            Cv2.Subtract(Scalar.All(1.0), alpha, inverse);
+            var composited = new Mat[3];
+            for (int c = 0; c < 3; c++)
+            {
+                using var f = new Mat();
+                channels[c].ConvertTo(f, MatType.CV_32F);
+                using var fg = f.Mul(alpha).ToMat();
+                using var bg = (inverse * 255.0).ToMat();
+                using var sum = new Mat();
+                Cv2.Add(fg, bg, sum);
+                composited[c] = new Mat();
+                sum.ConvertTo(composited[c], MatType.CV_8U);
+            }
+            Cv2.Merge(composited, bgr);
+            foreach (var m in composited.Concat(channels)) m.Dispose();
+        }
+        raw.Dispose();
+        return bgr;
     }
 
     public DecodedImage DecodeFile(string path)

@@ -25,6 +25,15 @@ public sealed record UserApiRequest(string? CollectionId, string? UserId, IReadO
 
 public sealed record TagsApiRequest(string? ResourceArn, Dictionary<string, string>? Tags, IReadOnlyList<string>? TagKeys);
 
+public sealed record WordFilterInput(float? MinConfidence, float? MinBoundingBoxHeight, float? MinBoundingBoxWidth);
+
+public sealed record RegionOfInterestInput(Rekognition.BoundingBox? BoundingBox, IReadOnlyList<Rekognition.Point>? Polygon);
+
+public sealed record DetectTextFiltersInput(WordFilterInput? WordFilter, IReadOnlyList<RegionOfInterestInput>? RegionsOfInterest);
+
+public sealed record DetectTextApiRequest(ImageInput? Image, DetectTextFiltersInput? Filters);
+
+[JsonSerializable(typeof(DetectTextApiRequest))]
 [JsonSerializable(typeof(TagsApiRequest))]
 [JsonSerializable(typeof(DetectFacesRequest))]
 [JsonSerializable(typeof(CompareFacesRequest))]

@@ -42,6 +42,7 @@ public static class SightlineServer
         builder.Services.AddSingleton(server);
         builder.Services.AddSingleton(_ => new FaceEngine(engineOptions));
         builder.Services.AddSingleton(sp => new FaceComparer(sp.GetRequiredService<FaceEngine>()));
+        builder.Services.AddSingleton(_ => new Text.TextEngine(new Text.TextEngineOptions { ModelsDirectory = engineOptions.ModelsDirectory }));
         builder.Services.AddSingleton(new ImageDecoder());
         builder.Services.AddSingleton<ICollectionStore>(store);
         builder.Services.AddSingleton<IAccessKeyStore>(store);

@@ -13,7 +13,7 @@ public sealed record TextEngineOptions
 
     public string Orientation { get; init; } = "ppocr-mobile-v2-cls";
 
-    /// <summary>Longer image side the detector sees (PaddleOCR's default 960; larger finds smaller text, slower).</summary>
+    /// <summary>Longer image side the detector sees (PaddleOCR's default 960; larger finds smaller text, slower). Images over twice this are seen at half their size, up to 2,048.</summary>
     public int DetectorMaxSide { get; init; } = 960;
 
     /// <summary>Lines read below this mean character confidence are dropped (PaddleOCR's drop_score).</summary>

@@ -8,7 +8,24 @@ namespace Sightline.Text;
 public sealed record TextRegion(BoundingBox? Box, IReadOnlyList<Point>? Polygon);
 
 /// <summary>DetectText's Filters: which words count (confidence 0–100, box size as a ratio of the image) and where.</summary>
-public sealed record TextFilters(float MinConfidence = 0, float MinBoundingBoxHeight = 0, float MinBoundingBoxWidth = 0, IReadOnlyList<TextRegion>? Regions = null);
+public sealed record TextFilters(float MinConfidence = 0, float MinBoundingBoxHeight = 0, float MinBoundingBoxWidth = 0, IReadOnlyList<TextRegion>? Regions = null)
+{
+    /// <summary>As Rekognition: at most 10 regions of interest.</summary>
+    public const int MaxRegions = 10;
+
+    /// <summary>A region from a box or a polygon (exactly one), coordinates as ratios 0–1; InvalidParameter naming <paramref name="name"/> otherwise.</summary>
+    public static TextRegion Region(BoundingBox? box, IReadOnlyList<Point>? polygon, string name)
+    {
+        static bool Ratio(float v) => float.IsFinite(v) && v >= 0 && v <= 1;
+        if ((box is null) == (polygon is null))
+            throw SightlineException.InvalidParameter($"{name} needs exactly one of BoundingBox and Polygon.");
+        if (box is not null && !(Ratio(box.Left) && Ratio(box.Top) && Ratio(box.Width) && Ratio(box.Height) && box.Width > 0 && box.Height > 0))
+            throw SightlineException.InvalidParameter($"{name}.BoundingBox needs Left, Top, Width and Height as ratios of the image (0–1), with Width and Height above 0.");
+        if (polygon is not null && (polygon.Count is < 3 or > 10 || polygon.Any(p => !Ratio(p.X) || !Ratio(p.Y))))
+            throw SightlineException.InvalidParameter($"{name}.Polygon needs 3 to 10 points with X and Y as ratios of the image (0–1).");
+        return new TextRegion(box, polygon);
+    }
+}
 
 /// <summary>Turns read lines into Rekognition's DetectText response: LINE entries, then WORD entries with their line as parent.</summary>
 public static class TextResponses

@@ -15,7 +15,27 @@ internal static class EvalCommands
 
     private static readonly Option<string> s_group = new("--group-column") { Description = "CSV column naming each row's group: figures are also given per group (fairness testing)" };
 
-    public static Command Build() => new("eval", "Measure accuracy on labelled data") { Verify(), Identify(), Detect(), Impostors() };
+    public static Command Build() => new("eval", "Measure accuracy on labelled data") { Verify(), Identify(), Detect(), Impostors(), Text() };
+
+    private static Command Text()
+    {
+        var gt = new Option<string>("--gt") { Description = "CSV file,gt_file (or file,text; a png_copy column is preferred over file when set)", Required = true };
+        var command = new Command("text", "DetectText: character and word error rates against ground-truth text") { gt, s_root, GlobalOptions.Json };
+        command.SetSyncAction((parse, ct) =>
+        {
+            string csv = parse.GetValue(gt)!;
+            string root = Cli.CsvRoot(csv, parse.GetValue(s_root));
+            using var engine = new Sightline.Text.TextEngine(TextCommands.EngineOptions(parse));
+            var result = Cli.WithProgress("reading", p => TextEvaluation.Run(engine, Decoder(), csv, root, p, ct));
+            return Print(parse, "text", csv, result, [
+                ("images", $"{result.Images}"),
+                ("character error rate", Pct(result.Cer)),
+                ("word error rate", Pct(result.Wer)),
+                .. result.PerImage.Select(r => (r.File, $"CER {Pct(r.Cer)} ({r.Errors} of {r.Characters})")),
+            ]);
+        });
+        return command;
+    }
 
     private static Command Impostors()
     {
