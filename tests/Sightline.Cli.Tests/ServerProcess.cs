@@ -99,6 +99,34 @@ public sealed class ServerProcess : IAsyncDisposable
         return new Reply(response.StatusCode, body, type, text);
     }
 
+    /// <summary>An AWS JSON 1.1 call signed with Signature Version 4 as the SDKs sign it; <paramref name="role"/> null sends it unsigned.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> CallAwsAsync(string operation, object body, string? role = "admin", DateTimeOffset? signedAt = null,
+        IReadOnlyDictionary<string, string>? extraHeaders = null)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(body);
+        using var request = new HttpRequestMessage(HttpMethod.Post, Address) { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.1");
+        request.Headers.Add("X-Amz-Target", "RekognitionService." + operation);
+        foreach (var (name, value) in extraHeaders ?? new Dictionary<string, string>())
+            request.Headers.Add(name, value);
+        if (role is not null)
+        {
+            var headers = new Dictionary<string, string>
+            {
+                ["host"] = Address.Authority,
+                ["content-type"] = "application/x-amz-json-1.1",
+                ["x-amz-target"] = "RekognitionService." + operation,
+            };
+            var signable = new Sightline.Access.SignableRequest("POST", "/", null, headers, bytes);
+            foreach (var (name, value) in Sightline.Access.SigV4.Sign(signable, Keys[role].Id, Keys[role].Secret, "eu-west-1", "rekognition", signedAt ?? DateTimeOffset.UtcNow))
+                request.Headers.TryAddWithoutValidation(name, value);
+        }
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Xunit.Assert.True(response.Headers.Contains("x-amzn-RequestId"));
+        return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+    }
+
     public static StringContent Json(object value) => new(JsonSerializer.Serialize(value), Encoding.UTF8, "application/json");
 
     public static ByteArrayContent Jpeg(string fixture)
