@@ -14,7 +14,7 @@ const OPERATIONS = [
   'IndexFaces', 'ListFaces', 'DeleteFaces', 'SearchFaces', 'SearchFacesByImage', 'CreateUser', 'DeleteUser',
   'ListUsers', 'AssociateFaces', 'DisassociateFaces', 'SearchUsers', 'SearchUsersByImage',
   'TagResource', 'UntagResource', 'ListTagsForResource',
-  'StartFaceDetection', 'GetFaceDetection', 'StartFaceSearch', 'GetFaceSearch',
+  'StartFaceDetection', 'GetFaceDetection', 'StartFaceSearch', 'GetFaceSearch', 'DetectText',
 ];
 const SLOW = { timeout: 120_000 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -82,6 +82,35 @@ function assertBoxClose(actual, expected, tolerance = 0.01) {
 function assertBox(box) {
   for (const key of ['Width', 'Height', 'Left', 'Top']) assert.equal(typeof box[key], 'number', `BoundingBox.${key}`);
   assert.ok(box.Width > 0 && box.Width <= 1 && box.Height > 0 && box.Height <= 1, JSON.stringify(box));
+}
+
+/** 5×7 dot glyphs for the characters the text test prints. */
+const GLYPHS = {
+  S: ['01111', '10000', '10000', '01110', '00001', '00001', '11110'],
+  I: ['01110', '00100', '00100', '00100', '00100', '00100', '01110'],
+  G: ['01111', '10000', '10000', '10011', '10001', '10001', '01111'],
+  H: ['10001', '10001', '10001', '11111', '10001', '10001', '10001'],
+  T: ['11111', '00100', '00100', '00100', '00100', '00100', '00100'],
+  2: ['01110', '10001', '00001', '00010', '00100', '01000', '11111'],
+  0: ['01110', '10001', '10011', '10101', '11001', '10001', '01110'],
+  6: ['00110', '01000', '10000', '11110', '10001', '10001', '01110'],
+  ' ': ['00000', '00000', '00000', '00000', '00000', '00000', '00000'],
+};
+
+/** A white 24-bit BMP with TEXT printed in black block letters (each dot DOT px). */
+function textBmp(text, dot = 6) {
+  const margin = 4 * dot, width = margin * 2 + text.length * 6 * dot, height = margin * 2 + 7 * dot;
+  const bmp = blankBmp(width, height, 255);
+  const stride = Math.ceil((width * 3) / 4) * 4;
+  [...text].forEach((ch, i) => GLYPHS[ch].forEach((row, r) => [...row].forEach((bit, c) => {
+    if (bit !== '1') return;
+    for (let y = 0; y < dot; y++) {
+      const top = margin + r * dot + y, line = height - 1 - top; // BMP rows run bottom-up
+      const start = 54 + line * stride + (margin + (i * 6 + c) * dot) * 3;
+      bmp.fill(0, start, start + dot * 3);
+    }
+  })));
+  return bmp;
 }
 
 /** A 24-bit BMP of one grey level: a valid image with no face in it. */
@@ -161,6 +190,18 @@ describe('face analysis', () => {
       assert.ok(face.Emotions.length > 0);
       for (const emotion of face.Emotions) assert.ok(Object.values(R.EmotionName).includes(emotion.Type), emotion.Type);
     }
+  });
+
+  it('DetectText reads printed lines and words, and refuses a bad filter', SLOW, async () => {
+    const res = await send(new R.DetectTextCommand({ Image: image(textBmp('SIGHT 2026')) }));
+    const lines = res.TextDetections.filter((d) => d.Type === 'LINE');
+    assert.equal(lines.map((l) => l.DetectedText).join('').replace(/\s/g, ''), 'SIGHT2026');
+    const words = res.TextDetections.filter((d) => d.Type === 'WORD');
+    assert.deepEqual(words.map((w) => w.DetectedText), ['SIGHT', '2026']);
+    assert.ok(words.every((w) => lines.some((l) => l.Id === w.ParentId) && w.Geometry.Polygon.length === 4), JSON.stringify(words));
+    assert.ok(lines.every((l) => l.Confidence > 80 && l.Geometry.BoundingBox.Width > 0.2));
+    assert.equal(typeof res.TextModelVersion, 'string');
+    await assertError(send(new R.DetectTextCommand({ Image: image(textBmp('SIGHT')), Filters: { WordFilter: { MinConfidence: 150 } } })), 'InvalidParameterException', 400);
   });
 
   it('DetectFaces returns no faces for a blank image', SLOW, async () => {
