@@ -15,7 +15,28 @@ internal static class EvalCommands
 
     private static readonly Option<string> s_group = new("--group-column") { Description = "CSV column naming each row's group: figures are also given per group (fairness testing)" };
 
-    public static Command Build() => new("eval", "Measure accuracy on labelled data") { Verify(), Identify(), Detect(), Impostors(), Text() };
+    public static Command Build() => new("eval", "Measure accuracy on labelled data") { Verify(), Identify(), Detect(), Impostors(), Text(), Plates() };
+
+    private static Command Plates()
+    {
+        var plates = new Option<string>("--plates") { Description = "CSV file,plate_text[,region,x,y,w,h] (one labelled plate per row; box in pixels)", Required = true };
+        var command = new Command("plates", "Licence plates: found rate, exact reads and reads within one character") { plates, s_root, GlobalOptions.Json };
+        command.SetSyncAction((parse, ct) =>
+        {
+            string csv = parse.GetValue(plates)!;
+            string root = Cli.CsvRoot(csv, parse.GetValue(s_root));
+            using var engine = new Sightline.Text.TextEngine(TextCommands.EngineOptions(parse));
+            var result = Cli.WithProgress("reading plates", p => PlateEvaluation.Run(new Sightline.Text.PlateReader(engine), Decoder(), csv, root, p, ct));
+            return Print(parse, "plates", csv, result, [
+                ("plates", $"{result.Plates}"),
+                ("found", Pct(result.Found)),
+                ("read exactly", Pct(result.Exact)),
+                ("read within one character", Pct(result.WithinOne)),
+                ("ms per image", $"{result.MsPerImage:F0}"),
+            ]);
+        });
+        return command;
+    }
 
     private static Command Text()
     {
