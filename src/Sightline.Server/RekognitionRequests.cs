@@ -25,6 +25,9 @@ public sealed record UserApiRequest(string? CollectionId, string? UserId, IReadO
 
 public sealed record TagsApiRequest(string? ResourceArn, Dictionary<string, string>? Tags, IReadOnlyList<string>? TagKeys);
 
+public sealed record DetectCustomLabelsRequest(string? ProjectVersionArn, ImageInput? Image, float? MinConfidence, int? MaxResults);
+
+[JsonSerializable(typeof(DetectCustomLabelsRequest))]
 [JsonSerializable(typeof(TagsApiRequest))]
 [JsonSerializable(typeof(DetectFacesRequest))]
 [JsonSerializable(typeof(CompareFacesRequest))]

@@ -31,6 +31,7 @@ public static class NativeApi
         MapLeads(v1);
         NativeAccountability.Map(v1);
         NativeEvaluations.Map(v1);
+        NativeDetectors.Map(v1);
     }
 
     private static void MapLeads(RouteGroupBuilder v1)
