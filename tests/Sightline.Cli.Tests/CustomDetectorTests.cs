@@ -156,6 +156,11 @@ public sealed class CustomDetectorTests : IAsyncLifetime
         var (missing, error) = await CallAsync("DetectCustomLabels", new { ProjectVersionArn = "nosuch", Image = new { Bytes = Png() } }, "analyst");
         Assert.Equal(HttpStatusCode.BadRequest, missing);
         Assert.Equal("ResourceNotFoundException", error.GetProperty("__type").GetString());
+        // A model larger than the 16 MiB request limit may still be registered (about 18 MB here).
+        var big = TinyModels.Build(TinyModels.Input64, new FixedOutput("output0", [1, 6, 750_000], new float[6 * 750_000]));
+        Assert.True(big.Length > 16 * 1024 * 1024);
+        var (bigStatus, bigBody) = await _server.SendAsync(HttpMethod.Post, "v1/detectors", "admin", Registration("big", big, "gun\nknife"));
+        Assert.True(bigStatus == HttpStatusCode.Created, bigBody.ToString());
         var (denied, deniedError) = await CallAsync("DetectCustomLabels", new { ProjectVersionArn = "weapons", Image = new { Bytes = Png() } }, "auditor");
         Assert.Equal(HttpStatusCode.BadRequest, denied);
         Assert.Equal("AccessDeniedException", deniedError.GetProperty("__type").GetString());
