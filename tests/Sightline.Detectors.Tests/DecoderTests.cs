@@ -90,4 +90,11 @@ public sealed class DecoderTests : IDisposable
         using var image = RegistryFixture.Image(128, 64);
         Assert.Equal(2, _f.Registry.Detect("dyn", image, 50, null, null, CancellationToken.None).CustomLabels.Count);
     }
+
+    [Fact]
+    public void Exported_metadata_gives_a_dynamic_input_its_size()
+    {
+        var model = TinyModels.YoloV8(true, [1, 3, -1, -1], new Dictionary<string, string> { ["imgsz"] = "[64, 64]", ["names"] = "{0: 'gun', 1: 'knife'}" });
+        Assert.Equal(64, _f.Register("exported", model, "gun\nknife").InputWidth);
+    }
 }

@@ -34,6 +34,9 @@ public sealed class RegistrationTests : IDisposable
         Assert.Contains("Class count", ex.Message, StringComparison.Ordinal);
         Assert.Contains("3 line", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Class count", Rejected(TinyModels.SsdMultiClass(), "knife\ngun").Message, StringComparison.Ordinal);
+        // Class names the exporter recorded are counted too.
+        var named = TinyModels.YoloV8(true, metadata: new Dictionary<string, string> { ["names"] = "{0: 'gun', 1: 'knife', 2: 'rifle'}" });
+        Assert.Contains("metadata names 3 classes", Rejected(named, "gun\nknife").Message, StringComparison.Ordinal);
         // An explicit layout that the output does not fit is named too.
         Assert.Contains("YOLOv5", Rejected(TinyModels.YoloV8(false), "gun\nknife", "yolov5").Message, StringComparison.Ordinal);
     }

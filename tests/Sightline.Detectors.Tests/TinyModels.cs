@@ -13,7 +13,10 @@ public sealed record FixedOutput(string Name, long[] Dims, float[] Values, bool 
 /// </summary>
 public static class TinyModels
 {
-    public static byte[] Build(long[] inputDims, params FixedOutput[] outputs)
+    public static byte[] Build(long[] inputDims, params FixedOutput[] outputs) => Build(null, inputDims, outputs);
+
+    /// <param name="metadata">metadata_props, as exporters write them (Ultralytics: names, imgsz).</param>
+    public static byte[] Build(IReadOnlyDictionary<string, string>? metadata, long[] inputDims, params FixedOutput[] outputs)
     {
         var nodes = new List<OnnxNode>
         {
@@ -32,7 +35,7 @@ public static class TinyModels
             graphOutputs.Add(new OnnxValueInfo(o.Name, o.AsInt64 ? ElementType.Int64 : ElementType.Float, o.Dims));
         }
         var graph = new OnnxGraph("tiny_detector", nodes, initializers, [new OnnxValueInfo("images", ElementType.Float, inputDims)], graphOutputs);
-        return OnnxWriter.Serialize(new OnnxModel(graph, Producer: "sightline-tests"));
+        return OnnxWriter.Serialize(new OnnxModel(graph, Producer: "sightline-tests", Metadata: metadata));
     }
 
     public static long[] Input64 => [1, 3, 64, 64];
@@ -47,7 +50,7 @@ public static class TinyModels
     ];
 
     /// <summary>YOLOv8 [1,4+C,N] (channels first) or [1,N,4+C].</summary>
-    public static byte[] YoloV8(bool channelsFirst, long[]? input = null)
+    public static byte[] YoloV8(bool channelsFirst, long[]? input = null, IReadOnlyDictionary<string, string>? metadata = null)
     {
         int n = Anchors.Length, per = Anchors[0].Length;
         var values = new float[n * per];
@@ -55,7 +58,7 @@ public static class TinyModels
             for (int k = 0; k < per; k++)
                 values[channelsFirst ? k * n + i : i * per + k] = Anchors[i][k];
         long[] dims = channelsFirst ? [1, per, n] : [1, n, per];
-        return Build(input ?? Input64, new FixedOutput("output0", dims, values));
+        return Build(metadata, input ?? Input64, new FixedOutput("output0", dims, values));
     }
 
     /// <summary>YOLOv5 [1,N,5+C]: objectness 1 for every anchor, so scores equal the class scores.</summary>

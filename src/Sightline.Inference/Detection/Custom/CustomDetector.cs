@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using OpenCvSharp;
@@ -25,6 +27,7 @@ public sealed partial class CustomDetector : IDisposable
             (InputHeight, InputWidth) = InputSize(Model, inputSize);
             _shape = [1, 3, InputHeight, InputWidth];
             Layout = ResolvedLayout.Resolve(layout, Outputs(), classCount);
+            CheckExportedNames(Model, classCount);
         }
         catch
         {
@@ -41,6 +44,25 @@ public sealed partial class CustomDetector : IDisposable
 
     public int InputHeight { get; }
 
+    /// <summary>The square training size an exporter recorded (Ultralytics: <c>imgsz</c> "[640, 640]"), for dynamic inputs.</summary>
+    private static int? ExportedSize(OnnxModel model)
+    {
+        if (!model.CustomMetadata.TryGetValue("imgsz", out var text))
+            return null;
+        var sizes = Regex.Matches(text, "\\d+").Select(m => int.Parse(m.Value, CultureInfo.InvariantCulture)).Distinct().ToList();
+        return sizes.Count == 1 ? sizes[0] : null;
+    }
+
+    /// <summary>When the exporter recorded class names (Ultralytics: <c>names</c> "{0: 'gun', 1: 'knife'}"), their count must match the labels file.</summary>
+    private static void CheckExportedNames(OnnxModel model, int classCount)
+    {
+        if (!model.CustomMetadata.TryGetValue("names", out var names))
+            return;
+        int count = Regex.Matches(names, "(?:^|[{,])\\s*\\d+\\s*:").Count;
+        if (count > 0 && count != classCount)
+            throw SightlineException.InvalidParameter($"Class count does not match the labels file: the model's metadata names {count} classes, but the labels file has {classCount} line(s).");
+    }
+
     private static (int Height, int Width) InputSize(OnnxModel model, int? asked)
     {
         if (model.Inputs.Count != 1)
@@ -53,7 +75,7 @@ public sealed partial class CustomDetector : IDisposable
             throw SightlineException.InvalidParameter($"The input size must be from 32 to 2048 pixels, got {size}.");
         bool dynamic = dims[2] <= 0 || dims[3] <= 0;
         if (dynamic)
-            return asked is { } s ? (s, s) : throw SightlineException.InvalidParameter($"The model's input size is dynamic ([{string.Join(",", dims)}]); give the size it was trained at (--input-size / inputSize).");
+            return (asked ?? ExportedSize(model)) is { } s ? (s, s) : throw SightlineException.InvalidParameter($"The model's input size is dynamic ([{string.Join(",", dims)}]); give the size it was trained at (--input-size / inputSize) or export it with 'imgsz' metadata.");
         if (asked is { } given && (given != dims[2] || given != dims[3]))
             throw SightlineException.InvalidParameter($"The input size {given} was given but the model's input is fixed at {dims[3]}x{dims[2]}.");
         return (dims[2], dims[3]);
