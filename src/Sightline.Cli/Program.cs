@@ -22,4 +22,6 @@ root.Subcommands.Add(LeadsCommands.Build());
 root.Subcommands.Add(RetentionCommands.Retention());
 root.Subcommands.Add(RetentionCommands.Holds());
 root.Subcommands.Add(ReportCommands.Build());
+root.Subcommands.Add(DetectorsCommands.Build());
+root.Subcommands.Add(AlertsCommands.Build());
 return await root.Parse(args).InvokeAsync();

@@ -54,6 +54,9 @@ public sealed class OnnxModel : IDisposable
 
     public IReadOnlyDictionary<string, NodeMetadata> Outputs => _session.OutputMetadata;
 
+    /// <summary>The model's metadata_props (exporters such as Ultralytics record class names and input size there).</summary>
+    public IReadOnlyDictionary<string, string> CustomMetadata => _session.ModelMetadata.CustomMetadataMap;
+
     public long Runs => Interlocked.Read(ref _runs);
 
     public TimeSpan RunTime => TimeSpan.FromSeconds(Interlocked.Read(ref _runTicks) / (double)Stopwatch.Frequency);

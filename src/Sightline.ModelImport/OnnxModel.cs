@@ -29,5 +29,5 @@ public sealed record OnnxNode(string OpType, string Name, IReadOnlyList<string> 
 
 public sealed record OnnxGraph(string Name, IReadOnlyList<OnnxNode> Nodes, IReadOnlyList<OnnxTensor> Initializers, IReadOnlyList<OnnxValueInfo> Inputs, IReadOnlyList<OnnxValueInfo> Outputs);
 
-/// <summary>IR version 8 with the default-domain opset 13: loadable by every ONNX Runtime 1.2x/1.3x.</summary>
-public sealed record OnnxModel(OnnxGraph Graph, long IrVersion = 8, long Opset = 13, string Producer = "sightline-tfjs-import");
+/// <summary>IR version 8 with the default-domain opset 13: loadable by every ONNX Runtime 1.2x/1.3x. <see cref="Metadata"/> is ModelProto.metadata_props.</summary>
+public sealed record OnnxModel(OnnxGraph Graph, long IrVersion = 8, long Opset = 13, string Producer = "sightline-tfjs-import", IReadOnlyDictionary<string, string>? Metadata = null);

@@ -25,6 +25,17 @@ public static class OnnxWriter
             s.WriteTag(2, WireFormat.WireType.Varint); // version
             s.WriteInt64(model.Opset);
         }));
+        foreach (var (key, value) in model.Metadata ?? new Dictionary<string, string>())
+        {
+            o.WriteTag(14, WireFormat.WireType.LengthDelimited); // metadata_props: StringStringEntryProto
+            o.WriteBytes(Message(e =>
+            {
+                e.WriteTag(1, WireFormat.WireType.LengthDelimited); // key
+                e.WriteString(key);
+                e.WriteTag(2, WireFormat.WireType.LengthDelimited); // value
+                e.WriteString(value);
+            }));
+        }
     }).ToByteArray();
 
     private static ByteString Graph(OnnxGraph g) => Message(o =>

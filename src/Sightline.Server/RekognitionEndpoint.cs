@@ -17,7 +17,7 @@ namespace Sightline.Server;
 /// Errors carry Rekognition's <c>__type</c> so the AWS SDKs raise the matching exception class.
 /// </summary>
 public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer comparer, ImageDecoder decoder, CollectionService collections, RequestAuthenticator authenticator, ObjectStore objects, Video.VideoJobs videoJobs,
-    ILogger<RekognitionEndpoint> logger, IAuditStore auditLog, IPolicyStore policies, ILeadStore leads, Text.TextEngine text)
+    ILogger<RekognitionEndpoint> logger, IAuditStore auditLog, IPolicyStore policies, ILeadStore leads, Text.TextEngine text, Detectors.DetectorRegistry detectors)
 {
     private const string TargetPrefix = "RekognitionService.";
 
@@ -50,6 +50,7 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
         ["GetFaceDetection"] = Capability.Detect,
         ["StartFaceSearch"] = Capability.Search,
         ["GetFaceSearch"] = Capability.Search,
+        ["DetectCustomLabels"] = Capability.Detect,
     };
 
     public async Task HandleAsync(HttpContext context)
@@ -152,6 +153,7 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
         "GetFaceDetection" => Run(body, Video.VideoJsonContext.Default.GetVideoJobRequest, GetFaceDetection),
         "StartFaceSearch" => Run(body, Video.VideoJsonContext.Default.StartVideoJobRequest, r => StartVideoJob(Video.VideoJobs.FaceSearch, r with { FaceMatchThreshold = threshold }, principal)),
         "GetFaceSearch" => Run(body, Video.VideoJsonContext.Default.GetVideoJobRequest, GetFaceSearch),
+        "DetectCustomLabels" => Run(body, RequestJsonContext.Default.DetectCustomLabelsRequest, r => DetectCustomLabels(r, ct)),
         _ => throw new UnknownOperationException($"Operation '{operation}' is not supported."),
     };
 

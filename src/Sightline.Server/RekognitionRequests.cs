@@ -33,7 +33,10 @@ public sealed record DetectTextFiltersInput(WordFilterInput? WordFilter, IReadOn
 
 public sealed record DetectTextApiRequest(ImageInput? Image, DetectTextFiltersInput? Filters);
 
+public sealed record DetectCustomLabelsRequest(string? ProjectVersionArn, ImageInput? Image, float? MinConfidence, int? MaxResults);
+
 [JsonSerializable(typeof(DetectTextApiRequest))]
+[JsonSerializable(typeof(DetectCustomLabelsRequest))]
 [JsonSerializable(typeof(TagsApiRequest))]
 [JsonSerializable(typeof(DetectFacesRequest))]
 [JsonSerializable(typeof(CompareFacesRequest))]

@@ -31,5 +31,8 @@ public sealed record ServerOptions
     /// <summary>How often retention rules are applied (also once at start).</summary>
     public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>Alert webhook delivery: queue capacity, retries and backoff, per-attempt timeout.</summary>
+    public Sightline.Alerts.AlertOptions Alerts { get; init; } = new();
+
     public string SecretsDirectory => Path.Combine(DataDirectory, "secrets");
 }

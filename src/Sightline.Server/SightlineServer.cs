@@ -10,6 +10,8 @@ using Prometheus;
 using Scalar.AspNetCore;
 using Sightline.Server.Native;
 using Sightline.Access;
+using Sightline.Alerts;
+using Sightline.Detectors;
 using Sightline.Collections;
 using Sightline.Faces;
 using Sightline.Imaging;
@@ -62,6 +64,14 @@ public static class SightlineServer
         builder.Services.AddSingleton<IRetentionStore>(store);
         builder.Services.AddSingleton<RetentionWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionWorker>());
+        builder.Services.AddSingleton<IDetectorStore>(store);
+        builder.Services.AddSingleton<IAlertStore>(store);
+        builder.Services.AddSingleton(server.Alerts);
+        builder.Services.AddSingleton<AlertQueue>();
+        builder.Services.AddSingleton<IAlertEvaluator, AlertEvaluator>();
+        builder.Services.AddSingleton(sp => new DetectorRegistry(server.DataDirectory, store, sp.GetRequiredService<IAlertEvaluator>()));
+        builder.Services.AddSingleton(sp => new WebhookDelivery(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, store, sp.GetRequiredService<AlertQueue>(), server.Alerts));
+        builder.Services.AddHostedService<AlertDeliveryWorker>();
         builder.Services.AddSingleton<NativeFilter>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>

@@ -154,6 +154,52 @@ internal static class SqliteMigrations
         ALTER TABLE video_jobs ADD COLUMN purpose TEXT;
         ALTER TABLE video_jobs ADD COLUMN role TEXT;
         """,
+        // 10: custom detectors (model files under <data>/detectors), alert rules and the alerts they raised.
+        """
+        CREATE TABLE detectors (
+            id TEXT PRIMARY KEY NOT NULL,
+            layout TEXT NOT NULL,
+            input_width INTEGER NOT NULL,
+            input_height INTEGER NOT NULL,
+            labels TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size_bytes INTEGER NOT NULL,
+            created_by TEXT,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE alert_rules (
+            id TEXT PRIMARY KEY NOT NULL,
+            label TEXT NOT NULL,
+            min_confidence REAL NOT NULL,
+            region_left REAL,
+            region_top REAL,
+            region_width REAL,
+            region_height REAL,
+            webhook_url TEXT NOT NULL,
+            secret TEXT NOT NULL,
+            created_by TEXT,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE alerts (
+            id TEXT PRIMARY KEY NOT NULL,
+            rule_id TEXT NOT NULL,
+            label TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            box_left REAL NOT NULL,
+            box_top REAL NOT NULL,
+            box_width REAL NOT NULL,
+            box_height REAL NOT NULL,
+            source TEXT NOT NULL,
+            image_ref TEXT,
+            created_at INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            last_error TEXT,
+            delivered_at INTEGER
+        );
+        CREATE INDEX alerts_by_time ON alerts(created_at);
+        CREATE INDEX alerts_by_status ON alerts(status, created_at);
+        """,
     ];
 
     public static int Latest => s_steps.Length;

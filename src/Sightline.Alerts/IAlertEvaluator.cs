@@ -1,0 +1,18 @@
+using Sightline.Storage;
+
+namespace Sightline.Alerts;
+
+/// <summary>One labelled instance from any detection result (custom labels, DetectLabels, a hotlist hit). Confidence is 0–100.</summary>
+public sealed record LabelledBox(string Label, float Confidence, NormalBox Box);
+
+/// <summary>
+/// Checks detection results against the alert rules. Every match is recorded as an alert and queued for its rule's
+/// webhook; callers (image detection now, video and streams later) only hand over what they found.
+/// </summary>
+public interface IAlertEvaluator
+{
+    /// <param name="source">What produced the result, e.g. <c>detector:weapons</c>.</param>
+    /// <param name="imageRef">Which image: a SHA-256 of the bytes or where they came from; never the image.</param>
+    /// <returns>The alerts raised (none when no rule matched).</returns>
+    IReadOnlyList<AlertRecord> Evaluate(string source, string? imageRef, IReadOnlyList<LabelledBox> boxes);
+}

@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+using Sightline.Storage;
+
+namespace Sightline.Alerts;
+
+/// <summary>
+/// Sends queued alerts to their rules' webhooks: a JSON POST signed with <see cref="AlertRules.SignatureHeader"/>,
+/// retried with exponential backoff on 5xx, 408, 429, connection failures and timeouts; the outcome (delivered or
+/// failed, attempts, last error) is recorded on the alert. Alerts still queued from a previous run are re-queued.
+/// </summary>
+public sealed class WebhookDelivery
+{
+    private readonly HttpClient _http;
+    private readonly IAlertStore _store;
+    private readonly AlertQueue _queue;
+    private readonly AlertOptions _options;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+
+    public WebhookDelivery(HttpClient http, IAlertStore store, AlertQueue queue, AlertOptions options)
+    {
+        (_http, _store, _queue, _options) = (http, store, queue, options);
+        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                Delay = options.FirstRetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = false,
+                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
+                    .Handle<HttpRequestException>()
+                    .Handle<TimeoutRejectedException>()
+                    .HandleResult(r => (int)r.StatusCode >= 500 || r.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests),
+            })
+            .AddTimeout(options.AttemptTimeout)
+            .Build();
+    }
+
+    /// <summary>Queues again the alerts a previous run left undelivered (oldest first); call once at start.</summary>
+    public void RequeuePending()
+    {
+        foreach (var pending in _store.ListAlerts(AlertStatus.Queued, _queue.Capacity).Reverse())
+        {
+            if (!_queue.TryEnqueue(pending))
+                break;
+        }
+    }
+
+    /// <summary>Delivers until cancelled, <see cref="AlertOptions.Concurrency"/> at a time.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        await Parallel.ForEachAsync(_queue.Reader.ReadAllAsync(ct), new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = ct },
+            async (alert, token) => await DeliverAsync(alert, token).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    public async Task DeliverAsync(AlertRecord alert, CancellationToken ct)
+    {
+        var rule = _store.GetAlertRule(alert.RuleId);
+        if (rule is null)
+        {
+            _store.SetAlertDelivery(alert.Id, AlertStatus.Failed, 0, "the rule was removed before delivery", null);
+            return;
+        }
+        byte[] body = Payload(alert);
+        string signature = AlertRules.Sign(rule.Secret, body);
+        int attempts = 0;
+        string? error = null;
+        try
+        {
+            using var response = await _pipeline.ExecuteAsync(async token =>
+            {
+                attempts++;
+                using var request = new HttpRequestMessage(HttpMethod.Post, rule.WebhookUrl) { Content = new ByteArrayContent(body) };
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                request.Headers.Add(AlertRules.SignatureHeader, signature);
+                request.Headers.Add("X-Sightline-Alert", alert.Id);
+                return await _http.SendAsync(request, token).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                _store.SetAlertDelivery(alert.Id, AlertStatus.Delivered, attempts, null, DateTimeOffset.UtcNow);
+                return;
+            }
+            error = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException)
+        {
+            error = ex.Message;
+        }
+        _store.SetAlertDelivery(alert.Id, AlertStatus.Failed, attempts, error, null);
+    }
+
+    /// <summary>The webhook body: the alert as JSON (camelCase); the signature covers exactly these bytes.</summary>
+    public static byte[] Payload(AlertRecord alert)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("alertId", alert.Id);
+            w.WriteString("ruleId", alert.RuleId);
+            w.WriteString("label", alert.Label);
+            w.WriteNumber("confidence", alert.Confidence);
+            w.WriteStartObject("boundingBox");
+            w.WriteNumber("left", alert.Box.Left);
+            w.WriteNumber("top", alert.Box.Top);
+            w.WriteNumber("width", alert.Box.Width);
+            w.WriteNumber("height", alert.Box.Height);
+            w.WriteEndObject();
+            w.WriteString("source", alert.Source);
+            if (alert.ImageRef is { } image)
+                w.WriteString("imageRef", image);
+            w.WriteString("at", alert.At.ToString("O", CultureInfo.InvariantCulture));
+            w.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Sightline.Alerts;
+using Sightline.Storage;
+using Sightline.Storage.Sqlite;
+using Spectre.Console;
+
+namespace Sightline.Cli.Commands;
+
+/// <summary><c>sightline alerts rules add|list|remove</c> and <c>sightline alerts list</c>: what raises an alert, and what was raised.</summary>
+internal static class AlertsCommands
+{
+    private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
+
+    public static Command Build()
+    {
+        var command = new Command("alerts", "Alert rules (label, confidence, region → signed webhook) and the alerts they raised, under --data");
+        var rules = new Command("rules", "Alert rules");
+        rules.Subcommands.Add(Add());
+        rules.Subcommands.Add(ListRules());
+        rules.Subcommands.Add(Remove());
+        command.Subcommands.Add(rules);
+        command.Subcommands.Add(ListAlerts());
+        return command;
+    }
+
+    private static Command Add()
+    {
+        var label = new Option<string>("--label") { Description = "Label to watch for (case-insensitive)", Required = true };
+        var min = new Option<float>("--min-confidence") { Description = "Lowest confidence that alerts, 0–100", Required = true };
+        var region = new Option<string>("--region") { Description = "Only instances centred in this normalised box: left,top,width,height (0–1)" };
+        var webhook = new Option<string>("--webhook") { Description = "http:// or https:// URL that receives the signed JSON POST", Required = true };
+        var add = new Command("add", "Add a rule; prints its id and signing secret (shown only now; audited)") { label, min, region, webhook, GlobalOptions.Json };
+        add.SetSyncAction((parse, _) =>
+        {
+            var store = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse));
+            var entry = CollectionHost.LocalEntry(CollectionHost.CommandPath(parse));
+            var box = parse.GetValue(region) is { } text ? AlertRules.ParseRegion(text) : null;
+            var rule = AlertRules.Create(parse.GetValue(label), parse.GetValue(min), box, parse.GetValue(webhook), entry.Actor, DateTimeOffset.UtcNow);
+            using (AuditScope.Begin(entry))
+                store.AddAlertRule(rule);
+            Console.WriteLine(parse.GetValue(GlobalOptions.Json) ? JsonSerializer.Serialize(CreatedAlertRule.From(rule), s_json)
+                : $"rule {rule.Id}: {rule.Label} >= {rule.MinConfidence.ToString(CultureInfo.InvariantCulture)} -> {rule.WebhookUrl}\nsecret {rule.Secret} (shown once: deliveries carry {AlertRules.SignatureHeader}: sha256=HMAC-SHA256(secret, body))");
+            return 0;
+        });
+        return add;
+    }
+
+    private static Command ListRules()
+    {
+        var list = new Command("list", "Rules (without their secrets)") { GlobalOptions.Json };
+        list.SetSyncAction((parse, _) =>
+        {
+            var rules = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse)).ListAlertRules().Select(AlertRuleView.From).ToList();
+            if (parse.GetValue(GlobalOptions.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(rules, s_json));
+                return 0;
+            }
+            var table = new Table().AddColumns("rule", "label", "min confidence", "region", "webhook");
+            foreach (var r in rules)
+            {
+                string region = r.Region is { } b ? string.Create(CultureInfo.InvariantCulture, $"{b.Left},{b.Top},{b.Width},{b.Height}") : "whole image";
+                table.AddRow(r.Id, Markup.Escape(r.Label), r.MinConfidence.ToString(CultureInfo.InvariantCulture), region, Markup.Escape(r.Webhook));
+            }
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        return list;
+    }
+
+    private static Command Remove()
+    {
+        var id = new Argument<string>("RULE_ID");
+        var remove = new Command("remove", "Remove a rule (its alerts are kept; audited)") { id };
+        remove.SetSyncAction((parse, _) =>
+        {
+            var store = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse));
+            using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
+            {
+                if (!store.DeleteAlertRule(parse.GetValue(id)!))
+                    throw new SightlineException(ErrorKind.ResourceNotFound, $"No alert rule '{parse.GetValue(id)}'.");
+            }
+            Console.WriteLine($"removed rule {parse.GetValue(id)}");
+            return 0;
+        });
+        return remove;
+    }
+
+    private static Command ListAlerts()
+    {
+        var status = new Option<string>("--status") { Description = "Only alerts with this delivery status" };
+        status.AcceptOnlyFromAmong(AlertStatus.Queued, AlertStatus.Delivered, AlertStatus.Failed, AlertStatus.Dropped);
+        var limit = new Option<int>("--limit") { Description = "Newest this many", DefaultValueFactory = _ => 100 };
+        var list = new Command("list", "Alerts raised, newest first, with their delivery status") { status, limit, GlobalOptions.Json };
+        list.SetSyncAction((parse, _) =>
+        {
+            var alerts = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse)).ListAlerts(parse.GetValue(status), Math.Clamp(parse.GetValue(limit), 1, 10_000));
+            if (parse.GetValue(GlobalOptions.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(alerts, s_json));
+                return 0;
+            }
+            var table = new Table().AddColumns("time", "alert", "rule", "label", "confidence", "source", "status", "attempts");
+            foreach (var a in alerts)
+                table.AddRow($"{a.At:u}", a.Id, a.RuleId, Markup.Escape(a.Label), $"{a.Confidence:F1}", Markup.Escape(a.Source), a.Status, a.Attempts.ToString(CultureInfo.InvariantCulture));
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        return list;
+    }
+}

@@ -1,0 +1,107 @@
+using System.Security.Cryptography;
+using Sightline.Alerts;
+using Sightline.Imaging;
+using Sightline.Inference.Detection.Custom;
+using Sightline.Rekognition;
+using Sightline.Storage;
+
+namespace Sightline.Detectors;
+
+public sealed partial class DetectorRegistry
+{
+    /// <summary>Used when the caller gives no MinConfidence.</summary>
+    public const float DefaultMinConfidence = 50;
+
+    public const int MaxResultsLimit = 1000;
+
+    /// <summary>
+    /// The registered id a ProjectVersionArn names: the bare id, or an ARN
+    /// (<c>arn:aws:rekognition:REGION:ACCOUNT:project/PROJECT/version/VERSION/TIMESTAMP</c>) whose version name or last path segment is the id.
+    /// </summary>
+    public string ResolveId(string? projectVersionArn)
+    {
+        if (string.IsNullOrWhiteSpace(projectVersionArn))
+            throw SightlineException.InvalidParameter("ProjectVersionArn is required: the registered detector id or an ARN naming it.");
+        var candidates = new List<string> { projectVersionArn };
+        if (projectVersionArn.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            var path = projectVersionArn.Split(':', 6) is { Length: 6 } parts ? parts[5].Split('/') : [];
+            int version = Array.IndexOf(path, "version");
+            if (version >= 0 && version + 1 < path.Length)
+                candidates.Insert(0, path[version + 1]);
+            if (path.Length > 0)
+                candidates.Add(path[^1]);
+        }
+        foreach (var c in candidates)
+        {
+            if (store.GetDetector(c) is not null)
+                return c;
+        }
+        throw new SightlineException(ErrorKind.ResourceNotFound, $"No registered detector matches '{projectVersionArn}' (give its id, or an ARN whose version name or last segment is the id).");
+    }
+
+    /// <summary>DetectCustomLabels: instances at or above <paramref name="minConfidence"/> (0–100), most confident first; matches raise alerts.</summary>
+    public DetectCustomLabelsResponse Detect(string id, DecodedImage image, float? minConfidence, int? maxResults, string? imageRef, CancellationToken ct)
+    {
+        if (minConfidence is { } m && (float.IsNaN(m) || m < 0 || m > 100))
+            throw SightlineException.InvalidParameter($"MinConfidence must be from 0 to 100, got {m}.");
+        if (maxResults is { } max && (max < 0 || max > MaxResultsLimit))
+            throw SightlineException.InvalidParameter($"MaxResults must be from 0 to {MaxResultsLimit}, got {max}.");
+        ct.ThrowIfCancellationRequested();
+        var loaded = Loaded(id);
+        float floor = (minConfidence ?? DefaultMinConfidence) / 100f;
+        var labels = loaded.Record.Labels;
+        var found = loaded.Detector.Detect(image.Bgr, floor)
+            .Where(d => !DetectorLabels.IsBackground(labels[d.ClassId]) && d.Box.Area > 0)
+            .OrderByDescending(d => d.Score)
+            .Take(maxResults ?? MaxResultsLimit)
+            .Select(d => ToLabel(d, labels[d.ClassId], image.Width, image.Height))
+            .ToList();
+        alerts?.Evaluate("detector:" + id, imageRef, [.. found.Select(l => new LabelledBox(l.Name, l.Confidence, Normal(l.Geometry!.BoundingBox)))]);
+        return new DetectCustomLabelsResponse(found);
+    }
+
+    private static NormalBox Normal(BoundingBox b) => new(b.Left, b.Top, b.Width, b.Height);
+
+    private static CustomLabel ToLabel(ObjectDetection d, string name, int width, int height)
+    {
+        float l = d.Box.X1 / width, t = d.Box.Y1 / height, r = d.Box.X2 / width, b = d.Box.Y2 / height;
+        return new CustomLabel(name, MathF.Round(d.Score * 100, 3), new Geometry(new BoundingBox(r - l, b - t, l, t), [new Point(l, t), new Point(r, t), new Point(r, b), new Point(l, b)]));
+    }
+
+    private LoadedDetector Loaded(string id)
+    {
+        var lazy = _loaded.GetOrAdd(id, key => new Lazy<LoadedDetector>(() => LoadRegistered(key)));
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            _loaded.TryRemove(new KeyValuePair<string, Lazy<LoadedDetector>>(id, lazy));
+            throw;
+        }
+    }
+
+    private LoadedDetector LoadRegistered(string id)
+    {
+        var record = store.GetDetector(id) ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"No detector '{id}' is registered.");
+        string path = ModelPath(id);
+        if (!File.Exists(path))
+            throw new SightlineException(ErrorKind.ModelUnavailable, $"The model file of detector '{id}' is missing ({path}); remove and register it again.");
+        string sha;
+        using (var file = File.OpenRead(path))
+            sha = Convert.ToHexStringLower(SHA256.HashData(file));
+        if (sha != record.Sha256)
+            throw new SightlineException(ErrorKind.ModelUnavailable, $"The model file of detector '{id}' changed since it was registered (sha256 {sha}, registered {record.Sha256}).");
+        var layout = DetectorLayouts.Parse(record.Layout);
+        try
+        {
+            return new LoadedDetector(record, Load(id, path, sha, layout, record.Labels.Count, record.InputWidth == record.InputHeight ? record.InputWidth : null));
+        }
+        catch (SightlineException ex) when (ex.Kind == ErrorKind.InvalidParameter)
+        {
+            throw new SightlineException(ErrorKind.ModelUnavailable, $"Detector '{id}' no longer loads: {ex.Message}", ex);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Sightline.Alerts;
+using Sightline.Inference;
+using Sightline.Inference.Detection.Custom;
+using Sightline.Models;
+using Sightline.Storage;
+
+namespace Sightline.Detectors;
+
+/// <summary>
+/// Custom object detectors an agency registers: each model is checked at the boundary (readable ONNX, a known
+/// layout, class count = labels), kept at <c>&lt;data&gt;/detectors/ID.onnx</c> with its SHA-256 in the database
+/// (audited), and loaded once on first use (the file's hash is checked again then). The server and the CLI share it.
+/// </summary>
+public sealed partial class DetectorRegistry(string dataDirectory, IDetectorStore store, IAlertEvaluator? alerts = null, InferenceOptions? options = null) : IDisposable
+{
+    /// <summary>Largest model file accepted (YOLOv8x is about 270 MB as float32; larger models are not for a CPU server).</summary>
+    public const long MaxModelBytes = 512L * 1024 * 1024;
+
+    private readonly ConcurrentDictionary<string, Lazy<LoadedDetector>> _loaded = new(StringComparer.Ordinal);
+    private readonly InferenceOptions _options = options ?? new InferenceOptions();
+
+    public string Directory { get; } = Path.Combine(dataDirectory, "detectors");
+
+    public IReadOnlyList<DetectorRecord> List() => store.ListDetectors();
+
+    public string ModelPath(string id) => Path.Combine(Directory, id + ".onnx");
+
+    [GeneratedRegex("^[a-zA-Z0-9_.\\-]{1,64}$")]
+    private static partial Regex IdPattern();
+
+    public static string ValidateId(string? id) =>
+        id is not null && IdPattern().IsMatch(id) && id is not ("." or "..")
+            ? id
+            : throw SightlineException.InvalidParameter($"A detector id is 1–64 letters, digits, '.', '_' or '-'; got '{id}'.");
+
+    public DetectorRecord Register(string? id, Stream model, string labelsText, string? layout, int? inputSize, string? createdBy)
+    {
+        id = ValidateId(id);
+        var asked = DetectorLayouts.Parse(layout);
+        var labels = DetectorLabels.Parse(labelsText);
+        if (store.GetDetector(id) is not null)
+            throw new SightlineException(ErrorKind.ResourceAlreadyExists, $"A detector with id '{id}' is already registered; remove it first.");
+        System.IO.Directory.CreateDirectory(Directory);
+        string temp = Path.Combine(Directory, $".{id}.{Guid.NewGuid():N}.upload");
+        try
+        {
+            var (sha, size) = Copy(model, temp);
+            DetectorRecord record;
+            using (var detector = Load(id, temp, sha, asked, labels.Count, inputSize))
+            {
+                record = new DetectorRecord(id, detector.Layout.Layout.Name(), detector.InputWidth, detector.InputHeight, labels, sha, size, createdBy, DateTimeOffset.UtcNow);
+            }
+            File.Move(temp, ModelPath(id), overwrite: true);
+            try
+            {
+                store.AddDetector(record);
+            }
+            catch
+            {
+                File.Delete(ModelPath(id));
+                throw;
+            }
+            return record;
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    public void Remove(string id)
+    {
+        if (!store.DeleteDetector(id))
+            throw new SightlineException(ErrorKind.ResourceNotFound, $"No detector '{id}' is registered.");
+        if (_loaded.TryRemove(id, out var loaded) && loaded.IsValueCreated)
+            loaded.Value.Detector.Dispose();
+        File.Delete(ModelPath(id));
+    }
+
+    private static (string Sha256, long Size) Copy(Stream model, string path)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        long size = 0;
+        var buffer = new byte[81920];
+        using (var file = File.Create(path))
+        {
+            int n;
+            while ((n = model.Read(buffer)) > 0)
+            {
+                size += n;
+                if (size > MaxModelBytes)
+                    throw SightlineException.TooLarge($"The model file is larger than {MaxModelBytes / (1024 * 1024)} MiB.");
+                hash.AppendData(buffer, 0, n);
+                file.Write(buffer, 0, n);
+            }
+        }
+        if (size == 0)
+            throw SightlineException.InvalidParameter("The model file is empty.");
+        return (Convert.ToHexStringLower(hash.GetHashAndReset()), size);
+    }
+
+    private CustomDetector Load(string id, string path, string sha, DetectorLayout layout, int classes, int? inputSize)
+    {
+        var file = new ModelFile(new ModelEntry(id, "detector", "custom", null, null, Path.GetFileName(path), sha), path);
+        try
+        {
+            return new CustomDetector(file, layout, classes, inputSize, _options);
+        }
+        catch (SightlineException ex) when (ex.Kind == ErrorKind.ModelUnavailable)
+        {
+            throw SightlineException.InvalidParameter($"The model is not a readable ONNX file: {ex.InnerException?.Message ?? ex.Message}");
+        }
+        catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException ex)
+        {
+            throw SightlineException.InvalidParameter($"The model could not be run: {ex.Message}");
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var loaded in _loaded.Values.Where(l => l.IsValueCreated))
+            loaded.Value.Detector.Dispose();
+        _loaded.Clear();
+    }
+
+    private sealed record LoadedDetector(DetectorRecord Record, CustomDetector Detector);
+}

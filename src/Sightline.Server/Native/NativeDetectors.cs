@@ -1,0 +1,95 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Sightline.Access;
+using Sightline.Alerts;
+using Sightline.Detectors;
+using Sightline.Imaging;
+using Sightline.Rekognition;
+using Sightline.Storage;
+
+namespace Sightline.Server.Native;
+
+public sealed record RegionBody(float Left, float Top, float Width, float Height);
+
+public sealed record AlertRuleBody(string? Label, float? MinConfidence, RegionBody? Region, string? Webhook);
+
+/// <summary>Custom detectors (register, list, remove, detect) and alert rules and alerts (native API).</summary>
+public static class NativeDetectors
+{
+    public static void Map(RouteGroupBuilder v1)
+    {
+        v1.MapPost("/detectors", async (HttpRequest request, DetectorRegistry registry, CancellationToken ct) =>
+        {
+            // A model is bigger than an image: this upload alone may go up to the registry's limit.
+            if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+                size.MaxRequestBodySize = DetectorRegistry.MaxModelBytes + 1024 * 1024;
+            if (!request.HasFormContentType)
+                throw SightlineException.InvalidParameter("Send multipart/form-data with file parts 'model' (ONNX) and 'labels' (one class per line) and fields 'id', optionally 'layout' and 'inputSize'.");
+            request.HttpContext.Features.Set<IFormFeature>(new FormFeature(request, new FormOptions { MultipartBodyLengthLimit = DetectorRegistry.MaxModelBytes + 1024 * 1024 }));
+            var form = await request.ReadFormAsync(ct);
+            var model = form.Files.GetFile("model") ?? throw SightlineException.InvalidParameter("The multipart body has no file part named 'model'.");
+            string labels = form.Files.GetFile("labels") is { } file ? await ReadTextAsync(file, ct) : form["labels"].ToString();
+            int? inputSize = form["inputSize"].ToString() is { Length: > 0 } text
+                ? int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out int n) ? n : throw SightlineException.InvalidParameter($"inputSize must be a whole number, got '{text}'.")
+                : null;
+            using var stream = model.OpenReadStream();
+            var record = registry.Register(form["id"].ToString(), stream, labels, form["layout"].ToString(), inputSize, RequestIdentity.Of(request.HttpContext).Principal?.AccessKeyId);
+            return Results.Created($"/v1/detectors/{record.Id}", record);
+        }).Op("RegisterDetector", Capability.Administer, "Register an ONNX object detector (multipart: model, labels, id, layout auto|yolov5|yolov8|ssd, inputSize); rejected with the reason when it does not fit (audited)")
+            .Accepts<IFormFile>("multipart/form-data").Produces<DetectorRecord>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict);
+
+        v1.MapGet("/detectors", (DetectorRegistry registry) => Results.Ok(new { detectors = registry.List() }))
+            .Op("ListDetectors", Capability.Read, "Registered detectors: layout, input size, labels, model SHA-256");
+
+        v1.MapDelete("/detectors/{detectorId}", (string detectorId, DetectorRegistry registry) =>
+        {
+            registry.Remove(detectorId);
+            return Results.NoContent();
+        }).Op("RemoveDetector", Capability.Administer, "Remove a detector and its model file (audited)");
+
+        v1.MapPost("/detectors/{detectorId}/detect", async (string detectorId, HttpRequest request, ImageDecoder decoder, DetectorRegistry registry, CancellationToken ct) =>
+        {
+            float? min = NativeInput.Float(request, "minConfidence", 0, 100);
+            int? max = NativeInput.Int(request, "maxResults", 0, DetectorRegistry.MaxResultsLimit);
+            using var image = await ImageUpload.ReadAsync(request, decoder, "image", ct);
+            return Results.Ok(registry.Detect(detectorId, image, min, max, RequestIdentity.Of(request.HttpContext).Probe, ct));
+        }).Op("DetectCustomLabels", Capability.Detect, "Run a registered detector on an uploaded image (minConfidence, maxResults); matches of alert rules raise alerts")
+            .AcceptsImage().Produces<DetectCustomLabelsResponse>();
+
+        MapAlerts(v1);
+    }
+
+    private static void MapAlerts(RouteGroupBuilder v1)
+    {
+        v1.MapGet("/alert-rules", (IAlertStore alerts) => Results.Ok(new { rules = alerts.ListAlertRules().Select(AlertRuleView.From) }))
+            .Op("ListAlertRules", Capability.Administer, "Alert rules (secrets are never listed)");
+
+        v1.MapPost("/alert-rules", async (HttpRequest request, IAlertStore alerts, CancellationToken ct) =>
+        {
+            var body = await NativeInput.JsonAsync<AlertRuleBody>(request, ct);
+            var region = body.Region is { } r ? new NormalBox(r.Left, r.Top, r.Width, r.Height) : null;
+            var rule = AlertRules.Create(body.Label, body.MinConfidence, region, body.Webhook, RequestIdentity.Of(request.HttpContext).Principal?.AccessKeyId, DateTimeOffset.UtcNow);
+            alerts.AddAlertRule(rule);
+            return Results.Created($"/v1/alert-rules/{rule.Id}", CreatedAlertRule.From(rule));
+        }).Op("CreateAlertRule", Capability.Administer, "Alert when label ≥ minConfidence [centred in region] is detected: a signed POST to the webhook; the secret is shown only here (audited)")
+            .Accepts<AlertRuleBody>("application/json").Produces<CreatedAlertRule>(StatusCodes.Status201Created);
+
+        v1.MapDelete("/alert-rules/{ruleId}", (string ruleId, IAlertStore alerts) =>
+            alerts.DeleteAlertRule(ruleId) ? Results.NoContent() : throw new SightlineException(ErrorKind.ResourceNotFound, $"No alert rule '{ruleId}'."))
+            .Op("RemoveAlertRule", Capability.Administer, "Remove an alert rule (its alerts are kept; audited)");
+
+        v1.MapGet("/alerts", (HttpRequest request, IAlertStore alerts) =>
+            Results.Ok(new { alerts = alerts.ListAlerts(NativeInput.Text(request, "status"), NativeInput.Int(request, "limit", 1, 10_000) ?? 1000) }))
+            .Op("ListAlerts", Capability.Read, "Alerts raised, newest first, with their delivery status (queued, delivered, failed, dropped)");
+    }
+
+    private static async Task<string> ReadTextAsync(IFormFile file, CancellationToken ct)
+    {
+        if (file.Length > 4 * 1024 * 1024)
+            throw SightlineException.InvalidParameter("The labels file is larger than 4 MiB.");
+        using var reader = new StreamReader(file.OpenReadStream());
+        return await reader.ReadToEndAsync(ct);
+    }
+}

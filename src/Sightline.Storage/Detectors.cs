@@ -1,0 +1,27 @@
+namespace Sightline.Storage;
+
+/// <summary>A registered custom object detector: its model file (<c>&lt;data&gt;/detectors/ID.onnx</c>) and what it was checked to be.</summary>
+public sealed record DetectorRecord(
+    string Id,
+    string Layout,
+    int InputWidth,
+    int InputHeight,
+    IReadOnlyList<string> Labels,
+    string Sha256,
+    long SizeBytes,
+    string? CreatedBy,
+    DateTimeOffset CreatedAt);
+
+/// <summary>Registered detectors. Adding and removing are audited in the same transaction.</summary>
+public interface IDetectorStore
+{
+    /// <summary>Throws ResourceAlreadyExists when the id is taken.</summary>
+    void AddDetector(DetectorRecord detector);
+
+    DetectorRecord? GetDetector(string id);
+
+    IReadOnlyList<DetectorRecord> ListDetectors();
+
+    /// <summary>False when it did not exist.</summary>
+    bool DeleteDetector(string id);
+}

@@ -1,0 +1,92 @@
+using Sightline.Alerts;
+using Sightline.Storage;
+
+namespace Sightline.Detectors.Tests;
+
+/// <summary>Rules: validation, matching (label, confidence, region centre), alert records, the bounded queue, signatures.</summary>
+public sealed class AlertEvaluatorTests : IDisposable
+{
+    private readonly RegistryFixture _f = new();
+
+    public void Dispose() => _f.Dispose();
+
+    private AlertRule Rule(string label, float min, NormalBox? region = null)
+    {
+        var rule = AlertRules.Create(label, min, region, "http://127.0.0.1:9/hook", "test", DateTimeOffset.UtcNow);
+        _f.Store.AddAlertRule(rule);
+        return rule;
+    }
+
+    [Theory]
+    [InlineData("gun", 101f, null, "http://x/", "minConfidence")]
+    [InlineData("gun", -1f, null, "http://x/", "minConfidence")]
+    [InlineData(" ", 50f, null, "http://x/", "label")]
+    [InlineData("gun", 50f, null, "ftp://x/", "webhook")]
+    [InlineData("gun", 50f, null, "not a url", "webhook")]
+    [InlineData("gun", 50f, "0.5,0.5,0.6,0.1", "http://x/", "region")]
+    [InlineData("gun", 50f, "0,0,0,0.1", "http://x/", "region")]
+    public void Malformed_rules_are_refused_with_the_field_named(string label, float min, string? region, string webhook, string named)
+    {
+        var ex = Assert.Throws<SightlineException>(() =>
+            AlertRules.Create(label, min, region is null ? null : AlertRules.ParseRegion(region), webhook, null, DateTimeOffset.UtcNow));
+        Assert.Equal(ErrorKind.InvalidParameter, ex.Kind);
+        Assert.Contains(named, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Only_instances_of_the_label_at_or_above_the_confidence_centred_in_the_region_alert()
+    {
+        var any = Rule("Gun", 80);
+        var topLeft = Rule("gun", 10, new NormalBox(0, 0, 0.5f, 0.5f));
+        Rule("knife", 10);
+        var queue = new AlertQueue(new AlertOptions());
+        var evaluator = new AlertEvaluator(_f.Store, queue);
+        var raised = evaluator.Evaluate("detector:w", "sha256:abc", [
+            new LabelledBox("gun", 90, new NormalBox(0.6f, 0.6f, 0.2f, 0.2f)), // centre (0.7, 0.7): 'any' only
+            new LabelledBox("gun", 70, new NormalBox(0.1f, 0.1f, 0.2f, 0.2f)), // centre (0.2, 0.2), below 80: 'topLeft' only
+            new LabelledBox("rifle", 99, new NormalBox(0, 0, 1, 1)),
+        ]);
+        Assert.Equal([(any.Id, 90f), (topLeft.Id, 70f)], raised.Select(a => (a.RuleId, a.Confidence)).OrderBy(p => p.Item2 < 80));
+        var stored = _f.Store.ListAlerts(null, 10);
+        Assert.Equal(2, stored.Count);
+        Assert.All(stored, a => Assert.Equal((AlertStatus.Queued, "detector:w", "sha256:abc"), (a.Status, a.Source, a.ImageRef)));
+        Assert.Equal(2, queue.Reader.Count);
+    }
+
+    [Fact]
+    public void A_full_queue_records_the_alert_as_dropped()
+    {
+        Rule("gun", 10);
+        var queue = new AlertQueue(new AlertOptions { QueueCapacity = 1 });
+        var evaluator = new AlertEvaluator(_f.Store, queue);
+        var box = new LabelledBox("gun", 90, new NormalBox(0, 0, 1, 1));
+        evaluator.Evaluate("s", null, [box]);
+        var second = evaluator.Evaluate("s", null, [box]);
+        Assert.Equal(AlertStatus.Dropped, Assert.Single(second).Status);
+        Assert.Equal(1, queue.Dropped);
+        Assert.Single(_f.Store.ListAlerts(AlertStatus.Dropped, 10));
+        Assert.Contains("full", _f.Store.ListAlerts(AlertStatus.Dropped, 10)[0].LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_signature_is_the_hex_HMAC_SHA256_of_the_body_keyed_with_the_secret()
+    {
+        // RFC 4231 test case 2.
+        Assert.Equal("sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843", AlertRules.Sign("Jefe", "what do ya want for nothing?"u8));
+    }
+
+    [Fact]
+    public void Rule_changes_are_audited_without_the_secret()
+    {
+        AlertRule rule;
+        using (AuditScope.Begin(new AuditEntry("tester", "admin", "CreateAlertRule")))
+            rule = Rule("gun", 50);
+        Assert.StartsWith("whsec_", rule.Secret, StringComparison.Ordinal);
+        Assert.Null(_f.Store.ListAlertRules().Select(AlertRuleView.From).Single().GetType().GetProperty("Secret"));
+        using (AuditScope.Begin(new AuditEntry("tester", "admin", "RemoveAlertRule")))
+            Assert.True(_f.Store.DeleteAlertRule(rule.Id));
+        var audit = _f.Store.ReadAudit(0, 10);
+        Assert.Equal(["CreateAlertRule", "RemoveAlertRule"], audit.Select(a => a.Entry.Operation));
+        Assert.DoesNotContain(rule.Secret, audit[0].Entry.Details, StringComparison.Ordinal);
+    }
+}

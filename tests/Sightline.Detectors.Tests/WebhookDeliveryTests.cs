@@ -1,0 +1,63 @@
+using System.Net;
+using Sightline.Alerts;
+using Sightline.Storage;
+
+namespace Sightline.Detectors.Tests;
+
+/// <summary>Delivery outcomes without a network: timeouts and 5xx are retried with backoff, other 4xx are not.</summary>
+public sealed class WebhookDeliveryTests : IDisposable
+{
+    private static readonly AlertOptions s_fast = new() { FirstRetryDelay = TimeSpan.FromMilliseconds(20), AttemptTimeout = TimeSpan.FromMilliseconds(300), MaxRetries = 2 };
+    private readonly RegistryFixture _f = new();
+
+    public void Dispose() => _f.Dispose();
+
+    /// <summary>Answers each attempt with the next behaviour: a status code, or null to hang until cancelled (a timeout).</summary>
+    private sealed class ScriptedHandler(params HttpStatusCode?[] script) : HttpMessageHandler
+    {
+        public int Calls { get; private set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var next = script[Math.Min(Calls++, script.Length - 1)];
+            if (next is null)
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            return new HttpResponseMessage(next!.Value);
+        }
+    }
+
+    private async Task<(AlertRecord Alert, int Calls)> DeliverAsync(params HttpStatusCode?[] script)
+    {
+        var rule = AlertRules.Create("gun", 10, null, "http://127.0.0.1:9/hook", null, DateTimeOffset.UtcNow);
+        _f.Store.AddAlertRule(rule);
+        var queue = new AlertQueue(s_fast);
+        var raised = new AlertEvaluator(_f.Store, queue).Evaluate("test", null, [new LabelledBox("gun", 90, new NormalBox(0, 0, 1, 1))]);
+        var handler = new ScriptedHandler(script);
+        using var http = new HttpClient(handler);
+        await new WebhookDelivery(http, _f.Store, queue, s_fast).DeliverAsync(raised.Single(), CancellationToken.None);
+        return (_f.Store.ListAlerts(null, 1).Single(), handler.Calls);
+    }
+
+    [Fact]
+    public async Task A_timeout_then_a_503_are_retried_until_delivered()
+    {
+        var (alert, calls) = await DeliverAsync(null, HttpStatusCode.ServiceUnavailable, HttpStatusCode.NoContent);
+        Assert.Equal((AlertStatus.Delivered, 3, 3), (alert.Status, alert.Attempts, calls));
+        Assert.NotNull(alert.DeliveredAt);
+    }
+
+    [Fact]
+    public async Task Retries_stop_after_the_limit_and_the_failure_is_recorded()
+    {
+        var (alert, calls) = await DeliverAsync(HttpStatusCode.InternalServerError);
+        Assert.Equal((AlertStatus.Failed, 3, 3), (alert.Status, alert.Attempts, calls));
+        Assert.Contains("500", alert.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_client_error_is_not_retried()
+    {
+        var (alert, calls) = await DeliverAsync(HttpStatusCode.NotFound);
+        Assert.Equal((AlertStatus.Failed, 1, 1), (alert.Status, alert.Attempts, calls));
+    }
+}
