@@ -200,6 +200,18 @@ internal static class SqliteMigrations
         CREATE INDEX alerts_by_time ON alerts(created_at);
         CREATE INDEX alerts_by_status ON alerts(status, created_at);
         """,
+        // 11: licence-plate hotlists (plates stored normalised: A–Z, 0–9, letter O as 0).
+        """
+        CREATE TABLE hotlist_entries (
+            list TEXT NOT NULL,
+            plate TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            expires_at INTEGER,
+            added_by TEXT NOT NULL,
+            added_at INTEGER NOT NULL,
+            PRIMARY KEY (list, plate)
+        );
+        """,
     ];
 
     public static int Latest => s_steps.Length;

@@ -31,6 +31,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     private readonly string[] _extraArgs = [];
 
+    /// <summary>Set SIGHTLINE_TEST_SERVER_LOG=FILE to keep the servers' output when a test needs explaining.</summary>
+    private static readonly object s_logLock = new();
+
     public static async Task<ServerProcess> StartAsync(params string[] extraArgs)
     {
         SightlineCli.Fixture("sample1");
@@ -62,8 +65,9 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var a in new[] { SightlineCli.Dll, "serve", "--urls", address.ToString().TrimEnd('/'), "--data", data.Path }.Concat(extraArgs))
             psi.ArgumentList.Add(a);
         var process = Process.Start(psi)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var log = Environment.GetEnvironmentVariable("SIGHTLINE_TEST_SERVER_LOG");
+        process.OutputDataReceived += (_, e) => { if (log is not null && e.Data is not null) lock (s_logLock) File.AppendAllText(log, e.Data + "\n"); };
+        process.ErrorDataReceived += (_, e) => { if (log is not null && e.Data is not null) lock (s_logLock) File.AppendAllText(log, e.Data + "\n"); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new ServerProcess(process, address, data, keys, extraArgs);

@@ -130,7 +130,7 @@ internal static class DetectorsCommands
     }
 
     /// <summary>The CLI has no background worker: alerts its detection raised are delivered (with retries) before it exits.</summary>
-    private static async Task DeliverAlertsAsync(SqliteCollectionStore store, AlertQueue queue, AlertOptions options, CancellationToken ct)
+    internal static async Task DeliverAlertsAsync(SqliteCollectionStore store, AlertQueue queue, AlertOptions options, CancellationToken ct)
     {
         if (!queue.Reader.TryPeek(out _))
             return;

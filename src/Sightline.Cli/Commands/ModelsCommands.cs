@@ -41,8 +41,11 @@ internal static class ModelsCommands
                     bad++;
                 }
                 table.AddRow(m.Id, m.Role ?? "", m.Family ?? "", m.File, state);
+                if (Console.IsOutputRedirected) // scripts get one tab-separated line per model, never a wrapped table
+                    Console.WriteLine(string.Join('\t', m.Id, m.Role ?? "", m.Family ?? "", m.File, Markup.Remove(state)));
             }
-            AnsiConsole.Write(table);
+            if (!Console.IsOutputRedirected)
+                AnsiConsole.Write(table);
             if (bad > 0)
                 Console.Error.WriteLine($"sightline: {bad} model file(s) missing or corrupt in {dir}; run '{ModelPaths.FetchCommand}'.");
             return bad == 0 ? 0 : Cli.ExitModels;

@@ -16,17 +16,26 @@ internal static class PlatesCommands
     private static Command Read()
     {
         var image = new Argument<string>("IMAGE") { Description = "JPEG, PNG, WebP or BMP file" };
-        var command = new Command("read", "Find and read the plates in a photo: text (A–Z, 0–9), confidence, box, region guess") { image, GlobalOptions.Json };
-        command.SetSyncAction((parse, ct) =>
+        var command = new Command("read", "Find and read the plates in a photo: text (A–Z, 0–9), confidence, box, region guess; hotlist hits raise alerts") { image, GlobalOptions.Json };
+        command.SetGuardedAction(async (parse, ct) =>
         {
-            using var decoded = new ImageDecoder().DecodeFile(parse.GetValue(image)!);
+            string path = parse.GetValue(image)!;
+            using var decoded = new ImageDecoder().DecodeFile(path);
             using var engine = new TextEngine(TextCommands.EngineOptions(parse));
-            var plates = new PlateReader(engine).Read(decoded.Bgr, ct).Select(p => PlateJson.From(p, decoded.Width, decoded.Height)).ToList();
+            var store = new Storage.Sqlite.SqliteCollectionStore(GlobalOptions.DataDirectory(parse));
+            var options = new Alerts.AlertOptions();
+            var queue = new Alerts.AlertQueue(options);
+            var desk = new Alerts.PlateDesk(new PlateReader(engine), store, new Alerts.AlertEvaluator(store, queue));
+            var (reads, hits) = desk.Read(decoded.Bgr, Server.AuditFacts.ProbeOf(File.ReadAllBytes(path)), ct);
+            await DetectorsCommands.DeliverAlertsAsync(store, queue, options, ct);
+            var plates = reads.Select(p => PlateJson.From(p, decoded.Width, decoded.Height)).ToList();
             if (parse.GetValue(GlobalOptions.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new { plates }, s_json));
+                Console.WriteLine(JsonSerializer.Serialize(new { plates, hotlistHits = hits }, s_json));
                 return 0;
             }
+            foreach (var hit in hits)
+                AnsiConsole.MarkupLine($"[red]hotlist {Markup.Escape(hit.List)}[/]: read {hit.ReadPlate} matches {hit.ListedPlate}{(hit.Distance == 0 ? "" : " (one confusable character)")} — {Markup.Escape(hit.Reason)}");
             var table = new Table().AddColumns("plate", "confidence", "box (left, top, width, height)", "region", "as printed");
             foreach (var p in plates)
                 table.AddRow(p.Text, $"{p.Confidence:F1}", $"{p.BoundingBox.Left:F3}, {p.BoundingBox.Top:F3}, {p.BoundingBox.Width:F3}, {p.BoundingBox.Height:F3}", p.Region ?? "", Markup.Escape(p.RawText));

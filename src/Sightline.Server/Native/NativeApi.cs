@@ -32,6 +32,7 @@ public static class NativeApi
         NativeAccountability.Map(v1);
         NativeEvaluations.Map(v1);
         NativeText.Map(v1);
+        NativePlates.Map(v1);
         NativeDetectors.Map(v1);
     }
 

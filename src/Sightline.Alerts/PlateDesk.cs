@@ -1,0 +1,52 @@
+using Sightline.Storage;
+using Sightline.Text;
+
+namespace Sightline.Alerts;
+
+/// <summary>A read that matched a hotlist entry: the list, the listed plate, its reason, and 0 (exact) or 1 (one confusable character).</summary>
+public sealed record HotlistHit(string List, string ListedPlate, string ReadPlate, string Reason, int Distance, float Confidence);
+
+/// <summary>
+/// Reads plates and checks them against the hotlists. Each hit goes to the alert rules as label
+/// <c>hotlist:LIST</c> (so a rule on that label sends it to a webhook). Reads themselves are not stored: Sightline
+/// keeps no record of where vehicles were, only the hits an agency's own lists asked for.
+/// </summary>
+public sealed class PlateDesk(PlateReader reader, IHotlistStore hotlists, IAlertEvaluator alerts)
+{
+    /// <summary>Reads within one confusable character of a listed plate also hit (0 for exact only).</summary>
+    public int MaxConfusions { get; init; } = 1;
+
+    public (IReadOnlyList<PlateRead> Plates, IReadOnlyList<HotlistHit> Hits) Read(OpenCvSharp.Mat bgr, string? imageRef, CancellationToken ct)
+    {
+        var plates = reader.Read(bgr, ct);
+        var entries = plates.Count == 0 ? [] : hotlists.ListHotlistEntries(null, DateTimeOffset.UtcNow);
+        var hits = new List<HotlistHit>();
+        var boxes = new List<LabelledBox>();
+        foreach (var plate in plates)
+        {
+            foreach (var entry in entries)
+            {
+                if (HotlistMatcher.Distance(plate.Text, entry.Plate, MaxConfusions) is not { } d)
+                    continue;
+                hits.Add(new HotlistHit(entry.List, entry.Plate, plate.Text, entry.Reason, d, MathF.Round(plate.Confidence * 100, 2)));
+                var b = plate.Quad.Bounds;
+                boxes.Add(new LabelledBox("hotlist:" + entry.List, plate.Confidence * 100,
+                    new NormalBox(b.X1 / bgr.Width, b.Y1 / bgr.Height, b.Width / bgr.Width, b.Height / bgr.Height)));
+            }
+        }
+        if (boxes.Count > 0)
+            alerts.Evaluate("plates", imageRef, boxes);
+        return (plates, hits);
+    }
+
+    /// <summary>Validates and stores an entry (audited by the store when called inside an audited scope).</summary>
+    public static HotlistEntry Entry(string? list, string? plate, string? reason, DateTimeOffset? expires, string addedBy)
+    {
+        if (string.IsNullOrWhiteSpace(reason) || reason.Length > 500)
+            throw SightlineException.InvalidParameter("A hotlist entry needs a reason of 1 to 500 characters.");
+        if (expires is { } e && e <= DateTimeOffset.UtcNow)
+            throw SightlineException.InvalidParameter($"The expiry {e:O} is in the past.");
+        return new HotlistEntry(HotlistMatcher.ListName(list), HotlistMatcher.Plate(plate), reason.Trim(), expires, addedBy,
+            DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+    }
+}

@@ -1,0 +1,17 @@
+namespace Sightline.Storage;
+
+/// <summary>A plate on a named hotlist: why it is there, until when, and who put it there.</summary>
+public sealed record HotlistEntry(string List, string Plate, string Reason, DateTimeOffset? ExpiresAt, string AddedBy, DateTimeOffset AddedAt);
+
+/// <summary>Named lists of plates; every addition and removal is audited in its transaction.</summary>
+public interface IHotlistStore
+{
+    /// <summary>Entries of one list or all, optionally only those not expired at <paramref name="now"/>.</summary>
+    IReadOnlyList<HotlistEntry> ListHotlistEntries(string? list, DateTimeOffset? now);
+
+    /// <summary>Adds or replaces an entry.</summary>
+    HotlistEntry PutHotlistEntry(HotlistEntry entry);
+
+    /// <summary>False when there was no such entry.</summary>
+    bool RemoveHotlistEntry(string list, string plate);
+}
