@@ -9,6 +9,7 @@ root.Options.Add(GlobalOptions.Data);
 root.Subcommands.Add(ModelsCommands.Build());
 root.Subcommands.Add(FacesCommands.Build());
 root.Subcommands.Add(TextCommands.Build());
+root.Subcommands.Add(LabelsCommands.Build());
 root.Subcommands.Add(CollectionsCommands.Build());
 root.Subcommands.Add(UsersCommands.Build());
 root.Subcommands.Add(EvalCommands.Build());

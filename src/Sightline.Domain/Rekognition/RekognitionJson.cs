@@ -31,6 +31,7 @@ namespace Sightline.Rekognition;
 [JsonSerializable(typeof(GetFaceSearchResponse))]
 [JsonSerializable(typeof(VideoJobResults))]
 [JsonSerializable(typeof(DetectTextResponse))]
+[JsonSerializable(typeof(DetectLabelsResponse))]
 public sealed partial class RekognitionJsonContext : JsonSerializerContext;
 
 public static class RekognitionJson
