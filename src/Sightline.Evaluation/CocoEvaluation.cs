@@ -47,6 +47,21 @@ public static class CocoEvaluation
         return new CocoMetrics(truth.Images.Count, Mean(a => a.Average()), Mean(a => a[0]), perClass);
     }
 
+    /// <summary>
+    /// How often a detection is right (matches ground truth at IoU ≥ 0.5) per score band of width 0.1, over all
+    /// classes: the data a score-to-confidence calibration is fitted to. Detections matching crowd boxes are left out.
+    /// </summary>
+    public static IReadOnlyList<(double From, int Detections, double Precision)> Reliability(CocoDataset truth, IEnumerable<CocoDetection> detections)
+    {
+        var gtByKey = truth.Annotations.ToLookup(a => (a.ImageId, a.CategoryId));
+        var scored = new List<(double Score, bool[] Tp, bool[] Ignored)>();
+        foreach (var group in detections.GroupBy(d => (d.ImageId, d.CategoryId)))
+            Match([.. gtByKey[group.Key].OrderBy(g => g.IsCrowd)], [.. group.OrderByDescending(d => d.Score).Take(MaxDetections)], scored);
+        return [.. scored.Where(s => !s.Ignored[0]).GroupBy(s => Math.Min(9, (int)(s.Score * 10)))
+            .OrderBy(g => g.Key)
+            .Select(g => (g.Key / 10.0, g.Count(), g.Count(s => s.Tp[0]) / (double)g.Count()))];
+    }
+
     private static void Match(List<CocoBox> gts, List<CocoDetection> dts, List<(double, bool[], bool[])> scored)
     {
         var matched = new bool[s_thresholds.Length, gts.Count];

@@ -7,7 +7,8 @@ using Sightline.Rekognition;
 namespace Sightline.Objects;
 
 /// <summary>
-/// Labels images with an object detector of the model pack: detections become Rekognition labels with instances,
+/// Labels images with an object detector of the model pack: detections become Rekognition labels with instances
+/// (confidence is the detector's calibrated score: how often such a detection was right on coco_dev),
 /// their parent labels (Vehicle, Animal) are added with the best child's confidence, then the caller's filters,
 /// MinConfidence and MaxLabels apply. One ONNX session for the engine's lifetime; thread-safe.
 /// </summary>
@@ -40,13 +41,16 @@ public sealed class LabelEngine : IDisposable
 
     public DetectLabelsResponse DetectLabels(DecodedImage image, LabelQuery query, CancellationToken cancellationToken)
     {
-        var detections = Detect(image, query.MinConfidence / 100f, cancellationToken);
+        var calibration = Detector.Calibration;
+        if (query.MinConfidence / 100f > calibration.MaxConfidence)
+            return new DetectLabelsResponse([], ModelVersion);
+        var detections = Detect(image, calibration.ToScore(query.MinConfidence / 100f), cancellationToken);
         var labels = new Dictionary<string, (float Confidence, List<Instance> Instances)>(StringComparer.Ordinal);
         float w = image.Width, h = image.Height;
         foreach (var d in detections)
         {
             var info = LabelTaxonomy.Coco[d.ClassId];
-            float confidence = d.Score * 100f;
+            float confidence = calibration.ToConfidence(d.Score) * 100f;
             var box = new BoundingBox(d.Box.Width / w, d.Box.Height / h, d.Box.X1 / w, d.Box.Y1 / h);
             if (!labels.TryGetValue(info.Name, out var entry))
                 labels[info.Name] = entry = (confidence, []);
@@ -57,7 +61,7 @@ public sealed class LabelEngine : IDisposable
         }
         var result = labels
             .Select(kv => (Info: LabelTaxonomy.Get(kv.Key), kv.Value.Confidence, kv.Value.Instances))
-            .Where(l => l.Confidence >= query.MinConfidence && query.Admits(l.Info))
+            .Where(l => query.Admits(l.Info))
             .OrderByDescending(l => l.Confidence).ThenBy(l => l.Info.Name, StringComparer.Ordinal)
             .Take(query.MaxLabels ?? int.MaxValue)
             .Select(l => new Label(l.Info.Name, l.Confidence,

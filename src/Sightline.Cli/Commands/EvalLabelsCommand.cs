@@ -69,6 +69,10 @@ internal static class EvalLabelsCommand
                 table.AddRow(name, F(ap.Ap), F(ap.Ap50));
             AnsiConsole.MarkupLine($"{metrics.Images} images, detector {Markup.Escape(engine.ModelVersion)}");
             AnsiConsole.Write(table);
+            var reliability = new Table().AddColumns("score from", "detections", "right at IoU 0.5");
+            foreach (var (from, count, precision) in CocoEvaluation.Reliability(truth, detections))
+                reliability.AddRow(F(from), $"{count}", F(precision));
+            AnsiConsole.Write(reliability);
             return 0;
         });
         return command;

@@ -12,6 +12,9 @@ public interface IObjectDetector : IDisposable
 
     IReadOnlyList<string> Classes { get; }
 
+    /// <summary>Raw score to confidence, measured for this family.</summary>
+    ScoreCalibration Calibration { get; }
+
     /// <summary>Detections scoring at least <paramref name="minScore"/>, non-maximum suppressed per class, best first.</summary>
     List<DetectedObject> Detect(OpenCvSharp.Mat bgr, float minScore);
 

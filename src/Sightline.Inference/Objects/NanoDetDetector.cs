@@ -38,6 +38,13 @@ public sealed class NanoDetDetector : IObjectDetector
 
     public IReadOnlyList<string> Classes => CocoClasses.Names;
 
+    /// <summary>
+    /// Measured on coco_dev like CenterNet's: detections scoring 0.3–0.4 were right 28% of the time, 0.4–0.5 51%,
+    /// 0.5–0.6 75%, 0.6–0.7 87%, 0.7–0.8 96%, above 0.8 all (n = 8). Knots at the band centres.
+    /// </summary>
+    public ScoreCalibration Calibration { get; } = new((0f, 0f), (0.05f, 0.001f), (0.15f, 0.019f), (0.25f, 0.082f), (0.35f, 0.278f),
+        (0.45f, 0.507f), (0.55f, 0.747f), (0.65f, 0.865f), (0.75f, 0.957f), (0.85f, 0.98f), (1f, 0.995f));
+
     public int InputWidth { get; }
 
     public int InputHeight { get; }
