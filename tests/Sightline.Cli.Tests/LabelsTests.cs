@@ -130,6 +130,16 @@ public sealed class LabelsTests(LabelsServer fixture) : IClassFixture<LabelsServ
         Assert.NotEqual(HttpStatusCode.OK, s4);
     }
 
+    [Fact]
+    public async Task Serve_runs_the_detector_it_is_given()
+    {
+        await using var server = await ServerProcess.StartAsync("--label-detector", "nanodet-coco");
+        var (status, body) = await server.SendAsync(HttpMethod.Post, "v1/labels/detect?minConfidence=30", content: ServerProcess.Jpeg("sample1"));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("nanodet-coco", body.GetProperty("labelModelVersion").GetString());
+        Assert.Contains(body.GetProperty("labels").EnumerateArray(), l => l.GetProperty("name").GetString() == "Person");
+    }
+
     private static (float L, float T, float W, float H) Box(JsonElement b) =>
         (b.GetProperty("Left").GetSingle(), b.GetProperty("Top").GetSingle(), b.GetProperty("Width").GetSingle(), b.GetProperty("Height").GetSingle());
 }
