@@ -15,7 +15,7 @@ internal static class GlobalOptions
 
     public static readonly Option<string> Detector = new("--detector")
     {
-        Description = "Face detector model id from the model pack (default ultraface-rfb320; also blazeface-back256)",
+        Description = "Detector model id from the model pack: faces default ultraface-rfb320 (also blazeface-back256); labels default centernet-coco (also nanodet-coco)",
         Recursive = true,
     };
 

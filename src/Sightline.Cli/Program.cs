@@ -11,6 +11,7 @@ root.Subcommands.Add(FacesCommands.Build());
 root.Subcommands.Add(TextCommands.Build());
 root.Subcommands.Add(PlatesCommands.Build());
 root.Subcommands.Add(HotlistCommands.Build());
+root.Subcommands.Add(LabelsCommands.Build());
 root.Subcommands.Add(CollectionsCommands.Build());
 root.Subcommands.Add(UsersCommands.Build());
 root.Subcommands.Add(EvalCommands.Build());

@@ -12,6 +12,12 @@ public sealed record ModelEntry(string Id, string? Role, string? Family, string?
 {
     /// <summary>Adapter settings a family understands (thresholds, input size); optional.</summary>
     public Dictionary<string, JsonElement>? Options { get; init; }
+
+    /// <summary>
+    /// The id of another entry this file is converted from at setup (e.g. a TF.js graph model to ONNX); the
+    /// converted file is pinned by <see cref="Sha256"/> like any other, so the conversion must be deterministic.
+    /// </summary>
+    public string? ConvertFrom { get; init; }
 }
 
 public sealed record ModelPackManifest(IReadOnlyList<NpmPackage> Packages, IReadOnlyList<ModelEntry> Models, IReadOnlyList<ModelEntry> Fixtures)
@@ -72,6 +78,8 @@ public sealed record ModelPackManifest(IReadOnlyList<NpmPackage> Packages, IRead
                 throw SightlineException.InvalidParameter($"Model manifest '{origin}': '{entry.Id}' needs a 64-digit hex sha256.");
             if (entry.Package is not null && !Packages.Any(p => p.Name == entry.Package))
                 throw SightlineException.InvalidParameter($"Model manifest '{origin}': '{entry.Id}' names unknown package '{entry.Package}'.");
+            if (entry.ConvertFrom is { } source && (entry.Package is not null || !Models.Any(m => m.Id == source && m.ConvertFrom is null)))
+                throw SightlineException.InvalidParameter($"Model manifest '{origin}': '{entry.Id}' converts from '{source}', which must be a fetched model of the pack (and the entry must not name a package).");
         }
     }
 

@@ -16,7 +16,7 @@ namespace Sightline.Server;
 /// The AWS JSON 1.1 entry point: <c>POST /</c> with <c>X-Amz-Target: RekognitionService.Operation</c>.
 /// Errors carry Rekognition's <c>__type</c> so the AWS SDKs raise the matching exception class.
 /// </summary>
-public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer comparer, ImageDecoder decoder, CollectionService collections, RequestAuthenticator authenticator, ObjectStore objects, Video.VideoJobs videoJobs,
+public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer comparer, Objects.LabelEngine labelEngine, ImageDecoder decoder, CollectionService collections, RequestAuthenticator authenticator, ObjectStore objects, Video.VideoJobs videoJobs,
     ILogger<RekognitionEndpoint> logger, IAuditStore auditLog, IPolicyStore policies, ILeadStore leads, Text.TextEngine text, Detectors.DetectorRegistry detectors)
 {
     private const string TargetPrefix = "RekognitionService.";
@@ -27,6 +27,7 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
         ["DetectFaces"] = Capability.Detect,
         ["CompareFaces"] = Capability.Detect,
         ["DetectText"] = Capability.Detect,
+        ["DetectLabels"] = Capability.Detect,
         ["CreateCollection"] = Capability.Index,
         ["DescribeCollection"] = Capability.Read,
         ["ListCollections"] = Capability.Read,
@@ -130,6 +131,7 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
         "DetectFaces" => Run(body, RequestJsonContext.Default.DetectFacesRequest, r => DetectFaces(r, ct)),
         "CompareFaces" => Run(body, RequestJsonContext.Default.CompareFacesRequest, r => CompareFaces(r, ct)),
         "DetectText" => Run(body, RequestJsonContext.Default.DetectTextApiRequest, r => DetectText(r, ct)),
+        "DetectLabels" => Run(body, RequestJsonContext.Default.DetectLabelsRequest, r => DetectLabels(r, ct)),
         "CreateCollection" => Run(body, RequestJsonContext.Default.CollectionRequest, r => collections.CreateCollection(r.CollectionId!)),
         "DescribeCollection" => Run(body, RequestJsonContext.Default.CollectionRequest, r => collections.DescribeCollection(r.CollectionId!)),
         "ListCollections" => Run(body, RequestJsonContext.Default.CollectionRequest, r => collections.ListCollections(r.NextToken, r.MaxResults)),

@@ -11,6 +11,13 @@ public sealed record ImageInput(byte[]? Bytes, S3ObjectInput? S3Object);
 
 public sealed record DetectFacesRequest(ImageInput? Image, IReadOnlyList<string>? Attributes);
 
+public sealed record GeneralLabelsSettings(IReadOnlyList<string>? LabelInclusionFilters, IReadOnlyList<string>? LabelExclusionFilters,
+    IReadOnlyList<string>? LabelCategoryInclusionFilters, IReadOnlyList<string>? LabelCategoryExclusionFilters);
+
+public sealed record DetectLabelsSettings(GeneralLabelsSettings? GeneralLabels, JsonElement? ImageProperties);
+
+public sealed record DetectLabelsRequest(ImageInput? Image, int? MaxLabels, float? MinConfidence, IReadOnlyList<string>? Features, DetectLabelsSettings? Settings);
+
 public sealed record CompareFacesRequest(ImageInput? SourceImage, ImageInput? TargetImage, float? SimilarityThreshold);
 
 public sealed record CollectionRequest(string? CollectionId, string? NextToken, int? MaxResults);
@@ -39,6 +46,7 @@ public sealed record DetectCustomLabelsRequest(string? ProjectVersionArn, ImageI
 [JsonSerializable(typeof(DetectCustomLabelsRequest))]
 [JsonSerializable(typeof(TagsApiRequest))]
 [JsonSerializable(typeof(DetectFacesRequest))]
+[JsonSerializable(typeof(DetectLabelsRequest))]
 [JsonSerializable(typeof(CompareFacesRequest))]
 [JsonSerializable(typeof(CollectionRequest))]
 [JsonSerializable(typeof(IndexFacesApiRequest))]

@@ -15,6 +15,7 @@ using Sightline.Detectors;
 using Sightline.Collections;
 using Sightline.Faces;
 using Sightline.Imaging;
+using Sightline.Objects;
 using Sightline.Storage;
 using Sightline.Storage.Sqlite;
 
@@ -27,7 +28,7 @@ namespace Sightline.Server;
 /// </summary>
 public static class SightlineServer
 {
-    public static WebApplication Build(ServerOptions server, FaceEngineOptions engineOptions)
+    public static WebApplication Build(ServerOptions server, FaceEngineOptions engineOptions, LabelEngineOptions? labelOptions = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(server.Urls);
@@ -45,6 +46,7 @@ public static class SightlineServer
         builder.Services.AddSingleton(_ => new FaceEngine(engineOptions));
         builder.Services.AddSingleton(sp => new FaceComparer(sp.GetRequiredService<FaceEngine>()));
         builder.Services.AddSingleton(_ => new Text.TextEngine(new Text.TextEngineOptions { ModelsDirectory = engineOptions.ModelsDirectory }));
+        builder.Services.AddSingleton(_ => new LabelEngine(labelOptions ?? new LabelEngineOptions { ModelsDirectory = engineOptions.ModelsDirectory }));
         builder.Services.AddSingleton(new ImageDecoder());
         builder.Services.AddSingleton<ICollectionStore>(store);
         builder.Services.AddSingleton<IAccessKeyStore>(store);
@@ -114,7 +116,8 @@ public static class SightlineServer
         // Load every model before the first request so /readyz and latency are honest.
         var engine = app.Services.GetRequiredService<FaceEngine>();
         engine.Warm(new FaceRequest { AllAttributes = true, Embeddings = true });
-        ServerMetrics.TrackInference(() => engine.LoadedModels);
+        var labels = app.Services.GetRequiredService<LabelEngine>();
+        ServerMetrics.TrackInference(() => engine.LoadedModels.Append(labels.Detector.Model));
         return app;
     }
 

@@ -10,7 +10,7 @@ import { CLIP, SightlineServer, sample } from './server.mjs';
 
 const SDK = `@aws-sdk/client-rekognition@${createRequire(import.meta.url)('@aws-sdk/client-rekognition/package.json').version}`;
 const OPERATIONS = [
-  'DetectFaces', 'CompareFaces', 'CreateCollection', 'DescribeCollection', 'ListCollections', 'DeleteCollection',
+  'DetectFaces', 'CompareFaces', 'DetectLabels', 'CreateCollection', 'DescribeCollection', 'ListCollections', 'DeleteCollection',
   'IndexFaces', 'ListFaces', 'DeleteFaces', 'SearchFaces', 'SearchFacesByImage', 'CreateUser', 'DeleteUser',
   'ListUsers', 'AssociateFaces', 'DisassociateFaces', 'SearchUsers', 'SearchUsersByImage',
   'TagResource', 'UntagResource', 'ListTagsForResource',
@@ -207,6 +207,30 @@ describe('face analysis', () => {
   it('DetectFaces returns no faces for a blank image', SLOW, async () => {
     const res = await send(new R.DetectFacesCommand({ Image: image(blankBmp(200, 200)) }));
     assert.deepEqual(res.FaceDetails, []);
+  });
+
+  it('DetectLabels finds the people of a group photo with boxes, honours filters and rejects bad parameters', SLOW, async () => {
+    const res = await send(new R.DetectLabelsCommand({ Image: image(photos[1]), MinConfidence: 30, MaxLabels: 10 }));
+    assert.equal(typeof res.LabelModelVersion, 'string');
+    const person = res.Labels.find((l) => l.Name === 'Person');
+    assert.ok(person, JSON.stringify(res.Labels.map((l) => l.Name)));
+    assert.ok(person.Instances.length >= 2, `${person.Instances.length} person instances`);
+    for (const instance of person.Instances) {
+      assertBox(instance.BoundingBox);
+      assert.ok(instance.Confidence >= 30 && instance.Confidence <= 100);
+    }
+    assert.deepEqual(person.Categories.map((c) => c.Name), ['Person Description']);
+    for (const label of res.Labels) assert.ok(Array.isArray(label.Parents) && Array.isArray(label.Aliases));
+    const only = await send(new R.DetectLabelsCommand({
+      Image: image(photos[1]), MinConfidence: 30, Features: ['GENERAL_LABELS'],
+      Settings: { GeneralLabels: { LabelInclusionFilters: ['Person'] } },
+    }));
+    assert.deepEqual(only.Labels.map((l) => l.Name), ['Person']);
+    await assertError(send(new R.DetectLabelsCommand({ Image: image(photos[1]), MinConfidence: 150 })), 'InvalidParameterException', 400);
+    await assertError(send(new R.DetectLabelsCommand({
+      Image: image(photos[1]), Settings: { GeneralLabels: { LabelExclusionFilters: ['Unicorn'] } },
+    })), 'InvalidParameterException', 400);
+    await assertError(send(new R.DetectLabelsCommand({ Image: image(randomBytes(4096)) })), 'InvalidImageFormatException', 400);
   });
 
   it('CompareFaces matches a photo against itself (Similarity > 99) and leaves the other faces unmatched', SLOW, async () => {

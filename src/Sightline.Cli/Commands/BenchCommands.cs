@@ -9,7 +9,7 @@ namespace Sightline.Cli.Commands;
 
 internal static class BenchCommands
 {
-    public static Command Build() => new("bench", "Benchmarks (medians; see README for the figures)") { Faces(), BenchSearchCommand.Build(), BenchIndexCommand.Build(), BenchServerCommand.Build(), BenchAuditCommand.Build() };
+    public static Command Build() => new("bench", "Benchmarks (medians; see README for the figures)") { Faces(), BenchLabelsCommand.Build(), BenchSearchCommand.Build(), BenchIndexCommand.Build(), BenchServerCommand.Build(), BenchAuditCommand.Build() };
 
     private sealed record StageRow(string Stage, double PipelineMs, double RawOrtMs);
 

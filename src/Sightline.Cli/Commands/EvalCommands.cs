@@ -15,7 +15,7 @@ internal static class EvalCommands
 
     private static readonly Option<string> s_group = new("--group-column") { Description = "CSV column naming each row's group: figures are also given per group (fairness testing)" };
 
-    public static Command Build() => new("eval", "Measure accuracy on labelled data") { Verify(), Identify(), Detect(), Impostors(), Text(), Plates() };
+    public static Command Build() => new("eval", "Measure accuracy on labelled data") { Verify(), Identify(), Detect(), Impostors(), Text(), Plates(), EvalLabelsCommand.Build() };
 
     private static Command Plates()
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Sightline.ModelImport;
 using Sightline.Models;
 using Spectre.Console;
 
@@ -16,6 +17,9 @@ internal static class ModelsCommands
             var fetcher = new ModelPackFetcher(ModelPackManifest.Builtin, dir);
             var progress = new Progress<ModelPackFetcher.Progress>(p => Console.Error.WriteLine($"[{p.Done}/{p.Total}] {p.Message}"));
             int fetched = await fetcher.FetchAsync(!parse.GetValue(fixtures), progress, ct).ConfigureAwait(false);
+            // TF.js sources become pinned ONNX files here, at setup, never at request time.
+            var converter = new ModelPackConverter(ModelPackManifest.Builtin, dir, [new TfjsModelConverter()]);
+            fetched += await converter.ConvertAsync(progress, ct).ConfigureAwait(false);
             Console.WriteLine(fetched == 0 ? $"Model pack up to date in {dir}" : $"Fetched and verified {fetched} file(s) into {dir}");
             return 0;
         });

@@ -15,7 +15,8 @@ internal static class ServeCommand
         var buckets = new Option<string[]>("--bucket") { Description = "Serve S3Object inputs from a local directory: NAME=DIRECTORY (repeatable)", AllowMultipleArgumentsPerToken = false };
         var s3 = new Option<string>("--s3-endpoint") { Description = "S3-compatible endpoint (MinIO, AWS) for buckets not given with --bucket; credentials from $SIGHTLINE_S3_ACCESS_KEY_ID and $SIGHTLINE_S3_SECRET_ACCESS_KEY" };
         var s3Region = new Option<string>("--s3-region") { Description = "Region used to sign S3 requests", DefaultValueFactory = _ => "us-east-1" };
-        var command = new Command("serve", "Run the HTTP server: the Rekognition API (AWS JSON 1.1, SigV4 with keys from 'sightline keys create'), /healthz, /readyz, /metrics") { urls, jsonLogs, concurrency, queue, buckets, s3, s3Region };
+        var labelDetector = new Option<string>("--label-detector") { Description = "Object detector for DetectLabels (default centernet-coco; also nanodet-coco)" };
+        var command = new Command("serve", "Run the HTTP server: the Rekognition API (AWS JSON 1.1, SigV4 with keys from 'sightline keys create'), /healthz, /readyz, /metrics") { urls, jsonLogs, concurrency, queue, buckets, s3, s3Region, labelDetector };
         command.SetGuardedAction(async (parse, ct) =>
         {
             int max = parse.GetValue(concurrency), waiting = parse.GetValue(queue);
@@ -31,7 +32,10 @@ internal static class ServeCommand
                 Buckets = Buckets(parse.GetValue(buckets) ?? []),
                 S3 = S3(parse.GetValue(s3), parse.GetValue(s3Region)!),
             };
-            var app = SightlineServer.Build(options, GlobalOptions.EngineOptions(parse));
+            var labels = new Objects.LabelEngineOptions { ModelsDirectory = GlobalOptions.ModelsDirectory(parse) };
+            if (parse.GetValue(labelDetector) is { Length: > 0 } detector)
+                labels = labels with { Detector = detector };
+            var app = SightlineServer.Build(options, GlobalOptions.EngineOptions(parse), labels);
             await using (app.ConfigureAwait(false))
             {
                 await app.StartAsync(ct).ConfigureAwait(false);

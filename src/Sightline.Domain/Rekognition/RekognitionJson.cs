@@ -32,6 +32,7 @@ namespace Sightline.Rekognition;
 [JsonSerializable(typeof(VideoJobResults))]
 [JsonSerializable(typeof(DetectTextResponse))]
 [JsonSerializable(typeof(DetectCustomLabelsResponse))]
+[JsonSerializable(typeof(DetectLabelsResponse))]
 public sealed partial class RekognitionJsonContext : JsonSerializerContext;
 
 public static class RekognitionJson

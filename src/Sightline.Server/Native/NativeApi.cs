@@ -24,6 +24,7 @@ public static class NativeApi
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status429TooManyRequests);
         MapFaces(v1);
+        NativeLabels.Map(v1);
         MapCollections(v1);
         MapCollectionFaces(v1);
         MapUsers(v1);

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Sightline.Imaging;
+using Sightline.Objects;
+using Spectre.Console;
+
+namespace Sightline.Cli.Commands;
+
+/// <summary><c>sightline bench labels IMAGE</c>: DetectLabels (resize, pack, run, decode, NMS, labels) against raw ONNX Runtime on the same tensor.</summary>
+internal static class BenchLabelsCommand
+{
+    private sealed record LabelsBench(string Image, int Width, int Height, string Detector, int Labels, int Iterations, double DetectLabelsMs, double RawOrtMs, double Ratio);
+
+    public static Command Build()
+    {
+        var image = new Argument<string>("IMAGE") { Description = "Image to time (a 1080p photo is the reference case)" };
+        var iterations = new Option<int>("--iterations") { DefaultValueFactory = _ => 15, Description = "Timed runs (after 2 warm-up runs)" };
+        var command = new Command("labels", "Median ms of DetectLabels on one image next to the detector's raw ONNX Runtime time") { image, iterations, GlobalOptions.Json };
+        command.SetSyncAction((parse, ct) =>
+        {
+            int n = parse.GetValue(iterations);
+            if (n is < 1 or > 10_000)
+                throw SightlineException.InvalidParameter($"--iterations must be between 1 and 10000, got {n}.");
+            string path = parse.GetValue(image)!;
+            using var engine = new LabelEngine(LabelsCommands.EngineOptions(parse));
+            using var decoded = new ImageDecoder().DecodeFile(path);
+            var query = new LabelQuery();
+            var labelMs = new List<double>();
+            int labels = 0;
+            for (int i = -2; i < n; i++)
+            {
+                long t = Stopwatch.GetTimestamp();
+                labels = engine.DetectLabels(decoded, query, ct).Labels.Count;
+                if (i >= 0) labelMs.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            }
+            // Raw ONNX Runtime: the same model on this image's prepared tensor, nothing else.
+            var (input, shape) = engine.Detector.PrepareInput(decoded.Bgr);
+            var rawMs = new List<double>();
+            for (int i = -2; i < n; i++)
+            {
+                long t = Stopwatch.GetTimestamp();
+                engine.Detector.Model.RunRaw(input, shape);
+                if (i >= 0) rawMs.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            }
+            double pipeline = Median(labelMs), raw = Median(rawMs);
+            var result = new LabelsBench(path, decoded.Width, decoded.Height, engine.ModelVersion, labels, n, pipeline, raw, pipeline / raw);
+            if (parse.GetValue(GlobalOptions.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true }));
+                return 0;
+            }
+            AnsiConsole.MarkupLine($"[bold]{Markup.Escape(path)}[/] {result.Width}x{result.Height}, {result.Detector}, {labels} label(s), median of {n} runs, one thread");
+            var table = new Table().AddColumns("", "ms");
+            table.AddRow("DetectLabels (without decode)", $"{pipeline:F2}");
+            table.AddRow("raw ORT", $"{raw:F2}");
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine($"ratio: [bold]{result.Ratio:F3}x[/] the raw ORT time");
+            return 0;
+        });
+        return command;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

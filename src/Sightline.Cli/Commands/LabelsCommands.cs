@@ -1,0 +1,50 @@
+using System.CommandLine;
+using Sightline.Imaging;
+using Sightline.Objects;
+using Sightline.Rekognition;
+using Spectre.Console;
+
+namespace Sightline.Cli.Commands;
+
+/// <summary><c>sightline labels detect</c>: DetectLabels on a file.</summary>
+internal static class LabelsCommands
+{
+    public static Command Build() => new("labels", "Objects and scene labels (COCO-80 detectors)") { Detect() };
+
+    /// <summary>The label engine; the recursive --detector option names an object detector here.</summary>
+    public static LabelEngineOptions EngineOptions(ParseResult parse)
+    {
+        var options = new LabelEngineOptions { ModelsDirectory = GlobalOptions.ModelsDirectory(parse) };
+        return parse.GetValue(GlobalOptions.Detector) is { Length: > 0 } detector ? options with { Detector = detector } : options;
+    }
+
+    private static Command Detect()
+    {
+        var image = new Argument<string>("IMAGE") { Description = "JPEG, PNG, WebP or BMP file" };
+        var minConfidence = new Option<float>("--min-confidence") { Description = "MinConfidence (0–100)", DefaultValueFactory = _ => LabelQuery.DefaultMinConfidence };
+        var maxLabels = new Option<int?>("--max-labels") { Description = "MaxLabels: at most this many labels, best first" };
+        var command = new Command("detect", "DetectLabels: labels with instance boxes, parents, aliases and categories") { image, minConfidence, maxLabels, GlobalOptions.Json };
+        command.SetSyncAction((parse, ct) =>
+        {
+            var query = new LabelQuery { MinConfidence = parse.GetValue(minConfidence), MaxLabels = parse.GetValue(maxLabels) }.Validate();
+            using var decoded = new ImageDecoder().DecodeFile(parse.GetValue(image)!);
+            using var engine = new LabelEngine(EngineOptions(parse));
+            var response = engine.DetectLabels(decoded, query, ct);
+            if (parse.GetValue(GlobalOptions.Json))
+            {
+                Console.WriteLine(RekognitionJson.Serialize(response));
+                return 0;
+            }
+            var table = new Table().AddColumns("label", "confidence", "instances", "parents", "categories");
+            foreach (var l in response.Labels)
+            {
+                table.AddRow(Markup.Escape(l.Name), $"{l.Confidence:F1}", $"{l.Instances.Count}",
+                    Markup.Escape(string.Join(", ", l.Parents.Select(p => p.Name))), Markup.Escape(string.Join(", ", l.Categories.Select(c => c.Name))));
+            }
+            AnsiConsole.Write(table);
+            Console.WriteLine($"model {response.LabelModelVersion}");
+            return 0;
+        });
+        return command;
+    }
+}
