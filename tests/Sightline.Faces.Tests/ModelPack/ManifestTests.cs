@@ -30,7 +30,11 @@ public sealed class ManifestTests
         Assert.All(pack.Models.Concat(pack.Fixtures), m =>
         {
             Assert.Matches("^[0-9a-f]{64}$", m.Sha256);
-            Assert.Contains(pack.Packages, p => p.Name == m.Package);
+            // Every file comes from a pinned package, or is converted at setup from entries that do.
+            if (m.ConvertFrom is { } source)
+                Assert.Contains(pack.Packages, p => p.Name == Assert.Single(pack.Models, s => s.Id == source).Package);
+            else
+                Assert.Contains(pack.Packages, p => p.Name == m.Package);
         });
         Assert.Equal(pack.Models.Count, pack.Models.Select(m => m.Id).Distinct().Count());
         Assert.Equal(6, pack.Fixtures.Count);
