@@ -36,7 +36,28 @@ public sealed class PlateReader(TextEngine text)
         // Keep a candidate only if no larger candidate overlaps its neighbourhood (one plate, one number).
         var kept = candidates.Where(c => !candidates.Any(o => !ReferenceEquals(o.Line, c.Line) && o.Line.Quad.Height > c.Line.Quad.Height * 1.15f && Near(o.Line, c.Line)))
             .OrderByDescending(c => c.Line.Quad.Height * c.Line.Confidence * Format(c.Plate)).ToList();
-        return [.. kept.Select(c => new PlateRead(c.Plate, c.Line.Confidence, c.Line.Quad, Region(c.Plate, lines.Where(l => Near(l, c.Line)).Select(l => l.Text)), c.Line.Text))];
+        return [.. kept.Select(c =>
+        {
+            var (plate, confidence, raw) = SecondLook(bgr, c.Line, c.Plate);
+            return new PlateRead(plate, confidence, c.Line.Quad, Region(plate, lines.Where(l => Near(l, c.Line)).Select(l => l.Text)), raw);
+        })];
+    }
+
+    /// <summary>
+    /// DB boxes sometimes clip a plate's first or last character. The region is read again with a margin of a
+    /// third of its height on each side; the second reading wins when it is a plausible plate read more surely.
+    /// </summary>
+    private (string Plate, float Confidence, string Raw) SecondLook(Mat bgr, TextLine line, string plate)
+    {
+        var q = line.Quad;
+        float m = q.Height / 3;
+        float ux = (q.TopRight.X - q.TopLeft.X) / Math.Max(1, q.Width), uy = (q.TopRight.Y - q.TopLeft.Y) / Math.Max(1, q.Width);
+        float vx = (q.BottomLeft.X - q.TopLeft.X) / Math.Max(1, q.Height), vy = (q.BottomLeft.Y - q.TopLeft.Y) / Math.Max(1, q.Height);
+        Inference.PointF Move(Inference.PointF p, float du, float dv) => new(p.X + du * ux + dv * vx, p.Y + du * uy + dv * vy);
+        var wider = new TextQuad(Move(q.TopLeft, -m, -m / 2), Move(q.TopRight, m, -m / 2), Move(q.BottomRight, m, m / 2), Move(q.BottomLeft, -m, m / 2), q.Score);
+        var again = text.ReadRegion(bgr, wider);
+        string second = Normalise(again.Text);
+        return second.Length is >= 4 and <= 8 && again.Confidence > line.Confidence ? (second, again.Confidence, again.Text.Trim()) : (plate, line.Confidence, line.Text);
     }
 
     /// <summary>

@@ -62,6 +62,13 @@ public sealed class TextEngine : IDisposable
         return ReadingOrder.Sort(lines);
     }
 
+    /// <summary>Reads one region as given (already upright), without detection: for a second look at a candidate.</summary>
+    public TextReading ReadRegion(Mat bgr, TextQuad quad)
+    {
+        using var crop = Cut(bgr, quad);
+        return crop.Width < 2 || crop.Height < 2 ? new TextReading("", 0, [], []) : _recognizer.Read(crop);
+    }
+
     /// <summary>
     /// The detector's input size: the configured side, but for images over twice that (scanned pages, 12 MP photos)
     /// half the image's longer side, up to 2,048 — small print on a big page vanishes at 960 (magazine page at 960:
