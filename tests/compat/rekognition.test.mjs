@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import * as R from '@aws-sdk/client-rekognition';
 import { CLIP, SightlineServer, sample } from './server.mjs';
+import { yoloV8Detector } from './tiny-onnx.mjs';
 
 const SDK = `@aws-sdk/client-rekognition@${createRequire(import.meta.url)('@aws-sdk/client-rekognition/package.json').version}`;
 const OPERATIONS = [
@@ -14,7 +15,7 @@ const OPERATIONS = [
   'IndexFaces', 'ListFaces', 'DeleteFaces', 'SearchFaces', 'SearchFacesByImage', 'CreateUser', 'DeleteUser',
   'ListUsers', 'AssociateFaces', 'DisassociateFaces', 'SearchUsers', 'SearchUsersByImage',
   'TagResource', 'UntagResource', 'ListTagsForResource',
-  'StartFaceDetection', 'GetFaceDetection', 'StartFaceSearch', 'GetFaceSearch', 'DetectText',
+  'StartFaceDetection', 'GetFaceDetection', 'StartFaceSearch', 'GetFaceSearch', 'DetectText', 'DetectCustomLabels',
 ];
 const SLOW = { timeout: 120_000 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -202,6 +203,26 @@ describe('face analysis', () => {
     assert.ok(lines.every((l) => l.Confidence > 80 && l.Geometry.BoundingBox.Width > 0.2));
     assert.equal(typeof res.TextModelVersion, 'string');
     await assertError(send(new R.DetectTextCommand({ Image: image(textBmp('SIGHT')), Filters: { WordFilter: { MinConfidence: 150 } } })), 'InvalidParameterException', 400);
+  });
+
+  it('DetectCustomLabels runs a registered detector by id or ARN, and names an unknown one', SLOW, async () => {
+    const model = yoloV8Detector([
+      { cx: 32, cy: 32, w: 16, h: 16, scores: [0.9, 0.1] },
+      { cx: 16, cy: 48, w: 8, h: 8, scores: [0.05, 0.8] },
+    ]);
+    const form = new FormData();
+    form.append('id', 'weapons');
+    form.append('model', new Blob([model]), 'weapons.onnx');
+    form.append('labels', new Blob(['gun\nknife\n']), 'labels.txt');
+    const { accessKeyId, secretAccessKey } = server.keys.admin;
+    const registered = await fetch(`${server.url}/v1/detectors`, { method: 'POST', headers: { authorization: `Bearer ${accessKeyId}:${secretAccessKey}` }, body: form });
+    assert.equal(registered.status, 201, await registered.text());
+    for (const arn of ['weapons', 'arn:aws:rekognition:us-east-1:000000000000:project/weapons/version/weapons/1']) {
+      const res = await send(new R.DetectCustomLabelsCommand({ ProjectVersionArn: arn, Image: image(blankBmp(128, 128)), MinConfidence: 50 }));
+      assert.deepEqual(res.CustomLabels.map((l) => l.Name).sort(), ['gun', 'knife']);
+      for (const l of res.CustomLabels) assert.ok(l.Confidence >= 50 && l.Geometry.BoundingBox.Width > 0, JSON.stringify(l));
+    }
+    await assertError(send(new R.DetectCustomLabelsCommand({ ProjectVersionArn: 'nothing-here', Image: image(blankBmp(128, 128)) })), 'ResourceNotFoundException', 400);
   });
 
   it('DetectFaces returns no faces for a blank image', SLOW, async () => {
