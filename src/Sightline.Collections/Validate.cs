@@ -40,6 +40,12 @@ public static partial class Validate
         return v >= min && v <= max ? v : throw SightlineException.InvalidParameter($"{name} must be between {min} and {max}, got {v}.");
     }
 
+    public static float Range(string name, float? value, float fallback, float min, float max)
+    {
+        float v = value ?? fallback;
+        return float.IsFinite(v) && v >= min && v <= max ? v : throw SightlineException.InvalidParameter($"{name} must be between {min} and {max}, got {v}.");
+    }
+
     public static float Threshold(string name, float? value, float fallback)
     {
         float v = value ?? fallback;

@@ -20,19 +20,9 @@ public sealed partial class RekognitionEndpoint
         if (regions.Count > TextFilters.MaxRegions)
             throw SightlineException.InvalidParameter($"Filters.RegionsOfInterest holds at most {TextFilters.MaxRegions} regions, got {regions.Count}.");
         return new TextFilters(
-            Validate.Range("Filters.WordFilter.MinConfidence", w?.MinConfidence, 0, 100),
-            Validate.Range("Filters.WordFilter.MinBoundingBoxHeight", w?.MinBoundingBoxHeight, 0, 1),
-            Validate.Range("Filters.WordFilter.MinBoundingBoxWidth", w?.MinBoundingBoxWidth, 0, 1),
+            Collections.Validate.Range("Filters.WordFilter.MinConfidence", w?.MinConfidence, 0, 0, 100),
+            Collections.Validate.Range("Filters.WordFilter.MinBoundingBoxHeight", w?.MinBoundingBoxHeight, 0, 0, 1),
+            Collections.Validate.Range("Filters.WordFilter.MinBoundingBoxWidth", w?.MinBoundingBoxWidth, 0, 0, 1),
             [.. regions.Select((r, i) => TextFilters.Region(r.BoundingBox, r.Polygon, $"Filters.RegionsOfInterest[{i}]"))]);
-    }
-
-    private static class Validate
-    {
-        public static float Range(string name, float? value, float min, float max) => value switch
-        {
-            null => min,
-            { } v when float.IsFinite(v) && v >= min && v <= max => v,
-            { } v => throw SightlineException.InvalidParameter($"{name} must be between {min} and {max}, got {v}."),
-        };
     }
 }

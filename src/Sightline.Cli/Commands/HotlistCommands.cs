@@ -22,10 +22,7 @@ internal static class HotlistCommands
         var add = new Command("add", "Add or replace an entry (audited)") { list, plate, reason, expires };
         add.SetSyncAction((parse, _) =>
         {
-            DateTimeOffset? until = parse.GetValue(expires) is { } text
-                ? DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at
-                    : throw SightlineException.InvalidParameter($"--expires must be an ISO 8601 date or date-time, got '{text}'.")
-                : null;
+            DateTimeOffset? until = parse.GetValue(expires) is { } text ? Access.TransparencyReport.ParseBound(text, "--expires", default) : null;
             var entry = CollectionHost.LocalEntry(CollectionHost.CommandPath(parse));
             var made = PlateDesk.Entry(parse.GetValue(list), parse.GetValue(plate), parse.GetValue(reason), until, entry.Actor);
             using (AuditScope.Begin(entry))
