@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+
 namespace Sightline.Search;
 
 public sealed partial class HnswIndex
@@ -45,7 +49,7 @@ public sealed partial class HnswIndex
         }
         if (node >> ChunkShift == _codes.Count)
         {
-            _codes.Add(new sbyte[ChunkRows * Dimension]);
+            _codes.Add(GC.AllocateArray<sbyte>(ChunkRows * Dimension, pinned: true)); // pinned, so prefetches can address it
             _links0.Add(new int[ChunkRows * (_m0 + 1)]);
         }
         codes.CopyTo(_codes[node >> ChunkShift].AsSpan((node & ChunkMask) * Dimension, Dimension));
@@ -110,6 +114,17 @@ public sealed partial class HnswIndex
         }
     }
 
+    /// <summary>Asks the CPU to start loading a node's codes and scale (a hint; no effect without SSE).</summary>
+    private unsafe void Prefetch(int node)
+    {
+        if (!Sse.IsSupported)
+            return;
+        byte* row = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_codes[node >> ChunkShift])) + (long)(node & ChunkMask) * Dimension;
+        for (int offset = 0; offset < Dimension; offset += 64)
+            Sse.Prefetch0(row + offset);
+        Sse.Prefetch0(Unsafe.AsPointer(ref _scales[node]));
+    }
+
     /// <summary>Greedy walk at one layer to the node most similar to the query.</summary>
     private int Greedy(ReadOnlySpan<sbyte> codes, float scale, int start, int level)
     {
@@ -138,6 +153,7 @@ public sealed partial class HnswIndex
     private List<(int Node, float Sim)> SearchLayer(ReadOnlySpan<sbyte> codes, float scale, List<int> entries, int ef, int level)
     {
         Span<int> buffer = stackalloc int[_m0 + 1];
+        Span<int> pending = stackalloc int[_m0 + 1];
         int count = Volatile.Read(ref _count);
         var visited = t_visited is { } v && v.Length >= count ? v : (t_visited = new int[Math.Max(count + count / 2, 1024)]);
         int epoch = ++t_epoch;
@@ -162,10 +178,19 @@ public sealed partial class HnswIndex
             results.TryPeek(out _, out float worst);
             if (-negSim < worst && results.Count >= ef)
                 break;
-            foreach (int n in Neighbours(c, level, buffer))
+            // Gather the unvisited neighbours and prefetch their codes first, so the cache misses overlap
+            // instead of each similarity waiting for its own (hnswlib does the same).
+            var neighbours = Neighbours(c, level, buffer);
+            int fresh = 0;
+            foreach (int n in neighbours)
             {
                 if (visited[n] == epoch) continue;
                 visited[n] = epoch;
+                Prefetch(n);
+                pending[fresh++] = n;
+            }
+            foreach (int n in pending[..fresh])
+            {
                 float s = Similarity(codes, scale, n);
                 results.TryPeek(out _, out worst);
                 if (results.Count < ef || s > worst)
@@ -233,6 +258,9 @@ public sealed partial class HnswIndex
                 links[0]++;
                 return;
             }
+            for (int i = 1; i <= links[0]; i++)
+                Prefetch(links[i]);
+            Prefetch(neighbour);
             var codes = Codes(node);
             float scale = _scales[node];
             int weakest = 1;

@@ -51,6 +51,7 @@ public sealed partial class HnswIndex : IPersistentVectorIndex, IDisposable
     private int _entry = -1;
     private int _maxLevel = -1;
     private volatile bool _parallel;
+    private volatile int _efSearch;
 
     public HnswIndex(int dimension, HnswOptions? options = null, IExactVectorSource? source = null, IExactVectorStore? exact = null)
     {
@@ -59,6 +60,7 @@ public sealed partial class HnswIndex : IPersistentVectorIndex, IDisposable
         if (_options.M is < 2 or > 128 || _options.EfConstruction < _options.M || _options.EfSearch < 1 || _options.BuildThreads < 1)
             throw new ArgumentOutOfRangeException(nameof(options), "HNSW needs 2 ≤ M ≤ 128, EfConstruction ≥ M, EfSearch ≥ 1 and BuildThreads ≥ 1.");
         _m0 = 2 * _options.M;
+        _efSearch = _options.EfSearch;
         _levelFactor = 1 / Math.Log(_options.M);
         _random = new Random(_options.Seed);
         _source = source;
@@ -66,6 +68,13 @@ public sealed partial class HnswIndex : IPersistentVectorIndex, IDisposable
     }
 
     public int Dimension { get; }
+
+    /// <summary>Candidate list size at query time; starts at <see cref="HnswOptions.EfSearch"/> and may be changed between searches.</summary>
+    public int EfSearch
+    {
+        get => _efSearch;
+        set => _efSearch = value is >= 1 and <= 100_000 ? value : throw new ArgumentOutOfRangeException(nameof(value), "EfSearch must be between 1 and 100,000.");
+    }
 
     public int Count
     {
@@ -132,7 +141,7 @@ public sealed partial class HnswIndex : IPersistentVectorIndex, IDisposable
         {
             if (_entry < 0)
                 return [];
-            int ef = Math.Max(_options.EfSearch, shortlist);
+            int ef = Math.Max(_efSearch, shortlist);
             int current = _entry;
             for (int level = _maxLevel; level > 0; level--)
                 current = Greedy(codes, scale, current, level);

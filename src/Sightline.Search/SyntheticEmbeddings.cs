@@ -22,6 +22,8 @@ public sealed class SyntheticEmbeddings
         _basis = [.. Enumerable.Range(0, Subspace).Select(_ => Gaussian(rng, dimension))];
     }
 
+    public int Dimension => _dim;
+
     public float[] Identity(int identity)
     {
         var rng = new Random(Seed(identity, 0, 1));

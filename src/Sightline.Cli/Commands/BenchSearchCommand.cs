@@ -10,11 +10,12 @@ namespace Sightline.Cli.Commands;
 /// <summary><c>sightline bench search</c>: build time, memory, latency, QPS and recall of the vector index on synthetic embeddings.</summary>
 internal static class BenchSearchCommand
 {
-    private const int FacesPerIdentity = 4;
-
     private sealed record Result(string Index, string Data, int Faces, int Dimension, int Queries, double BuildSeconds, double CodeBytesPerFace,
         double ManagedMegabytes, double PeakWorkingSetMegabytes, double P50Ms, double P99Ms, double Qps, double RecallAt1, double RecallAt10, int RecallQueries,
-        double SnapshotSaveSeconds, double SnapshotLoadSeconds);
+        double SnapshotSaveSeconds, double SnapshotLoadSeconds, IReadOnlyList<EfRun> Sweep, bool ResumedFromCheckpoint);
+
+    /// <summary>One query-time setting of the sweep (the top-level figures are the first one's).</summary>
+    private sealed record EfRun(int Ef, double P50Ms, double P99Ms, double Qps, double RecallAt1, double RecallAt10);
 
     public static Command Build()
     {
@@ -23,19 +24,28 @@ internal static class BenchSearchCommand
         var queries = new Option<int>("--queries") { DefaultValueFactory = _ => 200, Description = "Probe searches to time" };
         var kind = new Option<string>("--index") { DefaultValueFactory = _ => "exact", Description = "exact (int8 scan + fp32 re-rank) or hnsw (approximate graph + fp32 re-rank)" };
         kind.AcceptOnlyFromAmong("exact", "hnsw");
-        var ef = new Option<int>("--ef") { DefaultValueFactory = _ => 64, Description = "HNSW candidate list size at query time" };
+        var ef = new Option<string>("--ef") { DefaultValueFactory = _ => "64", Description = "HNSW candidate list size at query time; a comma-separated list sweeps several on one build (e.g. 512,1024,2048)" };
+        var m = new Option<int>("--m") { DefaultValueFactory = _ => 16, Description = "HNSW links per node (layer 0 has twice as many)" };
+        var efConstruction = new Option<int>("--ef-construction") { DefaultValueFactory = _ => 100, Description = "HNSW candidate list size while building" };
         var export = new Option<string>("--export") { Description = "Also write the vectors (base.f32) and probes (queries.f32) as raw little-endian float32 to this folder, for a side-by-side run of another engine" };
         var snapshot = new Option<string>("--snapshot") { Description = "Also time writing the index to this file and loading it back (the file is deleted afterwards)" };
-        var command = new Command("search", "Vector index benchmark on synthetic clustered unit vectors") { faces, dim, queries, kind, ef, export, snapshot, GlobalOptions.Json };
+        var checkpoint = new Option<string>("--checkpoint") { Description = "HNSW only: save the graph to this file every 10 minutes of building and at the end, and resume from it (or skip the build) when it exists" };
+        var command = new Command("search", "Vector index benchmark on synthetic clustered unit vectors") { faces, dim, queries, kind, ef, m, efConstruction, export, snapshot, checkpoint, GlobalOptions.Json };
         command.SetSyncAction((parse, ct) =>
         {
             int n = parse.GetValue(faces), d = parse.GetValue(dim), q = parse.GetValue(queries);
             if (n is < 100 or > 50_000_000) throw SightlineException.InvalidParameter($"--faces must be between 100 and 50,000,000, got {n}.");
             if (d is < 8 or > 8192) throw SightlineException.InvalidParameter($"--dim must be between 8 and 8192, got {d}.");
             if (q is < 1 or > 1_000_000) throw SightlineException.InvalidParameter($"--queries must be between 1 and 1,000,000, got {q}.");
-            int efSearch = parse.GetValue(ef);
-            if (efSearch is < 1 or > 10_000) throw SightlineException.InvalidParameter($"--ef must be between 1 and 10000, got {efSearch}.");
-            var result = Run(n, d, q, parse.GetValue(kind)!, efSearch, parse.GetValue(export), parse.GetValue(snapshot), ct);
+            var efs = ParseEfList(parse.GetValue(ef)!);
+            int links = parse.GetValue(m), efc = parse.GetValue(efConstruction);
+            if (links is < 2 or > 128) throw SightlineException.InvalidParameter($"--m must be between 2 and 128, got {links}.");
+            if (efc < links || efc > 10_000) throw SightlineException.InvalidParameter($"--ef-construction must be between --m ({links}) and 10000, got {efc}.");
+            string? checkpointPath = parse.GetValue(checkpoint);
+            if (checkpointPath is { Length: > 0 } && parse.GetValue(kind) != "hnsw")
+                throw SightlineException.InvalidParameter("--checkpoint needs --index hnsw.");
+            var graphOptions = new HnswOptions { M = links, EfConstruction = efc, EfSearch = efs[0] };
+            var result = Run(n, d, q, parse.GetValue(kind)!, efs, graphOptions, parse.GetValue(export), parse.GetValue(snapshot), checkpointPath, ct);
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true }));
@@ -51,6 +61,8 @@ internal static class BenchSearchCommand
             table.AddRow("single query p50 / p99", $"{result.P50Ms:F2} / {result.P99Ms:F2} ms");
             table.AddRow("QPS (one query at a time, all cores each)", $"{result.Qps:F1}");
             table.AddRow($"recall@1 / @10 vs fp32 brute force ({result.RecallQueries} queries)", $"{result.RecallAt1:F3} / {result.RecallAt10:F3}");
+            foreach (var run in result.Sweep.Skip(1))
+                table.AddRow($"efSearch {run.Ef}: p50 / p99, QPS, recall@1 / @10", $"{run.P50Ms:F2} / {run.P99Ms:F2} ms, {run.Qps:F1}, {run.RecallAt1:F3} / {run.RecallAt10:F3}");
             if (result.SnapshotSaveSeconds > 0)
                 table.AddRow("snapshot write / load", $"{result.SnapshotSaveSeconds:F1} / {result.SnapshotLoadSeconds:F1} s");
             AnsiConsole.Write(table);
@@ -62,79 +74,124 @@ internal static class BenchSearchCommand
     /// <summary>Above this many faces the benchmark keeps fp16 re-ranking copies (fp32 would not fit with the index in 24 GiB).</summary>
     private const int HalfCopiesAbove = 2_000_000;
 
-    private static Result Run(int n, int dim, int queries, string kind, int ef, string? export, string? snapshot, CancellationToken ct)
+    private static List<int> ParseEfList(string text)
     {
-        var gen = new SyntheticEmbeddings(dim);
-        int identities = Math.Max(1, n / FacesPerIdentity);
-        // Vectors are regenerated from their index whenever needed (deterministic), so 10M never sit in memory as fp32.
-        float[] VectorAt(int i) => i < identities * FacesPerIdentity
-            ? gen.Face(gen.Identity(i / FacesPerIdentity), i / FacesPerIdentity, i % FacesPerIdentity)
-            : gen.Face(gen.Identity(identities - 1), identities - 1, i);
-        IEnumerable<(long Id, float[] Vector)> Stream() =>
-            Enumerable.Range(0, n).AsParallel().AsOrdered().WithCancellation(ct).Select(i => ((long)i, VectorAt(i)));
+        var values = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value) || value is < 1 or > 10_000)
+                throw SightlineException.InvalidParameter($"--ef takes numbers between 1 and 10000 separated by commas, got '{text}'.");
+            values.Add(value);
+        }
+        if (values.Count > 16)
+            throw SightlineException.InvalidParameter($"--ef takes at most 16 values, got {values.Count}.");
+        return values;
+    }
 
+    private static Result Run(int n, int dim, int queries, string kind, List<int> efs, HnswOptions graphOptions, string? export, string? snapshot,
+        string? checkpoint, CancellationToken ct)
+    {
+        var data = new BenchVectors(new SyntheticEmbeddings(dim), n, ct);
         bool half = n > HalfCopiesAbove;
         IExactVectorStore copies = half ? new HalfExactVectorStore(dim) : new InMemoryExactVectorStore(dim);
         long before = GC.GetTotalMemory(forceFullCollection: true);
-        var sw = Stopwatch.StartNew();
-        IPersistentVectorIndex? index = Cli.WithProgress<IPersistentVectorIndex>(kind == "hnsw" ? "building graph" : "building index", p =>
+        IPersistentVectorIndex? index;
+        double build;
+        bool resumed = false;
+        if (kind == "hnsw")
         {
-            if (kind == "hnsw")
+            var graph = new BenchGraphBuild(data, graphOptions, new CopiesSource(copies, dim), checkpoint);
+            (index, build, resumed) = graph.Build(ct);
+            // Re-ranking copies are filled after linking, so the build itself needs only codes and links in memory.
+            Cli.WithProgress("re-ranking copies", p =>
             {
-                var graph = new HnswIndex(dim, new HnswOptions { EfSearch = ef }, exact: copies);
-                graph.AddRange(Stream(), p, ct);
-                return graph;
-            }
-            var flat = new FlatInt8Index(dim, copies);
-            int done = 0;
-            foreach (var (id, vector) in Stream())
+                int done = 0;
+                foreach (var (id, vector) in data.Stream(0, n))
+                {
+                    copies.Write((int)id, vector);
+                    if (++done % 65_536 == 0) p?.Report((done, n));
+                }
+                return 0;
+            }, linesWhenRedirected: true);
+        }
+        else
+        {
+            var sw = Stopwatch.StartNew();
+            index = Cli.WithProgress<IPersistentVectorIndex>("building index", p =>
             {
-                flat.Add(id, vector);
-                if (++done % 8192 == 0) p?.Report((done, n));
-            }
-            return flat;
-        }, linesWhenRedirected: true);
-        double build = sw.Elapsed.TotalSeconds;
+                var flat = new FlatInt8Index(dim, copies);
+                int done = 0;
+                foreach (var (id, vector) in data.Stream(0, n))
+                {
+                    flat.Add(id, vector);
+                    if (++done % 8192 == 0) p?.Report((done, n));
+                }
+                return flat;
+            }, linesWhenRedirected: true);
+            build = sw.Elapsed.TotalSeconds;
+        }
         double managed = (GC.GetTotalMemory(forceFullCollection: true) - before) / 1e6;
 
         // Probes: a fresh view of a random enrolled identity, as a new photo of a known face.
         var rng = new Random(7);
         var probes = Enumerable.Range(0, queries).Select(i =>
         {
-            int id = rng.Next(identities);
-            return gen.Face(gen.Identity(id), id, 1000 + i);
+            int id = rng.Next(data.Identities);
+            return data.Generator.Face(data.Generator.Identity(id), id, 1000 + i);
         }).ToList();
         if (export is { Length: > 0 })
         {
             Directory.CreateDirectory(export);
-            Write(Path.Combine(export, "base.f32"), Enumerable.Range(0, n).AsParallel().AsOrdered().Select(VectorAt));
+            Write(Path.Combine(export, "base.f32"), Enumerable.Range(0, n).AsParallel().AsOrdered().Select(data.VectorAt));
             Write(Path.Combine(export, "queries.f32"), probes);
         }
-        var (p50, p99, qps, results) = Time(index, probes, ct);
-
         int recallQueries = Math.Min(queries, 500);
-        var truth = Cli.WithProgress("exact fp32 ground truth", p => BruteForce(n, VectorAt, probes.Take(recallQueries).ToList(), 10, p, ct), linesWhenRedirected: true);
+        var truth = Cli.WithProgress("exact fp32 ground truth", p => BruteForce(n, data.VectorAt, probes.Take(recallQueries).ToList(), 10, p, ct), linesWhenRedirected: true);
+        var sweep = new List<EfRun>();
+        List<IReadOnlyList<SearchHit>> first = [];
+        foreach (int ef in kind == "hnsw" ? efs : [0])
+        {
+            if (index is HnswIndex g)
+                g.EfSearch = ef;
+            var (p50, p99, qps, results) = Time(index, probes, ct);
+            var (r1, r10) = Recall(results, truth, recallQueries);
+            sweep.Add(new EfRun(ef, p50, p99, qps, r1, r10));
+            if (first.Count == 0)
+                first = results;
+        }
+        if (index is HnswIndex firstEf)
+            firstEf.EfSearch = efs[0];
+        var (saveSeconds, loadSeconds) = snapshot is { Length: > 0 } ? SnapshotRoundTrip(ref index, snapshot, kind, dim, graphOptions, copies, probes, first, ct) : (0, 0);
+        (index as IDisposable)?.Dispose();
+        var head = sweep[0];
+        return new Result(
+            kind == "hnsw"
+                ? $"hnsw (M {graphOptions.M}, efConstruction {graphOptions.EfConstruction}, efSearch {string.Join('/', efs)}, built on {graphOptions.BuildThreads} threads)"
+                : "exact int8",
+            $"synthetic: {data.Identities:N0} identities × {BenchVectors.FacesPerIdentity} faces, centres in a 100-d subspace, faces at cosine 0.5–0.85; "
+                + $"re-ranking copies {(half ? "fp16" : "fp32")}; build time includes generating the vectors",
+            n, dim, queries, build, kind == "hnsw" ? dim + 4 + 8 + 2 + (2 * graphOptions.M + 1) * 4 : dim + 4 + 8 + 1, managed,
+            Process.GetCurrentProcess().PeakWorkingSet64 / 1e6, head.P50Ms, head.P99Ms, head.Qps, head.RecallAt1, head.RecallAt10, recallQueries,
+            saveSeconds, loadSeconds, kind == "hnsw" ? sweep : [], resumed);
+    }
+
+    private static (double At1, double At10) Recall(List<IReadOnlyList<SearchHit>> results, long[][] truth, int queries)
+    {
         double r1 = 0, r10 = 0;
-        for (int i = 0; i < recallQueries; i++)
+        for (int i = 0; i < queries; i++)
         {
             var got = results[i].Select(h => h.Id).ToHashSet();
             r1 += results[i].Count > 0 && results[i][0].Id == truth[i][0] ? 1 : 0;
-            r10 += truth[i].Count(got.Contains) / 10.0;
+            r10 += truth[i].Count(got.Contains) / (double)truth[i].Length;
         }
-        var (saveSeconds, loadSeconds) = snapshot is { Length: > 0 } ? SnapshotRoundTrip(ref index, snapshot, kind, dim, ef, copies, probes, results, ct) : (0, 0);
-        (index as IDisposable)?.Dispose();
-        return new Result(
-            kind == "hnsw" ? $"hnsw (M 16, efConstruction 100, efSearch {ef}, built on {Environment.ProcessorCount} threads)" : "exact int8",
-            $"synthetic: {identities:N0} identities × {FacesPerIdentity} faces, centres in a 100-d subspace, faces at cosine 0.5–0.85; "
-                + $"re-ranking copies {(half ? "fp16" : "fp32")}; build time includes generating the vectors",
-            n, dim, queries, build, kind == "hnsw" ? dim + 4 + 8 + 2 + 33 * 4 : dim + 4 + 8 + 1, managed,
-            Process.GetCurrentProcess().PeakWorkingSet64 / 1e6, p50, p99, qps, r1 / recallQueries, r10 / recallQueries, recallQueries,
-            saveSeconds, loadSeconds);
+        return (r1 / queries, r10 / queries);
     }
 
     private static (double P50, double P99, double Qps, List<IReadOnlyList<SearchHit>> Results) Time(IVectorIndex index, List<float[]> probes, CancellationToken ct)
     {
-        index.Search(probes[0], 10, -1, ct);
+        // Warm-up, so tiered compilation has promoted the search path before it is timed (a loaded graph has not run it).
+        foreach (var probe in probes.Take(100))
+            index.Search(probe, 10, -1, ct);
         var times = new List<double>(probes.Count);
         var results = new List<IReadOnlyList<SearchHit>>(probes.Count);
         var all = Stopwatch.StartNew();
@@ -150,7 +207,7 @@ internal static class BenchSearchCommand
     }
 
     /// <summary>Saves the index, frees it, loads the file back and checks the loaded index answers the same.</summary>
-    private static (double Save, double Load) SnapshotRoundTrip(ref IPersistentVectorIndex? index, string path, string kind, int dim, int ef,
+    private static (double Save, double Load) SnapshotRoundTrip(ref IPersistentVectorIndex? index, string path, string kind, int dim, HnswOptions graphOptions,
         IExactVectorStore copies, List<float[]> probes, List<IReadOnlyList<SearchHit>> expected, CancellationToken ct)
     {
         var sw = Stopwatch.StartNew();
@@ -162,7 +219,7 @@ internal static class BenchSearchCommand
         var source = new CopiesSource(copies, dim);
         sw.Restart();
         IPersistentVectorIndex? loaded = kind == "hnsw"
-            ? HnswIndex.TryLoad(path, dim, new HnswOptions { EfSearch = ef }, source)
+            ? HnswIndex.TryLoad(path, dim, graphOptions, source)
             : FlatInt8Index.TryLoad(path, dim, source);
         double load = sw.Elapsed.TotalSeconds;
         if (loaded is null)
@@ -178,7 +235,7 @@ internal static class BenchSearchCommand
     }
 
     /// <summary>Re-ranking vectors for a loaded snapshot: the benchmark's ids are its rows.</summary>
-    private sealed class CopiesSource(IExactVectorStore copies, int dim) : IExactVectorSource
+    internal sealed class CopiesSource(IExactVectorStore copies, int dim) : IExactVectorSource
     {
         public IReadOnlyDictionary<long, float[]> Read(IReadOnlyCollection<long> ids) => ids.ToDictionary(id => id, id =>
         {
