@@ -12,8 +12,11 @@ public sealed record PlateResult(int Plates, double Found, double Exact, double 
 /// </summary>
 public static class PlateEvaluation
 {
-    public static PlateResult Run(PlateReader reader, ImageDecoder decoder, string csvPath, string root, IProgress<(int Done, int Total)>? progress, CancellationToken ct)
+    /// <param name="details">When given, one CSV line per plate: file, truth, read (empty when not found), edit distance, confidence, raw text.</param>
+    public static PlateResult Run(PlateReader reader, ImageDecoder decoder, string csvPath, string root, IProgress<(int Done, int Total)>? progress, CancellationToken ct,
+        TextWriter? details = null)
     {
+        details?.WriteLine("file,truth,read,distance,confidence,raw");
         var csv = CsvTable.Load(csvPath, "file", "plate_text");
         bool boxes = new[] { "x", "y", "w", "h" }.All(csv.HasColumn);
         int found = 0, exact = 0, withinOne = 0, done = 0;
@@ -34,17 +37,22 @@ public static class PlateEvaluation
             {
                 read = reads.FirstOrDefault();
             }
+            int distance = read is null ? -1 : TextEvaluation.Distance(read.Text, truth);
             if (read is not null)
             {
                 found++;
-                int distance = TextEvaluation.Distance(read.Text, truth);
                 exact += distance == 0 ? 1 : 0;
                 withinOne += distance <= 1 ? 1 : 0;
             }
+            details?.WriteLine(string.Join(',', Csv(csv.Get(row, "file")), truth, read?.Text ?? "", distance,
+                (read?.Confidence ?? 0).ToString("F3", System.Globalization.CultureInfo.InvariantCulture), Csv(read?.RawText ?? "")));
             done++;
             progress?.Report((done, csv.Rows.Count));
         }
         double n = Math.Max(1, done);
         return new PlateResult(done, found / n, exact / n, withinOne / n, clock.Elapsed.TotalMilliseconds / n);
     }
+
+    private static string Csv(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

@@ -63,11 +63,14 @@ public sealed class TextEngine : IDisposable
     }
 
     /// <summary>Reads one region as given (already upright), without detection: for a second look at a candidate.</summary>
-    public TextReading ReadRegion(Mat bgr, TextQuad quad)
+    public TextReading ReadRegion(Mat bgr, TextQuad quad, TextAlphabet? alphabet = null)
     {
         using var crop = Cut(bgr, quad);
-        return crop.Width < 2 || crop.Height < 2 ? new TextReading("", 0, [], []) : _recognizer.Read(crop);
+        return crop.Width < 2 || crop.Height < 2 ? new TextReading("", 0, [], []) : _recognizer.Read(crop, alphabet);
     }
+
+    /// <summary>A restricted alphabet for <see cref="ReadRegion"/> (see <see cref="PaddleTextRecognizer.Alphabet"/>).</summary>
+    public TextAlphabet Alphabet(Func<string, char?> map) => _recognizer.Alphabet(map);
 
     /// <summary>
     /// The detector's input size: the configured side, but for images over twice that (scanned pages, 12 MP photos)

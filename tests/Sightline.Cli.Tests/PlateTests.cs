@@ -41,6 +41,25 @@ public sealed class PlateTests
     }
 
     [Fact]
+    public void Eval_plates_scores_exact_and_near_reads_and_lists_each_plate()
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(Path.Combine(dir.Path, "car.png"), Scene());
+        string csv = Path.Combine(dir.Path, "plates.csv"), details = Path.Combine(dir.Path, "details.csv");
+        // The second row's label is one character off the plate, so it reads within one but not exactly.
+        File.WriteAllText(csv, "file,plate_text\ncar.png,7ABC-123\ncar.png,7ABC124\n");
+        var result = SightlineCli.Run("eval", "plates", "--plates", csv, "--details", details, "--json", "--data", dir.Path);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var json = result.Json();
+        Assert.Equal((2, 1.0, 0.5, 1.0), (json.GetProperty("plates").GetInt32(), json.GetProperty("found").GetDouble(),
+            json.GetProperty("exact").GetDouble(), json.GetProperty("withinOne").GetDouble()));
+        var lines = File.ReadAllLines(details);
+        Assert.Equal("file,truth,read,distance,confidence,raw", lines[0]);
+        Assert.StartsWith("car.png,7ABC123,7ABC123,0,", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("car.png,7ABC124,7ABC123,1,", lines[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_read_on_a_hotlist_exactly_or_one_confusable_character_away_raises_a_signed_alert()
     {
         await using var server = await ServerProcess.StartAsync();

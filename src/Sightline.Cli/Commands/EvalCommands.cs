@@ -20,13 +20,15 @@ internal static class EvalCommands
     private static Command Plates()
     {
         var plates = new Option<string>("--plates") { Description = "CSV file,plate_text[,region,x,y,w,h] (one labelled plate per row; box in pixels)", Required = true };
-        var command = new Command("plates", "Licence plates: found rate, exact reads and reads within one character") { plates, s_root, GlobalOptions.Json };
+        var details = new Option<string>("--details") { Description = "Also write one CSV line per plate (file, truth, read, edit distance, confidence, raw text) to this file" };
+        var command = new Command("plates", "Licence plates: found rate, exact reads and reads within one character") { plates, s_root, details, GlobalOptions.Json };
         command.SetSyncAction((parse, ct) =>
         {
             string csv = parse.GetValue(plates)!;
             string root = Cli.CsvRoot(csv, parse.GetValue(s_root));
             using var engine = new Sightline.Text.TextEngine(TextCommands.EngineOptions(parse));
-            var result = Cli.WithProgress("reading plates", p => PlateEvaluation.Run(new Sightline.Text.PlateReader(engine), Decoder(), csv, root, p, ct));
+            using var writer = parse.GetValue(details) is { Length: > 0 } path ? new StreamWriter(path) : null;
+            var result = Cli.WithProgress("reading plates", p => PlateEvaluation.Run(new Sightline.Text.PlateReader(engine), Decoder(), csv, root, p, ct, writer));
             return Print(parse, "plates", csv, result, [
                 ("plates", $"{result.Plates}"),
                 ("found", Pct(result.Found)),

@@ -37,7 +37,14 @@ public sealed class PaddleTextRecognizer : IDisposable
 
     public OnnxModel Model { get; }
 
-    public TextReading Read(Mat lineBgr)
+    /// <summary>
+    /// A restricted output alphabet for this recogniser's classes: <paramref name="map"/> gives each dictionary entry
+    /// the character it stands for, or null to exclude it. Entries mapping to one character pool their probability.
+    /// </summary>
+    public TextAlphabet Alphabet(Func<string, char?> map) => new(_classes, map);
+
+    /// <summary>Reads one line crop; with an <paramref name="alphabet"/>, each time step picks the best of the blank and the alphabet's characters.</summary>
+    public TextReading Read(Mat lineBgr, TextAlphabet? alphabet = null)
     {
         int width = Math.Clamp((int)Math.Ceiling(Height * lineBgr.Width / (double)Math.Max(1, lineBgr.Height) / 8) * 8, 16, MaxWidth);
         using var resized = new Mat();
@@ -49,18 +56,14 @@ public sealed class PaddleTextRecognizer : IDisposable
         var centers = new List<float>();
         var confidences = new List<float>();
         int previous = 0;
+        Span<float> pooled = alphabet is null ? [] : stackalloc float[alphabet.Size];
         for (int t = 0; t < steps; t++)
         {
             var row = probs.Slice(t * classes, classes);
-            int best = 0;
-            float max = row[0];
-            for (int c = 1; c < classes; c++)
-            {
-                if (row[c] > max) (max, best) = (row[c], c);
-            }
+            var (best, max) = alphabet is null ? ArgMax(row) : alphabet.Best(row, pooled);
             if (best != 0 && best != previous)
             {
-                text.Append(_classes[best]);
+                text.Append(alphabet is null ? _classes[best] : alphabet.Character(best));
                 centers.Add((t + 0.5f) / steps);
                 confidences.Add(max);
             }
@@ -68,6 +71,17 @@ public sealed class PaddleTextRecognizer : IDisposable
         }
         InsertSpaces(text, centers, confidences, InkGaps(resized));
         return new TextReading(text.ToString(), confidences.Count == 0 ? 0 : confidences.Average(), centers, confidences);
+    }
+
+    private static (int Best, float Max) ArgMax(ReadOnlySpan<float> row)
+    {
+        int best = 0;
+        float max = row[0];
+        for (int c = 1; c < row.Length; c++)
+        {
+            if (row[c] > max) (max, best) = (row[c], c);
+        }
+        return (best, max);
     }
 
     /// <summary>
