@@ -72,7 +72,7 @@ public static class SightlineServer
         builder.Services.AddSingleton<AlertQueue>();
         builder.Services.AddSingleton<IAlertEvaluator, AlertEvaluator>();
         builder.Services.AddSingleton<IHotlistStore>(store);
-        builder.Services.AddSingleton(sp => new PlateDesk(new Text.PlateReader(sp.GetRequiredService<Text.TextEngine>()), store, sp.GetRequiredService<IAlertEvaluator>()));
+        builder.Services.AddSingleton(sp => new PlateDesk(new Text.PlateReader(sp.GetRequiredService<Text.TextEngine>(), sp.GetRequiredService<LabelEngine>().Detector), store, sp.GetRequiredService<IAlertEvaluator>()));
         builder.Services.AddSingleton(sp => new DetectorRegistry(server.DataDirectory, store, sp.GetRequiredService<IAlertEvaluator>()));
         builder.Services.AddSingleton(sp => new WebhookDelivery(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, store, sp.GetRequiredService<AlertQueue>(), server.Alerts));
         builder.Services.AddHostedService<AlertDeliveryWorker>();

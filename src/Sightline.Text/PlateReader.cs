@@ -1,5 +1,6 @@
 using System.Text;
 using OpenCvSharp;
+using Sightline.Inference.Objects;
 using Sightline.Inference.Text;
 
 namespace Sightline.Text;
@@ -14,7 +15,7 @@ public sealed record PlateRead(string Text, float Confidence, TextQuad Quad, str
 /// (dealer phone numbers) and above letters only (vanity plates; state names are never plates). Nearby text that
 /// names a US state or a known plate format gives the region guess.
 /// </summary>
-public sealed class PlateReader(TextEngine text)
+public sealed partial class PlateReader(TextEngine text, IObjectDetector? vehicles = null)
 {
     private readonly TextAlphabet _alphabet = text.Alphabet(PlateCharacter);
 
@@ -27,7 +28,27 @@ public sealed class PlateReader(TextEngine text)
     public IReadOnlyList<PlateRead> Read(Mat bgr, CancellationToken ct)
     {
         int side = Math.Min(Math.Max(bgr.Width, bgr.Height), DetectorSide);
-        var lines = text.Read(bgr, Math.Max(side, 960), ct);
+        var lines = text.Read(bgr, Math.Max(side, 960), ct).ToList();
+        var candidates = Candidates(lines);
+        foreach (var closer in CloserLooks(bgr, candidates, ct))
+        {
+            lines.AddRange(closer);
+            candidates.AddRange(Candidates(closer));
+        }
+        // Keep a candidate only if no larger candidate at least as plate-like overlaps its neighbourhood (one plate,
+        // one number; a fleet or phone number painted above a plate does not hide it).
+        var kept = candidates.Where(c => !candidates.Any(o => !ReferenceEquals(o.Line, c.Line) && o.Line.Quad.Height > c.Line.Quad.Height * 1.15f
+                && Format(o.Plate) >= Format(c.Plate) && Near(o.Line, c.Line)))
+            .OrderByDescending(c => c.Line.Quad.Height * c.Line.Confidence * Format(c.Plate)).ToList();
+        return [.. kept.Select(c =>
+        {
+            var (plate, confidence, raw) = SecondLook(bgr, c.Line, c.Plate);
+            return new PlateRead(plate, confidence, c.Line.Quad, Region(plate, lines.Where(l => Near(l, c.Line)).Select(l => l.Text)), raw);
+        })];
+    }
+
+    private static List<(TextLine Line, string Plate)> Candidates(IEnumerable<TextLine> lines)
+    {
         var candidates = new List<(TextLine Line, string Plate)>();
         foreach (var line in lines)
         {
@@ -35,14 +56,7 @@ public sealed class PlateReader(TextEngine text)
             if (plate.Length is >= 4 and <= 8 && line.Confidence >= MinConfidence && !UsStates.Names.Any(s => s.Name.Replace(" ", "", StringComparison.Ordinal) == plate))
                 candidates.Add((line, plate));
         }
-        // Keep a candidate only if no larger candidate overlaps its neighbourhood (one plate, one number).
-        var kept = candidates.Where(c => !candidates.Any(o => !ReferenceEquals(o.Line, c.Line) && o.Line.Quad.Height > c.Line.Quad.Height * 1.15f && Near(o.Line, c.Line)))
-            .OrderByDescending(c => c.Line.Quad.Height * c.Line.Confidence * Format(c.Plate)).ToList();
-        return [.. kept.Select(c =>
-        {
-            var (plate, confidence, raw) = SecondLook(bgr, c.Line, c.Plate);
-            return new PlateRead(plate, confidence, c.Line.Quad, Region(plate, lines.Where(l => Near(l, c.Line)).Select(l => l.Text)), raw);
-        })];
+        return candidates;
     }
 
     /// <summary>Side margins, in line heights, of the plate readings compared by <see cref="SecondLook"/>.</summary>

@@ -27,8 +27,9 @@ internal static class EvalCommands
             string csv = parse.GetValue(plates)!;
             string root = Cli.CsvRoot(csv, parse.GetValue(s_root));
             using var engine = new Sightline.Text.TextEngine(TextCommands.EngineOptions(parse));
+            using var labels = new Objects.LabelEngine(LabelsCommands.EngineOptions(parse));
             using var writer = parse.GetValue(details) is { Length: > 0 } path ? new StreamWriter(path) : null;
-            var result = Cli.WithProgress("reading plates", p => PlateEvaluation.Run(new Sightline.Text.PlateReader(engine), Decoder(), csv, root, p, ct, writer));
+            var result = Cli.WithProgress("reading plates", p => PlateEvaluation.Run(new Sightline.Text.PlateReader(engine, labels.Detector), Decoder(), csv, root, p, ct, writer));
             return Print(parse, "plates", csv, result, [
                 ("plates", $"{result.Plates}"),
                 ("found", Pct(result.Found)),
