@@ -43,7 +43,7 @@ public sealed partial class PlateReader(TextEngine text, IObjectDetector? vehicl
         return [.. kept.Select(c =>
         {
             var (plate, confidence, raw) = SecondLook(bgr, c.Line, c.Plate);
-            return new PlateRead(plate, confidence, c.Line.Quad, Region(plate, lines.Where(l => Near(l, c.Line)).Select(l => l.Text)), raw);
+            return new PlateRead(plate, confidence, Upright(c.Line.Quad), Region(plate, lines.Where(l => Near(l, c.Line)).Select(l => l.Text)), raw);
         })];
     }
 
@@ -70,7 +70,7 @@ public sealed partial class PlateReader(TextEngine text, IObjectDetector? vehicl
     /// </summary>
     private (string Plate, float Confidence, string Raw) SecondLook(Mat bgr, TextLine line, string plate)
     {
-        var q = line.Quad;
+        var q = Upright(line.Quad);
         float ux = (q.TopRight.X - q.TopLeft.X) / Math.Max(1, q.Width), uy = (q.TopRight.Y - q.TopLeft.Y) / Math.Max(1, q.Width);
         float vx = (q.BottomLeft.X - q.TopLeft.X) / Math.Max(1, q.Height), vy = (q.BottomLeft.Y - q.TopLeft.Y) / Math.Max(1, q.Height);
         Inference.PointF Move(Inference.PointF p, float du, float dv) => new(p.X + du * ux + dv * vx, p.Y + du * uy + dv * vy);
@@ -86,6 +86,16 @@ public sealed partial class PlateReader(TextEngine text, IObjectDetector? vehicl
                 best = (read, reading.Confidence, reading.Text.Trim(), evidence);
         }
         return best is { } b ? (b.Plate, b.Confidence, b.Raw) : (plate, line.Confidence, line.Text);
+    }
+
+    /// <summary>
+    /// Plates are read upright: a line the direction classifier turned over (its reading direction points left) is
+    /// turned back, since cameras are not mounted upside down and a plate's 6/9, M/W and 0 read either way up.
+    /// </summary>
+    private static TextQuad Upright(TextQuad q)
+    {
+        float dx = q.TopRight.X - q.TopLeft.X, dy = q.TopRight.Y - q.TopLeft.Y;
+        return dx < 0 && Math.Abs(dx) > Math.Abs(dy) ? new TextQuad(q.BottomRight, q.BottomLeft, q.TopLeft, q.TopRight, q.Score) : q;
     }
 
     /// <summary>Σ log(p / ½) over a reading's plate characters: each character read at better than even odds adds to it.</summary>
