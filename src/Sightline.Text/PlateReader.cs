@@ -40,6 +40,13 @@ public sealed partial class PlateReader(TextEngine text, IObjectDetector? vehicl
         var kept = candidates.Where(c => !candidates.Any(o => !ReferenceEquals(o.Line, c.Line) && o.Line.Quad.Height > c.Line.Quad.Height * 1.15f
                 && Format(o.Plate) >= Format(c.Plate) && Near(o.Line, c.Line)))
             .OrderByDescending(c => c.Line.Quad.Height * c.Line.Confidence * Format(c.Plate)).ToList();
+        // Overlapping vehicles can show one plate twice: the better-ranked reading stands.
+        for (int i = kept.Count - 1; i > 0; i--)
+        {
+            var b = kept[i].Line.Quad.Bounds;
+            if (kept.Take(i).Any(k => Overlap(k.Line.Quad.Bounds, b)))
+                kept.RemoveAt(i);
+        }
         return [.. kept.Select(c =>
         {
             var (plate, confidence, raw) = SecondLook(bgr, c.Line, c.Plate);
@@ -152,6 +159,11 @@ public sealed partial class PlateReader(TextEngine text, IObjectDetector? vehicl
         (true, false) => 0.8f,
         _ => 0.5f,
     };
+
+    /// <summary>Either box holds the other's centre.</summary>
+    private static bool Overlap(Inference.RectF a, Inference.RectF b) =>
+        (b.CenterX >= a.X1 && b.CenterX <= a.X2 && b.CenterY >= a.Y1 && b.CenterY <= a.Y2)
+        || (a.CenterX >= b.X1 && a.CenterX <= b.X2 && a.CenterY >= b.Y1 && a.CenterY <= b.Y2);
 
     /// <summary>Within three plate-text heights of each other.</summary>
     private static bool Near(TextLine a, TextLine b)
