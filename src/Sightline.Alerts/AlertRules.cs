@@ -11,7 +11,9 @@ public static class AlertRules
     public const int MaxLabelLength = 256;
     public const string SignatureHeader = "X-Sightline-Signature";
 
-    public static AlertRule Create(string? label, float? minConfidence, NormalBox? region, string? webhookUrl, string? createdBy, DateTimeOffset now)
+    /// <summary>A validated new rule as stored (its secret derived: see <see cref="AlertSecrets"/>) and its signing secret, shown once.</summary>
+    public static (AlertRule Rule, string Secret) Create(string? label, float? minConfidence, NormalBox? region, string? webhookUrl, string? createdBy, DateTimeOffset now,
+        AlertSecrets secrets)
     {
         label = label?.Trim();
         if (string.IsNullOrEmpty(label) || label.Length > MaxLabelLength)
@@ -23,8 +25,8 @@ public static class AlertRules
         if (!Uri.TryCreate(webhookUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
             throw SightlineException.InvalidParameter($"webhook must be an absolute http:// or https:// URL, got '{webhookUrl}'.");
         string id = "rule-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        string secret = "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        return new AlertRule(id, label, min, region, uri.ToString(), secret, createdBy, now);
+        var (stored, secret) = secrets.Issue(id);
+        return (new AlertRule(id, label, min, region, uri.ToString(), stored, createdBy, now), secret);
     }
 
     /// <summary>Parses "left,top,width,height" (normalised) as the CLI takes it.</summary>
@@ -51,5 +53,5 @@ public sealed record AlertRuleView(string Id, string Label, float MinConfidence,
 /// <summary>A rule just created, with its signing secret: the only time the secret is shown.</summary>
 public sealed record CreatedAlertRule(string Id, string Label, float MinConfidence, NormalBox? Region, string Webhook, string Secret, DateTimeOffset CreatedAt)
 {
-    public static CreatedAlertRule From(AlertRule r) => new(r.Id, r.Label, r.MinConfidence, r.Region, r.WebhookUrl, r.Secret, r.CreatedAt);
+    public static CreatedAlertRule From(AlertRule r, string secret) => new(r.Id, r.Label, r.MinConfidence, r.Region, r.WebhookUrl, secret, r.CreatedAt);
 }

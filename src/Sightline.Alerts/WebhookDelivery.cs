@@ -20,11 +20,12 @@ public sealed class WebhookDelivery
     private readonly IAlertStore _store;
     private readonly AlertQueue _queue;
     private readonly AlertOptions _options;
+    private readonly AlertSecrets _secrets;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
 
-    public WebhookDelivery(HttpClient http, IAlertStore store, AlertQueue queue, AlertOptions options)
+    public WebhookDelivery(HttpClient http, IAlertStore store, AlertQueue queue, AlertOptions options, AlertSecrets secrets)
     {
-        (_http, _store, _queue, _options) = (http, store, queue, options);
+        (_http, _store, _queue, _options, _secrets) = (http, store, queue, options, secrets);
         _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
@@ -67,7 +68,7 @@ public sealed class WebhookDelivery
             return;
         }
         byte[] body = Payload(alert);
-        string signature = AlertRules.Sign(rule.Secret, body);
+        string signature = AlertRules.Sign(_secrets.Resolve(rule), body);
         int attempts = 0;
         string? error = null;
         try

@@ -25,6 +25,9 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
+    /// <summary>Key files (access keys' master key, alert signing key) under the data directory, outside the database.</summary>
+    public static string SecretsDirectory(ParseResult parse) => Path.Combine(DataDirectory(parse), "secrets");
+
     public static string DataDirectory(ParseResult parse)
     {
         if (parse.GetValue(Data) is { Length: > 0 } dir)

@@ -74,7 +74,9 @@ public static class SightlineServer
         builder.Services.AddSingleton<IHotlistStore>(store);
         builder.Services.AddSingleton(sp => new PlateDesk(new Text.PlateReader(sp.GetRequiredService<Text.TextEngine>(), sp.GetRequiredService<LabelEngine>().Detector), store, sp.GetRequiredService<IAlertEvaluator>()));
         builder.Services.AddSingleton(sp => new DetectorRegistry(server.DataDirectory, store, sp.GetRequiredService<IAlertEvaluator>()));
-        builder.Services.AddSingleton(sp => new WebhookDelivery(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, store, sp.GetRequiredService<AlertQueue>(), server.Alerts));
+        builder.Services.AddSingleton(new AlertSecrets(server.SecretsDirectory));
+        builder.Services.AddSingleton(sp => new WebhookDelivery(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, store, sp.GetRequiredService<AlertQueue>(), server.Alerts,
+            sp.GetRequiredService<AlertSecrets>()));
         builder.Services.AddHostedService<AlertDeliveryWorker>();
         builder.Services.AddSingleton<NativeFilter>();
         builder.Services.AddProblemDetails();

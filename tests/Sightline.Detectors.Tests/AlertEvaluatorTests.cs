@@ -10,11 +10,15 @@ public sealed class AlertEvaluatorTests : IDisposable
 
     public void Dispose() => _f.Dispose();
 
-    private AlertRule Rule(string label, float min, NormalBox? region = null)
+    private AlertSecrets Secrets => new(Path.Combine(_f.Data, "secrets"));
+
+    private AlertRule Rule(string label, float min, NormalBox? region = null) => Issue(label, min, region).Rule;
+
+    private (AlertRule Rule, string Secret) Issue(string label, float min, NormalBox? region = null)
     {
-        var rule = AlertRules.Create(label, min, region, "http://127.0.0.1:9/hook", "test", DateTimeOffset.UtcNow);
-        _f.Store.AddAlertRule(rule);
-        return rule;
+        var issued = AlertRules.Create(label, min, region, "http://127.0.0.1:9/hook", "test", DateTimeOffset.UtcNow, Secrets);
+        _f.Store.AddAlertRule(issued.Rule);
+        return issued;
     }
 
     [Theory]
@@ -28,7 +32,7 @@ public sealed class AlertEvaluatorTests : IDisposable
     public void Malformed_rules_are_refused_with_the_field_named(string label, float min, string? region, string webhook, string named)
     {
         var ex = Assert.Throws<SightlineException>(() =>
-            AlertRules.Create(label, min, region is null ? null : AlertRules.ParseRegion(region), webhook, null, DateTimeOffset.UtcNow));
+            AlertRules.Create(label, min, region is null ? null : AlertRules.ParseRegion(region), webhook, null, DateTimeOffset.UtcNow, Secrets));
         Assert.Equal(ErrorKind.InvalidParameter, ex.Kind);
         Assert.Contains(named, ex.Message, StringComparison.Ordinal);
     }
@@ -76,17 +80,39 @@ public sealed class AlertEvaluatorTests : IDisposable
     }
 
     [Fact]
+    public void The_database_keeps_no_signing_secret_only_a_salt_the_key_file_turns_back_into_it()
+    {
+        var (rule, secret) = Issue("gun", 50);
+        var stored = _f.Store.ListAlertRules().Single();
+        Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, stored.Secret, StringComparison.Ordinal);
+        Assert.Equal(secret, Secrets.Resolve(stored));
+        Assert.True(File.Exists(Path.Combine(_f.Data, "secrets", AlertSecrets.KeyFileName)));
+        // Another key (a database copied without its secrets directory) derives another secret: it cannot sign.
+        Assert.NotEqual(secret, new AlertSecrets(Path.Combine(_f.Data, "other-secrets")).Resolve(stored));
+        // A rule stored before secrets were derived holds the secret itself, and keeps signing with it.
+        Assert.Equal("whsec_legacy", Secrets.Resolve(rule with { Secret = "whsec_legacy" }));
+        foreach (var file in Directory.EnumerateFiles(_f.Data, "*", SearchOption.AllDirectories).Where(f => !f.Contains("secrets", StringComparison.Ordinal)))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            Assert.DoesNotContain(secret, reader.ReadToEnd(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Rule_changes_are_audited_without_the_secret()
     {
         AlertRule rule;
+        string secret;
         using (AuditScope.Begin(new AuditEntry("tester", "admin", "CreateAlertRule")))
-            rule = Rule("gun", 50);
-        Assert.StartsWith("whsec_", rule.Secret, StringComparison.Ordinal);
+            (rule, secret) = Issue("gun", 50);
         Assert.Null(_f.Store.ListAlertRules().Select(AlertRuleView.From).Single().GetType().GetProperty("Secret"));
         using (AuditScope.Begin(new AuditEntry("tester", "admin", "RemoveAlertRule")))
             Assert.True(_f.Store.DeleteAlertRule(rule.Id));
         var audit = _f.Store.ReadAudit(0, 10);
         Assert.Equal(["CreateAlertRule", "RemoveAlertRule"], audit.Select(a => a.Entry.Operation));
+        Assert.DoesNotContain(secret, audit[0].Entry.Details, StringComparison.Ordinal);
         Assert.DoesNotContain(rule.Secret, audit[0].Entry.Details, StringComparison.Ordinal);
     }
 }

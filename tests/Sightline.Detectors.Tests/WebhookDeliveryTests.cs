@@ -28,13 +28,14 @@ public sealed class WebhookDeliveryTests : IDisposable
 
     private async Task<(AlertRecord Alert, int Calls)> DeliverAsync(params HttpStatusCode?[] script)
     {
-        var rule = AlertRules.Create("gun", 10, null, "http://127.0.0.1:9/hook", null, DateTimeOffset.UtcNow);
+        var secrets = new AlertSecrets(Path.Combine(_f.Data, "secrets"));
+        var (rule, _) = AlertRules.Create("gun", 10, null, "http://127.0.0.1:9/hook", null, DateTimeOffset.UtcNow, secrets);
         _f.Store.AddAlertRule(rule);
         var queue = new AlertQueue(s_fast);
         var raised = new AlertEvaluator(_f.Store, queue).Evaluate("test", null, [new LabelledBox("gun", 90, new NormalBox(0, 0, 1, 1))]);
         var handler = new ScriptedHandler(script);
         using var http = new HttpClient(handler);
-        await new WebhookDelivery(http, _f.Store, queue, s_fast).DeliverAsync(raised.Single(), CancellationToken.None);
+        await new WebhookDelivery(http, _f.Store, queue, s_fast, secrets).DeliverAsync(raised.Single(), CancellationToken.None);
         return (_f.Store.ListAlerts(null, 1).Single(), handler.Calls);
     }
 

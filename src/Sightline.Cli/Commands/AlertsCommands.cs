@@ -37,11 +37,12 @@ internal static class AlertsCommands
             var store = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse));
             var entry = CollectionHost.LocalEntry(CollectionHost.CommandPath(parse));
             var box = parse.GetValue(region) is { } text ? AlertRules.ParseRegion(text) : null;
-            var rule = AlertRules.Create(parse.GetValue(label), parse.GetValue(min), box, parse.GetValue(webhook), entry.Actor, DateTimeOffset.UtcNow);
+            var (rule, secret) = AlertRules.Create(parse.GetValue(label), parse.GetValue(min), box, parse.GetValue(webhook), entry.Actor, DateTimeOffset.UtcNow,
+                new AlertSecrets(GlobalOptions.SecretsDirectory(parse)));
             using (AuditScope.Begin(entry))
                 store.AddAlertRule(rule);
-            Console.WriteLine(parse.GetValue(GlobalOptions.Json) ? JsonSerializer.Serialize(CreatedAlertRule.From(rule), s_json)
-                : $"rule {rule.Id}: {rule.Label} >= {rule.MinConfidence.ToString(CultureInfo.InvariantCulture)} -> {rule.WebhookUrl}\nsecret {rule.Secret} (shown once: deliveries carry {AlertRules.SignatureHeader}: sha256=HMAC-SHA256(secret, body))");
+            Console.WriteLine(parse.GetValue(GlobalOptions.Json) ? JsonSerializer.Serialize(CreatedAlertRule.From(rule, secret), s_json)
+                : $"rule {rule.Id}: {rule.Label} >= {rule.MinConfidence.ToString(CultureInfo.InvariantCulture)} -> {rule.WebhookUrl}\nsecret {secret} (shown once: deliveries carry {AlertRules.SignatureHeader}: sha256=HMAC-SHA256(secret, body))");
             return 0;
         });
         return add;

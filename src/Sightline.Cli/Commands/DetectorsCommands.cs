@@ -111,7 +111,7 @@ internal static class DetectorsCommands
             using var decoded = new ImageDecoder().DecodeFile(path);
             string probe = Server.AuditFacts.ProbeOf(File.ReadAllBytes(path));
             var response = registry.Detect(registry.ResolveId(parse.GetValue(id)), decoded, parse.GetValue(minConfidence), parse.GetValue(maxResults), probe, ct);
-            await DeliverAlertsAsync(store, queue, options, ct);
+            await DeliverAlertsAsync(store, queue, options, GlobalOptions.SecretsDirectory(parse), ct);
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(RekognitionJson.Serialize(response));
@@ -130,12 +130,12 @@ internal static class DetectorsCommands
     }
 
     /// <summary>The CLI has no background worker: alerts its detection raised are delivered (with retries) before it exits.</summary>
-    internal static async Task DeliverAlertsAsync(SqliteCollectionStore store, AlertQueue queue, AlertOptions options, CancellationToken ct)
+    internal static async Task DeliverAlertsAsync(SqliteCollectionStore store, AlertQueue queue, AlertOptions options, string secretsDirectory, CancellationToken ct)
     {
         if (!queue.Reader.TryPeek(out _))
             return;
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var delivery = new WebhookDelivery(http, store, queue, options);
+        var delivery = new WebhookDelivery(http, store, queue, options, new AlertSecrets(secretsDirectory));
         while (queue.Reader.TryRead(out var alert))
         {
             await delivery.DeliverAsync(alert, ct);
