@@ -10,6 +10,26 @@ public sealed partial class SqliteCollectionStore : ILeadStore
     {
         using var connection = Open();
         using var tx = connection.BeginTransaction();
+        long seq = AppendSearch(connection, tx, entry, matches);
+        tx.Commit();
+        return seq;
+    }
+
+    public bool SucceedWithLeads(string jobId, AuditEntry entry, IReadOnlyList<LeadMatch> matches, DateTimeOffset completedAt)
+    {
+        using var connection = Open();
+        using var tx = connection.BeginTransaction();
+        using var update = Command(connection, "UPDATE video_jobs SET status = 'SUCCEEDED', status_message = NULL, completed_at = $t WHERE id = $id AND status = 'IN_PROGRESS';", tx,
+            ("$id", jobId), ("$t", completedAt.ToUnixTimeMilliseconds()));
+        if (update.ExecuteNonQuery() == 0)
+            return false;
+        AppendSearch(connection, tx, entry, matches);
+        tx.Commit();
+        return true;
+    }
+
+    private long AppendSearch(SqliteConnection connection, SqliteTransaction tx, AuditEntry entry, IReadOnlyList<LeadMatch> matches)
+    {
         long seq = Append(connection, tx, entry);
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         foreach (var m in matches)
@@ -19,7 +39,6 @@ public sealed partial class SqliteCollectionStore : ILeadStore
                 ("$type", m.SubjectType), ("$subject", m.SubjectId), ("$sim", m.Similarity), ("$by", entry.Actor), ("$now", now));
             cmd.ExecuteNonQuery();
         }
-        tx.Commit();
         return seq;
     }
 

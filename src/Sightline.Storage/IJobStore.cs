@@ -32,5 +32,12 @@ public interface IJobStore
 
     void SetJobStatus(string jobId, string status, string? statusMessage, DateTimeOffset? completedAt);
 
+    /// <summary>
+    /// Marks an in-progress face search job SUCCEEDED and records its audit entry and leads, in one transaction:
+    /// a crash leaves either both or neither, so a job resumed after a crash never records its leads twice.
+    /// False (nothing written) when the job is not in progress.
+    /// </summary>
+    bool SucceedWithLeads(string jobId, AuditEntry entry, IReadOnlyList<LeadMatch> matches, DateTimeOffset completedAt);
+
     IReadOnlyList<StoredJob> ListJobs(string status);
 }

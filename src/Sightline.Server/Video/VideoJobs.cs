@@ -17,7 +17,7 @@ namespace Sightline.Server.Video;
 /// again at start. Face search follows faces only within one video.
 /// </summary>
 public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceEngine engine, CollectionService collections, ServerOptions options,
-    ILeadStore leads, ILogger<VideoJobs> logger) : BackgroundService
+    ILogger<VideoJobs> logger) : BackgroundService
 {
     public const string FaceDetection = "FaceDetection";
     public const string FaceSearch = "FaceSearch";
@@ -80,8 +80,9 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
                 await File.WriteAllTextAsync(temp, RekognitionJson.Serialize(results, indented: false), stoppingToken).ConfigureAwait(false);
                 File.Move(temp, path, overwrite: true);
                 if (results.Persons is { } persons)
-                    RecordLeads(job, persons);
-                jobs.SetJobStatus(id, "SUCCEEDED", null, DateTimeOffset.UtcNow);
+                    SucceedWithLeads(job, persons);
+                else
+                    jobs.SetJobStatus(id, "SUCCEEDED", null, DateTimeOffset.UtcNow);
                 LogFinished(logger, id, "SUCCEEDED", "");
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -104,9 +105,10 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
 
     /// <summary>
     /// A face search job's matches are leads for human review, like a search's: one per matched face (its best
-    /// similarity in the video), recorded with the job's case and purpose in one audited transaction.
+    /// similarity in the video), recorded with the job's case and purpose in one audited transaction that also marks
+    /// the job SUCCEEDED, so a crash between the two cannot make a resumed job record its leads twice.
     /// </summary>
-    private void RecordLeads(StoredJob job, IReadOnlyList<PersonMatch> persons)
+    private void SucceedWithLeads(StoredJob job, IReadOnlyList<PersonMatch> persons)
     {
         var matches = persons.SelectMany(p => p.FaceMatches).GroupBy(m => m.Face.FaceId, StringComparer.Ordinal)
             .Select(g => new LeadMatch("face", g.Key, g.Max(m => m.Similarity))).OrderByDescending(m => m.Similarity).ToList();
@@ -120,7 +122,7 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
             Probe = "job:" + job.JobId,
             Details = AuditFacts.Details(matches),
         };
-        leads.AppendSearch(entry, matches);
+        jobs.SucceedWithLeads(job.JobId, entry, matches, DateTimeOffset.UtcNow);
     }
 
     private string ResultPath(string jobId) => Path.Combine(ResultsDirectory, jobId + ".json");
