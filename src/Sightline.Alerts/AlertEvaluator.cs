@@ -9,6 +9,8 @@ namespace Sightline.Alerts;
 /// </summary>
 public sealed class AlertEvaluator(IAlertStore store, AlertQueue queue) : IAlertEvaluator
 {
+    public float? LowestMinConfidence() => store.ListAlertRules() is { Count: > 0 } rules ? rules.Min(r => r.MinConfidence) : null;
+
     public IReadOnlyList<AlertRecord> Evaluate(string source, string? imageRef, IReadOnlyList<LabelledBox> boxes)
     {
         if (boxes.Count == 0)

@@ -6,6 +6,9 @@ using Sightline.Rekognition;
 
 namespace Sightline.Objects;
 
+/// <summary>One detected instance before any query filter: its label, calibrated confidence (0–100) and box.</summary>
+public sealed record LabelledInstance(string Label, float Confidence, BoundingBox Box);
+
 /// <summary>
 /// Labels images with an object detector of the model pack: detections become Rekognition labels with instances
 /// (confidence is the detector's calibrated score: how often such a detection was right on coco_dev),
@@ -39,19 +42,33 @@ public sealed class LabelEngine : IDisposable
         return Detector.Detect(image.Bgr, minScore);
     }
 
-    public DetectLabelsResponse DetectLabels(DecodedImage image, LabelQuery query, CancellationToken cancellationToken)
+    public DetectLabelsResponse DetectLabels(DecodedImage image, LabelQuery query, CancellationToken cancellationToken) =>
+        DetectLabels(image, query, null, cancellationToken).Response;
+
+    /// <summary>
+    /// DetectLabels, and also every instance at or above <paramref name="instancesFrom"/> (0–100) before the
+    /// query's filters apply (what alert rules see), from one run of the detector.
+    /// </summary>
+    public (DetectLabelsResponse Response, IReadOnlyList<LabelledInstance> Instances) DetectLabels(DecodedImage image, LabelQuery query, float? instancesFrom,
+        CancellationToken cancellationToken)
     {
         var calibration = Detector.Calibration;
-        if (query.MinConfidence / 100f > calibration.MaxConfidence)
-            return new DetectLabelsResponse([], ModelVersion);
-        var detections = Detect(image, calibration.ToScore(query.MinConfidence / 100f), cancellationToken);
+        float floor = Math.Min(query.MinConfidence, instancesFrom ?? query.MinConfidence);
+        if (floor / 100f > calibration.MaxConfidence)
+            return (new DetectLabelsResponse([], ModelVersion), []);
+        var detections = Detect(image, calibration.ToScore(floor / 100f), cancellationToken);
         var labels = new Dictionary<string, (float Confidence, List<Instance> Instances)>(StringComparer.Ordinal);
+        var instances = new List<LabelledInstance>();
         float w = image.Width, h = image.Height;
         foreach (var d in detections)
         {
             var info = LabelTaxonomy.Coco[d.ClassId];
             float confidence = calibration.ToConfidence(d.Score) * 100f;
             var box = new BoundingBox(d.Box.Width / w, d.Box.Height / h, d.Box.X1 / w, d.Box.Y1 / h);
+            if (instancesFrom is { } from && confidence >= from)
+                instances.Add(new LabelledInstance(info.Name, confidence, box));
+            if (confidence < query.MinConfidence)
+                continue;
             if (!labels.TryGetValue(info.Name, out var entry))
                 labels[info.Name] = entry = (confidence, []);
             entry.Instances.Add(new Instance(box, confidence));
@@ -70,7 +87,7 @@ public sealed class LabelEngine : IDisposable
                 [.. l.Info.Aliases.Select(a => new LabelAlias(a))],
                 [.. l.Info.Categories.Select(c => new LabelCategory(c))]))
             .ToList();
-        return new DetectLabelsResponse(result, ModelVersion);
+        return (new DetectLabelsResponse(result, ModelVersion), instances);
     }
 
     public void Dispose() => Detector.Dispose();

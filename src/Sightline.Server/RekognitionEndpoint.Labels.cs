@@ -11,7 +11,8 @@ public sealed partial class RekognitionEndpoint
     {
         var query = ToQuery(request);
         using var image = Decode(request.Image, "Image");
-        return labelEngine.DetectLabels(image, query, ct);
+        string? imageRef = request.Image?.Bytes is { } bytes ? AuditFacts.ProbeOf(bytes) : request.Image?.S3Object is { } o ? $"s3://{o.Bucket}/{o.Name}" : null;
+        return labels.DetectLabels(image, query, imageRef, ct);
     }
 
     /// <summary>Rekognition's parameters to the engine's query; everything is checked before the image is decoded.</summary>

@@ -71,6 +71,7 @@ public static class SightlineServer
         builder.Services.AddSingleton(server.Alerts);
         builder.Services.AddSingleton<AlertQueue>();
         builder.Services.AddSingleton<IAlertEvaluator, AlertEvaluator>();
+        builder.Services.AddSingleton(sp => new LabelDesk(sp.GetRequiredService<LabelEngine>(), sp.GetRequiredService<IAlertEvaluator>()));
         builder.Services.AddSingleton<IHotlistStore>(store);
         builder.Services.AddSingleton(sp => new PlateDesk(new Text.PlateReader(sp.GetRequiredService<Text.TextEngine>(), sp.GetRequiredService<LabelEngine>().Detector), store, sp.GetRequiredService<IAlertEvaluator>()));
         builder.Services.AddSingleton(sp => new DetectorRegistry(server.DataDirectory, store, sp.GetRequiredService<IAlertEvaluator>()));

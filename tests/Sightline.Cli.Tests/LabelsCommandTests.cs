@@ -11,10 +11,32 @@ public sealed class LabelsCommandTests
     [InlineData("nanodet-coco")]
     public void Labels_detect_finds_people_with_either_detector(string detector)
     {
-        var json = SightlineCli.Run("labels", "detect", SightlineCli.Fixture("sample1"), "--min-confidence", "30", "--detector", detector, "--json").Json();
+        using var dir = new TempDir();
+        var json = SightlineCli.Run("labels", "detect", SightlineCli.Fixture("sample1"), "--min-confidence", "30", "--detector", detector, "--json", "--data", dir.Path).Json();
         Assert.Equal(detector, json.GetProperty("LabelModelVersion").GetString());
         var person = json.GetProperty("Labels").EnumerateArray().Single(l => l.GetProperty("Name").GetString() == "Person");
         Assert.True(person.GetProperty("Instances").GetArrayLength() >= 1);
+    }
+
+    [Fact]
+    public async Task Alert_rules_see_every_instance_even_below_the_callers_min_confidence()
+    {
+        using var dir = new TempDir();
+        using var receiver = new WebhookReceiver();
+        var rule = SightlineCli.Run("alerts", "rules", "add", "--label", "person", "--min-confidence", "20", "--webhook", receiver.Url, "--json", "--data", dir.Path);
+        Assert.True(rule.ExitCode == 0, rule.ToString());
+        string secret = rule.Json().GetProperty("secret").GetString()!;
+
+        // The caller asks for 99 and up; the rule watches for people at 20 and up.
+        var detect = SightlineCli.Run("labels", "detect", SightlineCli.Fixture("sample1"), "--min-confidence", "99", "--json", "--data", dir.Path);
+        Assert.True(detect.ExitCode == 0, detect.ToString());
+        Assert.All(detect.Json().GetProperty("Labels").EnumerateArray(), l => Assert.True(l.GetProperty("Confidence").GetSingle() >= 99));
+        Assert.True(await receiver.WaitForAsync(r => !r.Received.IsEmpty, TimeSpan.FromSeconds(30)), "the webhook received nothing");
+        Assert.True(receiver.Received.TryPeek(out var delivery));
+        using var alert = JsonDocument.Parse(delivery.Body);
+        Assert.Equal(("Person", "labels"), (alert.RootElement.GetProperty("label").GetString(), alert.RootElement.GetProperty("source").GetString()));
+        Assert.InRange(alert.RootElement.GetProperty("confidence").GetSingle(), 20, 99);
+        Assert.Equal(Sightline.Alerts.AlertRules.Sign(secret, delivery.Body), delivery.Signature);
     }
 
     [Fact]

@@ -23,13 +23,19 @@ internal static class LabelsCommands
         var image = new Argument<string>("IMAGE") { Description = "JPEG, PNG, WebP or BMP file" };
         var minConfidence = new Option<float>("--min-confidence") { Description = "MinConfidence (0–100)", DefaultValueFactory = _ => LabelQuery.DefaultMinConfidence };
         var maxLabels = new Option<int?>("--max-labels") { Description = "MaxLabels: at most this many labels, best first" };
-        var command = new Command("detect", "DetectLabels: labels with instance boxes, parents, aliases and categories") { image, minConfidence, maxLabels, GlobalOptions.Json };
-        command.SetSyncAction((parse, ct) =>
+        var command = new Command("detect", "DetectLabels: labels with instance boxes, parents, aliases and categories; alert rules that match are sent before the command ends") { image, minConfidence, maxLabels, GlobalOptions.Json };
+        command.SetGuardedAction(async (parse, ct) =>
         {
             var query = new LabelQuery { MinConfidence = parse.GetValue(minConfidence), MaxLabels = parse.GetValue(maxLabels) }.Validate();
-            using var decoded = new ImageDecoder().DecodeFile(parse.GetValue(image)!);
+            string path = parse.GetValue(image)!;
+            using var decoded = new ImageDecoder().DecodeFile(path);
             using var engine = new LabelEngine(EngineOptions(parse));
-            var response = engine.DetectLabels(decoded, query, ct);
+            var store = new Storage.Sqlite.SqliteCollectionStore(GlobalOptions.DataDirectory(parse));
+            var options = new Alerts.AlertOptions();
+            var queue = new Alerts.AlertQueue(options);
+            var desk = new Alerts.LabelDesk(engine, new Alerts.AlertEvaluator(store, queue));
+            var response = desk.DetectLabels(decoded, query, Server.AuditFacts.ProbeOf(File.ReadAllBytes(path)), ct);
+            await DetectorsCommands.DeliverAlertsAsync(store, queue, options, GlobalOptions.SecretsDirectory(parse), ct);
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(RekognitionJson.Serialize(response));

@@ -16,7 +16,7 @@ internal static class NativeLabels
 {
     public static void Map(RouteGroupBuilder v1)
     {
-        v1.MapPost("/labels/detect", async (HttpRequest request, ImageDecoder decoder, LabelEngine engine, CancellationToken ct) =>
+        v1.MapPost("/labels/detect", async (HttpRequest request, ImageDecoder decoder, Alerts.LabelDesk desk, CancellationToken ct) =>
         {
             var query = new LabelQuery
             {
@@ -28,8 +28,8 @@ internal static class NativeLabels
                 LabelCategoryExclusionFilters = List(request, "excludeCategories"),
             }.Validate();
             using var image = await ImageUpload.ReadAsync(request, decoder, "image", ct);
-            return Results.Ok(engine.DetectLabels(image, query, ct));
-        }).Op("DetectLabels", Capability.Detect, "Detect labels (objects with boxes, their parents and categories) in an uploaded image")
+            return Results.Ok(desk.DetectLabels(image, query, RequestIdentity.Of(request.HttpContext).Probe, ct));
+        }).Op("DetectLabels", Capability.Detect, "Detect labels (objects with boxes, their parents and categories) in an uploaded image; instances matching an alert rule raise alerts")
             .AcceptsImage().Produces<DetectLabelsResponse>();
     }
 
