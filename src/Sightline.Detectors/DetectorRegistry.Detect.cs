@@ -50,15 +50,16 @@ public sealed partial class DetectorRegistry
         ct.ThrowIfCancellationRequested();
         var loaded = Loaded(id);
         float floor = (minConfidence ?? DefaultMinConfidence) / 100f;
+        // Alert rules see every instance down to the lowest rule's confidence, whatever the caller asked for.
+        float? ruleFloor = alerts?.LowestMinConfidence() / 100f;
         var labels = loaded.Record.Labels;
-        var found = loaded.Detector.Detect(image.Bgr, floor)
+        var all = loaded.Detector.Detect(image.Bgr, Math.Min(floor, ruleFloor ?? floor))
             .Where(d => !DetectorLabels.IsBackground(labels[d.ClassId]) && d.Box.Area > 0)
             .OrderByDescending(d => d.Score)
-            .Take(maxResults ?? MaxResultsLimit)
             .Select(d => ToLabel(d, labels[d.ClassId], image.Width, image.Height))
             .ToList();
-        alerts?.Evaluate("detector:" + id, imageRef, [.. found.Select(l => new LabelledBox(l.Name, l.Confidence, Normal(l.Geometry!.BoundingBox)))]);
-        return new DetectCustomLabelsResponse(found);
+        alerts?.Evaluate("detector:" + id, imageRef, [.. all.Take(MaxResultsLimit).Select(l => new LabelledBox(l.Name, l.Confidence, Normal(l.Geometry!.BoundingBox)))]);
+        return new DetectCustomLabelsResponse([.. all.Where(l => l.Confidence >= floor * 100 - 1e-3f).Take(maxResults ?? MaxResultsLimit)]);
     }
 
     private static NormalBox Normal(BoundingBox b) => new(b.Left, b.Top, b.Width, b.Height);
