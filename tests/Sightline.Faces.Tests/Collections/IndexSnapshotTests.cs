@@ -91,4 +91,13 @@ public sealed class IndexSnapshotTests(EngineFixture fixture) : CollectionTestBa
         Assert.Equal($"approximate (HNSW) snapshot with {faces.Count - 1} faces; dropped 0, added 0", reloaded.LoadReports[Id]);
         Assert.True(found.Except([faces[0]]).ToHashSet().SetEquals(after));
     }
+
+    [Theory]
+    [InlineData(10, 512)]
+    [InlineData(1_000_000, 512)]
+    [InlineData(1_500_000, 834)]
+    [InlineData(10_000_000, 8_192)]
+    [InlineData(50_000_000, 10_000)]
+    public void The_graph_searches_wider_as_the_collection_grows(int faces, int ef) =>
+        Assert.Equal(ef, CollectionIndexes.EfSearchFor(faces));
 }
