@@ -12,8 +12,6 @@ namespace Sightline.Alerts;
 /// </summary>
 public sealed class LabelDesk(LabelEngine engine, IAlertEvaluator alerts)
 {
-    public LabelEngine Engine => engine;
-
     /// <param name="imageRef">Which image (a SHA-256 of the bytes, or where they came from) for the alert records; never the image.</param>
     public DetectLabelsResponse DetectLabels(DecodedImage image, LabelQuery query, string? imageRef, CancellationToken ct)
     {
