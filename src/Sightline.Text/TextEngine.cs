@@ -48,12 +48,18 @@ public sealed class TextEngine : IDisposable
             using var crop = Cut(bgr, quad);
             if (crop.Width < 2 || crop.Height < 2)
                 continue;
+            var reading = _recognizer.Read(crop);
+            // The direction classifier is a hint: a line it calls upside down is read both ways and the more confident reading stands.
             if (_orientation?.IsUpsideDown(crop) == true)
             {
-                quad = new TextQuad(quad.BottomRight, quad.BottomLeft, quad.TopLeft, quad.TopRight, quad.Score);
                 Cv2.Rotate(crop, crop, RotateFlags.Rotate180);
+                var turned = _recognizer.Read(crop);
+                if (turned.Confidence > reading.Confidence)
+                {
+                    quad = new TextQuad(quad.BottomRight, quad.BottomLeft, quad.TopLeft, quad.TopRight, quad.Score);
+                    reading = turned;
+                }
             }
-            var reading = _recognizer.Read(crop);
             string text = reading.Text.Trim();
             if (text.Length == 0 || reading.Confidence < _options.MinLineConfidence)
                 continue;
@@ -68,6 +74,13 @@ public sealed class TextEngine : IDisposable
         using var crop = Cut(bgr, quad);
         return crop.Width < 2 || crop.Height < 2 ? new TextReading("", 0, [], []) : _recognizer.Read(crop, alphabet);
     }
+
+    /// <summary>The region warped to an upright rectangle of its own size (the caller disposes it).</summary>
+    public Mat CutRegion(Mat bgr, TextQuad quad) => Cut(bgr, quad);
+
+    /// <summary>Reads a line crop as it is (see <see cref="ReadRegion"/>).</summary>
+    public TextReading ReadCrop(Mat crop, TextAlphabet? alphabet = null) =>
+        crop.Width < 2 || crop.Height < 2 ? new TextReading("", 0, [], []) : _recognizer.Read(crop, alphabet);
 
     /// <summary>A restricted alphabet for <see cref="ReadRegion"/> (see <see cref="PaddleTextRecognizer.Alphabet"/>).</summary>
     public TextAlphabet Alphabet(Func<string, char?> map) => _recognizer.Alphabet(map);
