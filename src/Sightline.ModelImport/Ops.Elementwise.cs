@@ -24,9 +24,15 @@ public sealed partial class TfjsToOnnx
     private void FloorDiv(TfjsNode n)
     {
         string a = Input(n, 0), b = Input(n, 1);
-        string q = Emit("Div", [a, b], TypeOf(a), n);
-        // Integer Div truncates toward zero; TF floors. They agree on the non-negative indices these graphs divide.
-        Bind(n, TypeOf(a) == ElementType.Float ? Emit("Floor", [q], ElementType.Float, n) : q);
+        if (TypeOf(a) == ElementType.Float)
+        {
+            Bind(n, Emit("Floor", [Emit("Div", [a, b], ElementType.Float, n)], ElementType.Float, n));
+            return;
+        }
+        // Integer Div truncates toward zero; TF floors. a − FloorMod(a, b) is an exact multiple of b, so dividing it
+        // truncates nothing (ONNX Mod with fmod=0 takes the divisor's sign, as TF's FloorMod does).
+        string multiple = Emit("Sub", [a, Emit("Mod", [a, b], TypeOf(a), n)], TypeOf(a), n);
+        Bind(n, Emit("Div", [multiple, b], TypeOf(a), n));
     }
 
     private void FloorMod(TfjsNode n)

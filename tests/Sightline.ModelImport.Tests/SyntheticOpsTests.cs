@@ -74,6 +74,27 @@ public sealed class SyntheticOpsTests(ITestOutputHelper output)
         await AssertMatchesAsync(model, ["bilinear_align", "softmax", "slice_masks", "pack", "pool", "split_sum"], [1, 6, 6, 4]);
     }
 
+    [Fact]
+    public async Task Integer_floor_division_and_modulo_round_down_like_TensorFlow_js()
+    {
+        var toInt = new Dictionary<string, object> { ["SrcT"] = A.Type("DT_FLOAT"), ["DstT"] = A.Type("DT_INT32") };
+        var toFloat = new Dictionary<string, object> { ["SrcT"] = A.Type("DT_INT32"), ["DstT"] = A.Type("DT_FLOAT") };
+        var ints = new Dictionary<string, object> { ["T"] = A.Type("DT_INT32") };
+        var model = new SyntheticModel()
+            .Placeholder("x", 1, 4, 4, 3)
+            .Const("ten", [], [10f])
+            .Node("scaled", "Mul", ["x", "ten"], s_float)
+            .Node("n", "Cast", ["scaled"], toInt)
+            .Ints("three", [], 3).Ints("minus_three", [], -3)
+            .Node("div", "FloorDiv", ["n", "three"], ints)
+            .Node("div_negative", "FloorDiv", ["n", "minus_three"], ints)
+            .Node("mod", "FloorMod", ["n", "three"], ints)
+            .Node("div_f", "Cast", ["div"], toFloat)
+            .Node("div_negative_f", "Cast", ["div_negative"], toFloat)
+            .Node("mod_f", "Cast", ["mod"], toFloat);
+        await AssertMatchesAsync(model, ["div_f", "div_negative_f", "mod_f"], [1, 4, 4, 3]);
+    }
+
     private async Task AssertMatchesAsync(SyntheticModel model, string[] outputs, int[] shape)
     {
         using var dir = new TempDir();
