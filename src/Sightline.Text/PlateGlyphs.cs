@@ -67,6 +67,8 @@ internal static class PlateGlyphs
         using var centroids = new Mat();
         int count = Cv2.ConnectedComponentsWithStats(binary, labels, stats, centroids, PixelConnectivity.Connectivity8);
         var centers = Enumerable.Range(0, n).Where(i => reading.Text[i] != ' ').Select(i => reading.CharacterCenters[i] * width).ToList();
+        if (centers.Count < 2)
+            return result;
         float pitch = (centers[^1] - centers[0]) / Math.Max(1, centers.Count - 1);
         for (int i = 0; i < n; i++)
         {
