@@ -70,6 +70,13 @@ public sealed partial class PlateReader(TextEngine text, IObjectDetector? vehicl
     private static readonly float[] s_margins = [0f, 1 / 3f, 2 / 3f];
 
     /// <summary>
+    /// Horizontal scales each margin is read at. Plate fonts are condensed next to the print the recogniser learned
+    /// from (a plate W is as narrow as an H); a reading a quarter wider shows them at about print proportions, and
+    /// the reading with the most evidence stands (alpr_us exact 79.3% → 80.6%; 1.2× and 1.3× gave 80.2%, 1.5× 77.5%).
+    /// </summary>
+    private static readonly float[] s_stretches = [1f, 1.25f];
+
+    /// <summary>
     /// DB boxes sometimes clip a plate's first or last character, or split off one set apart by a gap. The region is
     /// read again with the plate alphabet, as found and with wider side margins, and the reading that explains the
     /// most characters surely wins (<see cref="Evidence"/>), so a character read at 0.85 beyond the box is kept,
@@ -88,11 +95,18 @@ public sealed partial class PlateReader(TextEngine text, IObjectDetector? vehicl
             float m = margin * q.Height, v = Math.Min(m, q.Height / 3) / 2;
             var region = margin == 0 ? q : new TextQuad(Move(q.TopLeft, -m, -v), Move(q.TopRight, m, -v), Move(q.BottomRight, m, v), Move(q.BottomLeft, -m, v), q.Score);
             using var crop = text.CutRegion(bgr, region);
-            var reading = PlateGlyphs.DropBlobs(crop, text.ReadCrop(crop, _alphabet));
-            string read = Normalise(reading.Text);
-            double evidence = Evidence(reading);
-            if (read.Length is >= 4 and <= 8 && (best is null || evidence > best.Value.Evidence))
-                best = (read, reading.Confidence, reading.Text.Trim(), evidence);
+            foreach (float stretch in s_stretches)
+            {
+                using var wide = new Mat();
+                if (stretch != 1f)
+                    Cv2.Resize(crop, wide, new Size((int)Math.Round(crop.Width * stretch), crop.Height), 0, 0, InterpolationFlags.Linear);
+                var source = stretch == 1f ? crop : wide;
+                var reading = PlateGlyphs.DropBlobs(source, text.ReadCrop(source, _alphabet));
+                string read = Normalise(reading.Text);
+                double evidence = Evidence(reading);
+                if (read.Length is >= 4 and <= 8 && (best is null || evidence > best.Value.Evidence))
+                    best = (read, reading.Confidence, reading.Text.Trim(), evidence);
+            }
         }
         return best is { } b ? (b.Plate, b.Confidence, b.Raw) : (plate, line.Confidence, line.Text);
     }
