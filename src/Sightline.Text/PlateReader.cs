@@ -97,10 +97,8 @@ public sealed partial class PlateReader(TextEngine text, IObjectDetector? vehicl
             using var crop = text.CutRegion(bgr, region);
             foreach (float stretch in s_stretches)
             {
-                using var wide = new Mat();
-                if (stretch != 1f)
-                    Cv2.Resize(crop, wide, new Size((int)Math.Round(crop.Width * stretch), crop.Height), 0, 0, InterpolationFlags.Linear);
-                var source = stretch == 1f ? crop : wide;
+                using var wide = stretch == 1f ? null : crop.Resize(new Size((int)Math.Round(crop.Width * stretch), crop.Height), 0, 0, InterpolationFlags.Linear);
+                var source = wide ?? crop;
                 var reading = PlateGlyphs.DropBlobs(source, text.ReadCrop(source, _alphabet));
                 string read = Normalise(reading.Text);
                 double evidence = Evidence(reading);

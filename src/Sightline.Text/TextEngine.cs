@@ -68,21 +68,14 @@ public sealed class TextEngine : IDisposable
         return ReadingOrder.Sort(lines);
     }
 
-    /// <summary>Reads one region as given (already upright), without detection: for a second look at a candidate.</summary>
-    public TextReading ReadRegion(Mat bgr, TextQuad quad, TextAlphabet? alphabet = null)
-    {
-        using var crop = Cut(bgr, quad);
-        return crop.Width < 2 || crop.Height < 2 ? new TextReading("", 0, [], []) : _recognizer.Read(crop, alphabet);
-    }
-
-    /// <summary>The region warped to an upright rectangle of its own size (the caller disposes it).</summary>
+    /// <summary>A region as given (already upright), warped to an upright rectangle of its own size, for a second look without detection (the caller disposes it).</summary>
     public Mat CutRegion(Mat bgr, TextQuad quad) => Cut(bgr, quad);
 
-    /// <summary>Reads a line crop as it is (see <see cref="ReadRegion"/>).</summary>
+    /// <summary>Reads a line crop as it is; with an <paramref name="alphabet"/>, decoding is restricted to it.</summary>
     public TextReading ReadCrop(Mat crop, TextAlphabet? alphabet = null) =>
         crop.Width < 2 || crop.Height < 2 ? new TextReading("", 0, [], []) : _recognizer.Read(crop, alphabet);
 
-    /// <summary>A restricted alphabet for <see cref="ReadRegion"/> (see <see cref="PaddleTextRecognizer.Alphabet"/>).</summary>
+    /// <summary>A restricted alphabet for <see cref="ReadCrop"/> (see <see cref="PaddleTextRecognizer.Alphabet"/>).</summary>
     public TextAlphabet Alphabet(Func<string, char?> map) => _recognizer.Alphabet(map);
 
     /// <summary>
