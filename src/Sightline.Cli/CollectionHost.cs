@@ -4,7 +4,6 @@ using Sightline.Collections;
 using Sightline.Faces;
 using Sightline.Server;
 using Sightline.Storage;
-using Sightline.Storage.Sqlite;
 
 namespace Sightline.Cli;
 
@@ -15,28 +14,26 @@ namespace Sightline.Cli;
 /// </summary>
 internal sealed class CollectionHost : IDisposable
 {
-    private readonly FaceEngine _engine;
-    private readonly CollectionIndexes _indexes;
-    private readonly SqliteCollectionStore _store;
+    private readonly CliCore _core;
     private readonly IDisposable _scope;
     private readonly string _operation;
 
     public CollectionHost(ParseResult parse)
-        : this(GlobalOptions.DataDirectory(parse), GlobalOptions.EngineOptions(parse), CommandPath(parse))
+        : this(CliCore.Open(parse), CommandPath(parse))
     {
     }
 
-    public CollectionHost(string data, FaceEngineOptions engine, string operation)
+    public CollectionHost(CliCore core, string operation)
     {
-        _store = new SqliteCollectionStore(data);
-        _engine = new FaceEngine(engine);
-        _indexes = new CollectionIndexes(_store, _engine.Embedder.Dimension, Path.Combine(data, "indexes"));
-        Service = new CollectionService(_engine, _store, _indexes);
+        _core = core;
+        Service = core.Get<CollectionService>();
         _operation = operation;
         _scope = AuditScope.Begin(LocalEntry(_operation));
     }
 
     public CollectionService Service { get; }
+
+    public CliCore Core => _core;
 
     public static string CommandPath(ParseResult parse)
     {
@@ -55,16 +52,16 @@ internal sealed class CollectionHost : IDisposable
         var entry = LocalEntry(_operation) with { CollectionId = collectionId, Case = caseId, Purpose = purpose, Threshold = threshold, Probe = probe };
         try
         {
-            var (admitted, effective) = SearchGate.Admit(_store.GetPolicy(), entry, threshold);
+            var (admitted, effective) = SearchGate.Admit(_core.Get<IPolicyStore>().GetPolicy(), entry, threshold);
             entry = admitted;
             var result = search(effective);
             var matches = AuditFacts.MatchList(json(result));
-            _store.AppendSearch(entry with { Details = AuditFacts.Details(matches) }, matches);
+            _core.Get<ILeadStore>().AppendSearch(entry with { Details = AuditFacts.Details(matches) }, matches);
             return result;
         }
         catch (SightlineException ex)
         {
-            _store.AppendAudit(entry with { Outcome = ex.RekognitionType });
+            _core.Get<IAuditStore>().AppendAudit(entry with { Outcome = ex.RekognitionType });
             throw;
         }
     }
@@ -72,7 +69,6 @@ internal sealed class CollectionHost : IDisposable
     public void Dispose()
     {
         _scope.Dispose();
-        _indexes.Dispose();
-        _engine.Dispose();
+        _core.Dispose();
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Sightline.Faces;
+using Sightline.Hosting;
 using Sightline.Models;
 
 namespace Sightline.Cli;
@@ -25,8 +26,18 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
-    /// <summary>Key files (access keys' master key, alert signing key) under the data directory, outside the database.</summary>
-    public static string SecretsDirectory(ParseResult parse) => Path.Combine(DataDirectory(parse), "secrets");
+    public static readonly Option<string> Database = new("--database")
+    {
+        Description = "Database holding collections, keys and the audit chain (default $SIGHTLINE_DATABASE, else SQLite at <data>/sightline.db); a SQLite path or sqlite:PATH",
+        Recursive = true,
+    };
+
+    /// <summary>The core's options from the global options: data, database, model pack and (for faces) the detector.</summary>
+    public static SightlineOptions Core(ParseResult parse)
+    {
+        string? database = parse.GetValue(Database) is { Length: > 0 } d ? d : Environment.GetEnvironmentVariable("SIGHTLINE_DATABASE") is { Length: > 0 } e ? e : null;
+        return new SightlineOptions { DataDirectory = DataDirectory(parse), Database = database, Faces = EngineOptions(parse) }.WithModels(ModelsDirectory(parse));
+    }
 
     public static string DataDirectory(ParseResult parse)
     {

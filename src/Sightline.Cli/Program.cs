@@ -6,6 +6,7 @@ var root = new RootCommand("Sightline: self-hosted image and video analysis with
 root.Options.Add(GlobalOptions.Models);
 root.Options.Add(GlobalOptions.Detector);
 root.Options.Add(GlobalOptions.Data);
+root.Options.Add(GlobalOptions.Database);
 root.Subcommands.Add(ModelsCommands.Build());
 root.Subcommands.Add(FacesCommands.Build());
 root.Subcommands.Add(TextCommands.Build());

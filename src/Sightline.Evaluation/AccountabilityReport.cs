@@ -5,7 +5,7 @@ using System.Text.Json;
 using Sightline.Access;
 using Sightline.Faces;
 using Sightline.Models;
-using Sightline.Storage.Sqlite;
+using Sightline.Storage;
 
 namespace Sightline.Evaluation;
 
@@ -15,15 +15,17 @@ namespace Sightline.Evaluation;
 /// were measured), thresholds and rules in force, data inputs, retention, use and review over the last year, and
 /// the state of the audit chain. Markdown, ready to convert to PDF; the agency adds what only it can say.
 /// </summary>
+/// <summary>The stores an accountability report reads.</summary>
+public sealed record AccountabilitySources(IAuditStore Audit, ICollectionStore Collections, IPolicyStore Policies, IRetentionStore Retention);
+
 public static class AccountabilityReport
 {
-    public static string Build(string dataDirectory, string modelsDirectory, FaceEngineOptions engine, DateTimeOffset now, CancellationToken ct)
+    public static string Build(AccountabilitySources store, string dataDirectory, string modelsDirectory, FaceEngineOptions engine, DateTimeOffset now, CancellationToken ct)
     {
-        var store = new SqliteCollectionStore(dataDirectory);
         var catalog = new ModelCatalog(modelsDirectory);
-        var policy = store.GetPolicy();
-        var use = TransparencyReport.Build(store, store, store, store, now.AddDays(-365), now, ct);
-        var audit = store.VerifyAudit();
+        var policy = store.Policies.GetPolicy();
+        var use = TransparencyReport.Build(store.Audit, store.Collections, store.Policies, store.Retention, now.AddDays(-365), now, ct);
+        var audit = store.Audit.VerifyAudit();
         string version = typeof(AccountabilityReport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
         var md = new StringBuilder();
         void Line(string text = "") => md.Append(text).Append('\n');
@@ -102,12 +104,12 @@ public static class AccountabilityReport
         Line();
         Line("## 6. Retention and legal holds");
         Line();
-        var rules = store.ListRetention();
+        var rules = store.Retention.ListRetention();
         if (rules.Count == 0)
             Line("No retention rule is set: faces and leads are kept until deleted.");
         foreach (var r in rules)
             Line($"- {r.CollectionId}: faces kept {Days(r.FaceDays)}, leads kept {Days(r.LeadDays)}.");
-        Line($"- Cases under legal hold: {store.ListHolds().Count}. Faces deleted by retention in the last 365 days: {use.Rules.FacesDeletedByRetention}.");
+        Line($"- Cases under legal hold: {store.Retention.ListHolds().Count}. Faces deleted by retention in the last 365 days: {use.Rules.FacesDeletedByRetention}.");
         Line();
         Line("## 7. Use and human review, last 365 days");
         Line();

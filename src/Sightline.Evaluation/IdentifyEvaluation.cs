@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Sightline.Collections;
 using Sightline.Faces;
 using Sightline.Imaging;
-using Sightline.Storage.Sqlite;
+using Sightline.Storage;
 
 namespace Sightline.Evaluation;
 
@@ -32,78 +32,71 @@ public static partial class IdentifyEvaluation
     [GeneratedRegex("[^a-zA-Z0-9_.\\-:]")]
     private static partial Regex Unsafe();
 
-    public static IdentifyResult Run(FaceEngine engine, ImageDecoder decoder, string csvPath, string root,
+    /// <param name="scratch">Where the evaluation's throw-away collection lives (never the agency's data).</param>
+    public static IdentifyResult Run(FaceEngine engine, ImageDecoder decoder, IScratchStoreFactory scratch, string csvPath, string root,
         IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken, string? groupColumn = null)
     {
         var csv = CsvTable.Load(csvPath, "file", "identity");
         Groups.Require(csv, groupColumn);
         var rows = csv.Rows.Select(r => (File: EvalPaths.Resolve(root, csv.Get(r, "file")), Identity: csv.Get(r, "identity"), Group: Groups.Of(csv, r, groupColumn))).ToList();
-        string dir = Path.Combine(Path.GetTempPath(), "sightline-eval-" + Guid.NewGuid().ToString("N"));
-        try
+        using var scratchStore = scratch.Create();
+        var store = scratchStore.Collections;
+        using var indexes = new CollectionIndexes(store, engine.Embedder.Dimension);
+        var service = new CollectionService(engine, store, indexes);
+        const string collection = "eval";
+        service.CreateCollection(collection);
+        var identityOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        var enrolled = new HashSet<string>(StringComparer.Ordinal);
+        var probes = new List<(string File, string Identity, string Group)>();
+        int noFace = 0, done = 0;
+        foreach (var (file, identity, group) in rows)
         {
-            var store = new SqliteCollectionStore(dir);
-            using var indexes = new CollectionIndexes(store, engine.Embedder.Dimension);
-            var service = new CollectionService(engine, store, indexes);
-            const string collection = "eval";
-            service.CreateCollection(collection);
-            var identityOf = new Dictionary<string, string>(StringComparer.Ordinal);
-            var enrolled = new HashSet<string>(StringComparer.Ordinal);
-            var probes = new List<(string File, string Identity, string Group)>();
-            int noFace = 0, done = 0;
-            foreach (var (file, identity, group) in rows)
+            if (enrolled.Contains(identity))
             {
-                if (enrolled.Contains(identity))
-                {
-                    probes.Add((file, identity, group));
-                    continue;
-                }
-                using var image = decoder.DecodeFile(file);
-                string external = Unsafe().Replace(identity, "_");
-                var response = service.IndexFaces(new IndexFacesRequest(collection, external, MaxFaces: 1, QualityFilter: "NONE"), image, cancellationToken);
-                progress?.Report((++done, rows.Count));
-                if (response.FaceRecords.Count == 0) { noFace++; continue; }
-                identityOf[response.FaceRecords[0].Face.FaceId] = identity;
-                enrolled.Add(identity);
+                probes.Add((file, identity, group));
+                continue;
             }
+            using var image = decoder.DecodeFile(file);
+            string external = Unsafe().Replace(identity, "_");
+            var response = service.IndexFaces(new IndexFacesRequest(collection, external, MaxFaces: 1, QualityFilter: "NONE"), image, cancellationToken);
+            progress?.Report((++done, rows.Count));
+            if (response.FaceRecords.Count == 0) { noFace++; continue; }
+            identityOf[response.FaceRecords[0].Face.FaceId] = identity;
+            enrolled.Add(identity);
+        }
 
-            var mated = new List<(bool Correct, double Score, string Group, bool NoFace)>();
-            var nonMated = new List<double>();
-            foreach (var (file, identity, group) in probes)
-            {
-                using var image = decoder.DecodeFile(file);
-                progress?.Report((++done, rows.Count));
-                Rekognition.SearchFacesByImageResponse found;
-                try
-                {
-                    found = service.SearchFacesByImage(collection, image, CollectionService.MaxSearchFaces, 0, cancellationToken);
-                }
-                catch (SightlineException ex) when (ex.Kind == ErrorKind.InvalidParameter)
-                {
-                    noFace++;
-                    mated.Add((false, double.NegativeInfinity, group, true));
-                    continue;
-                }
-                var ranked = found.FaceMatches.Select(m => (Identity: identityOf[m.Face.FaceId], Score: (double)m.Similarity)).ToList();
-                bool right = ranked.Count > 0 && ranked[0].Identity == identity;
-                mated.Add((right, ranked.Count > 0 ? ranked[0].Score : double.NegativeInfinity, group, false));
-                var other = ranked.FirstOrDefault(r => r.Identity != identity);
-                if (other.Identity is not null) nonMated.Add(other.Score);
-            }
-            double threshold = ThresholdAtRate(nonMated, 0.01);
-            return new IdentifyResult(enrolled.Count, enrolled.Count, probes.Count, noFace,
-                mated.Count == 0 ? double.NaN : mated.Count(m => m.Correct) / (double)mated.Count,
-                mated.Count == 0 ? double.NaN : mated.Count(m => m.Correct && m.Score >= threshold) / (double)mated.Count,
-                threshold)
-            {
-                Groups = groupColumn is null ? null : mated.GroupBy(m => m.Group, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g =>
-                    new IdentifyGroup(g.Count(), g.Count(m => m.NoFace), Groups.Rate(g.Count(m => m.Correct), g.Count()), Groups.Rate(g.Count(m => m.Correct && m.Score >= threshold), g.Count()))),
-            };
-        }
-        finally
+        var mated = new List<(bool Correct, double Score, string Group, bool NoFace)>();
+        var nonMated = new List<double>();
+        foreach (var (file, identity, group) in probes)
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+            using var image = decoder.DecodeFile(file);
+            progress?.Report((++done, rows.Count));
+            Rekognition.SearchFacesByImageResponse found;
+            try
+            {
+                found = service.SearchFacesByImage(collection, image, CollectionService.MaxSearchFaces, 0, cancellationToken);
+            }
+            catch (SightlineException ex) when (ex.Kind == ErrorKind.InvalidParameter)
+            {
+                noFace++;
+                mated.Add((false, double.NegativeInfinity, group, true));
+                continue;
+            }
+            var ranked = found.FaceMatches.Select(m => (Identity: identityOf[m.Face.FaceId], Score: (double)m.Similarity)).ToList();
+            bool right = ranked.Count > 0 && ranked[0].Identity == identity;
+            mated.Add((right, ranked.Count > 0 ? ranked[0].Score : double.NegativeInfinity, group, false));
+            var other = ranked.FirstOrDefault(r => r.Identity != identity);
+            if (other.Identity is not null) nonMated.Add(other.Score);
         }
+        double threshold = ThresholdAtRate(nonMated, 0.01);
+        return new IdentifyResult(enrolled.Count, enrolled.Count, probes.Count, noFace,
+            mated.Count == 0 ? double.NaN : mated.Count(m => m.Correct) / (double)mated.Count,
+            mated.Count == 0 ? double.NaN : mated.Count(m => m.Correct && m.Score >= threshold) / (double)mated.Count,
+            threshold)
+        {
+            Groups = groupColumn is null ? null : mated.GroupBy(m => m.Group, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g =>
+                new IdentifyGroup(g.Count(), g.Count(m => m.NoFace), Groups.Rate(g.Count(m => m.Correct), g.Count()), Groups.Rate(g.Count(m => m.Correct && m.Score >= threshold), g.Count()))),
+        };
     }
 
     /// <summary>Lowest threshold at which at most <paramref name="rate"/> of the scores are at or above it.</summary>

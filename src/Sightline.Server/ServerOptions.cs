@@ -5,8 +5,6 @@ public sealed record ServerOptions
 {
     public string Urls { get; init; } = "http://127.0.0.1:8080";
 
-    public required string DataDirectory { get; init; }
-
     /// <summary>Largest request body: base64 of a 5 MiB image plus JSON framing (AWS API); 15 MiB image uploads (native API).</summary>
     public long MaxRequestBytes { get; init; } = 16 * 1024 * 1024;
 
@@ -30,9 +28,4 @@ public sealed record ServerOptions
 
     /// <summary>How often retention rules are applied (also once at start).</summary>
     public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromHours(1);
-
-    /// <summary>Alert webhook delivery: queue capacity, retries and backoff, per-attempt timeout.</summary>
-    public Sightline.Alerts.AlertOptions Alerts { get; init; } = new();
-
-    public string SecretsDirectory => Path.Combine(DataDirectory, "secrets");
 }

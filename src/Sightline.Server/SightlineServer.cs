@@ -17,7 +17,7 @@ using Sightline.Faces;
 using Sightline.Imaging;
 using Sightline.Objects;
 using Sightline.Storage;
-using Sightline.Storage.Sqlite;
+using Sightline.Hosting;
 
 namespace Sightline.Server;
 
@@ -28,7 +28,7 @@ namespace Sightline.Server;
 /// </summary>
 public static class SightlineServer
 {
-    public static WebApplication Build(ServerOptions server, FaceEngineOptions engineOptions, LabelEngineOptions? labelOptions = null)
+    public static WebApplication Build(ServerOptions server, SightlineOptions core)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(server.Urls);
@@ -41,43 +41,16 @@ public static class SightlineServer
             builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
-        var store = new SqliteCollectionStore(server.DataDirectory);
+        builder.Services.AddSightline(core);
         builder.Services.AddSingleton(server);
-        builder.Services.AddSingleton(_ => new FaceEngine(engineOptions));
-        builder.Services.AddSingleton(sp => new FaceComparer(sp.GetRequiredService<FaceEngine>()));
-        builder.Services.AddSingleton(_ => new Text.TextEngine(new Text.TextEngineOptions { ModelsDirectory = engineOptions.ModelsDirectory }));
-        builder.Services.AddSingleton(_ => new LabelEngine(labelOptions ?? new LabelEngineOptions { ModelsDirectory = engineOptions.ModelsDirectory }));
-        builder.Services.AddSingleton(new ImageDecoder());
-        builder.Services.AddSingleton<ICollectionStore>(store);
-        builder.Services.AddSingleton<IAccessKeyStore>(store);
-        builder.Services.AddSingleton(new AccessKeys(store, server.SecretsDirectory));
         builder.Services.AddSingleton(sp => new SigV4Verifier(sp.GetRequiredService<AccessKeys>(), "rekognition", maxSkew: server.MaxClockSkew));
         builder.Services.AddSingleton<RequestAuthenticator>();
-        builder.Services.AddSingleton(new ObjectStore(server.Buckets, server.S3, Path.Combine(server.DataDirectory, "tmp")));
-        builder.Services.AddSingleton(sp => new CollectionIndexes(sp.GetRequiredService<ICollectionStore>(), sp.GetRequiredService<FaceEngine>().Embedder.Dimension, Path.Combine(server.DataDirectory, "indexes")));
-        builder.Services.AddSingleton<CollectionService>();
+        builder.Services.AddSingleton(new ObjectStore(server.Buckets, server.S3, Path.Combine(core.DataDirectory, "tmp")));
         builder.Services.AddSingleton<RekognitionEndpoint>();
-        builder.Services.AddSingleton<IJobStore>(store);
-        builder.Services.AddSingleton<IAuditStore>(store);
-        builder.Services.AddSingleton<IPolicyStore>(store);
-        builder.Services.AddSingleton<ILeadStore>(store);
         builder.Services.AddSingleton<Video.VideoJobs>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Video.VideoJobs>());
-        builder.Services.AddSingleton<IRetentionStore>(store);
         builder.Services.AddSingleton<RetentionWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionWorker>());
-        builder.Services.AddSingleton<IDetectorStore>(store);
-        builder.Services.AddSingleton<IAlertStore>(store);
-        builder.Services.AddSingleton(server.Alerts);
-        builder.Services.AddSingleton<AlertQueue>();
-        builder.Services.AddSingleton<IAlertEvaluator, AlertEvaluator>();
-        builder.Services.AddSingleton(sp => new LabelDesk(sp.GetRequiredService<LabelEngine>(), sp.GetRequiredService<IAlertEvaluator>()));
-        builder.Services.AddSingleton<IHotlistStore>(store);
-        builder.Services.AddSingleton(sp => new PlateDesk(new Text.PlateReader(sp.GetRequiredService<Text.TextEngine>(), sp.GetRequiredService<LabelEngine>().Detector), store, sp.GetRequiredService<IAlertEvaluator>()));
-        builder.Services.AddSingleton(sp => new DetectorRegistry(server.DataDirectory, store, sp.GetRequiredService<IAlertEvaluator>()));
-        builder.Services.AddSingleton(new AlertSecrets(server.SecretsDirectory));
-        builder.Services.AddSingleton(sp => new WebhookDelivery(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, store, sp.GetRequiredService<AlertQueue>(), server.Alerts,
-            sp.GetRequiredService<AlertSecrets>()));
         builder.Services.AddHostedService<AlertDeliveryWorker>();
         builder.Services.AddSingleton<NativeFilter>();
         builder.Services.AddProblemDetails();

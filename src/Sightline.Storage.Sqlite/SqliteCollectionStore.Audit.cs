@@ -4,16 +4,14 @@ using Microsoft.Data.Sqlite;
 namespace Sightline.Storage.Sqlite;
 
 /// <summary>
-/// The audit log in the same database, so a change and its record commit together. The seal key is
-/// <c>&lt;data&gt;/secrets/audit.key</c> (32 bytes, mode 0600), kept out of the database: rewriting the chain after
+/// The audit log in the same database, so a change and its record commit together. The seal key comes
+/// from <see cref="StoreSecrets"/> (a file outside the database): rewriting the chain after
 /// an edit cannot forge the seals.
 /// </summary>
 public sealed partial class SqliteCollectionStore : IAuditStore
 {
     private const string AuditColumns = "seq, at, actor, role, operation, outcome, collection_id, case_id, purpose, threshold, probe, details, prev_hash, hash";
-    private byte[]? _auditKey;
-
-    private byte[] AuditKey => _auditKey ??= KeyFile.LoadOrCreate(Path.Combine(Path.GetDirectoryName(DatabasePath)!, "secrets", "audit.key"));
+    private byte[] AuditKey => _secrets.AuditKey;
 
     public long AppendAudit(AuditEntry entry)
     {

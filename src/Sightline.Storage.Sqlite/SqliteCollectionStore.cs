@@ -6,16 +6,19 @@ namespace Sightline.Storage.Sqlite;
 /// <summary>
 /// The embedded default store: one SQLite file in WAL mode with <c>synchronous=FULL</c>, so a write that returned
 /// is on disk and survives a kill at any moment. Connections come from the provider's pool; each call opens one.
+/// Disposing the store releases its own pooled connections (and no other store's).
 /// </summary>
-public sealed partial class SqliteCollectionStore : ICollectionStore, IAccessKeyStore
+public sealed partial class SqliteCollectionStore : ICollectionStore, IAccessKeyStore, IDisposable
 {
     public const string FileName = "sightline.db";
     private readonly string _connectionString;
+    private readonly StoreSecrets _secrets;
 
-    public SqliteCollectionStore(string dataDirectory)
+    public SqliteCollectionStore(string databasePath, StoreSecrets secrets)
     {
-        Directory.CreateDirectory(dataDirectory);
-        DatabasePath = Path.Combine(dataDirectory, FileName);
+        _secrets = secrets;
+        DatabasePath = Path.GetFullPath(databasePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,
@@ -30,6 +33,12 @@ public sealed partial class SqliteCollectionStore : ICollectionStore, IAccessKey
     }
 
     public string DatabasePath { get; }
+
+    public void Dispose()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
 
     private SqliteConnection Open()
     {

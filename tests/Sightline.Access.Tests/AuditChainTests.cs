@@ -11,7 +11,7 @@ public sealed class AuditChainTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private SqliteCollectionStore Store() => new(_dir);
+    private SqliteCollectionStore Store() => new(Path.Combine(_dir, SqliteCollectionStore.FileName), new StoreSecrets(Path.Combine(_dir, "secrets")));
 
     private static AuditEntry Search(int i) => new("SLTESTKEY", "analyst", "SearchFacesByImage")
     {

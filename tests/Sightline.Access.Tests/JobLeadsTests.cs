@@ -1,9 +1,9 @@
 using Sightline.Storage;
-using Sightline.Storage.Sqlite;
+using Sightline.Tests;
 
 namespace Sightline.Access.Tests;
 
-/// <summary>A face search job's leads and its SUCCEEDED status commit together on the real SQLite store.</summary>
+/// <summary>A face search job's leads and its SUCCEEDED status commit together on the real store (the composition root's default).</summary>
 public sealed class JobLeadsTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("sightline-jobleads-").FullName;
@@ -13,7 +13,8 @@ public sealed class JobLeadsTests : IDisposable
     [Fact]
     public void A_finished_job_records_its_leads_once_even_when_finished_again_after_a_restart()
     {
-        var store = new SqliteCollectionStore(_dir);
+        using var first = new TestCore(_dir);
+        var store = first.Get<IJobStore>();
         store.AddJob(new StoredJob("job-1", "FaceSearch", "IN_PROGRESS", null, "{}", null, null, "SLTESTKEY", DateTimeOffset.UtcNow, null)
         {
             Case = "2026-001", Purpose = "investigation", Role = "analyst",
@@ -23,13 +24,14 @@ public sealed class JobLeadsTests : IDisposable
 
         Assert.True(store.SucceedWithLeads("job-1", entry, matches, DateTimeOffset.UtcNow));
         // A restarted worker that ran the job again (the crash came after the commit) records nothing more.
-        Assert.False(new SqliteCollectionStore(_dir).SucceedWithLeads("job-1", entry, matches, DateTimeOffset.UtcNow));
+        using (var second = new TestCore(_dir))
+            Assert.False(second.Get<IJobStore>().SucceedWithLeads("job-1", entry, matches, DateTimeOffset.UtcNow));
 
-        var reopened = new SqliteCollectionStore(_dir);
-        Assert.Equal("SUCCEEDED", reopened.GetJob("job-1")!.Status);
-        Assert.Equal(["f1", "f2"], reopened.ListLeads("2026-001", "pending", 10).Select(l => l.SubjectId).Order());
-        Assert.Single(reopened.ReadAudit(0, 10), a => a.Entry.Operation == "FaceSearchResults");
-        Assert.False(reopened.SucceedWithLeads("no-such-job", entry, matches, DateTimeOffset.UtcNow));
-        Assert.Equal(2, reopened.ListLeads(null, null, 10).Count);
+        using var reopened = new TestCore(_dir);
+        Assert.Equal("SUCCEEDED", reopened.Get<IJobStore>().GetJob("job-1")!.Status);
+        Assert.Equal(["f1", "f2"], reopened.Get<ILeadStore>().ListLeads("2026-001", "pending", 10).Select(l => l.SubjectId).Order());
+        Assert.Single(reopened.Get<IAuditStore>().ReadAudit(0, 10), a => a.Entry.Operation == "FaceSearchResults");
+        Assert.False(reopened.Get<IJobStore>().SucceedWithLeads("no-such-job", entry, matches, DateTimeOffset.UtcNow));
+        Assert.Equal(2, reopened.Get<ILeadStore>().ListLeads(null, null, 10).Count);
     }
 }

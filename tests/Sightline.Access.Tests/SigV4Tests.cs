@@ -1,5 +1,7 @@
 using System.Text;
+using Sightline.Storage;
 using Sightline.Storage.Sqlite;
+using Sightline.Tests;
 
 namespace Sightline.Access.Tests;
 
@@ -7,7 +9,15 @@ public sealed class SigV4Tests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("sightline-access-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    private TestCore? _core;
+
+    private TestCore Core => _core ??= new TestCore(_dir);
+
+    public void Dispose()
+    {
+        _core?.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
 
     [Fact]
     public void Matches_the_aws_get_vanilla_test_vector()
@@ -34,7 +44,7 @@ public sealed class SigV4Tests : IDisposable
     private (AccessKeys Keys, SigV4Verifier Verifier, FixedTime Time) Setup()
     {
         var time = new FixedTime(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
-        var keys = new AccessKeys(new SqliteCollectionStore(_dir), Path.Combine(_dir, "secrets"), time);
+        var keys = new AccessKeys(Core.Get<IAccessKeyStore>(), Path.Combine(_dir, "secrets"), time);
         return (keys, new SigV4Verifier(keys, "rekognition", time), time);
     }
 
@@ -87,7 +97,7 @@ public sealed class SigV4Tests : IDisposable
         File.WriteAllBytes(Path.Combine(_dir, "other.key"), new byte[32]);
         Directory.CreateDirectory(Path.Combine(_dir, "other"));
         File.Move(Path.Combine(_dir, "other.key"), Path.Combine(_dir, "other", AccessKeys.MasterKeyFileName));
-        var wrongMaster = new AccessKeys(new SqliteCollectionStore(_dir), Path.Combine(_dir, "other"));
+        var wrongMaster = new AccessKeys(Core.Get<IAccessKeyStore>(), Path.Combine(_dir, "other"));
         Assert.Equal(ErrorKind.Internal, Assert.Throws<SightlineException>(() => wrongMaster.Resolve(key.AccessKeyId)).Kind);
     }
 

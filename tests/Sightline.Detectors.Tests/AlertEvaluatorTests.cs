@@ -17,7 +17,7 @@ public sealed class AlertEvaluatorTests : IDisposable
     private (AlertRule Rule, string Secret) Issue(string label, float min, NormalBox? region = null)
     {
         var issued = AlertRules.Create(label, min, region, "http://127.0.0.1:9/hook", "test", DateTimeOffset.UtcNow, Secrets);
-        _f.Store.AddAlertRule(issued.Rule);
+        _f.Alerts.AddAlertRule(issued.Rule);
         return issued;
     }
 
@@ -44,14 +44,14 @@ public sealed class AlertEvaluatorTests : IDisposable
         var topLeft = Rule("gun", 10, new NormalBox(0, 0, 0.5f, 0.5f));
         Rule("knife", 10);
         var queue = new AlertQueue(new AlertOptions());
-        var evaluator = new AlertEvaluator(_f.Store, queue);
+        var evaluator = new AlertEvaluator(_f.Alerts, queue);
         var raised = evaluator.Evaluate("detector:w", "sha256:abc", [
             new LabelledBox("gun", 90, new NormalBox(0.6f, 0.6f, 0.2f, 0.2f)), // centre (0.7, 0.7): 'any' only
             new LabelledBox("gun", 70, new NormalBox(0.1f, 0.1f, 0.2f, 0.2f)), // centre (0.2, 0.2), below 80: 'topLeft' only
             new LabelledBox("rifle", 99, new NormalBox(0, 0, 1, 1)),
         ]);
         Assert.Equal([(any.Id, 90f), (topLeft.Id, 70f)], raised.Select(a => (a.RuleId, a.Confidence)).OrderBy(p => p.Item2 < 80));
-        var stored = _f.Store.ListAlerts(null, 10);
+        var stored = _f.Alerts.ListAlerts(null, 10);
         Assert.Equal(2, stored.Count);
         Assert.All(stored, a => Assert.Equal((AlertStatus.Queued, "detector:w", "sha256:abc"), (a.Status, a.Source, a.ImageRef)));
         Assert.Equal(2, queue.Reader.Count);
@@ -62,14 +62,14 @@ public sealed class AlertEvaluatorTests : IDisposable
     {
         Rule("gun", 10);
         var queue = new AlertQueue(new AlertOptions { QueueCapacity = 1 });
-        var evaluator = new AlertEvaluator(_f.Store, queue);
+        var evaluator = new AlertEvaluator(_f.Alerts, queue);
         var box = new LabelledBox("gun", 90, new NormalBox(0, 0, 1, 1));
         evaluator.Evaluate("s", null, [box]);
         var second = evaluator.Evaluate("s", null, [box]);
         Assert.Equal(AlertStatus.Dropped, Assert.Single(second).Status);
         Assert.Equal(1, queue.Dropped);
-        Assert.Single(_f.Store.ListAlerts(AlertStatus.Dropped, 10));
-        Assert.Contains("full", _f.Store.ListAlerts(AlertStatus.Dropped, 10)[0].LastError, StringComparison.Ordinal);
+        Assert.Single(_f.Alerts.ListAlerts(AlertStatus.Dropped, 10));
+        Assert.Contains("full", _f.Alerts.ListAlerts(AlertStatus.Dropped, 10)[0].LastError, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class AlertEvaluatorTests : IDisposable
     public void The_database_keeps_no_signing_secret_only_a_salt_the_key_file_turns_back_into_it()
     {
         var (rule, secret) = Issue("gun", 50);
-        var stored = _f.Store.ListAlertRules().Single();
+        var stored = _f.Alerts.ListAlertRules().Single();
         Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, stored.Secret, StringComparison.Ordinal);
         Assert.Equal(secret, Secrets.Resolve(stored));
@@ -107,10 +107,10 @@ public sealed class AlertEvaluatorTests : IDisposable
         string secret;
         using (AuditScope.Begin(new AuditEntry("tester", "admin", "CreateAlertRule")))
             (rule, secret) = Issue("gun", 50);
-        Assert.Null(_f.Store.ListAlertRules().Select(AlertRuleView.From).Single().GetType().GetProperty("Secret"));
+        Assert.Null(_f.Alerts.ListAlertRules().Select(AlertRuleView.From).Single().GetType().GetProperty("Secret"));
         using (AuditScope.Begin(new AuditEntry("tester", "admin", "RemoveAlertRule")))
-            Assert.True(_f.Store.DeleteAlertRule(rule.Id));
-        var audit = _f.Store.ReadAudit(0, 10);
+            Assert.True(_f.Alerts.DeleteAlertRule(rule.Id));
+        var audit = _f.Audit.ReadAudit(0, 10);
         Assert.Equal(["CreateAlertRule", "RemoveAlertRule"], audit.Select(a => a.Entry.Operation));
         Assert.DoesNotContain(secret, audit[0].Entry.Details, StringComparison.Ordinal);
         Assert.DoesNotContain(rule.Secret, audit[0].Entry.Details, StringComparison.Ordinal);

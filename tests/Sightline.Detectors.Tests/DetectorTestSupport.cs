@@ -1,22 +1,32 @@
 using OpenCvSharp;
 using Sightline.Imaging;
-using Sightline.Storage.Sqlite;
+using Sightline.Storage;
+using Sightline.Tests;
 
 namespace Sightline.Detectors.Tests;
 
-/// <summary>A fresh data directory with the SQLite store and a detector registry on it.</summary>
+/// <summary>A fresh data directory with the default store (from the composition root) and a detector registry on it.</summary>
 public sealed class RegistryFixture : IDisposable
 {
-    public RegistryFixture(Alerts.IAlertEvaluator? alerts = null)
+    public RegistryFixture(Sightline.Alerts.IAlertEvaluator? alerts = null)
     {
         Data = Directory.CreateTempSubdirectory("sightline-detectors-").FullName;
-        Store = new SqliteCollectionStore(Data);
+        _core = new TestCore(Data);
+        Store = _core.Get<IDetectorStore>();
         Registry = new DetectorRegistry(Data, Store, alerts);
     }
 
     public string Data { get; }
 
-    public SqliteCollectionStore Store { get; }
+    private readonly TestCore _core;
+
+    public IDetectorStore Store { get; }
+
+    public IAlertStore Alerts => _core.Get<IAlertStore>();
+
+    public IAuditStore Audit => _core.Get<IAuditStore>();
+
+    public TestCore Core => _core;
 
     public DetectorRegistry Registry { get; }
 
@@ -32,7 +42,7 @@ public sealed class RegistryFixture : IDisposable
     public void Dispose()
     {
         Registry.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _core.Dispose();
         Directory.Delete(Data, recursive: true);
     }
 }

@@ -80,10 +80,10 @@ public sealed class RegistrationTests : IDisposable
         using (AuditScope.Begin(entry with { Operation = "RemoveDetector" }))
             _f.Registry.Remove("weapons");
         Assert.False(File.Exists(path));
-        var audit = _f.Store.ReadAudit(0, 10);
+        var audit = _f.Audit.ReadAudit(0, 10);
         Assert.Equal(["RegisterDetector", "RemoveDetector"], audit.Select(a => a.Entry.Operation));
         Assert.Contains(record.Sha256, audit[0].Entry.Details, StringComparison.Ordinal);
-        Assert.True(_f.Store.VerifyAudit().Intact);
+        Assert.True(_f.Audit.VerifyAudit().Intact);
         Assert.Equal(ErrorKind.ResourceNotFound, Assert.Throws<SightlineException>(() => _f.Registry.Remove("weapons")).Kind);
     }
 

@@ -30,13 +30,13 @@ public sealed class WebhookDeliveryTests : IDisposable
     {
         var secrets = new AlertSecrets(Path.Combine(_f.Data, "secrets"));
         var (rule, _) = AlertRules.Create("gun", 10, null, "http://127.0.0.1:9/hook", null, DateTimeOffset.UtcNow, secrets);
-        _f.Store.AddAlertRule(rule);
+        _f.Alerts.AddAlertRule(rule);
         var queue = new AlertQueue(s_fast);
-        var raised = new AlertEvaluator(_f.Store, queue).Evaluate("test", null, [new LabelledBox("gun", 90, new NormalBox(0, 0, 1, 1))]);
+        var raised = new AlertEvaluator(_f.Alerts, queue).Evaluate("test", null, [new LabelledBox("gun", 90, new NormalBox(0, 0, 1, 1))]);
         var handler = new ScriptedHandler(script);
         using var http = new HttpClient(handler);
-        await new WebhookDelivery(http, _f.Store, queue, s_fast, secrets).DeliverAsync(raised.Single(), CancellationToken.None);
-        return (_f.Store.ListAlerts(null, 1).Single(), handler.Calls);
+        await new WebhookDelivery(http, _f.Alerts, queue, s_fast, secrets).DeliverAsync(raised.Single(), CancellationToken.None);
+        return (_f.Alerts.ListAlerts(null, 1).Single(), handler.Calls);
     }
 
     [Fact]

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Sightline.Alerts;
 using Sightline.Storage;
-using Sightline.Storage.Sqlite;
 using Spectre.Console;
 
 namespace Sightline.Cli.Commands;
@@ -34,11 +33,12 @@ internal static class AlertsCommands
         var add = new Command("add", "Add a rule; prints its id and signing secret (shown only now; audited)") { label, min, region, webhook, GlobalOptions.Json };
         add.SetSyncAction((parse, _) =>
         {
-            var store = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse));
+            using var core = CliCore.Open(parse);
+            var store = core.Get<IAlertStore>();
             var entry = CollectionHost.LocalEntry(CollectionHost.CommandPath(parse));
             var box = parse.GetValue(region) is { } text ? AlertRules.ParseRegion(text) : null;
             var (rule, secret) = AlertRules.Create(parse.GetValue(label), parse.GetValue(min), box, parse.GetValue(webhook), entry.Actor, DateTimeOffset.UtcNow,
-                new AlertSecrets(GlobalOptions.SecretsDirectory(parse)));
+                core.Get<AlertSecrets>());
             using (AuditScope.Begin(entry))
                 store.AddAlertRule(rule);
             Console.WriteLine(parse.GetValue(GlobalOptions.Json) ? JsonSerializer.Serialize(CreatedAlertRule.From(rule, secret), s_json)
@@ -53,7 +53,8 @@ internal static class AlertsCommands
         var list = new Command("list", "Rules (without their secrets)") { GlobalOptions.Json };
         list.SetSyncAction((parse, _) =>
         {
-            var rules = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse)).ListAlertRules().Select(AlertRuleView.From).ToList();
+            using var core = CliCore.Open(parse);
+            var rules = core.Get<IAlertStore>().ListAlertRules().Select(AlertRuleView.From).ToList();
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(rules, s_json));
@@ -77,7 +78,8 @@ internal static class AlertsCommands
         var remove = new Command("remove", "Remove a rule (its alerts are kept; audited)") { id };
         remove.SetSyncAction((parse, _) =>
         {
-            var store = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse));
+            using var core = CliCore.Open(parse);
+            var store = core.Get<IAlertStore>();
             using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
             {
                 if (!store.DeleteAlertRule(parse.GetValue(id)!))
@@ -97,7 +99,8 @@ internal static class AlertsCommands
         var list = new Command("list", "Alerts raised, newest first, with their delivery status") { status, limit, GlobalOptions.Json };
         list.SetSyncAction((parse, _) =>
         {
-            var alerts = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse)).ListAlerts(parse.GetValue(status), Math.Clamp(parse.GetValue(limit), 1, 10_000));
+            using var core = CliCore.Open(parse);
+            var alerts = core.Get<IAlertStore>().ListAlerts(parse.GetValue(status), Math.Clamp(parse.GetValue(limit), 1, 10_000));
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(alerts, s_json));

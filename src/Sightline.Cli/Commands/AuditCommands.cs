@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Sightline.Storage;
-using Sightline.Storage.Sqlite;
 using Spectre.Console;
 
 namespace Sightline.Cli.Commands;
@@ -19,7 +18,8 @@ internal static class AuditCommands
         var purposes = new Command("purposes", "Purposes a search may name, one per line (policy setting 'purposes')");
         purposes.SetSyncAction((parse, _) =>
         {
-            foreach (var p in new SqliteCollectionStore(GlobalOptions.DataDirectory(parse)).GetPolicy().Purposes) Console.WriteLine(p);
+            using var core = CliCore.Open(parse);
+            foreach (var p in core.Get<IPolicyStore>().GetPolicy().Purposes) Console.WriteLine(p);
             return 0;
         });
         command.Subcommands.Add(purposes);
@@ -37,7 +37,8 @@ internal static class AuditCommands
             if (n is < 1 or > 100_000) throw SightlineException.InvalidParameter($"--limit must be between 1 and 100000, got {n}.");
             long from = parse.GetValue(after);
             if (from < 0) throw SightlineException.InvalidParameter($"--after must be 0 or more, got {from}.");
-            var records = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse)).ReadAudit(from, n);
+            using var core = CliCore.Open(parse);
+            var records = core.Get<IAuditStore>().ReadAudit(from, n);
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(records.Select(r => new
@@ -66,7 +67,8 @@ internal static class AuditCommands
         var command = new Command("verify", "Recompute the hash chain and check the seals; exit 0 when intact, 4 naming the first bad record");
         command.SetSyncAction((parse, _) =>
         {
-            var result = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse)).VerifyAudit();
+            using var core = CliCore.Open(parse);
+            var result = core.Get<IAuditStore>().VerifyAudit();
             if (result.Intact)
             {
                 Console.WriteLine($"audit chain intact: {result.Records} record(s)");

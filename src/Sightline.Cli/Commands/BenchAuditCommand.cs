@@ -54,7 +54,7 @@ internal static class BenchAuditCommand
         {
             var bytes = File.ReadAllBytes(path);
             var decoder = new ImageDecoder();
-            using var host = new CollectionHost(data, GlobalOptions.EngineOptions(parse), "cli bench audit");
+            using var host = new CollectionHost(CliCore.Open(GlobalOptions.Core(parse) with { DataDirectory = data }), "cli bench audit");
             host.Service.CreateCollection("bench");
             using (var enrol = decoder.Decode(bytes))
                 host.Service.IndexFaces(new IndexFacesRequest("bench", null), enrol, ct);
@@ -87,12 +87,11 @@ internal static class BenchAuditCommand
             }, linesWhenRedirected: true);
             double plainMs = Median(plain), auditedMs = Median(audited);
             double plainRps = n / (plain.Sum() / 1000), auditedRps = n / (audited.Sum() / 1000);
-            long records = new Storage.Sqlite.SqliteCollectionStore(data).ReadAudit(0, 100_000).Count;
+            long records = host.Core.Get<Storage.IAuditStore>().ReadAudit(0, 100_000).Count;
             return new Result(Path.GetFileName(path), n, matches, plainMs, auditedMs, plainRps, auditedRps, plainRps / auditedRps, (plainRps / auditedRps - 1) * 100, records);
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try { Directory.Delete(data, recursive: true); } catch (IOException) { }
         }
     }

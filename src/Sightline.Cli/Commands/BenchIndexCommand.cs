@@ -3,7 +3,7 @@ using System.Diagnostics;
 using Sightline.Collections;
 using Sightline.Faces;
 using Sightline.Imaging;
-using Sightline.Storage.Sqlite;
+using Sightline.Storage;
 using Spectre.Console;
 
 namespace Sightline.Cli.Commands;
@@ -27,13 +27,15 @@ internal static class BenchIndexCommand
             string dir = Path.Combine(Path.GetTempPath(), "sightline-bench-" + Guid.NewGuid().ToString("N"));
             try
             {
-                using var engine = new FaceEngine(GlobalOptions.EngineOptions(parse));
+                // A scratch data directory; with --database the collection goes to that database and is deleted after.
+                using var core = CliCore.Open(GlobalOptions.Core(parse) with { DataDirectory = dir });
+                var engine = core.Get<FaceEngine>();
                 engine.Warm(new FaceRequest { Embeddings = true });
-                var store = new SqliteCollectionStore(dir);
-                using var indexes = new CollectionIndexes(store, engine.Embedder.Dimension);
-                var service = new CollectionService(engine, store, indexes);
-                service.CreateCollection("bench");
-                var decoder = new ImageDecoder();
+                var service = core.Get<CollectionService>();
+                string collection = "bench-" + Guid.NewGuid().ToString("N")[..12];
+                using var scope = AuditScope.Begin(CollectionHost.LocalEntry("cli bench index"));
+                service.CreateCollection(collection);
+                var decoder = core.Get<ImageDecoder>();
                 var engineTimes = new List<double>();
                 var indexTimes = new List<double>();
                 int faces = 0;
@@ -50,7 +52,7 @@ internal static class BenchIndexCommand
                     foreach (var f in files)
                     {
                         using var image = decoder.DecodeFile(f);
-                        faces += service.IndexFaces(new IndexFacesRequest("bench", QualityFilter: "NONE"), image, ct).FaceRecords.Count;
+                        faces += service.IndexFaces(new IndexFacesRequest(collection, QualityFilter: "NONE"), image, ct).FaceRecords.Count;
                     }
                     double i = sw.Elapsed.TotalSeconds;
                     if (round == 0) continue; // warm-up
@@ -64,11 +66,11 @@ internal static class BenchIndexCommand
                 AnsiConsole.MarkupLine($"{files.Length} image(s), {faces / (r + 1)} face(s) per pass, median of {r} passes");
                 AnsiConsole.MarkupLine($"engine (decode + detect + embed): [bold]{engineRate:F2}[/] images/s");
                 AnsiConsole.MarkupLine($"IndexFaces (same + durable write + index): [bold]{indexRate:F2}[/] images/s = [bold]{indexRate / engineRate:F3}x[/]");
+                service.DeleteCollection(collection);
                 return 0;
             }
             finally
             {
-                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
                 try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
             }
         });

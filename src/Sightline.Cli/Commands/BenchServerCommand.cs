@@ -9,7 +9,7 @@ using Sightline.Access;
 using Sightline.Faces;
 using Sightline.Imaging;
 using Sightline.Rekognition;
-using Sightline.Storage.Sqlite;
+using Sightline.Storage;
 using Spectre.Console;
 
 namespace Sightline.Cli.Commands;
@@ -59,7 +59,10 @@ internal static class BenchServerCommand
         string data = Directory.CreateTempSubdirectory("sightline-bench-server-").FullName;
         try
         {
-            var key = new AccessKeys(new SqliteCollectionStore(data), Path.Combine(data, "secrets")).Create(Roles.Operator, description: "bench server");
+            IssuedKey key;
+            using (var core = CliCore.Open(GlobalOptions.Core(parse) with { DataDirectory = data }))
+            using (AuditScope.Begin(CollectionHost.LocalEntry("cli bench server")))
+                key = core.Get<AccessKeys>().Create(Roles.Operator, description: "bench server");
             int port = FreePort();
             using var server = StartServer(parse, data, port);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(120) };
@@ -84,7 +87,7 @@ internal static class BenchServerCommand
             double serverMs = Median(serial), engineMs = Median(local);
             var load = await LoadAsync(http, address, key, body, clients, TimeSpan.FromSeconds(seconds), server.Id, ct);
             server.Kill(entireProcessTree: true);
-            var options = new Server.ServerOptions { DataDirectory = data };
+            var options = new Server.ServerOptions();
             return new Result(Path.GetFileName(path), faces, sequential, engineMs, serverMs, serverMs / engineMs, clients, seconds,
                 load.Ok, load.Throttled, load.Other, load.Ok / (double)seconds, load.P50, load.P99, load.Max, load.RssStart, load.RssEnd, load.RssPeak,
                 load.Timeline, load.Slope, options.MaxConcurrentRequests, options.QueueLimit);
@@ -112,6 +115,11 @@ internal static class BenchServerCommand
         foreach (var a in new[] { dll, "serve", "--urls", $"http://127.0.0.1:{port}", "--data", data, "--models", GlobalOptions.ModelsDirectory(parse) })
         {
             if (a is not null) psi.ArgumentList.Add(a);
+        }
+        if (GlobalOptions.Core(parse).Database is { } database)
+        {
+            psi.ArgumentList.Add("--database");
+            psi.ArgumentList.Add(database);
         }
         var process = Process.Start(psi)!;
         process.OutputDataReceived += (_, _) => { };

@@ -6,7 +6,6 @@ using Sightline.Imaging;
 using Sightline.Inference.Detection.Custom;
 using Sightline.Rekognition;
 using Sightline.Storage;
-using Sightline.Storage.Sqlite;
 using Spectre.Console;
 
 namespace Sightline.Cli.Commands;
@@ -37,9 +36,8 @@ internal static class DetectorsCommands
         var register = new Command("register", "Check and register a detector (rejected with the reason when the model does not fit; audited)") { id, model, labels, layout, inputSize, GlobalOptions.Json };
         register.SetSyncAction((parse, _) =>
         {
-            string data = GlobalOptions.DataDirectory(parse);
-            var store = new SqliteCollectionStore(data);
-            using var registry = new DetectorRegistry(data, store);
+            using var core = CliCore.Open(parse);
+            var registry = core.Get<DetectorRegistry>();
             string modelPath = parse.GetValue(model)!, labelsPath = parse.GetValue(labels)!;
             if (!File.Exists(modelPath))
                 throw SightlineException.InvalidParameter($"Model file {modelPath} does not exist.");
@@ -62,7 +60,8 @@ internal static class DetectorsCommands
         var list = new Command("list", "Registered detectors") { GlobalOptions.Json };
         list.SetSyncAction((parse, _) =>
         {
-            var detectors = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse)).ListDetectors();
+            using var core = CliCore.Open(parse);
+            var detectors = core.Get<IDetectorStore>().ListDetectors();
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(detectors, s_json));
@@ -83,8 +82,8 @@ internal static class DetectorsCommands
         var remove = new Command("remove", "Remove a detector and its model file (audited)") { id };
         remove.SetSyncAction((parse, _) =>
         {
-            string data = GlobalOptions.DataDirectory(parse);
-            using var registry = new DetectorRegistry(data, new SqliteCollectionStore(data));
+            using var core = CliCore.Open(parse);
+            var registry = core.Get<DetectorRegistry>();
             using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
                 registry.Remove(parse.GetValue(id)!);
             Console.WriteLine($"removed detector {parse.GetValue(id)}");
@@ -102,16 +101,13 @@ internal static class DetectorsCommands
         var detect = new Command("detect", "DetectCustomLabels with a registered detector; alert rules that match are sent before the command ends") { id, image, minConfidence, maxResults, GlobalOptions.Json };
         detect.SetGuardedAction(async (parse, ct) =>
         {
-            string data = GlobalOptions.DataDirectory(parse);
-            var store = new SqliteCollectionStore(data);
-            var options = new AlertOptions();
-            var queue = new AlertQueue(options);
-            using var registry = new DetectorRegistry(data, store, new AlertEvaluator(store, queue));
+            using var core = CliCore.Open(parse);
+            var registry = core.Get<DetectorRegistry>();
             string path = parse.GetValue(image)!;
             using var decoded = new ImageDecoder().DecodeFile(path);
             string probe = Server.AuditFacts.ProbeOf(File.ReadAllBytes(path));
             var response = registry.Detect(registry.ResolveId(parse.GetValue(id)), decoded, parse.GetValue(minConfidence), parse.GetValue(maxResults), probe, ct);
-            await DeliverAlertsAsync(store, queue, options, GlobalOptions.SecretsDirectory(parse), ct);
+            await DeliverAlertsAsync(core, ct);
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(RekognitionJson.Serialize(response));
@@ -130,12 +126,12 @@ internal static class DetectorsCommands
     }
 
     /// <summary>The CLI has no background worker: alerts its detection raised are delivered (with retries) before it exits.</summary>
-    internal static async Task DeliverAlertsAsync(SqliteCollectionStore store, AlertQueue queue, AlertOptions options, string secretsDirectory, CancellationToken ct)
+    internal static async Task DeliverAlertsAsync(CliCore core, CancellationToken ct)
     {
+        var queue = core.Get<AlertQueue>();
         if (!queue.Reader.TryPeek(out _))
             return;
-        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var delivery = new WebhookDelivery(http, store, queue, options, new AlertSecrets(secretsDirectory));
+        var delivery = core.Get<WebhookDelivery>();
         while (queue.Reader.TryRead(out var alert))
         {
             await delivery.DeliverAsync(alert, ct);

@@ -72,7 +72,8 @@ internal static class EvalCommands
             var files = parse.GetValue(images)!.SelectMany<string, string>(p => Directory.Exists(p)
                     ? Directory.EnumerateFiles(p).Where(f => f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".png", StringComparison.OrdinalIgnoreCase)).Order()
                     : [p]).ToList();
-            using var engine = new FaceEngine(GlobalOptions.EngineOptions(parse));
+            using var core = CliCore.Open(parse);
+            var engine = core.Get<FaceEngine>();
             using var scoreFile = parse.GetValue(scores) is { Length: > 0 } scorePath ? new StreamWriter(scorePath) : null;
             var result = Cli.WithProgress("scoring faces", p => ImpostorEvaluation.Run(engine, Decoder(), files, parse.GetValue(minFace), p, ct, scoreFile));
             return Print(parse, "impostors", string.Join(' ', parse.GetValue(images)!), result, [
@@ -99,8 +100,9 @@ internal static class EvalCommands
         {
             string csv = parse.GetValue(pairs)!;
             string root = Cli.CsvRoot(csv, parse.GetValue(s_root));
-            using var engine = new FaceEngine(GlobalOptions.EngineOptions(parse));
-            var comparer = new FaceComparer(engine);
+            using var core = CliCore.Open(parse);
+            var engine = core.Get<FaceEngine>();
+            var comparer = core.Get<FaceComparer>();
             var cache = new EmbeddingCache(engine, Decoder());
             using var scoreFile = parse.GetValue(scores) is { Length: > 0 } scorePath ? new StreamWriter(scorePath) : null;
             var result = Cli.WithProgress("embedding faces", p => VerifyEvaluation.Run(comparer, cache, csv, root, parse.GetValue(threshold), p, ct, scoreFile, parse.GetValue(s_group)));
@@ -129,8 +131,9 @@ internal static class EvalCommands
         {
             string csv = parse.GetValue(identities)!;
             string root = Cli.CsvRoot(csv, parse.GetValue(s_root));
-            using var engine = new FaceEngine(GlobalOptions.EngineOptions(parse));
-            var result = Cli.WithProgress("indexing and searching", p => IdentifyEvaluation.Run(engine, Decoder(), csv, root, p, ct, parse.GetValue(s_group)));
+            using var core = CliCore.Open(parse);
+            var engine = core.Get<FaceEngine>();
+            var result = Cli.WithProgress("indexing and searching", p => IdentifyEvaluation.Run(engine, Decoder(), core.Get<Storage.IScratchStoreFactory>(), csv, root, p, ct, parse.GetValue(s_group)));
             return Print(parse, "identify", csv, result, [
                 ("identities enrolled", $"{result.Enrolled}"),
                 ("probes", $"{result.Probes}"),
@@ -156,7 +159,8 @@ internal static class EvalCommands
             double threshold = parse.GetValue(iou);
             if (threshold is <= 0 or > 1)
                 throw SightlineException.InvalidParameter($"--iou must be in (0, 1], got {threshold}.");
-            using var engine = new FaceEngine(GlobalOptions.EngineOptions(parse));
+            using var core = CliCore.Open(parse);
+            var engine = core.Get<FaceEngine>();
             var result = Cli.WithProgress("detecting", p => DetectEvaluation.Run(engine, Decoder(), csv, root, threshold, p, ct));
             return Print(parse, "detect", csv, result, [
                 ("images", $"{result.Images}"),

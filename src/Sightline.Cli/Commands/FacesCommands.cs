@@ -28,7 +28,8 @@ internal static class FacesCommands
         {
             var decoder = new ImageDecoder();
             using var decoded = decoder.DecodeFile(parse.GetValue(image)!);
-            using var engine = new FaceEngine(GlobalOptions.EngineOptions(parse));
+            using var core = CliCore.Open(parse);
+            var engine = core.Get<FaceEngine>();
             bool all = string.Equals(parse.GetValue(attributes), "all", StringComparison.OrdinalIgnoreCase);
             var faces = engine.Analyze(decoded, new FaceRequest { AllAttributes = all }, ct);
             var response = new DetectFacesResponse([.. faces.Select(f => RekognitionMapper.ToFaceDetail(f, decoded.Width, decoded.Height))]);
@@ -92,8 +93,9 @@ internal static class FacesCommands
             var decoder = new ImageDecoder();
             using var src = decoder.DecodeFile(parse.GetValue(source)!);
             using var tgt = decoder.DecodeFile(parse.GetValue(target)!);
-            using var engine = new FaceEngine(GlobalOptions.EngineOptions(parse));
-            var response = new FaceComparer(engine).Compare(src, tgt, t, ct);
+            using var core = CliCore.Open(parse);
+            var engine = core.Get<FaceEngine>();
+            var response = core.Get<FaceComparer>().Compare(src, tgt, t, ct);
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(RekognitionJson.Serialize(response));

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Sightline.Alerts;
 using Sightline.Storage;
-using Sightline.Storage.Sqlite;
 
 namespace Sightline.Cli.Commands;
 
@@ -25,8 +24,9 @@ internal static class HotlistCommands
             DateTimeOffset? until = parse.GetValue(expires) is { } text ? Access.TransparencyReport.ParseBound(text, "--expires", default) : null;
             var entry = CollectionHost.LocalEntry(CollectionHost.CommandPath(parse));
             var made = PlateDesk.Entry(parse.GetValue(list), parse.GetValue(plate), parse.GetValue(reason), until, entry.Actor);
+            using var core = CliCore.Open(parse);
             using (AuditScope.Begin(entry))
-                new SqliteCollectionStore(GlobalOptions.DataDirectory(parse)).PutHotlistEntry(made);
+                core.Get<IHotlistStore>().PutHotlistEntry(made);
             Console.WriteLine($"{made.List}: {made.Plate}");
             return 0;
         });
@@ -38,7 +38,8 @@ internal static class HotlistCommands
             string name = Text.HotlistMatcher.ListName(parse.GetValue(removeList)), normal = Text.HotlistMatcher.Plate(parse.GetValue(removePlate));
             using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
             {
-                if (!new SqliteCollectionStore(GlobalOptions.DataDirectory(parse)).RemoveHotlistEntry(name, normal))
+                using var core = CliCore.Open(parse);
+                if (!core.Get<IHotlistStore>().RemoveHotlistEntry(name, normal))
                     throw new SightlineException(ErrorKind.ResourceNotFound, $"{normal} is not on hotlist {name}.");
             }
             Console.WriteLine($"removed {normal} from {name}");
@@ -48,7 +49,8 @@ internal static class HotlistCommands
         var show = new Command("list", "Entries (all lists, or one)") { only, GlobalOptions.Json };
         show.SetSyncAction((parse, _) =>
         {
-            var entries = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse)).ListHotlistEntries(parse.GetValue(only), null);
+            using var core = CliCore.Open(parse);
+            var entries = core.Get<IHotlistStore>().ListHotlistEntries(parse.GetValue(only), null);
             if (parse.GetValue(GlobalOptions.Json))
                 Console.WriteLine(JsonSerializer.Serialize(entries, s_json));
             else

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using Sightline.Access;
 using Sightline.Storage;
-using Sightline.Storage.Sqlite;
 using Spectre.Console;
 
 namespace Sightline.Cli.Commands;
@@ -21,11 +20,6 @@ internal static class KeysCommands
         return command;
     }
 
-    private static AccessKeys Open(ParseResult parse)
-    {
-        string data = GlobalOptions.DataDirectory(parse);
-        return new AccessKeys(new SqliteCollectionStore(data), Path.Combine(data, "secrets"));
-    }
 
     private static Command Create()
     {
@@ -39,7 +33,8 @@ internal static class KeysCommands
         {
             IssuedKey key;
             using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
-                key = Open(parse).Create(parse.GetValue(role)!, parse.GetValue(defaultCase), parse.GetValue(defaultPurpose), parse.GetValue(description));
+            using (var core = CliCore.Open(parse))
+                key = core.Get<AccessKeys>().Create(parse.GetValue(role)!, parse.GetValue(defaultCase), parse.GetValue(defaultPurpose), parse.GetValue(description));
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new { key.AccessKeyId, key.SecretAccessKey, key.Role, key.DefaultCase, key.DefaultPurpose }, s_json));
@@ -59,7 +54,8 @@ internal static class KeysCommands
         var command = new Command("list", "Keys with role, creation and revocation (never secrets)") { GlobalOptions.Json };
         command.SetSyncAction((parse, _) =>
         {
-            var keys = Open(parse).List();
+            using var core = CliCore.Open(parse);
+            var keys = core.Get<AccessKeys>().List();
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(keys.Select(k => new { k.AccessKeyId, k.Role, k.CreatedAt, k.RevokedAt, k.DefaultCase, k.DefaultPurpose, k.Description }), s_json));
@@ -83,7 +79,8 @@ internal static class KeysCommands
             string keyId = parse.GetValue(id)!;
             bool revoked;
             using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
-                revoked = Open(parse).Revoke(keyId);
+            using (var core = CliCore.Open(parse))
+                revoked = core.Get<AccessKeys>().Revoke(keyId);
             if (!revoked)
                 throw new SightlineException(ErrorKind.ResourceNotFound, $"No live access key {keyId}.");
             Console.WriteLine($"revoked {keyId}");

@@ -29,13 +29,9 @@ internal static class LabelsCommands
             var query = new LabelQuery { MinConfidence = parse.GetValue(minConfidence), MaxLabels = parse.GetValue(maxLabels) }.Validate();
             string path = parse.GetValue(image)!;
             using var decoded = new ImageDecoder().DecodeFile(path);
-            using var engine = new LabelEngine(EngineOptions(parse));
-            var store = new Storage.Sqlite.SqliteCollectionStore(GlobalOptions.DataDirectory(parse));
-            var options = new Alerts.AlertOptions();
-            var queue = new Alerts.AlertQueue(options);
-            var desk = new Alerts.LabelDesk(engine, new Alerts.AlertEvaluator(store, queue));
-            var response = desk.DetectLabels(decoded, query, Server.AuditFacts.ProbeOf(File.ReadAllBytes(path)), ct);
-            await DetectorsCommands.DeliverAlertsAsync(store, queue, options, GlobalOptions.SecretsDirectory(parse), ct);
+            using var core = CliCore.Open(GlobalOptions.Core(parse) with { Labels = EngineOptions(parse) });
+            var response = core.Get<Alerts.LabelDesk>().DetectLabels(decoded, query, Server.AuditFacts.ProbeOf(File.ReadAllBytes(path)), ct);
+            await DetectorsCommands.DeliverAlertsAsync(core, ct);
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(RekognitionJson.Serialize(response));

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using Sightline.Access;
 using Sightline.Storage;
-using Sightline.Storage.Sqlite;
 using Spectre.Console;
 
 namespace Sightline.Cli.Commands;
@@ -20,7 +19,8 @@ internal static class LeadsCommands
         var list = new Command("list", "List leads") { caseId, status, GlobalOptions.Json };
         list.SetSyncAction((parse, _) =>
         {
-            var leads = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse)).ListLeads(parse.GetValue(caseId), LeadDesk.Status(parse.GetValue(status)), 10_000);
+            using var core = CliCore.Open(parse);
+            var leads = core.Get<ILeadStore>().ListLeads(parse.GetValue(caseId), LeadDesk.Status(parse.GetValue(status)), 10_000);
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(leads, s_json));
@@ -40,17 +40,18 @@ internal static class LeadsCommands
         var review = new Command("review", "Decide a lead as the local user (audited)") { id, decision, note, GlobalOptions.Json };
         review.SetSyncAction((parse, _) =>
         {
-            var store = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse));
+            using var core = CliCore.Open(parse);
+            var store = core.Get<ILeadStore>();
             var entry = CollectionHost.LocalEntry(CollectionHost.CommandPath(parse));
             Lead lead;
             try
             {
                 using (AuditScope.Begin(entry))
-                    lead = LeadDesk.Review(store, store.GetPolicy(), parse.GetValue(id), parse.GetValue(decision), parse.GetValue(note), entry.Actor);
+                    lead = LeadDesk.Review(store, core.Get<IPolicyStore>().GetPolicy(), parse.GetValue(id), parse.GetValue(decision), parse.GetValue(note), entry.Actor);
             }
             catch (SightlineException ex)
             {
-                store.AppendAudit(entry with { Outcome = ex.RekognitionType, Details = JsonSerializer.Serialize(new[] { parse.GetValue(id) }) });
+                core.Get<IAuditStore>().AppendAudit(entry with { Outcome = ex.RekognitionType, Details = JsonSerializer.Serialize(new[] { parse.GetValue(id) }) });
                 throw;
             }
             Console.WriteLine(parse.GetValue(GlobalOptions.Json) ? JsonSerializer.Serialize(lead, s_json) : $"lead {lead.LeadId}: {lead.Status}");

@@ -21,14 +21,9 @@ internal static class PlatesCommands
         {
             string path = parse.GetValue(image)!;
             using var decoded = new ImageDecoder().DecodeFile(path);
-            using var engine = new TextEngine(TextCommands.EngineOptions(parse));
-            using var labels = new Objects.LabelEngine(LabelsCommands.EngineOptions(parse));
-            var store = new Storage.Sqlite.SqliteCollectionStore(GlobalOptions.DataDirectory(parse));
-            var options = new Alerts.AlertOptions();
-            var queue = new Alerts.AlertQueue(options);
-            var desk = new Alerts.PlateDesk(new PlateReader(engine, labels.Detector), store, new Alerts.AlertEvaluator(store, queue));
-            var (reads, hits) = desk.Read(decoded.Bgr, Server.AuditFacts.ProbeOf(File.ReadAllBytes(path)), ct);
-            await DetectorsCommands.DeliverAlertsAsync(store, queue, options, GlobalOptions.SecretsDirectory(parse), ct);
+            using var core = CliCore.Open(GlobalOptions.Core(parse) with { Text = TextCommands.EngineOptions(parse), Labels = LabelsCommands.EngineOptions(parse) });
+            var (reads, hits) = core.Get<Alerts.PlateDesk>().Read(decoded.Bgr, Server.AuditFacts.ProbeOf(File.ReadAllBytes(path)), ct);
+            await DetectorsCommands.DeliverAlertsAsync(core, ct);
             var plates = reads.Select(p => PlateJson.From(p, decoded.Width, decoded.Height)).ToList();
             if (parse.GetValue(GlobalOptions.Json))
             {

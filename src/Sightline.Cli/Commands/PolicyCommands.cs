@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Sightline.Storage;
-using Sightline.Storage.Sqlite;
 
 namespace Sightline.Cli.Commands;
 
@@ -13,7 +12,8 @@ internal static class PolicyCommands
         var show = new Command("show", "Print the policy") { GlobalOptions.Json };
         show.SetSyncAction((parse, _) =>
         {
-            var policy = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse)).GetPolicy();
+            using var core = CliCore.Open(parse);
+            var policy = core.Get<IPolicyStore>().GetPolicy();
             if (parse.GetValue(GlobalOptions.Json))
                 Console.WriteLine(policy.ToJson());
             else
@@ -25,7 +25,8 @@ internal static class PolicyCommands
         var set = new Command("set", "Change one setting (recorded in the audit chain as the local user)") { key, value };
         set.SetSyncAction((parse, _) =>
         {
-            var store = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse));
+            using var core = CliCore.Open(parse);
+            var store = core.Get<IPolicyStore>();
             using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
                 store.SetPolicy(parse.GetValue(key)!, parse.GetValue(value)!);
             var policy = store.GetPolicy();

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Sightline.Access;
 using Sightline.Evaluation;
-using Sightline.Storage.Sqlite;
+using Sightline.Storage;
 
 namespace Sightline.Cli.Commands;
 
@@ -31,8 +31,8 @@ internal static class ReportCommands
                 throw SightlineException.InvalidParameter("Choose one of --json and --csv.");
             var end = TransparencyReport.ParseBound(parse.GetValue(to), "--to", DateTimeOffset.UtcNow);
             var start = TransparencyReport.ParseBound(parse.GetValue(from), "--from", end.AddDays(-365));
-            var store = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse));
-            var report = TransparencyReport.Build(store, store, store, store, start, end, ct);
+            using var core = CliCore.Open(parse);
+            var report = TransparencyReport.Build(core.Get<IAuditStore>(), core.Get<ICollectionStore>(), core.Get<IPolicyStore>(), core.Get<IRetentionStore>(), start, end, ct);
             if (parse.GetValue(GlobalOptions.Json))
                 Console.WriteLine(report.ToJson());
             else if (parse.GetValue(csv))
@@ -53,7 +53,9 @@ internal static class ReportCommands
         };
         command.SetSyncAction((parse, ct) =>
         {
-            string markdown = AccountabilityReport.Build(GlobalOptions.DataDirectory(parse), GlobalOptions.ModelsDirectory(parse), GlobalOptions.EngineOptions(parse), DateTimeOffset.UtcNow, ct);
+            using var core = CliCore.Open(parse);
+            var sources = new AccountabilitySources(core.Get<IAuditStore>(), core.Get<ICollectionStore>(), core.Get<IPolicyStore>(), core.Get<IRetentionStore>());
+            string markdown = AccountabilityReport.Build(sources, core.Options.DataDirectory, GlobalOptions.ModelsDirectory(parse), core.Options.Faces, DateTimeOffset.UtcNow, ct);
             if (parse.GetValue(output) is { Length: > 0 } path)
             {
                 File.WriteAllText(path, markdown);

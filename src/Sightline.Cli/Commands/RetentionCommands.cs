@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Sightline.Storage;
-using Sightline.Storage.Sqlite;
 
 namespace Sightline.Cli.Commands;
 
@@ -16,7 +15,8 @@ internal static class RetentionCommands
         var show = new Command("show", "Print the rules") { GlobalOptions.Json };
         show.SetSyncAction((parse, _) =>
         {
-            var rules = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse)).ListRetention();
+            using var core = CliCore.Open(parse);
+            var rules = core.Get<IRetentionStore>().ListRetention();
             if (parse.GetValue(GlobalOptions.Json))
                 Console.WriteLine(JsonSerializer.Serialize(rules, s_json));
             else
@@ -29,7 +29,8 @@ internal static class RetentionCommands
         var set = new Command("set", "Set a collection's rule (omit both options to clear it; audited)") { collection, faceDays, leadDays };
         set.SetSyncAction((parse, _) =>
         {
-            var store = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse));
+            using var core = CliCore.Open(parse);
+            var store = core.Get<IRetentionStore>();
             using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
             {
                 var rule = store.SetRetention(Collections.Validate.CollectionId(parse.GetValue(collection)), parse.GetValue(faceDays), parse.GetValue(leadDays));
@@ -61,7 +62,8 @@ internal static class RetentionCommands
         var list = new Command("list", "Cases under hold") { GlobalOptions.Json };
         list.SetSyncAction((parse, _) =>
         {
-            var holds = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse)).ListHolds();
+            using var core = CliCore.Open(parse);
+            var holds = core.Get<IRetentionStore>().ListHolds();
             if (parse.GetValue(GlobalOptions.Json))
                 Console.WriteLine(JsonSerializer.Serialize(holds, s_json));
             else
@@ -73,7 +75,8 @@ internal static class RetentionCommands
         var place = new Command("place", "Place a case under legal hold (audited)") { caseId, reason };
         place.SetSyncAction((parse, _) =>
         {
-            var store = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse));
+            using var core = CliCore.Open(parse);
+            var store = core.Get<IRetentionStore>();
             var entry = CollectionHost.LocalEntry(CollectionHost.CommandPath(parse)) with { Case = parse.GetValue(caseId) };
             using (AuditScope.Begin(entry))
                 store.PlaceHold(parse.GetValue(caseId)!, parse.GetValue(reason)!, entry.Actor);
@@ -84,7 +87,8 @@ internal static class RetentionCommands
         var lift = new Command("lift", "Lift a case's legal hold (audited)") { liftCase };
         lift.SetSyncAction((parse, _) =>
         {
-            var store = new SqliteCollectionStore(GlobalOptions.DataDirectory(parse));
+            using var core = CliCore.Open(parse);
+            var store = core.Get<IRetentionStore>();
             using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse)) with { Case = parse.GetValue(liftCase) }))
             {
                 if (!store.LiftHold(parse.GetValue(liftCase)!))

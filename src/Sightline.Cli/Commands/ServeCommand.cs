@@ -25,17 +25,16 @@ internal static class ServeCommand
             var options = new ServerOptions
             {
                 Urls = parse.GetValue(urls)!,
-                DataDirectory = GlobalOptions.DataDirectory(parse),
                 JsonLogs = parse.GetValue(jsonLogs),
                 MaxConcurrentRequests = max,
                 QueueLimit = waiting,
                 Buckets = Buckets(parse.GetValue(buckets) ?? []),
                 S3 = S3(parse.GetValue(s3), parse.GetValue(s3Region)!),
             };
-            var labels = new Objects.LabelEngineOptions { ModelsDirectory = GlobalOptions.ModelsDirectory(parse) };
+            var core = GlobalOptions.Core(parse);
             if (parse.GetValue(labelDetector) is { Length: > 0 } detector)
-                labels = labels with { Detector = detector };
-            var app = SightlineServer.Build(options, GlobalOptions.EngineOptions(parse), labels);
+                core = core with { Labels = core.Labels with { Detector = detector } };
+            var app = SightlineServer.Build(options, core);
             await using (app.ConfigureAwait(false))
             {
                 await app.StartAsync(ct).ConfigureAwait(false);

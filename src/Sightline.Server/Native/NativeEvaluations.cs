@@ -39,10 +39,10 @@ public static class NativeEvaluations
             .Op("EvaluateVerification", Capability.Audit, "Independent testing: 1:1 verification figures on an uploaded zip (images + pairs.csv: file1,file2,same[,group]); nothing is kept")
             .Accepts<IFormFile>("application/zip").Produces<VerifyResult>().WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes));
 
-        v1.MapPost("/evaluations/identify", (HttpRequest request, FaceEngine engine, IAuditStore audit, CancellationToken ct) =>
+        v1.MapPost("/evaluations/identify", (HttpRequest request, FaceEngine engine, IScratchStoreFactory scratch, IAuditStore audit, CancellationToken ct) =>
             RunAsync(request, audit, "identities.csv", "identify", (dir, csv, group) =>
             {
-                var result = IdentifyEvaluation.Run(engine, EvalPaths.Decoder(), csv, dir, null, ct, group);
+                var result = IdentifyEvaluation.Run(engine, EvalPaths.Decoder(), scratch, csv, dir, null, ct, group);
                 return (result, $"probes={result.Probes} rank1={result.Rank1:F4} tpir={result.TpirAtFpir1e2:F4}");
             }, ct))
             .Op("EvaluateIdentification", Capability.Audit, "Independent testing: 1:N identification figures on an uploaded zip (images + identities.csv: file,identity[,group]); nothing is kept")
@@ -82,7 +82,6 @@ public static class NativeEvaluations
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
         }
     }

@@ -16,7 +16,7 @@ namespace Sightline.Server.Video;
 /// written atomically to <c>&lt;data&gt;/jobs/ID.json</c>. Jobs still in progress when the process stopped are run
 /// again at start. Face search follows faces only within one video.
 /// </summary>
-public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceEngine engine, CollectionService collections, ServerOptions options,
+public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceEngine engine, CollectionService collections, Hosting.SightlineOptions options,
     ILogger<VideoJobs> logger) : BackgroundService
 {
     public const string FaceDetection = "FaceDetection";

@@ -1,10 +1,11 @@
 using Sightline.Collections;
 using Sightline.Faces.Tests.Support;
-using Sightline.Storage.Sqlite;
+using Sightline.Storage;
+using Sightline.Tests;
 
 namespace Sightline.Faces.Tests.Collections;
 
-/// <summary>A fresh data directory with the real SQLite store and the shared real engine.</summary>
+/// <summary>A fresh data directory with the store the composition root chooses (SQLite by default) and the shared real engine.</summary>
 public abstract class CollectionTestBase : IDisposable
 {
     protected CollectionTestBase(EngineFixture fixture)
@@ -15,6 +16,7 @@ public abstract class CollectionTestBase : IDisposable
     }
 
     private readonly CollectionIndexes _indexes;
+    private readonly List<TestCore> _cores = [];
 
     protected EngineFixture Fixture { get; }
 
@@ -30,7 +32,9 @@ public abstract class CollectionTestBase : IDisposable
 
     private CollectionService Open(out CollectionIndexes indexes, int approximateAbove = CollectionIndexes.DefaultApproximateAbove)
     {
-        var store = new SqliteCollectionStore(DataDirectory);
+        var core = new TestCore(DataDirectory);
+        _cores.Add(core);
+        var store = core.Get<ICollectionStore>();
         indexes = new CollectionIndexes(store, Fixture.Engine.Embedder.Dimension, Path.Combine(DataDirectory, "indexes"), approximateAbove);
         return new CollectionService(Fixture.Engine, store, indexes);
     }
@@ -45,7 +49,8 @@ public abstract class CollectionTestBase : IDisposable
     public void Dispose()
     {
         _indexes.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var core in _cores)
+            core.Dispose();
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -1,0 +1,47 @@
+using Sightline.Alerts;
+using Sightline.Faces;
+using Sightline.Models;
+using Sightline.Objects;
+using Sightline.Text;
+
+namespace Sightline.Hosting;
+
+/// <summary>
+/// Everything the core needs to be built, in one place with its defaults: where data and secrets live, which
+/// database holds them, and the model pack and models each engine uses. The server and every CLI command build the
+/// core from these with <see cref="SightlineServices.AddSightline"/>; they are validated before anything starts.
+/// </summary>
+public sealed record SightlineOptions
+{
+    /// <summary>Vector index snapshots, registered detectors and (with the embedded default) the database and secrets.</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>
+    /// The database: null for the embedded default (SQLite at <c>&lt;data&gt;/sightline.db</c>); a path,
+    /// <c>sqlite:PATH</c> or <c>Data Source=PATH</c> for another SQLite file.
+    /// </summary>
+    public string? Database { get; init; }
+
+    /// <summary>Key files (access keys' master key, audit seal key, alert signing key); default <c>&lt;data&gt;/secrets</c>.</summary>
+    public string? SecretsDirectory { get; init; }
+
+    public FaceEngineOptions Faces { get; init; } = new();
+
+    public LabelEngineOptions Labels { get; init; } = new() { ModelsDirectory = ModelPaths.DefaultModelsDirectory };
+
+    public TextEngineOptions Text { get; init; } = new() { ModelsDirectory = ModelPaths.DefaultModelsDirectory };
+
+    public AlertOptions Alerts { get; init; } = new();
+
+    public string Secrets => SecretsDirectory ?? Path.Combine(DataDirectory, "secrets");
+
+    public string IndexDirectory => Path.Combine(DataDirectory, "indexes");
+
+    /// <summary>The same options with every engine reading the model pack in <paramref name="modelsDirectory"/>.</summary>
+    public SightlineOptions WithModels(string modelsDirectory) => this with
+    {
+        Faces = Faces with { ModelsDirectory = modelsDirectory },
+        Labels = Labels with { ModelsDirectory = modelsDirectory },
+        Text = Text with { ModelsDirectory = modelsDirectory },
+    };
+}

@@ -1,0 +1,82 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Sightline.Access;
+using Sightline.Alerts;
+using Sightline.Collections;
+using Sightline.Detectors;
+using Sightline.Faces;
+using Sightline.Imaging;
+using Sightline.Objects;
+using Sightline.Storage;
+using Sightline.Storage.Sqlite;
+using Sightline.Text;
+
+namespace Sightline.Hosting;
+
+/// <summary>
+/// The composition root: the one place the core's object graph is built, for the server, every CLI command and
+/// the tests. Engines load their models on first use, so a command that only reads the store loads none.
+/// </summary>
+public static class SightlineServices
+{
+    public static IServiceCollection AddSightline(this IServiceCollection services, SightlineOptions options)
+    {
+        services.AddSingleton<IValidateOptions<SightlineOptions>, SightlineOptionsValidator>();
+        services.AddSingleton<IOptionsFactory<SightlineOptions>>(sp => new FixedOptionsFactory<SightlineOptions>(options, sp.GetServices<IValidateOptions<SightlineOptions>>()));
+        services.AddOptions<SightlineOptions>().ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<SightlineOptions>>().Value);
+        services.AddSingleton(new StoreSecrets(options.Secrets));
+        services.AddSingleton(TimeProvider.System);
+
+        AddStorage(services, options);
+
+        services.AddSingleton(options.Faces);
+        services.AddSingleton(options.Labels);
+        services.AddSingleton(options.Text);
+        services.AddSingleton(options.Alerts);
+        services.AddSingleton(_ => new FaceEngine(options.Faces));
+        services.AddSingleton(sp => new FaceComparer(sp.GetRequiredService<FaceEngine>()));
+        services.AddSingleton(_ => new TextEngine(options.Text));
+        services.AddSingleton(_ => new LabelEngine(options.Labels));
+        services.AddSingleton<ImageDecoder>();
+
+        services.AddSingleton(sp => new AccessKeys(sp.GetRequiredService<IAccessKeyStore>(), options.Secrets, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new CollectionIndexes(sp.GetRequiredService<ICollectionStore>(), sp.GetRequiredService<FaceEngine>().Embedder.Dimension, options.IndexDirectory));
+        services.AddSingleton<CollectionService>();
+
+        services.AddSingleton<AlertQueue>();
+        services.AddSingleton<IAlertEvaluator, AlertEvaluator>();
+        services.AddSingleton(new AlertSecrets(options.Secrets));
+        services.AddSingleton(sp => new WebhookDelivery(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, sp.GetRequiredService<IAlertStore>(),
+            sp.GetRequiredService<AlertQueue>(), options.Alerts, sp.GetRequiredService<AlertSecrets>()));
+        services.AddSingleton(sp => new LabelDesk(sp.GetRequiredService<LabelEngine>(), sp.GetRequiredService<IAlertEvaluator>()));
+        services.AddSingleton(sp => new PlateDesk(new PlateReader(sp.GetRequiredService<TextEngine>(), sp.GetRequiredService<LabelEngine>().Detector),
+            sp.GetRequiredService<IHotlistStore>(), sp.GetRequiredService<IAlertEvaluator>()));
+        services.AddSingleton(sp => new DetectorRegistry(options.DataDirectory, sp.GetRequiredService<IDetectorStore>(), sp.GetRequiredService<IAlertEvaluator>()));
+        return services;
+    }
+
+    /// <summary>Builds a container and runs the start-up validation (what a host does on start), for hosts that are not one.</summary>
+    public static ServiceProvider BuildValidated(this IServiceCollection services)
+    {
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = true });
+        try
+        {
+            provider.GetRequiredService<IStartupValidator>().Validate();
+            return provider;
+        }
+        catch
+        {
+            provider.Dispose();
+            throw;
+        }
+    }
+
+    private static void AddStorage(IServiceCollection services, SightlineOptions options)
+    {
+        // Validation has named any other choice as an error before a store is resolved.
+        string? database = options.Database;
+        if (database is null || SqliteStorage.Accepts(database))
+            services.AddSqliteStorage(SqliteStorage.PathOf(database, options.DataDirectory));
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Sightline.Storage;
+
+/// <summary>A temporary collection store for work that must not touch the agency's data (evaluation runs).</summary>
+public interface IScratchStore : IDisposable
+{
+    ICollectionStore Collections { get; }
+}
+
+/// <summary>Makes scratch stores with the configured provider.</summary>
+public interface IScratchStoreFactory
+{
+    IScratchStore Create();
+}
+
+public static class StorageRegistration
+{
+    /// <summary>Exposes one provider's store under every storage contract it implements (one instance for all).</summary>
+    public static IServiceCollection AddStoreContracts<TStore>(this IServiceCollection services)
+        where TStore : class, ICollectionStore, IAccessKeyStore, IJobStore, IAuditStore, IPolicyStore, ILeadStore, IRetentionStore, IDetectorStore, IAlertStore, IHotlistStore
+    {
+        services.AddSingleton<ICollectionStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IAccessKeyStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IJobStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IPolicyStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<ILeadStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IRetentionStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IDetectorStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IAlertStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IHotlistStore>(sp => sp.GetRequiredService<TStore>());
+        return services;
+    }
+}
