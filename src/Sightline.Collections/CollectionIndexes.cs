@@ -11,9 +11,10 @@ namespace Sightline.Collections;
 /// has are dropped, rows it gained are added — or else built from the database; so after any crash the index
 /// agrees with the database. Writes go to the database first (durable), then to the index under the
 /// collection's lock. Snapshots (int8 codes for the exact tier, the whole graph for HNSW) are written after a
-/// build or repair and on orderly shutdown, so a restart loads rather than rebuilds.
+/// build or repair and on orderly shutdown, so a restart loads rather than rebuilds. Writes made by other
+/// processes reach the loaded indexes through the store's face change log (<see cref="Follow"/>).
 /// </summary>
-public sealed class CollectionIndexes(ICollectionStore store, int dimension, string? snapshotDirectory = null, int approximateAbove = CollectionIndexes.DefaultApproximateAbove) : IDisposable
+public sealed partial class CollectionIndexes(ICollectionStore store, int dimension, string? snapshotDirectory = null, int approximateAbove = CollectionIndexes.DefaultApproximateAbove) : IDisposable
 {
     /// <summary>
     /// Collections larger than this are searched with HNSW. The exact scan measured 20–24 ms p50 per million
@@ -43,6 +44,7 @@ public sealed class CollectionIndexes(ICollectionStore store, int dimension, str
 
     public IVectorIndex Get(string collectionId)
     {
+        Follow();
         lock (LockFor(collectionId))
         {
             var index = _indexes.GetOrAdd(collectionId, id => new Lazy<IVectorIndex>(() => Load(id))).Value;
@@ -59,7 +61,10 @@ public sealed class CollectionIndexes(ICollectionStore store, int dimension, str
             if (!_indexes.TryGetValue(collectionId, out var lazy) || !lazy.IsValueCreated)
                 return; // loaded from the database on first use, which already holds these faces
             foreach (var face in faces)
-                lazy.Value.Add(face.RowId, face.Embedding!);
+            {
+                if (!lazy.Value.Contains(face.RowId)) // the change log may have brought it already
+                    lazy.Value.Add(face.RowId, face.Embedding!);
+            }
             _dirty[collectionId] = true;
         }
     }
@@ -82,10 +87,14 @@ public sealed class CollectionIndexes(ICollectionStore store, int dimension, str
         {
             if (_indexes.TryRemove(collectionId, out var lazy) && lazy.IsValueCreated)
                 (lazy.Value as IDisposable)?.Dispose();
+            _reflects.TryRemove(collectionId, out _);
             foreach (string kind in (string[])[FlatKind, GraphKind])
             {
                 if (SnapshotPath(collectionId, kind) is { } path && File.Exists(path))
+                {
                     File.Delete(path);
+                    File.Delete(path + ".seq");
+                }
             }
         }
     }
@@ -96,6 +105,17 @@ public sealed class CollectionIndexes(ICollectionStore store, int dimension, str
         : Path.Combine(snapshotDirectory, Convert.ToHexStringLower(Encoding.UTF8.GetBytes(collectionId)) + "." + kind);
 
     private IVectorIndex Load(string collectionId)
+    {
+        long before = store.LastFaceChange();
+        var index = LoadState(collectionId, before);
+        // Writes committed while it loaded (by any process) are in the change log after 'before'.
+        int caughtUp = Replay(collectionId, index, before);
+        if (caughtUp > 0)
+            LoadReports[collectionId] += $"; caught up {caughtUp} changes";
+        return index;
+    }
+
+    private IPersistentVectorIndex LoadState(string collectionId, long before)
     {
         var source = new StoreVectors(store);
         var rowIds = store.ReadRowIds(collectionId);
@@ -122,7 +142,17 @@ public sealed class CollectionIndexes(ICollectionStore store, int dimension, str
                 index = flat;
             }
             LoadReports[collectionId] = $"{KindName(index)} built from the database: {index.Count} faces";
+            _reflects[collectionId] = before;
             Save(collectionId, index);
+            return index;
+        }
+        if (ReadSeq(path!) is { } seq && seq <= before)
+        {
+            // The snapshot reflects every change up to 'seq': replay only what it missed.
+            int loaded = index.Count, replayed = Replay(collectionId, index, seq);
+            LoadReports[collectionId] = $"{KindName(index)} snapshot with {loaded} faces; replayed {replayed} changes";
+            if (replayed > 0)
+                Save(collectionId, index);
             return index;
         }
         var inDatabase = rowIds.ToHashSet();
@@ -140,8 +170,8 @@ public sealed class CollectionIndexes(ICollectionStore store, int dimension, str
                 index.Add(id, embedding);
         }
         LoadReports[collectionId] = $"{KindName(index)} snapshot with {inIndex.Count} faces; dropped {dropped}, added {missing.Count}";
-        if (dropped + missing.Count > 0)
-            Save(collectionId, index);
+        _reflects[collectionId] = before;
+        Save(collectionId, index);
         return index;
     }
 
@@ -153,6 +183,7 @@ public sealed class CollectionIndexes(ICollectionStore store, int dimension, str
             return;
         Directory.CreateDirectory(snapshotDirectory!);
         index.Save(path);
+        WriteSeq(path, _reflects.GetValueOrDefault(collectionId));
         _dirty[collectionId] = false;
     }
 
@@ -164,6 +195,14 @@ public sealed class CollectionIndexes(ICollectionStore store, int dimension, str
     /// <summary>Writes snapshots of changed indexes (orderly shutdown), then frees them.</summary>
     public void Dispose()
     {
+        try
+        {
+            Follow(now: true); // so each snapshot records the newest change it reflects
+        }
+        catch (SightlineException)
+        {
+            // The store is unavailable: the snapshots record an older change, and the next start replays more.
+        }
         foreach (var (id, lazy) in _indexes)
         {
             if (!lazy.IsValueCreated)

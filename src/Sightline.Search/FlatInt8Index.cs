@@ -98,6 +98,19 @@ public sealed partial class FlatInt8Index : IPersistentVectorIndex, IDisposable
         return row;
     }
 
+    public bool Contains(long id)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return _rowOf.ContainsKey(id);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
     public bool Remove(long id)
     {
         _lock.EnterWriteLock();

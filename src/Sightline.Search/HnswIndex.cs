@@ -116,6 +116,19 @@ public sealed partial class HnswIndex : IPersistentVectorIndex, IDisposable
         return buffer[..count];
     }
 
+    public bool Contains(long id)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return _nodeOf.ContainsKey(id);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
     public bool Remove(long id)
     {
         _lock.EnterWriteLock();

@@ -13,6 +13,9 @@ public interface IVectorIndex
 
     void Add(long id, ReadOnlySpan<float> vector);
 
+    /// <summary>Whether <paramref name="id"/> is live in the index.</summary>
+    bool Contains(long id);
+
     /// <summary>Deletes are real: a removed id is never returned again.</summary>
     bool Remove(long id);
 

@@ -212,6 +212,23 @@ internal static class SqliteMigrations
             PRIMARY KEY (list, plate)
         );
         """,
+        // 12: the face change log every process follows to keep its vector indexes in step with the database.
+        // Triggers write it in the same transaction as the change, so no writer (server, CLI, retention) can skip it.
+        """
+        CREATE TABLE face_changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            collection_id TEXT NOT NULL,
+            row_id INTEGER NOT NULL,
+            added INTEGER NOT NULL
+        );
+        CREATE INDEX face_changes_by_collection ON face_changes(collection_id, seq);
+        CREATE TRIGGER faces_log_insert AFTER INSERT ON faces BEGIN
+            INSERT INTO face_changes(collection_id, row_id, added) VALUES (NEW.collection_id, NEW.row_id, 1);
+        END;
+        CREATE TRIGGER faces_log_delete AFTER DELETE ON faces BEGIN
+            INSERT INTO face_changes(collection_id, row_id, added) VALUES (OLD.collection_id, OLD.row_id, 0);
+        END;
+        """,
     ];
 
     public static int Latest => s_steps.Length;

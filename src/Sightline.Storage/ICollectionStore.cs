@@ -18,6 +18,9 @@ public sealed record StoredFace(
     DateTimeOffset CreatedAt,
     float[]? Embedding);
 
+/// <summary>One entry of the face change log: a face row added to or deleted from a collection, in commit order.</summary>
+public sealed record FaceChange(long Seq, string CollectionId, long RowId, bool Added);
+
 /// <summary>A face to add; the store assigns the row id.</summary>
 public sealed record NewFace(string FaceId, string ImageId, string? ExternalImageId, float Left, float Top, float Width, float Height, float Confidence, float[] Embedding);
 
@@ -85,6 +88,16 @@ public interface ICollectionStore
 
     /// <summary>Row ids of every face of a collection (to reconcile a loaded index snapshot).</summary>
     IReadOnlyList<long> ReadRowIds(string collectionId);
+
+    /// <summary>
+    /// The face change log after <paramref name="afterSeq"/> in order, for one collection or (null) all: every process
+    /// follows it to keep its vector indexes in step with writes made by other processes. The store writes it in the
+    /// same transaction as each face insert and delete.
+    /// </summary>
+    IReadOnlyList<FaceChange> ReadFaceChanges(string? collectionId, long afterSeq, int limit);
+
+    /// <summary>The newest change's sequence number (0 when there is none).</summary>
+    long LastFaceChange();
 
     /// <summary>Streams every face (row id and embedding) of a collection, to build its vector index.</summary>
     IEnumerable<(long RowId, float[] Embedding)> ReadEmbeddings(string collectionId);

@@ -35,7 +35,7 @@ public sealed class IndexSnapshotTests(EngineFixture fixture) : CollectionTestBa
 
         var b = Reopen(out var indexesB);
         Assert.Equal(7, FoundBy(b, "sample1").Count);
-        Assert.Equal("exact snapshot with 7 faces; dropped 0, added 0", indexesB.LoadReports[Id]);
+        Assert.Equal("exact snapshot with 7 faces; replayed 0 changes", indexesB.LoadReports[Id]);
 
         // A process that dies without shutting down: its snapshot misses what it changed.
         var crashed = Reopen(out var indexesC);
@@ -45,7 +45,7 @@ public sealed class IndexSnapshotTests(EngineFixture fixture) : CollectionTestBa
 
         var d = Reopen(out var indexesD);
         var found = FoundBy(d, "sample1");
-        Assert.Equal("exact snapshot with 7 faces; dropped 1, added 4", indexesD.LoadReports[Id]);
+        Assert.Equal("exact snapshot with 7 faces; replayed 5 changes", indexesD.LoadReports[Id]);
         Assert.DoesNotContain(first[0], found);
         Assert.Superset(third.Concat(second).Concat(first.Skip(1)).ToHashSet(), found);
         Assert.Equal(10, found.Count);
@@ -88,8 +88,36 @@ public sealed class IndexSnapshotTests(EngineFixture fixture) : CollectionTestBa
         // The graph is loaded from its snapshot at the next start, not rebuilt, and agrees with the database.
         var again = Reopen(out var reloaded, approximateAbove: 5);
         var after = FoundBy(again, "sample4");
-        Assert.Equal($"approximate (HNSW) snapshot with {faces.Count - 1} faces; dropped 0, added 0", reloaded.LoadReports[Id]);
+        Assert.Equal($"approximate (HNSW) snapshot with {faces.Count - 1} faces; replayed 0 changes", reloaded.LoadReports[Id]);
         Assert.True(found.Except([faces[0]]).ToHashSet().SetEquals(after));
+    }
+
+    [Fact]
+    public void Writes_of_another_process_reach_a_loaded_index_within_the_follow_interval()
+    {
+        Service.CreateCollection(Id);
+        var first = Index(Service, Fixture, "sample1");
+        var server = Reopen(out var serverIndexes);
+        Assert.Equal(first.ToHashSet(), FoundBy(server, "sample1")); // loaded
+
+        // Another process (its own store and indexes on the same database) adds and deletes.
+        var cli = Reopen();
+        var added = Index(cli, Fixture, "sample4");
+        cli.DeleteFaces(Id, [first[0]]);
+        Thread.Sleep(CollectionIndexes.FollowInterval + TimeSpan.FromMilliseconds(50));
+        var found = FoundBy(server, "sample4");
+        Assert.Superset(added.ToHashSet(), found);
+        Assert.DoesNotContain(first[0], found);
+        Assert.Equal(first.Count - 1 + added.Count, found.Count);
+
+        // Shut down in order: the snapshot records the change it reflects, so the next start replays only what it missed.
+        serverIndexes.Dispose();
+        var later = Index(cli, Fixture, "sample6");
+        var restarted = Reopen(out var restartedIndexes);
+        var afterRestart = FoundBy(restarted, "sample6");
+        Assert.Equal($"exact snapshot with {found.Count} faces; replayed {later.Count} changes", restartedIndexes.LoadReports[Id]);
+        Assert.Superset(later.ToHashSet(), afterRestart);
+        Assert.Equal(found.Count + later.Count, afterRestart.Count);
     }
 
     [Theory]

@@ -1,0 +1,166 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Sightline.Search;
+using Sightline.Storage;
+
+namespace Sightline.Collections;
+
+/// <summary>
+/// Coherence across processes: a face indexed or deleted by another process (the CLI beside a running server, or
+/// another node) is in the store's face change log; before a search the loaded indexes apply what they have not
+/// seen, at most every <see cref="FollowInterval"/>. Snapshots record the change they reflect, so a restart replays
+/// only what it missed. Applying a change twice is harmless: adds of a live id and removes of a missing one are skipped.
+/// </summary>
+public sealed partial class CollectionIndexes
+{
+    /// <summary>How stale a loaded index may be with respect to other processes' writes (its own are applied at once).</summary>
+    public static readonly TimeSpan FollowInterval = TimeSpan.FromMilliseconds(250);
+
+    private const int ChangeBatch = 4096;
+    private readonly ConcurrentDictionary<string, long> _reflects = new(StringComparer.Ordinal);
+    private long _seen = -1;
+    private long _lastFollow = long.MinValue / 2;
+    private int _following;
+
+    /// <summary>
+    /// Applies the change log's new entries to the loaded indexes (one caller at a time; others go on), at most once
+    /// per <see cref="FollowInterval"/> unless <paramref name="now"/> (before a snapshot is written).
+    /// </summary>
+    public void Follow(bool now = false)
+    {
+        if (Interlocked.Read(ref _seen) < 0)
+            Interlocked.CompareExchange(ref _seen, store.LastFaceChange(), -1);
+        long ticks = Environment.TickCount64;
+        if (!now && ticks - Interlocked.Read(ref _lastFollow) < (long)FollowInterval.TotalMilliseconds)
+            return;
+        if (Interlocked.Exchange(ref _following, 1) == 1)
+            return;
+        try
+        {
+            Interlocked.Exchange(ref _lastFollow, ticks);
+            long seen = Interlocked.Read(ref _seen);
+            IReadOnlyList<FaceChange> changes;
+            do
+            {
+                changes = store.ReadFaceChanges(null, seen, ChangeBatch);
+                foreach (var group in changes.GroupBy(c => c.CollectionId, StringComparer.Ordinal))
+                    Apply(group.Key, [.. group]);
+                if (changes.Count > 0)
+                    seen = changes[^1].Seq;
+                MarkLoaded(seen);
+                Interlocked.Exchange(ref _seen, seen);
+            }
+            while (changes.Count == ChangeBatch);
+        }
+        finally
+        {
+            Volatile.Write(ref _following, 0);
+        }
+    }
+
+    /// <summary>Every loaded index now reflects the log up to <paramref name="seq"/> (what its next snapshot records).</summary>
+    private void MarkLoaded(long seq)
+    {
+        foreach (var (id, lazy) in _indexes)
+        {
+            lock (LockFor(id))
+            {
+                if (lazy.IsValueCreated)
+                    _reflects[id] = Math.Max(_reflects.GetValueOrDefault(id), seq);
+            }
+        }
+    }
+
+    /// <summary>Applies one collection's changes when its index is loaded; one that is not yet loaded reads the database later.</summary>
+    private void Apply(string collectionId, IReadOnlyList<FaceChange> changes)
+    {
+        if (!_indexes.ContainsKey(collectionId))
+            return;
+        var (final, reused) = NetEffect(changes);
+        // Embeddings are read before the lock is taken (no lock is held across I/O).
+        var added = final.Where(kv => kv.Value).Select(kv => kv.Key).ToList();
+        var embeddings = added.Count == 0 ? new Dictionary<long, float[]>() : store.GetEmbeddings(added);
+        lock (LockFor(collectionId))
+        {
+            if (!_indexes.TryGetValue(collectionId, out var lazy) || !lazy.IsValueCreated)
+                return;
+            if (ApplyTo(lazy.Value, final, reused, embeddings) > 0)
+                _dirty[collectionId] = true;
+        }
+    }
+
+    /// <summary>
+    /// Replays one collection's changes after <paramref name="afterSeq"/> into an index being loaded (under its lock)
+    /// and records that it reflects them; returns how many there were.
+    /// </summary>
+    private int Replay(string collectionId, IVectorIndex index, long afterSeq)
+    {
+        int count = 0;
+        long seq = afterSeq;
+        IReadOnlyList<FaceChange> changes;
+        do
+        {
+            changes = store.ReadFaceChanges(collectionId, seq, ChangeBatch);
+            if (changes.Count == 0)
+                break;
+            var (final, reused) = NetEffect(changes);
+            ApplyTo(index, final, reused, store.GetEmbeddings([.. final.Where(kv => kv.Value).Select(kv => kv.Key)]));
+            count += changes.Count;
+            seq = changes[^1].Seq;
+        }
+        while (changes.Count == ChangeBatch);
+        _reflects[collectionId] = seq;
+        return count;
+    }
+
+    /// <summary>Each row's last change wins; rows deleted and added again within the batch are replaced, not kept.</summary>
+    private static (Dictionary<long, bool> Final, HashSet<long> Reused) NetEffect(IReadOnlyList<FaceChange> changes)
+    {
+        var final = new Dictionary<long, bool>();
+        var reused = new HashSet<long>();
+        foreach (var change in changes)
+        {
+            if (change.Added && final.TryGetValue(change.RowId, out bool was) && !was)
+                reused.Add(change.RowId);
+            final[change.RowId] = change.Added;
+        }
+        return (final, reused);
+    }
+
+    private static int ApplyTo(IVectorIndex index, Dictionary<long, bool> final, HashSet<long> reused, IReadOnlyDictionary<long, float[]> embeddings)
+    {
+        int applied = 0;
+        foreach (var (row, isAdded) in final)
+        {
+            if (!isAdded || reused.Contains(row))
+                applied += index.Remove(row) ? 1 : 0;
+            // A row whose embedding is gone was deleted again after this batch was read; its delete is still to come.
+            if (isAdded && !index.Contains(row) && embeddings.TryGetValue(row, out var embedding))
+            {
+                index.Add(row, embedding);
+                applied++;
+            }
+        }
+        return applied;
+    }
+
+    private static long? ReadSeq(string snapshotPath)
+    {
+        try
+        {
+            return long.TryParse(File.ReadAllText(snapshotPath + ".seq"), NumberStyles.None, CultureInfo.InvariantCulture, out long seq) ? seq : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Written after the snapshot (atomically), so a crash between the two leaves an older, still safe, number.</summary>
+    private static void WriteSeq(string snapshotPath, long seq)
+    {
+        string temp = snapshotPath + ".seq." + Guid.NewGuid().ToString("N") + ".tmp";
+        File.WriteAllText(temp, seq.ToString(CultureInfo.InvariantCulture));
+        File.Move(temp, snapshotPath + ".seq", overwrite: true);
+    }
+}
