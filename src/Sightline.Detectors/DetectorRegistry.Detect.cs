@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Sightline.Alerts;
 using Sightline.Imaging;
-using Sightline.Inference.Detection.Custom;
+using Sightline.Detectors.Models;
 using Sightline.Rekognition;
 using Sightline.Storage;
 

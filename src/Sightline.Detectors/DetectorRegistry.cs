@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Sightline.Alerts;
 using Sightline.Inference;
-using Sightline.Inference.Detection.Custom;
+using Sightline.Detectors.Models;
 using Sightline.Models;
 using Sightline.Storage;
 

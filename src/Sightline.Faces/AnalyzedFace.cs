@@ -1,5 +1,5 @@
 using Sightline.Inference;
-using Sightline.Inference.Analysis;
+using Sightline.Faces.Analysis;
 
 namespace Sightline.Faces;
 

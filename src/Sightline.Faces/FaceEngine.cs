@@ -2,8 +2,8 @@ using System.Diagnostics;
 using OpenCvSharp;
 using Sightline.Imaging;
 using Sightline.Inference;
-using Sightline.Inference.Analysis;
-using Sightline.Inference.Detection;
+using Sightline.Faces.Analysis;
+using Sightline.Faces.Detection;
 using Sightline.Models;
 
 namespace Sightline.Faces;

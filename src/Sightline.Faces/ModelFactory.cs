@@ -1,6 +1,6 @@
 using Sightline.Inference;
-using Sightline.Inference.Analysis;
-using Sightline.Inference.Detection;
+using Sightline.Faces.Analysis;
+using Sightline.Faces.Detection;
 using Sightline.Models;
 
 namespace Sightline.Faces;

@@ -1,6 +1,6 @@
 using Sightline.Imaging;
 using Sightline.Inference;
-using Sightline.Inference.Objects;
+using Sightline.Objects.Detection;
 using Sightline.Models;
 using Sightline.Rekognition;
 

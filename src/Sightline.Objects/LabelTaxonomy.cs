@@ -18,7 +18,7 @@ public static class LabelTaxonomy
     private static LabelInfo L(string name, string category, string[]? parents = null, string[]? aliases = null) =>
         new(name, parents ?? [], [category], aliases ?? []);
 
-    /// <summary>Indexed like <see cref="Inference.Objects.CocoClasses.Names"/>.</summary>
+    /// <summary>Indexed like <see cref="Detection.CocoClasses.Names"/>.</summary>
     public static IReadOnlyList<LabelInfo> Coco { get; } =
     [
         L("Person", People, aliases: ["Human"]),

@@ -1,7 +1,7 @@
 using OpenCvSharp;
 using Sightline.Inference;
-using Sightline.Inference.Objects;
-using Sightline.Inference.Text;
+using Sightline.Objects.Detection;
+using Sightline.Text.Ocr;
 
 namespace Sightline.Text;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using OpenCvSharp;
-using Sightline.Inference.Objects;
-using Sightline.Inference.Text;
+using Sightline.Objects.Detection;
+using Sightline.Text.Ocr;
 
 namespace Sightline.Text;
 

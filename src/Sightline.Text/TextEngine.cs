@@ -1,7 +1,7 @@
 using OpenCvSharp;
 using Sightline.Imaging;
 using Sightline.Inference;
-using Sightline.Inference.Text;
+using Sightline.Text.Ocr;
 using Sightline.Models;
 
 namespace Sightline.Text;

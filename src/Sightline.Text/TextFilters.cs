@@ -1,5 +1,5 @@
 using Sightline.Inference;
-using Sightline.Inference.Text;
+using Sightline.Text.Ocr;
 using Sightline.Rekognition;
 
 namespace Sightline.Text;

@@ -1,5 +1,5 @@
 using Sightline.Inference;
-using Sightline.Inference.Text;
+using Sightline.Text.Ocr;
 
 namespace Sightline.Text;
 

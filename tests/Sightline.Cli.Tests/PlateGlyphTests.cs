@@ -1,5 +1,5 @@
 using OpenCvSharp;
-using Sightline.Inference.Text;
+using Sightline.Text.Ocr;
 using Sightline.Text;
 
 namespace Sightline.Cli.Tests;

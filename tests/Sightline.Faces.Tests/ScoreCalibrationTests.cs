@@ -1,4 +1,4 @@
-using Sightline.Inference.Objects;
+using Sightline.Objects.Detection;
 
 namespace Sightline.Faces.Tests;
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Sightline.Alerts;
 using Sightline.Detectors;
 using Sightline.Imaging;
-using Sightline.Inference.Detection.Custom;
+using Sightline.Detectors.Models;
 using Sightline.Rekognition;
 using Sightline.Storage;
 using Spectre.Console;

@@ -1,6 +1,6 @@
 using OpenCvSharp;
 using Sightline.Faces.Tests.Support;
-using Sightline.Inference.Analysis;
+using Sightline.Faces.Analysis;
 using PointF = Sightline.Inference.PointF;
 
 namespace Sightline.Faces.Tests.Unit;

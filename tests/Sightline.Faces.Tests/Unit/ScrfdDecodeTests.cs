@@ -1,5 +1,5 @@
 using Sightline.Inference;
-using Sightline.Inference.Detection;
+using Sightline.Faces.Detection;
 
 namespace Sightline.Faces.Tests.Unit;
 
