@@ -2,6 +2,7 @@ using Sightline.Alerts;
 using Sightline.Faces;
 using Sightline.Models;
 using Sightline.Objects;
+using Sightline.ObjectStorage;
 using Sightline.Text;
 
 namespace Sightline.Hosting;
@@ -32,6 +33,12 @@ public sealed record SightlineOptions
     public TextEngineOptions Text { get; init; } = new() { ModelsDirectory = ModelPaths.DefaultModelsDirectory };
 
     public AlertOptions Alerts { get; init; } = new();
+
+    /// <summary>Local buckets for S3Object inputs: bucket name → directory.</summary>
+    public IReadOnlyDictionary<string, string> Buckets { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>An S3-compatible endpoint for buckets that are not local; null for none.</summary>
+    public S3Settings? S3 { get; init; }
 
     public string Secrets => SecretsDirectory ?? Path.Combine(DataDirectory, "secrets");
 

@@ -7,6 +7,7 @@ using Sightline.Detectors;
 using Sightline.Faces;
 using Sightline.Imaging;
 using Sightline.Objects;
+using Sightline.ObjectStorage;
 using Sightline.Storage;
 using Sightline.Storage.Sqlite;
 using Sightline.Text;
@@ -39,6 +40,7 @@ public static class SightlineServices
         services.AddSingleton(_ => new TextEngine(options.Text));
         services.AddSingleton(_ => new LabelEngine(options.Labels));
         services.AddSingleton<ImageDecoder>();
+        services.AddSingleton(_ => new ObjectStore(options.Buckets, options.S3, Path.Combine(options.DataDirectory, "tmp")));
 
         services.AddSingleton(sp => new AccessKeys(sp.GetRequiredService<IAccessKeyStore>(), options.Secrets, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new CollectionIndexes(sp.GetRequiredService<ICollectionStore>(), sp.GetRequiredService<FaceEngine>().Embedder.Dimension, options.IndexDirectory));

@@ -8,6 +8,7 @@ using Sightline.Storage;
 using Sightline.Collections;
 using Sightline.Faces;
 using Sightline.Imaging;
+using Sightline.ObjectStorage;
 using Sightline.Rekognition;
 
 namespace Sightline.Server;

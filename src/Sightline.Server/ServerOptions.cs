@@ -20,12 +20,6 @@ public sealed record ServerOptions
     /// <summary>Write logs as JSON lines (one object per event) instead of text.</summary>
     public bool JsonLogs { get; init; }
 
-    /// <summary>Local buckets for S3Object inputs: bucket name → directory.</summary>
-    public IReadOnlyDictionary<string, string> Buckets { get; init; } = new Dictionary<string, string>();
-
-    /// <summary>An S3-compatible endpoint for buckets that are not local; null for none.</summary>
-    public S3Settings? S3 { get; init; }
-
     /// <summary>How often retention rules are applied (also once at start).</summary>
     public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromHours(1);
 }

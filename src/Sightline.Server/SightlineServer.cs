@@ -45,7 +45,6 @@ public static class SightlineServer
         builder.Services.AddSingleton(server);
         builder.Services.AddSingleton(sp => new SigV4Verifier(sp.GetRequiredService<AccessKeys>(), "rekognition", maxSkew: server.MaxClockSkew));
         builder.Services.AddSingleton<RequestAuthenticator>();
-        builder.Services.AddSingleton(new ObjectStore(server.Buckets, server.S3, Path.Combine(core.DataDirectory, "tmp")));
         builder.Services.AddSingleton<RekognitionEndpoint>();
         builder.Services.AddSingleton<Video.VideoJobs>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Video.VideoJobs>());

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
+using Sightline.ObjectStorage;
 using Sightline.Server;
 
 namespace Sightline.Cli.Commands;
@@ -28,10 +29,8 @@ internal static class ServeCommand
                 JsonLogs = parse.GetValue(jsonLogs),
                 MaxConcurrentRequests = max,
                 QueueLimit = waiting,
-                Buckets = Buckets(parse.GetValue(buckets) ?? []),
-                S3 = S3(parse.GetValue(s3), parse.GetValue(s3Region)!),
             };
-            var core = GlobalOptions.Core(parse);
+            var core = GlobalOptions.Core(parse) with { Buckets = Buckets(parse.GetValue(buckets) ?? []), S3 = S3(parse.GetValue(s3), parse.GetValue(s3Region)!) };
             if (parse.GetValue(labelDetector) is { Length: > 0 } detector)
                 core = core with { Labels = core.Labels with { Detector = detector } };
             var app = SightlineServer.Build(options, core);

@@ -1,3 +1,4 @@
+using Sightline.ObjectStorage;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;

@@ -4,7 +4,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Sightline.Imaging;
 
-namespace Sightline.Server;
+namespace Sightline.ObjectStorage;
 
 /// <summary>An S3-compatible endpoint (MinIO, AWS S3, ...) for buckets that are not mapped to local directories.</summary>
 public sealed record S3Settings(string ServiceUrl, string AccessKeyId, string SecretAccessKey, string Region = "us-east-1");
