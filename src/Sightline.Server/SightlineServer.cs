@@ -61,6 +61,7 @@ public static class SightlineServer
         builder.Services.AddSingleton<IAuditStore>(store);
         builder.Services.AddSingleton<IPolicyStore>(store);
         builder.Services.AddSingleton<ILeadStore>(store);
+        builder.Services.AddSingleton<Identification.IdentificationPipeline>();
         builder.Services.AddSingleton<Video.VideoJobs>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Video.VideoJobs>());
         builder.Services.AddSingleton<IRetentionStore>(store);

@@ -109,7 +109,7 @@ internal static class DetectorsCommands
             using var registry = new DetectorRegistry(data, store, new AlertEvaluator(store, queue));
             string path = parse.GetValue(image)!;
             using var decoded = new ImageDecoder().DecodeFile(path);
-            string probe = Server.AuditFacts.ProbeOf(File.ReadAllBytes(path));
+            string probe = Identification.Probe.Of(File.ReadAllBytes(path));
             var response = registry.Detect(registry.ResolveId(parse.GetValue(id)), decoded, parse.GetValue(minConfidence), parse.GetValue(maxResults), probe, ct);
             await DeliverAlertsAsync(store, queue, options, GlobalOptions.SecretsDirectory(parse), ct);
             if (parse.GetValue(GlobalOptions.Json))

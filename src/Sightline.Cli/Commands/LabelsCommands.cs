@@ -34,7 +34,7 @@ internal static class LabelsCommands
             var options = new Alerts.AlertOptions();
             var queue = new Alerts.AlertQueue(options);
             var desk = new Alerts.LabelDesk(engine, new Alerts.AlertEvaluator(store, queue));
-            var response = desk.DetectLabels(decoded, query, Server.AuditFacts.ProbeOf(File.ReadAllBytes(path)), ct);
+            var response = desk.DetectLabels(decoded, query, Identification.Probe.Of(File.ReadAllBytes(path)), ct);
             await DetectorsCommands.DeliverAlertsAsync(store, queue, options, GlobalOptions.SecretsDirectory(parse), ct);
             if (parse.GetValue(GlobalOptions.Json))
             {

@@ -27,7 +27,7 @@ internal static class PlatesCommands
             var options = new Alerts.AlertOptions();
             var queue = new Alerts.AlertQueue(options);
             var desk = new Alerts.PlateDesk(new PlateReader(engine, labels.Detector), store, new Alerts.AlertEvaluator(store, queue));
-            var (reads, hits) = desk.Read(decoded.Bgr, Server.AuditFacts.ProbeOf(File.ReadAllBytes(path)), ct);
+            var (reads, hits) = desk.Read(decoded.Bgr, Identification.Probe.Of(File.ReadAllBytes(path)), ct);
             await DetectorsCommands.DeliverAlertsAsync(store, queue, options, GlobalOptions.SecretsDirectory(parse), ct);
             var plates = reads.Select(p => PlateJson.From(p, decoded.Width, decoded.Height)).ToList();
             if (parse.GetValue(GlobalOptions.Json))
