@@ -66,11 +66,17 @@ public static class RekognitionRequestReader
         }
     }
 
-    /// <summary>The reader's explanation without its position suffix (the path already says where).</summary>
+    /// <summary>
+    /// Why, without the reader's position suffix (the path already says where) or the server's type names (a
+    /// conversion failure names the request record, not the field's type).
+    /// </summary>
     private static string Reason(JsonException ex)
     {
-        string message = ex.Message;
-        int at = message.IndexOf(" Path: ", StringComparison.Ordinal);
-        return at > 0 ? message[..at] : message;
+        if (ex.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
+            return ex.InnerException is FormatException
+                ? "the value does not have this field's format (a blob must be base64)."
+                : "the value does not have the JSON type this field takes.";
+        int at = ex.Message.IndexOf(" Path: ", StringComparison.Ordinal);
+        return at > 0 ? ex.Message[..at] : ex.Message;
     }
 }
