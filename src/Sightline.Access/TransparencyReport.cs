@@ -54,7 +54,7 @@ public sealed record TransparencyReport(
                 withoutCase += e.Outcome == SearchGate.Flagged ? 1 : 0;
                 string purpose = e.Purpose ?? "(none)";
                 byPurpose[purpose] = byPurpose.GetValueOrDefault(purpose) + 1;
-                if (e.Threshold is { } t)
+                if (e.Threshold is { } t && float.IsFinite(t)) // older versions could record a refused non-finite threshold
                     thresholds.Add(t);
             }
             if (ok && (IsSearch(e.Operation) || e.Operation == FaceSearchResults))

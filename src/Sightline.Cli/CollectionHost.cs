@@ -2,7 +2,7 @@ using System.CommandLine;
 using Sightline.Access;
 using Sightline.Collections;
 using Sightline.Faces;
-using Sightline.Server;
+using Sightline.Identification;
 using Sightline.Storage;
 
 namespace Sightline.Cli;
@@ -27,6 +27,7 @@ internal sealed class CollectionHost : IDisposable
     {
         _core = core;
         Service = core.Get<CollectionService>();
+        Pipeline = core.Get<IdentificationPipeline>();
         _operation = operation;
         _scope = AuditScope.Begin(LocalEntry(_operation));
     }
@@ -46,25 +47,12 @@ internal sealed class CollectionHost : IDisposable
 
     public static AuditEntry LocalEntry(string operation) => new("local:" + Environment.UserName, Roles.Admin, operation);
 
+    /// <summary>The identification pipeline over this data directory: the same policy gate and records as the server's.</summary>
+    public IdentificationPipeline Pipeline { get; }
+
     /// <summary>Runs an identification search under the policy (case, purpose, threshold floor) and records it.</summary>
-    public T Identify<T>(string collectionId, string? caseId, string? purpose, float? threshold, string? probe, Func<float, T> search, Func<T, string> json)
-    {
-        var entry = LocalEntry(_operation) with { CollectionId = collectionId, Case = caseId, Purpose = purpose, Threshold = threshold, Probe = probe };
-        try
-        {
-            var (admitted, effective) = SearchGate.Admit(_core.Get<IPolicyStore>().GetPolicy(), entry, threshold);
-            entry = admitted;
-            var result = search(effective);
-            var matches = AuditFacts.MatchList(json(result));
-            _core.Get<ILeadStore>().AppendSearch(entry with { Details = AuditFacts.Details(matches) }, matches);
-            return result;
-        }
-        catch (SightlineException ex)
-        {
-            _core.Get<IAuditStore>().AppendAudit(entry with { Outcome = ex.RekognitionType });
-            throw;
-        }
-    }
+    public T Identify<T>(string collectionId, string? caseId, string? purpose, float? threshold, string? probe, Func<float, Identified<T>> search) =>
+        Pipeline.Run(LocalEntry(_operation) with { CollectionId = collectionId, Case = caseId, Purpose = purpose, Probe = probe }, threshold, "--threshold", search);
 
     public void Dispose()
     {

@@ -7,7 +7,7 @@ namespace Sightline.Collections;
 public sealed partial class CollectionService
 {
     /// <summary>SearchFacesByImage: the largest face of the probe against the collection. The probe is not stored.</summary>
-    public SearchFacesByImageResponse SearchFacesByImage(string collectionId, DecodedImage image, int? maxFaces, float? faceMatchThreshold, CancellationToken cancellationToken)
+    public Identified<SearchFacesByImageResponse> SearchFacesByImage(string collectionId, DecodedImage image, int? maxFaces, float? faceMatchThreshold, CancellationToken cancellationToken)
     {
         var collection = Require(collectionId);
         int k = Validate.Range("MaxFaces", maxFaces, 80, 1, MaxSearchFaces);
@@ -17,11 +17,11 @@ public sealed partial class CollectionService
             throw SightlineException.InvalidParameter("There are no faces in the image. Should be at least 1.");
         var probe = faces[0];
         var matches = Search(collection.Id, probe.Embedding!, k, threshold, excludeRowId: null, cancellationToken);
-        return new SearchFacesByImageResponse(RekognitionMapper.Box(probe.Box, image.Width, image.Height), probe.Score * 100f, matches, FaceModelVersion);
+        return new(new SearchFacesByImageResponse(RekognitionMapper.Box(probe.Box, image.Width, image.Height), probe.Score * 100f, matches, FaceModelVersion), LeadMatches.Of(matches));
     }
 
     /// <summary>SearchFaces: an indexed face against the rest of its collection.</summary>
-    public SearchFacesResponse SearchFaces(string collectionId, string faceId, int? maxFaces, float? faceMatchThreshold, CancellationToken cancellationToken)
+    public Identified<SearchFacesResponse> SearchFaces(string collectionId, string faceId, int? maxFaces, float? faceMatchThreshold, CancellationToken cancellationToken)
     {
         var collection = Require(collectionId);
         var id = Validate.FaceId(faceId);
@@ -30,7 +30,7 @@ public sealed partial class CollectionService
         var face = store.GetFace(collection.Id, id)
             ?? throw new SightlineException(ErrorKind.InvalidParameter, $"Face {id} is not in collection {collection.Id}.");
         var matches = Search(collection.Id, face.Embedding!, k, threshold, face.RowId, cancellationToken);
-        return new SearchFacesResponse(id, matches, FaceModelVersion);
+        return new(new SearchFacesResponse(id, matches, FaceModelVersion), LeadMatches.Of(matches));
     }
 
     /// <summary>A face already embedded (a video frame's) against a collection: matches at or above the threshold, best first.</summary>

@@ -108,7 +108,7 @@ public sealed partial class CollectionService
     }
 
     /// <summary>SearchUsers by one of the user's own faces or by a user id (its faces' best match per other user).</summary>
-    public SearchUsersResponse SearchUsers(string collectionId, string? userId, string? faceId, float? userMatchThreshold, int? maxUsers, CancellationToken cancellationToken)
+    public Identified<SearchUsersResponse> SearchUsers(string collectionId, string? userId, string? faceId, float? userMatchThreshold, int? maxUsers, CancellationToken cancellationToken)
     {
         var c = Require(collectionId);
         float threshold = Validate.Threshold("UserMatchThreshold", userMatchThreshold, DefaultUserSearchThreshold);
@@ -131,14 +131,14 @@ public sealed partial class CollectionService
             probes = [.. store.UserFaces(c.Id, exclude, withEmbeddings: true).Select(f => f.Embedding!)];
         }
         var matches = MatchUsers(c.Id, probes, threshold, max, exclude, cancellationToken);
-        return new SearchUsersResponse(matches, FaceModelVersion)
+        return new(new SearchUsersResponse(matches, FaceModelVersion)
         {
             SearchedFace = faceId is null ? null : new SearchedFace(faceId),
             SearchedUser = userId is null ? null : new SearchedUser(userId),
-        };
+        }, LeadMatches.Of(matches));
     }
 
-    public SearchUsersByImageResponse SearchUsersByImage(string collectionId, DecodedImage image, float? userMatchThreshold, int? maxUsers, CancellationToken cancellationToken)
+    public Identified<SearchUsersByImageResponse> SearchUsersByImage(string collectionId, DecodedImage image, float? userMatchThreshold, int? maxUsers, CancellationToken cancellationToken)
     {
         var c = Require(collectionId);
         float threshold = Validate.Threshold("UserMatchThreshold", userMatchThreshold, DefaultUserSearchThreshold);
@@ -147,8 +147,8 @@ public sealed partial class CollectionService
         if (faces.Count == 0)
             throw SightlineException.InvalidParameter("There are no faces in the image. Should be at least 1.");
         var matches = MatchUsers(c.Id, [faces[0].Embedding!], threshold, max, null, cancellationToken);
-        return new SearchUsersByImageResponse(matches, FaceModelVersion,
-            new SearchedFaceDetails(RekognitionMapper.ToFaceDetail(faces[0], image.Width, image.Height)));
+        return new(new SearchUsersByImageResponse(matches, FaceModelVersion,
+            new SearchedFaceDetails(RekognitionMapper.ToFaceDetail(faces[0], image.Width, image.Height))), LeadMatches.Of(matches));
     }
 
     private List<UserMatch> MatchUsers(string collectionId, List<float[]> probes, float threshold, int max, string? excludeUser, CancellationToken cancellationToken)

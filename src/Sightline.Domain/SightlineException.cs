@@ -35,6 +35,9 @@ public enum ErrorKind
 
     /// <summary>Too many jobs queued.</summary>
     LimitExceeded,
+
+    /// <summary>A request body that is not JSON, or a value of the wrong JSON type for its field.</summary>
+    Serialization,
 }
 
 /// <summary>A typed failure raised at a boundary (image bytes, arguments, model files).</summary>
@@ -62,6 +65,7 @@ public sealed class SightlineException : Exception
         ErrorKind.Throttling => "ThrottlingException",
         ErrorKind.InvalidS3Object => "InvalidS3ObjectException",
         ErrorKind.LimitExceeded => "LimitExceededException",
+        ErrorKind.Serialization => "SerializationException",
         _ => "InternalServerError",
     };
 
@@ -79,4 +83,6 @@ public sealed class SightlineException : Exception
     public static SightlineException InvalidImage(string message) => new(ErrorKind.InvalidImageFormat, message);
 
     public static SightlineException TooLarge(string message) => new(ErrorKind.ImageTooLarge, message);
+
+    public static SightlineException Serialization(string message, Exception? inner = null) => new(ErrorKind.Serialization, message, inner);
 }

@@ -74,7 +74,7 @@ public static partial class IdentifyEvaluation
             Rekognition.SearchFacesByImageResponse found;
             try
             {
-                found = service.SearchFacesByImage(collection, image, CollectionService.MaxSearchFaces, 0, cancellationToken);
+                found = service.SearchFacesByImage(collection, image, CollectionService.MaxSearchFaces, 0, cancellationToken).Response;
             }
             catch (SightlineException ex) when (ex.Kind == ErrorKind.InvalidParameter)
             {

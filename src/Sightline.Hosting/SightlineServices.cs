@@ -5,6 +5,7 @@ using Sightline.Alerts;
 using Sightline.Collections;
 using Sightline.Detectors;
 using Sightline.Faces;
+using Sightline.Identification;
 using Sightline.Imaging;
 using Sightline.Objects;
 using Sightline.ObjectStorage;
@@ -45,6 +46,7 @@ public static class SightlineServices
         services.AddSingleton(sp => new AccessKeys(sp.GetRequiredService<IAccessKeyStore>(), options.Secrets, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new CollectionIndexes(sp.GetRequiredService<ICollectionStore>(), sp.GetRequiredService<FaceEngine>().Embedder.Dimension, options.IndexDirectory));
         services.AddSingleton<CollectionService>();
+        services.AddSingleton<IdentificationPipeline>();
 
         services.AddSingleton<AlertQueue>();
         services.AddSingleton<IAlertEvaluator, AlertEvaluator>();

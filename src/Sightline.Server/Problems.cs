@@ -40,6 +40,7 @@ public static class Problems
     private static string Title(ErrorKind kind) => kind switch
     {
         ErrorKind.InvalidParameter => "Invalid parameter",
+        ErrorKind.Serialization => "Malformed request body",
         ErrorKind.InvalidImageFormat => "Unsupported or damaged image",
         ErrorKind.ImageTooLarge => "Image or request too large",
         ErrorKind.ResourceNotFound => "Not found",

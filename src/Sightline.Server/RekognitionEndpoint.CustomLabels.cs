@@ -9,7 +9,7 @@ public sealed partial class RekognitionEndpoint
     {
         string id = detectors.ResolveId(r.ProjectVersionArn);
         using var image = Decode(r.Image, "Image");
-        string? imageRef = r.Image?.Bytes is { } bytes ? AuditFacts.ProbeOf(bytes) : r.Image?.S3Object is { } o ? $"s3://{o.Bucket}/{o.Name}" : null;
+        string? imageRef = AuditFacts.ProbeOf(r.Image);
         return detectors.Detect(id, image, r.MinConfidence, r.MaxResults, imageRef, ct);
     }
 }

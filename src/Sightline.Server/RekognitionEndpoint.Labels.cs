@@ -11,7 +11,7 @@ public sealed partial class RekognitionEndpoint
     {
         var query = ToQuery(request);
         using var image = Decode(request.Image, "Image");
-        string? imageRef = request.Image?.Bytes is { } bytes ? AuditFacts.ProbeOf(bytes) : request.Image?.S3Object is { } o ? $"s3://{o.Bucket}/{o.Name}" : null;
+        string? imageRef = AuditFacts.ProbeOf(request.Image);
         return labels.DetectLabels(image, query, imageRef, ct);
     }
 

@@ -46,13 +46,13 @@ public sealed partial class RekognitionEndpoint
         return collections.IndexFaces(new IndexFacesRequest(r.CollectionId!, r.ExternalImageId, r.MaxFaces, r.QualityFilter, WantsAttributes(r.DetectionAttributes)), image, ct);
     }
 
-    private SearchFacesByImageResponse SearchFacesByImage(SearchFacesApiRequest r, CancellationToken ct)
+    private Identified<SearchFacesByImageResponse> SearchFacesByImage(SearchFacesApiRequest r, CancellationToken ct)
     {
         using var image = Decode(r.Image, "Image");
         return collections.SearchFacesByImage(r.CollectionId!, image, r.MaxFaces, r.FaceMatchThreshold, ct);
     }
 
-    private SearchUsersByImageResponse SearchUsersByImage(UserApiRequest r, CancellationToken ct)
+    private Identified<SearchUsersByImageResponse> SearchUsersByImage(UserApiRequest r, CancellationToken ct)
     {
         using var image = Decode(r.Image, "Image");
         return collections.SearchUsersByImage(r.CollectionId!, image, r.UserMatchThreshold, r.MaxUsers, ct);

@@ -5,6 +5,22 @@ namespace Sightline.Server;
 
 // Request shapes of the AWS JSON 1.1 protocol (PascalCase members, base64 Image.Bytes).
 
+/// <summary>
+/// What an audit record notes of a request, read from its typed fields: the collection, the match threshold asked
+/// for, and the probe (whose bytes are hashed, never kept).
+/// </summary>
+public interface IAuditedRequest
+{
+    string? CollectionId => null;
+
+    float? MatchThreshold => null;
+
+    /// <summary>The request field the threshold is read from, to name it when it is refused.</summary>
+    string MatchThresholdName => "FaceMatchThreshold";
+
+    ImageInput? ProbeInput => null;
+}
+
 public sealed record S3ObjectInput(string? Bucket, string? Name, string? Version);
 
 public sealed record ImageInput(byte[]? Bytes, S3ObjectInput? S3Object);
@@ -20,17 +36,34 @@ public sealed record DetectLabelsRequest(ImageInput? Image, int? MaxLabels, floa
 
 public sealed record CompareFacesRequest(ImageInput? SourceImage, ImageInput? TargetImage, float? SimilarityThreshold);
 
-public sealed record CollectionRequest(string? CollectionId, string? NextToken, int? MaxResults);
+public sealed record CollectionRequest(string? CollectionId, string? NextToken, int? MaxResults) : IAuditedRequest;
 
-public sealed record IndexFacesApiRequest(string? CollectionId, ImageInput? Image, string? ExternalImageId, IReadOnlyList<string>? DetectionAttributes, int? MaxFaces, string? QualityFilter);
+public sealed record IndexFacesApiRequest(string? CollectionId, ImageInput? Image, string? ExternalImageId, IReadOnlyList<string>? DetectionAttributes, int? MaxFaces, string? QualityFilter)
+    : IAuditedRequest
+{
+    ImageInput? IAuditedRequest.ProbeInput => Image;
+}
 
-public sealed record FacesApiRequest(string? CollectionId, IReadOnlyList<string>? FaceIds, string? NextToken, int? MaxResults, string? UserId);
+public sealed record FacesApiRequest(string? CollectionId, IReadOnlyList<string>? FaceIds, string? NextToken, int? MaxResults, string? UserId) : IAuditedRequest;
 
-public sealed record SearchFacesApiRequest(string? CollectionId, string? FaceId, ImageInput? Image, int? MaxFaces, float? FaceMatchThreshold);
+public sealed record SearchFacesApiRequest(string? CollectionId, string? FaceId, ImageInput? Image, int? MaxFaces, float? FaceMatchThreshold) : IAuditedRequest
+{
+    float? IAuditedRequest.MatchThreshold => FaceMatchThreshold;
 
-public sealed record UserApiRequest(string? CollectionId, string? UserId, IReadOnlyList<string>? FaceIds, float? UserMatchThreshold, string? FaceId, ImageInput? Image, int? MaxUsers, string? NextToken, int? MaxResults, string? ClientRequestToken);
+    ImageInput? IAuditedRequest.ProbeInput => Image;
+}
 
-public sealed record TagsApiRequest(string? ResourceArn, Dictionary<string, string>? Tags, IReadOnlyList<string>? TagKeys);
+public sealed record UserApiRequest(string? CollectionId, string? UserId, IReadOnlyList<string>? FaceIds, float? UserMatchThreshold, string? FaceId, ImageInput? Image, int? MaxUsers, string? NextToken, int? MaxResults, string? ClientRequestToken)
+    : IAuditedRequest
+{
+    float? IAuditedRequest.MatchThreshold => UserMatchThreshold;
+
+    string IAuditedRequest.MatchThresholdName => nameof(UserMatchThreshold);
+
+    ImageInput? IAuditedRequest.ProbeInput => Image;
+}
+
+public sealed record TagsApiRequest(string? ResourceArn, Dictionary<string, string>? Tags, IReadOnlyList<string>? TagKeys) : IAuditedRequest;
 
 public sealed record WordFilterInput(float? MinConfidence, float? MinBoundingBoxHeight, float? MinBoundingBoxWidth);
 
@@ -42,6 +75,8 @@ public sealed record DetectTextApiRequest(ImageInput? Image, DetectTextFiltersIn
 
 public sealed record DetectCustomLabelsRequest(string? ProjectVersionArn, ImageInput? Image, float? MinConfidence, int? MaxResults);
 
+// Nesting deeper than any request shape needs is refused while reading (SerializationException), not walked.
+[JsonSourceGenerationOptions(MaxDepth = RekognitionRequestReader.MaxDepth)]
 [JsonSerializable(typeof(DetectTextApiRequest))]
 [JsonSerializable(typeof(DetectCustomLabelsRequest))]
 [JsonSerializable(typeof(TagsApiRequest))]

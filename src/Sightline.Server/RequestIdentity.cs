@@ -16,8 +16,8 @@ public sealed class RequestIdentity
     /// <summary>SHA-256 of the uploaded probe image, for the audit record (never the image).</summary>
     public string? Probe { get; set; }
 
-    /// <summary>For an identification search, the match threshold the policy admitted.</summary>
-    public float? Threshold { get; set; }
+    /// <summary>A native identification search's audit entry, until its handler hands it to the pipeline.</summary>
+    public Storage.AuditEntry? PendingSearch { get; set; }
 
     public static RequestIdentity Of(HttpContext context)
     {

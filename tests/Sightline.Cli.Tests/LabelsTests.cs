@@ -82,7 +82,7 @@ public sealed class LabelsTests(LabelsServer fixture) : IClassFixture<LabelsServ
     [InlineData("""{"Settings":{"GeneralLabels":{"LabelCategoryExclusionFilters":["Spaceships"]}}}""", "InvalidParameterException", "Spaceships")]
     [InlineData("""{"Features":["IMAGE_PROPERTIES"]}""", "InvalidParameterException", "IMAGE_PROPERTIES")]
     [InlineData("""{"Features":["COLOURS"]}""", "InvalidParameterException", "COLOURS")]
-    [InlineData("""{"MinConfidence":"high"}""", "InvalidParameterException", "JSON")]
+    [InlineData("""{"MinConfidence":"high"}""", "SerializationException", "$.MinConfidence")]
     public async Task Bad_parameters_are_InvalidParameterException(string extra, string type, string mentioned)
     {
         var body = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(extra)!;

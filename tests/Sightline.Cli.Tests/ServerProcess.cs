@@ -107,7 +107,14 @@ public sealed class ServerProcess : IAsyncDisposable
     public async Task<(HttpStatusCode Status, JsonElement Body)> CallAwsAsync(string operation, object body, string? role = "admin", DateTimeOffset? signedAt = null,
         IReadOnlyDictionary<string, string>? extraHeaders = null)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(body);
+        var (status, text) = await SendAwsAsync(operation, JsonSerializer.SerializeToUtf8Bytes(body), role, signedAt, extraHeaders);
+        return (status, JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    /// <summary>Any body bytes (malformed JSON included), signed as the SDKs sign; the answer's status and text.</summary>
+    public async Task<(HttpStatusCode Status, string Text)> SendAwsAsync(string operation, byte[] bytes, string? role = "admin", DateTimeOffset? signedAt = null,
+        IReadOnlyDictionary<string, string>? extraHeaders = null)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, Address) { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.1");
         request.Headers.Add("X-Amz-Target", "RekognitionService." + operation);
@@ -128,7 +135,7 @@ public sealed class ServerProcess : IAsyncDisposable
         using var response = await Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         Xunit.Assert.True(response.Headers.Contains("x-amzn-RequestId"));
-        return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+        return (response.StatusCode, text);
     }
 
     public static StringContent Json(object value) => new(JsonSerializer.Serialize(value), Encoding.UTF8, "application/json");

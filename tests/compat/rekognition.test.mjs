@@ -920,22 +920,32 @@ describe('AWS JSON 1.1 protocol (raw signed requests)', () => {
     await assertStillServing();
   });
 
-  it('a body that is not JSON is InvalidParameterException (400)', SLOW, async () => {
-    assertRawError(await server.post(await server.signed(target('ListCollections'), '{"MaxResults": ')), 'InvalidParameterException', 400);
-    assertRawError(await server.post(await server.signed(target('ListCollections'), 'not json')), 'InvalidParameterException', 400);
+  it('a body that is not JSON is SerializationException (400)', SLOW, async () => {
+    assertRawError(await server.post(await server.signed(target('ListCollections'), '{"MaxResults": ')), 'SerializationException', 400);
+    assertRawError(await server.post(await server.signed(target('ListCollections'), 'not json')), 'SerializationException', 400);
+    assertRawError(await server.post(await server.signed(target('ListCollections'), '')), 'SerializationException', 400);
+    assertRawError(await server.post(await server.signed(target('ListCollections'), '{"X":' + '['.repeat(100) + ']'.repeat(100) + '}')), 'SerializationException', 400);
     await assertStillServing();
   });
 
-  it('a JSON value of the wrong type is InvalidParameterException (400)', SLOW, async () => {
-    assertRawError(await server.post(await server.signed(target('DescribeCollection'), { CollectionId: 5 })), 'InvalidParameterException', 400);
-    assertRawError(await server.post(await server.signed(target('ListCollections'), { MaxResults: 'ten' })), 'InvalidParameterException', 400);
-    assertRawError(await server.post(await server.signed(target('ListCollections'), '[]')), 'InvalidParameterException', 400);
+  it('a JSON value of the wrong type is SerializationException (400) naming the field, as AWS answers it', SLOW, async () => {
+    const wrong = await server.post(await server.signed(target('DescribeCollection'), { CollectionId: 5 }));
+    assertRawError(wrong, 'SerializationException', 400);
+    assert.match(wrong.json.message, /\$\.CollectionId/);
+    assertRawError(await server.post(await server.signed(target('ListCollections'), { MaxResults: 'ten' })), 'SerializationException', 400);
+    assertRawError(await server.post(await server.signed(target('ListCollections'), '[]')), 'SerializationException', 400);
+    const threshold = await server.post(await server.signed(target('SearchFacesByImage'), { CollectionId: 'c', FaceMatchThreshold: 'ninety-nine' }));
+    assertRawError(threshold, 'SerializationException', 400);
+    assert.match(threshold.json.message, /\$\.FaceMatchThreshold/);
+    // The SDK models no SerializationException class: it raises a RekognitionServiceException of that name.
+    await assertError(send(new R.DescribeCollectionCommand({ CollectionId: 5 })), 'SerializationException', 400);
     await assertStillServing();
   });
 
-  it('Image.Bytes that is not base64 is InvalidParameterException (400)', SLOW, async () => {
+  it('Image.Bytes that is not base64 is SerializationException (400)', SLOW, async () => {
     const res = await server.post(await server.signed(target('DetectFaces'), { Image: { Bytes: '***not base64***' } }));
-    assertRawError(res, 'InvalidParameterException', 400);
+    assertRawError(res, 'SerializationException', 400);
+    assert.match(res.json.message, /\$\.Image\.Bytes/);
     await assertStillServing();
   });
 

@@ -8,7 +8,14 @@ namespace Sightline.Cli.Commands;
 /// <summary><c>sightline audit list|verify|purposes</c>: the tamper-evident record of every change and every search.</summary>
 internal static class AuditCommands
 {
-    private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+    // Records written by older versions may hold a non-finite threshold; JSON has no such number, so it is written as a string.
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     public static Command Build()
     {
@@ -44,7 +51,7 @@ internal static class AuditCommands
                 Console.WriteLine(JsonSerializer.Serialize(records.Select(r => new
                 {
                     r.Seq, At = r.At.ToString("O"), r.Entry.Actor, r.Entry.Role, r.Entry.Operation, r.Entry.Outcome, r.Entry.CollectionId, r.Entry.Case, r.Entry.Purpose,
-                    r.Entry.Threshold, r.Entry.Probe, Details = r.Entry.Details is { } d ? JsonDocument.Parse(d).RootElement : (JsonElement?)null, r.PrevHash, r.Hash,
+                    r.Entry.Threshold, r.Entry.Probe, Details = DetailsJson(r.Entry.Details), r.PrevHash, r.Hash,
                 }), s_json));
                 return 0;
             }
@@ -60,6 +67,22 @@ internal static class AuditCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The details as JSON when they are (every version wrote JSON), else as the text they are, never a failed export.</summary>
+    private static JsonElement? DetailsJson(string? details)
+    {
+        if (details is null)
+            return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(details);
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return JsonSerializer.SerializeToElement(details);
+        }
     }
 
     private static Command Verify()

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Sightline.Collections;
 using Sightline.Imaging;
 using Sightline.Rekognition;
-using Sightline.Server;
+using Sightline.Identification;
 using Spectre.Console;
 
 namespace Sightline.Cli.Commands;
@@ -62,13 +62,13 @@ internal static class BenchAuditCommand
             SearchFacesByImageResponse Plain()
             {
                 using var probe = decoder.Decode(bytes);
-                return host.Service.SearchFacesByImage("bench", probe, null, 99f, ct);
+                return host.Service.SearchFacesByImage("bench", probe, null, 99f, ct).Response;
             }
-            SearchFacesByImageResponse Audited() => host.Identify("bench", "BENCH-1", "investigation", null, AuditFacts.ProbeOf(bytes), t =>
+            SearchFacesByImageResponse Audited() => host.Identify("bench", "BENCH-1", "investigation", null, Probe.Of(bytes), t =>
             {
                 using var probe = decoder.Decode(bytes);
                 return host.Service.SearchFacesByImage("bench", probe, null, t, ct);
-            }, r => RekognitionJson.Serialize(r));
+            });
 
             int matches = Plain().FaceMatches.Count;
             for (int i = 0; i < 3; i++) { Plain(); Audited(); }

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Sightline.Collections;
 using Sightline.Imaging;
 using Sightline.Rekognition;
-using Sightline.Server;
+using Sightline.Identification;
 using Spectre.Console;
 
 namespace Sightline.Cli.Commands;
@@ -119,7 +119,7 @@ internal static class CollectionFacesCommands
             using var probe = new ImageDecoder().DecodeFile(path);
             string collectionId = parse.GetValue(collection)!;
             var response = host.Identify(collectionId, parse.GetValue(GlobalOptions.Case), parse.GetValue(GlobalOptions.Purpose), parse.GetValue(threshold),
-                AuditFacts.ProbeOf(File.ReadAllBytes(path)), t => host.Service.SearchFacesByImage(collectionId, probe, parse.GetValue(maxFaces), t, ct), r => RekognitionJson.Serialize(r));
+                Probe.Of(File.ReadAllBytes(path)), t => host.Service.SearchFacesByImage(collectionId, probe, parse.GetValue(maxFaces), t, ct));
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(RekognitionJson.Serialize(response));

@@ -105,7 +105,7 @@ internal static class DetectorsCommands
             var registry = core.Get<DetectorRegistry>();
             string path = parse.GetValue(image)!;
             using var decoded = new ImageDecoder().DecodeFile(path);
-            string probe = Server.AuditFacts.ProbeOf(File.ReadAllBytes(path));
+            string probe = Identification.Probe.Of(File.ReadAllBytes(path));
             var response = registry.Detect(registry.ResolveId(parse.GetValue(id)), decoded, parse.GetValue(minConfidence), parse.GetValue(maxResults), probe, ct);
             await DeliverAlertsAsync(core, ct);
             if (parse.GetValue(GlobalOptions.Json))

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Sightline.Imaging;
 using Sightline.Rekognition;
-using Sightline.Server;
+using Sightline.Identification;
 
 namespace Sightline.Cli.Commands;
 
@@ -50,13 +50,13 @@ internal static class UsersCommands
             if (parse.GetValue(image) is { Length: > 0 } path)
             {
                 using var probe = new ImageDecoder().DecodeFile(path);
-                Console.WriteLine(RekognitionJson.Serialize(host.Identify(collection, caseId, purpose, parse.GetValue(threshold), AuditFacts.ProbeOf(File.ReadAllBytes(path)),
-                    t => host.Service.SearchUsersByImage(collection, probe, t, parse.GetValue(maxUsers), ct), r => RekognitionJson.Serialize(r))));
+                Console.WriteLine(RekognitionJson.Serialize(host.Identify(collection, caseId, purpose, parse.GetValue(threshold), Probe.Of(File.ReadAllBytes(path)),
+                    t => host.Service.SearchUsersByImage(collection, probe, t, parse.GetValue(maxUsers), ct))));
             }
             else
             {
                 Console.WriteLine(RekognitionJson.Serialize(host.Identify(collection, caseId, purpose, parse.GetValue(threshold), null,
-                    t => host.Service.SearchUsers(collection, parse.GetValue(userId), parse.GetValue(faceId), t, parse.GetValue(maxUsers), ct), r => RekognitionJson.Serialize(r))));
+                    t => host.Service.SearchUsers(collection, parse.GetValue(userId), parse.GetValue(faceId), t, parse.GetValue(maxUsers), ct))));
             }
             return 0;
         });

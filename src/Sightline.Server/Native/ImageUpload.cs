@@ -13,7 +13,7 @@ public static class ImageUpload
     public static async Task<DecodedImage> ReadAsync(HttpRequest request, ImageDecoder decoder, string part, CancellationToken ct)
     {
         var bytes = await ReadBytesAsync(request, part, ct).ConfigureAwait(false);
-        RequestIdentity.Of(request.HttpContext).Probe ??= AuditFacts.ProbeOf(bytes);
+        RequestIdentity.Of(request.HttpContext).Probe ??= Identification.Probe.Of(bytes);
         return decoder.Decode(bytes, ImageSource.File);
     }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Sightline.Access;
 using Sightline.Collections;
 using Sightline.Faces;
+using Sightline.Identification;
 using Sightline.Imaging;
 using Sightline.Rekognition;
 using Sightline.Server.Video;
@@ -66,14 +67,14 @@ public static class NativeApi
         }).Op("StartFaceDetection", Capability.Detect, "Detect faces in a stored video (video.bucket / video.name in a local bucket); poll GET /v1/jobs/{jobId}")
             .Accepts<VideoJobBody>("application/json").Produces<StartVideoJobResponse>(StatusCodes.Status202Accepted);
 
-        v1.MapPost("/jobs/face-search", async (HttpRequest request, VideoJobs jobs, CancellationToken ct) =>
+        v1.MapPost("/jobs/face-search", async (HttpRequest request, VideoJobs jobs, IdentificationPipeline pipeline, CancellationToken ct) =>
         {
             var body = await NativeInput.JsonAsync<VideoJobBody>(request, ct);
-            float floor = Admitted(request) ?? 0;
-            if (body.FaceMatchThreshold < floor)
-                throw SightlineException.InvalidParameter($"faceMatchThreshold {body.FaceMatchThreshold} is below the identification floor of {floor}.");
-            var admitted = ToRequest(body) with { FaceMatchThreshold = body.FaceMatchThreshold ?? floor };
-            var started = jobs.Start(VideoJobs.FaceSearch, admitted, RequestIdentity.Of(request.HttpContext).Principal?.AccessKeyId);
+            var identity = RequestIdentity.Of(request.HttpContext);
+            identity.Probe ??= Probe.OfS3(body.Video?.Bucket, body.Video?.Name);
+            // Starting a job returns no matches; its results become leads when the job finishes.
+            var started = NativeSearch.Run(request, pipeline, "faceMatchThreshold", threshold => new Identified<StartVideoJobResponse>(
+                jobs.Start(VideoJobs.FaceSearch, ToRequest(body) with { FaceMatchThreshold = threshold }, identity.Principal?.AccessKeyId), []), body.FaceMatchThreshold);
             return Results.Accepted($"/v1/jobs/{started.JobId}", started);
         }).Op("StartFaceSearch", Capability.Search, "Search a collection with the faces of a stored video; matches are leads for human review")
             .Accepts<VideoJobBody>("application/json").Produces<StartVideoJobResponse>(StatusCodes.Status202Accepted);
@@ -89,9 +90,6 @@ public static class NativeApi
         }).Op("GetVideoJob", Capability.Detect, "A video job's status and a page of its results (maxResults, nextToken; sortBy INDEX|TIMESTAMP for searches)")
             .Produces<GetFaceDetectionResponse>().Produces<GetFaceSearchResponse>();
     }
-
-    /// <summary>The threshold the policy admitted for this identification search (checked by the filter before the handler runs).</summary>
-    private static float? Admitted(HttpRequest request, float? fromBody = null) => RequestIdentity.Of(request.HttpContext).Threshold ?? fromBody;
 
     internal static RouteHandlerBuilder Op(this RouteHandlerBuilder builder, string name, Capability capability, string summary) =>
         builder.WithName(name).WithSummary(summary).WithMetadata(new NativeOperation(name, capability));
@@ -179,17 +177,21 @@ public static class NativeApi
             Results.Ok(collections.DeleteFaces(collectionId, [faceId])))
             .Op("DeleteFaces", Capability.Index, "Delete a face").Produces<DeleteFacesResponse>();
 
-        v1.MapPost("/collections/{collectionId}/searches", async (string collectionId, HttpRequest request, ImageDecoder decoder, CollectionService collections, CancellationToken ct) =>
+        v1.MapPost("/collections/{collectionId}/searches", async (string collectionId, HttpRequest request, ImageDecoder decoder, CollectionService collections,
+            IdentificationPipeline pipeline, CancellationToken ct) =>
         {
             int? maxFaces = NativeInput.Int(request, "maxFaces", 1, 4096);
-            NativeInput.Float(request, "faceMatchThreshold", 0, 100);
             using var image = await ImageUpload.ReadAsync(request, decoder, "image", ct);
-            return Results.Ok(collections.SearchFacesByImage(collectionId, image, maxFaces, Admitted(request), ct));
+            return Results.Ok(NativeSearch.Run(request, pipeline, "faceMatchThreshold", threshold => collections.SearchFacesByImage(collectionId, image, maxFaces, threshold, ct)));
         }).Op("SearchFacesByImage", Capability.Search, "Search the collection with the largest face of an uploaded image; matches are leads for human review")
             .AcceptsImage().Produces<SearchFacesByImageResponse>();
 
-        v1.MapPost("/collections/{collectionId}/faces/{faceId}/searches", (string collectionId, string faceId, HttpRequest request, CollectionService collections, CancellationToken ct) =>
-            Results.Ok(collections.SearchFaces(collectionId, faceId, NativeInput.Int(request, "maxFaces", 1, 4096), Admitted(request), ct)))
+        v1.MapPost("/collections/{collectionId}/faces/{faceId}/searches", (string collectionId, string faceId, HttpRequest request, CollectionService collections,
+            IdentificationPipeline pipeline, CancellationToken ct) =>
+        {
+            int? maxFaces = NativeInput.Int(request, "maxFaces", 1, 4096);
+            return Results.Ok(NativeSearch.Run(request, pipeline, "faceMatchThreshold", threshold => collections.SearchFaces(collectionId, faceId, maxFaces, threshold, ct)));
+        })
             .Op("SearchFaces", Capability.Search, "Search the collection with a stored face; matches are leads for human review").Produces<SearchFacesResponse>();
     }
 
@@ -224,17 +226,21 @@ public static class NativeApi
             return Results.Ok(collections.DisassociateFaces(collectionId, userId, body.FaceIds ?? []));
         }).Op("DisassociateFaces", Capability.Index, "Disassociate faces from a user").Accepts<FaceIdsBody>("application/json").Produces<DisassociateFacesResponse>();
 
-        v1.MapPost("/collections/{collectionId}/users/searches", async (string collectionId, HttpRequest request, ImageDecoder decoder, CollectionService collections, CancellationToken ct) =>
+        v1.MapPost("/collections/{collectionId}/users/searches", async (string collectionId, HttpRequest request, ImageDecoder decoder, CollectionService collections,
+            IdentificationPipeline pipeline, CancellationToken ct) =>
         {
-            NativeInput.Float(request, "userMatchThreshold", 0, 100);
             int? maxUsers = NativeInput.Int(request, "maxUsers", 1, 500);
             using var image = await ImageUpload.ReadAsync(request, decoder, "image", ct);
-            return Results.Ok(collections.SearchUsersByImage(collectionId, image, Admitted(request), maxUsers, ct));
+            return Results.Ok(NativeSearch.Run(request, pipeline, "userMatchThreshold", threshold => collections.SearchUsersByImage(collectionId, image, threshold, maxUsers, ct)));
         }).Op("SearchUsersByImage", Capability.Search, "Search users with the largest face of an uploaded image; matches are leads for human review")
             .AcceptsImage().Produces<SearchUsersByImageResponse>();
 
-        v1.MapPost("/collections/{collectionId}/users/{userId}/searches", (string collectionId, string userId, HttpRequest request, CollectionService collections, CancellationToken ct) =>
-            Results.Ok(collections.SearchUsers(collectionId, userId, null, Admitted(request), NativeInput.Int(request, "maxUsers", 1, 500), ct)))
+        v1.MapPost("/collections/{collectionId}/users/{userId}/searches", (string collectionId, string userId, HttpRequest request, CollectionService collections,
+            IdentificationPipeline pipeline, CancellationToken ct) =>
+        {
+            int? maxUsers = NativeInput.Int(request, "maxUsers", 1, 500);
+            return Results.Ok(NativeSearch.Run(request, pipeline, "userMatchThreshold", threshold => collections.SearchUsers(collectionId, userId, null, threshold, maxUsers, ct)));
+        })
             .Op("SearchUsers", Capability.Search, "Search users with a stored user's faces").Produces<SearchUsersResponse>();
     }
 }

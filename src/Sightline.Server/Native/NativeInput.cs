@@ -25,7 +25,12 @@ public sealed record VideoJobBody(VideoLocation? Video, string? CollectionId, fl
 /// <summary>Query and JSON inputs of the native API, parsed here so every mistake gets a problem naming it.</summary>
 public static class NativeInput
 {
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+    // camelCase and case-insensitive names, but numbers must be JSON numbers (the web defaults also read them from strings).
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
+        MaxDepth = RekognitionRequestReader.MaxDepth,
+    };
 
     public static int? Int(HttpRequest request, string name, int min, int max)
     {
@@ -61,7 +66,7 @@ public static class NativeInput
         }
         catch (JsonException ex)
         {
-            throw SightlineException.InvalidParameter($"The JSON body is not valid for this request: {ex.Message}");
+            throw SightlineException.Serialization($"The JSON body is not valid for this request at {ex.Path ?? "$"}: {ex.Message}", ex);
         }
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Sightline.Storage;
 using Sightline.Access;
@@ -13,7 +12,7 @@ public sealed record NativeOperation(string Name, Capability Capability);
 /// Runs before every native endpoint: counts the request as admitted, checks the bearer token and the role, and
 /// turns failures into RFC 7807 problem details. Handlers therefore only do the work.
 /// </summary>
-public sealed partial class NativeFilter(RequestAuthenticator authenticator, IAuditStore auditLog, IPolicyStore policies, ILeadStore leads, ILogger<NativeFilter> logger) : IEndpointFilter
+public sealed partial class NativeFilter(RequestAuthenticator authenticator, IAuditStore auditLog, ILogger<NativeFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
@@ -25,38 +24,32 @@ public sealed partial class NativeFilter(RequestAuthenticator authenticator, IAu
             ?? throw new InvalidOperationException($"Native endpoint {context.Request.Path} has no NativeOperation metadata.");
         identity.Operation = operation.Name;
         AuditEntry? audit = null;
+        bool handed = false; // whether the handler ran, and so may have handed an identification search to the pipeline
         try
         {
             var principal = authenticator.VerifyBearer(context);
             identity.Principal = principal;
             if (AuditFacts.IsAudited(operation.Capability))
-                audit = AuditFacts.Entry(context, principal, operation.Name, default) with { Threshold = Threshold(context.Request) };
+            {
+                audit = AuditFacts.Entry(context, principal, operation.Name);
+                audit = audit with { Threshold = Threshold(context.Request) };
+            }
             Roles.Demand(principal.AccessKeyId, principal.Role, operation.Capability, operation.Name);
+            // An identification search's handler hands this entry to the pipeline (NativeSearch), which records the
+            // outcome from then on; until it does, a refusal is recorded here.
             if (audit is not null && SearchGate.Identifies(operation.Name))
-            {
-                (audit, float threshold) = SearchGate.Admit(policies.GetPolicy(), audit, audit.Threshold);
-                identity.Threshold = threshold;
-            }
-            object? result;
+                identity.PendingSearch = audit;
+            handed = true;
             using (audit is null ? null : AuditScope.Begin(audit))
-                result = await next(invocation).ConfigureAwait(false);
-            if (audit is not null && operation.Capability == Capability.Search)
-            {
-                var matches = result is IValueHttpResult { Value: { } value } && SearchGate.Identifies(operation.Name)
-                    ? AuditFacts.MatchList(JsonSerializer.Serialize(value, value.GetType())) : [];
-                leads.AppendSearch(audit with { Details = AuditFacts.Details(matches), Probe = identity.Probe ?? audit.Probe }, matches);
-            }
-            return result;
+                return await next(invocation).ConfigureAwait(false);
         }
         catch (SightlineException ex)
         {
-            if (audit is not null)
-                auditLog.AppendAudit(audit with { Outcome = ex.RekognitionType, Probe = identity.Probe ?? audit.Probe });
-            return new ProblemResult(ex);
+            return Refuse(ex);
         }
         catch (BadHttpRequestException ex)
         {
-            return new ProblemResult(ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+            return Refuse(ex.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? SightlineException.TooLarge($"The request body is larger than the server's limit: {ex.Message}")
                 : SightlineException.InvalidParameter($"The request could not be read: {ex.Message}"));
         }
@@ -65,11 +58,19 @@ public sealed partial class NativeFilter(RequestAuthenticator authenticator, IAu
             LogFault(logger, ex, context.TraceIdentifier);
             return new ProblemResult(new SightlineException(ErrorKind.Internal, $"Internal server error (request {context.TraceIdentifier})."));
         }
+
+        ProblemResult Refuse(SightlineException ex)
+        {
+            bool recordedByPipeline = handed && SearchGate.Identifies(operation.Name) && identity.PendingSearch is null;
+            if (audit is not null && !recordedByPipeline)
+                auditLog.AppendAudit(audit with { Outcome = ex.RekognitionType, Probe = identity.Probe ?? audit.Probe });
+            return new ProblemResult(ex);
+        }
     }
 
+    /// <summary>The match threshold asked for in the query: a number from 0 to 100, else the request is refused (400).</summary>
     private static float? Threshold(HttpRequest request) =>
-        (request.Query["faceMatchThreshold"].FirstOrDefault() ?? request.Query["userMatchThreshold"].FirstOrDefault()) is { } text
-        && float.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out float t) ? t : null;
+        NativeInput.Float(request, "faceMatchThreshold", 0, 100) ?? NativeInput.Float(request, "userMatchThreshold", 0, 100);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "request {RequestId} failed inside the server")]
     private static partial void LogFault(ILogger logger, Exception exception, string requestId);

@@ -12,10 +12,16 @@ public sealed record StartVideoJobRequest(
     string? FaceAttributes,
     string? JobTag,
     string? CollectionId,
-    float? FaceMatchThreshold);
+    float? FaceMatchThreshold) : IAuditedRequest
+{
+    float? IAuditedRequest.MatchThreshold => FaceMatchThreshold;
 
-public sealed record GetVideoJobRequest(string? JobId, int? MaxResults, string? NextToken, string? SortBy);
+    ImageInput? IAuditedRequest.ProbeInput => Video is { S3Object: { } location } ? new ImageInput(null, location) : null;
+}
 
+public sealed record GetVideoJobRequest(string? JobId, int? MaxResults, string? NextToken, string? SortBy) : IAuditedRequest;
+
+[JsonSourceGenerationOptions(MaxDepth = RekognitionRequestReader.MaxDepth)]
 [JsonSerializable(typeof(StartVideoJobRequest))]
 [JsonSerializable(typeof(GetVideoJobRequest))]
 internal sealed partial class VideoJsonContext : JsonSerializerContext;

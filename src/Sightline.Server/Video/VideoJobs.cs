@@ -111,17 +111,16 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
     /// </summary>
     private void SucceedWithLeads(StoredJob job, IReadOnlyList<PersonMatch> persons)
     {
-        var matches = persons.SelectMany(p => p.FaceMatches).GroupBy(m => m.Face.FaceId, StringComparer.Ordinal)
-            .Select(g => new LeadMatch("face", g.Key, g.Max(m => m.Similarity))).OrderByDescending(m => m.Similarity).ToList();
+        var matches = LeadMatches.BestPerFace(persons.SelectMany(p => p.FaceMatches));
         var request = JsonSerializer.Deserialize(job.RequestJson, VideoJsonContext.Default.StartVideoJobRequest)!;
         var entry = new AuditEntry(job.CreatedBy ?? "unknown", job.Role ?? "unknown", Access.TransparencyReport.FaceSearchResults)
         {
             Case = job.Case,
             Purpose = job.Purpose,
             CollectionId = request.CollectionId,
-            Threshold = request.FaceMatchThreshold,
+            Threshold = Identification.MatchThreshold.Recordable(request.FaceMatchThreshold),
             Probe = "job:" + job.JobId,
-            Details = AuditFacts.Details(matches),
+            Details = Identification.LeadDetails.Of(matches),
         };
         jobs.SucceedWithLeads(job.JobId, entry, matches, DateTimeOffset.UtcNow);
     }

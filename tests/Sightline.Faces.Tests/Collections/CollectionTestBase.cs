@@ -20,6 +20,9 @@ public abstract class CollectionTestBase : IDisposable
 
     protected EngineFixture Fixture { get; }
 
+    /// <summary>The core the test's first service was built on (its stores and identification pipeline).</summary>
+    protected TestCore Core => _cores[0];
+
     protected string DataDirectory { get; }
 
     protected CollectionService Service { get; }

@@ -26,12 +26,12 @@ public sealed class IndexAndSearchTests(EngineFixture fixture) : CollectionTestB
         Assert.Equal(7, Service.DescribeCollection(Id).FaceCount);
 
         using var probe = Fixture.Load("sample1");
-        var found = Service.SearchFacesByImage(Id, probe, 10, 80, CancellationToken.None);
+        var found = Service.SearchFacesByImage(Id, probe, 10, 80, CancellationToken.None).Response;
         Assert.True(found.FaceMatches[0].Similarity > 99);
         Assert.Equal(one.FaceRecords[0].Face.FaceId, found.FaceMatches[0].Face.FaceId);
         Assert.InRange(found.SearchedFaceBoundingBox.Width, 0.05f, 0.5f);
 
-        var byId = Service.SearchFaces(Id, one.FaceRecords[1].Face.FaceId, 10, 0, CancellationToken.None);
+        var byId = Service.SearchFaces(Id, one.FaceRecords[1].Face.FaceId, 10, 0, CancellationToken.None).Response;
         Assert.DoesNotContain(byId.FaceMatches, m => m.Face.FaceId == one.FaceRecords[1].Face.FaceId);
         Assert.Equal(6, byId.FaceMatches.Count);
         Assert.True(byId.FaceMatches.Zip(byId.FaceMatches.Skip(1)).All(p => p.First.Similarity >= p.Second.Similarity));
@@ -61,7 +61,7 @@ public sealed class IndexAndSearchTests(EngineFixture fixture) : CollectionTestB
         var deleted = Service.DeleteFaces(Id, [gone, Guid.NewGuid().ToString()]);
         Assert.Equal([gone], deleted.DeletedFaces);
         using var probe = Fixture.Load("sample1");
-        Assert.DoesNotContain(Service.SearchFacesByImage(Id, probe, 100, 0, CancellationToken.None).FaceMatches, m => m.Face.FaceId == gone);
+        Assert.DoesNotContain(Service.SearchFacesByImage(Id, probe, 100, 0, CancellationToken.None).Response.FaceMatches, m => m.Face.FaceId == gone);
         Assert.Throws<SightlineException>(() => Service.SearchFaces(Id, gone, 10, 80, CancellationToken.None));
 
         var seen = new List<string>();
@@ -95,7 +95,7 @@ public sealed class IndexAndSearchTests(EngineFixture fixture) : CollectionTestB
         var reopened = Reopen();
         Assert.Equal(records.Count, reopened.DescribeCollection(Id).FaceCount);
         using var probe = Fixture.Load("sample6");
-        var found = reopened.SearchFacesByImage(Id, probe, 10, 90, CancellationToken.None);
+        var found = reopened.SearchFacesByImage(Id, probe, 10, 90, CancellationToken.None).Response;
         Assert.Equal(records[0].Face.FaceId, found.FaceMatches[0].Face.FaceId);
     }
 }

@@ -17,7 +17,7 @@ public sealed class IndexSnapshotTests(EngineFixture fixture) : CollectionTestBa
     private HashSet<string> FoundBy(CollectionService service, string fixtureId)
     {
         using var probe = Fixture.Load(fixtureId);
-        return [.. service.SearchFacesByImage(Id, probe, 4096, 0, CancellationToken.None).FaceMatches.Select(m => m.Face.FaceId)];
+        return [.. service.SearchFacesByImage(Id, probe, 4096, 0, CancellationToken.None).Response.FaceMatches.Select(m => m.Face.FaceId)];
     }
 
     [Fact]

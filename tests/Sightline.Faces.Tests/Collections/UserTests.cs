@@ -39,10 +39,10 @@ public sealed class UserTests(EngineFixture fixture) : CollectionTestBase(fixtur
         Assert.Equal("ASSOCIATED_TO_A_DIFFERENT_USER", Assert.Single(Assert.Single(taken.UnsuccessfulFaceAssociations).Reasons));
 
         using var probe = Fixture.Load("sample1");
-        var byImage = Service.SearchUsersByImage(Id, probe, null, null, CancellationToken.None);
+        var byImage = Service.SearchUsersByImage(Id, probe, null, null, CancellationToken.None).Response;
         Assert.Equal("person-a", byImage.UserMatches[0].User.UserId);
         Assert.True(byImage.UserMatches[0].Similarity > 99);
-        var byFace = Service.SearchUsers(Id, null, first[0], 0, 10, CancellationToken.None);
+        var byFace = Service.SearchUsers(Id, null, first[0], 0, 10, CancellationToken.None).Response;
         Assert.DoesNotContain(byFace.UserMatches, m => m.User.UserId == "person-a");
 
         // A face that belongs to no user is ignored and left out of the answer, as Rekognition does.
@@ -51,7 +51,7 @@ public sealed class UserTests(EngineFixture fixture) : CollectionTestBase(fixtur
         Assert.Empty(dis.UnsuccessfulFaceDisassociations);
         Service.DeleteUser(Id, "person-a");
         Fails(ErrorKind.ResourceNotFound, () => Service.DeleteUser(Id, "person-a"));
-        Assert.Empty(Service.SearchUsersByImage(Id, probe, null, null, CancellationToken.None).UserMatches);
+        Assert.Empty(Service.SearchUsersByImage(Id, probe, null, null, CancellationToken.None).Response.UserMatches);
         Assert.Equal(1, Service.DescribeCollection(Id).UserCount);
     }
 
