@@ -73,3 +73,13 @@ internal static class Cli
         }
     }
 }
+
+/// <summary>Benchmark progress on the CLI: Spectre progress bars on a terminal, lines when asked, notes on stderr.</summary>
+internal sealed class CliProgress : Sightline.Benchmarks.IBenchProgress
+{
+    public static CliProgress Instance { get; } = new();
+
+    public T Run<T>(string label, Func<IProgress<(int Done, int Total)>?, T> work, bool linesWhenRedirected = false) => Cli.WithProgress(label, work, linesWhenRedirected);
+
+    public void Note(string message) => Console.Error.WriteLine(message);
+}

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
+using Sightline.Benchmarks;
 using Sightline.Faces;
 using Sightline.Imaging;
 using Spectre.Console;
@@ -10,11 +11,6 @@ namespace Sightline.Cli.Commands;
 internal static class BenchCommands
 {
     public static Command Build() => new("bench", "Benchmarks (medians; see README for the figures)") { Faces(), BenchLabelsCommand.Build(), BenchSearchCommand.Build(), BenchIndexCommand.Build(), BenchServerCommand.Build(), BenchAuditCommand.Build() };
-
-    private sealed record StageRow(string Stage, double PipelineMs, double RawOrtMs);
-
-    private sealed record ImageBench(string Image, int Width, int Height, int Faces, int Iterations,
-        IReadOnlyList<StageRow> Stages, double PipelineMs, double RawOrtMs, double Overhead, double ParallelPipelineMs);
 
     private static Command Faces()
     {
@@ -36,7 +32,7 @@ internal static class BenchCommands
             sequential.Warm(request);
             parallel.Warm(request);
             var decoder = new ImageDecoder();
-            var results = parse.GetValue(images)!.Select(path => BenchImage(path, decoder, sequential, parallel, request, n, ct)).ToList();
+            var results = parse.GetValue(images)!.Select(path => FaceBenchmark.Run(path, decoder, sequential, parallel, request, n, ct)).ToList();
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(results, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true }));
@@ -55,77 +51,5 @@ internal static class BenchCommands
             return 0;
         });
         return command;
-    }
-
-    private static ImageBench BenchImage(string path, ImageDecoder decoder, FaceEngine engine, FaceEngine parallel, FaceRequest request, int n, CancellationToken ct)
-    {
-        var decodeMs = new List<double>();
-        var stageMs = Enum.GetValues<Stage>().ToDictionary(s => s, _ => new List<double>());
-        var totalMs = new List<double>();
-        var parallelMs = new List<double>();
-        int faces = 0, width = 0, height = 0;
-        for (int i = -2; i < n; i++)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            using var image = decoder.DecodeFile(path);
-            double decode = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-            (width, height) = (image.Width, image.Height);
-            if (i == 0)
-            {
-                foreach (var m in engine.LoadedModels) m.ResetCounters();
-            }
-            var timings = new StageTimings();
-            long t1 = Stopwatch.GetTimestamp();
-            faces = engine.Analyze(image, request, ct, timings).Count;
-            double total = Stopwatch.GetElapsedTime(t1).TotalMilliseconds;
-            long t2 = Stopwatch.GetTimestamp();
-            parallel.Analyze(image, request, ct);
-            double par = Stopwatch.GetElapsedTime(t2).TotalMilliseconds;
-            if (i < 0) continue;
-            decodeMs.Add(decode);
-            totalMs.Add(total);
-            parallelMs.Add(par);
-            foreach (var s in stageMs.Keys) stageMs[s].Add(timings.Milliseconds(s));
-        }
-        // Raw ONNX Runtime: each model alone on a ready tensor, as many runs per image as the pipeline made.
-        var rawByModel = engine.LoadedModels.Select(m => (Role: m.File.Entry.Role ?? m.File.Id, Ms: m.Runs / (double)n * RawMedianMs(m, 15))).ToList();
-        double Raw(params string[] roles) => rawByModel.Where(r => roles.Contains(r.Role)).Sum(r => r.Ms);
-        var rows = new List<StageRow>
-        {
-            new("decode", Median(decodeMs), 0),
-            new("detect", Median(stageMs[Stage.Detect]), Raw("face-detector")),
-            new("landmarks", Median(stageMs[Stage.Landmarks]), Raw("face-landmarks")),
-            new("pose + quality", Median(stageMs[Stage.PoseQuality]), Raw("face-pose")),
-            new("attributes", Median(stageMs[Stage.Attributes]), Raw("face-age", "face-gender", "face-eyes", "face-expression")),
-            new("align + embed", Median(stageMs[Stage.AlignEmbed]), Raw("face-embedder")),
-        };
-        double raw = rawByModel.Sum(r => r.Ms);
-        double pipeline = Median(totalMs);
-        return new ImageBench(path, width, height, faces, n, rows, pipeline, raw, pipeline / raw, Median(parallelMs));
-    }
-
-    private static double RawMedianMs(Sightline.Inference.OnnxModel model, int runs)
-    {
-        var shape = model.InputShape;
-        var input = new float[shape.Aggregate(1, (a, b) => a * b)];
-        var random = new Random(1);
-        for (int i = 0; i < input.Length; i++) input[i] = (float)random.NextDouble();
-        var longShape = shape.Select(d => (long)d).ToArray();
-        model.RunRaw(input, longShape);
-        var times = new List<double>(runs);
-        for (int i = 0; i < runs; i++)
-        {
-            long t = Stopwatch.GetTimestamp();
-            model.RunRaw(input, longShape);
-            times.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-        }
-        return Median(times);
-    }
-
-    private static double Median(List<double> values)
-    {
-        if (values.Count == 0) return 0;
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
+using Sightline.Benchmarks;
 using Sightline.Imaging;
 using Sightline.Objects;
 using Spectre.Console;
@@ -10,8 +11,6 @@ namespace Sightline.Cli.Commands;
 /// <summary><c>sightline bench labels IMAGE</c>: DetectLabels (resize, pack, run, decode, NMS, labels) against raw ONNX Runtime on the same tensor.</summary>
 internal static class BenchLabelsCommand
 {
-    private sealed record LabelsBench(string Image, int Width, int Height, string Detector, int Labels, int Iterations, double DetectLabelsMs, double RawOrtMs, double Ratio);
-
     public static Command Build()
     {
         var image = new Argument<string>("IMAGE") { Description = "Image to time (a 1080p photo is the reference case)" };
@@ -25,26 +24,9 @@ internal static class BenchLabelsCommand
             string path = parse.GetValue(image)!;
             using var engine = new LabelEngine(LabelsCommands.EngineOptions(parse));
             using var decoded = new ImageDecoder().DecodeFile(path);
-            var query = new LabelQuery();
-            var labelMs = new List<double>();
-            int labels = 0;
-            for (int i = -2; i < n; i++)
-            {
-                long t = Stopwatch.GetTimestamp();
-                labels = engine.DetectLabels(decoded, query, ct).Labels.Count;
-                if (i >= 0) labelMs.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-            }
-            // Raw ONNX Runtime: the same model on this image's prepared tensor, nothing else.
-            var (input, shape) = engine.Detector.PrepareInput(decoded.Bgr);
-            var rawMs = new List<double>();
-            for (int i = -2; i < n; i++)
-            {
-                long t = Stopwatch.GetTimestamp();
-                engine.Detector.Model.RunRaw(input, shape);
-                if (i >= 0) rawMs.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-            }
-            double pipeline = Median(labelMs), raw = Median(rawMs);
-            var result = new LabelsBench(path, decoded.Width, decoded.Height, engine.ModelVersion, labels, n, pipeline, raw, pipeline / raw);
+            var result = LabelBenchmark.Run(path, engine, decoded, n, ct);
+            double pipeline = result.DetectLabelsMs, raw = result.RawOrtMs;
+            int labels = result.Labels;
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true }));
@@ -59,11 +41,5 @@ internal static class BenchLabelsCommand
             return 0;
         });
         return command;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

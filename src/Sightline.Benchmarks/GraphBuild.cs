@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Text.Json;
 using Sightline.Search;
 
-namespace Sightline.Cli.Commands;
+namespace Sightline.Benchmarks;
 
 /// <summary>The benchmark's synthetic collection: vectors are regenerated from their row whenever needed (deterministic), so 10M never sit in memory as fp32.</summary>
-internal sealed class BenchVectors(SyntheticEmbeddings generator, int faces, CancellationToken cancellationToken)
+public sealed class BenchVectors(SyntheticEmbeddings generator, int faces, CancellationToken cancellationToken)
 {
     public const int FacesPerIdentity = 4;
 
@@ -29,7 +29,7 @@ internal sealed class BenchVectors(SyntheticEmbeddings generator, int faces, Can
 /// building and at the end (atomically, by <see cref="HnswIndex.Save"/>), and a later run with the same settings
 /// resumes from it, or skips the build when it is complete: a 10M build outlasts most sittings.
 /// </summary>
-internal sealed class BenchGraphBuild(BenchVectors data, HnswOptions options, IExactVectorSource copies, string? checkpoint)
+public sealed class GraphBuild(BenchVectors data, HnswOptions options, IExactVectorSource copies, string? checkpoint, IBenchProgress progress)
 {
     private const int Segment = 250_000;
     private static readonly TimeSpan SaveEvery = TimeSpan.FromMinutes(10);
@@ -44,7 +44,7 @@ internal sealed class BenchGraphBuild(BenchVectors data, HnswOptions options, IE
         int start = graph.Count;
         var sw = Stopwatch.StartNew();
         var lastSave = Stopwatch.StartNew();
-        Cli.WithProgress("building graph", p =>
+        progress.Run("building graph", p =>
         {
             for (int first = start; first < n; first += Segment)
             {
@@ -84,7 +84,7 @@ internal sealed class BenchGraphBuild(BenchVectors data, HnswOptions options, IE
             ?? throw SightlineException.InvalidParameter($"--checkpoint {checkpoint} is damaged or not a graph snapshot; delete it to build afresh.");
         if (graph.Count > n)
             throw SightlineException.InvalidParameter($"--checkpoint {checkpoint} holds {graph.Count:N0} nodes, more than --faces {n:N0}.");
-        Console.Error.WriteLine($"resuming from {checkpoint}: {graph.Count:N0} of {n:N0} faces linked, {meta.BuildSeconds:F0} s spent");
+        progress.Note($"resuming from {checkpoint}: {graph.Count:N0} of {n:N0} faces linked, {meta.BuildSeconds:F0} s spent");
         return (graph, meta.BuildSeconds);
     }
 
