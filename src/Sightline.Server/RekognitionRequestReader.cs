@@ -62,9 +62,12 @@ public static class RekognitionRequestReader
         }
         catch (JsonException ex)
         {
-            throw SightlineException.Serialization($"Could not read the request at {ex.Path ?? "$"}: {Reason(ex)}", ex);
+            throw SightlineException.Serialization($"Could not read the request at {Describe(ex)}", ex);
         }
     }
+
+    /// <summary>Where (the field's JSON path) and why a body could not be read.</summary>
+    internal static string Describe(JsonException ex) => $"{ex.Path ?? "$"}: {Reason(ex)}";
 
     /// <summary>
     /// Why, without the reader's position suffix (the path already says where) or the server's type names (a

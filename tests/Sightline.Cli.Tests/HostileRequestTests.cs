@@ -65,13 +65,14 @@ public sealed class HostileRequestTests(ITestOutputHelper output)
 
         var statuses = new SortedDictionary<string, int>(StringComparer.Ordinal);
         int refused = 0;
-        async Task Expect(HttpMethod method, string path, Func<HttpContent?> content, params string[] types)
+        async Task<Reply> Expect(HttpMethod method, string path, Func<HttpContent?> content, params string[] types)
         {
             var reply = await server.SendAsync(method, path, "admin", content());
             string type = reply.Body.ValueKind == JsonValueKind.Object && reply.Body.TryGetProperty("errorType", out var t) ? t.GetString()! : "-";
             statuses[$"{(int)reply.Status} {type}"] = statuses.GetValueOrDefault($"{(int)reply.Status} {type}") + 1;
             Assert.True(reply.Status == HttpStatusCode.BadRequest && reply.ContentType == "application/problem+json" && types.Contains(type), $"{path} → {(int)reply.Status} {reply.Text}");
             refused++;
+            return reply;
         }
 
         foreach (string threshold in new[] { "abc", "Infinity", "-Infinity", "NaN", "1e39", "-1e39", "101", "-1", "", "0x10" })
@@ -82,6 +83,8 @@ public sealed class HostileRequestTests(ITestOutputHelper output)
             await Expect(HttpMethod.Post, $"v1/collections/hostile/users/searches?{user}", () => ServerProcess.Jpeg("sample1"), "InvalidParameterException");
             await Expect(HttpMethod.Post, "v1/collections/hostile/users/u1/searches?" + user, () => null, "InvalidParameterException");
         }
+        var wrongType = await Expect(HttpMethod.Post, "v1/jobs/face-search", () => ServerProcess.Json(new { faceMatchThreshold = "ninety-nine" }), "SerializationException");
+        Assert.Contains("$.faceMatchThreshold", wrongType.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
         string deep = new string('[', 100) + new string(']', 100);
         foreach (string body in new[]
         {

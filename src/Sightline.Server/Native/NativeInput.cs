@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 
 namespace Sightline.Server.Native;
@@ -25,12 +27,6 @@ public sealed record VideoJobBody(VideoLocation? Video, string? CollectionId, fl
 /// <summary>Query and JSON inputs of the native API, parsed here so every mistake gets a problem naming it.</summary>
 public static class NativeInput
 {
-    // camelCase and case-insensitive names, but numbers must be JSON numbers (the web defaults also read them from strings).
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
-    {
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
-        MaxDepth = RekognitionRequestReader.MaxDepth,
-    };
 
     public static int? Int(HttpRequest request, string name, int min, int max)
     {
@@ -61,12 +57,31 @@ public static class NativeInput
             throw SightlineException.InvalidParameter($"Send a JSON body with Content-Type application/json; got '{request.ContentType}'.");
         try
         {
-            return await JsonSerializer.DeserializeAsync<T>(request.Body, s_json, ct).ConfigureAwait(false)
+            var type = NativeJsonContext.Default.GetTypeInfo(typeof(T)) as JsonTypeInfo<T>
+                ?? throw new InvalidOperationException($"{typeof(T).Name} is not registered in NativeJsonContext.");
+            return await JsonSerializer.DeserializeAsync(request.Body, type, ct).ConfigureAwait(false)
                 ?? throw SightlineException.InvalidParameter("The JSON body is empty.");
         }
         catch (JsonException ex)
         {
-            throw SightlineException.Serialization($"The JSON body is not valid for this request at {ex.Path ?? "$"}: {ex.Message}", ex);
+            throw SightlineException.Serialization($"The JSON body is not valid for this request at {RekognitionRequestReader.Describe(ex)}", ex);
         }
     }
 }
+
+/// <summary>
+/// The native API's JSON bodies, source-generated: camelCase and case-insensitive names as the web defaults, but
+/// numbers must be JSON numbers (the web defaults also read them from strings) and nesting is bounded.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict, MaxDepth = RekognitionRequestReader.MaxDepth)]
+[JsonSerializable(typeof(CreateCollectionBody))]
+[JsonSerializable(typeof(CreateUserBody))]
+[JsonSerializable(typeof(FaceIdsBody))]
+[JsonSerializable(typeof(TagsBody))]
+[JsonSerializable(typeof(ReviewBody))]
+[JsonSerializable(typeof(RetentionBody))]
+[JsonSerializable(typeof(HoldBody))]
+[JsonSerializable(typeof(VideoJobBody))]
+[JsonSerializable(typeof(HotlistEntryBody))]
+[JsonSerializable(typeof(AlertRuleBody))]
+internal sealed partial class NativeJsonContext : JsonSerializerContext;

@@ -24,7 +24,7 @@ public sealed partial class NativeFilter(RequestAuthenticator authenticator, IAu
             ?? throw new InvalidOperationException($"Native endpoint {context.Request.Path} has no NativeOperation metadata.");
         identity.Operation = operation.Name;
         AuditEntry? audit = null;
-        bool handed = false; // whether the handler ran, and so may have handed an identification search to the pipeline
+        bool handlerRan = false; // and so may have handed an identification search to the pipeline
         try
         {
             var principal = authenticator.VerifyBearer(context);
@@ -32,14 +32,14 @@ public sealed partial class NativeFilter(RequestAuthenticator authenticator, IAu
             if (AuditFacts.IsAudited(operation.Capability))
             {
                 audit = AuditFacts.Entry(context, principal, operation.Name);
-                audit = audit with { Threshold = Threshold(context.Request) };
+                audit = audit with { Threshold = Threshold(context.Request) }; // in two steps, so a refused threshold is recorded too
             }
             Roles.Demand(principal.AccessKeyId, principal.Role, operation.Capability, operation.Name);
             // An identification search's handler hands this entry to the pipeline (NativeSearch), which records the
             // outcome from then on; until it does, a refusal is recorded here.
             if (audit is not null && SearchGate.Identifies(operation.Name))
                 identity.PendingSearch = audit;
-            handed = true;
+            handlerRan = true;
             using (audit is null ? null : AuditScope.Begin(audit))
                 return await next(invocation).ConfigureAwait(false);
         }
@@ -61,7 +61,7 @@ public sealed partial class NativeFilter(RequestAuthenticator authenticator, IAu
 
         ProblemResult Refuse(SightlineException ex)
         {
-            bool recordedByPipeline = handed && SearchGate.Identifies(operation.Name) && identity.PendingSearch is null;
+            bool recordedByPipeline = handlerRan && SearchGate.Identifies(operation.Name) && identity.PendingSearch is null;
             if (audit is not null && !recordedByPipeline)
                 auditLog.AppendAudit(audit with { Outcome = ex.RekognitionType, Probe = identity.Probe ?? audit.Probe });
             return new ProblemResult(ex);
