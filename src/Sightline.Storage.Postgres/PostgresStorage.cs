@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Sightline.Storage.Postgres;
+
+/// <summary>Registers the PostgreSQL provider: one store for every storage contract, disposed with the container.</summary>
+public static class PostgresStorage
+{
+    /// <summary>
+    /// <paramref name="connectionString"/> is Npgsql's keyword form (<c>Host=…;Port=…;Database=…;Username=…;Password=…</c>) or a
+    /// <c>postgresql://</c> URI. The schema is created or migrated when the store is first resolved. Scratch stores are
+    /// temporary schemas in the same database, dropped when disposed.
+    /// </summary>
+    public static IServiceCollection AddPostgresStorage(this IServiceCollection services, string connectionString)
+    {
+        string normalised = PostgresConnection.Normalise(connectionString);
+        services.AddSingleton(sp => new PostgresStore(normalised, sp.GetRequiredService<StoreSecrets>()));
+        services.AddSingleton<IScratchStoreFactory>(sp => new PostgresScratchStores(normalised, sp.GetRequiredService<StoreSecrets>()));
+        return services.AddStoreContracts<PostgresStore>();
+    }
+}
