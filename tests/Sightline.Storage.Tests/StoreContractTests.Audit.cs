@@ -189,6 +189,38 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public void A_chain_rewritten_after_an_edit_is_caught_by_the_seals()
+    {
+        Fill(150);
+        // Edit record 5 and recompute every hash after it, head included, as someone without the seal key would.
+        var sql = new System.Text.StringBuilder();
+        string prev = AuditChain.Genesis;
+        foreach (var r in S.Audit.ReadAudit(0, 1000))
+        {
+            var entry = r.Seq == 5 ? r.Entry with { Case = "2026-forged" } : r.Entry;
+            string hash = AuditChain.Hash(r.Seq, r.At, entry, prev);
+            if (r.Seq >= 5)
+                sql.Append($"UPDATE audit_log SET case_id = '{entry.Case}', prev_hash = '{prev}', hash = '{hash}' WHERE seq = {r.Seq};\n");
+            prev = hash;
+        }
+        sql.Append($"UPDATE audit_head SET seq = 150, hash = '{prev}';");
+        Tamper(Database, sql.ToString());
+        Assert.Equal("2026-forged", S.Audit.ReadAudit(4, 1).Single().Entry.Case);
+        var result = S.Audit.VerifyAudit();
+        Assert.False(result.Intact);
+        Assert.Equal(100, result.FirstBadSeq); // the first seal that no longer matches
+        Assert.Contains("seal", result.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void One_store_instance_serves_every_contract()
+    {
+        object store = S.Collections;
+        foreach (object contract in new object[] { S.Keys, S.Jobs, S.Audit, S.Policy, S.Leads, S.Retention, S.Detectors, S.Alerts, S.Hotlists })
+            Assert.Same(store, contract);
+    }
+
+    [Fact]
     public void Appends_from_two_store_instances_on_many_threads_make_one_unbroken_chain()
     {
         S.Collections.CreateCollection("seed", "arn", "6.0", T0);
