@@ -70,6 +70,27 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
     }
 
     [Fact]
+    public async Task A_face_write_waits_for_an_earlier_uncommitted_one_so_the_change_log_is_in_commit_order()
+    {
+        S.Collections.CreateCollection("c", "arn", "6.0", T0);
+        using var early = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Database) { Pooling = false }.ConnectionString);
+        early.Open();
+        var tx = early.BeginTransaction();
+        using (var insert = new NpgsqlCommand("INSERT INTO faces (face_id, collection_id, image_id, box_left, box_top, box_width, box_height, confidence, created_at, embedding) VALUES ('early', 'c', 'i', 0, 0, 1, 1, 99, 0, '\\x00');", early, tx))
+            insert.ExecuteNonQuery();
+
+        var late = Task.Run(() => S.Collections.AddFaces("c", [Face("late")], T0));
+        await Task.WhenAny(late, Task.Delay(700));
+        Assert.False(late.IsCompleted, "a face write went ahead of an uncommitted earlier one");
+        await tx.CommitAsync();
+        var added = await late.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var log = S.Collections.ReadFaceChanges("c", 0, 10);
+        Assert.Equal([S.Collections.GetFace("c", "early")!.RowId, added[0].RowId], log.Select(x => x.RowId));
+        Assert.True(log[0].Seq < log[1].Seq);
+    }
+
+    [Fact]
     public void A_scratch_store_is_a_schema_of_its_own_dropped_when_disposed()
     {
         var scratch = S.Scratch.Create();
