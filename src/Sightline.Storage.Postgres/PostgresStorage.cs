@@ -5,6 +5,9 @@ namespace Sightline.Storage.Postgres;
 /// <summary>Registers the PostgreSQL provider: one store for every storage contract, disposed with the container.</summary>
 public static class PostgresStorage
 {
+    /// <summary>A <c>--database</c> value names this provider when it is a <c>postgresql://</c> or <c>postgres://</c> URI or has a <c>Host=</c> keyword.</summary>
+    public static bool Accepts(string database) => PostgresConnection.IsPostgres(database);
+
     /// <summary>
     /// <paramref name="connectionString"/> is Npgsql's keyword form (<c>Host=…;Port=…;Database=…;Username=…;Password=…</c>) or a
     /// <c>postgresql://</c> URI. The schema is created or migrated when the store is first resolved. Scratch stores are

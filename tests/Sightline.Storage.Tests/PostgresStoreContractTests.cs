@@ -113,7 +113,7 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
     {
         var parsed = new NpgsqlConnectionStringBuilder(PostgresConnection.Normalise(given));
         Assert.Equal((host, port, database, user, password), (parsed.Host, parsed.Port, parsed.Database, parsed.Username, parsed.Password));
-        Assert.True(PostgresConnection.IsPostgres(given));
+        Assert.True(PostgresStorage.Accepts(given));
     }
 
     [Fact]
@@ -124,7 +124,9 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
         Fails(ErrorKind.InvalidParameter, () => PostgresConnection.Normalise("mysql://db/x"));
         Fails(ErrorKind.InvalidParameter, () => PostgresConnection.Normalise("Database=x"));
         Fails(ErrorKind.InvalidParameter, () => PostgresConnection.Normalise("Host=db;Frobnicate=1"));
-        Assert.False(PostgresConnection.IsPostgres("/var/lib/sightline/sightline.db"));
+        Assert.False(PostgresStorage.Accepts("/var/lib/sightline/sightline.db"));
+        Assert.False(PostgresStorage.Accepts("Server=db;Uid=x"));
+        Assert.False(PostgresStorage.Accepts("mysql://db.example/sightline"));
     }
 
     /// <summary>A trigger that aborts the first <paramref name="failures"/> policy writes with <paramref name="sqlState"/>, as a lost race would.</summary>
