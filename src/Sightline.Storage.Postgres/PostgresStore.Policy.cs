@@ -1,0 +1,26 @@
+namespace Sightline.Storage.Postgres;
+
+public sealed partial class PostgresStore
+{
+    public Policy GetPolicy()
+    {
+        var policy = Policy.Default;
+        foreach (var (key, value) in Query("SELECT key, value FROM policy ORDER BY key;", r => (r.GetString(0), r.GetString(1))))
+        {
+            if (Policy.Keys.Contains(key))
+                policy = policy.With(key, value);
+        }
+        return policy;
+    }
+
+    public void SetPolicy(string key, string value)
+    {
+        string normalised = Policy.Default.With(key, value).ValueOf(key); // validates
+        Write((c, tx) =>
+        {
+            using (var cmd = Command(c, "INSERT INTO policy (key, value) VALUES (@k, @v) ON CONFLICT (key) DO UPDATE SET value = excluded.value;", tx, ("k", key), ("v", normalised)))
+                cmd.ExecuteNonQuery();
+            AppendAmbient(c, tx, Ids([key, normalised]));
+        });
+    }
+}

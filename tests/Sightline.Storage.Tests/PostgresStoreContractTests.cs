@@ -1,0 +1,193 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Sightline.Storage.Postgres;
+using Sightline.Tests;
+
+namespace Sightline.Storage.Tests;
+
+/// <summary>One throw-away PostgreSQL server for every test class that needs one.</summary>
+[CollectionDefinition(Name)]
+public sealed class PostgresCollection : ICollectionFixture<PostgresServer>
+{
+    public const string Name = "PostgreSQL server";
+}
+
+/// <summary>
+/// The store contract on the PostgreSQL provider: a database for the class, owned by an ordinary login role, and an
+/// empty schema in it per test (the provider migrates it on first use), reached through the connection string's search path.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresStoreContractTests(PostgresServer server) : StoreContractTests
+{
+    private readonly string _connectionString = server.CreateDatabase("store_contract");
+
+    protected override string NewDatabase()
+    {
+        string schema = "t_" + Guid.NewGuid().ToString("N");
+        Superuser(null, $"CREATE SCHEMA {schema} AUTHORIZATION {PostgresServer.AppUser};");
+        return new NpgsqlConnectionStringBuilder(_connectionString) { SearchPath = schema }.ConnectionString;
+    }
+
+    protected override void AddStorage(IServiceCollection services, string database) => services.AddPostgresStorage(database);
+
+    /// <summary>As the superuser: the append-only trigger switched off for the statement, and on again.</summary>
+    protected override void Tamper(string database, string sql) =>
+        Superuser(database, $"ALTER TABLE audit_log DISABLE TRIGGER USER; {sql} ALTER TABLE audit_log ENABLE TRIGGER USER;");
+
+    protected override void ExecuteAsStore(string database, string sql)
+    {
+        using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database) { Pooling = false }.ConnectionString);
+        connection.Open();
+        using var cmd = new NpgsqlCommand(sql, connection);
+        cmd.ExecuteNonQuery();
+    }
+
+    private void Superuser(string? database, string sql)
+    {
+        var app = new NpgsqlConnectionStringBuilder(database ?? _connectionString);
+        var builder = new NpgsqlConnectionStringBuilder(server.SuperuserConnectionString(app.Database!)) { SearchPath = app.SearchPath };
+        using var connection = new NpgsqlConnection(builder.ConnectionString);
+        connection.Open();
+        using var cmd = new NpgsqlCommand(sql, connection);
+        cmd.ExecuteNonQuery();
+    }
+
+    private long Scalar(string database, string sql)
+    {
+        using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database) { Pooling = false }.ConnectionString);
+        connection.Open();
+        using var cmd = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public void Stores_starting_together_on_an_empty_database_migrate_it_once()
+    {
+        var results = Together(4, _ => Open().Collections.ListCollections(null, 1));
+        Assert.All(results, r => Assert.IsAssignableFrom<IReadOnlyList<CollectionRecord>>(r));
+        Assert.Equal(6, Scalar(Database, "SELECT COUNT(*) FROM schema_migrations;"));
+        Assert.Equal(6, Scalar(Database, "SELECT MAX(version) FROM schema_migrations;"));
+    }
+
+    [Fact]
+    public async Task A_face_write_waits_for_an_earlier_uncommitted_one_so_the_change_log_is_in_commit_order()
+    {
+        S.Collections.CreateCollection("c", "arn", "6.0", T0);
+        using var early = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Database) { Pooling = false }.ConnectionString);
+        early.Open();
+        var tx = early.BeginTransaction();
+        using (var insert = new NpgsqlCommand("INSERT INTO faces (face_id, collection_id, image_id, box_left, box_top, box_width, box_height, confidence, created_at, embedding) VALUES ('early', 'c', 'i', 0, 0, 1, 1, 99, 0, '\\x00');", early, tx))
+            insert.ExecuteNonQuery();
+
+        var late = Task.Run(() => S.Collections.AddFaces("c", [Face("late")], T0));
+        await Task.WhenAny(late, Task.Delay(700));
+        Assert.False(late.IsCompleted, "a face write went ahead of an uncommitted earlier one");
+        await tx.CommitAsync();
+        var added = await late.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var log = S.Collections.ReadFaceChanges("c", 0, 10);
+        Assert.Equal([S.Collections.GetFace("c", "early")!.RowId, added[0].RowId], log.Select(x => x.RowId));
+        Assert.True(log[0].Seq < log[1].Seq);
+    }
+
+    [Fact]
+    public void A_scratch_store_is_a_schema_of_its_own_dropped_when_disposed()
+    {
+        var scratch = S.Scratch.Create();
+        scratch.Collections.CreateCollection("eval", "arn", "6.0", T0);
+        const string Count = "SELECT COUNT(*) FROM pg_namespace WHERE nspname LIKE 'sightline_scratch_%';";
+        Assert.Equal(1, Scalar(Database, Count));
+        scratch.Dispose();
+        scratch.Dispose();
+        Assert.Equal(0, Scalar(Database, Count));
+    }
+
+    [Theory]
+    [InlineData("postgresql://app:p%40ss%3Aword@db.internal:5433/sightline?sslmode=require&application_name=sightline%20server",
+        "db.internal", 5433, "sightline", "app", "p@ss:word")]
+    [InlineData("postgres://db/agency", "db", 5432, "agency", null, null)]
+    [InlineData("postgresql://u@%2Fvar%2Frun%2Fpostgresql/agency", "/var/run/postgresql", 5432, "agency", "u", null)]
+    [InlineData("postgresql:///agency?host=/run/postgresql&user=u&port=5434", "/run/postgresql", 5434, "agency", "u", null)]
+    [InlineData("Host=db;Port=6543;Database=agency;Username=u;Password=p", "db", 6543, "agency", "u", "p")]
+    public void Connection_strings_are_taken_as_keywords_or_as_a_URI(string given, string host, int port, string database, string? user, string? password)
+    {
+        var parsed = new NpgsqlConnectionStringBuilder(PostgresConnection.Normalise(given));
+        Assert.Equal((host, port, database, user, password), (parsed.Host, parsed.Port, parsed.Database, parsed.Username, parsed.Password));
+        Assert.True(PostgresStorage.Accepts(given));
+    }
+
+    [Fact]
+    public void A_URI_with_TLS_settings_keeps_them_and_nonsense_is_bad_input()
+    {
+        var parsed = new NpgsqlConnectionStringBuilder(PostgresConnection.Normalise("postgresql://a@[::1]:5433,db2/x?sslmode=verify-full&connect_timeout=7"));
+        Assert.Equal((SslMode.VerifyFull, 7, "[::1]:5433,db2"), (parsed.SslMode, parsed.Timeout, parsed.Host));
+        Fails(ErrorKind.InvalidParameter, () => PostgresConnection.Normalise("mysql://db/x"));
+        Fails(ErrorKind.InvalidParameter, () => PostgresConnection.Normalise("Database=x"));
+        Fails(ErrorKind.InvalidParameter, () => PostgresConnection.Normalise("Host=db;Frobnicate=1"));
+        Assert.False(PostgresStorage.Accepts("/var/lib/sightline/sightline.db"));
+        Assert.False(PostgresStorage.Accepts("Server=db;Uid=x"));
+        Assert.False(PostgresStorage.Accepts("mysql://db.example/sightline"));
+    }
+
+    /// <summary>A trigger that aborts the first <paramref name="failures"/> policy writes with <paramref name="sqlState"/>, as a lost race would.</summary>
+    private void FailPolicyWrites(string sqlState, int failures) =>
+        Superuser(Database, $$"""
+            CREATE SEQUENCE flaky_writes;
+            CREATE FUNCTION flaky_write() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $f$
+            BEGIN
+                IF nextval('flaky_writes') <= {{failures}} THEN RAISE EXCEPTION 'lost a race' USING ERRCODE = '{{sqlState}}'; END IF;
+                RETURN NEW;
+            END $f$;
+            CREATE TRIGGER flaky BEFORE INSERT OR UPDATE ON policy FOR EACH ROW EXECUTE FUNCTION flaky_write();
+            """);
+
+    [Theory]
+    [InlineData("40001")]
+    [InlineData("40P01")]
+    public void A_write_that_lost_a_serialization_race_or_deadlock_is_run_again(string sqlState)
+    {
+        _ = S.Policy.GetPolicy(); // the schema exists
+        FailPolicyWrites(sqlState, failures: 2);
+        using (AuditScope.Begin(Entry("SetPolicy")))
+            S.Policy.SetPolicy("requireCase", "false");
+        Assert.False(S.Policy.GetPolicy().RequireCase);
+        Assert.Single(AuditLog()); // the failed attempts left no record
+        Assert.True(S.Audit.VerifyAudit().Intact);
+    }
+
+    [Fact]
+    public void A_write_that_keeps_losing_races_is_Throttling_and_leaves_nothing()
+    {
+        _ = S.Policy.GetPolicy();
+        FailPolicyWrites("40001", failures: 100);
+        using (AuditScope.Begin(Entry("SetPolicy")))
+            Fails(ErrorKind.Throttling, () => S.Policy.SetPolicy("requireCase", "false"));
+        Assert.True(S.Policy.GetPolicy().RequireCase);
+        Assert.Empty(AuditLog());
+    }
+
+    [Fact]
+    public void A_database_that_cannot_be_reached_is_named_in_the_error()
+    {
+        var services = new ServiceCollection().AddSingleton(new StoreSecrets(Path.GetTempPath()));
+        services.AddPostgresStorage($"postgresql://{PostgresServer.AppUser}@127.0.0.1:{server.Port}/no_such_database");
+        using var provider = services.BuildServiceProvider();
+        var ex = Fails(ErrorKind.Internal, () => provider.GetRequiredService<IAuditStore>());
+        Assert.Contains("no_such_database at 127.0.0.1", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_PostgreSQL_installed_the_harness_fails_and_names_the_setup_script()
+    {
+        string empty = Directory.CreateTempSubdirectory("sightline-no-pg-").FullName;
+        try
+        {
+            var ex = Assert.Throws<InvalidOperationException>(() => PostgresServer.FindBinaries(empty));
+            Assert.Contains("./scripts/setup.sh", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(empty);
+        }
+    }
+}
