@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Sightline.Access;
 using Sightline.Alerts;
@@ -12,6 +14,7 @@ using Sightline.ObjectStorage;
 using Sightline.Storage;
 using Sightline.Storage.Postgres;
 using Sightline.Storage.Sqlite;
+using Sightline.StoredVideo;
 using Sightline.Text;
 
 namespace Sightline.Hosting;
@@ -48,6 +51,9 @@ public static class SightlineServices
         services.AddSingleton(sp => new CollectionIndexes(sp.GetRequiredService<ICollectionStore>(), sp.GetRequiredService<FaceEngine>().Embedder.Dimension, options.IndexDirectory));
         services.AddSingleton<CollectionService>();
         services.AddSingleton<IdentificationPipeline>();
+        services.AddSingleton(sp => new VideoJobs(sp.GetRequiredService<IJobStore>(), sp.GetRequiredService<ObjectStore>(), sp.GetRequiredService<FaceEngine>(),
+            sp.GetRequiredService<CollectionService>(), Path.Combine(options.DataDirectory, "jobs"),
+            sp.GetService<ILoggerFactory>()?.CreateLogger<VideoJobs>() ?? NullLogger<VideoJobs>.Instance));
 
         services.AddSingleton<AlertQueue>();
         services.AddSingleton<IAlertEvaluator, AlertEvaluator>();

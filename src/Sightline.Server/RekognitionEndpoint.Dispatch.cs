@@ -1,6 +1,6 @@
 using Sightline.Collections;
 using Sightline.Rekognition;
-using Sightline.Server.Video;
+using Sightline.StoredVideo;
 
 namespace Sightline.Server;
 

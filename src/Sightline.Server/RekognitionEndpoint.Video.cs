@@ -1,5 +1,5 @@
 using Sightline.Rekognition;
-using Sightline.Server.Video;
+using Sightline.StoredVideo;
 
 namespace Sightline.Server;
 
@@ -9,7 +9,7 @@ public sealed partial class RekognitionEndpoint
 
     internal GetFaceDetectionResponse GetFaceDetection(GetVideoJobRequest request)
     {
-        var (job, results, offset, limit) = videoJobs.Get(VideoJobs.FaceDetection, request);
+        var (job, results, offset, limit) = videoJobs.Get(VideoJobs.FaceDetection, request.JobId, request.MaxResults, request.NextToken);
         var response = new GetFaceDetectionResponse(job.Status, job.JobId) { StatusMessage = job.StatusMessage, JobTag = job.JobTag, Video = VideoOf(job) };
         if (results is null)
             return response;
@@ -21,7 +21,7 @@ public sealed partial class RekognitionEndpoint
     {
         if (request.SortBy is not (null or "INDEX" or "TIMESTAMP"))
             throw SightlineException.InvalidParameter("SortBy must be INDEX or TIMESTAMP.");
-        var (job, results, offset, limit) = videoJobs.Get(VideoJobs.FaceSearch, request);
+        var (job, results, offset, limit) = videoJobs.Get(VideoJobs.FaceSearch, request.JobId, request.MaxResults, request.NextToken);
         var response = new GetFaceSearchResponse(job.Status, job.JobId) { StatusMessage = job.StatusMessage, JobTag = job.JobTag, Video = VideoOf(job) };
         if (results is null)
             return response;
@@ -37,9 +37,6 @@ public sealed partial class RekognitionEndpoint
         return (page, offset + limit < all.Count ? (offset + limit).ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
     }
 
-    private static VideoRef? VideoOf(Storage.StoredJob job)
-    {
-        var request = System.Text.Json.JsonSerializer.Deserialize(job.RequestJson, VideoJsonContext.Default.StartVideoJobRequest);
-        return request?.Video?.S3Object is { Bucket: { } bucket, Name: { } name } ? new VideoRef(new S3ObjectRef(bucket, name)) : null;
-    }
+    private static VideoRef? VideoOf(Storage.StoredJob job) =>
+        VideoJobSpec.Of(job).Video is { Bucket: { } bucket, Name: { } name } ? new VideoRef(new S3ObjectRef(bucket, name)) : null;
 }

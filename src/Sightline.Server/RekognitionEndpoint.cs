@@ -17,7 +17,7 @@ namespace Sightline.Server;
 /// The AWS JSON 1.1 entry point: <c>POST /</c> with <c>X-Amz-Target: RekognitionService.Operation</c>.
 /// Errors carry Rekognition's <c>__type</c> so the AWS SDKs raise the matching exception class.
 /// </summary>
-public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer comparer, Alerts.LabelDesk labels, ImageDecoder decoder, CollectionService collections, RequestAuthenticator authenticator, ObjectStore objects, Video.VideoJobs videoJobs,
+public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer comparer, Alerts.LabelDesk labels, ImageDecoder decoder, CollectionService collections, RequestAuthenticator authenticator, ObjectStore objects, StoredVideo.VideoJobs videoJobs,
     ILogger<RekognitionEndpoint> logger, IAuditStore auditLog, IdentificationPipeline pipeline, ILeadStore leads, Text.TextEngine text, Detectors.DetectorRegistry detectors)
 {
     private const string TargetPrefix = "RekognitionService.";

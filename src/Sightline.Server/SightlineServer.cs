@@ -46,8 +46,7 @@ public static class SightlineServer
         builder.Services.AddSingleton(sp => new SigV4Verifier(sp.GetRequiredService<AccessKeys>(), "rekognition", maxSkew: server.MaxClockSkew));
         builder.Services.AddSingleton<RequestAuthenticator>();
         builder.Services.AddSingleton<RekognitionEndpoint>();
-        builder.Services.AddSingleton<Video.VideoJobs>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<Video.VideoJobs>());
+        builder.Services.AddHostedService<VideoJobWorker>();
         builder.Services.AddSingleton<RetentionWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionWorker>());
         builder.Services.AddHostedService<AlertDeliveryWorker>();

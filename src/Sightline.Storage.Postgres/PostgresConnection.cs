@@ -59,9 +59,15 @@ public static class PostgresConnection
         if (rest.Length > 0)
         {
             string[] hosts = [.. rest.Split(',').Select(Uri.UnescapeDataString)];
+            foreach (string host in hosts)
+            {
+                int portAt = host.LastIndexOf(':');
+                if (portAt > host.LastIndexOf(']') && !(int.TryParse(host[(portAt + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int p) && p is > 0 and <= 65535))
+                    throw SightlineException.InvalidParameter($"The PostgreSQL URI's port '{host[(portAt + 1)..]}' is not a port number (1-65535).");
+            }
             int colon = hosts[0].LastIndexOf(':');
-            if (hosts.Length == 1 && colon > hosts[0].LastIndexOf(']') && int.TryParse(hosts[0][(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int port))
-                (builder.Host, builder.Port) = (hosts[0][..colon], port);
+            if (hosts.Length == 1 && colon > hosts[0].LastIndexOf(']'))
+                (builder.Host, builder.Port) = (hosts[0][..colon], int.Parse(hosts[0][(colon + 1)..], CultureInfo.InvariantCulture));
             else
                 builder.Host = string.Join(',', hosts); // several hosts: Npgsql takes host:port for each
         }

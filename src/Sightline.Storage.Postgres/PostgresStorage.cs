@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Sightline.Storage.Postgres;
 
@@ -30,7 +31,8 @@ public static class PostgresStorage
     public static IServiceCollection AddPostgresStorage(this IServiceCollection services, string connectionString)
     {
         string normalised = PostgresConnection.Normalise(connectionString);
-        services.AddSingleton(sp => new PostgresStore(normalised, sp.GetRequiredService<StoreSecrets>()));
+        services.AddSingleton(_ => NpgsqlDataSource.Create(normalised));
+        services.AddSingleton(sp => new PostgresStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<StoreSecrets>(), ownsDataSource: false));
         services.AddSingleton<IScratchStoreFactory>(sp => new PostgresScratchStores(normalised, sp.GetRequiredService<StoreSecrets>()));
         return services.AddStoreContracts<PostgresStore>();
     }

@@ -16,13 +16,25 @@ public sealed partial class PostgresStore :
     private const int Attempts = 4;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
     private readonly StoreSecrets _secrets;
 
+    /// <summary>A store with its own connection pool, closed when the store is disposed.</summary>
     public PostgresStore(string connectionString, StoreSecrets secrets)
+        : this(NpgsqlDataSource.Create(PostgresConnection.Normalise(connectionString)), secrets, ownsDataSource: true)
+    {
+    }
+
+    /// <summary>
+    /// A store on a pool its owner closes: the composition root registers the pool as its own singleton, so a
+    /// container that disposes the store once for each contract it is registered under leaves the pool open until
+    /// everything that uses the store (an index writing its last snapshot) has been disposed.
+    /// </summary>
+    internal PostgresStore(NpgsqlDataSource dataSource, StoreSecrets secrets, bool ownsDataSource)
     {
         _secrets = secrets;
-        var target = new NpgsqlConnectionStringBuilder(PostgresConnection.Normalise(connectionString));
-        _dataSource = NpgsqlDataSource.Create(target.ConnectionString);
+        _dataSource = dataSource;
+        _ownsDataSource = ownsDataSource;
         try
         {
             using var connection = Open();
@@ -30,14 +42,21 @@ public sealed partial class PostgresStore :
         }
         catch (Exception ex)
         {
-            _dataSource.Dispose();
+            if (ownsDataSource)
+                _dataSource.Dispose();
+            var target = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
             if (ex is NpgsqlException and not PostgresException || ex is PostgresException { SqlState: "28P01" or "28000" or "3D000" or "42501" })
-                throw new SightlineException(ErrorKind.Internal, $"Could not open the PostgreSQL database {target.Database} at {target.Host}:{target.Port} as {target.Username}: {ex.Message}", ex);
+                throw new SightlineException(ErrorKind.Internal,
+                    $"Could not open the PostgreSQL database {target.Database} at {target.Host}:{target.Port} as {(string.IsNullOrEmpty(target.Username) ? "the default user" : target.Username)}: {ex.Message}", ex);
             throw;
         }
     }
 
-    public void Dispose() => _dataSource.Dispose();
+    public void Dispose()
+    {
+        if (_ownsDataSource)
+            _dataSource.Dispose();
+    }
 
     private NpgsqlConnection Open() => _dataSource.OpenConnection();
 

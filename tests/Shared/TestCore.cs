@@ -5,7 +5,7 @@ namespace Sightline.Tests;
 
 /// <summary>
 /// The core as the server and the CLI build it (<see cref="SightlineServices.AddSightline"/>), on a test's own data
-/// directory and the pinned model pack. Disposing it closes the stores and unloads the engines it loaded.
+/// directory (on the provider <see cref="TestDatabase"/> names) and the pinned model pack. Disposing it closes the stores and unloads the engines it loaded.
 /// </summary>
 public sealed class TestCore : IDisposable
 {
@@ -13,7 +13,8 @@ public sealed class TestCore : IDisposable
 
     public TestCore(string dataDirectory, Func<SightlineOptions, SightlineOptions>? configure = null)
     {
-        var options = new SightlineOptions { DataDirectory = Path.GetFullPath(dataDirectory) }.WithModels(Models.ModelPaths.DefaultModelsDirectory);
+        var options = new SightlineOptions { DataDirectory = Path.GetFullPath(dataDirectory), Database = TestDatabase.For(dataDirectory) }
+            .WithModels(Models.ModelPaths.DefaultModelsDirectory);
         Options = configure is null ? options : configure(options);
         _services = new ServiceCollection().AddSightline(Options).BuildValidated();
     }

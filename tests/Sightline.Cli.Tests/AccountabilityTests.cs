@@ -2,7 +2,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using Sightline.Tests;
 
 namespace Sightline.Cli.Tests;
 
@@ -19,14 +19,8 @@ public sealed class AccountabilityTests : IAsyncLifetime
     private Task<Reply> SendAsync(HttpMethod method, string path, string role, HttpContent? content = null) => _server.SendAsync(method, path, role, content);
 
     /// <summary>Moves every face and lead back in time, as if they had been stored <paramref name="days"/> days ago.</summary>
-    private void Backdate(int days)
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(_server.Data.Path, "sightline.db")};Pooling=false");
-        connection.Open();
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"UPDATE faces SET created_at = created_at - {days * 86_400_000L}; UPDATE leads SET created_at = created_at - {days * 86_400_000L};";
-        cmd.ExecuteNonQuery();
-    }
+    private void Backdate(int days) =>
+        TestDatabase.Execute(_server.Data.Path, $"UPDATE faces SET created_at = created_at - {days * 86_400_000L}; UPDATE leads SET created_at = created_at - {days * 86_400_000L};");
 
     private async Task<List<string>> IndexAsync(string collection, string fixture)
     {

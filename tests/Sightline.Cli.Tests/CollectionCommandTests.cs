@@ -68,6 +68,7 @@ public sealed class CollectionCommandTests
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { SightlineCli.Dll, "--data", data.Path, "faces", "index", "bulk", images.Path, "--json" })
             psi.ArgumentList.Add(a);
+        SightlineCli.UseTestDatabase(psi, [.. psi.ArgumentList]);
         using var process = Process.Start(psi)!;
         _ = process.StandardError.ReadToEndAsync();
         var acknowledged = new List<string>();

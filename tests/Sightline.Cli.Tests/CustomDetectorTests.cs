@@ -6,6 +6,7 @@ using System.Text.Json;
 using OpenCvSharp;
 using Sightline.Access;
 using Sightline.Detectors.Tests;
+using Sightline.Tests;
 
 namespace Sightline.Cli.Tests;
 
@@ -114,14 +115,9 @@ public sealed class CustomDetectorTests : IAsyncLifetime
             Assert.Contains(op, trail, StringComparison.Ordinal);
     }
 
-    private string AuditedOperations()
-    {
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_server.Data.Path, "sightline.db")};Mode=ReadOnly;Pooling=false");
-        connection.Open();
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT group_concat(operation || ':' || role, ' ') FROM audit_log;";
-        return cmd.ExecuteScalar() as string ?? "";
-    }
+    private string AuditedOperations() =>
+        TestDatabase.Scalar(_server.Data.Path, "SELECT group_concat(operation || ':' || role, ' ') FROM audit_log;",
+            "SELECT string_agg(operation || ':' || role, ' ') FROM audit_log;") as string ?? "";
 
     private async Task<JsonElement> WaitForDeliveredAsync()
     {

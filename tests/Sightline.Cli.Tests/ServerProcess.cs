@@ -64,6 +64,11 @@ public sealed class ServerProcess : IAsyncDisposable
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { SightlineCli.Dll, "serve", "--urls", address.ToString().TrimEnd('/'), "--data", data.Path }.Concat(extraArgs))
             psi.ArgumentList.Add(a);
+        if (!extraArgs.Contains("--database") && Sightline.Tests.TestDatabase.For(data.Path) is { } database)
+        {
+            psi.ArgumentList.Add("--database");
+            psi.ArgumentList.Add(database);
+        }
         var process = Process.Start(psi)!;
         var log = Environment.GetEnvironmentVariable("SIGHTLINE_TEST_SERVER_LOG");
         process.OutputDataReceived += (_, e) => { if (log is not null && e.Data is not null) lock (s_logLock) File.AppendAllText(log, e.Data + "\n"); };

@@ -49,6 +49,7 @@ public static class SightlineCli
         psi.ArgumentList.Add(Dll);
         foreach (var a in args)
             psi.ArgumentList.Add(a);
+        UseTestDatabase(psi, args);
         psi.Environment["NO_COLOR"] = "1";
         psi.Environment["TERM"] = "dumb";
         psi.Environment["COLUMNS"] = "200";
@@ -62,6 +63,17 @@ public static class SightlineCli
         }
         process.WaitForExit();
         return new CliResult(process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
+    }
+
+    /// <summary>
+    /// Points a CLI or server process at the database <see cref="Sightline.Tests.TestDatabase"/> gives its <c>--data</c>
+    /// directory (through $SIGHTLINE_DATABASE, so an explicit --database still wins): PostgreSQL when the tests run on it.
+    /// </summary>
+    public static void UseTestDatabase(ProcessStartInfo psi, IReadOnlyList<string> args)
+    {
+        int data = args.ToList().IndexOf("--data");
+        if (data >= 0 && data + 1 < args.Count && Path.IsPathFullyQualified(args[data + 1]) && Sightline.Tests.TestDatabase.For(args[data + 1]) is { } database)
+            psi.Environment["SIGHTLINE_DATABASE"] = database;
     }
 
     /// <summary>A fixture photo of the model pack; fails (never skips) when the pack has not been fetched.</summary>

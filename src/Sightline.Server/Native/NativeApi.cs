@@ -7,7 +7,7 @@ using Sightline.Faces;
 using Sightline.Identification;
 using Sightline.Imaging;
 using Sightline.Rekognition;
-using Sightline.Server.Video;
+using Sightline.StoredVideo;
 using Sightline.Storage;
 
 namespace Sightline.Server.Native;

@@ -1,24 +1,22 @@
-using Sightline.ObjectStorage;
-using System.Text.Json;
 using System.Threading.Channels;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Sightline.Collections;
 using Sightline.Faces;
+using Sightline.ObjectStorage;
 using Sightline.Rekognition;
 using Sightline.Storage;
 using Sightline.Video;
 
-namespace Sightline.Server.Video;
+namespace Sightline.StoredVideo;
 
 /// <summary>
-/// Stored-video jobs (StartFaceDetection, StartFaceSearch): validated and recorded durably when accepted, queued
-/// in a bounded queue (a full queue answers LimitExceededException), run one at a time in the background, results
-/// written atomically to <c>&lt;data&gt;/jobs/ID.json</c>. Jobs still in progress when the process stopped are run
+/// Stored-video jobs (face detection and face search): validated and recorded durably when accepted, queued in a
+/// bounded queue (a full queue is LimitExceeded), run one at a time by <see cref="RunAsync"/>, results written
+/// atomically to <c>ID.json</c> in the results directory. Jobs still in progress when the process stopped are run
 /// again at start. Face search follows faces only within one video.
 /// </summary>
-public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceEngine engine, CollectionService collections, Hosting.SightlineOptions options,
-    ILogger<VideoJobs> logger) : BackgroundService
+public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceEngine engine, CollectionService collections, string resultsDirectory,
+    ILogger<VideoJobs> logger)
 {
     public const string FaceDetection = "FaceDetection";
     public const string FaceSearch = "FaceSearch";
@@ -28,44 +26,44 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
     private readonly Channel<string> _queue = Channel.CreateBounded<string>(new BoundedChannelOptions(MaxQueuedJobs) { SingleReader = true });
     private readonly VideoLimits _limits = new();
 
-    private string ResultsDirectory => Path.Combine(options.DataDirectory, "jobs");
-
-    public StartVideoJobResponse Start(string kind, StartVideoJobRequest request, string? principal)
+    /// <summary>Accepts a job (or, for a client request token seen before, returns the job it started) and queues it.</summary>
+    public string Start(VideoJobSpec spec, JobAdmission admission)
     {
-        if (request.NotificationChannel is { ValueKind: not JsonValueKind.Null })
-            throw SightlineException.InvalidParameter("NotificationChannel (Amazon SNS) is not available on this server; poll Get" + kind + " for the job status.");
-        if (request.ClientRequestToken is { Length: 0 or > 64 })
+        if (spec.Kind is not (FaceDetection or FaceSearch))
+            throw SightlineException.InvalidParameter($"No video job kind {spec.Kind}.");
+        if (spec.ClientRequestToken is { Length: 0 or > 64 })
             throw SightlineException.InvalidParameter("ClientRequestToken must be 1 to 64 characters.");
-        if (request.JobTag is { } tag && (tag.Length is 0 or > 1024 || tag.Any(char.IsControl)))
+        if (spec.JobTag is { } tag && (tag.Length is 0 or > 1024 || tag.Any(char.IsControl)))
             throw SightlineException.InvalidParameter("JobTag must be 1 to 1024 printable characters.");
-        if (request.ClientRequestToken is { } token && jobs.FindJobByToken(kind, token) is { } earlier)
-            return new StartVideoJobResponse(earlier.JobId); // the same request again (an SDK retry): the same job
-        var video = request.Video?.S3Object ?? throw SightlineException.InvalidParameter("Video.S3Object is required.");
-        objects.Check(video.Bucket, video.Name);
-        if (kind == FaceDetection && request.FaceAttributes is not (null or "DEFAULT" or "ALL"))
-            throw SightlineException.InvalidParameter("FaceAttributes must be DEFAULT or ALL.");
-        if (kind == FaceSearch)
+        if (spec.ClientRequestToken is { } token && jobs.FindJobByToken(spec.Kind, token) is { } earlier)
+            return earlier.JobId; // the same request again (an SDK retry): the same job
+        objects.Check(spec.Video.Bucket, spec.Video.Name);
+        if (spec.Kind == FaceSearch)
         {
-            collections.RequireSearchable(request.CollectionId ?? throw SightlineException.InvalidParameter("CollectionId is required."));
-            Validate.Threshold("FaceMatchThreshold", request.FaceMatchThreshold, CollectionService.DefaultFaceMatchThreshold);
+            collections.RequireSearchable(spec.CollectionId ?? throw SightlineException.InvalidParameter("CollectionId is required."));
+            Validate.Threshold("FaceMatchThreshold", spec.FaceMatchThreshold, CollectionService.DefaultFaceMatchThreshold);
         }
         if (jobs.ListJobs(InProgress).Count >= MaxQueuedJobs)
             throw new SightlineException(ErrorKind.LimitExceeded, $"{MaxQueuedJobs} video jobs are already queued or running; retry when one finishes.");
         string id = Guid.NewGuid().ToString("N");
         // A face search runs under the case and purpose its start was admitted with; its matches become leads under them.
-        var scope = AuditScope.Current;
-        jobs.AddJob(new StoredJob(id, kind, InProgress, null, JsonSerializer.Serialize(request, VideoJsonContext.Default.StartVideoJobRequest),
-            request.ClientRequestToken, request.JobTag, principal, DateTimeOffset.UtcNow, null) { Case = scope?.Case, Purpose = scope?.Purpose, Role = scope?.Role });
+        jobs.AddJob(new StoredJob(id, spec.Kind, InProgress, null, spec.ToJson(), spec.ClientRequestToken, spec.JobTag, admission.Principal, DateTimeOffset.UtcNow, null)
+        {
+            Case = admission.Case,
+            Purpose = admission.Purpose,
+            Role = admission.Role,
+        });
         if (!_queue.Writer.TryWrite(id))
         {
             jobs.SetJobStatus(id, "FAILED", "The job queue was full.", DateTimeOffset.UtcNow);
             throw new SightlineException(ErrorKind.LimitExceeded, $"{MaxQueuedJobs} video jobs are already queued; retry when one finishes.");
         }
-        LogAccepted(logger, id, kind, video.Bucket ?? "", video.Name ?? "");
-        return new StartVideoJobResponse(id);
+        LogAccepted(logger, id, spec.Kind, spec.Video.Bucket ?? "", spec.Video.Name ?? "");
+        return id;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Runs queued jobs one at a time until <paramref name="stoppingToken"/> is cancelled; first requeues those a stop interrupted.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
     {
         foreach (var unfinished in jobs.ListJobs(InProgress))
             await _queue.Writer.WriteAsync(unfinished.JobId, stoppingToken).ConfigureAwait(false);
@@ -76,7 +74,7 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
             try
             {
                 var results = await RunAsync(job, stoppingToken).ConfigureAwait(false);
-                Directory.CreateDirectory(ResultsDirectory);
+                Directory.CreateDirectory(resultsDirectory);
                 string path = ResultPath(id), temp = path + ".tmp";
                 await File.WriteAllTextAsync(temp, RekognitionJson.Serialize(results, indented: false), stoppingToken).ConfigureAwait(false);
                 File.Move(temp, path, overwrite: true);
@@ -112,26 +110,25 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
     private void SucceedWithLeads(StoredJob job, IReadOnlyList<PersonMatch> persons)
     {
         var matches = LeadMatches.BestPerFace(persons.SelectMany(p => p.FaceMatches));
-        var request = JsonSerializer.Deserialize(job.RequestJson, VideoJsonContext.Default.StartVideoJobRequest)!;
+        var spec = VideoJobSpec.Of(job);
         var entry = new AuditEntry(job.CreatedBy ?? "unknown", job.Role ?? "unknown", Access.TransparencyReport.FaceSearchResults)
         {
             Case = job.Case,
             Purpose = job.Purpose,
-            CollectionId = request.CollectionId,
-            Threshold = Identification.MatchThreshold.Recordable(request.FaceMatchThreshold),
+            CollectionId = spec.CollectionId,
+            Threshold = Identification.MatchThreshold.Recordable(spec.FaceMatchThreshold),
             Probe = "job:" + job.JobId,
             Details = Identification.LeadDetails.Of(matches),
         };
         jobs.SucceedWithLeads(job.JobId, entry, matches, DateTimeOffset.UtcNow);
     }
 
-    private string ResultPath(string jobId) => Path.Combine(ResultsDirectory, jobId + ".json");
+    private string ResultPath(string jobId) => Path.Combine(resultsDirectory, jobId + ".json");
 
     private async Task<VideoJobResults> RunAsync(StoredJob job, CancellationToken ct)
     {
-        var request = JsonSerializer.Deserialize(job.RequestJson, VideoJsonContext.Default.StartVideoJobRequest)!;
-        var video = request.Video!.S3Object!;
-        using var local = await objects.OpenAsync(video.Bucket, video.Name, _limits.MaxBytes, ct).ConfigureAwait(false);
+        var spec = VideoJobSpec.Of(job);
+        using var local = await objects.OpenAsync(spec.Video.Bucket, spec.Video.Name, _limits.MaxBytes, ct).ConfigureAwait(false);
         string path = local.Path;
         var info = await VideoProbe.ProbeAsync(path, _limits, ct).ConfigureAwait(false);
         var metadata = new VideoMetadata(info.Codec, info.DurationMillis, info.Format, (float)info.FrameRate, info.Height, info.Width);
@@ -139,7 +136,7 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
         var persons = new List<PersonMatch>();
         var tracker = new FaceTracker();
         bool search = job.Kind == FaceSearch;
-        var faceRequest = new FaceRequest { AllAttributes = request.FaceAttributes == "ALL", Embeddings = search };
+        var faceRequest = new FaceRequest { AllAttributes = spec.AllAttributes, Embeddings = search };
         await foreach (var (timestamp, frame) in VideoFrames.ReadAsync(path, info, _limits, ct).ConfigureAwait(false))
         {
             using (frame)
@@ -154,8 +151,8 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
                         faces.Add(new FaceDetection(timestamp, details[i]));
                         continue;
                     }
-                    var matches = collections.SearchByEmbedding(request.CollectionId!, found[i].Embedding!, 10,
-                        request.FaceMatchThreshold ?? CollectionService.DefaultFaceMatchThreshold, ct);
+                    var matches = collections.SearchByEmbedding(spec.CollectionId!, found[i].Embedding!, 10,
+                        spec.FaceMatchThreshold ?? CollectionService.DefaultFaceMatchThreshold, ct);
                     if (matches.Count > 0)
                         persons.Add(new PersonMatch(timestamp, new PersonDetail(indexes[i], details[i].BoundingBox, details[i]), matches));
                 }
@@ -168,17 +165,17 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
     public string KindOf(string jobId) =>
         (jobId.Length is > 0 and <= 64 ? jobs.GetJob(jobId)?.Kind : null) ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"No video job {jobId}.");
 
-    /// <summary>A job's status and, once it succeeded, a page of its results.</summary>
-    public (StoredJob Job, VideoJobResults? Results, int Offset, int Limit) Get(string kind, GetVideoJobRequest request)
+    /// <summary>A job's status and, once it succeeded, a page of its results (<paramref name="nextToken"/> as this service issued it).</summary>
+    public (StoredJob Job, VideoJobResults? Results, int Offset, int Limit) Get(string kind, string? jobId, int? maxResults, string? nextToken)
     {
-        if (request.JobId is not { Length: > 0 and <= 64 } id)
+        if (jobId is not { Length: > 0 and <= 64 } id)
             throw SightlineException.InvalidParameter("JobId is required (1 to 64 characters).");
         var job = jobs.GetJob(id);
         if (job is null || job.Kind != kind)
             throw new SightlineException(ErrorKind.ResourceNotFound, $"No {kind} job {id}.");
-        int limit = Validate.Range("MaxResults", request.MaxResults, 1000, 1, 1000);
+        int limit = Validate.Range("MaxResults", maxResults, 1000, 1, 1000);
         int offset = 0;
-        if (request.NextToken is { Length: > 0 } token && (!int.TryParse(token, System.Globalization.CultureInfo.InvariantCulture, out offset) || offset < 0))
+        if (nextToken is { Length: > 0 } token && (!int.TryParse(token, System.Globalization.CultureInfo.InvariantCulture, out offset) || offset < 0))
             throw SightlineException.InvalidParameter("NextToken is not one this server issued.");
         if (job.Status != "SUCCEEDED")
             return (job, null, 0, limit);

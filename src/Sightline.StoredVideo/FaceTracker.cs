@@ -1,12 +1,12 @@
 using Sightline.Rekognition;
 
-namespace Sightline.Server.Video;
+namespace Sightline.StoredVideo;
 
 /// <summary>
 /// Gives each face in a video a person index that stays with it from frame to frame: a face takes the index of the
 /// best-overlapping face (IoU ≥ 0.3) of the previous sampled frame, else a new one. Within one video only.
 /// </summary>
-internal sealed class FaceTracker
+public sealed class FaceTracker
 {
     private List<(BoundingBox Box, long Index)> _previous = [];
     private long _next;

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Sightline.Storage;
+
+namespace Sightline.StoredVideo;
+
+/// <summary>A video in a bucket the server may read.</summary>
+public sealed record VideoSource(string? Bucket, string? Name, string? Version = null);
+
+/// <summary>
+/// What a stored-video job is asked to do, whichever API asked: the kind (<see cref="VideoJobs.FaceDetection"/> or
+/// <see cref="VideoJobs.FaceSearch"/>), the video, and for a search the collection and threshold.
+/// </summary>
+public sealed record VideoJobSpec(string Kind, VideoSource Video)
+{
+    public bool AllAttributes { get; init; }
+    public string? CollectionId { get; init; }
+    public float? FaceMatchThreshold { get; init; }
+    public string? ClientRequestToken { get; init; }
+    public string? JobTag { get; init; }
+
+    /// <summary>The job's request as stored with it (the shape StartFaceDetection and StartFaceSearch take, so jobs stored by any version read back).</summary>
+    internal string ToJson() => JsonSerializer.Serialize(
+        new StoredRequest(new StoredVideo(new StoredObject(Video.Bucket, Video.Name, Video.Version)), AllAttributes ? "ALL" : "DEFAULT", CollectionId, FaceMatchThreshold, ClientRequestToken, JobTag),
+        StoredJobJsonContext.Default.StoredRequest);
+
+    /// <summary>The spec of a stored job.</summary>
+    public static VideoJobSpec Of(StoredJob job)
+    {
+        var stored = JsonSerializer.Deserialize(job.RequestJson, StoredJobJsonContext.Default.StoredRequest)
+            ?? throw new SightlineException(ErrorKind.Internal, $"The request of job {job.JobId} is unreadable.");
+        var video = stored.Video?.S3Object;
+        return new VideoJobSpec(job.Kind, new VideoSource(video?.Bucket, video?.Name, video?.Version))
+        {
+            AllAttributes = stored.FaceAttributes == "ALL",
+            CollectionId = stored.CollectionId,
+            FaceMatchThreshold = stored.FaceMatchThreshold,
+            ClientRequestToken = stored.ClientRequestToken,
+            JobTag = stored.JobTag,
+        };
+    }
+}
+
+/// <summary>Who started a job and under which case and purpose: a face search's matches become leads under them.</summary>
+public sealed record JobAdmission(string? Principal, string? Role, string? Case, string? Purpose)
+{
+    public static JobAdmission Of(string? principal, AuditEntry? admittedUnder) => new(principal, admittedUnder?.Role, admittedUnder?.Case, admittedUnder?.Purpose);
+}
+
+internal sealed record StoredObject(string? Bucket, string? Name, string? Version);
+
+internal sealed record StoredVideo(StoredObject? S3Object);
+
+internal sealed record StoredRequest(StoredVideo? Video, string? FaceAttributes, string? CollectionId, float? FaceMatchThreshold, string? ClientRequestToken, string? JobTag);
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(StoredRequest))]
+internal sealed partial class StoredJobJsonContext : JsonSerializerContext;
