@@ -4,15 +4,17 @@
 # Usage: benchmarks/search-request.sh [--bin SIGHTLINE] [--database DB] [--requests N] [IMAGE]
 #   --bin       the sightline executable to measure (default ./sightline), so two builds can be compared
 #   --database  a database for the server and CLI (default: the embedded SQLite file)
+#   --secrets   the secrets directory to use with it (a PostgreSQL database needs one provisioned: benchmarks/with-postgres.sh does it)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bin="$here/sightline" database="" requests=60
+bin="$here/sightline" database="" secrets="" requests=60
 models="${SIGHTLINE_MODELS:-${XDG_DATA_HOME:-$HOME/.local/share}/sightline/models}"
 image="$models/fixtures/sample1.jpg"
 while (($#)); do
   case "$1" in
     --bin) bin="$2"; shift 2 ;;
     --database) database="$2"; shift 2 ;;
+    --secrets) secrets="$2"; shift 2 ;;
     --requests) requests="$2"; shift 2 ;;
     -*) echo "search-request: unknown option $1" >&2; exit 2 ;;
     *) image="$1"; shift ;;
@@ -20,6 +22,7 @@ while (($#)); do
 done
 data="$(mktemp -d)"
 db=(); [[ -n "$database" ]] && db=(--database "$database")
+[[ -n "$secrets" ]] && db+=(--secrets "$secrets")
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cleanup() { [[ -n "${pid:-}" ]] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$data"; }
 trap cleanup EXIT
