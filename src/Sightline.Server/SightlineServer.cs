@@ -86,7 +86,10 @@ public static class SightlineServer
         app.MapPost("/", (HttpContext context, RekognitionEndpoint endpoint) => endpoint.HandleAsync(context)).ExcludeFromDescription();
         app.MapNativeApi();
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/docs", o => o.WithTitle("Sightline API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        // The API reference calls nothing outside this server: no AI agent or MCP, no telemetry, no vendor fonts, no
+        // client-generation or deploy buttons that reach the vendor's services.
+        app.MapScalarApiReference("/docs", o => o.WithTitle("Sightline API").WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .DisableAgent().DisableMcp().DisableTelemetry().DisableDefaultFonts().HideClientButton().HideDeveloperTools());
         // Load every model before the first request so /readyz and latency are honest.
         var engine = app.Services.GetRequiredService<FaceEngine>();
         engine.Warm(new FaceRequest { AllAttributes = true, Embeddings = true });

@@ -111,5 +111,12 @@ public sealed class NativeApiTests : IAsyncLifetime
         var docs = await _server.Http.GetAsync(new Uri(_server.Address, "docs/"));
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
         Assert.Contains("html", docs.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+
+        // The page calls nothing outside the server: no AI agent, MCP, telemetry, vendor fonts or client/deploy buttons.
+        string page = await docs.Content.ReadAsStringAsync();
+        foreach (string setting in new[] { "\"agent\":{\"disabled\":true}", "\"mcp\":{\"disabled\":true}", "\"telemetry\":false", "\"withDefaultFonts\":false",
+            "\"hideClientButton\":true", "\"showDeveloperTools\":\"never\"" })
+            Assert.Contains(setting, page, StringComparison.Ordinal);
+        Assert.DoesNotMatch("(src|href)=\"https?://", page);
     }
 }
