@@ -48,6 +48,9 @@ public sealed class SightlineException : Exception
 
     public ErrorKind Kind { get; }
 
+    /// <summary>For Throttling: when the client may try again (sent as <c>Retry-After</c>).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>The Rekognition <c>__type</c> for this failure.</summary>
     public string RekognitionType => Kind switch
     {

@@ -22,6 +22,8 @@ public static class Problems
             ErrorKind.AccessDenied => StatusCodes.Status403Forbidden,
             _ => ex.HttpStatus,
         };
+        if (ex.RetryAfter is { } retryAfter)
+            context.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
         if (context.Response.StatusCode == StatusCodes.Status401Unauthorized)
             context.Response.Headers.WWWAuthenticate = "Bearer realm=\"sightline\"";
         context.Response.ContentType = ContentType;
@@ -36,6 +38,10 @@ public static class Problems
         };
         return context.Response.WriteAsync(JsonSerializer.Serialize(problem, s_json));
     }
+
+    /// <summary>Whole seconds, at least one, as <c>Retry-After</c> takes them.</summary>
+    public static string RetryAfterSeconds(TimeSpan retryAfter) =>
+        Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Title(ErrorKind kind) => kind switch
     {

@@ -104,6 +104,8 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
         {
             if (audit is not null)
                 auditLog.AppendAudit(audit with { Outcome = ex.RekognitionType, Details = null });
+            if (ex.RetryAfter is { } retryAfter)
+                context.Response.Headers.RetryAfter = Problems.RetryAfterSeconds(retryAfter);
             await WriteErrorAsync(context, ex.HttpStatus, ex.RekognitionType, ex.Message).ConfigureAwait(false);
         }
         catch (UnknownOperationException ex)

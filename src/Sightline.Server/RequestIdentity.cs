@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Sightline.Access;
+using Sightline.Server.Limits;
 
 namespace Sightline.Server;
 
@@ -29,11 +30,15 @@ public sealed class RequestIdentity
     }
 }
 
-/// <summary>Builds the signable view of an HTTP request and checks its credentials.</summary>
-public sealed class RequestAuthenticator(SigV4Verifier verifier, AccessKeys keys)
+/// <summary>
+/// Builds the signable view of an HTTP request and checks its credentials, under two limits: a source address with
+/// too many failed authentications is refused before its credentials are read, and an authenticated key over its
+/// role's rate limit is refused with Throttling.
+/// </summary>
+public sealed class RequestAuthenticator(SigV4Verifier verifier, AccessKeys keys, FailedAuthLimits failures, KeyRateLimits rates)
 {
     /// <summary>Verifies an AWS Signature Version 4 over the buffered <paramref name="body"/>.</summary>
-    public Principal VerifySigV4(HttpContext context, ReadOnlyMemory<byte> body)
+    public Principal VerifySigV4(HttpContext context, ReadOnlyMemory<byte> body) => Limited(context, () =>
     {
         string target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "/";
         int q = target.IndexOf('?', StringComparison.Ordinal);
@@ -42,14 +47,32 @@ public sealed class RequestAuthenticator(SigV4Verifier verifier, AccessKeys keys
             headers[name.ToLowerInvariant()] = string.Join(',', values.Select(v => v?.Trim()));
         var request = new SignableRequest(context.Request.Method, q < 0 ? target : target[..q], q < 0 ? null : target[(q + 1)..], headers, body);
         return verifier.Verify(request);
-    }
+    });
 
     /// <summary>Checks <c>Authorization: Bearer ACCESS_KEY_ID:SECRET</c> (native API).</summary>
-    public Principal VerifyBearer(HttpContext context)
+    public Principal VerifyBearer(HttpContext context) => Limited(context, () =>
     {
         string authorization = context.Request.Headers.Authorization.ToString();
         if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             throw new SightlineException(ErrorKind.MissingAuthentication, "Send 'Authorization: Bearer ACCESS_KEY_ID:SECRET_ACCESS_KEY' (create a key with 'sightline keys create').");
         return keys.AuthenticateBearer(authorization[7..].Trim());
+    });
+
+    private Principal Limited(HttpContext context, Func<Principal> authenticate)
+    {
+        var address = context.Connection.RemoteIpAddress;
+        failures.Check(address);
+        Principal principal;
+        try
+        {
+            principal = authenticate();
+        }
+        catch (SightlineException ex) when (ex.Kind is ErrorKind.MissingAuthentication or ErrorKind.UnrecognizedClient or ErrorKind.InvalidSignature or ErrorKind.IncompleteSignature)
+        {
+            failures.Failed(address);
+            throw;
+        }
+        rates.Take(principal);
+        return principal;
     }
 }

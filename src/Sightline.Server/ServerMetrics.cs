@@ -24,6 +24,16 @@ public static partial class ServerMetrics
 
     private static readonly Counter s_rejected = Metrics.CreateCounter("sightline_requests_throttled_total", "Requests refused with 429 because the queue was full.");
 
+    private static readonly Counter s_keyThrottled = Metrics.CreateCounter("sightline_key_throttled_total", "Requests refused because their access key was over its rate limit, by key.",
+        new CounterConfiguration { LabelNames = ["key"] });
+
+    private static readonly Counter s_authThrottled = Metrics.CreateCounter("sightline_auth_failures_throttled_total",
+        "Requests refused because their source address had too many failed authentications.");
+
+    public static void KeyThrottled(string accessKeyId) => s_keyThrottled.WithLabels(accessKeyId).Inc();
+
+    public static void AuthFailuresThrottled() => s_authThrottled.Inc();
+
     private static readonly Counter s_inferenceSeconds = Metrics.CreateCounter("sightline_inference_seconds_total", "Time inside ONNX Runtime by model.",
         new CounterConfiguration { LabelNames = ["model"] });
 

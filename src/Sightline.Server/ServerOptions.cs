@@ -14,6 +14,12 @@ public sealed record ServerOptions
     /// <summary>Requests waiting for a slot; beyond this a request is refused at once with 429 / ThrottlingException.</summary>
     public int QueueLimit { get; init; } = 32;
 
+    /// <summary>Failed authentications a source address may make at once before its requests are refused.</summary>
+    public int AuthFailureBurst { get; init; } = 30;
+
+    /// <summary>How fast an address earns failed attempts back.</summary>
+    public int AuthFailuresPerMinute { get; init; } = 30;
+
     /// <summary>How far a signature's time may be from the server's.</summary>
     public TimeSpan MaxClockSkew { get; init; } = TimeSpan.FromMinutes(5);
 

@@ -44,6 +44,8 @@ public static class SightlineServer
         builder.Services.AddSightline(core);
         builder.Services.AddSingleton(server);
         builder.Services.AddSingleton(sp => new SigV4Verifier(sp.GetRequiredService<AccessKeys>(), "rekognition", maxSkew: server.MaxClockSkew));
+        builder.Services.AddSingleton<Limits.FailedAuthLimits>();
+        builder.Services.AddSingleton<Limits.KeyRateLimits>();
         builder.Services.AddSingleton<RequestAuthenticator>();
         builder.Services.AddSingleton<RekognitionEndpoint>();
         builder.Services.AddHostedService<VideoJobWorker>();

@@ -11,11 +11,25 @@ public sealed record Policy(bool RequireCase, float IdentificationThresholdFloor
 {
     public static Policy Default { get; } = new(true, 99f, ["investigation", "missing-person", "identity-verification"]);
 
-    public static IReadOnlyList<string> Keys { get; } = ["requireCase", "identificationThresholdFloor", "purposes", "reviewOwnSearches"];
+    /// <summary>The roles a rate limit can be set for (the access roles).</summary>
+    public static IReadOnlyList<string> RateLimitedRoles { get; } = ["admin", "operator", "analyst", "auditor", "reviewer"];
+
+    public static IReadOnlyList<string> Keys { get; } =
+        ["requireCase", "identificationThresholdFloor", "purposes", "reviewOwnSearches", .. RateLimitedRoles.Select(RateLimit.KeyFor)];
+
+    /// <summary>Each role's per-key request rate; a role not set here has <see cref="RateLimit.Default"/>.</summary>
+    public IReadOnlyDictionary<string, RateLimit> RateLimits { get; init; } = new Dictionary<string, RateLimit>(StringComparer.Ordinal);
+
+    /// <summary>The rate limit each key of <paramref name="role"/> has.</summary>
+    public RateLimit RateLimitOf(string role) => RateLimits.TryGetValue(role, out var limit) ? limit : RateLimit.Default;
 
     /// <summary>This policy with one setting changed from its text form; InvalidParameter for a bad key or value.</summary>
     public Policy With(string key, string value) => key switch
     {
+        _ when RateLimit.RoleOf(key) is { } role => this with
+        {
+            RateLimits = new Dictionary<string, RateLimit>(RateLimits, StringComparer.Ordinal) { [role] = RateLimit.Parse(key, value) },
+        },
         "requireCase" => bool.TryParse(value, out bool b) ? this with { RequireCase = b }
             : throw SightlineException.InvalidParameter($"requireCase takes true or false, got '{value}'."),
         "identificationThresholdFloor" => float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float f) && f is >= 0 and <= 100
@@ -29,6 +43,7 @@ public sealed record Policy(bool RequireCase, float IdentificationThresholdFloor
 
     public string ValueOf(string key) => key switch
     {
+        _ when RateLimit.RoleOf(key) is { } role => RateLimitOf(role).ToString(),
         "requireCase" => RequireCase ? "true" : "false",
         "identificationThresholdFloor" => IdentificationThresholdFloor.ToString("R", CultureInfo.InvariantCulture),
         "purposes" => string.Join(',', Purposes),
@@ -50,6 +65,7 @@ public sealed record Policy(bool RequireCase, float IdentificationThresholdFloor
         ["identificationThresholdFloor"] = IdentificationThresholdFloor,
         ["purposes"] = Purposes,
         ["reviewOwnSearches"] = ReviewOwnSearches,
+        ["rateLimits"] = RateLimitedRoles.ToDictionary(r => r, r => RateLimitOf(r).ToString()),
     }, new JsonSerializerOptions { WriteIndented = true });
 }
 

@@ -21,6 +21,7 @@ public sealed class HostileRequestTests(ITestOutputHelper output)
     public async Task Hostile_AWS_bodies_are_4xx_typed_and_every_refused_search_is_audited()
     {
         await using var server = await ServerProcess.StartAsync();
+        await server.LiftRateLimitsAsync();
         var clock = Stopwatch.StartNew();
         var statuses = new SortedDictionary<string, int>(StringComparer.Ordinal);
         int sent = 0, refusedSearches = 0;
@@ -58,6 +59,7 @@ public sealed class HostileRequestTests(ITestOutputHelper output)
     public async Task Hostile_native_search_thresholds_and_bodies_are_problems_and_audited()
     {
         await using var server = await ServerProcess.StartAsync();
+        await server.LiftRateLimitsAsync();
         Assert.Equal(HttpStatusCode.Created, (await server.SendAsync(HttpMethod.Post, "v1/collections", "admin", ServerProcess.Json(new { collectionId = "hostile" }))).Status);
         var indexed = await server.SendAsync(HttpMethod.Post, "v1/collections/hostile/faces", "admin", ServerProcess.Jpeg("sample1"));
         string faceId = indexed.Body.GetProperty("faceRecords")[0].GetProperty("face").GetProperty("faceId").GetString()!;

@@ -93,6 +93,15 @@ public sealed class ServerProcess : IAsyncDisposable
         throw new Xunit.Sdk.XunitException("the server did not become ready within 120 s");
     }
 
+    /// <summary>
+    /// Raises every role's per-key rate limit far beyond what a test can send (a campaign that sends hundreds of
+    /// requests a second is about what each request gets, not about throttling). Call before the first signed request:
+    /// the server reads the policy then.
+    /// </summary>
+    public async Task LiftRateLimitsAsync() =>
+        await Task.WhenAll(Storage.Policy.RateLimitedRoles.Select(role => Task.Run(() =>
+            Assert.Equal(0, SightlineCli.Run("--data", Data.Path, "policy", "set", Storage.RateLimit.KeyFor(role), "100000/1000000").ExitCode))));
+
     public string Bearer(string role) => $"{Keys[role].Id}:{Keys[role].Secret}";
 
     /// <summary>A native API call as <paramref name="role"/> (no credentials when empty); a JSON body is parsed, any other is kept as text.</summary>

@@ -17,18 +17,28 @@ internal static class ServeCommand
         var s3 = new Option<string>("--s3-endpoint") { Description = "S3-compatible endpoint (MinIO, AWS) for buckets not given with --bucket; credentials from $SIGHTLINE_S3_ACCESS_KEY_ID and $SIGHTLINE_S3_SECRET_ACCESS_KEY" };
         var s3Region = new Option<string>("--s3-region") { Description = "Region used to sign S3 requests", DefaultValueFactory = _ => "us-east-1" };
         var labelDetector = new Option<string>("--label-detector") { Description = "Object detector for DetectLabels (default centernet-coco; also nanodet-coco)" };
-        var command = new Command("serve", "Run the HTTP server: the Rekognition API (AWS JSON 1.1, SigV4 with keys from 'sightline keys create'), /healthz, /readyz, /metrics") { urls, jsonLogs, concurrency, queue, buckets, s3, s3Region, labelDetector };
+        var authBurst = new Option<int>("--auth-failure-burst") { Description = "Failed authentications a source address may make before its requests are refused with 429 / ThrottlingException", DefaultValueFactory = _ => 30 };
+        var authRate = new Option<int>("--auth-failures-per-minute") { Description = "How fast an address earns failed attempts back", DefaultValueFactory = _ => 30 };
+        var command = new Command("serve", "Run the HTTP server: the Rekognition API (AWS JSON 1.1, SigV4 with keys from 'sightline keys create'), /healthz, /readyz, /metrics")
+        {
+            urls, jsonLogs, concurrency, queue, buckets, s3, s3Region, labelDetector, authBurst, authRate,
+        };
         command.SetGuardedAction(async (parse, ct) =>
         {
             int max = parse.GetValue(concurrency), waiting = parse.GetValue(queue);
             if (max is < 1 or > 4096) throw SightlineException.InvalidParameter($"--max-concurrent must be between 1 and 4096, got {max}.");
             if (waiting is < 0 or > 100_000) throw SightlineException.InvalidParameter($"--queue must be between 0 and 100000, got {waiting}.");
+            int burst = parse.GetValue(authBurst), perMinute = parse.GetValue(authRate);
+            if (burst is < 1 or > 1_000_000) throw SightlineException.InvalidParameter($"--auth-failure-burst must be between 1 and 1000000, got {burst}.");
+            if (perMinute is < 1 or > 1_000_000) throw SightlineException.InvalidParameter($"--auth-failures-per-minute must be between 1 and 1000000, got {perMinute}.");
             var options = new ServerOptions
             {
                 Urls = parse.GetValue(urls)!,
                 JsonLogs = parse.GetValue(jsonLogs),
                 MaxConcurrentRequests = max,
                 QueueLimit = waiting,
+                AuthFailureBurst = burst,
+                AuthFailuresPerMinute = perMinute,
             };
             var core = GlobalOptions.Core(parse) with { Buckets = Buckets(parse.GetValue(buckets) ?? []), S3 = S3(parse.GetValue(s3), parse.GetValue(s3Region)!) };
             if (parse.GetValue(labelDetector) is { Length: > 0 } detector)
