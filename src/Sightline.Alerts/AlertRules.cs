@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Sightline.Outbound;
 using Sightline.Storage;
 
 namespace Sightline.Alerts;
@@ -13,7 +14,7 @@ public static class AlertRules
 
     /// <summary>A validated new rule as stored (its secret derived: see <see cref="AlertSecrets"/>) and its signing secret, shown once.</summary>
     public static (AlertRule Rule, string Secret) Create(string? label, float? minConfidence, NormalBox? region, string? webhookUrl, string? createdBy, DateTimeOffset now,
-        AlertSecrets secrets)
+        AlertSecrets secrets, OutboundPolicy outbound)
     {
         label = label?.Trim();
         if (string.IsNullOrEmpty(label) || label.Length > MaxLabelLength)
@@ -24,6 +25,7 @@ public static class AlertRules
             throw SightlineException.InvalidParameter($"region must be a normalised box inside the image (left, top ≥ 0; width, height > 0; left + width ≤ 1; top + height ≤ 1), got {r.Left},{r.Top},{r.Width},{r.Height}.");
         if (!Uri.TryCreate(webhookUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
             throw SightlineException.InvalidParameter($"webhook must be an absolute http:// or https:// URL, got '{webhookUrl}'.");
+        outbound.Check(uri, "webhook"); // a link-local, metadata or (unless allowed) private address is refused now, and again at each delivery
         string id = "rule-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var (stored, secret) = secrets.Issue(id);
         return (new AlertRule(id, label, min, region, uri.ToString(), stored, createdBy, now), secret);

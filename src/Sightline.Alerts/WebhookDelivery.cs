@@ -5,6 +5,7 @@ using System.Text.Json;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
+using Sightline.Outbound;
 using Sightline.Storage;
 
 namespace Sightline.Alerts;
@@ -34,7 +35,7 @@ public sealed class WebhookDelivery
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = false,
                 ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
-                    .Handle<HttpRequestException>()
+                    .Handle<HttpRequestException>(ex => OutboundPolicy.RefusalIn(ex) is null) // a refused address stays refused
                     .Handle<TimeoutRejectedException>()
                     .HandleResult(r => (int)r.StatusCode >= 500 || r.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests),
             })
@@ -80,7 +81,8 @@ public sealed class WebhookDelivery
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                 request.Headers.Add(AlertRules.SignatureHeader, signature);
                 request.Headers.Add("X-Sightline-Alert", alert.Id);
-                return await _http.SendAsync(request, token).ConfigureAwait(false);
+                // Only the status matters: the body is never read, however large.
+                return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
             }, ct).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
@@ -91,7 +93,7 @@ public sealed class WebhookDelivery
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException)
         {
-            error = ex.Message;
+            error = OutboundPolicy.RefusalIn(ex) is { } refused ? "refused by the outbound policy: " + refused.Message : ex.Message;
         }
         _store.SetAlertDelivery(alert.Id, AlertStatus.Failed, attempts, error, null);
     }

@@ -32,6 +32,12 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
+    public static readonly Option<string[]> AllowOutbound = new("--allow-outbound")
+    {
+        Description = "A loopback or private-network HOST[:PORT] the server's own requests (alert webhooks, the S3 endpoint) may reach (repeatable; also $SIGHTLINE_ALLOW_OUTBOUND, comma-separated); link-local and cloud-metadata addresses never",
+        Recursive = true,
+    };
+
     public static readonly Option<string> Secrets = new("--secrets")
     {
         Description = "Directory of the master, audit and alert keys (default $SIGHTLINE_SECRETS, else <data>/secrets); a shared database needs it provisioned with 'sightline secrets init'",
@@ -42,8 +48,16 @@ internal static class GlobalOptions
     public static SightlineOptions Core(ParseResult parse)
     {
         string? database = parse.GetValue(Database) is { Length: > 0 } d ? d : Environment.GetEnvironmentVariable("SIGHTLINE_DATABASE") is { Length: > 0 } e ? e : null;
-        return new SightlineOptions { DataDirectory = DataDirectory(parse), Database = database, SecretsDirectory = SecretsDirectory(parse), Faces = EngineOptions(parse) }
-            .WithModels(ModelsDirectory(parse));
+        string[] allowed = parse.GetValue(AllowOutbound) is { Length: > 0 } given ? given
+            : (Environment.GetEnvironmentVariable("SIGHTLINE_ALLOW_OUTBOUND") ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return new SightlineOptions
+        {
+            DataDirectory = DataDirectory(parse),
+            Database = database,
+            SecretsDirectory = SecretsDirectory(parse),
+            Faces = EngineOptions(parse),
+            AllowOutbound = allowed,
+        }.WithModels(ModelsDirectory(parse));
     }
 
     /// <summary>--secrets, else $SIGHTLINE_SECRETS, else null (the core's default under the data directory).</summary>

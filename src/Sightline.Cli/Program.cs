@@ -8,6 +8,7 @@ root.Options.Add(GlobalOptions.Detector);
 root.Options.Add(GlobalOptions.Data);
 root.Options.Add(GlobalOptions.Database);
 root.Options.Add(GlobalOptions.Secrets);
+root.Options.Add(GlobalOptions.AllowOutbound);
 root.Subcommands.Add(ModelsCommands.Build());
 root.Subcommands.Add(FacesCommands.Build());
 root.Subcommands.Add(TextCommands.Build());

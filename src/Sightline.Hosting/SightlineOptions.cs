@@ -40,6 +40,12 @@ public sealed record SightlineOptions
     /// <summary>An S3-compatible endpoint for buckets that are not local; null for none.</summary>
     public S3Settings? S3 { get; init; }
 
+    /// <summary>
+    /// Hosts (<c>HOST[:PORT]</c>) on loopback or private addresses that the server's own requests (alert webhooks, the S3
+    /// endpoint) may reach; public addresses need no entry, link-local and cloud-metadata ones can never be allowed.
+    /// </summary>
+    public IReadOnlyList<string> AllowOutbound { get; init; } = [];
+
     public string Secrets => SecretsDirectory ?? Path.Combine(DataDirectory, "secrets");
 
     public string IndexDirectory => Path.Combine(DataDirectory, "indexes");

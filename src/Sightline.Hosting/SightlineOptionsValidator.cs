@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Sightline.Outbound;
 using Sightline.Storage.Postgres;
 using Sightline.Storage.Sqlite;
 
@@ -23,6 +24,17 @@ internal sealed class SightlineOptionsValidator : IValidateOptions<SightlineOpti
         {
             if (string.IsNullOrWhiteSpace(dir))
                 failures.Add($"The models directory for {what} is empty.");
+        }
+        foreach (string entry in options.AllowOutbound)
+        {
+            try
+            {
+                OutboundPolicy.ParseEntry(entry);
+            }
+            catch (SightlineException ex)
+            {
+                failures.Add(ex.Message);
+            }
         }
         if (options.Alerts.QueueCapacity < 1 || options.Alerts.Concurrency < 1 || options.Alerts.MaxRetries < 0)
             failures.Add("Alert delivery needs a queue capacity and concurrency of at least 1 and no negative retries.");

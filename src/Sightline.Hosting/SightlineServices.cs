@@ -11,6 +11,7 @@ using Sightline.Identification;
 using Sightline.Imaging;
 using Sightline.Objects;
 using Sightline.ObjectStorage;
+using Sightline.Outbound;
 using Sightline.Storage;
 using Sightline.Storage.Postgres;
 using Sightline.Storage.Sqlite;
@@ -45,7 +46,8 @@ public static class SightlineServices
         services.AddSingleton(_ => new TextEngine(options.Text));
         services.AddSingleton(_ => new LabelEngine(options.Labels));
         services.AddSingleton<ImageDecoder>();
-        services.AddSingleton(_ => new ObjectStore(options.Buckets, options.S3, Path.Combine(options.DataDirectory, "tmp")));
+        services.AddSingleton(_ => new OutboundPolicy(options.AllowOutbound));
+        services.AddSingleton(sp => new ObjectStore(options.Buckets, options.S3, Path.Combine(options.DataDirectory, "tmp"), sp.GetRequiredService<OutboundPolicy>()));
 
         services.AddSingleton(sp => new AccessKeys(sp.GetRequiredService<IAccessKeyStore>(), options.Secrets, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new CollectionIndexes(sp.GetRequiredService<ICollectionStore>(), sp.GetRequiredService<FaceEngine>().Embedder.Dimension, options.IndexDirectory));
@@ -58,7 +60,9 @@ public static class SightlineServices
         services.AddSingleton<AlertQueue>();
         services.AddSingleton<IAlertEvaluator, AlertEvaluator>();
         services.AddSingleton(new AlertSecrets(options.Secrets));
-        services.AddSingleton(sp => new WebhookDelivery(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, sp.GetRequiredService<IAlertStore>(),
+        services.AddSingleton(sp => new WebhookDelivery(
+            new HttpClient(OutboundHttp.Handler(sp.GetRequiredService<OutboundPolicy>(), options.Alerts.AttemptTimeout)) { Timeout = Timeout.InfiniteTimeSpan },
+            sp.GetRequiredService<IAlertStore>(),
             sp.GetRequiredService<AlertQueue>(), options.Alerts, sp.GetRequiredService<AlertSecrets>()));
         services.AddSingleton(sp => new LabelDesk(sp.GetRequiredService<LabelEngine>(), sp.GetRequiredService<IAlertEvaluator>()));
         services.AddSingleton(sp => new PlateDesk(new PlateReader(sp.GetRequiredService<TextEngine>(), sp.GetRequiredService<LabelEngine>().Detector),

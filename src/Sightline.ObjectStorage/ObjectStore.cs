@@ -3,6 +3,7 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Sightline.Imaging;
+using Sightline.Outbound;
 
 namespace Sightline.ObjectStorage;
 
@@ -34,15 +35,23 @@ public sealed class ObjectStore : IDisposable
     private readonly AmazonS3Client? _s3;
     private readonly string _downloads;
 
-    public ObjectStore(IReadOnlyDictionary<string, string> buckets, S3Settings? s3 = null, string? downloadDirectory = null)
+    public ObjectStore(IReadOnlyDictionary<string, string> buckets, S3Settings? s3 = null, string? downloadDirectory = null, OutboundPolicy? outbound = null)
     {
         _downloads = downloadDirectory ?? System.IO.Path.GetTempPath();
         if (s3 is not null)
         {
             if (!Uri.TryCreate(s3.ServiceUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
                 throw SightlineException.InvalidParameter($"--s3-endpoint must be an http(s) URL, got '{s3.ServiceUrl}'.");
-            _s3 = new AmazonS3Client(new BasicAWSCredentials(s3.AccessKeyId, s3.SecretAccessKey),
-                new AmazonS3Config { ServiceURL = s3.ServiceUrl, ForcePathStyle = true, AuthenticationRegion = s3.Region, MaxErrorRetry = 2 });
+            var policy = outbound ?? OutboundPolicy.PublicOnly;
+            policy.Check(url, "--s3-endpoint");
+            _s3 = new AmazonS3Client(new BasicAWSCredentials(s3.AccessKeyId, s3.SecretAccessKey), new AmazonS3Config
+            {
+                ServiceURL = s3.ServiceUrl,
+                ForcePathStyle = true,
+                AuthenticationRegion = s3.Region,
+                MaxErrorRetry = 2,
+                HttpClientFactory = new PolicyHttpClientFactory(policy), // every connection checked, no redirects, no proxy
+            });
         }
         _buckets = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, directory) in buckets)

@@ -92,6 +92,28 @@ public sealed class OutboundPolicy
             throw SightlineException.InvalidParameter($"{what} is refused: {refusal}.");
     }
 
+    /// <summary>What <see cref="CheckAsync"/> does, for a boundary that is not asynchronous (a rule created from the CLI, options validated at start).</summary>
+    public void Check(Uri url, string what)
+    {
+        if (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https") || string.IsNullOrEmpty(url.Host))
+            throw SightlineException.InvalidParameter($"{what} must be an absolute http:// or https:// URL, got '{url}'.");
+        IPAddress[] addresses;
+        try
+        {
+            string bare = url.IdnHost.Trim('[', ']');
+            addresses = IPAddress.TryParse(bare, out var literal) ? [literal] : Dns.GetHostAddresses(bare);
+        }
+        catch (SocketException)
+        {
+            return;
+        }
+        if (RefusalOfAll(url.IdnHost, url.Port, addresses) is { } refusal)
+            throw SightlineException.InvalidParameter($"{what} is refused: {refusal}.");
+    }
+
+    /// <summary>The policy's refusal inside a failed request (as an HTTP handler wraps it), or null when it failed for another reason.</summary>
+    public static OutboundRefusedException? RefusalIn(Exception ex) => ex as OutboundRefusedException ?? ex.InnerException as OutboundRefusedException;
+
     /// <summary>
     /// Resolves <paramref name="endpoint"/>, drops every address this policy refuses and connects to one of the rest:
     /// what an HTTP handler's connect callback does, so every connection is checked, however the name resolves by then.

@@ -62,7 +62,9 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}/");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { SightlineCli.Dll, "serve", "--urls", address.ToString().TrimEnd('/'), "--data", data.Path }.Concat(extraArgs))
+        // The tests' webhook receivers and S3 endpoints listen on loopback, which an operator must allow by name.
+        string[] outbound = extraArgs.Contains("--allow-outbound") ? [] : ["--allow-outbound", "127.0.0.1"];
+        foreach (var a in new[] { SightlineCli.Dll, "serve", "--urls", address.ToString().TrimEnd('/'), "--data", data.Path }.Concat(outbound).Concat(extraArgs))
             psi.ArgumentList.Add(a);
         if (!extraArgs.Contains("--database") && Sightline.Tests.TestDatabase.For(data.Path) is { } database)
         {

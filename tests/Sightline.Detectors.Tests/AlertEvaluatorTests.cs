@@ -6,6 +6,9 @@ namespace Sightline.Detectors.Tests;
 /// <summary>Rules: validation, matching (label, confidence, region centre), alert records, the bounded queue, signatures.</summary>
 public sealed class AlertEvaluatorTests : IDisposable
 {
+    /// <summary>The tests' receivers are on loopback, which an operator allows by name; nothing else is.</summary>
+    private static readonly Sightline.Outbound.OutboundPolicy s_loopback = new(["127.0.0.1"]);
+
     private readonly RegistryFixture _f = new();
 
     public void Dispose() => _f.Dispose();
@@ -16,7 +19,7 @@ public sealed class AlertEvaluatorTests : IDisposable
 
     private (AlertRule Rule, string Secret) Issue(string label, float min, NormalBox? region = null)
     {
-        var issued = AlertRules.Create(label, min, region, "http://127.0.0.1:9/hook", "test", DateTimeOffset.UtcNow, Secrets);
+        var issued = AlertRules.Create(label, min, region, "http://127.0.0.1:9/hook", "test", DateTimeOffset.UtcNow, Secrets, s_loopback);
         _f.Alerts.AddAlertRule(issued.Rule);
         return issued;
     }
@@ -29,10 +32,13 @@ public sealed class AlertEvaluatorTests : IDisposable
     [InlineData("gun", 50f, null, "not a url", "webhook")]
     [InlineData("gun", 50f, "0.5,0.5,0.6,0.1", "http://x/", "region")]
     [InlineData("gun", 50f, "0,0,0,0.1", "http://x/", "region")]
+    [InlineData("gun", 50f, null, "http://169.254.169.254/latest/meta-data/", "link-local or cloud-metadata")]
+    [InlineData("gun", 50f, null, "http://[fd00:ec2::254]/", "link-local or cloud-metadata")]
+    [InlineData("gun", 50f, null, "http://10.20.30.40:8080/hook", "--allow-outbound 10.20.30.40:8080")]
     public void Malformed_rules_are_refused_with_the_field_named(string label, float min, string? region, string webhook, string named)
     {
         var ex = Assert.Throws<SightlineException>(() =>
-            AlertRules.Create(label, min, region is null ? null : AlertRules.ParseRegion(region), webhook, null, DateTimeOffset.UtcNow, Secrets));
+            AlertRules.Create(label, min, region is null ? null : AlertRules.ParseRegion(region), webhook, null, DateTimeOffset.UtcNow, Secrets, s_loopback));
         Assert.Equal(ErrorKind.InvalidParameter, ex.Kind);
         Assert.Contains(named, ex.Message, StringComparison.Ordinal);
     }

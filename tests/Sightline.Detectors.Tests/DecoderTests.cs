@@ -55,7 +55,7 @@ public sealed class DecoderTests : IDisposable
         _f.Register("v8", TinyModels.YoloV8(true), "gun\nknife");
         var queue = new Alerts.AlertQueue(new Alerts.AlertOptions());
         using var registry = new DetectorRegistry(_f.Data, _f.Store, new Alerts.AlertEvaluator(_f.Alerts, queue));
-        var (rule, _) = Alerts.AlertRules.Create("knife", 10, null, "http://127.0.0.1:9/hook", "test", DateTimeOffset.UtcNow, new Alerts.AlertSecrets(Path.Combine(_f.Data, "secrets")));
+        var (rule, _) = Alerts.AlertRules.Create("knife", 10, null, "http://127.0.0.1:9/hook", "test", DateTimeOffset.UtcNow, new Alerts.AlertSecrets(Path.Combine(_f.Data, "secrets")), new Sightline.Outbound.OutboundPolicy(["127.0.0.1"]));
         _f.Alerts.AddAlertRule(rule);
         using var image = RegistryFixture.Image(64, 64);
         Assert.Equal(["gun"], registry.Detect("v8", image, 75, null, "sha256:test", CancellationToken.None).CustomLabels.Select(l => l.Name));

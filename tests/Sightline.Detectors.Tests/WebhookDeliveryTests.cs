@@ -4,7 +4,7 @@ using Sightline.Storage;
 
 namespace Sightline.Detectors.Tests;
 
-/// <summary>Delivery outcomes without a network: timeouts and 5xx are retried with backoff, other 4xx are not.</summary>
+/// <summary>Delivery outcomes: timeouts and 5xx are retried with backoff, other 4xx are not, a refused address is not retried.</summary>
 public sealed class WebhookDeliveryTests : IDisposable
 {
     private static readonly AlertOptions s_fast = new() { FirstRetryDelay = TimeSpan.FromMilliseconds(20), AttemptTimeout = TimeSpan.FromMilliseconds(300), MaxRetries = 2 };
@@ -29,7 +29,7 @@ public sealed class WebhookDeliveryTests : IDisposable
     private async Task<(AlertRecord Alert, int Calls)> DeliverAsync(params HttpStatusCode?[] script)
     {
         var secrets = new AlertSecrets(Path.Combine(_f.Data, "secrets"));
-        var (rule, _) = AlertRules.Create("gun", 10, null, "http://127.0.0.1:9/hook", null, DateTimeOffset.UtcNow, secrets);
+        var (rule, _) = AlertRules.Create("gun", 10, null, "http://127.0.0.1:9/hook", null, DateTimeOffset.UtcNow, secrets, new Sightline.Outbound.OutboundPolicy(["127.0.0.1"]));
         _f.Alerts.AddAlertRule(rule);
         var queue = new AlertQueue(s_fast);
         var raised = new AlertEvaluator(_f.Alerts, queue).Evaluate("test", null, [new LabelledBox("gun", 90, new NormalBox(0, 0, 1, 1))]);
@@ -60,5 +60,34 @@ public sealed class WebhookDeliveryTests : IDisposable
     {
         var (alert, calls) = await DeliverAsync(HttpStatusCode.NotFound);
         Assert.Equal((AlertStatus.Failed, 1, 1), (alert.Status, alert.Attempts, calls));
+    }
+
+    [Fact]
+    public async Task A_rule_whose_address_became_refused_fails_once_at_delivery_with_the_reason()
+    {
+        // The rule was made while its host was allowed; the server delivering it allows nothing on loopback now (as
+        // when a name starts resolving to an internal address): the connection is refused, not retried, and says why.
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        try
+        {
+            var secrets = new AlertSecrets(Path.Combine(_f.Data, "secrets"));
+            var (rule, _) = AlertRules.Create("gun", 10, null, $"http://127.0.0.1:{port}/hook", null, DateTimeOffset.UtcNow, secrets,
+                new Sightline.Outbound.OutboundPolicy([$"127.0.0.1:{port}"]));
+            _f.Alerts.AddAlertRule(rule);
+            var queue = new AlertQueue(s_fast);
+            var raised = new AlertEvaluator(_f.Alerts, queue).Evaluate("test", null, [new LabelledBox("gun", 90, new NormalBox(0, 0, 1, 1))]);
+            using var http = new HttpClient(Sightline.Outbound.OutboundHttp.Handler(Sightline.Outbound.OutboundPolicy.PublicOnly, TimeSpan.FromSeconds(2)));
+            await new WebhookDelivery(http, _f.Alerts, queue, s_fast, secrets).DeliverAsync(raised.Single(), CancellationToken.None);
+            var alert = _f.Alerts.ListAlerts(null, 1).Single();
+            Assert.Equal((AlertStatus.Failed, 1), (alert.Status, alert.Attempts));
+            Assert.Contains("refused by the outbound policy", alert.LastError, StringComparison.Ordinal);
+            Assert.False(listener.Pending(), "no connection reached the refused address");
+        }
+        finally
+        {
+            listener.Stop();
+        }
     }
 }

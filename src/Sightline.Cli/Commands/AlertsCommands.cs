@@ -38,7 +38,7 @@ internal static class AlertsCommands
             var entry = CollectionHost.LocalEntry(CollectionHost.CommandPath(parse));
             var box = parse.GetValue(region) is { } text ? AlertRules.ParseRegion(text) : null;
             var (rule, secret) = AlertRules.Create(parse.GetValue(label), parse.GetValue(min), box, parse.GetValue(webhook), entry.Actor, DateTimeOffset.UtcNow,
-                core.Get<AlertSecrets>());
+                core.Get<AlertSecrets>(), core.Get<Sightline.Outbound.OutboundPolicy>());
             using (AuditScope.Begin(entry))
                 store.AddAlertRule(rule);
             Console.WriteLine(parse.GetValue(GlobalOptions.Json) ? JsonSerializer.Serialize(CreatedAlertRule.From(rule, secret), s_json)

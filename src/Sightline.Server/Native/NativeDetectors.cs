@@ -66,12 +66,12 @@ public static class NativeDetectors
         v1.MapGet("/alert-rules", (IAlertStore alerts) => Results.Ok(new { rules = alerts.ListAlertRules().Select(AlertRuleView.From) }))
             .Op("ListAlertRules", Capability.Administer, "Alert rules (secrets are never listed)");
 
-        v1.MapPost("/alert-rules", async (HttpRequest request, IAlertStore alerts, AlertSecrets secrets, CancellationToken ct) =>
+        v1.MapPost("/alert-rules", async (HttpRequest request, IAlertStore alerts, AlertSecrets secrets, Outbound.OutboundPolicy outbound, CancellationToken ct) =>
         {
             var body = await NativeInput.JsonAsync<AlertRuleBody>(request, ct);
             var region = body.Region is { } r ? new NormalBox(r.Left, r.Top, r.Width, r.Height) : null;
             var (rule, secret) = AlertRules.Create(body.Label, body.MinConfidence, region, body.Webhook, RequestIdentity.Of(request.HttpContext).Principal?.AccessKeyId,
-                DateTimeOffset.UtcNow, secrets);
+                DateTimeOffset.UtcNow, secrets, outbound);
             alerts.AddAlertRule(rule);
             return Results.Created($"/v1/alert-rules/{rule.Id}", CreatedAlertRule.From(rule, secret));
         }).Op("CreateAlertRule", Capability.Administer, "Alert when label ≥ minConfidence [centred in region] is detected: a signed POST to the webhook; the secret is shown only here (audited)")
