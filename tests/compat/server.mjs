@@ -113,7 +113,9 @@ export class SightlineServer {
       ['remote/clips/two-photos.mp4', await readFile(path.join(this.videoDir, CLIP.name))],
     ]));
     const args = ['serve', '--urls', this.url, '--data', this.dataDir,
-      '--bucket', `fixtures=${path.join(modelsDir(), 'fixtures')}`, '--bucket', `videos=${this.videoDir}`, '--s3-endpoint', this.s3.url];
+      '--bucket', `fixtures=${path.join(modelsDir(), 'fixtures')}`, '--bucket', `videos=${this.videoDir}`, '--s3-endpoint', this.s3.url,
+      // The stand-in S3 endpoint listens on loopback, which the server reaches only for a host named like this.
+      '--allow-outbound', new URL(this.s3.url).host];
     const env = { ...process.env, SIGHTLINE_S3_ACCESS_KEY_ID: 'S3KEYEXAMPLE', SIGHTLINE_S3_SECRET_ACCESS_KEY: 'S3SECRETEXAMPLE' };
     this.proc = spawn(LAUNCHER, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     const out = tail(this.proc.stdout);
