@@ -33,7 +33,7 @@ public sealed class AccessKeys
 
     public string MasterKeyPath { get; }
 
-    public IssuedKey Create(string role, string? defaultCase = null, string? defaultPurpose = null, string? description = null)
+    public IssuedKey Create(AuditEntry audit, string role, string? defaultCase = null, string? defaultPurpose = null, string? description = null)
     {
         if (!Roles.IsKnown(role))
             throw SightlineException.InvalidParameter($"Unknown role '{role}'. Valid: {string.Join(", ", Roles.All)}.");
@@ -43,13 +43,14 @@ public sealed class AccessKeys
         string id = "SL" + string.Concat(RandomNumberGenerator.GetItems<char>(IdAlphabet, 18));
         var salt = RandomNumberGenerator.GetBytes(16);
         string secret = Derive(id, salt);
-        _store.AddKey(new StoredAccessKey(id, role, salt, SHA256.HashData(Encoding.UTF8.GetBytes(secret)), _time.GetUtcNow(), null, defaultCase, defaultPurpose, description));
+        _store.AddKey(audit, new StoredAccessKey(id, role, salt, SHA256.HashData(Encoding.UTF8.GetBytes(secret)), _time.GetUtcNow(), null, defaultCase, defaultPurpose, description));
         return new IssuedKey(id, secret, role, defaultCase, defaultPurpose);
     }
 
     public IReadOnlyList<StoredAccessKey> List() => _store.ListKeys();
 
-    public bool Revoke(string accessKeyId) => _store.RevokeKey(accessKeyId, _time.GetUtcNow());
+    /// <summary>False (nothing recorded) when there is no such key or it was already revoked.</summary>
+    public bool Revoke(AuditEntry audit, string accessKeyId) => _store.RevokeKey(audit, accessKeyId, _time.GetUtcNow());
 
     /// <summary>The principal and secret of a live key; null for an unknown or revoked one.</summary>
     public (Principal Principal, string Secret)? Resolve(string accessKeyId)

@@ -39,7 +39,7 @@ public sealed class PlateDesk(PlateReader reader, IHotlistStore hotlists, IAlert
         return (plates, hits);
     }
 
-    /// <summary>Validates and stores an entry (audited by the store when called inside an audited scope).</summary>
+    /// <summary>Validates an entry for the hotlist store (which records its addition with the caller's audit entry).</summary>
     public static HotlistEntry Entry(string? list, string? plate, string? reason, DateTimeOffset? expires, string addedBy)
     {
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > 500)

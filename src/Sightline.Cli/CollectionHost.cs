@@ -9,13 +9,12 @@ namespace Sightline.Cli;
 
 /// <summary>
 /// The collection service and what it owns, opened on the --data directory. Changes made through it are audited
-/// as the local user (role admin: whoever can run the CLI on the data directory administers it), and searches
-/// pass the same policy as the server's.
+/// under <see cref="Audit"/>, as the local user (role admin: whoever can run the CLI on the data directory
+/// administers it), and searches pass the same policy as the server's.
 /// </summary>
 internal sealed class CollectionHost : IDisposable
 {
     private readonly CliCore _core;
-    private readonly IDisposable _scope;
     private readonly string _operation;
 
     public CollectionHost(ParseResult parse)
@@ -29,8 +28,11 @@ internal sealed class CollectionHost : IDisposable
         Service = core.Get<CollectionService>();
         Pipeline = core.Get<IdentificationPipeline>();
         _operation = operation;
-        _scope = AuditScope.Begin(LocalEntry(_operation));
+        Audit = LocalEntry(operation);
     }
+
+    /// <summary>The entry this command's changes are recorded under.</summary>
+    public AuditEntry Audit { get; }
 
     public CollectionService Service { get; }
 
@@ -56,7 +58,6 @@ internal sealed class CollectionHost : IDisposable
 
     public void Dispose()
     {
-        _scope.Dispose();
         _core.Dispose();
     }
 }

@@ -1,14 +1,15 @@
 using System.Text;
 using Sightline.Rekognition;
+using Sightline.Storage;
 
 namespace Sightline.Collections;
 
 public sealed partial class CollectionService
 {
-    public CreateCollectionResponse CreateCollection(string collectionId)
+    public CreateCollectionResponse CreateCollection(AuditEntry audit, string collectionId)
     {
         var id = Validate.CollectionId(collectionId);
-        store.CreateCollection(id, Arn(id), FaceModelVersion, DateTimeOffset.UtcNow);
+        store.CreateCollection(audit, id, Arn(id), FaceModelVersion, DateTimeOffset.UtcNow);
         return new CreateCollectionResponse(200, Arn(id), FaceModelVersion);
     }
 
@@ -42,12 +43,15 @@ public sealed partial class CollectionService
         };
     }
 
-    public DeleteCollectionResponse DeleteCollection(string collectionId)
+    /// <summary>Deletes a collection; Conflict (nothing deleted) while a legal hold covers any of its faces.</summary>
+    public DeleteCollectionResponse DeleteCollection(AuditEntry audit, string collectionId)
     {
         var id = Validate.CollectionId(collectionId);
-        RequireNoHold(id);
-        if (!store.DeleteCollection(id))
+        var deletion = store.DeleteCollection(audit, id);
+        if (!deletion.Existed)
             throw new SightlineException(ErrorKind.ResourceNotFound, $"The collection id: {collectionId} does not exist");
+        if (deletion.HeldFaces > 0)
+            throw new SightlineException(ErrorKind.Conflict, $"Collection {id} holds {deletion.HeldFaces} face(s) under a legal hold; lift the hold ('sightline holds lift CASE') before deleting it.");
         indexes.Drop(id);
         return new DeleteCollectionResponse(200);
     }

@@ -9,7 +9,7 @@ public sealed record IndexFacesRequest(string CollectionId, string? ExternalImag
 
 public sealed partial class CollectionService
 {
-    public IndexFacesResponse IndexFaces(IndexFacesRequest request, DecodedImage image, CancellationToken cancellationToken)
+    public IndexFacesResponse IndexFaces(AuditEntry audit, IndexFacesRequest request, DecodedImage image, CancellationToken cancellationToken)
     {
         Require(request.CollectionId);
         var external = Validate.ExternalImageId(request.ExternalImageId);
@@ -35,7 +35,7 @@ public sealed partial class CollectionService
         var newFaces = accepted.Select(a => new NewFace(Guid.NewGuid().ToString("D"), imageId, external,
             a.Detail.BoundingBox.Left, a.Detail.BoundingBox.Top, a.Detail.BoundingBox.Width, a.Detail.BoundingBox.Height,
             a.Detail.Confidence, a.Face.Embedding!)).ToList();
-        var stored = newFaces.Count == 0 ? [] : store.AddFaces(request.CollectionId, newFaces, DateTimeOffset.UtcNow);
+        var stored = newFaces.Count == 0 ? [] : store.AddFaces(audit, request.CollectionId, newFaces, DateTimeOffset.UtcNow);
         indexes.Added(request.CollectionId, stored);
         var records = stored.Zip(accepted, (s, a) => new FaceRecord(ToFace(s, FaceModelVersion), a.Detail)).ToList();
         return new IndexFacesResponse(records, FaceModelVersion, unindexed);
@@ -60,7 +60,11 @@ public sealed partial class CollectionService
     /// <summary>The UnsuccessfulFaceDeletion reason for a face under a legal hold (Sightline's addition to Rekognition's reasons).</summary>
     public const string LegalHoldReason = "UNDER_LEGAL_HOLD";
 
-    public DeleteFacesResponse DeleteFaces(string collectionId, IReadOnlyCollection<string> faceIds)
+    /// <summary>
+    /// Deletes faces as Rekognition does (unknown ones and those of a user are reported, not deleted); a face a held
+    /// case's leads point at is kept and reported too, decided in the delete's own transaction.
+    /// </summary>
+    public DeleteFacesResponse DeleteFaces(AuditEntry audit, string collectionId, IReadOnlyCollection<string> faceIds)
     {
         var collection = Require(collectionId);
         if (faceIds.Count is 0 or > 4096)
@@ -68,8 +72,11 @@ public sealed partial class CollectionService
         var ids = faceIds.Select(Validate.FaceId).Distinct().ToList();
         // As Rekognition: a face that belongs to a user stays until it is disassociated; unknown ids are reported.
         var found = store.ListFaces(collection.Id, 0, ids.Count, ids).ToDictionary(f => f.FaceId);
-        // A face a held case's leads point at stays until the hold is lifted.
-        var held = Holds?.HeldFaces(collection.Id, ids) ?? new HashSet<string>();
+        var deletable = ids.Where(id => found.TryGetValue(id, out var f) && f.UserId is null).ToList();
+        // A face a held case's leads point at stays until the hold is lifted: the store decides it in the delete.
+        var deletion = deletable.Count == 0 ? new FaceDeletion([], []) : store.DeleteFaces(audit, collection.Id, deletable);
+        indexes.Removed(collection.Id, deletion.Deleted.Select(d => d.RowId));
+        var held = deletion.Held.ToHashSet(StringComparer.Ordinal);
         var refused = new List<UnsuccessfulFaceDeletion>();
         foreach (var id in ids)
         {
@@ -80,9 +87,6 @@ public sealed partial class CollectionService
             else if (held.Contains(id))
                 refused.Add(new UnsuccessfulFaceDeletion(id, null, [LegalHoldReason]));
         }
-        var deletable = ids.Where(id => found.TryGetValue(id, out var f) && f.UserId is null && !held.Contains(id)).ToList();
-        var deleted = deletable.Count == 0 ? [] : store.DeleteFaces(collection.Id, deletable);
-        indexes.Removed(collection.Id, deleted.Select(d => d.RowId));
-        return new DeleteFacesResponse([.. deleted.Select(d => d.FaceId)], refused);
+        return new DeleteFacesResponse([.. deletion.Deleted.Select(d => d.FaceId)], refused);
     }
 }

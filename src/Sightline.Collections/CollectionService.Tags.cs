@@ -7,7 +7,7 @@ public sealed partial class CollectionService
 {
     public const int MaxTags = 50;
 
-    public EmptyResponse TagResource(string? resourceArn, IReadOnlyDictionary<string, string>? tags)
+    public EmptyResponse TagResource(AuditEntry audit, string? resourceArn, IReadOnlyDictionary<string, string>? tags)
     {
         var c = RequireArn(resourceArn);
         if (tags is null || tags.Count is 0 or > MaxTags)
@@ -18,22 +18,33 @@ public sealed partial class CollectionService
             if (value is null || value.Length > 256)
                 throw SightlineException.InvalidParameter($"The value of tag '{key}' must be 0 to 256 characters.");
         }
-        store.UpdateTags(c.Id, tags, [], MaxTags);
+        RequireTagRoom(c.Id, tags, []);
+        store.UpdateTags(audit, c.Id, tags, []);
         return new EmptyResponse();
     }
 
-    public EmptyResponse UntagResource(string? resourceArn, IReadOnlyList<string>? tagKeys)
+    public EmptyResponse UntagResource(AuditEntry audit, string? resourceArn, IReadOnlyList<string>? tagKeys)
     {
         var c = RequireArn(resourceArn);
         if (tagKeys is null || tagKeys.Count is 0 or > MaxTags)
             throw SightlineException.InvalidParameter($"TagKeys must hold 1 to {MaxTags} keys.");
         foreach (var key in tagKeys)
             TagKey(key);
-        store.UpdateTags(c.Id, new Dictionary<string, string>(), tagKeys, MaxTags);
+        store.UpdateTags(audit, c.Id, new Dictionary<string, string>(), tagKeys);
         return new EmptyResponse();
     }
 
     public ListTagsForResourceResponse ListTagsForResource(string? resourceArn) => new(store.GetTags(RequireArn(resourceArn).Id));
+
+    /// <summary>A collection holds at most <see cref="MaxTags"/> tags: InvalidParameter when the change would leave more.</summary>
+    private void RequireTagRoom(string collectionId, IReadOnlyDictionary<string, string> set, IReadOnlyCollection<string> remove)
+    {
+        var keys = store.GetTags(collectionId).Keys.ToHashSet(StringComparer.Ordinal);
+        keys.UnionWith(set.Keys);
+        keys.ExceptWith(remove);
+        if (keys.Count > MaxTags)
+            throw SightlineException.InvalidParameter($"A collection holds at most {MaxTags} tags; this would leave {keys.Count}.");
+    }
 
     /// <summary>A collection's ARN as CreateCollection returns it, with or without the leading "arn:".</summary>
     private CollectionRecord RequireArn(string? resourceArn)

@@ -3,6 +3,7 @@ using System.Text;
 using Sightline.Faces;
 using Sightline.Imaging;
 using Sightline.Rekognition;
+using Sightline.Storage;
 
 namespace Sightline.Collections;
 
@@ -19,19 +20,19 @@ public sealed partial class CollectionService
     /// Creates a user. Repeating the call with the same <paramref name="clientRequestToken"/> (an SDK retry after a
     /// lost response) succeeds again instead of raising ConflictException.
     /// </summary>
-    public EmptyResponse CreateUser(string collectionId, string userId, string? clientRequestToken = null)
+    public EmptyResponse CreateUser(AuditEntry audit, string collectionId, string userId, string? clientRequestToken = null)
     {
         var c = Require(collectionId);
         if (clientRequestToken is { Length: 0 or > 64 })
             throw SightlineException.InvalidParameter("ClientRequestToken must be 1 to 64 characters.");
-        store.CreateUser(c.Id, Validate.UserId(userId), DateTimeOffset.UtcNow, clientRequestToken);
+        store.CreateUser(audit, c.Id, Validate.UserId(userId), DateTimeOffset.UtcNow, clientRequestToken);
         return new EmptyResponse();
     }
 
-    public EmptyResponse DeleteUser(string collectionId, string userId)
+    public EmptyResponse DeleteUser(AuditEntry audit, string collectionId, string userId)
     {
         var c = Require(collectionId);
-        if (!store.DeleteUser(c.Id, Validate.UserId(userId)))
+        if (!store.DeleteUser(audit, c.Id, Validate.UserId(userId)))
             throw new SightlineException(ErrorKind.ResourceNotFound, $"User {userId} does not exist in collection {collectionId}.");
         return new EmptyResponse();
     }
@@ -54,7 +55,7 @@ public sealed partial class CollectionService
         };
     }
 
-    public AssociateFacesResponse AssociateFaces(string collectionId, string userId, IReadOnlyCollection<string> faceIds, float? userMatchThreshold)
+    public AssociateFacesResponse AssociateFaces(AuditEntry audit, string collectionId, string userId, IReadOnlyCollection<string> faceIds, float? userMatchThreshold)
     {
         var c = Require(collectionId);
         var user = Validate.UserId(userId);
@@ -80,11 +81,11 @@ public sealed partial class CollectionService
             ok.Add(id);
         }
         if (ok.Count > 0)
-            store.SetFaceUser(c.Id, ok, user);
+            store.SetFaceUser(audit, c.Id, ok, user);
         return new AssociateFacesResponse([.. ok.Select(f => new AssociatedFace(f))], failed, Status(existing.Count + ok.Count));
     }
 
-    public DisassociateFacesResponse DisassociateFaces(string collectionId, string userId, IReadOnlyCollection<string> faceIds)
+    public DisassociateFacesResponse DisassociateFaces(AuditEntry audit, string collectionId, string userId, IReadOnlyCollection<string> faceIds)
     {
         var c = Require(collectionId);
         var user = Validate.UserId(userId);
@@ -103,7 +104,7 @@ public sealed partial class CollectionService
             else ok.Add(id);
         }
         if (ok.Count > 0)
-            store.SetFaceUser(c.Id, ok, null);
+            store.SetFaceUser(audit, c.Id, ok, null);
         return new DisassociateFacesResponse([.. ok.Select(f => new AssociatedFace(f))], failed, Status(store.GetUserFaceCount(c.Id, user) ?? 0));
     }
 

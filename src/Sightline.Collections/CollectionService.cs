@@ -6,9 +6,10 @@ namespace Sightline.Collections;
 
 /// <summary>
 /// Rekognition's collection operations over a face engine, a durable store and per-collection vector indexes.
-/// Probe images are never stored. Every identification a search returns is a lead for human review.
+/// Probe images are never stored. Every identification a search returns is a lead for human review. Each operation
+/// that changes a collection takes the audit entry of the call it serves, which the store records with the change.
 /// </summary>
-public sealed partial class CollectionService(FaceEngine engine, ICollectionStore store, CollectionIndexes indexes)
+public sealed partial class CollectionService(FaceEngine engine, ICollectionStore store, IRetentionStore retention, CollectionIndexes indexes)
 {
     public const int MaxSearchFaces = 4096;
     public const float DefaultFaceMatchThreshold = 80f;

@@ -36,7 +36,7 @@ public sealed partial class DetectorRegistry(string dataDirectory, IDetectorStor
             ? id
             : throw SightlineException.InvalidParameter($"A detector id is 1–64 letters, digits, '.', '_' or '-'; got '{id}'.");
 
-    public DetectorRecord Register(string? id, Stream model, string labelsText, string? layout, int? inputSize, string? createdBy)
+    public DetectorRecord Register(AuditEntry audit, string? id, Stream model, string labelsText, string? layout, int? inputSize, string? createdBy)
     {
         id = ValidateId(id);
         var asked = DetectorLayouts.Parse(layout);
@@ -56,7 +56,7 @@ public sealed partial class DetectorRegistry(string dataDirectory, IDetectorStor
             File.Move(temp, ModelPath(id), overwrite: true);
             try
             {
-                store.AddDetector(record);
+                store.AddDetector(audit, record);
             }
             catch
             {
@@ -71,9 +71,9 @@ public sealed partial class DetectorRegistry(string dataDirectory, IDetectorStor
         }
     }
 
-    public void Remove(string id)
+    public void Remove(AuditEntry audit, string id)
     {
-        if (!store.DeleteDetector(id))
+        if (!store.DeleteDetector(audit, id))
             throw new SightlineException(ErrorKind.ResourceNotFound, $"No detector '{id}' is registered.");
         if (_loaded.TryRemove(id, out var loaded) && loaded.IsValueCreated)
             loaded.Value.Detector.Dispose();

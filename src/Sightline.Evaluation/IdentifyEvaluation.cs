@@ -32,6 +32,9 @@ public static partial class IdentifyEvaluation
     [GeneratedRegex("[^a-zA-Z0-9_.\\-:]")]
     private static partial Regex Unsafe();
 
+    /// <summary>The writes to the evaluation's throw-away collection are recorded in its throw-away store's own log.</summary>
+    private static readonly AuditEntry s_scratchAudit = new("system:evaluation", "system", "EvaluateIdentification");
+
     /// <param name="scratch">Where the evaluation's throw-away collection lives (never the agency's data).</param>
     public static IdentifyResult Run(FaceEngine engine, ImageDecoder decoder, IScratchStoreFactory scratch, string csvPath, string root,
         IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken, string? groupColumn = null)
@@ -42,9 +45,9 @@ public static partial class IdentifyEvaluation
         using var scratchStore = scratch.Create();
         var store = scratchStore.Collections;
         using var indexes = new CollectionIndexes(store, engine.Embedder.Dimension);
-        var service = new CollectionService(engine, store, indexes);
+        var service = new CollectionService(engine, store, scratchStore.Retention, indexes);
         const string collection = "eval";
-        service.CreateCollection(collection);
+        service.CreateCollection(s_scratchAudit, collection);
         var identityOf = new Dictionary<string, string>(StringComparer.Ordinal);
         var enrolled = new HashSet<string>(StringComparer.Ordinal);
         var probes = new List<(string File, string Identity, string Group)>();
@@ -58,7 +61,7 @@ public static partial class IdentifyEvaluation
             }
             using var image = decoder.DecodeFile(file);
             string external = Unsafe().Replace(identity, "_");
-            var response = service.IndexFaces(new IndexFacesRequest(collection, external, MaxFaces: 1, QualityFilter: "NONE"), image, cancellationToken);
+            var response = service.IndexFaces(s_scratchAudit, new IndexFacesRequest(collection, external, MaxFaces: 1, QualityFilter: "NONE"), image, cancellationToken);
             progress?.Report((++done, rows.Count));
             if (response.FaceRecords.Count == 0) { noFace++; continue; }
             identityOf[response.FaceRecords[0].Face.FaceId] = identity;

@@ -6,7 +6,7 @@ namespace Sightline.Identification;
 
 /// <summary>
 /// One identification search, the same for every host (AWS endpoint, native API, CLI, video jobs): the policy gate,
-/// the search under its audit scope, its matches as typed leads, and the record of what it disclosed made durable
+/// the search with its admitted entry (what a write it makes is recorded under), its matches as typed leads, and the record of what it disclosed made durable
 /// before the answer is returned. A refusal is recorded with its error type and only the facts known to be sane.
 /// </summary>
 public sealed class IdentificationPipeline(IPolicyStore policies, IAuditStore audit, ILeadStore leads)
@@ -18,15 +18,23 @@ public sealed class IdentificationPipeline(IPolicyStore policies, IAuditStore au
     public TResponse Run<TResponse>(AuditEntry entry, float? threshold, string thresholdName, Func<float, Identified<TResponse>> search)
     {
         ArgumentNullException.ThrowIfNull(search);
+        return Run(entry, threshold, thresholdName, (effective, _) => search(effective));
+    }
+
+    /// <param name="entry">Who asks, under which case and purpose, on which collection, with which probe.</param>
+    /// <param name="threshold">The match threshold asked for (null: the policy's floor).</param>
+    /// <param name="thresholdName">The request field the threshold came from, for the refusal message.</param>
+    /// <param name="search">Runs the search at the admitted threshold, given the admitted entry (the case and purpose the policy settled).</param>
+    public TResponse Run<TResponse>(AuditEntry entry, float? threshold, string thresholdName, Func<float, AuditEntry, Identified<TResponse>> search)
+    {
+        ArgumentNullException.ThrowIfNull(search);
         entry = entry with { Threshold = MatchThreshold.Recordable(threshold) };
         try
         {
             MatchThreshold.Check(thresholdName, threshold);
             var (admitted, effective) = SearchGate.Admit(policies.GetPolicy(), entry, threshold);
             entry = admitted;
-            Identified<TResponse> found;
-            using (AuditScope.Begin(admitted))
-                found = search(effective);
+            var found = search(effective, admitted);
             leads.AppendSearch(admitted with { Details = LeadDetails.Of(found.Leads) }, found.Leads);
             return found.Response;
         }

@@ -40,10 +40,10 @@ public sealed partial class RekognitionEndpoint
         return comparer.Compare(source, target, request.SimilarityThreshold ?? FaceComparer.DefaultThreshold, ct);
     }
 
-    private IndexFacesResponse IndexFaces(IndexFacesApiRequest r, CancellationToken ct)
+    private IndexFacesResponse IndexFaces(Storage.AuditEntry audit, IndexFacesApiRequest r, CancellationToken ct)
     {
         using var image = Decode(r.Image, "Image");
-        return collections.IndexFaces(new IndexFacesRequest(r.CollectionId!, r.ExternalImageId, r.MaxFaces, r.QualityFilter, WantsAttributes(r.DetectionAttributes)), image, ct);
+        return collections.IndexFaces(audit, new IndexFacesRequest(r.CollectionId!, r.ExternalImageId, r.MaxFaces, r.QualityFilter, WantsAttributes(r.DetectionAttributes)), image, ct);
     }
 
     private Identified<SearchFacesByImageResponse> SearchFacesByImage(SearchFacesApiRequest r, CancellationToken ct)

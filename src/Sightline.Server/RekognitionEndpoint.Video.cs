@@ -5,7 +5,8 @@ namespace Sightline.Server;
 
 public sealed partial class RekognitionEndpoint
 {
-    private StartVideoJobResponse StartVideoJob(string kind, StartVideoJobRequest request, string? principal) => videoJobs.Start(kind, request, principal);
+    private StartVideoJobResponse StartVideoJob(string kind, StartVideoJobRequest request, string? principal, Storage.AuditEntry? admitted) =>
+        videoJobs.Start(kind, request, principal, admitted);
 
     internal GetFaceDetectionResponse GetFaceDetection(GetVideoJobRequest request)
     {

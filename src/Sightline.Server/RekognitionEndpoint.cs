@@ -89,9 +89,7 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
             }
             else
             {
-                Identified<string> answer;
-                using (audit is null ? null : AuditScope.Begin(audit))
-                    answer = Dispatch(operation, request, principal.AccessKeyId, ct);
+                var answer = Dispatch(operation, request, principal.AccessKeyId, audit, ct);
                 // What a search-capability read disclosed (a face search job's results) is recorded before the answer leaves.
                 if (audit is not null && capability == Capability.Search)
                     leads.AppendSearch(audit with { Details = LeadDetails.Of(answer.Leads) }, []);

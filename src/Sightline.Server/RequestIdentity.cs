@@ -19,6 +19,13 @@ public sealed class RequestIdentity
     /// <summary>A native identification search's audit entry, until its handler hands it to the pipeline.</summary>
     public Storage.AuditEntry? PendingSearch { get; set; }
 
+    /// <summary>The audit entry of an audited native operation (its writes are recorded under it); null for one that is not audited.</summary>
+    public Storage.AuditEntry? Audit { get; set; }
+
+    /// <summary>The audit entry a state-changing native handler records its writes under.</summary>
+    public static Storage.AuditEntry AuditOf(HttpContext context) =>
+        Of(context).Audit ?? throw new InvalidOperationException($"{context.Request.Path} changes data but its operation is not audited (AuditFacts.IsAudited).");
+
     public static RequestIdentity Of(HttpContext context)
     {
         if (context.Items[typeof(RequestIdentity)] is RequestIdentity identity)

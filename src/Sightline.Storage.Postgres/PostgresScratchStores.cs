@@ -40,6 +40,8 @@ internal sealed class PostgresScratchStores(string connectionString, StoreSecret
 
         public ICollectionStore Collections => store;
 
+        public IRetentionStore Retention => store;
+
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) != 0)

@@ -7,7 +7,7 @@ public sealed partial class PostgresStore
     private const string RuleColumns = "id, label, min_confidence, region_left, region_top, region_width, region_height, webhook_url, secret, created_by, created_at";
     private const string AlertColumns = "id, rule_id, label, confidence, box_left, box_top, box_width, box_height, source, image_ref, created_at, status, attempts, last_error, delivered_at";
 
-    public void AddAlertRule(AlertRule rule) =>
+    public void AddAlertRule(AuditEntry audit, AlertRule rule) =>
         Write((c, tx) =>
         {
             using (var cmd = Command(c, $"INSERT INTO alert_rules ({RuleColumns}) VALUES (@id, @label, @min, @l, @t, @w, @h, @url, @secret, @by, @at);", tx,
@@ -15,20 +15,20 @@ public sealed partial class PostgresStore
                 ("h", rule.Region?.Height), ("url", rule.WebhookUrl), ("secret", rule.Secret), ("by", rule.CreatedBy), ("at", Ms(rule.CreatedAt))))
                 cmd.ExecuteNonQuery();
             // The record names the rule and what it watches for, never its secret.
-            AppendAmbient(c, tx, Ids([rule.Id, rule.Label, rule.WebhookUrl]));
+            AppendAudited(c, tx, audit, Ids([rule.Id, rule.Label, rule.WebhookUrl]));
         });
 
     public IReadOnlyList<AlertRule> ListAlertRules() => Query($"SELECT {RuleColumns} FROM alert_rules ORDER BY created_at, id;", ReadRule);
 
     public AlertRule? GetAlertRule(string id) => Query($"SELECT {RuleColumns} FROM alert_rules WHERE id = @id;", ReadRule, ("id", id)).FirstOrDefault();
 
-    public bool DeleteAlertRule(string id) =>
+    public bool DeleteAlertRule(AuditEntry audit, string id) =>
         Write((c, tx) =>
         {
             using var cmd = Command(c, "DELETE FROM alert_rules WHERE id = @id;", tx, ("id", id));
             if (cmd.ExecuteNonQuery() == 0)
                 return false;
-            AppendAmbient(c, tx, Ids([id]));
+            AppendAudited(c, tx, audit, Ids([id]));
             return true;
         });
 

@@ -16,12 +16,9 @@ public sealed partial class PostgresStore
 
     public long AppendAudit(AuditEntry entry) => Write((c, tx) => Append(c, tx, entry));
 
-    /// <summary>Appends the audit record of the call in progress, if there is one, to the change's transaction.</summary>
-    private void AppendAmbient(NpgsqlConnection connection, NpgsqlTransaction tx, string? details = null, string? collectionId = null)
-    {
-        if (AuditScope.Current is { } entry)
-            Append(connection, tx, entry with { Details = details ?? entry.Details, CollectionId = entry.CollectionId ?? collectionId });
-    }
+    /// <summary>Appends the audit record of the call a change serves to the change's transaction.</summary>
+    private void AppendAudited(NpgsqlConnection connection, NpgsqlTransaction tx, AuditEntry audit, string? details = null, string? collectionId = null) =>
+        Append(connection, tx, audit.Touching(details, collectionId));
 
     private static string Ids(IEnumerable<string> ids) => System.Text.Json.JsonSerializer.Serialize(ids.ToArray(), PostgresJson.Default.StringArray);
 
@@ -129,5 +126,6 @@ public sealed partial class PostgresStore
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(RetentionDetails))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(FaceDeletionDetails))]
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
 internal sealed partial class PostgresJson : System.Text.Json.Serialization.JsonSerializerContext;

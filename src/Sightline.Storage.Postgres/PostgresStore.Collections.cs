@@ -10,14 +10,14 @@ public sealed partial class PostgresStore
         (SELECT COUNT(*) FROM users u WHERE u.collection_id = c.id)
         """;
 
-    public CollectionRecord CreateCollection(string id, string arn, string faceModelVersion, DateTimeOffset createdAt)
+    public CollectionRecord CreateCollection(AuditEntry audit, string id, string arn, string faceModelVersion, DateTimeOffset createdAt)
     {
         Write((c, tx) =>
         {
             using var cmd = Command(c, "INSERT INTO collections (id, arn, face_model_version, created_at) VALUES (@id, @arn, @v, @t);", tx,
                 ("id", id), ("arn", arn), ("v", faceModelVersion), ("t", Ms(createdAt)));
             cmd.ExecuteNonQuery();
-            AppendAmbient(c, tx, collectionId: id);
+            AppendAudited(c, tx, audit, collectionId: id);
         }, new Violation(ErrorKind.ResourceAlreadyExists, $"The collection id: {id} already exists"));
         return new CollectionRecord(id, arn, faceModelVersion, FromUnixMs(Ms(createdAt)), 0, 0);
     }
@@ -32,14 +32,23 @@ public sealed partial class PostgresStore
         Query($"SELECT {CollectionColumns} FROM collections c WHERE c.id > @after ORDER BY c.id LIMIT @limit;", ReadCollection,
             ("after", after ?? ""), ("limit", limit));
 
-    public bool DeleteCollection(string id) =>
+    public CollectionDeletion DeleteCollection(AuditEntry audit, string id) =>
         Write((c, tx) =>
         {
+            LockHolds(c, tx);
+            using (var exists = Command(c, "SELECT 1 FROM collections WHERE id = @id FOR UPDATE;", tx, ("id", id)))
+            {
+                if (exists.ExecuteScalar() is null)
+                    return new CollectionDeletion(false, 0);
+            }
+            int held = CountHeldFaces(c, tx, id);
+            if (held > 0)
+                return new CollectionDeletion(true, held); // nothing deleted
             // Faces, users, tags and the retention rule go with it (ON DELETE CASCADE).
             using var cmd = Command(c, "DELETE FROM collections WHERE id = @id;", tx, ("id", id));
-            int deleted = cmd.ExecuteNonQuery();
-            AppendAmbient(c, tx, collectionId: id);
-            return deleted > 0;
+            cmd.ExecuteNonQuery();
+            AppendAudited(c, tx, audit, collectionId: id);
+            return new CollectionDeletion(true, 0);
         });
 
     private static CollectionRecord ReadCollection(NpgsqlDataReader r) =>

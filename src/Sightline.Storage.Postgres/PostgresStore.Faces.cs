@@ -8,7 +8,7 @@ public sealed partial class PostgresStore
 {
     private const string FaceColumns = "row_id, face_id, collection_id, image_id, external_image_id, box_left, box_top, box_width, box_height, confidence, user_id, created_at";
 
-    public IReadOnlyList<StoredFace> AddFaces(string collectionId, IReadOnlyList<NewFace> faces, DateTimeOffset createdAt)
+    public IReadOnlyList<StoredFace> AddFaces(AuditEntry audit, string collectionId, IReadOnlyList<NewFace> faces, DateTimeOffset createdAt)
     {
         long created = Ms(createdAt);
         return Write((c, tx) =>
@@ -42,7 +42,7 @@ public sealed partial class PostgresStore
                     r.NextResult();
                 }
             }
-            AppendAmbient(c, tx, Ids(result.Select(f => f.FaceId)), collectionId);
+            AppendAudited(c, tx, audit, Ids(result.Select(f => f.FaceId)), collectionId);
             return result;
         }, new Violation(ErrorKind.ResourceNotFound, $"The collection id: {collectionId} does not exist"));
     }
@@ -79,14 +79,21 @@ public sealed partial class PostgresStore
     public float[]? GetEmbedding(long rowId) =>
         Query("SELECT embedding FROM faces WHERE row_id = @r;", r => FromBlob(r.GetFieldValue<byte[]>(0)), ("r", rowId)).FirstOrDefault();
 
-    public IReadOnlyList<StoredFace> DeleteFaces(string collectionId, IReadOnlyCollection<string> faceIds) =>
+    public FaceDeletion DeleteFaces(AuditEntry audit, string collectionId, IReadOnlyCollection<string> faceIds) =>
         Write((c, tx) =>
         {
             string[] ids = [.. faceIds.Distinct()];
-            using var cmd = Command(c, $"DELETE FROM faces WHERE collection_id = @c AND face_id = ANY(@f) RETURNING {FaceColumns};", tx, ("c", collectionId), ("f", ids));
+            LockHolds(c, tx);
+            var held = HeldFaces(c, tx, collectionId, ids);
+            string[] free = [.. ids.Where(id => !held.Contains(id))], refused = [.. ids.Where(held.Contains)];
+            using var cmd = Command(c, $"DELETE FROM faces WHERE collection_id = @c AND face_id = ANY(@f) RETURNING {FaceColumns};", tx, ("c", collectionId), ("f", free));
             var deleted = ReadAll(cmd, r => ReadFace(r, false)).OrderBy(f => Array.IndexOf(ids, f.FaceId)).ToList(); // in the order asked, as SQLite returns them
-            AppendAmbient(c, tx, Ids(deleted.Select(f => f.FaceId)), collectionId);
-            return (IReadOnlyList<StoredFace>)deleted;
+            if (deleted.Count == 0 && refused.Length == 0)
+                return new FaceDeletion([], []);
+            string details = refused.Length == 0 ? Ids(deleted.Select(f => f.FaceId))
+                : System.Text.Json.JsonSerializer.Serialize(new FaceDeletionDetails([.. deleted.Select(f => f.FaceId)], refused), PostgresJson.Default.FaceDeletionDetails);
+            AppendAudited(c, tx, audit, details, collectionId);
+            return new FaceDeletion(deleted, refused);
         });
 
     public IReadOnlyList<long> ReadRowIds(string collectionId) =>

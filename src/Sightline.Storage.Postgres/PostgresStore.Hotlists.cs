@@ -7,25 +7,25 @@ public sealed partial class PostgresStore
             r => new HotlistEntry(r.GetString(0), r.GetString(1), r.GetString(2), Time(r, 3), r.GetString(4), FromUnixMs(r.GetInt64(5))),
             ("list", list), ("now", Ms(now)));
 
-    public HotlistEntry PutHotlistEntry(HotlistEntry entry)
+    public HotlistEntry PutHotlistEntry(AuditEntry audit, HotlistEntry entry)
     {
         Write((c, tx) =>
         {
             using (var cmd = Command(c, "INSERT INTO hotlist_entries (list, plate, reason, expires_at, added_by, added_at) VALUES (@l, @p, @r, @e, @b, @t) ON CONFLICT (list, plate) DO UPDATE SET reason = excluded.reason, expires_at = excluded.expires_at, added_by = excluded.added_by, added_at = excluded.added_at;", tx,
                 ("l", entry.List), ("p", entry.Plate), ("r", entry.Reason), ("e", Ms(entry.ExpiresAt)), ("b", entry.AddedBy), ("t", Ms(entry.AddedAt))))
                 cmd.ExecuteNonQuery();
-            AppendAmbient(c, tx, Ids([entry.List, entry.Plate, entry.Reason, entry.ExpiresAt?.ToString("O") ?? "no expiry"]));
+            AppendAudited(c, tx, audit, Ids([entry.List, entry.Plate, entry.Reason, entry.ExpiresAt?.ToString("O") ?? "no expiry"]));
         });
         return entry;
     }
 
-    public bool RemoveHotlistEntry(string list, string plate) =>
+    public bool RemoveHotlistEntry(AuditEntry audit, string list, string plate) =>
         Write((c, tx) =>
         {
             using var cmd = Command(c, "DELETE FROM hotlist_entries WHERE list = @l AND plate = @p;", tx, ("l", list), ("p", plate));
             if (cmd.ExecuteNonQuery() == 0)
                 return false;
-            AppendAmbient(c, tx, Ids([list, plate]));
+            AppendAudited(c, tx, audit, Ids([list, plate]));
             return true;
         });
 }

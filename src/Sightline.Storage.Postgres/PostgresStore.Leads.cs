@@ -10,9 +10,12 @@ public sealed partial class PostgresStore
 
     private long AppendSearch(NpgsqlConnection connection, NpgsqlTransaction tx, AuditEntry entry, IReadOnlyList<LeadMatch> matches)
     {
-        long seq = Append(connection, tx, entry);
         if (matches.Count == 0)
-            return seq;
+            return Append(connection, tx, entry);
+        // The leads table before the audit chain's head, the order every writer keeps (see LockHolds).
+        using (var lockLeads = Command(connection, "LOCK TABLE leads IN ROW EXCLUSIVE MODE;", tx))
+            lockLeads.ExecuteNonQuery();
+        long seq = Append(connection, tx, entry);
         using var cmd = Command(connection, $"""
             INSERT INTO leads ({LeadColumns})
             SELECT id, @seq, @case, @purpose, @c, type, subject, sim, @by, 'pending', NULL, NULL, @now, NULL
@@ -29,22 +32,18 @@ public sealed partial class PostgresStore
         Query($"SELECT {LeadColumns} FROM leads WHERE (@case::text IS NULL OR case_id = @case) AND (@status::text IS NULL OR status = @status) ORDER BY created_at, id LIMIT @limit;",
             ReadLead, ("case", caseId), ("status", status), ("limit", limit));
 
-    public Lead ReviewLead(string leadId, string status, string note, string reviewer, bool allowOwnSearch) =>
+    public Lead? GetLead(string leadId) => Query($"SELECT {LeadColumns} FROM leads WHERE id = @id;", ReadLead, ("id", leadId)).FirstOrDefault();
+
+    public Lead? SetLeadDecision(AuditEntry audit, string leadId, string fromStatus, string status, string note, string reviewer) =>
         Write((c, tx) =>
         {
-            // The row lock makes a second reviewer wait and then see the first one's decision.
-            using var get = Command(c, $"SELECT {LeadColumns} FROM leads WHERE id = @id FOR UPDATE;", tx, ("id", leadId));
-            var lead = ReadAll(get, ReadLead).FirstOrDefault() ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"No lead {leadId}.");
-            if (lead.Status != LeadStatus.Pending)
-                throw new SightlineException(ErrorKind.Conflict, $"Lead {leadId} was already reviewed ({lead.Status} by {lead.Reviewer}).");
-            if (!allowOwnSearch && lead.SearchedBy == reviewer)
-                throw new SightlineException(ErrorKind.AccessDenied, $"{reviewer} made the search behind lead {leadId}; the policy requires another person to review it.");
-            long now = Ms(DateTimeOffset.UtcNow);
-            using (var update = Command(c, "UPDATE leads SET status = @s, reviewer = @r, note = @n, reviewed_at = @t WHERE id = @id;", tx,
-                ("id", leadId), ("s", status), ("r", reviewer), ("n", note), ("t", now)))
-                update.ExecuteNonQuery();
-            AppendAmbient(c, tx, Ids([leadId, status, note]), lead.CollectionId);
-            return lead with { Status = status, Reviewer = reviewer, Note = note, ReviewedAt = FromUnixMs(now) };
+            // A second decision waits on the row, then finds it no longer in fromStatus and writes nothing.
+            using var update = Command(c, $"UPDATE leads SET status = @s, reviewer = @r, note = @n, reviewed_at = @t WHERE id = @id AND status = @from RETURNING {LeadColumns};", tx,
+                ("id", leadId), ("from", fromStatus), ("s", status), ("r", reviewer), ("n", note), ("t", Ms(DateTimeOffset.UtcNow)));
+            if (ReadAll(update, ReadLead).FirstOrDefault() is not { } lead)
+                return null;
+            AppendAudited(c, tx, audit, Ids([leadId, status, note]), lead.CollectionId);
+            return lead;
         });
 
     private static Lead ReadLead(NpgsqlDataReader r) =>

@@ -13,14 +13,11 @@ public sealed partial class PostgresStore
         return policy;
     }
 
-    public void SetPolicy(string key, string value)
-    {
-        string normalised = Policy.Default.With(key, value).ValueOf(key); // validates
+    public void SetPolicy(AuditEntry audit, string key, string value) =>
         Write((c, tx) =>
         {
-            using (var cmd = Command(c, "INSERT INTO policy (key, value) VALUES (@k, @v) ON CONFLICT (key) DO UPDATE SET value = excluded.value;", tx, ("k", key), ("v", normalised)))
+            using (var cmd = Command(c, "INSERT INTO policy (key, value) VALUES (@k, @v) ON CONFLICT (key) DO UPDATE SET value = excluded.value;", tx, ("k", key), ("v", value)))
                 cmd.ExecuteNonQuery();
-            AppendAmbient(c, tx, Ids([key, normalised]));
+            AppendAudited(c, tx, audit, Ids([key, value]));
         });
-    }
 }

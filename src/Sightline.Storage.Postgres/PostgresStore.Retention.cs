@@ -12,9 +12,9 @@ public sealed partial class PostgresStore
         Query("SELECT collection_id, face_days, lead_days FROM retention ORDER BY collection_id;",
             r => new RetentionRule(r.GetString(0), r.IsDBNull(1) ? null : r.GetInt32(1), r.IsDBNull(2) ? null : r.GetInt32(2)));
 
-    public RetentionRule SetRetention(string collectionId, int? faceDays, int? leadDays)
+    public RetentionRule SetRetention(AuditEntry audit, RetentionRule rule)
     {
-        var rule = new RetentionRule(collectionId, RetentionRule.Check("faceDays", faceDays), RetentionRule.Check("leadDays", leadDays));
+        string collectionId = rule.CollectionId;
         var missing = new Violation(ErrorKind.ResourceNotFound, $"The collection id: {collectionId} does not exist");
         return Write((c, tx) =>
         {
@@ -28,7 +28,7 @@ public sealed partial class PostgresStore
                 : Command(c, "INSERT INTO retention (collection_id, face_days, lead_days) VALUES (@c, @f, @l) ON CONFLICT (collection_id) DO UPDATE SET face_days = excluded.face_days, lead_days = excluded.lead_days;", tx,
                     ("c", collectionId), ("f", rule.FaceDays), ("l", rule.LeadDays)))
                 cmd.ExecuteNonQuery();
-            AppendAmbient(c, tx, Ids([$"faceDays={rule.FaceDays?.ToString(CultureInfo.InvariantCulture) ?? "none"}",
+            AppendAudited(c, tx, audit, Ids([$"faceDays={rule.FaceDays?.ToString(CultureInfo.InvariantCulture) ?? "none"}",
                 $"leadDays={rule.LeadDays?.ToString(CultureInfo.InvariantCulture) ?? "none"}"]), collectionId);
             return rule;
         }, missing);
@@ -38,41 +38,66 @@ public sealed partial class PostgresStore
         Query("SELECT case_id, reason, placed_by, placed_at FROM legal_holds ORDER BY case_id;",
             r => new LegalHold(r.GetString(0), r.GetString(1), r.GetString(2), FromUnixMs(r.GetInt64(3))));
 
-    public LegalHold PlaceHold(string caseId, string reason, string placedBy)
+    public LegalHold PlaceHold(AuditEntry audit, LegalHold hold)
     {
-        if (caseId.Length is 0 or > 128 || caseId.Any(char.IsControl))
-            throw SightlineException.InvalidParameter("A case number must be 1 to 128 printable characters.");
-        if (string.IsNullOrWhiteSpace(reason) || reason.Length > 1000)
-            throw SightlineException.InvalidParameter("A legal hold needs a reason of 1 to 1000 characters.");
-        var hold = new LegalHold(caseId, reason.Trim(), placedBy, FromUnixMs(Ms(DateTimeOffset.UtcNow)));
         Write((c, tx) =>
         {
             using (var cmd = Command(c, "INSERT INTO legal_holds (case_id, reason, placed_by, placed_at) VALUES (@c, @r, @b, @t) ON CONFLICT (case_id) DO UPDATE SET reason = excluded.reason, placed_by = excluded.placed_by, placed_at = excluded.placed_at;", tx,
                 ("c", hold.Case), ("r", hold.Reason), ("b", hold.PlacedBy), ("t", Ms(hold.PlacedAt))))
                 cmd.ExecuteNonQuery();
-            AppendAmbient(c, tx, Ids([caseId, hold.Reason]));
+            AppendAudited(c, tx, audit, Ids([hold.Case, hold.Reason]));
         });
         return hold;
     }
 
-    public bool LiftHold(string caseId) =>
+    public bool LiftHold(AuditEntry audit, string caseId) =>
         Write((c, tx) =>
         {
             using var cmd = Command(c, "DELETE FROM legal_holds WHERE case_id = @c;", tx, ("c", caseId));
             if (cmd.ExecuteNonQuery() == 0)
                 return false;
-            AppendAmbient(c, tx, Ids([caseId]));
+            AppendAudited(c, tx, audit, Ids([caseId]));
             return true;
         });
 
+    private const string HeldInCollection = "SELECT DISTINCT l.subject_id FROM leads l JOIN legal_holds h ON h.case_id = l.case_id WHERE l.subject_type = 'face' AND l.collection_id = @c;";
+
     public IReadOnlySet<string> HeldFaces(string collectionId, IReadOnlyCollection<string>? faceIds) =>
-        Query($"SELECT DISTINCT l.subject_id FROM leads l JOIN legal_holds h ON h.case_id = l.case_id WHERE l.subject_type = 'face' AND l.collection_id = @c;", r => r.GetString(0), ("c", collectionId))
+        Query(HeldInCollection, r => r.GetString(0), ("c", collectionId))
             .Where(id => faceIds is null || faceIds.Contains(id))
             .ToHashSet(StringComparer.Ordinal);
 
-    public RetentionSweep Sweep(string collectionId, DateTimeOffset? faceCutoff, DateTimeOffset? leadCutoff, int batch) =>
+    private static HashSet<string> HeldFaces(NpgsqlConnection connection, NpgsqlTransaction tx, string collectionId, IReadOnlyCollection<string> faceIds)
+    {
+        using var cmd = Command(connection, HeldInCollection, tx, ("c", collectionId));
+        return ReadAll(cmd, r => r.GetString(0)).Where(faceIds.Contains).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Makes a delete and the holds it checks one atomic step: placing or lifting a hold and recording or deciding a
+    /// lead wait until this transaction ends, and the statements after this one read every hold and lead committed
+    /// before it. Taken first in its transaction; the audit chain's head is always taken last (every writer keeps that
+    /// order, so the two cannot deadlock).
+    /// </summary>
+    private static void LockHolds(NpgsqlConnection connection, NpgsqlTransaction tx)
+    {
+        using var cmd = Command(connection, "LOCK TABLE legal_holds, leads IN SHARE MODE;", tx);
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>How many faces of a collection a held case's leads point at (those a delete of the collection must keep).</summary>
+    private static int CountHeldFaces(NpgsqlConnection connection, NpgsqlTransaction tx, string collectionId)
+    {
+        using var cmd = Command(connection, $"SELECT COUNT(*) FROM faces WHERE collection_id = @c AND face_id IN ({HeldFaceIds} AND l.collection_id = @c);", tx, ("c", collectionId));
+        return Convert.ToInt32(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    public RetentionSweep Sweep(AuditEntry audit, string collectionId, DateTimeOffset? faceCutoff, DateTimeOffset? leadCutoff, int batch) =>
         Write((c, tx) =>
         {
+            // As a delete by hand (LockHolds), and leads too are deleted: one sweep or delete at a time.
+            using (var lockHolds = Command(c, "LOCK TABLE legal_holds IN SHARE MODE; LOCK TABLE leads IN SHARE ROW EXCLUSIVE MODE;", tx))
+                lockHolds.ExecuteNonQuery();
             var faces = new List<StoredFace>();
             int heldFaces = 0, leads = 0, heldLeads = 0;
             if (faceCutoff is { } fc)
@@ -93,7 +118,7 @@ public sealed partial class PostgresStore
             if (faces.Count == 0 && leads == 0)
                 return new RetentionSweep(collectionId, [], 0, heldFaces, heldLeads); // nothing deleted: nothing to audit
             string details = System.Text.Json.JsonSerializer.Serialize(new RetentionDetails([.. faces.Select(f => f.FaceId)], leads, heldFaces, heldLeads), PostgresJson.Default.RetentionDetails);
-            AppendAmbient(c, tx, details, collectionId);
+            AppendAudited(c, tx, audit, details, collectionId);
             return new RetentionSweep(collectionId, faces, leads, heldFaces, heldLeads);
         });
 
@@ -103,6 +128,9 @@ public sealed partial class PostgresStore
         return Convert.ToInt32(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 }
+
+/// <summary>The audit details of a delete of faces that a legal hold partly refused: the deleted ids and the held ones.</summary>
+internal sealed record FaceDeletionDetails(string[] Deleted, string[] Held);
 
 /// <summary>The audit details of a retention pass: the deleted face ids, how many leads went, and what a hold spared.</summary>
 internal sealed record RetentionDetails(string[] DeletedFaces, int DeletedLeads, int HeldFaces, int HeldLeads);

@@ -6,12 +6,15 @@ public sealed partial class PostgresStore
         Query("SELECT key, value FROM collection_tags WHERE collection_id = @c ORDER BY key;", r => (Key: r.GetString(0), Value: r.GetString(1)), ("c", collectionId))
             .ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
 
-    public void UpdateTags(string collectionId, IReadOnlyDictionary<string, string> set, IReadOnlyCollection<string> remove, int maxTags) =>
+    public void UpdateTags(AuditEntry audit, string collectionId, IReadOnlyDictionary<string, string> set, IReadOnlyCollection<string> remove) =>
         Write((c, tx) =>
         {
-            // Concurrent tag changes of one collection queue on its row, so the limit holds for their sum.
+            // Concurrent tag changes of one collection queue on its row.
             using (var lockRow = Command(c, "SELECT 1 FROM collections WHERE id = @c FOR UPDATE;", tx, ("c", collectionId)))
-                lockRow.ExecuteNonQuery();
+            {
+                if (lockRow.ExecuteScalar() is null)
+                    throw new SightlineException(ErrorKind.ResourceNotFound, $"The collection id: {collectionId} does not exist");
+            }
             if (set.Count > 0)
             {
                 using var upsert = Command(c, """
@@ -22,10 +25,6 @@ public sealed partial class PostgresStore
             }
             using (var delete = Command(c, "DELETE FROM collection_tags WHERE collection_id = @c AND key = ANY(@k);", tx, ("c", collectionId), ("k", remove.ToArray())))
                 delete.ExecuteNonQuery();
-            using var count = Command(c, "SELECT COUNT(*) FROM collection_tags WHERE collection_id = @c;", tx, ("c", collectionId));
-            long n = (long)count.ExecuteScalar()!;
-            if (n > maxTags)
-                throw SightlineException.InvalidParameter($"A collection holds at most {maxTags} tags; this would leave {n}.");
-            AppendAmbient(c, tx, Ids(set.Keys.Concat(remove)), collectionId);
+            AppendAudited(c, tx, audit, Ids(set.Keys.Concat(remove)), collectionId);
         }, new Violation(ErrorKind.ResourceNotFound, $"The collection id: {collectionId} does not exist"));
 }

@@ -4,7 +4,7 @@ public sealed partial class PostgresStore
 {
     private const string UserFaceCount = "(SELECT COUNT(*) FROM faces f WHERE f.collection_id = u.collection_id AND f.user_id = u.user_id)";
 
-    public void CreateUser(string collectionId, string userId, DateTimeOffset createdAt, string? clientRequestToken = null)
+    public void CreateUser(AuditEntry audit, string collectionId, string userId, DateTimeOffset createdAt, string? clientRequestToken = null)
     {
         var conflict = new Violation(ErrorKind.Conflict, $"User {userId} already exists in collection {collectionId}.");
         Write((c, tx) =>
@@ -13,7 +13,7 @@ public sealed partial class PostgresStore
                 ("c", collectionId), ("u", userId), ("t", Ms(createdAt)), ("k", clientRequestToken));
             if (insert.ExecuteNonQuery() == 1)
             {
-                AppendAmbient(c, tx, Ids([userId]), collectionId);
+                AppendAudited(c, tx, audit, Ids([userId]), collectionId);
                 return;
             }
             using var token = Command(c, "SELECT client_request_token FROM users WHERE collection_id = @c AND user_id = @u;", tx, ("c", collectionId), ("u", userId));
@@ -27,28 +27,29 @@ public sealed partial class PostgresStore
         Query($"SELECT {UserFaceCount} FROM users u WHERE u.collection_id = @c AND u.user_id = @u;", r => (int?)r.GetInt64(0), ("c", collectionId), ("u", userId))
             .FirstOrDefault();
 
-    public bool DeleteUser(string collectionId, string userId) =>
+    public bool DeleteUser(AuditEntry audit, string collectionId, string userId) =>
         Write((c, tx) =>
         {
             using (var unlink = Command(c, "UPDATE faces SET user_id = NULL WHERE collection_id = @c AND user_id = @u;", tx, ("c", collectionId), ("u", userId)))
                 unlink.ExecuteNonQuery();
             using var cmd = Command(c, "DELETE FROM users WHERE collection_id = @c AND user_id = @u;", tx, ("c", collectionId), ("u", userId));
-            int deleted = cmd.ExecuteNonQuery();
-            AppendAmbient(c, tx, Ids([userId]), collectionId);
-            return deleted > 0;
+            if (cmd.ExecuteNonQuery() == 0)
+                return false; // a user that did not exist had no faces to unlink either: nothing to record
+            AppendAudited(c, tx, audit, Ids([userId]), collectionId);
+            return true;
         });
 
     public IReadOnlyList<(string UserId, int FaceCount)> ListUsers(string collectionId, string? after, int limit) =>
         Query($"SELECT u.user_id, {UserFaceCount} FROM users u WHERE u.collection_id = @c AND u.user_id > @after ORDER BY u.user_id LIMIT @limit;",
             r => (r.GetString(0), (int)r.GetInt64(1)), ("c", collectionId), ("after", after ?? ""), ("limit", limit));
 
-    public void SetFaceUser(string collectionId, IReadOnlyCollection<string> faceIds, string? userId) =>
+    public void SetFaceUser(AuditEntry audit, string collectionId, IReadOnlyCollection<string> faceIds, string? userId) =>
         Write((c, tx) =>
         {
             using var cmd = Command(c, "UPDATE faces SET user_id = @u WHERE collection_id = @c AND face_id = ANY(@f);", tx,
                 ("c", collectionId), ("f", faceIds.ToArray()), ("u", userId));
             cmd.ExecuteNonQuery();
-            AppendAmbient(c, tx, Ids(faceIds.Append(userId ?? "(none)")), collectionId);
+            AppendAudited(c, tx, audit, Ids(faceIds.Append(userId ?? "(none)")), collectionId);
         });
 
     public IReadOnlyList<StoredFace> UserFaces(string collectionId, string userId, bool withEmbeddings) =>

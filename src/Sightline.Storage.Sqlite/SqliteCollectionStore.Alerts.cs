@@ -7,7 +7,7 @@ public sealed partial class SqliteCollectionStore : IAlertStore
     private const string RuleColumns = "id, label, min_confidence, region_left, region_top, region_width, region_height, webhook_url, secret, created_by, created_at";
     private const string AlertColumns = "id, rule_id, label, confidence, box_left, box_top, box_width, box_height, source, image_ref, created_at, status, attempts, last_error, delivered_at";
 
-    public void AddAlertRule(AlertRule rule)
+    public void AddAlertRule(AuditEntry audit, AlertRule rule)
     {
         using var connection = Open();
         using var tx = connection.BeginTransaction();
@@ -16,21 +16,21 @@ public sealed partial class SqliteCollectionStore : IAlertStore
             ("$h", rule.Region?.Height), ("$url", rule.WebhookUrl), ("$secret", rule.Secret), ("$by", rule.CreatedBy), ("$at", rule.CreatedAt.ToUnixTimeMilliseconds())))
             cmd.ExecuteNonQuery();
         // The record names the rule and what it watches for, never its secret.
-        CommitAudited(connection, tx, System.Text.Json.JsonSerializer.Serialize(new[] { rule.Id, rule.Label, rule.WebhookUrl }, AuditJson.Default.StringArray));
+        CommitAudited(connection, tx, audit, System.Text.Json.JsonSerializer.Serialize(new[] { rule.Id, rule.Label, rule.WebhookUrl }, AuditJson.Default.StringArray));
     }
 
     public IReadOnlyList<AlertRule> ListAlertRules() => QueryRules($"SELECT {RuleColumns} FROM alert_rules ORDER BY created_at, id;", null);
 
     public AlertRule? GetAlertRule(string id) => QueryRules($"SELECT {RuleColumns} FROM alert_rules WHERE id = $id;", id).FirstOrDefault();
 
-    public bool DeleteAlertRule(string id)
+    public bool DeleteAlertRule(AuditEntry audit, string id)
     {
         using var connection = Open();
         using var tx = connection.BeginTransaction();
         using var cmd = Command(connection, "DELETE FROM alert_rules WHERE id = $id;", tx, ("$id", id));
         if (cmd.ExecuteNonQuery() == 0)
             return false;
-        CommitAudited(connection, tx, Ids([id]));
+        CommitAudited(connection, tx, audit, Ids([id]));
         return true;
     }
 

@@ -22,11 +22,10 @@ public sealed partial class SqliteCollectionStore : IAuditStore
         return seq;
     }
 
-    /// <summary>Commits a change together with the audit record of the call in progress, if there is one.</summary>
-    private void CommitAudited(SqliteConnection connection, SqliteTransaction tx, string? details = null, string? collectionId = null)
+    /// <summary>Commits a change together with the audit record of the call it serves.</summary>
+    private void CommitAudited(SqliteConnection connection, SqliteTransaction tx, AuditEntry audit, string? details = null, string? collectionId = null)
     {
-        if (AuditScope.Current is { } entry)
-            Append(connection, tx, entry with { Details = details ?? entry.Details, CollectionId = entry.CollectionId ?? collectionId });
+        Append(connection, tx, audit.Touching(details, collectionId));
         tx.Commit();
     }
 
@@ -147,5 +146,6 @@ public sealed partial class SqliteCollectionStore : IAuditStore
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(RetentionDetails))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(FaceDeletionDetails))]
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
 internal sealed partial class AuditJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -10,7 +10,7 @@ public sealed partial class SqliteCollectionStore
         (SELECT COUNT(*) FROM users u WHERE u.collection_id = c.id)
         """;
 
-    public CollectionRecord CreateCollection(string id, string arn, string faceModelVersion, DateTimeOffset createdAt)
+    public CollectionRecord CreateCollection(AuditEntry audit, string id, string arn, string faceModelVersion, DateTimeOffset createdAt)
     {
         using var connection = Open();
         try
@@ -19,7 +19,7 @@ public sealed partial class SqliteCollectionStore
             using var cmd = Command(connection, "INSERT INTO collections (id, arn, face_model_version, created_at) VALUES ($id, $arn, $v, $t);", tx,
                 ("$id", id), ("$arn", arn), ("$v", faceModelVersion), ("$t", createdAt.ToUnixTimeMilliseconds()));
             cmd.ExecuteNonQuery();
-            CommitAudited(connection, tx, collectionId: id);
+            CommitAudited(connection, tx, audit, collectionId: id);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
         {
@@ -49,19 +49,26 @@ public sealed partial class SqliteCollectionStore
         return result;
     }
 
-    public bool DeleteCollection(string id)
+    public CollectionDeletion DeleteCollection(AuditEntry audit, string id)
     {
         using var connection = Open();
-        using var tx = connection.BeginTransaction();
+        using var tx = connection.BeginTransaction(); // BEGIN IMMEDIATE: no hold can be placed between the check and the delete
+        using (var exists = Command(connection, "SELECT 1 FROM collections WHERE id = $id;", tx, ("$id", id)))
+        {
+            if (exists.ExecuteScalar() is null)
+                return new CollectionDeletion(false, 0);
+        }
+        int held = CountHeldFaces(connection, tx, id);
+        if (held > 0)
+            return new CollectionDeletion(true, held);
         using (var faces = Command(connection, "DELETE FROM faces WHERE collection_id = $id;", tx, ("$id", id)))
             faces.ExecuteNonQuery();
         using (var users = Command(connection, "DELETE FROM users WHERE collection_id = $id;", tx, ("$id", id)))
             users.ExecuteNonQuery();
-        int deleted;
         using (var cmd = Command(connection, "DELETE FROM collections WHERE id = $id;", tx, ("$id", id)))
-            deleted = cmd.ExecuteNonQuery();
-        CommitAudited(connection, tx, collectionId: id);
-        return deleted > 0;
+            cmd.ExecuteNonQuery();
+        CommitAudited(connection, tx, audit, collectionId: id);
+        return new CollectionDeletion(true, 0);
     }
 
     private static CollectionRecord ReadCollection(SqliteDataReader r) =>

@@ -7,7 +7,7 @@ public sealed partial class SqliteCollectionStore : IDetectorStore
 {
     private const string DetectorColumns = "id, layout, input_width, input_height, labels, sha256, size_bytes, created_by, created_at";
 
-    public void AddDetector(DetectorRecord d)
+    public void AddDetector(AuditEntry audit, DetectorRecord d)
     {
         using var connection = Open();
         using var tx = connection.BeginTransaction();
@@ -22,21 +22,21 @@ public sealed partial class SqliteCollectionStore : IDetectorStore
         {
             throw new SightlineException(ErrorKind.ResourceAlreadyExists, $"A detector with id '{d.Id}' is already registered.", ex);
         }
-        CommitAudited(connection, tx, $"{{\"detector\":{JsonSerializer.Serialize(d.Id)},\"sha256\":\"{d.Sha256}\",\"layout\":\"{d.Layout}\"}}");
+        CommitAudited(connection, tx, audit, $"{{\"detector\":{JsonSerializer.Serialize(d.Id)},\"sha256\":\"{d.Sha256}\",\"layout\":\"{d.Layout}\"}}");
     }
 
     public DetectorRecord? GetDetector(string id) => QueryDetectors($"SELECT {DetectorColumns} FROM detectors WHERE id = $id;", id).FirstOrDefault();
 
     public IReadOnlyList<DetectorRecord> ListDetectors() => QueryDetectors($"SELECT {DetectorColumns} FROM detectors ORDER BY id;", null);
 
-    public bool DeleteDetector(string id)
+    public bool DeleteDetector(AuditEntry audit, string id)
     {
         using var connection = Open();
         using var tx = connection.BeginTransaction();
         using var cmd = Command(connection, "DELETE FROM detectors WHERE id = $id;", tx, ("$id", id));
         if (cmd.ExecuteNonQuery() == 0)
             return false;
-        CommitAudited(connection, tx, Ids([id]));
+        CommitAudited(connection, tx, audit, Ids([id]));
         return true;
     }
 

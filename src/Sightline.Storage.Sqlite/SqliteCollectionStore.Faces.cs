@@ -7,7 +7,7 @@ public sealed partial class SqliteCollectionStore
 {
     private const string FaceColumns = "row_id, face_id, collection_id, image_id, external_image_id, box_left, box_top, box_width, box_height, confidence, user_id, created_at";
 
-    public IReadOnlyList<StoredFace> AddFaces(string collectionId, IReadOnlyList<NewFace> faces, DateTimeOffset createdAt)
+    public IReadOnlyList<StoredFace> AddFaces(AuditEntry audit, string collectionId, IReadOnlyList<NewFace> faces, DateTimeOffset createdAt)
     {
         using var connection = Open();
         using var tx = connection.BeginTransaction();
@@ -44,7 +44,7 @@ public sealed partial class SqliteCollectionStore
         {
             throw new SightlineException(ErrorKind.ResourceNotFound, $"The collection id: {collectionId} does not exist", ex);
         }
-        CommitAudited(connection, tx, Ids(result.Select(f => f.FaceId)), collectionId);
+        CommitAudited(connection, tx, audit, Ids(result.Select(f => f.FaceId)), collectionId);
         return result;
     }
 
@@ -112,19 +112,29 @@ public sealed partial class SqliteCollectionStore
         return cmd.ExecuteScalar() is byte[] blob ? FromBlob(blob) : null;
     }
 
-    public IReadOnlyList<StoredFace> DeleteFaces(string collectionId, IReadOnlyCollection<string> faceIds)
+    public FaceDeletion DeleteFaces(AuditEntry audit, string collectionId, IReadOnlyCollection<string> faceIds)
     {
         using var connection = Open();
-        using var tx = connection.BeginTransaction();
+        using var tx = connection.BeginTransaction(); // BEGIN IMMEDIATE: the holds read here stand until the commit
+        string[] ids = [.. faceIds.Distinct()];
+        var held = HeldFaces(connection, tx, collectionId, ids);
         var deleted = new List<StoredFace>();
-        foreach (var faceId in faceIds.Distinct())
+        foreach (var faceId in ids.Where(id => !held.Contains(id)))
         {
             using var cmd = Command(connection, $"DELETE FROM faces WHERE collection_id = $c AND face_id = $f RETURNING {FaceColumns};", tx, ("$c", collectionId), ("$f", faceId));
             deleted.AddRange(ReadFaces(cmd, false));
         }
-        CommitAudited(connection, tx, Ids(deleted.Select(f => f.FaceId)), collectionId);
-        return deleted;
+        string[] refused = [.. ids.Where(held.Contains)];
+        if (deleted.Count == 0 && refused.Length == 0)
+            return new FaceDeletion([], []);
+        CommitAudited(connection, tx, audit, FaceDeletionDetails(deleted, refused), collectionId);
+        return new FaceDeletion(deleted, refused);
     }
+
+    /// <summary>The deleted face ids; with the ids a hold kept, when there are any.</summary>
+    private static string FaceDeletionDetails(IEnumerable<StoredFace> deleted, string[] held) => held.Length == 0
+        ? Ids(deleted.Select(f => f.FaceId))
+        : System.Text.Json.JsonSerializer.Serialize(new FaceDeletionDetails([.. deleted.Select(f => f.FaceId)], held), AuditJson.Default.FaceDeletionDetails);
 
     public IReadOnlyList<long> ReadRowIds(string collectionId)
     {

@@ -14,25 +14,25 @@ public sealed partial class SqliteCollectionStore : IHotlistStore
         return entries;
     }
 
-    public HotlistEntry PutHotlistEntry(HotlistEntry entry)
+    public HotlistEntry PutHotlistEntry(AuditEntry audit, HotlistEntry entry)
     {
         using var connection = Open();
         using var tx = connection.BeginTransaction();
         using (var cmd = Command(connection, "INSERT INTO hotlist_entries (list, plate, reason, expires_at, added_by, added_at) VALUES ($l, $p, $r, $e, $b, $t) ON CONFLICT (list, plate) DO UPDATE SET reason = excluded.reason, expires_at = excluded.expires_at, added_by = excluded.added_by, added_at = excluded.added_at;", tx,
             ("$l", entry.List), ("$p", entry.Plate), ("$r", entry.Reason), ("$e", entry.ExpiresAt?.ToUnixTimeMilliseconds()), ("$b", entry.AddedBy), ("$t", entry.AddedAt.ToUnixTimeMilliseconds())))
             cmd.ExecuteNonQuery();
-        CommitAudited(connection, tx, Ids([entry.List, entry.Plate, entry.Reason, entry.ExpiresAt?.ToString("O") ?? "no expiry"]));
+        CommitAudited(connection, tx, audit, Ids([entry.List, entry.Plate, entry.Reason, entry.ExpiresAt?.ToString("O") ?? "no expiry"]));
         return entry;
     }
 
-    public bool RemoveHotlistEntry(string list, string plate)
+    public bool RemoveHotlistEntry(AuditEntry audit, string list, string plate)
     {
         using var connection = Open();
         using var tx = connection.BeginTransaction();
         using var cmd = Command(connection, "DELETE FROM hotlist_entries WHERE list = $l AND plate = $p;", tx, ("$l", list), ("$p", plate));
         if (cmd.ExecuteNonQuery() == 0)
             return false;
-        CommitAudited(connection, tx, Ids([list, plate]));
+        CommitAudited(connection, tx, audit, Ids([list, plate]));
         return true;
     }
 }

@@ -6,7 +6,7 @@ public sealed partial class SqliteCollectionStore
 {
     private const string KeyColumns = "id, role, salt, secret_hash, created_at, revoked_at, default_case, default_purpose, description";
 
-    public void AddKey(StoredAccessKey key)
+    public void AddKey(AuditEntry audit, StoredAccessKey key)
     {
         using var connection = Open();
         try
@@ -16,7 +16,7 @@ public sealed partial class SqliteCollectionStore
                 ("$id", key.AccessKeyId), ("$role", key.Role), ("$salt", key.Salt), ("$hash", key.SecretHash), ("$created", key.CreatedAt.ToUnixTimeMilliseconds()),
                 ("$case", key.DefaultCase), ("$purpose", key.DefaultPurpose), ("$description", key.Description));
             cmd.ExecuteNonQuery();
-            CommitAudited(connection, tx, Ids([key.AccessKeyId, key.Role]));
+            CommitAudited(connection, tx, audit, Ids([key.AccessKeyId, key.Role]));
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
         {
@@ -43,15 +43,16 @@ public sealed partial class SqliteCollectionStore
         return keys;
     }
 
-    public bool RevokeKey(string accessKeyId, DateTimeOffset at)
+    public bool RevokeKey(AuditEntry audit, string accessKeyId, DateTimeOffset at)
     {
         using var connection = Open();
         using var tx = connection.BeginTransaction();
         using var cmd = Command(connection, "UPDATE access_keys SET revoked_at = $t WHERE id = $id AND revoked_at IS NULL;", tx,
             ("$id", accessKeyId), ("$t", at.ToUnixTimeMilliseconds()));
-        bool revoked = cmd.ExecuteNonQuery() == 1;
-        CommitAudited(connection, tx, Ids([accessKeyId]));
-        return revoked;
+        if (cmd.ExecuteNonQuery() != 1)
+            return false;
+        CommitAudited(connection, tx, audit, Ids([accessKeyId]));
+        return true;
     }
 
     private static StoredAccessKey ReadKey(SqliteDataReader r) => new(

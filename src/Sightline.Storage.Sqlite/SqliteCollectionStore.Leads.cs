@@ -50,22 +50,24 @@ public sealed partial class SqliteCollectionStore : ILeadStore
         return ReadLeads(cmd);
     }
 
-    public Lead ReviewLead(string leadId, string status, string note, string reviewer, bool allowOwnSearch)
+    public Lead? GetLead(string leadId)
+    {
+        using var connection = Open();
+        using var cmd = Command(connection, $"SELECT {LeadColumns} FROM leads WHERE id = $id;", null, ("$id", leadId));
+        return ReadLeads(cmd).FirstOrDefault();
+    }
+
+    public Lead? SetLeadDecision(AuditEntry audit, string leadId, string fromStatus, string status, string note, string reviewer)
     {
         using var connection = Open();
         using var tx = connection.BeginTransaction();
-        using var get = Command(connection, $"SELECT {LeadColumns} FROM leads WHERE id = $id;", tx, ("$id", leadId));
-        var lead = ReadLeads(get).FirstOrDefault() ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"No lead {leadId}.");
-        if (lead.Status != LeadStatus.Pending)
-            throw new SightlineException(ErrorKind.Conflict, $"Lead {leadId} was already reviewed ({lead.Status} by {lead.Reviewer}).");
-        if (!allowOwnSearch && lead.SearchedBy == reviewer)
-            throw new SightlineException(ErrorKind.AccessDenied, $"{reviewer} made the search behind lead {leadId}; the policy requires another person to review it.");
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        using (var update = Command(connection, "UPDATE leads SET status = $s, reviewer = $r, note = $n, reviewed_at = $t WHERE id = $id;", tx,
-            ("$id", leadId), ("$s", status), ("$r", reviewer), ("$n", note), ("$t", now)))
-            update.ExecuteNonQuery();
-        CommitAudited(connection, tx, Ids([leadId, status, note]), lead.CollectionId);
-        return lead with { Status = status, Reviewer = reviewer, Note = note, ReviewedAt = FromUnixMs(now) };
+        using var update = Command(connection, $"UPDATE leads SET status = $s, reviewer = $r, note = $n, reviewed_at = $t WHERE id = $id AND status = $from RETURNING {LeadColumns};", tx,
+            ("$id", leadId), ("$from", fromStatus), ("$s", status), ("$r", reviewer), ("$n", note), ("$t", now));
+        if (ReadLeads(update).FirstOrDefault() is not { } lead)
+            return null;
+        CommitAudited(connection, tx, audit, Ids([leadId, status, note]), lead.CollectionId);
+        return lead;
     }
 
     private static List<Lead> ReadLeads(SqliteCommand cmd)

@@ -16,13 +16,12 @@ public sealed partial class SqliteCollectionStore : IPolicyStore
         return policy;
     }
 
-    public void SetPolicy(string key, string value)
+    public void SetPolicy(AuditEntry audit, string key, string value)
     {
-        string normalised = Policy.Default.With(key, value).ValueOf(key); // validates
         using var connection = Open();
         using var tx = connection.BeginTransaction();
-        using (var cmd = Command(connection, "INSERT INTO policy (key, value) VALUES ($k, $v) ON CONFLICT (key) DO UPDATE SET value = excluded.value;", tx, ("$k", key), ("$v", normalised)))
+        using (var cmd = Command(connection, "INSERT INTO policy (key, value) VALUES ($k, $v) ON CONFLICT (key) DO UPDATE SET value = excluded.value;", tx, ("$k", key), ("$v", value)))
             cmd.ExecuteNonQuery();
-        CommitAudited(connection, tx, System.Text.Json.JsonSerializer.Serialize(new[] { key, normalised }, AuditJson.Default.StringArray));
+        CommitAudited(connection, tx, audit, System.Text.Json.JsonSerializer.Serialize(new[] { key, value }, AuditJson.Default.StringArray));
     }
 }

@@ -18,9 +18,9 @@ public sealed partial class SqliteCollectionStore : IRetentionStore
         return rules;
     }
 
-    public RetentionRule SetRetention(string collectionId, int? faceDays, int? leadDays)
+    public RetentionRule SetRetention(AuditEntry audit, RetentionRule rule)
     {
-        var rule = new RetentionRule(collectionId, RetentionRule.Check("faceDays", faceDays), RetentionRule.Check("leadDays", leadDays));
+        string collectionId = rule.CollectionId;
         using var connection = Open();
         using var tx = connection.BeginTransaction();
         using (var exists = Command(connection, "SELECT 1 FROM collections WHERE id = $c;", tx, ("$c", collectionId)))
@@ -33,7 +33,7 @@ public sealed partial class SqliteCollectionStore : IRetentionStore
             : Command(connection, "INSERT INTO retention (collection_id, face_days, lead_days) VALUES ($c, $f, $l) ON CONFLICT (collection_id) DO UPDATE SET face_days = excluded.face_days, lead_days = excluded.lead_days;", tx,
                 ("$c", collectionId), ("$f", rule.FaceDays), ("$l", rule.LeadDays)))
             cmd.ExecuteNonQuery();
-        CommitAudited(connection, tx, Ids([$"faceDays={rule.FaceDays?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}",
+        CommitAudited(connection, tx, audit, Ids([$"faceDays={rule.FaceDays?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}",
             $"leadDays={rule.LeadDays?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}"]), collectionId);
         return rule;
     }
@@ -49,23 +49,18 @@ public sealed partial class SqliteCollectionStore : IRetentionStore
         return holds;
     }
 
-    public LegalHold PlaceHold(string caseId, string reason, string placedBy)
+    public LegalHold PlaceHold(AuditEntry audit, LegalHold hold)
     {
-        if (caseId.Length is 0 or > 128 || caseId.Any(char.IsControl))
-            throw SightlineException.InvalidParameter("A case number must be 1 to 128 printable characters.");
-        if (string.IsNullOrWhiteSpace(reason) || reason.Length > 1000)
-            throw SightlineException.InvalidParameter("A legal hold needs a reason of 1 to 1000 characters.");
-        var hold = new LegalHold(caseId, reason.Trim(), placedBy, DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
         using var connection = Open();
         using var tx = connection.BeginTransaction();
         using (var cmd = Command(connection, "INSERT INTO legal_holds (case_id, reason, placed_by, placed_at) VALUES ($c, $r, $b, $t) ON CONFLICT (case_id) DO UPDATE SET reason = excluded.reason, placed_by = excluded.placed_by, placed_at = excluded.placed_at;", tx,
             ("$c", hold.Case), ("$r", hold.Reason), ("$b", hold.PlacedBy), ("$t", hold.PlacedAt.ToUnixTimeMilliseconds())))
             cmd.ExecuteNonQuery();
-        CommitAudited(connection, tx, Ids([caseId, hold.Reason]));
+        CommitAudited(connection, tx, audit, Ids([hold.Case, hold.Reason]));
         return hold;
     }
 
-    public bool LiftHold(string caseId)
+    public bool LiftHold(AuditEntry audit, string caseId)
     {
         using var connection = Open();
         using var tx = connection.BeginTransaction();
@@ -73,14 +68,19 @@ public sealed partial class SqliteCollectionStore : IRetentionStore
         bool lifted = cmd.ExecuteNonQuery() > 0;
         if (!lifted)
             return false;
-        CommitAudited(connection, tx, Ids([caseId]));
+        CommitAudited(connection, tx, audit, Ids([caseId]));
         return true;
     }
 
     public IReadOnlySet<string> HeldFaces(string collectionId, IReadOnlyCollection<string>? faceIds)
     {
         using var connection = Open();
-        using var cmd = Command(connection, $"SELECT DISTINCT l.subject_id FROM leads l JOIN legal_holds h ON h.case_id = l.case_id WHERE l.subject_type = 'face' AND l.collection_id = $c;", null, ("$c", collectionId));
+        return HeldFaces(connection, null, collectionId, faceIds);
+    }
+
+    private static HashSet<string> HeldFaces(SqliteConnection connection, SqliteTransaction? tx, string collectionId, IReadOnlyCollection<string>? faceIds)
+    {
+        using var cmd = Command(connection, "SELECT DISTINCT l.subject_id FROM leads l JOIN legal_holds h ON h.case_id = l.case_id WHERE l.subject_type = 'face' AND l.collection_id = $c;", tx, ("$c", collectionId));
         using var r = cmd.ExecuteReader();
         var held = new HashSet<string>(StringComparer.Ordinal);
         while (r.Read())
@@ -91,7 +91,14 @@ public sealed partial class SqliteCollectionStore : IRetentionStore
         return held;
     }
 
-    public RetentionSweep Sweep(string collectionId, DateTimeOffset? faceCutoff, DateTimeOffset? leadCutoff, int batch)
+    /// <summary>How many faces of a collection a held case's leads point at (those a delete of the collection must keep).</summary>
+    private static int CountHeldFaces(SqliteConnection connection, SqliteTransaction tx, string collectionId)
+    {
+        using var cmd = Command(connection, $"SELECT COUNT(*) FROM faces WHERE collection_id = $c AND face_id IN ({HeldFaceIds} AND l.collection_id = $c);", tx, ("$c", collectionId));
+        return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public RetentionSweep Sweep(AuditEntry audit, string collectionId, DateTimeOffset? faceCutoff, DateTimeOffset? leadCutoff, int batch)
     {
         using var connection = Open();
         using var tx = connection.BeginTransaction();
@@ -118,7 +125,7 @@ public sealed partial class SqliteCollectionStore : IRetentionStore
             return new RetentionSweep(collectionId, [], 0, heldFaces, heldLeads);
         }
         string details = System.Text.Json.JsonSerializer.Serialize(new RetentionDetails([.. faces.Select(f => f.FaceId)], leads, heldFaces, heldLeads), AuditJson.Default.RetentionDetails);
-        CommitAudited(connection, tx, details, collectionId);
+        CommitAudited(connection, tx, audit, details, collectionId);
         return new RetentionSweep(collectionId, faces, leads, heldFaces, heldLeads);
     }
 
@@ -128,6 +135,9 @@ public sealed partial class SqliteCollectionStore : IRetentionStore
         return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }
+
+/// <summary>The audit details of a delete of faces that a legal hold partly refused: the deleted ids and the held ones.</summary>
+internal sealed record FaceDeletionDetails(string[] Deleted, string[] Held);
 
 /// <summary>The audit details of a retention pass: the deleted face ids, how many leads went, and what a hold spared.</summary>
 internal sealed record RetentionDetails(string[] DeletedFaces, int DeletedLeads, int HeldFaces, int HeldLeads);

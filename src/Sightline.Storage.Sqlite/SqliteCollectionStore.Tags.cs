@@ -13,10 +13,15 @@ public sealed partial class SqliteCollectionStore
         return tags;
     }
 
-    public void UpdateTags(string collectionId, IReadOnlyDictionary<string, string> set, IReadOnlyCollection<string> remove, int maxTags)
+    public void UpdateTags(AuditEntry audit, string collectionId, IReadOnlyDictionary<string, string> set, IReadOnlyCollection<string> remove)
     {
         using var connection = Open();
         using var tx = connection.BeginTransaction();
+        using (var exists = Command(connection, "SELECT 1 FROM collections WHERE id = $c;", tx, ("$c", collectionId)))
+        {
+            if (exists.ExecuteScalar() is null)
+                throw new SightlineException(ErrorKind.ResourceNotFound, $"The collection id: {collectionId} does not exist");
+        }
         foreach (var (key, value) in set)
         {
             using var upsert = Command(connection, "INSERT INTO collection_tags (collection_id, key, value) VALUES ($c, $k, $v) ON CONFLICT (collection_id, key) DO UPDATE SET value = excluded.value;",
@@ -28,10 +33,6 @@ public sealed partial class SqliteCollectionStore
             using var delete = Command(connection, "DELETE FROM collection_tags WHERE collection_id = $c AND key = $k;", tx, ("$c", collectionId), ("$k", key));
             delete.ExecuteNonQuery();
         }
-        using var count = Command(connection, "SELECT COUNT(*) FROM collection_tags WHERE collection_id = $c;", tx, ("$c", collectionId));
-        long n = (long)count.ExecuteScalar()!;
-        if (n > maxTags)
-            throw SightlineException.InvalidParameter($"A collection holds at most {maxTags} tags; this would leave {n}.");
-        CommitAudited(connection, tx, Ids(set.Keys.Concat(remove)), collectionId);
+        CommitAudited(connection, tx, audit, Ids(set.Keys.Concat(remove)), collectionId);
     }
 }

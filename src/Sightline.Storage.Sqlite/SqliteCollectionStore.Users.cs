@@ -4,7 +4,7 @@ namespace Sightline.Storage.Sqlite;
 
 public sealed partial class SqliteCollectionStore
 {
-    public void CreateUser(string collectionId, string userId, DateTimeOffset createdAt, string? clientRequestToken = null)
+    public void CreateUser(AuditEntry audit, string collectionId, string userId, DateTimeOffset createdAt, string? clientRequestToken = null)
     {
         using var connection = Open();
         try
@@ -13,7 +13,7 @@ public sealed partial class SqliteCollectionStore
             using var cmd = Command(connection, "INSERT INTO users (collection_id, user_id, created_at, client_request_token) VALUES ($c, $u, $t, $k);", tx,
                 ("$c", collectionId), ("$u", userId), ("$t", createdAt.ToUnixTimeMilliseconds()), ("$k", clientRequestToken));
             cmd.ExecuteNonQuery();
-            CommitAudited(connection, tx, Ids([userId]), collectionId);
+            CommitAudited(connection, tx, audit, Ids([userId]), collectionId);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
         {
@@ -34,7 +34,7 @@ public sealed partial class SqliteCollectionStore
         return cmd.ExecuteScalar() is long n ? (int)n : null;
     }
 
-    public bool DeleteUser(string collectionId, string userId)
+    public bool DeleteUser(AuditEntry audit, string collectionId, string userId)
     {
         using var connection = Open();
         using var tx = connection.BeginTransaction();
@@ -43,8 +43,10 @@ public sealed partial class SqliteCollectionStore
         int deleted;
         using (var cmd = Command(connection, "DELETE FROM users WHERE collection_id = $c AND user_id = $u;", tx, ("$c", collectionId), ("$u", userId)))
             deleted = cmd.ExecuteNonQuery();
-        CommitAudited(connection, tx, Ids([userId]), collectionId);
-        return deleted > 0;
+        if (deleted == 0)
+            return false; // rolled back: a user that did not exist had no faces to unlink either
+        CommitAudited(connection, tx, audit, Ids([userId]), collectionId);
+        return true;
     }
 
     public IReadOnlyList<(string UserId, int FaceCount)> ListUsers(string collectionId, string? after, int limit)
@@ -61,7 +63,7 @@ public sealed partial class SqliteCollectionStore
         return result;
     }
 
-    public void SetFaceUser(string collectionId, IReadOnlyCollection<string> faceIds, string? userId)
+    public void SetFaceUser(AuditEntry audit, string collectionId, IReadOnlyCollection<string> faceIds, string? userId)
     {
         using var connection = Open();
         using var tx = connection.BeginTransaction();
@@ -71,7 +73,7 @@ public sealed partial class SqliteCollectionStore
                 ("$c", collectionId), ("$f", faceId), ("$u", userId));
             cmd.ExecuteNonQuery();
         }
-        CommitAudited(connection, tx, Ids(faceIds.Append(userId ?? "(none)")), collectionId);
+        CommitAudited(connection, tx, audit, Ids(faceIds.Append(userId ?? "(none)")), collectionId);
     }
 
     public IReadOnlyList<StoredFace> UserFaces(string collectionId, string userId, bool withEmbeddings)

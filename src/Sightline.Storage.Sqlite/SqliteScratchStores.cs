@@ -13,6 +13,8 @@ internal sealed class SqliteScratchStores(StoreSecrets secrets) : IScratchStoreF
     {
         public ICollectionStore Collections => store;
 
+        public IRetentionStore Retention => store;
+
         public void Dispose()
         {
             store.Dispose();

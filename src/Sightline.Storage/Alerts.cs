@@ -43,16 +43,21 @@ public sealed record AlertRecord(
     public DateTimeOffset? DeliveredAt { get; init; }
 }
 
-/// <summary>Alert rules (changes audited) and the alerts they raised.</summary>
+/// <summary>
+/// Alert rules (each change audited in its transaction) and the alerts they raised. Raising an alert and recording
+/// its delivery are the system's own bookkeeping, not audited.
+/// </summary>
 public interface IAlertStore
 {
-    void AddAlertRule(AlertRule rule);
+    /// <summary>The record names the rule, its label and its webhook, never its secret.</summary>
+    void AddAlertRule(AuditEntry audit, AlertRule rule);
 
     IReadOnlyList<AlertRule> ListAlertRules();
 
     AlertRule? GetAlertRule(string id);
 
-    bool DeleteAlertRule(string id);
+    /// <summary>False (nothing recorded) when there was no such rule.</summary>
+    bool DeleteAlertRule(AuditEntry audit, string id);
 
     void AddAlerts(IReadOnlyList<AlertRecord> alerts);
 

@@ -16,12 +16,12 @@ public sealed record DetectorRecord(
 public interface IDetectorStore
 {
     /// <summary>Throws ResourceAlreadyExists when the id is taken.</summary>
-    void AddDetector(DetectorRecord detector);
+    void AddDetector(AuditEntry audit, DetectorRecord detector);
 
     DetectorRecord? GetDetector(string id);
 
     IReadOnlyList<DetectorRecord> ListDetectors();
 
-    /// <summary>False when it did not exist.</summary>
-    bool DeleteDetector(string id);
+    /// <summary>False (nothing recorded) when it did not exist.</summary>
+    bool DeleteDetector(AuditEntry audit, string id);
 }

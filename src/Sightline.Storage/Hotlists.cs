@@ -10,8 +10,8 @@ public interface IHotlistStore
     IReadOnlyList<HotlistEntry> ListHotlistEntries(string? list, DateTimeOffset? now);
 
     /// <summary>Adds or replaces an entry.</summary>
-    HotlistEntry PutHotlistEntry(HotlistEntry entry);
+    HotlistEntry PutHotlistEntry(AuditEntry audit, HotlistEntry entry);
 
-    /// <summary>False when there was no such entry.</summary>
-    bool RemoveHotlistEntry(string list, string plate);
+    /// <summary>False (nothing recorded) when there was no such entry.</summary>
+    bool RemoveHotlistEntry(AuditEntry audit, string list, string plate);
 }

@@ -43,9 +43,12 @@ public interface ILeadStore
 
     IReadOnlyList<Lead> ListLeads(string? caseId, string? status, int limit);
 
+    Lead? GetLead(string leadId);
+
     /// <summary>
-    /// Sets a pending lead's decision with the reviewer's note (audited in the same transaction). Conflict when the
-    /// lead was already reviewed; AccessDenied when the reviewer made the search and <paramref name="allowOwnSearch"/> is false.
+    /// Records a decision on a lead that is still in <paramref name="fromStatus"/>: its status, reviewer, note and time,
+    /// audited in the same transaction. Null (nothing written) when the lead is missing or no longer in
+    /// <paramref name="fromStatus"/> (another decision came first). Who may decide what is the caller's to check.
     /// </summary>
-    Lead ReviewLead(string leadId, string status, string note, string reviewer, bool allowOwnSearch);
+    Lead? SetLeadDecision(AuditEntry audit, string leadId, string fromStatus, string status, string note, string reviewer);
 }

@@ -24,15 +24,16 @@ public interface IRetentionStore
 {
     IReadOnlyList<RetentionRule> ListRetention();
 
-    /// <summary>Sets (or, with both null, clears) a collection's rule.</summary>
-    RetentionRule SetRetention(string collectionId, int? faceDays, int? leadDays);
+    /// <summary>Sets (or, with both days null, clears) a collection's rule; ResourceNotFound when the collection does not exist.</summary>
+    RetentionRule SetRetention(AuditEntry audit, RetentionRule rule);
 
     IReadOnlyList<LegalHold> ListHolds();
 
-    LegalHold PlaceHold(string caseId, string reason, string placedBy);
+    /// <summary>Places (or replaces) the hold on its case.</summary>
+    LegalHold PlaceHold(AuditEntry audit, LegalHold hold);
 
-    /// <summary>False when the case had no hold.</summary>
-    bool LiftHold(string caseId);
+    /// <summary>False (nothing recorded) when the case had no hold.</summary>
+    bool LiftHold(AuditEntry audit, string caseId);
 
     /// <summary>The given faces that a lead of a held case points at (they may not be deleted).</summary>
     IReadOnlySet<string> HeldFaces(string collectionId, IReadOnlyCollection<string>? faceIds);
@@ -40,7 +41,7 @@ public interface IRetentionStore
     /// <summary>
     /// Deletes, in one audited transaction, up to <paramref name="batch"/> faces indexed before
     /// <paramref name="faceCutoff"/> and the leads created before <paramref name="leadCutoff"/>, sparing anything a
-    /// held case's leads point at.
+    /// held case's leads point at. A pass that deletes nothing records nothing.
     /// </summary>
-    RetentionSweep Sweep(string collectionId, DateTimeOffset? faceCutoff, DateTimeOffset? leadCutoff, int batch);
+    RetentionSweep Sweep(AuditEntry audit, string collectionId, DateTimeOffset? faceCutoff, DateTimeOffset? leadCutoff, int batch);
 }

@@ -6,6 +6,9 @@ namespace Sightline.Storage;
 public interface IScratchStore : IDisposable
 {
     ICollectionStore Collections { get; }
+
+    /// <summary>The scratch store's legal holds (the same store as <see cref="Collections"/>).</summary>
+    IRetentionStore Retention { get; }
 }
 
 /// <summary>Makes scratch stores with the configured provider.</summary>

@@ -118,12 +118,9 @@ public sealed class AuditChainTests : IDisposable
     public void A_change_and_its_record_commit_together_and_a_failed_change_leaves_neither()
     {
         var store = Store();
-        using (AuditScope.Begin(new AuditEntry("SLOPERATOR", "operator", "CreateCollection") { Case = "2026-001" }))
-        {
-            store.CreateCollection("booking", "arn", "m", DateTimeOffset.UtcNow);
-            Assert.Throws<SightlineException>(() => store.CreateCollection("booking", "arn", "m", DateTimeOffset.UtcNow));
-        }
-        store.CreateCollection("unaudited", "arn", "m", DateTimeOffset.UtcNow); // no call in progress: nothing to record
+        var entry = new AuditEntry("SLOPERATOR", "operator", "CreateCollection") { Case = "2026-001" };
+        store.CreateCollection(entry, "booking", "arn", "m", DateTimeOffset.UtcNow);
+        Assert.Throws<SightlineException>(() => store.CreateCollection(entry, "booking", "arn", "m", DateTimeOffset.UtcNow));
         var record = Assert.Single(store.ReadAudit(0, 10));
         Assert.Equal(("CreateCollection", "booking", "SLOPERATOR"), (record.Entry.Operation, record.Entry.CollectionId, record.Entry.Actor));
         Assert.True(store.VerifyAudit().Intact);

@@ -7,6 +7,8 @@ namespace Sightline.Access.Tests;
 
 public sealed class SigV4Tests : IDisposable
 {
+    private static readonly AuditEntry s_audit = new("tester", "admin", "keys");
+
     private readonly string _dir = Directory.CreateTempSubdirectory("sightline-access-").FullName;
 
     private TestCore? _core;
@@ -61,7 +63,7 @@ public sealed class SigV4Tests : IDisposable
     public void Verifies_its_own_keys_and_refuses_tampering_skew_and_revocation()
     {
         var (keys, verifier, time) = Setup();
-        var key = keys.Create(Roles.Analyst, defaultCase: "2026-041", defaultPurpose: "investigation");
+        var key = keys.Create(s_audit, Roles.Analyst, defaultCase: "2026-041", defaultPurpose: "investigation");
         var principal = verifier.Verify(Signed(key, "{}", time.Now));
         Assert.Equal(new Principal(key.AccessKeyId, Roles.Analyst, "2026-041", "investigation"), principal);
 
@@ -77,7 +79,7 @@ public sealed class SigV4Tests : IDisposable
         var garbled = unsigned with { Headers = new Dictionary<string, string> { ["authorization"] = "AWS4-HMAC-SHA256 Credential=x" } };
         Assert.Equal(ErrorKind.IncompleteSignature, Assert.Throws<SightlineException>(() => verifier.Verify(garbled)).Kind);
 
-        Assert.True(keys.Revoke(key.AccessKeyId));
+        Assert.True(keys.Revoke(s_audit, key.AccessKeyId));
         Assert.Equal(ErrorKind.UnrecognizedClient, Assert.Throws<SightlineException>(() => verifier.Verify(Signed(key, "{}", time.Now))).Kind);
     }
 
@@ -85,13 +87,13 @@ public sealed class SigV4Tests : IDisposable
     public void Secrets_are_not_stored_and_bearer_tokens_check_the_hash()
     {
         var (keys, _, _) = Setup();
-        var key = keys.Create(Roles.Operator);
+        var key = keys.Create(s_audit, Roles.Operator);
         var stored = Assert.Single(keys.List());
         Assert.DoesNotContain(key.SecretAccessKey, File.ReadAllText(Path.Combine(_dir, SqliteCollectionStore.FileName), Encoding.Latin1), StringComparison.Ordinal);
         Assert.Equal(32, stored.SecretHash.Length);
         Assert.Equal(Roles.Operator, keys.AuthenticateBearer($"{key.AccessKeyId}:{key.SecretAccessKey}").Role);
         Assert.Equal(ErrorKind.UnrecognizedClient, Assert.Throws<SightlineException>(() => keys.AuthenticateBearer($"{key.AccessKeyId}:wrong")).Kind);
-        Assert.Throws<SightlineException>(() => keys.Create("superuser"));
+        Assert.Throws<SightlineException>(() => keys.Create(s_audit, "superuser"));
 
         // Another master key cannot vouch for these keys: a clear error, not a silent refusal.
         File.WriteAllBytes(Path.Combine(_dir, "other.key"), new byte[32]);

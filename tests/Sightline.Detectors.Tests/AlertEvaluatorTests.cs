@@ -14,10 +14,10 @@ public sealed class AlertEvaluatorTests : IDisposable
 
     private AlertRule Rule(string label, float min, NormalBox? region = null) => Issue(label, min, region).Rule;
 
-    private (AlertRule Rule, string Secret) Issue(string label, float min, NormalBox? region = null)
+    private (AlertRule Rule, string Secret) Issue(string label, float min, NormalBox? region = null, AuditEntry? audit = null)
     {
         var issued = AlertRules.Create(label, min, region, "http://127.0.0.1:9/hook", "test", DateTimeOffset.UtcNow, Secrets);
-        _f.Alerts.AddAlertRule(issued.Rule);
+        _f.Alerts.AddAlertRule(audit ?? RegistryFixture.TestEntry, issued.Rule);
         return issued;
     }
 
@@ -105,11 +105,9 @@ public sealed class AlertEvaluatorTests : IDisposable
     {
         AlertRule rule;
         string secret;
-        using (AuditScope.Begin(new AuditEntry("tester", "admin", "CreateAlertRule")))
-            (rule, secret) = Issue("gun", 50);
+        (rule, secret) = Issue("gun", 50, audit: new AuditEntry("tester", "admin", "CreateAlertRule"));
         Assert.Null(_f.Alerts.ListAlertRules().Select(AlertRuleView.From).Single().GetType().GetProperty("Secret"));
-        using (AuditScope.Begin(new AuditEntry("tester", "admin", "RemoveAlertRule")))
-            Assert.True(_f.Alerts.DeleteAlertRule(rule.Id));
+        Assert.True(_f.Alerts.DeleteAlertRule(new AuditEntry("tester", "admin", "RemoveAlertRule"), rule.Id));
         var audit = _f.Audit.ReadAudit(0, 10);
         Assert.Equal(["CreateAlertRule", "RemoveAlertRule"], audit.Select(a => a.Entry.Operation));
         Assert.DoesNotContain(secret, audit[0].Entry.Details, StringComparison.Ordinal);

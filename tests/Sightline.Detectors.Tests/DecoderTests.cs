@@ -56,7 +56,7 @@ public sealed class DecoderTests : IDisposable
         var queue = new Alerts.AlertQueue(new Alerts.AlertOptions());
         using var registry = new DetectorRegistry(_f.Data, _f.Store, new Alerts.AlertEvaluator(_f.Alerts, queue));
         var (rule, _) = Alerts.AlertRules.Create("knife", 10, null, "http://127.0.0.1:9/hook", "test", DateTimeOffset.UtcNow, new Alerts.AlertSecrets(Path.Combine(_f.Data, "secrets")));
-        _f.Alerts.AddAlertRule(rule);
+        _f.Alerts.AddAlertRule(RegistryFixture.TestEntry, rule);
         using var image = RegistryFixture.Image(64, 64);
         Assert.Equal(["gun"], registry.Detect("v8", image, 75, null, "sha256:test", CancellationToken.None).CustomLabels.Select(l => l.Name));
         var alert = Assert.Single(_f.Alerts.ListAlerts(null, 10));

@@ -30,10 +30,13 @@ public sealed class RegistryFixture : IDisposable
 
     public DetectorRegistry Registry { get; }
 
-    public Storage.DetectorRecord Register(string id, byte[] model, string labels, string? layout = null, int? inputSize = null)
+    /// <summary>The entry the tests' changes are recorded under unless a test names its own.</summary>
+    public static Storage.AuditEntry TestEntry { get; } = new("test", "admin", "test");
+
+    public Storage.DetectorRecord Register(string id, byte[] model, string labels, string? layout = null, int? inputSize = null, Storage.AuditEntry? audit = null)
     {
         using var stream = new MemoryStream(model);
-        return Registry.Register(id, stream, labels, layout, inputSize, "test");
+        return Registry.Register(audit ?? TestEntry, id, stream, labels, layout, inputSize, "test");
     }
 
     /// <summary>A black BGR image of the given size (the tiny models ignore the pixels).</summary>

@@ -68,8 +68,7 @@ public sealed class RegistrationTests : IDisposable
     {
         var entry = new AuditEntry("tester", "admin", "RegisterDetector");
         DetectorRecord record;
-        using (AuditScope.Begin(entry))
-            record = _f.Register("weapons", TinyModels.YoloV8(true), "gun\nknife");
+        record = _f.Register("weapons", TinyModels.YoloV8(true), "gun\nknife", audit: entry);
         string path = Path.Combine(_f.Data, "detectors", "weapons.onnx");
         Assert.True(File.Exists(path));
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))), record.Sha256);
@@ -77,14 +76,13 @@ public sealed class RegistrationTests : IDisposable
         var conflict = Assert.Throws<SightlineException>(() => _f.Register("weapons", TinyModels.YoloV5(), "gun\nknife"));
         Assert.Equal(ErrorKind.ResourceAlreadyExists, conflict.Kind);
 
-        using (AuditScope.Begin(entry with { Operation = "RemoveDetector" }))
-            _f.Registry.Remove("weapons");
+        _f.Registry.Remove(entry with { Operation = "RemoveDetector" }, "weapons");
         Assert.False(File.Exists(path));
         var audit = _f.Audit.ReadAudit(0, 10);
         Assert.Equal(["RegisterDetector", "RemoveDetector"], audit.Select(a => a.Entry.Operation));
         Assert.Contains(record.Sha256, audit[0].Entry.Details, StringComparison.Ordinal);
         Assert.True(_f.Audit.VerifyAudit().Intact);
-        Assert.Equal(ErrorKind.ResourceNotFound, Assert.Throws<SightlineException>(() => _f.Registry.Remove("weapons")).Kind);
+        Assert.Equal(ErrorKind.ResourceNotFound, Assert.Throws<SightlineException>(() => _f.Registry.Remove(entry, "weapons")).Kind);
     }
 
     [Fact]

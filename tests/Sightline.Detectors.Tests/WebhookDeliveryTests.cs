@@ -30,7 +30,7 @@ public sealed class WebhookDeliveryTests : IDisposable
     {
         var secrets = new AlertSecrets(Path.Combine(_f.Data, "secrets"));
         var (rule, _) = AlertRules.Create("gun", 10, null, "http://127.0.0.1:9/hook", null, DateTimeOffset.UtcNow, secrets);
-        _f.Alerts.AddAlertRule(rule);
+        _f.Alerts.AddAlertRule(RegistryFixture.TestEntry, rule);
         var queue = new AlertQueue(s_fast);
         var raised = new AlertEvaluator(_f.Alerts, queue).Evaluate("test", null, [new LabelledBox("gun", 90, new NormalBox(0, 0, 1, 1))]);
         var handler = new ScriptedHandler(script);

@@ -72,14 +72,14 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
     [Fact]
     public async Task A_face_write_waits_for_an_earlier_uncommitted_one_so_the_change_log_is_in_commit_order()
     {
-        S.Collections.CreateCollection("c", "arn", "6.0", T0);
+        S.Collections.CreateCollection(Tester, "c", "arn", "6.0", T0);
         using var early = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Database) { Pooling = false }.ConnectionString);
         early.Open();
         var tx = early.BeginTransaction();
         using (var insert = new NpgsqlCommand("INSERT INTO faces (face_id, collection_id, image_id, box_left, box_top, box_width, box_height, confidence, created_at, embedding) VALUES ('early', 'c', 'i', 0, 0, 1, 1, 99, 0, '\\x00');", early, tx))
             insert.ExecuteNonQuery();
 
-        var late = Task.Run(() => S.Collections.AddFaces("c", [Face("late")], T0));
+        var late = Task.Run(() => S.Collections.AddFaces(Tester, "c", [Face("late")], T0));
         await Task.WhenAny(late, Task.Delay(700));
         Assert.False(late.IsCompleted, "a face write went ahead of an uncommitted earlier one");
         await tx.CommitAsync();
@@ -94,7 +94,7 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
     public void A_scratch_store_is_a_schema_of_its_own_dropped_when_disposed()
     {
         var scratch = S.Scratch.Create();
-        scratch.Collections.CreateCollection("eval", "arn", "6.0", T0);
+        scratch.Collections.CreateCollection(Tester, "eval", "arn", "6.0", T0);
         const string Count = "SELECT COUNT(*) FROM pg_namespace WHERE nspname LIKE 'sightline_scratch_%';";
         Assert.Equal(1, Scalar(Database, Count));
         scratch.Dispose();
@@ -148,8 +148,7 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
     {
         _ = S.Policy.GetPolicy(); // the schema exists
         FailPolicyWrites(sqlState, failures: 2);
-        using (AuditScope.Begin(Entry("SetPolicy")))
-            S.Policy.SetPolicy("requireCase", "false");
+        S.Policy.SetPolicy(Entry("SetPolicy"), "requireCase", "false");
         Assert.False(S.Policy.GetPolicy().RequireCase);
         Assert.Single(AuditLog()); // the failed attempts left no record
         Assert.True(S.Audit.VerifyAudit().Intact);
@@ -160,8 +159,7 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
     {
         _ = S.Policy.GetPolicy();
         FailPolicyWrites("40001", failures: 100);
-        using (AuditScope.Begin(Entry("SetPolicy")))
-            Fails(ErrorKind.Throttling, () => S.Policy.SetPolicy("requireCase", "false"));
+        Fails(ErrorKind.Throttling, () => S.Policy.SetPolicy(Entry("SetPolicy"), "requireCase", "false"));
         Assert.True(S.Policy.GetPolicy().RequireCase);
         Assert.Empty(AuditLog());
     }

@@ -4,34 +4,38 @@ namespace Sightline.Storage.Tests;
 
 public abstract partial class StoreContractTests
 {
-    /// <summary>Every audited write, each after <see cref="SeedAudited"/> (made outside any audit scope).</summary>
-    private static readonly Dictionary<string, Action<Stores>> s_audited = new()
+    /// <summary>Every audited write, each after <see cref="SeedAudited"/>, given the entry it is to record.</summary>
+    private static readonly Dictionary<string, Action<Stores, AuditEntry>> s_audited = new()
     {
-        ["CreateCollection"] = s => s.Collections.CreateCollection("c2", "arn", "6.0", T0),
-        ["DeleteCollection"] = s => s.Collections.DeleteCollection("c1"),
-        ["AddFaces"] = s => s.Collections.AddFaces("c1", [Face("f3")], T0),
-        ["DeleteFaces"] = s => s.Collections.DeleteFaces("c1", ["f1"]),
-        ["CreateUser"] = s => s.Collections.CreateUser("c1", "u2", T0),
-        ["DeleteUser"] = s => s.Collections.DeleteUser("c1", "u1"),
-        ["SetFaceUser"] = s => s.Collections.SetFaceUser("c1", ["f1"], "u1"),
-        ["UpdateTags"] = s => s.Collections.UpdateTags("c1", new Dictionary<string, string> { ["k"] = "v" }, [], 50),
-        ["AddKey"] = s => s.Keys.AddKey(new StoredAccessKey("K2", "analyst", [1], [2], T0, null, null, null, null)),
-        ["RevokeKey"] = s => s.Keys.RevokeKey("K1", T0),
-        ["SetPolicy"] = s => s.Policy.SetPolicy("requireCase", "false"),
-        ["ReviewLead"] = s => s.Leads.ReviewLead(s.Leads.ListLeads(null, null, 1).Single().LeadId, LeadStatus.Rejected, "not him", "reviewer", false),
-        ["SetRetention"] = s => s.Retention.SetRetention("c1", 30, 60),
-        ["PlaceHold"] = s => s.Retention.PlaceHold("case-2", "order", "admin"),
-        ["LiftHold"] = s => s.Retention.LiftHold("case-1"),
-        ["Sweep"] = s => s.Retention.Sweep("c1", T0.AddDays(1), null, 10),
-        ["AddDetector"] = s => s.Detectors.AddDetector(new DetectorRecord("d2", "yolo", 1, 1, ["x"], "sha", 1, null, T0)),
-        ["DeleteDetector"] = s => s.Detectors.DeleteDetector("d1"),
-        ["AddAlertRule"] = s => s.Alerts.AddAlertRule(new AlertRule("r2", "Car", 50, null, "https://hooks.example/", "secret", null, T0)),
-        ["DeleteAlertRule"] = s => s.Alerts.DeleteAlertRule("r1"),
-        ["PutHotlistEntry"] = s => s.Hotlists.PutHotlistEntry(new HotlistEntry("stolen", "XYZ789", "r", null, "o", T0)),
-        ["RemoveHotlistEntry"] = s => s.Hotlists.RemoveHotlistEntry("stolen", "ABC123"),
+        ["CreateCollection"] = (s, a) => s.Collections.CreateCollection(a, "c2", "arn", "6.0", T0),
+        ["DeleteCollection"] = (s, a) => Assert.True(s.Collections.DeleteCollection(a, "c3").Deleted),
+        ["AddFaces"] = (s, a) => s.Collections.AddFaces(a, "c1", [Face("f3")], T0),
+        ["DeleteFaces"] = (s, a) => Assert.Single(s.Collections.DeleteFaces(a, "c1", ["f1"]).Deleted),
+        ["DeleteFacesRefusedByHold"] = (s, a) => Assert.Equal(["f2"], s.Collections.DeleteFaces(a, "c1", ["f2"]).Held),
+        ["CreateUser"] = (s, a) => s.Collections.CreateUser(a, "c1", "u2", T0),
+        ["DeleteUser"] = (s, a) => Assert.True(s.Collections.DeleteUser(a, "c1", "u1")),
+        ["SetFaceUser"] = (s, a) => s.Collections.SetFaceUser(a, "c1", ["f1"], "u1"),
+        ["UpdateTags"] = (s, a) => s.Collections.UpdateTags(a, "c1", new Dictionary<string, string> { ["k"] = "v" }, []),
+        ["AddKey"] = (s, a) => s.Keys.AddKey(a, new StoredAccessKey("K2", "analyst", [1], [2], T0, null, null, null, null)),
+        ["RevokeKey"] = (s, a) => Assert.True(s.Keys.RevokeKey(a, "K1", T0)),
+        ["SetPolicy"] = (s, a) => s.Policy.SetPolicy(a, "requireCase", "false"),
+        ["SetLeadDecision"] = (s, a) => Assert.NotNull(s.Leads.SetLeadDecision(a, s.Leads.ListLeads(null, null, 1).Single().LeadId, LeadStatus.Pending, LeadStatus.Rejected, "not him", "reviewer")),
+        ["SetRetention"] = (s, a) => s.Retention.SetRetention(a, new RetentionRule("c1", 30, 60)),
+        ["PlaceHold"] = (s, a) => s.Retention.PlaceHold(a, new LegalHold("case-2", "order", "admin", T0)),
+        ["LiftHold"] = (s, a) => Assert.True(s.Retention.LiftHold(a, "case-1")),
+        ["Sweep"] = (s, a) => Assert.Single(s.Retention.Sweep(a, "c1", T0.AddDays(1), null, 10).Faces),
+        ["AddDetector"] = (s, a) => s.Detectors.AddDetector(a, new DetectorRecord("d2", "yolo", 1, 1, ["x"], "sha", 1, null, T0)),
+        ["DeleteDetector"] = (s, a) => Assert.True(s.Detectors.DeleteDetector(a, "d1")),
+        ["AddAlertRule"] = (s, a) => s.Alerts.AddAlertRule(a, new AlertRule("r2", "Car", 50, null, "https://hooks.example/", "secret", null, T0)),
+        ["DeleteAlertRule"] = (s, a) => Assert.True(s.Alerts.DeleteAlertRule(a, "r1")),
+        ["PutHotlistEntry"] = (s, a) => s.Hotlists.PutHotlistEntry(a, new HotlistEntry("stolen", "XYZ789", "r", null, "o", T0)),
+        ["RemoveHotlistEntry"] = (s, a) => Assert.True(s.Hotlists.RemoveHotlistEntry(a, "stolen", "ABC123")),
+        ["AppendAudit"] = (s, a) => s.Audit.AppendAudit(a),
+        ["AppendSearch"] = (s, a) => s.Leads.AppendSearch(a, [new("face", "f1", 99.5f)]),
+        ["SucceedWithLeads"] = (s, a) => Assert.True(s.Jobs.SucceedWithLeads("j1", a, [new("face", "f1", 99.5f)], T0)),
     };
 
-    /// <summary>Writes that are not audited (job and alert bookkeeping), in a scope or not.</summary>
+    /// <summary>Writes that are not audited (job and alert bookkeeping).</summary>
     private static readonly Dictionary<string, Action<Stores>> s_unaudited = new()
     {
         ["AddJob"] = s => s.Jobs.AddJob(Job("j2")),
@@ -44,31 +48,32 @@ public abstract partial class StoreContractTests
 
     public static TheoryData<string> UnauditedWrites => [.. s_unaudited.Keys];
 
+    /// <summary>Collections c1 (faces f1, f2; f2 under the hold on case-1; user u1) and c3 (one face), and one of everything else.</summary>
     private void SeedAudited()
     {
-        S.Collections.CreateCollection("c1", "arn", "6.0", T0);
-        S.Collections.AddFaces("c1", [Face("f1"), Face("f2")], T0);
-        S.Collections.CreateUser("c1", "u1", T0);
-        S.Keys.AddKey(new StoredAccessKey("K1", "admin", [1], [2], T0, null, null, null, null));
+        S.Collections.CreateCollection(Tester, "c1", "arn", "6.0", T0);
+        S.Collections.AddFaces(Tester, "c1", [Face("f1"), Face("f2")], T0);
+        S.Collections.CreateCollection(Tester, "c3", "arn", "6.0", T0);
+        S.Collections.AddFaces(Tester, "c3", [Face("g1")], T0);
+        S.Collections.CreateUser(Tester, "c1", "u1", T0);
+        S.Keys.AddKey(Tester, new StoredAccessKey("K1", "admin", [1], [2], T0, null, null, null, null));
         S.Leads.AppendSearch(Entry("SearchFaces", actor: "searcher") with { Case = "case-1", CollectionId = "c1" }, [new("face", "f2", 99f)]);
-        S.Retention.PlaceHold("case-1", "order", "admin");
-        S.Detectors.AddDetector(new DetectorRecord("d1", "yolo", 1, 1, ["x"], "sha", 1, null, T0));
-        S.Alerts.AddAlertRule(new AlertRule("r1", "Person", 50, null, "https://hooks.example/", "secret", null, T0));
+        S.Retention.PlaceHold(Tester, new LegalHold("case-1", "order", "admin", T0));
+        S.Detectors.AddDetector(Tester, new DetectorRecord("d1", "yolo", 1, 1, ["x"], "sha", 1, null, T0));
+        S.Alerts.AddAlertRule(Tester, new AlertRule("r1", "Person", 50, null, "https://hooks.example/", "secret", null, T0));
         S.Alerts.AddAlerts([new AlertRecord("a1", "r1", "Person", 90, new NormalBox(0, 0, 1, 1), "upload", null, T0)]);
-        S.Hotlists.PutHotlistEntry(new HotlistEntry("stolen", "ABC123", "r", null, "o", T0));
+        S.Hotlists.PutHotlistEntry(Tester, new HotlistEntry("stolen", "ABC123", "r", null, "o", T0));
         S.Jobs.AddJob(Job("j1"));
     }
 
     [Theory]
     [MemberData(nameof(AuditedWrites))]
-    public void An_audited_write_in_a_scope_commits_exactly_one_record_of_that_entry(string write)
+    public void An_audited_write_commits_exactly_one_record_of_the_entry_it_was_given(string write)
     {
         SeedAudited();
         var before = AuditLog();
-        Assert.Single(before); // only the seeded search, whose entry is explicit
         var entry = Entry(write) with { Threshold = 99.5f, Probe = "sha256:abc" };
-        using (AuditScope.Begin(entry))
-            s_audited[write](S);
+        s_audited[write](S, entry);
         var after = AuditLog();
         Assert.Equal(before.Count + 1, after.Count);
         var record = after[^1];
@@ -77,57 +82,58 @@ public abstract partial class StoreContractTests
     }
 
     [Theory]
-    [MemberData(nameof(AuditedWrites))]
-    public void An_audited_write_outside_a_scope_leaves_no_record(string write)
-    {
-        SeedAudited();
-        s_audited[write](S);
-        Assert.Single(AuditLog());
-    }
-
-    [Theory]
     [MemberData(nameof(UnauditedWrites))]
-    public void Job_and_alert_bookkeeping_is_not_audited_even_in_a_scope(string write)
+    public void Job_and_alert_bookkeeping_is_not_audited(string write)
     {
         SeedAudited();
-        using (AuditScope.Begin(Entry(write)))
-            s_unaudited[write](S);
-        Assert.Single(AuditLog());
+        int before = AuditLog().Count;
+        s_unaudited[write](S);
+        Assert.Equal(before, AuditLog().Count);
     }
 
     [Fact]
     public void A_record_names_what_the_write_touched()
     {
         SeedAudited();
-        using (AuditScope.Begin(Entry("IndexFaces")))
-            S.Collections.AddFaces("c1", [Face("f8"), Face("f9")], T0);
-        using (AuditScope.Begin(Entry("CreateCollection") with { CollectionId = "given" }))
-            S.Collections.CreateCollection("c9", "arn", "6.0", T0);
-        using (AuditScope.Begin(Entry("SetPolicy")))
-            S.Policy.SetPolicy("identificationThresholdFloor", "99.50");
+        S.Collections.AddFaces(Entry("IndexFaces"), "c1", [Face("f8"), Face("f9")], T0);
+        S.Collections.CreateCollection(Entry("CreateCollection") with { CollectionId = "given" }, "c9", "arn", "6.0", T0);
+        S.Policy.SetPolicy(Entry("SetPolicy"), "identificationThresholdFloor", "99.5");
+        S.Collections.DeleteFaces(Entry("DeleteFaces"), "c1", ["f2", "f8", "nope"]);
         var log = AuditLog();
-        Assert.Equal(("c1", "[\"f8\",\"f9\"]"), (log[^3].Entry.CollectionId, log[^3].Entry.Details));
-        Assert.Equal("given", log[^2].Entry.CollectionId); // the scope's own collection stands
-        Assert.Equal("[\"identificationThresholdFloor\",\"99.5\"]", log[^1].Entry.Details);
+        Assert.Equal(("c1", "[\"f8\",\"f9\"]"), (log[^4].Entry.CollectionId, log[^4].Entry.Details));
+        Assert.Equal("given", log[^3].Entry.CollectionId); // the entry's own collection stands
+        Assert.Equal("[\"identificationThresholdFloor\",\"99.5\"]", log[^2].Entry.Details);
+        Assert.Equal(("c1", "{\"deleted\":[\"f8\"],\"held\":[\"f2\"]}"), (log[^1].Entry.CollectionId, log[^1].Entry.Details));
     }
 
     [Fact]
-    public void A_failed_or_empty_write_in_a_scope_leaves_neither_effect_nor_record()
+    public void A_failed_or_empty_write_leaves_neither_effect_nor_record()
     {
         SeedAudited();
-        using (AuditScope.Begin(Entry("failing")))
-        {
-            Fails(ErrorKind.ResourceAlreadyExists, () => S.Collections.CreateCollection("c1", "arn", "6.0", T0));
-            Fails(ErrorKind.InvalidParameter, () => S.Collections.UpdateTags("c1", new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" }, [], 1));
-            Fails(ErrorKind.Conflict, () => S.Collections.CreateUser("c1", "u1", T0));
-            Assert.False(S.Retention.LiftHold("no-such-case"));
-            Assert.False(S.Detectors.DeleteDetector("no-such-detector"));
-            Assert.False(S.Alerts.DeleteAlertRule("no-such-rule"));
-            Assert.False(S.Hotlists.RemoveHotlistEntry("stolen", "NOPE"));
-            Assert.Empty(S.Retention.Sweep("c1", T0.AddDays(-1), T0.AddDays(-1), 10).Faces);
-        }
+        int before = AuditLog().Count;
+        var entry = Entry("failing");
+        Fails(ErrorKind.ResourceAlreadyExists, () => S.Collections.CreateCollection(entry, "c1", "arn", "6.0", T0));
+        Fails(ErrorKind.ResourceNotFound, () => S.Collections.UpdateTags(entry, "missing", new Dictionary<string, string> { ["a"] = "1" }, []));
+        Fails(ErrorKind.Conflict, () => S.Collections.CreateUser(entry, "c1", "u1", T0));
+        Fails(ErrorKind.ResourceNotFound, () => S.Collections.AddFaces(entry, "missing", [Face("x1")], T0));
+        Fails(ErrorKind.ResourceAlreadyExists, () => S.Keys.AddKey(entry, new StoredAccessKey("K1", "admin", [1], [2], T0, null, null, null, null)));
+        Fails(ErrorKind.ResourceAlreadyExists, () => S.Detectors.AddDetector(entry, new DetectorRecord("d1", "yolo", 1, 1, ["x"], "sha", 1, null, T0)));
+        Fails(ErrorKind.ResourceNotFound, () => S.Retention.SetRetention(entry, new RetentionRule("missing", 1, 1)));
+        Assert.False(S.Collections.DeleteCollection(entry, "missing").Existed);
+        Assert.Empty(S.Collections.DeleteFaces(entry, "c1", ["nope"]).Deleted);
+        Assert.False(S.Collections.DeleteUser(entry, "c1", "nobody"));
+        Assert.False(S.Keys.RevokeKey(entry, "no-such-key", T0));
+        Assert.Null(S.Leads.SetLeadDecision(entry, Guid.NewGuid().ToString(), LeadStatus.Pending, LeadStatus.Confirmed, "n", "reviewer"));
+        Assert.False(S.Retention.LiftHold(entry, "no-such-case"));
+        Assert.False(S.Detectors.DeleteDetector(entry, "no-such-detector"));
+        Assert.False(S.Alerts.DeleteAlertRule(entry, "no-such-rule"));
+        Assert.False(S.Hotlists.RemoveHotlistEntry(entry, "stolen", "NOPE"));
+        Assert.Empty(S.Retention.Sweep(entry, "c1", T0.AddDays(-1), T0.AddDays(-1), 10).Faces);
+        Assert.False(S.Jobs.SucceedWithLeads("no-such-job", entry, [new("face", "f1", 99.5f)], T0));
         Assert.Empty(S.Collections.GetTags("c1"));
-        Assert.Single(AuditLog());
+        Assert.Equal(["f1", "f2"], S.Collections.ListFaces("c1", 0, 10).Select(f => f.FaceId));
+        Assert.Equal(before, AuditLog().Count);
+        Assert.DoesNotContain(AuditLog(), r => r.Entry.Operation == "failing");
     }
 
     private static AuditEntry Search(int i) => new("SLTESTKEY", "analyst", "SearchFacesByImage")
@@ -223,7 +229,8 @@ public abstract partial class StoreContractTests
     [Fact]
     public void Appends_from_two_store_instances_on_many_threads_make_one_unbroken_chain()
     {
-        S.Collections.CreateCollection("seed", "arn", "6.0", T0);
+        S.Collections.CreateCollection(Tester, "seed", "arn", "6.0", T0);
+        int seeded = AuditLog().Count;
         var stores = new[] { S, Open() };
         const int Threads = 6, Each = 25;
         var results = Together(Threads, t =>
@@ -232,10 +239,7 @@ public abstract partial class StoreContractTests
             for (int i = 0; i < Each; i++)
             {
                 if (i % 3 == 0)
-                {
-                    using (AuditScope.Begin(Entry($"thread {t} write {i}")))
-                        store.Collections.AddFaces("seed", [Face($"t{t}-{i}")], T0);
-                }
+                    store.Collections.AddFaces(Entry($"thread {t} write {i}"), "seed", [Face($"t{t}-{i}")], T0);
                 else
                 {
                     store.Audit.AppendAudit(Search(t * 100 + i));
@@ -246,8 +250,8 @@ public abstract partial class StoreContractTests
         Assert.All(results, r => Assert.Null(r));
         var verification = S.Audit.VerifyAudit();
         Assert.True(verification.Intact, verification.Problem);
-        Assert.Equal(Threads * Each, verification.Records);
-        Assert.Equal(Enumerable.Range(1, Threads * Each).Select(i => (long)i), AuditLog().Select(r => r.Seq));
+        Assert.Equal(seeded + Threads * Each, verification.Records);
+        Assert.Equal(Enumerable.Range(1, seeded + Threads * Each).Select(i => (long)i), AuditLog().Select(r => r.Seq));
         Assert.Equal(Threads * ((Each + 2) / 3), S.Collections.GetCollection("seed")!.FaceCount);
     }
 }

@@ -7,13 +7,13 @@ public abstract partial class StoreContractTests
     {
         Assert.Equal(0, S.Collections.LastFaceChange());
         Assert.Empty(S.Collections.ReadFaceChanges(null, 0, 10));
-        S.Collections.CreateCollection("c", "arn", "6.0", T0);
-        S.Collections.CreateCollection("d", "arn", "6.0", T0);
-        var c = S.Collections.AddFaces("c", [Face("f1"), Face("f2"), Face("f3")], T0);
-        var d = S.Collections.AddFaces("d", [Face("g1")], T0);
-        S.Collections.DeleteFaces("c", ["f2"]);
-        S.Collections.DeleteFaces("c", ["f1"]);
-        S.Collections.DeleteCollection("d");
+        S.Collections.CreateCollection(Tester, "c", "arn", "6.0", T0);
+        S.Collections.CreateCollection(Tester, "d", "arn", "6.0", T0);
+        var c = S.Collections.AddFaces(Tester, "c", [Face("f1"), Face("f2"), Face("f3")], T0);
+        var d = S.Collections.AddFaces(Tester, "d", [Face("g1")], T0);
+        S.Collections.DeleteFaces(Tester, "c", ["f2"]);
+        S.Collections.DeleteFaces(Tester, "c", ["f1"]);
+        S.Collections.DeleteCollection(Tester, "d");
 
         var all = S.Collections.ReadFaceChanges(null, 0, 100);
         Assert.Equal(all.Select(x => x.Seq).Distinct().Order(), all.Select(x => x.Seq));
@@ -28,15 +28,15 @@ public abstract partial class StoreContractTests
     [Fact]
     public void Writers_on_two_store_instances_log_every_face_once()
     {
-        S.Collections.CreateCollection("c", "arn", "6.0", T0);
+        S.Collections.CreateCollection(Tester, "c", "arn", "6.0", T0);
         var stores = new[] { S, Open() };
         Together(4, t =>
         {
             for (int i = 0; i < 10; i++)
             {
-                var added = stores[t % 2].Collections.AddFaces("c", [Face($"t{t}-{i}")], T0);
+                var added = stores[t % 2].Collections.AddFaces(Tester, "c", [Face($"t{t}-{i}")], T0);
                 if (i % 2 == 0)
-                    stores[(t + 1) % 2].Collections.DeleteFaces("c", [added[0].FaceId]);
+                    stores[(t + 1) % 2].Collections.DeleteFaces(Tester, "c", [added[0].FaceId]);
             }
             return null;
         });

@@ -78,20 +78,24 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
-    public void A_lead_is_reviewed_once_by_someone_other_than_the_searcher_unless_allowed()
+    public void A_decision_is_stored_only_while_the_lead_is_in_the_status_it_is_decided_from()
     {
         S.Leads.AppendSearch(Entry("SearchFaces", actor: "searcher"), s_matches);
         var leads = S.Leads.ListLeads(null, null, 10);
-        Fails(ErrorKind.AccessDenied, () => S.Leads.ReviewLead(leads[0].LeadId, LeadStatus.Confirmed, "same person", "searcher", allowOwnSearch: false));
-        Fails(ErrorKind.ResourceNotFound, () => S.Leads.ReviewLead("no-such-lead", LeadStatus.Confirmed, "n", "reviewer", false));
+        Assert.Equal(leads[0], S.Leads.GetLead(leads[0].LeadId));
+        Assert.Null(S.Leads.GetLead(Guid.NewGuid().ToString()));
 
-        var reviewed = S.Leads.ReviewLead(leads[0].LeadId, LeadStatus.Confirmed, "matches the tattoo", "reviewer", allowOwnSearch: false);
+        var reviewed = S.Leads.SetLeadDecision(Entry("ReviewLead"), leads[0].LeadId, LeadStatus.Pending, LeadStatus.Confirmed, "matches the tattoo", "reviewer")!;
         Assert.Equal((LeadStatus.Confirmed, "reviewer", "matches the tattoo"), (reviewed.Status, reviewed.Reviewer, reviewed.Note));
         Assert.NotNull(reviewed.ReviewedAt);
-        var stored = S.Leads.ListLeads(null, LeadStatus.Confirmed, 10).Single();
-        Assert.Equal((reviewed.LeadId, reviewed.Note, reviewed.ReviewedAt), (stored.LeadId, stored.Note, stored.ReviewedAt));
-        Fails(ErrorKind.Conflict, () => S.Leads.ReviewLead(leads[0].LeadId, LeadStatus.Rejected, "again", "other", false));
-        Assert.Equal(LeadStatus.Rejected, S.Leads.ReviewLead(leads[1].LeadId, LeadStatus.Rejected, "own, allowed", "searcher", allowOwnSearch: true).Status);
+        Assert.Equal(reviewed, S.Leads.GetLead(leads[0].LeadId));
+        Assert.Equal(reviewed, S.Leads.ListLeads(null, LeadStatus.Confirmed, 10).Single());
+        // No longer pending: a second decision from pending writes nothing and records nothing.
+        int records = AuditLog().Count;
+        Assert.Null(S.Leads.SetLeadDecision(Entry("ReviewLead"), leads[0].LeadId, LeadStatus.Pending, LeadStatus.Rejected, "again", "other"));
+        Assert.Equal(reviewed, S.Leads.GetLead(leads[0].LeadId));
+        Assert.Equal(records, AuditLog().Count);
+        Assert.Equal(LeadStatus.Rejected, S.Leads.SetLeadDecision(Entry("ReviewLead"), leads[1].LeadId, LeadStatus.Pending, LeadStatus.Rejected, "own", "searcher")!.Status);
     }
 
     [Fact]
@@ -100,9 +104,10 @@ public abstract partial class StoreContractTests
         S.Leads.AppendSearch(Entry("SearchFaces", actor: "searcher"), [s_matches[0]]);
         string id = S.Leads.ListLeads(null, null, 1).Single().LeadId;
         var stores = new[] { S, Open() };
-        var results = Together(4, t => stores[t % 2].Leads.ReviewLead(id, LeadStatus.Confirmed, $"note {t}", $"reviewer{t}", false));
+        var results = Together(4, t => stores[t % 2].Leads.SetLeadDecision(Entry("ReviewLead", $"reviewer{t}"), id, LeadStatus.Pending, LeadStatus.Confirmed, $"note {t}", $"reviewer{t}"));
         var winner = Assert.Single(results.OfType<Lead>());
-        Assert.All(results.Where(r => r is not Lead), r => Assert.Equal(ErrorKind.Conflict, Assert.IsType<SightlineException>(r).Kind));
+        Assert.Equal(3, results.Count(r => r is null));
         Assert.Equal(winner.Note, S.Leads.ListLeads(null, null, 1).Single().Note);
+        Assert.Single(AuditLog(), r => r.Entry.Operation == "ReviewLead");
     }
 }

@@ -85,6 +85,9 @@ public abstract partial class StoreContractTests : IDisposable
 
     protected static AuditEntry Entry(string operation, string actor = "tester") => new(actor, "admin", operation) { Case = "2026-001", Purpose = "investigation" };
 
+    /// <summary>The entry a test's setup writes are recorded under.</summary>
+    protected static readonly AuditEntry Tester = new("tester", "admin", "setup");
+
     protected IReadOnlyList<AuditRecord> AuditLog() => S.Audit.ReadAudit(0, 1_000_000);
 
     /// <summary>An embedding whose bits must survive storage as they are: signed zeros, subnormals, extremes, a NaN payload.</summary>

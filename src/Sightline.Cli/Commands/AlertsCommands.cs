@@ -39,8 +39,7 @@ internal static class AlertsCommands
             var box = parse.GetValue(region) is { } text ? AlertRules.ParseRegion(text) : null;
             var (rule, secret) = AlertRules.Create(parse.GetValue(label), parse.GetValue(min), box, parse.GetValue(webhook), entry.Actor, DateTimeOffset.UtcNow,
                 core.Get<AlertSecrets>());
-            using (AuditScope.Begin(entry))
-                store.AddAlertRule(rule);
+            store.AddAlertRule(entry, rule);
             Console.WriteLine(parse.GetValue(GlobalOptions.Json) ? JsonSerializer.Serialize(CreatedAlertRule.From(rule, secret), s_json)
                 : $"rule {rule.Id}: {rule.Label} >= {rule.MinConfidence.ToString(CultureInfo.InvariantCulture)} -> {rule.WebhookUrl}\nsecret {secret} (shown once: deliveries carry {AlertRules.SignatureHeader}: sha256=HMAC-SHA256(secret, body))");
             return 0;
@@ -80,11 +79,8 @@ internal static class AlertsCommands
         {
             using var core = CliCore.Open(parse);
             var store = core.Get<IAlertStore>();
-            using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
-            {
-                if (!store.DeleteAlertRule(parse.GetValue(id)!))
-                    throw new SightlineException(ErrorKind.ResourceNotFound, $"No alert rule '{parse.GetValue(id)}'.");
-            }
+            if (!store.DeleteAlertRule(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse)), parse.GetValue(id)!))
+                throw new SightlineException(ErrorKind.ResourceNotFound, $"No alert rule '{parse.GetValue(id)}'.");
             Console.WriteLine($"removed rule {parse.GetValue(id)}");
             return 0;
         });

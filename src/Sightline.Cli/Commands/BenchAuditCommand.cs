@@ -55,9 +55,9 @@ internal static class BenchAuditCommand
             var bytes = File.ReadAllBytes(path);
             var decoder = new ImageDecoder();
             using var host = new CollectionHost(CliCore.Open(GlobalOptions.Core(parse) with { DataDirectory = data }), "cli bench audit");
-            host.Service.CreateCollection("bench");
+            host.Service.CreateCollection(host.Audit, "bench");
             using (var enrol = decoder.Decode(bytes))
-                host.Service.IndexFaces(new IndexFacesRequest("bench", null), enrol, ct);
+                host.Service.IndexFaces(host.Audit, new IndexFacesRequest("bench", null), enrol, ct);
 
             SearchFacesByImageResponse Plain()
             {

@@ -33,8 +33,8 @@ internal static class BenchIndexCommand
                 engine.Warm(new FaceRequest { Embeddings = true });
                 var service = core.Get<CollectionService>();
                 string collection = "bench-" + Guid.NewGuid().ToString("N")[..12];
-                using var scope = AuditScope.Begin(CollectionHost.LocalEntry("cli bench index"));
-                service.CreateCollection(collection);
+                var audit = CollectionHost.LocalEntry("cli bench index");
+                service.CreateCollection(audit, collection);
                 var decoder = core.Get<ImageDecoder>();
                 var engineTimes = new List<double>();
                 var indexTimes = new List<double>();
@@ -52,7 +52,7 @@ internal static class BenchIndexCommand
                     foreach (var f in files)
                     {
                         using var image = decoder.DecodeFile(f);
-                        faces += service.IndexFaces(new IndexFacesRequest(collection, QualityFilter: "NONE"), image, ct).FaceRecords.Count;
+                        faces += service.IndexFaces(audit, new IndexFacesRequest(collection, QualityFilter: "NONE"), image, ct).FaceRecords.Count;
                     }
                     double i = sw.Elapsed.TotalSeconds;
                     if (round == 0) continue; // warm-up
@@ -66,7 +66,7 @@ internal static class BenchIndexCommand
                 AnsiConsole.MarkupLine($"{files.Length} image(s), {faces / (r + 1)} face(s) per pass, median of {r} passes");
                 AnsiConsole.MarkupLine($"engine (decode + detect + embed): [bold]{engineRate:F2}[/] images/s");
                 AnsiConsole.MarkupLine($"IndexFaces (same + durable write + index): [bold]{indexRate:F2}[/] images/s = [bold]{indexRate / engineRate:F3}x[/]");
-                service.DeleteCollection(collection);
+                service.DeleteCollection(audit, collection);
                 return 0;
             }
             finally

@@ -62,8 +62,7 @@ internal static class BenchServerCommand
         {
             IssuedKey key;
             using (var core = CliCore.Open(GlobalOptions.Core(parse) with { DataDirectory = data }))
-            using (AuditScope.Begin(CollectionHost.LocalEntry("cli bench server")))
-                key = core.Get<AccessKeys>().Create(Roles.Operator, description: "bench server");
+                key = core.Get<AccessKeys>().Create(CollectionHost.LocalEntry("cli bench server"), Roles.Operator, description: "bench server");
             int port = ServerLoad.FreePort();
             using var server = StartServer(parse, data, port);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(120) };

@@ -40,7 +40,7 @@ internal static class CollectionFacesCommands
                     using var image = decoder.DecodeFile(file);
                     var request = new IndexFacesRequest(parse.GetValue(collection)!,
                         parse.GetValue(external) ?? ExternalIdFor(file), parse.GetValue(maxFaces), parse.GetValue(quality));
-                    var response = host.Service.IndexFaces(request, image, ct);
+                    var response = host.Service.IndexFaces(host.Audit, request, image, ct);
                     indexed += response.FaceRecords.Count;
                     skipped += response.UnindexedFaces.Count;
                     // One line per image, written only after the faces are durably stored: the line is the acknowledgement.
@@ -98,7 +98,7 @@ internal static class CollectionFacesCommands
         command.SetSyncAction((parse, _) =>
         {
             using var host = new CollectionHost(parse);
-            var response = host.Service.DeleteFaces(parse.GetValue(collection)!, parse.GetValue(ids)!);
+            var response = host.Service.DeleteFaces(host.Audit, parse.GetValue(collection)!, parse.GetValue(ids)!);
             Console.WriteLine(parse.GetValue(GlobalOptions.Json) ? RekognitionJson.Serialize(response) : $"deleted {response.DeletedFaces.Count} face(s)");
             return 0;
         });

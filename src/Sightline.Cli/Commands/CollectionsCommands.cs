@@ -9,13 +9,13 @@ internal static class CollectionsCommands
     public static Command Build()
     {
         var command = new Command("collections", "Face collections (stored under --data)");
-        command.Subcommands.Add(Make("create", "CreateCollection", (host, id) => Output(RekognitionJson.Serialize(host.Service.CreateCollection(id)), $"created collection {id}")));
+        command.Subcommands.Add(Make("create", "CreateCollection", (host, id) => Output(RekognitionJson.Serialize(host.Service.CreateCollection(host.Audit, id)), $"created collection {id}")));
         command.Subcommands.Add(Make("describe", "DescribeCollection", (host, id) =>
         {
             var d = host.Service.DescribeCollection(id);
             return Output(RekognitionJson.Serialize(d), $"{id}: {d.FaceCount} face(s), {d.UserCount} user(s), model {d.FaceModelVersion}, created {DateTimeOffset.FromUnixTimeMilliseconds((long)(d.CreationTimestamp * 1000)):u}");
         }));
-        command.Subcommands.Add(Make("delete", "DeleteCollection", (host, id) => Output(RekognitionJson.Serialize(host.Service.DeleteCollection(id)), $"deleted collection {id}")));
+        command.Subcommands.Add(Make("delete", "DeleteCollection", (host, id) => Output(RekognitionJson.Serialize(host.Service.DeleteCollection(host.Audit, id)), $"deleted collection {id}")));
         var list = new Command("list", "ListCollections") { GlobalOptions.Json };
         list.SetSyncAction((parse, _) =>
         {

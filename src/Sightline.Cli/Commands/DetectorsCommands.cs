@@ -45,9 +45,8 @@ internal static class DetectorsCommands
                 throw SightlineException.InvalidParameter($"Labels file {labelsPath} does not exist.");
             var entry = CollectionHost.LocalEntry(CollectionHost.CommandPath(parse));
             DetectorRecord record;
-            using (AuditScope.Begin(entry))
             using (var stream = File.OpenRead(modelPath))
-                record = registry.Register(parse.GetValue(id), stream, File.ReadAllText(labelsPath), parse.GetValue(layout), parse.GetValue(inputSize), entry.Actor);
+                record = registry.Register(entry, parse.GetValue(id), stream, File.ReadAllText(labelsPath), parse.GetValue(layout), parse.GetValue(inputSize), entry.Actor);
             Console.WriteLine(parse.GetValue(GlobalOptions.Json) ? JsonSerializer.Serialize(record, s_json)
                 : $"registered detector {record.Id}: {record.Layout}, input {record.InputWidth}x{record.InputHeight}, {record.Labels.Count} classes, sha256 {record.Sha256}");
             return 0;
@@ -84,8 +83,7 @@ internal static class DetectorsCommands
         {
             using var core = CliCore.Open(parse);
             var registry = core.Get<DetectorRegistry>();
-            using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
-                registry.Remove(parse.GetValue(id)!);
+            registry.Remove(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse)), parse.GetValue(id)!);
             Console.WriteLine($"removed detector {parse.GetValue(id)}");
             return 0;
         });

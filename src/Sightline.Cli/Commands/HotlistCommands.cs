@@ -25,8 +25,7 @@ internal static class HotlistCommands
             var entry = CollectionHost.LocalEntry(CollectionHost.CommandPath(parse));
             var made = PlateDesk.Entry(parse.GetValue(list), parse.GetValue(plate), parse.GetValue(reason), until, entry.Actor);
             using var core = CliCore.Open(parse);
-            using (AuditScope.Begin(entry))
-                core.Get<IHotlistStore>().PutHotlistEntry(made);
+            core.Get<IHotlistStore>().PutHotlistEntry(entry, made);
             Console.WriteLine($"{made.List}: {made.Plate}");
             return 0;
         });
@@ -36,10 +35,9 @@ internal static class HotlistCommands
         remove.SetSyncAction((parse, _) =>
         {
             string name = Text.HotlistMatcher.ListName(parse.GetValue(removeList)), normal = Text.HotlistMatcher.Plate(parse.GetValue(removePlate));
-            using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
+            using (var core = CliCore.Open(parse))
             {
-                using var core = CliCore.Open(parse);
-                if (!core.Get<IHotlistStore>().RemoveHotlistEntry(name, normal))
+                if (!core.Get<IHotlistStore>().RemoveHotlistEntry(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse)), name, normal))
                     throw new SightlineException(ErrorKind.ResourceNotFound, $"{normal} is not on hotlist {name}.");
             }
             Console.WriteLine($"removed {normal} from {name}");

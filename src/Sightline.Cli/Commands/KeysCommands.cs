@@ -32,9 +32,8 @@ internal static class KeysCommands
         command.SetSyncAction((parse, _) =>
         {
             IssuedKey key;
-            using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
             using (var core = CliCore.Open(parse))
-                key = core.Get<AccessKeys>().Create(parse.GetValue(role)!, parse.GetValue(defaultCase), parse.GetValue(defaultPurpose), parse.GetValue(description));
+                key = core.Get<AccessKeys>().Create(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse)), parse.GetValue(role)!, parse.GetValue(defaultCase), parse.GetValue(defaultPurpose), parse.GetValue(description));
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new { key.AccessKeyId, key.SecretAccessKey, key.Role, key.DefaultCase, key.DefaultPurpose }, s_json));
@@ -78,9 +77,8 @@ internal static class KeysCommands
         {
             string keyId = parse.GetValue(id)!;
             bool revoked;
-            using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
             using (var core = CliCore.Open(parse))
-                revoked = core.Get<AccessKeys>().Revoke(keyId);
+                revoked = core.Get<AccessKeys>().Revoke(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse)), keyId);
             if (!revoked)
                 throw new SightlineException(ErrorKind.ResourceNotFound, $"No live access key {keyId}.");
             Console.WriteLine($"revoked {keyId}");

@@ -46,8 +46,7 @@ internal static class LeadsCommands
             Lead lead;
             try
             {
-                using (AuditScope.Begin(entry))
-                    lead = LeadDesk.Review(store, core.Get<IPolicyStore>().GetPolicy(), parse.GetValue(id), parse.GetValue(decision), parse.GetValue(note), entry.Actor);
+                lead = LeadDesk.Review(store, core.Get<IPolicyStore>().GetPolicy(), entry, parse.GetValue(id), parse.GetValue(decision), parse.GetValue(note), entry.Actor);
             }
             catch (SightlineException ex)
             {

@@ -27,8 +27,7 @@ internal static class PolicyCommands
         {
             using var core = CliCore.Open(parse);
             var store = core.Get<IPolicyStore>();
-            using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
-                store.SetPolicy(parse.GetValue(key)!, parse.GetValue(value)!);
+            Access.PolicySettings.Set(store, CollectionHost.LocalEntry(CollectionHost.CommandPath(parse)), parse.GetValue(key)!, parse.GetValue(value)!);
             var policy = store.GetPolicy();
             Console.WriteLine($"{parse.GetValue(key)} {policy.ValueOf(parse.GetValue(key)!)}");
             return 0;

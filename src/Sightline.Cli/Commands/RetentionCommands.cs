@@ -31,18 +31,16 @@ internal static class RetentionCommands
         {
             using var core = CliCore.Open(parse);
             var store = core.Get<IRetentionStore>();
-            using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
-            {
-                var rule = store.SetRetention(Collections.Validate.CollectionId(parse.GetValue(collection)), parse.GetValue(faceDays), parse.GetValue(leadDays));
-                Console.WriteLine(JsonSerializer.Serialize(rule, s_json));
-            }
+            var rule = Access.RetentionRules.Set(store, CollectionHost.LocalEntry(CollectionHost.CommandPath(parse)),
+                Collections.Validate.CollectionId(parse.GetValue(collection)), parse.GetValue(faceDays), parse.GetValue(leadDays));
+            Console.WriteLine(JsonSerializer.Serialize(rule, s_json));
             return 0;
         });
         var run = new Command("run", "Apply the rules now (what the server does every hour)") { GlobalOptions.Json };
         run.SetSyncAction((parse, ct) =>
         {
             using var host = new CollectionHost(parse);
-            var sweeps = host.Service.ApplyRetention(DateTimeOffset.UtcNow, ct);
+            var sweeps = host.Service.ApplyRetention(host.Audit, DateTimeOffset.UtcNow, ct);
             var rows = sweeps.Select(s => new { s.CollectionId, deletedFaces = s.Faces.Count, deletedLeads = s.Leads, s.HeldFaces, s.HeldLeads }).ToList();
             if (parse.GetValue(GlobalOptions.Json))
                 Console.WriteLine(JsonSerializer.Serialize(rows, s_json));
@@ -78,8 +76,7 @@ internal static class RetentionCommands
             using var core = CliCore.Open(parse);
             var store = core.Get<IRetentionStore>();
             var entry = CollectionHost.LocalEntry(CollectionHost.CommandPath(parse)) with { Case = parse.GetValue(caseId) };
-            using (AuditScope.Begin(entry))
-                store.PlaceHold(parse.GetValue(caseId)!, parse.GetValue(reason)!, entry.Actor);
+            Access.LegalHolds.Place(store, entry, parse.GetValue(caseId), parse.GetValue(reason), entry.Actor, DateTimeOffset.UtcNow);
             Console.WriteLine($"case {parse.GetValue(caseId)} is under legal hold");
             return 0;
         });
@@ -89,11 +86,7 @@ internal static class RetentionCommands
         {
             using var core = CliCore.Open(parse);
             var store = core.Get<IRetentionStore>();
-            using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse)) with { Case = parse.GetValue(liftCase) }))
-            {
-                if (!store.LiftHold(parse.GetValue(liftCase)!))
-                    throw new SightlineException(ErrorKind.ResourceNotFound, $"Case {parse.GetValue(liftCase)} is not under legal hold.");
-            }
+            Access.LegalHolds.Lift(store, CollectionHost.LocalEntry(CollectionHost.CommandPath(parse)) with { Case = parse.GetValue(liftCase) }, parse.GetValue(liftCase)!);
             Console.WriteLine($"lifted the legal hold on case {parse.GetValue(liftCase)}");
             return 0;
         });

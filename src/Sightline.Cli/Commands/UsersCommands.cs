@@ -11,10 +11,10 @@ internal static class UsersCommands
     public static Command Build()
     {
         var command = new Command("users", "Users: one person's faces grouped in a collection (output is Rekognition's response JSON)");
-        command.Subcommands.Add(Simple("create", "CreateUser", (h, c, u) => RekognitionJson.Serialize(h.Service.CreateUser(c, u))));
-        command.Subcommands.Add(Simple("delete", "DeleteUser", (h, c, u) => RekognitionJson.Serialize(h.Service.DeleteUser(c, u))));
-        command.Subcommands.Add(WithFaces("associate", "AssociateFaces", (h, c, u, f, t) => RekognitionJson.Serialize(h.Service.AssociateFaces(c, u, f, t))));
-        command.Subcommands.Add(WithFaces("disassociate", "DisassociateFaces", (h, c, u, f, _) => RekognitionJson.Serialize(h.Service.DisassociateFaces(c, u, f))));
+        command.Subcommands.Add(Simple("create", "CreateUser", (h, c, u) => RekognitionJson.Serialize(h.Service.CreateUser(h.Audit, c, u))));
+        command.Subcommands.Add(Simple("delete", "DeleteUser", (h, c, u) => RekognitionJson.Serialize(h.Service.DeleteUser(h.Audit, c, u))));
+        command.Subcommands.Add(WithFaces("associate", "AssociateFaces", (h, c, u, f, t) => RekognitionJson.Serialize(h.Service.AssociateFaces(h.Audit, c, u, f, t))));
+        command.Subcommands.Add(WithFaces("disassociate", "DisassociateFaces", (h, c, u, f, _) => RekognitionJson.Serialize(h.Service.DisassociateFaces(h.Audit, c, u, f))));
 
         var listCollection = new Argument<string>("COLLECTION");
         var list = new Command("list", "ListUsers") { listCollection };

@@ -18,12 +18,12 @@ public static class NativeAccountability
         v1.MapPut("/collections/{collectionId}/retention", async (string collectionId, HttpRequest request, IRetentionStore retention, CancellationToken ct) =>
         {
             var body = await NativeInput.JsonAsync<RetentionBody>(request, ct);
-            return Results.Ok(retention.SetRetention(Validate.CollectionId(collectionId), body.FaceDays, body.LeadDays));
+            return Results.Ok(RetentionRules.Set(retention, RequestIdentity.AuditOf(request.HttpContext), Validate.CollectionId(collectionId), body.FaceDays, body.LeadDays));
         }).Op("SetRetention", Capability.Administer, "Keep a collection's faces and leads for at most faceDays / leadDays (both null clears the rule; audited)")
             .Accepts<RetentionBody>("application/json").Produces<RetentionRule>();
 
-        v1.MapPost("/retention/runs", (RetentionWorker worker, CancellationToken ct) =>
-            Results.Ok(new { collections = worker.RunOnce(ct).Select(s => new { s.CollectionId, deletedFaces = s.Faces.Count, deletedLeads = s.Leads, s.HeldFaces, s.HeldLeads }) }))
+        v1.MapPost("/retention/runs", (HttpContext context, RetentionWorker worker, CancellationToken ct) =>
+            Results.Ok(new { collections = worker.RunOnce(RequestIdentity.AuditOf(context), ct).Select(s => new { s.CollectionId, deletedFaces = s.Faces.Count, deletedLeads = s.Leads, s.HeldFaces, s.HeldLeads }) }))
             .Op("ApplyRetention", Capability.Administer, "Apply the retention rules now (the server also does so every hour); deletions are audited");
 
         v1.MapGet("/holds", (IRetentionStore retention) => Results.Ok(new { holds = retention.ListHolds() }))
@@ -32,12 +32,15 @@ public static class NativeAccountability
         v1.MapPut("/holds/{caseId}", async (string caseId, HttpRequest request, IRetentionStore retention, CancellationToken ct) =>
         {
             var body = await NativeInput.JsonAsync<HoldBody>(request, ct);
-            return Results.Ok(retention.PlaceHold(caseId, body.Reason ?? "", RequestIdentity.Of(request.HttpContext).Principal!.AccessKeyId));
+            return Results.Ok(LegalHolds.Place(retention, RequestIdentity.AuditOf(request.HttpContext), caseId, body.Reason, RequestIdentity.Of(request.HttpContext).Principal!.AccessKeyId, DateTimeOffset.UtcNow));
         }).Op("PlaceLegalHold", Capability.Administer, "Place a case under legal hold: nothing its leads point at is deleted until it is lifted (audited)")
             .Accepts<HoldBody>("application/json").Produces<LegalHold>();
 
-        v1.MapDelete("/holds/{caseId}", (string caseId, IRetentionStore retention) =>
-            retention.LiftHold(caseId) ? Results.NoContent() : throw new SightlineException(ErrorKind.ResourceNotFound, $"Case {caseId} is not under legal hold."))
+        v1.MapDelete("/holds/{caseId}", (string caseId, HttpContext context, IRetentionStore retention) =>
+        {
+            LegalHolds.Lift(retention, RequestIdentity.AuditOf(context), caseId);
+            return Results.NoContent();
+        })
             .Op("LiftLegalHold", Capability.Administer, "Lift a legal hold (audited)");
 
         v1.MapGet("/reports/transparency", (HttpRequest request, IAuditStore audit, ICollectionStore collections, IPolicyStore policies, IRetentionStore retention, CancellationToken ct) =>

@@ -48,7 +48,7 @@ public static class NativeApi
         {
             var body = await NativeInput.JsonAsync<ReviewBody>(request, ct);
             var principal = RequestIdentity.Of(request.HttpContext).Principal!;
-            return Results.Ok(LeadDesk.Review(leads, policies.GetPolicy(), leadId, body.Status, body.Note, principal.AccessKeyId));
+            return Results.Ok(LeadDesk.Review(leads, policies.GetPolicy(), RequestIdentity.AuditOf(request.HttpContext), leadId, body.Status, body.Note, principal.AccessKeyId));
         }).Op("ReviewLead", Capability.Review, "Confirm, reject or mark inconclusive a lead, with a note (audited)").Accepts<ReviewBody>("application/json")
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
@@ -73,8 +73,8 @@ public static class NativeApi
             var identity = RequestIdentity.Of(request.HttpContext);
             identity.Probe ??= Probe.OfS3(body.Video?.Bucket, body.Video?.Name);
             // Starting a job returns no matches; its results become leads when the job finishes.
-            var started = NativeSearch.Run(request, pipeline, "faceMatchThreshold", threshold => new Identified<StartVideoJobResponse>(
-                jobs.Start(VideoJobs.FaceSearch, ToRequest(body) with { FaceMatchThreshold = threshold }, identity.Principal?.AccessKeyId), []), body.FaceMatchThreshold);
+            var started = NativeSearch.Run(request, pipeline, "faceMatchThreshold", (threshold, admitted) => new Identified<StartVideoJobResponse>(
+                jobs.Start(VideoJobs.FaceSearch, ToRequest(body) with { FaceMatchThreshold = threshold }, identity.Principal?.AccessKeyId, admitted), []), body.FaceMatchThreshold);
             return Results.Accepted($"/v1/jobs/{started.JobId}", started);
         }).Op("StartFaceSearch", Capability.Search, "Search a collection with the faces of a stored video; matches are leads for human review")
             .Accepts<VideoJobBody>("application/json").Produces<StartVideoJobResponse>(StatusCodes.Status202Accepted);
@@ -129,7 +129,7 @@ public static class NativeApi
         v1.MapPost("/collections", async (HttpRequest request, CollectionService collections, CancellationToken ct) =>
         {
             var body = await NativeInput.JsonAsync<CreateCollectionBody>(request, ct);
-            var created = collections.CreateCollection(body.CollectionId ?? throw SightlineException.InvalidParameter("collectionId is required."));
+            var created = collections.CreateCollection(RequestIdentity.AuditOf(request.HttpContext), body.CollectionId ?? throw SightlineException.InvalidParameter("collectionId is required."));
             return Results.Created($"/v1/collections/{Uri.EscapeDataString(body.CollectionId)}", created);
         }).Op("CreateCollection", Capability.Index, "Create a collection").Accepts<CreateCollectionBody>("application/json")
             .Produces<CreateCollectionResponse>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict);
@@ -137,7 +137,8 @@ public static class NativeApi
         v1.MapGet("/collections/{collectionId}", (string collectionId, CollectionService collections) => Results.Ok(collections.DescribeCollection(collectionId)))
             .Op("DescribeCollection", Capability.Read, "Describe a collection").Produces<DescribeCollectionResponse>().ProducesProblem(StatusCodes.Status404NotFound);
 
-        v1.MapDelete("/collections/{collectionId}", (string collectionId, CollectionService collections) => Results.Ok(collections.DeleteCollection(collectionId)))
+        v1.MapDelete("/collections/{collectionId}", (string collectionId, HttpContext context, CollectionService collections) =>
+            Results.Ok(collections.DeleteCollection(RequestIdentity.AuditOf(context), collectionId)))
             .Op("DeleteCollection", Capability.Index, "Delete a collection and its faces").Produces<DeleteCollectionResponse>().ProducesProblem(StatusCodes.Status404NotFound);
 
         v1.MapGet("/collections/{collectionId}/tags", (string collectionId, CollectionService collections) =>
@@ -147,13 +148,13 @@ public static class NativeApi
         v1.MapPut("/collections/{collectionId}/tags", async (string collectionId, HttpRequest request, CollectionService collections, CancellationToken ct) =>
         {
             var body = await NativeInput.JsonAsync<TagsBody>(request, ct);
-            collections.TagResource(CollectionService.Arn(collectionId), body.Tags);
+            collections.TagResource(RequestIdentity.AuditOf(request.HttpContext), CollectionService.Arn(collectionId), body.Tags);
             return Results.Ok(collections.ListTagsForResource(CollectionService.Arn(collectionId)));
         }).Op("TagResource", Capability.Index, "Add or change tags").Accepts<TagsBody>("application/json").Produces<ListTagsForResourceResponse>();
 
-        v1.MapDelete("/collections/{collectionId}/tags/{key}", (string collectionId, string key, CollectionService collections) =>
+        v1.MapDelete("/collections/{collectionId}/tags/{key}", (string collectionId, string key, HttpContext context, CollectionService collections) =>
         {
-            collections.UntagResource(CollectionService.Arn(collectionId), [key]);
+            collections.UntagResource(RequestIdentity.AuditOf(context), CollectionService.Arn(collectionId), [key]);
             return Results.NoContent();
         }).Op("UntagResource", Capability.Index, "Remove a tag");
     }
@@ -165,7 +166,7 @@ public static class NativeApi
             var options = new IndexFacesRequest(collectionId, NativeInput.Text(request, "externalImageId"), NativeInput.Int(request, "maxFaces", 1, 100),
                 NativeInput.Text(request, "qualityFilter"), NativeInput.Text(request, "attributes") is "all" or "ALL");
             using var image = await ImageUpload.ReadAsync(request, decoder, "image", ct);
-            return Results.Ok(collections.IndexFaces(options, image, ct));
+            return Results.Ok(collections.IndexFaces(RequestIdentity.AuditOf(request.HttpContext), options, image, ct));
         }).Op("IndexFaces", Capability.Index, "Index the faces of an uploaded image (externalImageId, maxFaces, qualityFilter)")
             .AcceptsImage().Produces<IndexFacesResponse>().ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -173,8 +174,8 @@ public static class NativeApi
             Results.Ok(collections.ListFaces(collectionId, NativeInput.Text(request, "nextToken"), NativeInput.Int(request, "maxResults", 0, 4096), userId: NativeInput.Text(request, "userId"))))
             .Op("ListFaces", Capability.Read, "List a collection's faces (paged; userId filters)").Produces<ListFacesResponse>();
 
-        v1.MapDelete("/collections/{collectionId}/faces/{faceId}", (string collectionId, string faceId, CollectionService collections) =>
-            Results.Ok(collections.DeleteFaces(collectionId, [faceId])))
+        v1.MapDelete("/collections/{collectionId}/faces/{faceId}", (string collectionId, string faceId, HttpContext context, CollectionService collections) =>
+            Results.Ok(collections.DeleteFaces(RequestIdentity.AuditOf(context), collectionId, [faceId])))
             .Op("DeleteFaces", Capability.Index, "Delete a face").Produces<DeleteFacesResponse>();
 
         v1.MapPost("/collections/{collectionId}/searches", async (string collectionId, HttpRequest request, ImageDecoder decoder, CollectionService collections,
@@ -200,7 +201,7 @@ public static class NativeApi
         v1.MapPost("/collections/{collectionId}/users", async (string collectionId, HttpRequest request, CollectionService collections, CancellationToken ct) =>
         {
             var body = await NativeInput.JsonAsync<CreateUserBody>(request, ct);
-            collections.CreateUser(collectionId, body.UserId ?? throw SightlineException.InvalidParameter("userId is required."));
+            collections.CreateUser(RequestIdentity.AuditOf(request.HttpContext), collectionId, body.UserId ?? throw SightlineException.InvalidParameter("userId is required."));
             return Results.Created($"/v1/collections/{Uri.EscapeDataString(collectionId)}/users/{Uri.EscapeDataString(body.UserId)}", new { body.UserId });
         }).Op("CreateUser", Capability.Index, "Create a user in a collection").Accepts<CreateUserBody>("application/json").ProducesProblem(StatusCodes.Status409Conflict);
 
@@ -208,22 +209,22 @@ public static class NativeApi
             Results.Ok(collections.ListUsers(collectionId, NativeInput.Text(request, "nextToken"), NativeInput.Int(request, "maxResults", 1, 500))))
             .Op("ListUsers", Capability.Read, "List a collection's users (paged)").Produces<ListUsersResponse>();
 
-        v1.MapDelete("/collections/{collectionId}/users/{userId}", (string collectionId, string userId, CollectionService collections) =>
+        v1.MapDelete("/collections/{collectionId}/users/{userId}", (string collectionId, string userId, HttpContext context, CollectionService collections) =>
         {
-            collections.DeleteUser(collectionId, userId);
+            collections.DeleteUser(RequestIdentity.AuditOf(context), collectionId, userId);
             return Results.NoContent();
         }).Op("DeleteUser", Capability.Index, "Delete a user (its faces stay, unassociated)");
 
         v1.MapPost("/collections/{collectionId}/users/{userId}/faces", async (string collectionId, string userId, HttpRequest request, CollectionService collections, CancellationToken ct) =>
         {
             var body = await NativeInput.JsonAsync<FaceIdsBody>(request, ct);
-            return Results.Ok(collections.AssociateFaces(collectionId, userId, body.FaceIds ?? [], NativeInput.Float(request, "userMatchThreshold", 0, 100)));
+            return Results.Ok(collections.AssociateFaces(RequestIdentity.AuditOf(request.HttpContext), collectionId, userId, body.FaceIds ?? [], NativeInput.Float(request, "userMatchThreshold", 0, 100)));
         }).Op("AssociateFaces", Capability.Index, "Associate faces with a user").Accepts<FaceIdsBody>("application/json").Produces<AssociateFacesResponse>();
 
         v1.MapPost("/collections/{collectionId}/users/{userId}/faces/removals", async (string collectionId, string userId, HttpRequest request, CollectionService collections, CancellationToken ct) =>
         {
             var body = await NativeInput.JsonAsync<FaceIdsBody>(request, ct);
-            return Results.Ok(collections.DisassociateFaces(collectionId, userId, body.FaceIds ?? []));
+            return Results.Ok(collections.DisassociateFaces(RequestIdentity.AuditOf(request.HttpContext), collectionId, userId, body.FaceIds ?? []));
         }).Op("DisassociateFaces", Capability.Index, "Disassociate faces from a user").Accepts<FaceIdsBody>("application/json").Produces<DisassociateFacesResponse>();
 
         v1.MapPost("/collections/{collectionId}/users/searches", async (string collectionId, HttpRequest request, ImageDecoder decoder, CollectionService collections,

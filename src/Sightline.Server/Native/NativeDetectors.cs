@@ -35,7 +35,7 @@ public static class NativeDetectors
                 ? int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out int n) ? n : throw SightlineException.InvalidParameter($"inputSize must be a whole number, got '{text}'.")
                 : null;
             using var stream = model.OpenReadStream();
-            var record = registry.Register(form["id"].ToString(), stream, labels, form["layout"].ToString(), inputSize, RequestIdentity.Of(request.HttpContext).Principal?.AccessKeyId);
+            var record = registry.Register(RequestIdentity.AuditOf(request.HttpContext), form["id"].ToString(), stream, labels, form["layout"].ToString(), inputSize, RequestIdentity.Of(request.HttpContext).Principal?.AccessKeyId);
             return Results.Created($"/v1/detectors/{record.Id}", record);
         }).Op("RegisterDetector", Capability.Administer, "Register an ONNX object detector (multipart: model, labels, id, layout auto|yolov5|yolov8|ssd, inputSize); rejected with the reason when it does not fit (audited)")
             .Accepts<IFormFile>("multipart/form-data").Produces<DetectorRecord>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict);
@@ -43,9 +43,9 @@ public static class NativeDetectors
         v1.MapGet("/detectors", (DetectorRegistry registry) => Results.Ok(new { detectors = registry.List() }))
             .Op("ListDetectors", Capability.Read, "Registered detectors: layout, input size, labels, model SHA-256");
 
-        v1.MapDelete("/detectors/{detectorId}", (string detectorId, DetectorRegistry registry) =>
+        v1.MapDelete("/detectors/{detectorId}", (string detectorId, HttpContext context, DetectorRegistry registry) =>
         {
-            registry.Remove(detectorId);
+            registry.Remove(RequestIdentity.AuditOf(context), detectorId);
             return Results.NoContent();
         }).Op("RemoveDetector", Capability.Administer, "Remove a detector and its model file (audited)");
 
@@ -72,13 +72,13 @@ public static class NativeDetectors
             var region = body.Region is { } r ? new NormalBox(r.Left, r.Top, r.Width, r.Height) : null;
             var (rule, secret) = AlertRules.Create(body.Label, body.MinConfidence, region, body.Webhook, RequestIdentity.Of(request.HttpContext).Principal?.AccessKeyId,
                 DateTimeOffset.UtcNow, secrets);
-            alerts.AddAlertRule(rule);
+            alerts.AddAlertRule(RequestIdentity.AuditOf(request.HttpContext), rule);
             return Results.Created($"/v1/alert-rules/{rule.Id}", CreatedAlertRule.From(rule, secret));
         }).Op("CreateAlertRule", Capability.Administer, "Alert when label ≥ minConfidence [centred in region] is detected: a signed POST to the webhook; the secret is shown only here (audited)")
             .Accepts<AlertRuleBody>("application/json").Produces<CreatedAlertRule>(StatusCodes.Status201Created);
 
-        v1.MapDelete("/alert-rules/{ruleId}", (string ruleId, IAlertStore alerts) =>
-            alerts.DeleteAlertRule(ruleId) ? Results.NoContent() : throw new SightlineException(ErrorKind.ResourceNotFound, $"No alert rule '{ruleId}'."))
+        v1.MapDelete("/alert-rules/{ruleId}", (string ruleId, HttpContext context, IAlertStore alerts) =>
+            alerts.DeleteAlertRule(RequestIdentity.AuditOf(context), ruleId) ? Results.NoContent() : throw new SightlineException(ErrorKind.ResourceNotFound, $"No alert rule '{ruleId}'."))
             .Op("RemoveAlertRule", Capability.Administer, "Remove an alert rule (its alerts are kept; audited)");
 
         v1.MapGet("/alerts", (HttpRequest request, IAlertStore alerts) =>

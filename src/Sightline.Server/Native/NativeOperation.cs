@@ -39,9 +39,9 @@ public sealed partial class NativeFilter(RequestAuthenticator authenticator, IAu
             // outcome from then on; until it does, a refusal is recorded here.
             if (audit is not null && SearchGate.Identifies(operation.Name))
                 identity.PendingSearch = audit;
+            identity.Audit = audit;
             handlerRan = true;
-            using (audit is null ? null : AuditScope.Begin(audit))
-                return await next(invocation).ConfigureAwait(false);
+            return await next(invocation).ConfigureAwait(false);
         }
         catch (SightlineException ex)
         {

@@ -35,14 +35,14 @@ public static class NativePlates
         {
             var body = await NativeInput.JsonAsync<HotlistEntryBody>(request, ct);
             var entry = PlateDesk.Entry(list, plate, body.Reason, body.ExpiresAt, RequestIdentity.Of(request.HttpContext).Principal!.AccessKeyId);
-            return Results.Ok(hotlists.PutHotlistEntry(entry));
+            return Results.Ok(hotlists.PutHotlistEntry(RequestIdentity.AuditOf(request.HttpContext), entry));
         }).Op("PutHotlistEntry", Capability.Administer, "Add or replace a plate on a hotlist with a reason and optional expiry (audited)")
             .Accepts<HotlistEntryBody>("application/json").Produces<HotlistEntry>();
 
-        v1.MapDelete("/hotlists/{list}/entries/{plate}", (string list, string plate, IHotlistStore hotlists) =>
+        v1.MapDelete("/hotlists/{list}/entries/{plate}", (string list, string plate, HttpContext context, IHotlistStore hotlists) =>
         {
             string name = HotlistMatcher.ListName(list), normal = HotlistMatcher.Plate(plate);
-            return hotlists.RemoveHotlistEntry(name, normal) ? Results.NoContent()
+            return hotlists.RemoveHotlistEntry(RequestIdentity.AuditOf(context), name, normal) ? Results.NoContent()
                 : throw new SightlineException(ErrorKind.ResourceNotFound, string.Create(CultureInfo.InvariantCulture, $"{normal} is not on hotlist {name}."));
         }).Op("RemoveHotlistEntry", Capability.Administer, "Remove a plate from a hotlist (audited)");
     }

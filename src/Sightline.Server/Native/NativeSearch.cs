@@ -8,7 +8,12 @@ namespace Sightline.Server.Native;
 internal static class NativeSearch
 {
     /// <param name="threshold">The threshold asked for in the body, when the request has one; else the query's.</param>
-    public static T Run<T>(HttpRequest request, IdentificationPipeline pipeline, string thresholdName, Func<float, Identified<T>> search, float? threshold = null)
+    public static T Run<T>(HttpRequest request, IdentificationPipeline pipeline, string thresholdName, Func<float, Identified<T>> search, float? threshold = null) =>
+        Run(request, pipeline, thresholdName, (effective, _) => search(effective), threshold);
+
+    /// <param name="search">The search, given the admitted threshold and entry.</param>
+    /// <param name="threshold">The threshold asked for in the body, when the request has one; else the query's.</param>
+    public static T Run<T>(HttpRequest request, IdentificationPipeline pipeline, string thresholdName, Func<float, Storage.AuditEntry, Identified<T>> search, float? threshold = null)
     {
         var identity = RequestIdentity.Of(request.HttpContext);
         var entry = identity.PendingSearch

@@ -30,7 +30,8 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
 
     private string ResultsDirectory => Path.Combine(options.DataDirectory, "jobs");
 
-    public StartVideoJobResponse Start(string kind, StartVideoJobRequest request, string? principal)
+    /// <param name="admitted">A face search's admitted audit entry: the job runs under its case, purpose and role.</param>
+    public StartVideoJobResponse Start(string kind, StartVideoJobRequest request, string? principal, AuditEntry? admitted = null)
     {
         if (request.NotificationChannel is { ValueKind: not JsonValueKind.Null })
             throw SightlineException.InvalidParameter("NotificationChannel (Amazon SNS) is not available on this server; poll Get" + kind + " for the job status.");
@@ -53,7 +54,7 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
             throw new SightlineException(ErrorKind.LimitExceeded, $"{MaxQueuedJobs} video jobs are already queued or running; retry when one finishes.");
         string id = Guid.NewGuid().ToString("N");
         // A face search runs under the case and purpose its start was admitted with; its matches become leads under them.
-        var scope = AuditScope.Current;
+        var scope = admitted;
         jobs.AddJob(new StoredJob(id, kind, InProgress, null, JsonSerializer.Serialize(request, VideoJsonContext.Default.StartVideoJobRequest),
             request.ClientRequestToken, request.JobTag, principal, DateTimeOffset.UtcNow, null) { Case = scope?.Case, Purpose = scope?.Purpose, Role = scope?.Role });
         if (!_queue.Writer.TryWrite(id))

@@ -20,6 +20,9 @@ public abstract class CollectionTestBase : IDisposable
 
     protected EngineFixture Fixture { get; }
 
+    /// <summary>The entry the tests' changes are recorded under.</summary>
+    protected static AuditEntry Audit { get; } = new("tester", "admin", "test");
+
     /// <summary>The core the test's first service was built on (its stores and identification pipeline).</summary>
     protected TestCore Core => _cores[0];
 
@@ -39,7 +42,7 @@ public abstract class CollectionTestBase : IDisposable
         _cores.Add(core);
         var store = core.Get<ICollectionStore>();
         indexes = new CollectionIndexes(store, Fixture.Engine.Embedder.Dimension, Path.Combine(DataDirectory, "indexes"), approximateAbove);
-        return new CollectionService(Fixture.Engine, store, indexes);
+        return new CollectionService(Fixture.Engine, store, core.Get<IRetentionStore>(), indexes);
     }
 
     protected static SightlineException Fails(ErrorKind kind, Action action)

@@ -15,12 +15,12 @@ public sealed class IdentificationPipelineTests(EngineFixture fixture) : Collect
     [Fact]
     public void Typed_leads_equal_the_matches_the_response_returned()
     {
-        Core.Get<IPolicyStore>().SetPolicy("identificationThresholdFloor", "50");
-        Service.CreateCollection(Id);
+        Core.Get<IPolicyStore>().SetPolicy(Audit, "identificationThresholdFloor", "50");
+        Service.CreateCollection(Audit, Id);
         foreach (string sample in new[] { "sample1", "sample4" })
         {
             using var image = Fixture.Load(sample);
-            Service.IndexFaces(new IndexFacesRequest(Id, sample + ".jpg"), image, CancellationToken.None);
+            Service.IndexFaces(Audit, new IndexFacesRequest(Id, sample + ".jpg"), image, CancellationToken.None);
         }
         var pipeline = Core.Get<IdentificationPipeline>();
         var entry = new AuditEntry("tester", "admin", "SearchFacesByImage") { Case = "PIPE-1", Purpose = "investigation", CollectionId = Id };
@@ -44,7 +44,7 @@ public sealed class IdentificationPipelineTests(EngineFixture fixture) : Collect
     [Fact]
     public void A_refused_search_is_recorded_with_its_outcome_and_no_unusable_threshold()
     {
-        Service.CreateCollection(Id);
+        Service.CreateCollection(Audit, Id);
         var pipeline = Core.Get<IdentificationPipeline>();
         var entry = new AuditEntry("tester", "admin", "SearchFaces") { Case = "PIPE-2", Purpose = "investigation", CollectionId = Id };
         foreach (float bad in new[] { float.PositiveInfinity, float.NaN, 101f, -1f, 50f })

@@ -11,13 +11,13 @@ public sealed class IndexAndSearchTests(EngineFixture fixture) : CollectionTestB
     private Rekognition.IndexFacesResponse Index(string fixtureId, int? maxFaces = null, string? quality = null)
     {
         using var image = Fixture.Load(fixtureId);
-        return Service.IndexFaces(new IndexFacesRequest(Id, fixtureId + ".jpg", maxFaces, quality), image, CancellationToken.None);
+        return Service.IndexFaces(Audit, new IndexFacesRequest(Id, fixtureId + ".jpg", maxFaces, quality), image, CancellationToken.None);
     }
 
     [Fact]
     public void Indexed_faces_are_found_by_image_and_by_face_id()
     {
-        Service.CreateCollection(Id);
+        Service.CreateCollection(Audit, Id);
         var one = Index("sample1");
         Assert.Equal(3, one.FaceRecords.Count);
         Assert.All(one.FaceRecords, r => Assert.Equal("sample1.jpg", r.Face.ExternalImageId));
@@ -40,7 +40,7 @@ public sealed class IndexAndSearchTests(EngineFixture fixture) : CollectionTestB
     [Fact]
     public void Max_faces_and_quality_filter_report_unindexed_reasons()
     {
-        Service.CreateCollection(Id);
+        Service.CreateCollection(Audit, Id);
         var capped = Index("sample4", maxFaces: 1);
         Assert.Single(capped.FaceRecords);
         Assert.Equal(3, capped.UnindexedFaces.Count);
@@ -55,10 +55,10 @@ public sealed class IndexAndSearchTests(EngineFixture fixture) : CollectionTestB
     [Fact]
     public void Deleted_faces_are_never_returned_and_pages_cover_every_face()
     {
-        Service.CreateCollection(Id);
+        Service.CreateCollection(Audit, Id);
         var records = Index("sample1").FaceRecords.Concat(Index("sample5").FaceRecords).ToList();
         var gone = records[0].Face.FaceId;
-        var deleted = Service.DeleteFaces(Id, [gone, Guid.NewGuid().ToString()]);
+        var deleted = Service.DeleteFaces(Audit, Id, [gone, Guid.NewGuid().ToString()]);
         Assert.Equal([gone], deleted.DeletedFaces);
         using var probe = Fixture.Load("sample1");
         Assert.DoesNotContain(Service.SearchFacesByImage(Id, probe, 100, 0, CancellationToken.None).Response.FaceMatches, m => m.Face.FaceId == gone);
@@ -82,12 +82,12 @@ public sealed class IndexAndSearchTests(EngineFixture fixture) : CollectionTestB
     [Fact]
     public void Data_survive_a_restart_and_failed_calls_change_nothing()
     {
-        Service.CreateCollection(Id);
+        Service.CreateCollection(Audit, Id);
         var records = Index("sample6").FaceRecords;
         using (var image = Fixture.Load("sample1"))
         {
-            Fails(ErrorKind.ResourceNotFound, () => Service.IndexFaces(new IndexFacesRequest("missing"), image, CancellationToken.None));
-            Fails(ErrorKind.InvalidParameter, () => Service.IndexFaces(new IndexFacesRequest(Id, "bad id!"), image, CancellationToken.None));
+            Fails(ErrorKind.ResourceNotFound, () => Service.IndexFaces(Audit, new IndexFacesRequest("missing"), image, CancellationToken.None));
+            Fails(ErrorKind.InvalidParameter, () => Service.IndexFaces(Audit, new IndexFacesRequest(Id, "bad id!"), image, CancellationToken.None));
         }
         using (var noFace = Sightline.Imaging.DecodedImage.FromBgr(new OpenCvSharp.Mat(200, 200, OpenCvSharp.MatType.CV_8UC3, OpenCvSharp.Scalar.All(128))))
             Fails(ErrorKind.InvalidParameter, () => Service.SearchFacesByImage(Id, noFace, 10, 80, CancellationToken.None));

@@ -11,7 +11,7 @@ public sealed class IndexSnapshotTests(EngineFixture fixture) : CollectionTestBa
     private static List<string> Index(CollectionService service, EngineFixture fixture, string fixtureId)
     {
         using var image = fixture.Load(fixtureId);
-        return [.. service.IndexFaces(new IndexFacesRequest(Id, fixtureId), image, CancellationToken.None).FaceRecords.Select(r => r.Face.FaceId)];
+        return [.. service.IndexFaces(Audit, new IndexFacesRequest(Id, fixtureId), image, CancellationToken.None).FaceRecords.Select(r => r.Face.FaceId)];
     }
 
     private HashSet<string> FoundBy(CollectionService service, string fixtureId)
@@ -23,7 +23,7 @@ public sealed class IndexSnapshotTests(EngineFixture fixture) : CollectionTestBa
     [Fact]
     public void Snapshots_load_fast_and_are_repaired_from_the_database_after_a_crash()
     {
-        Service.CreateCollection(Id);
+        Service.CreateCollection(Audit, Id);
         var first = Index(Service, Fixture, "sample1");
 
         // Orderly run: build (writes a snapshot), add more (dirty), shut down (writes it again).
@@ -41,7 +41,7 @@ public sealed class IndexSnapshotTests(EngineFixture fixture) : CollectionTestBa
         var crashed = Reopen(out var indexesC);
         Assert.Equal(7, FoundBy(crashed, "sample1").Count);
         var third = Index(crashed, Fixture, "sample6");
-        crashed.DeleteFaces(Id, [first[0]]);
+        crashed.DeleteFaces(Audit, Id, [first[0]]);
 
         var d = Reopen(out var indexesD);
         var found = FoundBy(d, "sample1");
@@ -55,7 +55,7 @@ public sealed class IndexSnapshotTests(EngineFixture fixture) : CollectionTestBa
     [Fact]
     public void A_torn_snapshot_is_ignored_and_rebuilt()
     {
-        Service.CreateCollection(Id);
+        Service.CreateCollection(Audit, Id);
         Index(Service, Fixture, "sample5");
         var a = Reopen(out var indexesA);
         FoundBy(a, "sample5");
@@ -72,7 +72,7 @@ public sealed class IndexSnapshotTests(EngineFixture fixture) : CollectionTestBa
     [Fact]
     public void Collections_above_the_size_threshold_are_searched_with_hnsw_with_the_same_answers()
     {
-        Service.CreateCollection(Id);
+        Service.CreateCollection(Audit, Id);
         var faces = Index(Service, Fixture, "sample1").Concat(Index(Service, Fixture, "sample4")).Concat(Index(Service, Fixture, "sample5")).ToList();
         var exact = FoundBy(Reopen(), "sample4");
         var approximate = Reopen(out var indexes, approximateAbove: 5);
@@ -80,7 +80,7 @@ public sealed class IndexSnapshotTests(EngineFixture fixture) : CollectionTestBa
         Assert.StartsWith("approximate (HNSW)", indexes.LoadReports[Id], StringComparison.Ordinal);
         Assert.True(exact.SetEquals(found));
         Assert.Equal(faces.Count, found.Count);
-        approximate.DeleteFaces(Id, [faces[0]]);
+        approximate.DeleteFaces(Audit, Id, [faces[0]]);
         Assert.DoesNotContain(faces[0], FoundBy(approximate, "sample1"));
         indexes.Dispose();
         Assert.Single(Directory.GetFiles(Path.Combine(DataDirectory, "indexes"), "*.hnsw"));
@@ -95,7 +95,7 @@ public sealed class IndexSnapshotTests(EngineFixture fixture) : CollectionTestBa
     [Fact]
     public void Writes_of_another_process_reach_a_loaded_index_within_the_follow_interval()
     {
-        Service.CreateCollection(Id);
+        Service.CreateCollection(Audit, Id);
         var first = Index(Service, Fixture, "sample1");
         var server = Reopen(out var serverIndexes);
         Assert.Equal(first.ToHashSet(), FoundBy(server, "sample1")); // loaded
@@ -103,7 +103,7 @@ public sealed class IndexSnapshotTests(EngineFixture fixture) : CollectionTestBa
         // Another process (its own store and indexes on the same database) adds and deletes.
         var cli = Reopen();
         var added = Index(cli, Fixture, "sample4");
-        cli.DeleteFaces(Id, [first[0]]);
+        cli.DeleteFaces(Audit, Id, [first[0]]);
         Thread.Sleep(CollectionIndexes.FollowInterval + TimeSpan.FromMilliseconds(50));
         var found = FoundBy(server, "sample4");
         Assert.Superset(added.ToHashSet(), found);
