@@ -9,19 +9,19 @@ public static class LegalHolds
     public const int MaxReason = 1000;
 
     /// <summary>Places (or replaces) the hold on a case; InvalidParameter for a bad case number or reason.</summary>
-    public static LegalHold Place(IRetentionStore store, AuditEntry audit, string? caseId, string? reason, string placedBy, DateTimeOffset now)
+    public static Task<LegalHold> PlaceAsync(IRetentionStore store, AuditEntry audit, string? caseId, string? reason, string placedBy, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (caseId is null || caseId.Length is 0 or > MaxCase || caseId.Any(char.IsControl))
             throw SightlineException.InvalidParameter($"A case number must be 1 to {MaxCase} printable characters.");
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > MaxReason)
             throw SightlineException.InvalidParameter($"A legal hold needs a reason of 1 to {MaxReason} characters.");
-        return store.PlaceHold(audit, new LegalHold(caseId, reason.Trim(), placedBy, DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds())));
+        return store.PlaceHoldAsync(audit, new LegalHold(caseId, reason.Trim(), placedBy, DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds())), cancellationToken);
     }
 
     /// <summary>Lifts a case's hold; ResourceNotFound when it had none.</summary>
-    public static void Lift(IRetentionStore store, AuditEntry audit, string caseId)
+    public static async Task LiftAsync(IRetentionStore store, AuditEntry audit, string caseId, CancellationToken cancellationToken)
     {
-        if (!store.LiftHold(audit, caseId))
+        if (!await store.LiftHoldAsync(audit, caseId, cancellationToken).ConfigureAwait(false))
             throw new SightlineException(ErrorKind.ResourceNotFound, $"Case {caseId} is not under legal hold.");
     }
 }
@@ -30,18 +30,18 @@ public static class LegalHolds
 public static class RetentionRules
 {
     /// <summary>Sets (or, with both null, clears) a collection's rule; InvalidParameter for days out of range.</summary>
-    public static RetentionRule Set(IRetentionStore store, AuditEntry audit, string collectionId, int? faceDays, int? leadDays) =>
-        store.SetRetention(audit, new RetentionRule(collectionId, RetentionRule.Check("faceDays", faceDays), RetentionRule.Check("leadDays", leadDays)));
+    public static Task<RetentionRule> SetAsync(IRetentionStore store, AuditEntry audit, string collectionId, int? faceDays, int? leadDays, CancellationToken cancellationToken) =>
+        store.SetRetentionAsync(audit, new RetentionRule(collectionId, RetentionRule.Check("faceDays", faceDays), RetentionRule.Check("leadDays", leadDays)), cancellationToken);
 }
 
 /// <summary>Policy settings: checked and normalised here, stored (and audited) by the policy store.</summary>
 public static class PolicySettings
 {
     /// <summary>Stores one setting in its normal form and returns that form; InvalidParameter for a bad key or value.</summary>
-    public static string Set(IPolicyStore store, AuditEntry audit, string key, string value)
+    public static async Task<string> SetAsync(IPolicyStore store, AuditEntry audit, string key, string value, CancellationToken cancellationToken)
     {
         string normalised = Policy.Default.With(key, value).ValueOf(key);
-        store.SetPolicy(audit, key, normalised);
+        await store.SetPolicyAsync(audit, key, normalised, cancellationToken).ConfigureAwait(false);
         return normalised;
     }
 }

@@ -15,7 +15,7 @@ public static class LeadDesk
     /// when it was already decided (also when another reviewer's decision lands first); AccessDenied when the reviewer
     /// made the search and the policy does not allow reviewing one's own searches.
     /// </summary>
-    public static Lead Review(ILeadStore leads, Policy policy, AuditEntry audit, string? leadId, string? status, string? note, string reviewer)
+    public static async Task<Lead> ReviewAsync(ILeadStore leads, Policy policy, AuditEntry audit, string? leadId, string? status, string? note, string reviewer, CancellationToken cancellationToken)
     {
         if (leadId is null || !Guid.TryParseExact(leadId, "D", out _))
             throw SightlineException.InvalidParameter($"'{leadId}' is not a lead id.");
@@ -23,14 +23,14 @@ public static class LeadDesk
             throw SightlineException.InvalidParameter($"A review sets status to one of {string.Join(", ", LeadStatus.Decisions)}; got '{status}'.");
         if (string.IsNullOrWhiteSpace(note) || note.Length > MaxNote)
             throw SightlineException.InvalidParameter($"A review needs a note (1 to {MaxNote} characters) saying what was compared and why.");
-        var lead = leads.GetLead(leadId) ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"No lead {leadId}.");
+        var lead = await leads.GetLeadAsync(leadId, cancellationToken).ConfigureAwait(false) ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"No lead {leadId}.");
         if (lead.Status != LeadStatus.Pending)
             throw AlreadyReviewed(lead);
         if (!policy.ReviewOwnSearches && lead.SearchedBy == reviewer)
             throw new SightlineException(ErrorKind.AccessDenied, $"{reviewer} made the search behind lead {leadId}; the policy requires another person to review it.");
         // Only a lead still pending is decided: of two reviewers racing, the second finds it decided.
-        return leads.SetLeadDecision(audit, leadId, LeadStatus.Pending, status, note.Trim(), reviewer)
-            ?? throw AlreadyReviewed(leads.GetLead(leadId) ?? lead);
+        return await leads.SetLeadDecisionAsync(audit, leadId, LeadStatus.Pending, status, note.Trim(), reviewer, cancellationToken).ConfigureAwait(false)
+            ?? throw AlreadyReviewed(await leads.GetLeadAsync(leadId, cancellationToken).ConfigureAwait(false) ?? lead);
     }
 
     public static string? Status(string? status) =>

@@ -16,10 +16,10 @@ public sealed class PlateDesk(PlateReader reader, IHotlistStore hotlists, IAlert
     /// <summary>Reads within one confusable character of a listed plate also hit (0 for exact only).</summary>
     public int MaxConfusions { get; init; } = 1;
 
-    public (IReadOnlyList<PlateRead> Plates, IReadOnlyList<HotlistHit> Hits) Read(OpenCvSharp.Mat bgr, string? imageRef, CancellationToken ct)
+    public async Task<(IReadOnlyList<PlateRead> Plates, IReadOnlyList<HotlistHit> Hits)> ReadAsync(OpenCvSharp.Mat bgr, string? imageRef, CancellationToken ct)
     {
         var plates = reader.Read(bgr, ct);
-        var entries = plates.Count == 0 ? [] : hotlists.ListHotlistEntries(null, DateTimeOffset.UtcNow);
+        var entries = plates.Count == 0 ? [] : await hotlists.ListHotlistEntriesAsync(null, DateTimeOffset.UtcNow, ct).ConfigureAwait(false);
         var hits = new List<HotlistHit>();
         var boxes = new List<LabelledBox>();
         foreach (var plate in plates)
@@ -35,7 +35,7 @@ public sealed class PlateDesk(PlateReader reader, IHotlistStore hotlists, IAlert
             }
         }
         if (boxes.Count > 0)
-            alerts.Evaluate("plates", imageRef, boxes);
+            await alerts.EvaluateAsync("plates", imageRef, boxes, ct).ConfigureAwait(false);
         return (plates, hits);
     }
 

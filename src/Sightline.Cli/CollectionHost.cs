@@ -53,8 +53,8 @@ internal sealed class CollectionHost : IDisposable
     public IdentificationPipeline Pipeline { get; }
 
     /// <summary>Runs an identification search under the policy (case, purpose, threshold floor) and records it.</summary>
-    public T Identify<T>(string collectionId, string? caseId, string? purpose, float? threshold, string? probe, Func<float, Identified<T>> search) =>
-        Pipeline.Run(LocalEntry(_operation) with { CollectionId = collectionId, Case = caseId, Purpose = purpose, Probe = probe }, threshold, "--threshold", search);
+    public Task<T> IdentifyAsync<T>(string collectionId, string? caseId, string? purpose, float? threshold, string? probe, Func<float, Task<Identified<T>>> search, CancellationToken ct) =>
+        Pipeline.RunAsync(LocalEntry(_operation) with { CollectionId = collectionId, Case = caseId, Purpose = purpose, Probe = probe }, threshold, "--threshold", search, ct);
 
     public void Dispose()
     {

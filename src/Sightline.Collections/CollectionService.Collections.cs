@@ -6,21 +6,21 @@ namespace Sightline.Collections;
 
 public sealed partial class CollectionService
 {
-    public CreateCollectionResponse CreateCollection(AuditEntry audit, string collectionId)
+    public async Task<CreateCollectionResponse> CreateCollectionAsync(AuditEntry audit, string collectionId, CancellationToken cancellationToken)
     {
         var id = Validate.CollectionId(collectionId);
-        store.CreateCollection(audit, id, Arn(id), FaceModelVersion, DateTimeOffset.UtcNow);
+        await store.CreateCollectionAsync(audit, id, Arn(id), FaceModelVersion, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
         return new CreateCollectionResponse(200, Arn(id), FaceModelVersion);
     }
 
-    public DescribeCollectionResponse DescribeCollection(string collectionId)
+    public async Task<DescribeCollectionResponse> DescribeCollectionAsync(string collectionId, CancellationToken cancellationToken)
     {
-        var c = store.GetCollection(Validate.CollectionId(collectionId))
+        var c = await store.GetCollectionAsync(Validate.CollectionId(collectionId), withCounts: true, cancellationToken).ConfigureAwait(false)
             ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"The collection id: {collectionId} does not exist");
         return new DescribeCollectionResponse(c.FaceCount, c.FaceModelVersion, c.Arn, c.CreatedAt.ToUnixTimeMilliseconds() / 1000.0, c.UserCount);
     }
 
-    public ListCollectionsResponse ListCollections(string? nextToken, int? maxResults)
+    public async Task<ListCollectionsResponse> ListCollectionsAsync(string? nextToken, int? maxResults, CancellationToken cancellationToken)
     {
         int limit = Validate.Range("MaxResults", maxResults, 1000, 0, 4096);
         string? after = null;
@@ -35,7 +35,7 @@ public sealed partial class CollectionService
                 throw SightlineException.InvalidParameter("NextToken is invalid.");
             }
         }
-        var page = store.ListCollections(after, limit + 1);
+        var page = await store.ListCollectionsAsync(after, limit + 1, cancellationToken).ConfigureAwait(false);
         var shown = page.Take(limit).ToList();
         return new ListCollectionsResponse([.. shown.Select(c => c.Id)], [.. shown.Select(c => c.FaceModelVersion)])
         {
@@ -44,15 +44,15 @@ public sealed partial class CollectionService
     }
 
     /// <summary>Deletes a collection; Conflict (nothing deleted) while a legal hold covers any of its faces.</summary>
-    public DeleteCollectionResponse DeleteCollection(AuditEntry audit, string collectionId)
+    public async Task<DeleteCollectionResponse> DeleteCollectionAsync(AuditEntry audit, string collectionId, CancellationToken cancellationToken)
     {
         var id = Validate.CollectionId(collectionId);
-        var deletion = store.DeleteCollection(audit, id);
+        var deletion = await store.DeleteCollectionAsync(audit, id, cancellationToken).ConfigureAwait(false);
         if (!deletion.Existed)
             throw new SightlineException(ErrorKind.ResourceNotFound, $"The collection id: {collectionId} does not exist");
         if (deletion.HeldFaces > 0)
             throw new SightlineException(ErrorKind.Conflict, $"Collection {id} holds {deletion.HeldFaces} face(s) under a legal hold; lift the hold ('sightline holds lift CASE') before deleting it.");
-        indexes.Drop(id);
+        await indexes.DropAsync(id).ConfigureAwait(false);
         return new DeleteCollectionResponse(200);
     }
 }

@@ -12,10 +12,10 @@ public sealed partial class CollectionService
     /// allows are deleted in batches, each recorded under <paramref name="audit"/>, except what a legal hold covers.
     /// The indexes follow each batch.
     /// </summary>
-    public IReadOnlyList<RetentionSweep> ApplyRetention(AuditEntry audit, DateTimeOffset now, CancellationToken ct)
+    public async Task<IReadOnlyList<RetentionSweep>> ApplyRetentionAsync(AuditEntry audit, DateTimeOffset now, CancellationToken ct)
     {
         var sweeps = new List<RetentionSweep>();
-        foreach (var rule in retention.ListRetention())
+        foreach (var rule in await retention.ListRetentionAsync(ct).ConfigureAwait(false))
         {
             DateTimeOffset? faceCutoff = rule.FaceDays is { } f ? now.AddDays(-f) : null, leadCutoff = rule.LeadDays is { } l ? now.AddDays(-l) : null;
             var faces = new List<StoredFace>();
@@ -23,9 +23,8 @@ public sealed partial class CollectionService
             RetentionSweep sweep;
             do
             {
-                ct.ThrowIfCancellationRequested();
-                sweep = retention.Sweep(audit, rule.CollectionId, faceCutoff, leadCutoff, RetentionBatch);
-                indexes.Removed(rule.CollectionId, sweep.Faces.Select(x => x.RowId));
+                sweep = await retention.SweepAsync(audit, rule.CollectionId, faceCutoff, leadCutoff, RetentionBatch, ct).ConfigureAwait(false);
+                await indexes.RemovedAsync(rule.CollectionId, sweep.Faces.Select(x => x.RowId)).ConfigureAwait(false);
                 faces.AddRange(sweep.Faces);
                 leads += sweep.Leads;
             }

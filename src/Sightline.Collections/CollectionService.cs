@@ -21,9 +21,9 @@ public sealed partial class CollectionService(FaceEngine engine, ICollectionStor
 
     public static string Arn(string collectionId) => $"aws:rekognition:local:000000000000:collection/{collectionId}";
 
-    private CollectionRecord Require(string collectionId)
+    private async Task<CollectionRecord> RequireAsync(string collectionId, CancellationToken cancellationToken)
     {
-        var collection = store.GetCollection(Validate.CollectionId(collectionId), withCounts: false)
+        var collection = await store.GetCollectionAsync(Validate.CollectionId(collectionId), withCounts: false, cancellationToken).ConfigureAwait(false)
             ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"The collection id: {collectionId} does not exist");
         if (collection.FaceModelVersion != FaceModelVersion)
             throw SightlineException.InvalidParameter($"Collection {collectionId} holds faces of model {collection.FaceModelVersion}; this server embeds with {FaceModelVersion}. Re-index into a new collection.");

@@ -40,7 +40,7 @@ public sealed class RequestIdentity
 public sealed class RequestAuthenticator(SigV4Verifier verifier, AccessKeys keys)
 {
     /// <summary>Verifies an AWS Signature Version 4 over the buffered <paramref name="body"/>.</summary>
-    public Principal VerifySigV4(HttpContext context, ReadOnlyMemory<byte> body)
+    public Task<Principal> VerifySigV4Async(HttpContext context, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         string target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "/";
         int q = target.IndexOf('?', StringComparison.Ordinal);
@@ -48,15 +48,15 @@ public sealed class RequestAuthenticator(SigV4Verifier verifier, AccessKeys keys
         foreach (var (name, values) in context.Request.Headers)
             headers[name.ToLowerInvariant()] = string.Join(',', values.Select(v => v?.Trim()));
         var request = new SignableRequest(context.Request.Method, q < 0 ? target : target[..q], q < 0 ? null : target[(q + 1)..], headers, body);
-        return verifier.Verify(request);
+        return verifier.VerifyAsync(request, cancellationToken);
     }
 
     /// <summary>Checks <c>Authorization: Bearer ACCESS_KEY_ID:SECRET</c> (native API).</summary>
-    public Principal VerifyBearer(HttpContext context)
+    public Task<Principal> VerifyBearerAsync(HttpContext context, CancellationToken cancellationToken)
     {
         string authorization = context.Request.Headers.Authorization.ToString();
         if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             throw new SightlineException(ErrorKind.MissingAuthentication, "Send 'Authorization: Bearer ACCESS_KEY_ID:SECRET_ACCESS_KEY' (create a key with 'sightline keys create').");
-        return keys.AuthenticateBearer(authorization[7..].Trim());
+        return keys.AuthenticateBearerAsync(authorization[7..].Trim(), cancellationToken);
     }
 }

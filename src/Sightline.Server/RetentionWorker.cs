@@ -21,7 +21,7 @@ public sealed partial class RetentionWorker(CollectionService collections, Serve
         {
             try
             {
-                RunOnce(Entry, stoppingToken);
+                await RunOnceAsync(Entry, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -32,9 +32,9 @@ public sealed partial class RetentionWorker(CollectionService collections, Serve
     }
 
     /// <summary>One pass; run on request its batches are recorded under the caller's entry, on the timer under <see cref="Entry"/>.</summary>
-    public IReadOnlyList<RetentionSweep> RunOnce(AuditEntry audit, CancellationToken ct)
+    public async Task<IReadOnlyList<RetentionSweep>> RunOnceAsync(AuditEntry audit, CancellationToken ct)
     {
-        var sweeps = collections.ApplyRetention(audit, DateTimeOffset.UtcNow, ct);
+        var sweeps = await collections.ApplyRetentionAsync(audit, DateTimeOffset.UtcNow, ct).ConfigureAwait(false);
         foreach (var s in sweeps.Where(s => s.Faces.Count + s.Leads + s.HeldFaces + s.HeldLeads > 0))
             LogSwept(logger, s.CollectionId, s.Faces.Count, s.Leads, s.HeldFaces, s.HeldLeads);
         return sweeps;

@@ -50,19 +50,19 @@ public sealed record AlertRecord(
 public interface IAlertStore
 {
     /// <summary>The record names the rule, its label and its webhook, never its secret.</summary>
-    void AddAlertRule(AuditEntry audit, AlertRule rule);
+    Task AddAlertRuleAsync(AuditEntry audit, AlertRule rule, CancellationToken cancellationToken);
 
-    IReadOnlyList<AlertRule> ListAlertRules();
+    Task<IReadOnlyList<AlertRule>> ListAlertRulesAsync(CancellationToken cancellationToken);
 
-    AlertRule? GetAlertRule(string id);
+    Task<AlertRule?> GetAlertRuleAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>False (nothing recorded) when there was no such rule.</summary>
-    bool DeleteAlertRule(AuditEntry audit, string id);
+    Task<bool> DeleteAlertRuleAsync(AuditEntry audit, string id, CancellationToken cancellationToken);
 
-    void AddAlerts(IReadOnlyList<AlertRecord> alerts);
+    Task AddAlertsAsync(IReadOnlyList<AlertRecord> alerts, CancellationToken cancellationToken);
 
-    void SetAlertDelivery(string id, string status, int attempts, string? lastError, DateTimeOffset? deliveredAt);
+    Task SetAlertDeliveryAsync(string id, string status, int attempts, string? lastError, DateTimeOffset? deliveredAt, CancellationToken cancellationToken);
 
     /// <summary>Newest first; only one status when given.</summary>
-    IReadOnlyList<AlertRecord> ListAlerts(string? status, int limit);
+    Task<IReadOnlyList<AlertRecord>> ListAlertsAsync(string? status, int limit, CancellationToken cancellationToken);
 }

@@ -80,13 +80,14 @@ public sealed record AuditVerification(long Records, long? FirstBadSeq, string? 
 public interface IAuditStore
 {
     /// <summary>Appends an entry in its own transaction (searches, refusals); returns its sequence number.</summary>
-    long AppendAudit(AuditEntry entry);
+    Task<long> AppendAuditAsync(AuditEntry entry, CancellationToken cancellationToken);
 
-    IReadOnlyList<AuditRecord> ReadAudit(long afterSeq, int limit);
+    /// <summary>A page of records after <paramref name="afterSeq"/>, in order.</summary>
+    Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(long afterSeq, int limit, CancellationToken cancellationToken);
 
     /// <summary>Records made in [<paramref name="from"/>, <paramref name="to"/>), in order, streamed.</summary>
-    IEnumerable<AuditRecord> ReadAuditBetween(DateTimeOffset from, DateTimeOffset to);
+    IAsyncEnumerable<AuditRecord> ReadAuditBetweenAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 
     /// <summary>Recomputes the whole chain and checks every seal; names the first bad record.</summary>
-    AuditVerification VerifyAudit();
+    Task<AuditVerification> VerifyAuditAsync(CancellationToken cancellationToken);
 }

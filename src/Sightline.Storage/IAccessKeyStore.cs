@@ -19,12 +19,12 @@ public sealed record StoredAccessKey(
 public interface IAccessKeyStore
 {
     /// <summary>Throws ResourceAlreadyExists when the id is taken.</summary>
-    void AddKey(AuditEntry audit, StoredAccessKey key);
+    Task AddKeyAsync(AuditEntry audit, StoredAccessKey key, CancellationToken cancellationToken);
 
-    StoredAccessKey? GetKey(string accessKeyId);
+    Task<StoredAccessKey?> GetKeyAsync(string accessKeyId, CancellationToken cancellationToken);
 
-    IReadOnlyList<StoredAccessKey> ListKeys();
+    Task<IReadOnlyList<StoredAccessKey>> ListKeysAsync(CancellationToken cancellationToken);
 
     /// <summary>False (nothing recorded) when there is no such key or it was already revoked.</summary>
-    bool RevokeKey(AuditEntry audit, string accessKeyId, DateTimeOffset at);
+    Task<bool> RevokeKeyAsync(AuditEntry audit, string accessKeyId, DateTimeOffset at, CancellationToken cancellationToken);
 }

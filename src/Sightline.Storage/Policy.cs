@@ -57,8 +57,8 @@ public sealed record Policy(bool RequireCase, float IdentificationThresholdFloor
 public interface IPolicyStore
 {
     /// <summary>The stored settings over <see cref="Policy.Default"/>; unknown keys are ignored.</summary>
-    Policy GetPolicy();
+    Task<Policy> GetPolicyAsync(CancellationToken cancellationToken);
 
     /// <summary>Stores one setting's text as given: the caller has checked it (<see cref="Policy.With"/>) and put it in its normal form.</summary>
-    void SetPolicy(AuditEntry audit, string key, string value);
+    Task SetPolicyAsync(AuditEntry audit, string key, string value, CancellationToken cancellationToken);
 }

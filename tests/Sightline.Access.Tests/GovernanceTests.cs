@@ -9,6 +9,8 @@ namespace Sightline.Access.Tests;
 /// </summary>
 public sealed class GovernanceTests : IDisposable
 {
+    private static CancellationToken Ct => CancellationToken.None;
+
     private static readonly AuditEntry s_admin = new("admin1", Roles.Admin, "test");
     private readonly string _dir = Directory.CreateTempSubdirectory("sightline-governance-").FullName;
     private readonly TestCore _core;
@@ -28,50 +30,57 @@ public sealed class GovernanceTests : IDisposable
         return ex;
     }
 
-    private IReadOnlyList<AuditRecord> Log() => _core.Get<IAuditStore>().ReadAudit(0, 10_000);
+    private static async Task<SightlineException> FailsAsync(ErrorKind kind, Func<Task> action)
+    {
+        var ex = await Assert.ThrowsAsync<SightlineException>(action);
+        Assert.Equal(kind, ex.Kind);
+        return ex;
+    }
 
-    private List<Lead> Search(string searcher, int matches)
+    private Task<IReadOnlyList<AuditRecord>> LogAsync() => _core.Get<IAuditStore>().ReadAuditAsync(0, 10_000, Ct);
+
+    private async Task<List<Lead>> SearchAsync(string searcher, int matches)
     {
         var leads = _core.Get<ILeadStore>();
-        leads.AppendSearch(new AuditEntry(searcher, Roles.Analyst, "SearchFaces") { Case = "2026-7", CollectionId = "c" },
-            [.. Enumerable.Range(0, matches).Select(i => new LeadMatch("face", $"f{i}", 99f))]);
-        return [.. leads.ListLeads("2026-7", LeadStatus.Pending, 100)];
+        await leads.AppendSearchAsync(new AuditEntry(searcher, Roles.Analyst, "SearchFaces") { Case = "2026-7", CollectionId = "c" },
+            [.. Enumerable.Range(0, matches).Select(i => new LeadMatch("face", $"f{i}", 99f))], Ct);
+        return [.. (await leads.ListLeadsAsync("2026-7", LeadStatus.Pending, 100, Ct).ToListAsync(Ct))];
     }
 
     [Fact]
-    public void A_lead_is_decided_once_with_a_note_by_someone_other_than_the_searcher()
+    public async Task A_lead_is_decided_once_with_a_note_by_someone_other_than_the_searcher()
     {
         var leads = _core.Get<ILeadStore>();
-        var found = Search("searcher", 2);
+        var found = await SearchAsync("searcher", 2);
         var review = new AuditEntry("reviewer", Roles.Reviewer, "ReviewLead");
-        Fails(ErrorKind.AccessDenied, () => LeadDesk.Review(leads, Policy.Default, review, found[0].LeadId, LeadStatus.Confirmed, "same person", "searcher"));
-        Fails(ErrorKind.ResourceNotFound, () => LeadDesk.Review(leads, Policy.Default, review, Guid.NewGuid().ToString(), LeadStatus.Confirmed, "n", "reviewer"));
-        Fails(ErrorKind.InvalidParameter, () => LeadDesk.Review(leads, Policy.Default, review, found[0].LeadId, LeadStatus.Pending, "n", "reviewer"));
-        Fails(ErrorKind.InvalidParameter, () => LeadDesk.Review(leads, Policy.Default, review, found[0].LeadId, LeadStatus.Confirmed, "  ", "reviewer"));
-        Assert.DoesNotContain(Log(), r => r.Entry.Operation == "ReviewLead"); // refusals are the host's to record
+        await FailsAsync(ErrorKind.AccessDenied, async () => await LeadDesk.ReviewAsync(leads, Policy.Default, review, found[0].LeadId, LeadStatus.Confirmed, "same person", "searcher", Ct));
+        await FailsAsync(ErrorKind.ResourceNotFound, async () => await LeadDesk.ReviewAsync(leads, Policy.Default, review, Guid.NewGuid().ToString(), LeadStatus.Confirmed, "n", "reviewer", Ct));
+        await FailsAsync(ErrorKind.InvalidParameter, async () => await LeadDesk.ReviewAsync(leads, Policy.Default, review, found[0].LeadId, LeadStatus.Pending, "n", "reviewer", Ct));
+        await FailsAsync(ErrorKind.InvalidParameter, async () => await LeadDesk.ReviewAsync(leads, Policy.Default, review, found[0].LeadId, LeadStatus.Confirmed, "  ", "reviewer", Ct));
+        Assert.DoesNotContain((await LogAsync()), r => r.Entry.Operation == "ReviewLead"); // refusals are the host's to record
 
-        var decided = LeadDesk.Review(leads, Policy.Default, review, found[0].LeadId, LeadStatus.Confirmed, "  matches the tattoo ", "reviewer");
+        var decided = await LeadDesk.ReviewAsync(leads, Policy.Default, review, found[0].LeadId, LeadStatus.Confirmed, "  matches the tattoo ", "reviewer", Ct);
         Assert.Equal((LeadStatus.Confirmed, "reviewer", "matches the tattoo"), (decided.Status, decided.Reviewer, decided.Note));
-        var again = Fails(ErrorKind.Conflict, () => LeadDesk.Review(leads, Policy.Default, review, found[0].LeadId, LeadStatus.Rejected, "again", "other"));
+        var again = await FailsAsync(ErrorKind.Conflict, async () => await LeadDesk.ReviewAsync(leads, Policy.Default, review, found[0].LeadId, LeadStatus.Rejected, "again", "other", Ct));
         Assert.Contains("confirmed by reviewer", again.Message, StringComparison.Ordinal);
-        var record = Assert.Single(Log(), r => r.Entry.Operation == "ReviewLead");
+        var record = Assert.Single((await LogAsync()), r => r.Entry.Operation == "ReviewLead");
         Assert.Equal(("reviewer", "c"), (record.Entry.Actor, record.Entry.CollectionId));
 
         // The policy may allow reviewing one's own searches.
         var own = Policy.Default with { ReviewOwnSearches = true };
-        Assert.Equal(LeadStatus.Rejected, LeadDesk.Review(leads, own, review, found[1].LeadId, LeadStatus.Rejected, "own, allowed", "searcher").Status);
+        Assert.Equal(LeadStatus.Rejected, (await LeadDesk.ReviewAsync(leads, own, review, found[1].LeadId, LeadStatus.Rejected, "own, allowed", "searcher", Ct)).Status);
     }
 
     [Fact]
-    public void Of_reviewers_racing_on_one_lead_one_decides_and_the_others_get_Conflict()
+    public async Task Of_reviewers_racing_on_one_lead_one_decides_and_the_others_get_Conflict()
     {
-        string id = Search("searcher", 1).Single().LeadId;
+        string id = (await SearchAsync("searcher", 1)).Single().LeadId;
         var results = new object?[4];
-        Parallel.For(0, results.Length, t =>
+        await Parallel.ForAsync(0, results.Length, async (t, _) =>
         {
             try
             {
-                results[t] = LeadDesk.Review(_core.Get<ILeadStore>(), Policy.Default, new AuditEntry($"r{t}", Roles.Reviewer, "ReviewLead"), id, LeadStatus.Confirmed, $"note {t}", $"r{t}");
+                results[t] = await LeadDesk.ReviewAsync(_core.Get<ILeadStore>(), Policy.Default, new AuditEntry($"r{t}", Roles.Reviewer, "ReviewLead"), id, LeadStatus.Confirmed, $"note {t}", $"r{t}", Ct);
             }
             catch (SightlineException ex)
             {
@@ -80,45 +89,45 @@ public sealed class GovernanceTests : IDisposable
         });
         var winner = Assert.Single(results.OfType<Lead>());
         Assert.All(results.Where(r => r is not Lead), r => Assert.Equal(ErrorKind.Conflict, Assert.IsType<SightlineException>(r).Kind));
-        Assert.Equal(winner.Note, _core.Get<ILeadStore>().GetLead(id)!.Note);
+        Assert.Equal(winner.Note, (await _core.Get<ILeadStore>().GetLeadAsync(id, Ct))!.Note);
     }
 
     [Fact]
-    public void A_legal_hold_needs_a_printable_case_and_a_reason()
+    public async Task A_legal_hold_needs_a_printable_case_and_a_reason()
     {
         var store = _core.Get<IRetentionStore>();
         var now = DateTimeOffset.FromUnixTimeMilliseconds(1_780_000_000_123).AddTicks(4567);
-        var placed = LegalHolds.Place(store, s_admin, "2026-002", "  court order 17  ", "admin1", now);
+        var placed = await LegalHolds.PlaceAsync(store, s_admin, "2026-002", "  court order 17  ", "admin1", now, Ct);
         Assert.Equal(new LegalHold("2026-002", "court order 17", "admin1", now.AddTicks(-4567)), placed);
-        Assert.Equal([placed], store.ListHolds());
-        Fails(ErrorKind.InvalidParameter, () => LegalHolds.Place(store, s_admin, "", "reason", "admin1", now));
-        Fails(ErrorKind.InvalidParameter, () => LegalHolds.Place(store, s_admin, "case\n1", "reason", "admin1", now));
-        Fails(ErrorKind.InvalidParameter, () => LegalHolds.Place(store, s_admin, new string('c', 129), "reason", "admin1", now));
-        Fails(ErrorKind.InvalidParameter, () => LegalHolds.Place(store, s_admin, "2026-003", "  ", "admin1", now));
-        LegalHolds.Lift(store, s_admin, "2026-002");
-        Fails(ErrorKind.ResourceNotFound, () => LegalHolds.Lift(store, s_admin, "2026-002"));
-        Assert.Equal(2, Log().Count(r => r.Entry.Actor == "admin1")); // the hold and its lift; no refusal wrote anything
+        Assert.Equal([placed], await store.ListHoldsAsync(Ct));
+        await FailsAsync(ErrorKind.InvalidParameter, async () => await LegalHolds.PlaceAsync(store, s_admin, "", "reason", "admin1", now, Ct));
+        await FailsAsync(ErrorKind.InvalidParameter, async () => await LegalHolds.PlaceAsync(store, s_admin, "case\n1", "reason", "admin1", now, Ct));
+        await FailsAsync(ErrorKind.InvalidParameter, async () => await LegalHolds.PlaceAsync(store, s_admin, new string('c', 129), "reason", "admin1", now, Ct));
+        await FailsAsync(ErrorKind.InvalidParameter, async () => await LegalHolds.PlaceAsync(store, s_admin, "2026-003", "  ", "admin1", now, Ct));
+        await LegalHolds.LiftAsync(store, s_admin, "2026-002", Ct);
+        await FailsAsync(ErrorKind.ResourceNotFound, async () => await LegalHolds.LiftAsync(store, s_admin, "2026-002", Ct));
+        Assert.Equal(2, (await LogAsync()).Count(r => r.Entry.Actor == "admin1")); // the hold and its lift; no refusal wrote anything
     }
 
     [Fact]
-    public void Retention_days_and_policy_settings_are_checked_and_stored_in_their_normal_form()
+    public async Task Retention_days_and_policy_settings_are_checked_and_stored_in_their_normal_form()
     {
-        _core.Get<ICollectionStore>().CreateCollection(s_admin, "c", "arn", "6.0", DateTimeOffset.UtcNow);
+        await _core.Get<ICollectionStore>().CreateCollectionAsync(s_admin, "c", "arn", "6.0", DateTimeOffset.UtcNow, Ct);
         var retention = _core.Get<IRetentionStore>();
-        Assert.Equal(new RetentionRule("c", 30, null), RetentionRules.Set(retention, s_admin, "c", 30, null));
-        Fails(ErrorKind.InvalidParameter, () => RetentionRules.Set(retention, s_admin, "c", 0, null));
-        Fails(ErrorKind.InvalidParameter, () => RetentionRules.Set(retention, s_admin, "c", null, RetentionRule.MaxDays + 1));
-        Assert.Equal([new RetentionRule("c", 30, null)], retention.ListRetention());
+        Assert.Equal(new RetentionRule("c", 30, null), await RetentionRules.SetAsync(retention, s_admin, "c", 30, null, Ct));
+        await FailsAsync(ErrorKind.InvalidParameter, async () => await RetentionRules.SetAsync(retention, s_admin, "c", 0, null, Ct));
+        await FailsAsync(ErrorKind.InvalidParameter, async () => await RetentionRules.SetAsync(retention, s_admin, "c", null, RetentionRule.MaxDays + 1, Ct));
+        Assert.Equal([new RetentionRule("c", 30, null)], await retention.ListRetentionAsync(Ct));
 
         var policies = _core.Get<IPolicyStore>();
-        Assert.Equal("95.5", PolicySettings.Set(policies, s_admin, "identificationThresholdFloor", "95.50"));
-        Assert.Equal("a,b", PolicySettings.Set(policies, s_admin, "purposes", "a, b,a"));
-        Assert.Equal("true", PolicySettings.Set(policies, s_admin, "reviewOwnSearches", "True"));
-        Fails(ErrorKind.InvalidParameter, () => PolicySettings.Set(policies, s_admin, "requireCase", "maybe"));
-        Fails(ErrorKind.InvalidParameter, () => PolicySettings.Set(policies, s_admin, "noSuchKey", "1"));
-        var policy = policies.GetPolicy();
+        Assert.Equal("95.5", await PolicySettings.SetAsync(policies, s_admin, "identificationThresholdFloor", "95.50", Ct));
+        Assert.Equal("a,b", await PolicySettings.SetAsync(policies, s_admin, "purposes", "a, b,a", Ct));
+        Assert.Equal("true", await PolicySettings.SetAsync(policies, s_admin, "reviewOwnSearches", "True", Ct));
+        await FailsAsync(ErrorKind.InvalidParameter, async () => await PolicySettings.SetAsync(policies, s_admin, "requireCase", "maybe", Ct));
+        await FailsAsync(ErrorKind.InvalidParameter, async () => await PolicySettings.SetAsync(policies, s_admin, "noSuchKey", "1", Ct));
+        var policy = await policies.GetPolicyAsync(Ct);
         Assert.Equal((true, 95.5f, true), (policy.RequireCase, policy.IdentificationThresholdFloor, policy.ReviewOwnSearches));
         Assert.Equal(["a", "b"], policy.Purposes);
-        Assert.Single(Log(), r => r.Entry.Details == "[\"purposes\",\"a,b\"]");
+        Assert.Single((await LogAsync()), r => r.Entry.Details == "[\"purposes\",\"a,b\"]");
     }
 }

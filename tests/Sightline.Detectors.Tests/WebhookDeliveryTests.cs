@@ -30,13 +30,13 @@ public sealed class WebhookDeliveryTests : IDisposable
     {
         var secrets = new AlertSecrets(Path.Combine(_f.Data, "secrets"));
         var (rule, _) = AlertRules.Create("gun", 10, null, "http://127.0.0.1:9/hook", null, DateTimeOffset.UtcNow, secrets);
-        _f.Alerts.AddAlertRule(RegistryFixture.TestEntry, rule);
+        await _f.Alerts.AddAlertRuleAsync(RegistryFixture.TestEntry, rule, RegistryFixture.Ct);
         var queue = new AlertQueue(s_fast);
-        var raised = new AlertEvaluator(_f.Alerts, queue).Evaluate("test", null, [new LabelledBox("gun", 90, new NormalBox(0, 0, 1, 1))]);
+        var raised = await new AlertEvaluator(_f.Alerts, queue).EvaluateAsync("test", null, [new LabelledBox("gun", 90, new NormalBox(0, 0, 1, 1))], RegistryFixture.Ct);
         var handler = new ScriptedHandler(script);
         using var http = new HttpClient(handler);
         await new WebhookDelivery(http, _f.Alerts, queue, s_fast, secrets).DeliverAsync(raised.Single(), CancellationToken.None);
-        return (_f.Alerts.ListAlerts(null, 1).Single(), handler.Calls);
+        return ((await _f.Alerts.ListAlertsAsync(null, 1, RegistryFixture.Ct)).Single(), handler.Calls);
     }
 
     [Fact]

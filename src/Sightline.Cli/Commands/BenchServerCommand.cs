@@ -62,7 +62,7 @@ internal static class BenchServerCommand
         {
             IssuedKey key;
             using (var core = CliCore.Open(GlobalOptions.Core(parse) with { DataDirectory = data }))
-                key = core.Get<AccessKeys>().Create(CollectionHost.LocalEntry("cli bench server"), Roles.Operator, description: "bench server");
+                key = await core.Get<AccessKeys>().CreateAsync(CollectionHost.LocalEntry("cli bench server"), Roles.Operator, null, null, "bench server", ct);
             int port = ServerLoad.FreePort();
             using var server = StartServer(parse, data, port);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(120) };

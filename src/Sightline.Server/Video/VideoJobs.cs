@@ -31,7 +31,7 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
     private string ResultsDirectory => Path.Combine(options.DataDirectory, "jobs");
 
     /// <param name="admitted">A face search's admitted audit entry: the job runs under its case, purpose and role.</param>
-    public StartVideoJobResponse Start(string kind, StartVideoJobRequest request, string? principal, AuditEntry? admitted = null)
+    public async Task<StartVideoJobResponse> StartAsync(string kind, StartVideoJobRequest request, string? principal, AuditEntry? admitted, CancellationToken ct)
     {
         if (request.NotificationChannel is { ValueKind: not JsonValueKind.Null })
             throw SightlineException.InvalidParameter("NotificationChannel (Amazon SNS) is not available on this server; poll Get" + kind + " for the job status.");
@@ -39,7 +39,7 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
             throw SightlineException.InvalidParameter("ClientRequestToken must be 1 to 64 characters.");
         if (request.JobTag is { } tag && (tag.Length is 0 or > 1024 || tag.Any(char.IsControl)))
             throw SightlineException.InvalidParameter("JobTag must be 1 to 1024 printable characters.");
-        if (request.ClientRequestToken is { } token && jobs.FindJobByToken(kind, token) is { } earlier)
+        if (request.ClientRequestToken is { } token && await jobs.FindJobByTokenAsync(kind, token, ct).ConfigureAwait(false) is { } earlier)
             return new StartVideoJobResponse(earlier.JobId); // the same request again (an SDK retry): the same job
         var video = request.Video?.S3Object ?? throw SightlineException.InvalidParameter("Video.S3Object is required.");
         objects.Check(video.Bucket, video.Name);
@@ -47,19 +47,20 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
             throw SightlineException.InvalidParameter("FaceAttributes must be DEFAULT or ALL.");
         if (kind == FaceSearch)
         {
-            collections.RequireSearchable(request.CollectionId ?? throw SightlineException.InvalidParameter("CollectionId is required."));
+            await collections.RequireSearchableAsync(request.CollectionId ?? throw SightlineException.InvalidParameter("CollectionId is required."), ct).ConfigureAwait(false);
             Validate.Threshold("FaceMatchThreshold", request.FaceMatchThreshold, CollectionService.DefaultFaceMatchThreshold);
         }
-        if (jobs.ListJobs(InProgress).Count >= MaxQueuedJobs)
+        if ((await jobs.ListJobsAsync(InProgress, ct).ConfigureAwait(false)).Count >= MaxQueuedJobs)
             throw new SightlineException(ErrorKind.LimitExceeded, $"{MaxQueuedJobs} video jobs are already queued or running; retry when one finishes.");
         string id = Guid.NewGuid().ToString("N");
         // A face search runs under the case and purpose its start was admitted with; its matches become leads under them.
         var scope = admitted;
-        jobs.AddJob(new StoredJob(id, kind, InProgress, null, JsonSerializer.Serialize(request, VideoJsonContext.Default.StartVideoJobRequest),
-            request.ClientRequestToken, request.JobTag, principal, DateTimeOffset.UtcNow, null) { Case = scope?.Case, Purpose = scope?.Purpose, Role = scope?.Role });
+        await jobs.AddJobAsync(new StoredJob(id, kind, InProgress, null, JsonSerializer.Serialize(request, VideoJsonContext.Default.StartVideoJobRequest),
+            request.ClientRequestToken, request.JobTag, principal, DateTimeOffset.UtcNow, null) { Case = scope?.Case, Purpose = scope?.Purpose, Role = scope?.Role }, ct).ConfigureAwait(false);
         if (!_queue.Writer.TryWrite(id))
         {
-            jobs.SetJobStatus(id, "FAILED", "The job queue was full.", DateTimeOffset.UtcNow);
+            // The job is stored: its failure is recorded even for a caller that went away.
+            await jobs.SetJobStatusAsync(id, "FAILED", "The job queue was full.", DateTimeOffset.UtcNow, CancellationToken.None).ConfigureAwait(false);
             throw new SightlineException(ErrorKind.LimitExceeded, $"{MaxQueuedJobs} video jobs are already queued; retry when one finishes.");
         }
         LogAccepted(logger, id, kind, video.Bucket ?? "", video.Name ?? "");
@@ -68,11 +69,11 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        foreach (var unfinished in jobs.ListJobs(InProgress))
+        foreach (var unfinished in await jobs.ListJobsAsync(InProgress, stoppingToken).ConfigureAwait(false))
             await _queue.Writer.WriteAsync(unfinished.JobId, stoppingToken).ConfigureAwait(false);
         await foreach (string id in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
         {
-            if (jobs.GetJob(id) is not { Status: InProgress } job)
+            if (await jobs.GetJobAsync(id, stoppingToken).ConfigureAwait(false) is not { Status: InProgress } job)
                 continue;
             try
             {
@@ -82,9 +83,9 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
                 await File.WriteAllTextAsync(temp, RekognitionJson.Serialize(results, indented: false), stoppingToken).ConfigureAwait(false);
                 File.Move(temp, path, overwrite: true);
                 if (results.Persons is { } persons)
-                    SucceedWithLeads(job, persons);
+                    await SucceedWithLeadsAsync(job, persons, stoppingToken).ConfigureAwait(false);
                 else
-                    jobs.SetJobStatus(id, "SUCCEEDED", null, DateTimeOffset.UtcNow);
+                    await jobs.SetJobStatusAsync(id, "SUCCEEDED", null, DateTimeOffset.UtcNow, stoppingToken).ConfigureAwait(false);
                 LogFinished(logger, id, "SUCCEEDED", "");
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -93,13 +94,13 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
             }
             catch (SightlineException ex)
             {
-                jobs.SetJobStatus(id, "FAILED", ex.Message, DateTimeOffset.UtcNow);
+                await jobs.SetJobStatusAsync(id, "FAILED", ex.Message, DateTimeOffset.UtcNow, stoppingToken).ConfigureAwait(false);
                 LogFinished(logger, id, "FAILED", ex.Message);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // One bad job must not stop the worker (or the host): it fails, the next one runs.
-                jobs.SetJobStatus(id, "FAILED", "The job failed inside the server; see the server log for request " + id + ".", DateTimeOffset.UtcNow);
+                await jobs.SetJobStatusAsync(id, "FAILED", "The job failed inside the server; see the server log for request " + id + ".", DateTimeOffset.UtcNow, stoppingToken).ConfigureAwait(false);
                 LogCrashed(logger, ex, id);
             }
         }
@@ -110,7 +111,7 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
     /// similarity in the video), recorded with the job's case and purpose in one audited transaction that also marks
     /// the job SUCCEEDED, so a crash between the two cannot make a resumed job record its leads twice.
     /// </summary>
-    private void SucceedWithLeads(StoredJob job, IReadOnlyList<PersonMatch> persons)
+    private async Task SucceedWithLeadsAsync(StoredJob job, IReadOnlyList<PersonMatch> persons, CancellationToken ct)
     {
         var matches = LeadMatches.BestPerFace(persons.SelectMany(p => p.FaceMatches));
         var request = JsonSerializer.Deserialize(job.RequestJson, VideoJsonContext.Default.StartVideoJobRequest)!;
@@ -123,7 +124,7 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
             Probe = "job:" + job.JobId,
             Details = Identification.LeadDetails.Of(matches),
         };
-        jobs.SucceedWithLeads(job.JobId, entry, matches, DateTimeOffset.UtcNow);
+        await jobs.SucceedWithLeadsAsync(job.JobId, entry, matches, DateTimeOffset.UtcNow, ct).ConfigureAwait(false);
     }
 
     private string ResultPath(string jobId) => Path.Combine(ResultsDirectory, jobId + ".json");
@@ -155,8 +156,8 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
                         faces.Add(new FaceDetection(timestamp, details[i]));
                         continue;
                     }
-                    var matches = collections.SearchByEmbedding(request.CollectionId!, found[i].Embedding!, 10,
-                        request.FaceMatchThreshold ?? CollectionService.DefaultFaceMatchThreshold, ct);
+                    var matches = await collections.SearchByEmbeddingAsync(request.CollectionId!, found[i].Embedding!, 10,
+                        request.FaceMatchThreshold ?? CollectionService.DefaultFaceMatchThreshold, ct).ConfigureAwait(false);
                     if (matches.Count > 0)
                         persons.Add(new PersonMatch(timestamp, new PersonDetail(indexes[i], details[i].BoundingBox, details[i]), matches));
                 }
@@ -166,15 +167,15 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
     }
 
     /// <summary>The kind of a job (FaceDetection or FaceSearch); ResourceNotFound when there is none.</summary>
-    public string KindOf(string jobId) =>
-        (jobId.Length is > 0 and <= 64 ? jobs.GetJob(jobId)?.Kind : null) ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"No video job {jobId}.");
+    public async Task<string> KindOfAsync(string jobId, CancellationToken ct) =>
+        (jobId.Length is > 0 and <= 64 ? (await jobs.GetJobAsync(jobId, ct).ConfigureAwait(false))?.Kind : null) ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"No video job {jobId}.");
 
     /// <summary>A job's status and, once it succeeded, a page of its results.</summary>
-    public (StoredJob Job, VideoJobResults? Results, int Offset, int Limit) Get(string kind, GetVideoJobRequest request)
+    public async Task<(StoredJob Job, VideoJobResults? Results, int Offset, int Limit)> GetAsync(string kind, GetVideoJobRequest request, CancellationToken ct)
     {
         if (request.JobId is not { Length: > 0 and <= 64 } id)
             throw SightlineException.InvalidParameter("JobId is required (1 to 64 characters).");
-        var job = jobs.GetJob(id);
+        var job = await jobs.GetJobAsync(id, ct).ConfigureAwait(false);
         if (job is null || job.Kind != kind)
             throw new SightlineException(ErrorKind.ResourceNotFound, $"No {kind} job {id}.");
         int limit = Validate.Range("MaxResults", request.MaxResults, 1000, 1, 1000);
@@ -183,7 +184,7 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
             throw SightlineException.InvalidParameter("NextToken is not one this server issued.");
         if (job.Status != "SUCCEEDED")
             return (job, null, 0, limit);
-        var results = RekognitionJson.Deserialize<VideoJobResults>(File.ReadAllText(ResultPath(id)))
+        var results = RekognitionJson.Deserialize<VideoJobResults>(await File.ReadAllTextAsync(ResultPath(id), ct).ConfigureAwait(false))
             ?? throw new SightlineException(ErrorKind.Internal, $"The results of job {id} are unreadable.");
         return (job, results, offset, limit);
     }

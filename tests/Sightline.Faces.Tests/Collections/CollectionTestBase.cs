@@ -20,6 +20,9 @@ public abstract class CollectionTestBase : IDisposable
 
     protected EngineFixture Fixture { get; }
 
+    /// <summary>The token the tests pass where no cancellation is under test.</summary>
+    protected static CancellationToken Ct => CancellationToken.None;
+
     /// <summary>The entry the tests' changes are recorded under.</summary>
     protected static AuditEntry Audit { get; } = new("tester", "admin", "test");
 
@@ -48,6 +51,13 @@ public abstract class CollectionTestBase : IDisposable
     protected static SightlineException Fails(ErrorKind kind, Action action)
     {
         var ex = Assert.Throws<SightlineException>(action);
+        Assert.Equal(kind, ex.Kind);
+        return ex;
+    }
+
+    protected static async Task<SightlineException> FailsAsync(ErrorKind kind, Func<Task> action)
+    {
+        var ex = await Assert.ThrowsAsync<SightlineException>(action);
         Assert.Equal(kind, ex.Kind);
         return ex;
     }
