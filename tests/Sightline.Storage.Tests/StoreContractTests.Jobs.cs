@@ -30,6 +30,21 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task Jobs_started_at_once_with_one_client_token_on_two_store_instances_make_one_job()
+    {
+        var stores = new[] { S, Open() };
+        var results = await TogetherAsync(4, async t =>
+        {
+            await stores[t % 2].Jobs.AddJobAsync(Job($"j{t}", "retry-token"), Ct);
+            return null;
+        });
+        Assert.Single(results, r => r is null);
+        Assert.All(results.Where(r => r is not null), r => Assert.Equal(ErrorKind.Conflict, Assert.IsType<SightlineException>(r).Kind));
+        var job = await S.Jobs.FindJobByTokenAsync("FaceSearch", "retry-token", Ct);
+        Assert.Equal([job!.JobId], (await S.Jobs.ListJobsAsync("IN_PROGRESS", Ct)).Select(j => j.JobId));
+    }
+
+    [Fact]
     public async Task A_job_succeeds_with_its_leads_exactly_once()
     {
         await S.Jobs.AddJobAsync(Job("j"), Ct);
