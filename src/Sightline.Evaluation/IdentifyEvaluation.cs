@@ -42,7 +42,7 @@ public static partial class IdentifyEvaluation
         var csv = CsvTable.Load(csvPath, "file", "identity");
         Groups.Require(csv, groupColumn);
         var rows = csv.Rows.Select(r => (File: EvalPaths.Resolve(root, csv.Get(r, "file")), Identity: csv.Get(r, "identity"), Group: Groups.Of(csv, r, groupColumn))).ToList();
-        using var scratchStore = scratch.Create();
+        await using var scratchStore = await scratch.CreateAsync(cancellationToken).ConfigureAwait(false);
         var store = scratchStore.Collections;
         await using var indexes = new CollectionIndexes(store, engine.Embedder.Dimension);
         var service = new CollectionService(engine, store, scratchStore.Retention, indexes);

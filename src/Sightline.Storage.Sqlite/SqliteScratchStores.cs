@@ -3,10 +3,11 @@ namespace Sightline.Storage.Sqlite;
 /// <summary>Throw-away stores in a temporary directory (evaluation runs): removed, pool and file, when disposed.</summary>
 internal sealed class SqliteScratchStores(StoreSecrets secrets) : IScratchStoreFactory
 {
-    public IScratchStore Create()
+    public Task<IScratchStore> CreateAsync(CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         string dir = Path.Combine(Path.GetTempPath(), "sightline-scratch-" + Guid.NewGuid().ToString("N"));
-        return new Scratch(dir, new SqliteCollectionStore(Path.Combine(dir, SqliteCollectionStore.FileName), secrets));
+        return Task.FromResult<IScratchStore>(new Scratch(dir, new SqliteCollectionStore(Path.Combine(dir, SqliteCollectionStore.FileName), secrets)));
     }
 
     private sealed class Scratch(string directory, SqliteCollectionStore store) : IScratchStore
@@ -15,10 +16,11 @@ internal sealed class SqliteScratchStores(StoreSecrets secrets) : IScratchStoreF
 
         public IRetentionStore Retention => store;
 
-        public void Dispose()
+        public ValueTask DisposeAsync()
         {
             store.Dispose();
             try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
+            return ValueTask.CompletedTask;
         }
     }
 }

@@ -93,12 +93,12 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
     [Fact]
     public async Task A_scratch_store_is_a_schema_of_its_own_dropped_when_disposed()
     {
-        var scratch = S.Scratch.Create();
+        var scratch = await S.Scratch.CreateAsync(Ct);
         await scratch.Collections.CreateCollectionAsync(Tester, "eval", "arn", "6.0", T0, Ct);
         const string Count = "SELECT COUNT(*) FROM pg_namespace WHERE nspname LIKE 'sightline_scratch_%';";
         Assert.Equal(1, Scalar(Database, Count));
-        scratch.Dispose();
-        scratch.Dispose();
+        await scratch.DisposeAsync();
+        await scratch.DisposeAsync();
         Assert.Equal(0, Scalar(Database, Count));
     }
 

@@ -155,8 +155,8 @@ public abstract partial class StoreContractTests
     public async Task A_scratch_store_starts_empty_and_stays_apart_from_the_store()
     {
         await S.Collections.CreateCollectionAsync(Tester, "real", "arn", "6.0", T0, Ct);
-        using (var scratch = S.Scratch.Create())
-        using (var second = S.Scratch.Create())
+        await using (var scratch = await S.Scratch.CreateAsync(Ct))
+        await using (var second = await S.Scratch.CreateAsync(Ct))
         {
             Assert.Empty(await scratch.Collections.ListCollectionsAsync(null, 10, Ct));
             await scratch.Collections.CreateCollectionAsync(Tester, "eval", "arn", "6.0", T0, Ct);
@@ -165,7 +165,7 @@ public abstract partial class StoreContractTests
             Assert.Empty(await second.Collections.ListCollectionsAsync(null, 10, Ct));
         }
         Assert.Equal(["real"], (await S.Collections.ListCollectionsAsync(null, 10, Ct)).Select(c => c.Id));
-        using var again = S.Scratch.Create();
+        await using var again = await S.Scratch.CreateAsync(Ct);
         Assert.Empty(await again.Collections.ListCollectionsAsync(null, 10, Ct));
     }
 }
