@@ -33,7 +33,7 @@ public sealed class AccessKeys
 
     public string MasterKeyPath { get; }
 
-    public IssuedKey Create(string role, string? defaultCase = null, string? defaultPurpose = null, string? description = null)
+    public async Task<IssuedKey> CreateAsync(AuditEntry audit, string role, string? defaultCase, string? defaultPurpose, string? description, CancellationToken cancellationToken)
     {
         if (!Roles.IsKnown(role))
             throw SightlineException.InvalidParameter($"Unknown role '{role}'. Valid: {string.Join(", ", Roles.All)}.");
@@ -43,18 +43,20 @@ public sealed class AccessKeys
         string id = "SL" + string.Concat(RandomNumberGenerator.GetItems<char>(IdAlphabet, 18));
         var salt = RandomNumberGenerator.GetBytes(16);
         string secret = Derive(id, salt);
-        _store.AddKey(new StoredAccessKey(id, role, salt, SHA256.HashData(Encoding.UTF8.GetBytes(secret)), _time.GetUtcNow(), null, defaultCase, defaultPurpose, description));
+        await _store.AddKeyAsync(audit, new StoredAccessKey(id, role, salt, SHA256.HashData(Encoding.UTF8.GetBytes(secret)), _time.GetUtcNow(), null, defaultCase, defaultPurpose, description),
+            cancellationToken).ConfigureAwait(false);
         return new IssuedKey(id, secret, role, defaultCase, defaultPurpose);
     }
 
-    public IReadOnlyList<StoredAccessKey> List() => _store.ListKeys();
+    public Task<IReadOnlyList<StoredAccessKey>> ListAsync(CancellationToken cancellationToken) => _store.ListKeysAsync(cancellationToken);
 
-    public bool Revoke(string accessKeyId) => _store.RevokeKey(accessKeyId, _time.GetUtcNow());
+    /// <summary>False (nothing recorded) when there is no such key or it was already revoked.</summary>
+    public Task<bool> RevokeAsync(AuditEntry audit, string accessKeyId, CancellationToken cancellationToken) => _store.RevokeKeyAsync(audit, accessKeyId, _time.GetUtcNow(), cancellationToken);
 
     /// <summary>The principal and secret of a live key; null for an unknown or revoked one.</summary>
-    public (Principal Principal, string Secret)? Resolve(string accessKeyId)
+    public async Task<(Principal Principal, string Secret)?> ResolveAsync(string accessKeyId, CancellationToken cancellationToken)
     {
-        if (accessKeyId.Length is < 16 or > 128 || _store.GetKey(accessKeyId) is not { RevokedAt: null } key)
+        if (accessKeyId.Length is < 16 or > 128 || await _store.GetKeyAsync(accessKeyId, cancellationToken).ConfigureAwait(false) is not { RevokedAt: null } key)
             return null;
         string secret = Derive(key.AccessKeyId, key.Salt);
         if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(secret)), key.SecretHash))
@@ -63,13 +65,13 @@ public sealed class AccessKeys
     }
 
     /// <summary>Checks a bearer token of the form <c>ACCESS_KEY_ID:SECRET</c> (native API).</summary>
-    public Principal AuthenticateBearer(string token)
+    public async Task<Principal> AuthenticateBearerAsync(string token, CancellationToken cancellationToken)
     {
         int colon = token.IndexOf(':', StringComparison.Ordinal);
         if (colon <= 0 || colon == token.Length - 1)
             throw new SightlineException(ErrorKind.IncompleteSignature, "A bearer token is ACCESS_KEY_ID:SECRET_ACCESS_KEY.");
         string id = token[..colon];
-        if (id.Length > 128 || _store.GetKey(id) is not { RevokedAt: null } key)
+        if (id.Length > 128 || await _store.GetKeyAsync(id, cancellationToken).ConfigureAwait(false) is not { RevokedAt: null } key)
             throw new SightlineException(ErrorKind.UnrecognizedClient, "The access key in the bearer token is not valid.");
         var presented = SHA256.HashData(Encoding.UTF8.GetBytes(token[(colon + 1)..]));
         if (!CryptographicOperations.FixedTimeEquals(presented, key.SecretHash))

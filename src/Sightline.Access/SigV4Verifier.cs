@@ -18,7 +18,7 @@ public sealed class SigV4Verifier(AccessKeys keys, string service, TimeProvider?
 
     public TimeSpan MaxSkew => _skew;
 
-    public Principal Verify(SignableRequest request)
+    public async Task<Principal> VerifyAsync(SignableRequest request, CancellationToken cancellationToken)
     {
         if (!request.Headers.TryGetValue("authorization", out var authorization) || string.IsNullOrWhiteSpace(authorization))
             throw new SightlineException(ErrorKind.MissingAuthentication, "Missing Authentication Token: sign the request with AWS Signature Version 4 using a Sightline access key.");
@@ -47,7 +47,7 @@ public sealed class SigV4Verifier(AccessKeys keys, string service, TimeProvider?
         if (request.Headers.TryGetValue("x-amz-content-sha256", out var claimed) && !string.Equals(claimed.Trim(), payload, StringComparison.OrdinalIgnoreCase))
             throw new SightlineException(ErrorKind.InvalidSignature, "The x-amz-content-sha256 header does not match the request body.");
 
-        var resolved = keys.Resolve(scope[0])
+        var resolved = await keys.ResolveAsync(scope[0], cancellationToken).ConfigureAwait(false)
             ?? throw new SightlineException(ErrorKind.UnrecognizedClient, "The security token included in the request is invalid: unknown or revoked access key.");
         string canonical = SigV4.CanonicalRequest(request, signedHeaders, payload);
         string expected = SigV4.Signature(SigV4.SigningKey(resolved.Secret, scope[1], scope[2], scope[3]), SigV4.StringToSign(amzDate, string.Join('/', scope[1..]), canonical));

@@ -23,7 +23,7 @@ public sealed record TransparencyReport(
 {
     public const int MaxPeriodDays = 3660;
 
-    public static TransparencyReport Build(IAuditStore audit, ICollectionStore collections, IPolicyStore policies, IRetentionStore retention,
+    public static async Task<TransparencyReport> BuildAsync(IAuditStore audit, ICollectionStore collections, IPolicyStore policies, IRetentionStore retention,
         DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         if (to <= from)
@@ -35,9 +35,8 @@ public sealed record TransparencyReport(
         var decisions = LeadStatus.Decisions.ToDictionary(d => d, _ => 0L);
         var thresholds = new List<float>();
         long searches = 0, withoutCase = 0, refused = 0, leads = 0, retentionDeletions = 0;
-        foreach (var record in audit.ReadAuditBetween(from, to))
+        await foreach (var record in audit.ReadAuditBetweenAsync(from, to, ct).ConfigureAwait(false))
         {
-            ct.ThrowIfCancellationRequested();
             var e = record.Entry;
             var ops = byRole.TryGetValue(e.Role, out var o) ? o : byRole[e.Role] = new(StringComparer.Ordinal);
             string op = Canonical(e.Operation);
@@ -66,20 +65,21 @@ public sealed record TransparencyReport(
         }
         thresholds.Sort();
         long reviewed = decisions.Values.Sum();
-        var policy = policies.GetPolicy();
+        var policy = await policies.GetPolicyAsync(ct).ConfigureAwait(false);
         var sizes = new List<TransparencyCollection>();
         for (string? after = null; ;)
         {
-            var page = collections.ListCollections(after, 1000);
+            var page = await collections.ListCollectionsAsync(after, 1000, ct).ConfigureAwait(false);
             foreach (var c in page)
             {
-                var counted = collections.GetCollection(c.Id, withCounts: true) ?? c;
+                var counted = await collections.GetCollectionAsync(c.Id, withCounts: true, ct).ConfigureAwait(false) ?? c;
                 sizes.Add(new TransparencyCollection(c.Id, counted.FaceCount, counted.UserCount));
             }
             if (page.Count < 1000)
                 break;
             after = page[^1].Id;
         }
+        int rules = (await retention.ListRetentionAsync(ct).ConfigureAwait(false)).Count, holds = (await retention.ListHoldsAsync(ct).ConfigureAwait(false)).Count;
         return new TransparencyReport(from, to, DateTimeOffset.UtcNow,
             new TransparencySearches(searches, byPurpose, withoutCase, refused,
                 thresholds.Count == 0 ? null : thresholds[0], thresholds.Count == 0 ? null : thresholds[thresholds.Count / 2]),
@@ -88,7 +88,7 @@ public sealed record TransparencyReport(
             byRole.ToDictionary(r => r.Key, r => (IReadOnlyDictionary<string, long>)r.Value),
             sizes,
             new TransparencyRules(policy.IdentificationThresholdFloor, policy.RequireCase, policy.ReviewOwnSearches, policy.Purposes,
-                retention.ListRetention().Count, retention.ListHolds().Count, retentionDeletions));
+                rules, holds, retentionDeletions));
     }
 
     /// <summary>A period bound: an ISO 8601 date (midnight UTC) or date and time; InvalidParameter naming <paramref name="name"/> otherwise.</summary>

@@ -9,13 +9,14 @@ namespace Sightline.Alerts;
 /// </summary>
 public sealed class AlertEvaluator(IAlertStore store, AlertQueue queue) : IAlertEvaluator
 {
-    public float? LowestMinConfidence() => store.ListAlertRules() is { Count: > 0 } rules ? rules.Min(r => r.MinConfidence) : null;
+    public async Task<float?> LowestMinConfidenceAsync(CancellationToken cancellationToken) =>
+        await store.ListAlertRulesAsync(cancellationToken).ConfigureAwait(false) is { Count: > 0 } rules ? rules.Min(r => r.MinConfidence) : null;
 
-    public IReadOnlyList<AlertRecord> Evaluate(string source, string? imageRef, IReadOnlyList<LabelledBox> boxes)
+    public async Task<IReadOnlyList<AlertRecord>> EvaluateAsync(string source, string? imageRef, IReadOnlyList<LabelledBox> boxes, CancellationToken cancellationToken)
     {
         if (boxes.Count == 0)
             return [];
-        var rules = store.ListAlertRules();
+        var rules = await store.ListAlertRulesAsync(cancellationToken).ConfigureAwait(false);
         if (rules.Count == 0)
             return [];
         var now = DateTimeOffset.UtcNow;
@@ -30,12 +31,13 @@ public sealed class AlertEvaluator(IAlertStore store, AlertQueue queue) : IAlert
         }
         if (raised.Count == 0)
             return [];
-        store.AddAlerts(raised);
+        await store.AddAlertsAsync(raised, cancellationToken).ConfigureAwait(false);
         for (int i = 0; i < raised.Count; i++)
         {
             if (!queue.TryEnqueue(raised[i]))
             {
-                store.SetAlertDelivery(raised[i].Id, AlertStatus.Dropped, 0, $"the delivery queue was full ({queue.Capacity} alerts waiting)", null);
+                // The alerts are stored: recording a drop is not abandoned half-way for a caller that went away.
+                await store.SetAlertDeliveryAsync(raised[i].Id, AlertStatus.Dropped, 0, $"the delivery queue was full ({queue.Capacity} alerts waiting)", null, CancellationToken.None).ConfigureAwait(false);
                 raised[i] = raised[i] with { Status = AlertStatus.Dropped };
             }
         }

@@ -14,8 +14,8 @@ public interface IAlertEvaluator
     /// <param name="source">What produced the result, e.g. <c>detector:weapons</c>.</param>
     /// <param name="imageRef">Which image: a SHA-256 of the bytes or where they came from; never the image.</param>
     /// <returns>The alerts raised (none when no rule matched).</returns>
-    IReadOnlyList<AlertRecord> Evaluate(string source, string? imageRef, IReadOnlyList<LabelledBox> boxes);
+    Task<IReadOnlyList<AlertRecord>> EvaluateAsync(string source, string? imageRef, IReadOnlyList<LabelledBox> boxes, CancellationToken cancellationToken);
 
     /// <summary>The lowest confidence any rule alerts at (0–100), or null without rules: detectors run down to it, whatever the caller asked for.</summary>
-    float? LowestMinConfidence();
+    Task<float?> LowestMinConfidenceAsync(CancellationToken cancellationToken);
 }

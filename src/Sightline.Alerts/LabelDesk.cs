@@ -13,11 +13,11 @@ namespace Sightline.Alerts;
 public sealed class LabelDesk(LabelEngine engine, IAlertEvaluator alerts)
 {
     /// <param name="imageRef">Which image (a SHA-256 of the bytes, or where they came from) for the alert records; never the image.</param>
-    public DetectLabelsResponse DetectLabels(DecodedImage image, LabelQuery query, string? imageRef, CancellationToken ct)
+    public async Task<DetectLabelsResponse> DetectLabelsAsync(DecodedImage image, LabelQuery query, string? imageRef, CancellationToken ct)
     {
-        var (response, instances) = engine.DetectLabels(image, query, alerts.LowestMinConfidence(), ct);
+        var (response, instances) = engine.DetectLabels(image, query, await alerts.LowestMinConfidenceAsync(ct).ConfigureAwait(false), ct);
         if (instances.Count > 0)
-            alerts.Evaluate("labels", imageRef, [.. instances.Select(i => new LabelledBox(i.Label, i.Confidence, new NormalBox(i.Box.Left, i.Box.Top, i.Box.Width, i.Box.Height)))]);
+            await alerts.EvaluateAsync("labels", imageRef, [.. instances.Select(i => new LabelledBox(i.Label, i.Confidence, new NormalBox(i.Box.Left, i.Box.Top, i.Box.Width, i.Box.Height)))], ct).ConfigureAwait(false);
         return response;
     }
 }

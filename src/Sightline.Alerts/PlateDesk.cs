@@ -16,10 +16,10 @@ public sealed class PlateDesk(PlateReader reader, IHotlistStore hotlists, IAlert
     /// <summary>Reads within one confusable character of a listed plate also hit (0 for exact only).</summary>
     public int MaxConfusions { get; init; } = 1;
 
-    public (IReadOnlyList<PlateRead> Plates, IReadOnlyList<HotlistHit> Hits) Read(OpenCvSharp.Mat bgr, string? imageRef, CancellationToken ct)
+    public async Task<(IReadOnlyList<PlateRead> Plates, IReadOnlyList<HotlistHit> Hits)> ReadAsync(OpenCvSharp.Mat bgr, string? imageRef, CancellationToken ct)
     {
         var plates = reader.Read(bgr, ct);
-        var entries = plates.Count == 0 ? [] : hotlists.ListHotlistEntries(null, DateTimeOffset.UtcNow);
+        var entries = plates.Count == 0 ? [] : await hotlists.ListHotlistEntriesAsync(null, DateTimeOffset.UtcNow, ct).ConfigureAwait(false);
         var hits = new List<HotlistHit>();
         var boxes = new List<LabelledBox>();
         foreach (var plate in plates)
@@ -35,11 +35,11 @@ public sealed class PlateDesk(PlateReader reader, IHotlistStore hotlists, IAlert
             }
         }
         if (boxes.Count > 0)
-            alerts.Evaluate("plates", imageRef, boxes);
+            await alerts.EvaluateAsync("plates", imageRef, boxes, ct).ConfigureAwait(false);
         return (plates, hits);
     }
 
-    /// <summary>Validates and stores an entry (audited by the store when called inside an audited scope).</summary>
+    /// <summary>Validates an entry for the hotlist store (which records its addition with the caller's audit entry).</summary>
     public static HotlistEntry Entry(string? list, string? plate, string? reason, DateTimeOffset? expires, string addedBy)
     {
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > 500)

@@ -44,9 +44,9 @@ public sealed class WebhookDelivery
     }
 
     /// <summary>Queues again the alerts a previous run left undelivered (oldest first); call once at start.</summary>
-    public void RequeuePending()
+    public async Task RequeuePendingAsync(CancellationToken ct)
     {
-        foreach (var pending in _store.ListAlerts(AlertStatus.Queued, _queue.Capacity).Reverse())
+        foreach (var pending in (await _store.ListAlertsAsync(AlertStatus.Queued, _queue.Capacity, ct).ConfigureAwait(false)).Reverse())
         {
             if (!_queue.TryEnqueue(pending))
                 break;
@@ -62,10 +62,10 @@ public sealed class WebhookDelivery
 
     public async Task DeliverAsync(AlertRecord alert, CancellationToken ct)
     {
-        var rule = _store.GetAlertRule(alert.RuleId);
+        var rule = await _store.GetAlertRuleAsync(alert.RuleId, ct).ConfigureAwait(false);
         if (rule is null)
         {
-            _store.SetAlertDelivery(alert.Id, AlertStatus.Failed, 0, "the rule was removed before delivery", null);
+            await _store.SetAlertDeliveryAsync(alert.Id, AlertStatus.Failed, 0, "the rule was removed before delivery", null, ct).ConfigureAwait(false);
             return;
         }
         byte[] body = Payload(alert);
@@ -86,7 +86,8 @@ public sealed class WebhookDelivery
             }, ct).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
-                _store.SetAlertDelivery(alert.Id, AlertStatus.Delivered, attempts, null, DateTimeOffset.UtcNow);
+                // The webhook has it: recorded even when the worker is stopping.
+                await _store.SetAlertDeliveryAsync(alert.Id, AlertStatus.Delivered, attempts, null, DateTimeOffset.UtcNow, CancellationToken.None).ConfigureAwait(false);
                 return;
             }
             error = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
@@ -95,7 +96,7 @@ public sealed class WebhookDelivery
         {
             error = OutboundPolicy.RefusalIn(ex) is { } refused ? "refused by the outbound policy: " + refused.Message : ex.Message;
         }
-        _store.SetAlertDelivery(alert.Id, AlertStatus.Failed, attempts, error, null);
+        await _store.SetAlertDeliveryAsync(alert.Id, AlertStatus.Failed, attempts, error, null, ct).ConfigureAwait(false);
     }
 
     /// <summary>The webhook body: the alert as JSON (camelCase); the signature covers exactly these bytes.</summary>

@@ -120,14 +120,14 @@ public static class SearchBenchmark
     {
         // Warm-up, so tiered compilation has promoted the search path before it is timed (a loaded graph has not run it).
         foreach (var probe in probes.Take(100))
-            index.Search(probe, 10, -1, ct);
+            InMemorySearch.Completed(index.SearchAsync(probe, 10, -1, ct));
         var times = new List<double>(probes.Count);
         var results = new List<IReadOnlyList<SearchHit>>(probes.Count);
         var all = Stopwatch.StartNew();
         foreach (var probe in probes)
         {
             long t = Stopwatch.GetTimestamp();
-            results.Add(index.Search(probe, 10, -1, ct));
+            results.Add(InMemorySearch.Completed(index.SearchAsync(probe, 10, -1, ct)));
             times.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
         }
         double qps = probes.Count / all.Elapsed.TotalSeconds;
@@ -155,7 +155,7 @@ public static class SearchBenchmark
             throw new InvalidOperationException($"The snapshot {path} could not be loaded back.");
         for (int i = 0; i < Math.Min(50, probes.Count); i++)
         {
-            if (!loaded.Search(probes[i], 10, -1, ct).SequenceEqual(expected[i]))
+            if (!InMemorySearch.Completed(loaded.SearchAsync(probes[i], 10, -1, ct)).SequenceEqual(expected[i]))
                 throw new InvalidOperationException($"The index loaded from {path} answered probe {i} differently.");
         }
         (loaded as IDisposable)?.Dispose();
@@ -166,12 +166,13 @@ public static class SearchBenchmark
     /// <summary>Re-ranking vectors for a loaded snapshot: the benchmark's ids are its rows.</summary>
     public sealed class CopiesSource(IExactVectorStore copies, int dim) : IExactVectorSource
     {
-        public IReadOnlyDictionary<long, float[]> Read(IReadOnlyCollection<long> ids) => ids.ToDictionary(id => id, id =>
-        {
-            var v = new float[dim];
-            copies.Read((int)id, v);
-            return v;
-        });
+        public ValueTask<IReadOnlyDictionary<long, float[]>> ReadAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyDictionary<long, float[]>>(ids.ToDictionary(id => id, id =>
+            {
+                var v = new float[dim];
+                copies.Read((int)id, v);
+                return v;
+            }));
     }
 
     private static void Write(string path, IEnumerable<float[]> rows)

@@ -57,6 +57,26 @@ internal static class Cli
         return result;
     }
 
+    /// <summary>As <see cref="WithProgress{T}"/>, for work that awaits.</summary>
+    public static async Task<T> WithProgressAsync<T>(string label, Func<IProgress<(int Done, int Total)>?, Task<T>> work, bool linesWhenRedirected = false)
+    {
+        if (Console.IsErrorRedirected)
+            return await work(linesWhenRedirected ? new LineProgress(label) : null).ConfigureAwait(false);
+        return await Err.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask(label, maxValue: 1);
+                var result = await work(new Progress<(int Done, int Total)>(p =>
+                {
+                    task.MaxValue = Math.Max(1, p.Total);
+                    task.Value = p.Done;
+                })).ConfigureAwait(false);
+                task.Value = task.MaxValue;
+                return result;
+            }).ConfigureAwait(false);
+    }
+
     public static string CsvRoot(string csv, string? root) =>
         Path.GetFullPath(root ?? Path.GetDirectoryName(Path.GetFullPath(csv)) ?? ".");
 

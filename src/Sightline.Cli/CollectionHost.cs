@@ -9,13 +9,12 @@ namespace Sightline.Cli;
 
 /// <summary>
 /// The collection service and what it owns, opened on the --data directory. Changes made through it are audited
-/// as the local user (role admin: whoever can run the CLI on the data directory administers it), and searches
-/// pass the same policy as the server's.
+/// under <see cref="Audit"/>, as the local user (role admin: whoever can run the CLI on the data directory
+/// administers it), and searches pass the same policy as the server's.
 /// </summary>
 internal sealed class CollectionHost : IDisposable
 {
     private readonly CliCore _core;
-    private readonly IDisposable _scope;
     private readonly string _operation;
 
     public CollectionHost(ParseResult parse)
@@ -29,8 +28,11 @@ internal sealed class CollectionHost : IDisposable
         Service = core.Get<CollectionService>();
         Pipeline = core.Get<IdentificationPipeline>();
         _operation = operation;
-        _scope = AuditScope.Begin(LocalEntry(_operation));
+        Audit = LocalEntry(operation);
     }
+
+    /// <summary>The entry this command's changes are recorded under.</summary>
+    public AuditEntry Audit { get; }
 
     public CollectionService Service { get; }
 
@@ -51,12 +53,11 @@ internal sealed class CollectionHost : IDisposable
     public IdentificationPipeline Pipeline { get; }
 
     /// <summary>Runs an identification search under the policy (case, purpose, threshold floor) and records it.</summary>
-    public T Identify<T>(string collectionId, string? caseId, string? purpose, float? threshold, string? probe, Func<float, Identified<T>> search) =>
-        Pipeline.Run(LocalEntry(_operation) with { CollectionId = collectionId, Case = caseId, Purpose = purpose, Probe = probe }, threshold, "--threshold", search);
+    public Task<T> IdentifyAsync<T>(string collectionId, string? caseId, string? purpose, float? threshold, string? probe, Func<float, Task<Identified<T>>> search, CancellationToken ct) =>
+        Pipeline.RunAsync(LocalEntry(_operation) with { CollectionId = collectionId, Case = caseId, Purpose = purpose, Probe = probe }, threshold, "--threshold", search, ct);
 
     public void Dispose()
     {
-        _scope.Dispose();
         _core.Dispose();
     }
 }

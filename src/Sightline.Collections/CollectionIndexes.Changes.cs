@@ -26,10 +26,10 @@ public sealed partial class CollectionIndexes
     /// Applies the change log's new entries to the loaded indexes (one caller at a time; others go on), at most once
     /// per <see cref="FollowInterval"/> unless <paramref name="now"/> (before a snapshot is written).
     /// </summary>
-    public void Follow(bool now = false)
+    public async Task FollowAsync(bool now, CancellationToken cancellationToken)
     {
         if (Interlocked.Read(ref _seen) < 0)
-            Interlocked.CompareExchange(ref _seen, store.LastFaceChange(), -1);
+            Interlocked.CompareExchange(ref _seen, await store.LastFaceChangeAsync(cancellationToken).ConfigureAwait(false), -1);
         long ticks = Environment.TickCount64;
         if (!now && ticks - Interlocked.Read(ref _lastFollow) < (long)FollowInterval.TotalMilliseconds)
             return;
@@ -39,12 +39,12 @@ public sealed partial class CollectionIndexes
         {
             Interlocked.Exchange(ref _lastFollow, ticks);
             long seen = Interlocked.Read(ref _seen);
-            IReadOnlyList<FaceChange> changes;
+            List<FaceChange> changes;
             do
             {
-                changes = store.ReadFaceChanges(null, seen, ChangeBatch);
+                changes = await store.ReadFaceChangesAsync(null, seen, ChangeBatch, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
                 foreach (var group in changes.GroupBy(c => c.CollectionId, StringComparer.Ordinal))
-                    Apply(group.Key, [.. group]);
+                    await ApplyAsync(group.Key, [.. group], cancellationToken).ConfigureAwait(false);
                 if (changes.Count > 0)
                     seen = changes[^1].Seq;
                 MarkLoaded(seen);
@@ -61,50 +61,50 @@ public sealed partial class CollectionIndexes
     /// <summary>Every loaded index now reflects the log up to <paramref name="seq"/> (what its next snapshot records).</summary>
     private void MarkLoaded(long seq)
     {
-        foreach (var (id, lazy) in _indexes)
-        {
-            lock (LockFor(id))
-            {
-                if (lazy.IsValueCreated)
-                    _reflects[id] = Math.Max(_reflects.GetValueOrDefault(id), seq);
-            }
-        }
+        foreach (var id in _indexes.Keys)
+            _reflects.AddOrUpdate(id, seq, (_, was) => Math.Max(was, seq));
     }
 
-    /// <summary>Applies one collection's changes when its index is loaded; one that is not yet loaded reads the database later.</summary>
-    private void Apply(string collectionId, IReadOnlyList<FaceChange> changes)
+    /// <summary>
+    /// Applies one collection's changes when its index is loaded, or is being loaded (then after the load); one never
+    /// asked for reads the database when it is.
+    /// </summary>
+    private async Task ApplyAsync(string collectionId, IReadOnlyList<FaceChange> changes, CancellationToken cancellationToken)
     {
-        if (!_indexes.ContainsKey(collectionId))
+        if (!_gates.TryGetValue(collectionId, out var gate))
             return;
         var (final, reused) = NetEffect(changes);
-        // Embeddings are read before the lock is taken (no lock is held across I/O).
+        // Embeddings are read before the gate is taken (no lock is held across I/O but a load's).
         var added = final.Where(kv => kv.Value).Select(kv => kv.Key).ToList();
-        var embeddings = added.Count == 0 ? new Dictionary<long, float[]>() : store.GetEmbeddings(added);
-        lock (LockFor(collectionId))
+        var embeddings = added.Count == 0 ? new Dictionary<long, float[]>() : await store.GetEmbeddingsAsync(added, cancellationToken).ConfigureAwait(false);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            if (!_indexes.TryGetValue(collectionId, out var lazy) || !lazy.IsValueCreated)
-                return;
-            if (ApplyTo(lazy.Value, final, reused, embeddings) > 0)
+            if (_indexes.TryGetValue(collectionId, out var index) && ApplyTo(index, final, reused, embeddings) > 0)
                 _dirty[collectionId] = true;
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 
     /// <summary>
-    /// Replays one collection's changes after <paramref name="afterSeq"/> into an index being loaded (under its lock)
+    /// Replays one collection's changes after <paramref name="afterSeq"/> into an index being loaded (under its gate)
     /// and records that it reflects them; returns how many there were.
     /// </summary>
-    private int Replay(string collectionId, IVectorIndex index, long afterSeq)
+    private async Task<int> ReplayAsync(string collectionId, IVectorIndex index, long afterSeq, CancellationToken cancellationToken)
     {
         int count = 0;
         long seq = afterSeq;
-        IReadOnlyList<FaceChange> changes;
+        List<FaceChange> changes;
         do
         {
-            changes = store.ReadFaceChanges(collectionId, seq, ChangeBatch);
+            changes = await store.ReadFaceChangesAsync(collectionId, seq, ChangeBatch, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
             if (changes.Count == 0)
                 break;
             var (final, reused) = NetEffect(changes);
-            ApplyTo(index, final, reused, store.GetEmbeddings([.. final.Where(kv => kv.Value).Select(kv => kv.Key)]));
+            ApplyTo(index, final, reused, await store.GetEmbeddingsAsync([.. final.Where(kv => kv.Value).Select(kv => kv.Key)], cancellationToken).ConfigureAwait(false));
             count += changes.Count;
             seq = changes[^1].Seq;
         }

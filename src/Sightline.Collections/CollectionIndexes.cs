@@ -10,11 +10,11 @@ namespace Sightline.Collections;
 /// loaded from its snapshot (when there is one) and reconciled with the database — rows the database no longer
 /// has are dropped, rows it gained are added — or else built from the database; so after any crash the index
 /// agrees with the database. Writes go to the database first (durable), then to the index under the
-/// collection's lock. Snapshots (int8 codes for the exact tier, the whole graph for HNSW) are written after a
+/// collection's gate. Snapshots (int8 codes for the exact tier, the whole graph for HNSW) are written after a
 /// build or repair and on orderly shutdown, so a restart loads rather than rebuilds. Writes made by other
-/// processes reach the loaded indexes through the store's face change log (<see cref="Follow"/>).
+/// processes reach the loaded indexes through the store's face change log (<see cref="FollowAsync"/>).
 /// </summary>
-public sealed partial class CollectionIndexes(ICollectionStore store, int dimension, string? snapshotDirectory = null, int approximateAbove = CollectionIndexes.DefaultApproximateAbove) : IDisposable
+public sealed partial class CollectionIndexes(ICollectionStore store, int dimension, string? snapshotDirectory = null, int approximateAbove = CollectionIndexes.DefaultApproximateAbove) : IDisposable, IAsyncDisposable
 {
     /// <summary>
     /// Collections larger than this are searched with HNSW. The exact scan measured 20–24 ms p50 per million
@@ -23,6 +23,7 @@ public sealed partial class CollectionIndexes(ICollectionStore store, int dimens
     public const int DefaultApproximateAbove = 1_500_000;
 
     private const int FetchBatch = 512;
+    private const int BuildChunk = 65_536;
     private const string FlatKind = "int8";
     private const string GraphKind = "hnsw";
 
@@ -35,58 +36,90 @@ public sealed partial class CollectionIndexes(ICollectionStore store, int dimens
     /// </summary>
     public static int EfSearchFor(int faces) =>
         faces <= 1_000_000 ? 512 : (int)Math.Min(10_000, Math.Round(512 * Math.Pow(faces / 1e6, Math.Log10(16))));
-    private readonly ConcurrentDictionary<string, Lazy<IVectorIndex>> _indexes = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, object> _locks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IVectorIndex> _indexes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _dirty = new(StringComparer.Ordinal);
 
     /// <summary>What the last load of each collection did, for logs and tests.</summary>
     public ConcurrentDictionary<string, string> LoadReports { get; } = new(StringComparer.Ordinal);
 
-    public IVectorIndex Get(string collectionId)
+    /// <summary>
+    /// The collection's index, loaded on first use. One load runs at a time per collection under its gate (an async
+    /// lock, the one held across I/O), so writes and change-log entries that arrive meanwhile wait for it and are
+    /// applied to the index it publishes.
+    /// </summary>
+    public async Task<IVectorIndex> GetAsync(string collectionId, CancellationToken cancellationToken)
     {
-        Follow();
-        lock (LockFor(collectionId))
+        await FollowAsync(now: false, cancellationToken).ConfigureAwait(false);
+        if (!_indexes.TryGetValue(collectionId, out var index))
         {
-            var index = _indexes.GetOrAdd(collectionId, id => new Lazy<IVectorIndex>(() => Load(id))).Value;
-            if (index is HnswIndex graph)
-                graph.EfSearch = EfSearchFor(graph.Count); // the collection may have grown since the last search
-            return index;
-        }
-    }
-
-    public void Added(string collectionId, IEnumerable<StoredFace> faces)
-    {
-        lock (LockFor(collectionId))
-        {
-            if (!_indexes.TryGetValue(collectionId, out var lazy) || !lazy.IsValueCreated)
-                return; // loaded from the database on first use, which already holds these faces
-            foreach (var face in faces)
+            var gate = GateFor(collectionId);
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                if (!lazy.Value.Contains(face.RowId)) // the change log may have brought it already
-                    lazy.Value.Add(face.RowId, face.Embedding!);
+                if (!_indexes.TryGetValue(collectionId, out index))
+                {
+                    index = await LoadAsync(collectionId, cancellationToken).ConfigureAwait(false);
+                    _indexes[collectionId] = index;
+                }
             }
-            _dirty[collectionId] = true;
+            finally
+            {
+                gate.Release();
+            }
         }
+        if (index is HnswIndex graph)
+            graph.EfSearch = EfSearchFor(graph.Count); // the collection may have grown since the last search
+        return index;
     }
 
-    public void Removed(string collectionId, IEnumerable<long> rowIds)
+    /// <summary>Adds faces this process just stored; a collection not loaded reads them from the database when it is.</summary>
+    public Task AddedAsync(string collectionId, IEnumerable<StoredFace> faces) => UnderGateAsync(collectionId, index =>
     {
-        lock (LockFor(collectionId))
+        foreach (var face in faces)
         {
-            if (!_indexes.TryGetValue(collectionId, out var lazy) || !lazy.IsValueCreated)
+            if (!index.Contains(face.RowId)) // the change log may have brought it already
+                index.Add(face.RowId, face.Embedding!);
+        }
+    });
+
+    /// <summary>Removes faces this process just deleted.</summary>
+    public Task RemovedAsync(string collectionId, IEnumerable<long> rowIds) => UnderGateAsync(collectionId, index =>
+    {
+        foreach (long row in rowIds)
+            index.Remove(row);
+    });
+
+    /// <summary>
+    /// Changes a loaded index in memory under its gate (waiting for a load in progress). The write it follows is
+    /// already committed, so this is not cancelled: the index must not miss it.
+    /// </summary>
+    private async Task UnderGateAsync(string collectionId, Action<IVectorIndex> change)
+    {
+        if (!_gates.TryGetValue(collectionId, out var gate))
+            return; // never loaded: the database already holds the change
+        await gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (!_indexes.TryGetValue(collectionId, out var index))
                 return;
-            foreach (long row in rowIds)
-                lazy.Value.Remove(row);
+            change(index);
             _dirty[collectionId] = true;
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 
-    public void Drop(string collectionId)
+    public async Task DropAsync(string collectionId)
     {
-        lock (LockFor(collectionId))
+        var gate = GateFor(collectionId);
+        await gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
         {
-            if (_indexes.TryRemove(collectionId, out var lazy) && lazy.IsValueCreated)
-                (lazy.Value as IDisposable)?.Dispose();
+            if (_indexes.TryRemove(collectionId, out var index))
+                (index as IDisposable)?.Dispose();
             _reflects.TryRemove(collectionId, out _);
             foreach (string kind in (string[])[FlatKind, GraphKind])
             {
@@ -97,28 +130,32 @@ public sealed partial class CollectionIndexes(ICollectionStore store, int dimens
                 }
             }
         }
+        finally
+        {
+            gate.Release();
+        }
     }
 
-    private object LockFor(string collectionId) => _locks.GetOrAdd(collectionId, _ => new object());
+    private SemaphoreSlim GateFor(string collectionId) => _gates.GetOrAdd(collectionId, _ => new SemaphoreSlim(1, 1));
 
     private string? SnapshotPath(string collectionId, string kind) => snapshotDirectory is null ? null
         : Path.Combine(snapshotDirectory, Convert.ToHexStringLower(Encoding.UTF8.GetBytes(collectionId)) + "." + kind);
 
-    private IVectorIndex Load(string collectionId)
+    private async Task<IVectorIndex> LoadAsync(string collectionId, CancellationToken cancellationToken)
     {
-        long before = store.LastFaceChange();
-        var index = LoadState(collectionId, before);
+        long before = await store.LastFaceChangeAsync(cancellationToken).ConfigureAwait(false);
+        var index = await LoadStateAsync(collectionId, before, cancellationToken).ConfigureAwait(false);
         // Writes committed while it loaded (by any process) are in the change log after 'before'.
-        int caughtUp = Replay(collectionId, index, before);
+        int caughtUp = await ReplayAsync(collectionId, index, before, cancellationToken).ConfigureAwait(false);
         if (caughtUp > 0)
             LoadReports[collectionId] += $"; caught up {caughtUp} changes";
         return index;
     }
 
-    private IPersistentVectorIndex LoadState(string collectionId, long before)
+    private async Task<IPersistentVectorIndex> LoadStateAsync(string collectionId, long before, CancellationToken cancellationToken)
     {
         var source = new StoreVectors(store);
-        var rowIds = store.ReadRowIds(collectionId);
+        var rowIds = await store.ReadRowIdsAsync(collectionId, cancellationToken).ConfigureAwait(false);
         bool approximate = rowIds.Count > approximateAbove;
         string kind = approximate ? GraphKind : FlatKind;
         string? path = SnapshotPath(collectionId, kind);
@@ -131,13 +168,24 @@ public sealed partial class CollectionIndexes(ICollectionStore store, int dimens
             if (approximate)
             {
                 var graph = new HnswIndex(dimension, GraphOptions, source);
-                graph.AddRange(store.ReadEmbeddings(collectionId));
+                // Streamed in chunks, so the embeddings of a large collection are never all in memory at once.
+                var chunk = new List<(long, float[])>(BuildChunk);
+                await foreach (var face in store.ReadEmbeddingsAsync(collectionId, cancellationToken).ConfigureAwait(false))
+                {
+                    chunk.Add(face);
+                    if (chunk.Count == BuildChunk)
+                    {
+                        graph.AddRange(chunk, cancellationToken: cancellationToken);
+                        chunk.Clear();
+                    }
+                }
+                graph.AddRange(chunk, cancellationToken: cancellationToken);
                 index = graph;
             }
             else
             {
                 var flat = new FlatInt8Index(dimension, source);
-                foreach (var (rowId, embedding) in store.ReadEmbeddings(collectionId))
+                await foreach (var (rowId, embedding) in store.ReadEmbeddingsAsync(collectionId, cancellationToken).ConfigureAwait(false))
                     flat.Add(rowId, embedding);
                 index = flat;
             }
@@ -149,7 +197,7 @@ public sealed partial class CollectionIndexes(ICollectionStore store, int dimens
         if (ReadSeq(path!) is { } seq && seq <= before)
         {
             // The snapshot reflects every change up to 'seq': replay only what it missed.
-            int loaded = index.Count, replayed = Replay(collectionId, index, seq);
+            int loaded = index.Count, replayed = await ReplayAsync(collectionId, index, seq, cancellationToken).ConfigureAwait(false);
             LoadReports[collectionId] = $"{KindName(index)} snapshot with {loaded} faces; replayed {replayed} changes";
             if (replayed > 0)
                 Save(collectionId, index);
@@ -166,7 +214,7 @@ public sealed partial class CollectionIndexes(ICollectionStore store, int dimens
         var missing = inDatabase.Except(inIndex).ToList();
         foreach (var batch in missing.Chunk(FetchBatch))
         {
-            foreach (var (id, embedding) in store.GetEmbeddings(batch))
+            foreach (var (id, embedding) in await store.GetEmbeddingsAsync(batch, cancellationToken).ConfigureAwait(false))
                 index.Add(id, embedding);
         }
         LoadReports[collectionId] = $"{KindName(index)} snapshot with {inIndex.Count} faces; dropped {dropped}, added {missing.Count}";
@@ -189,25 +237,24 @@ public sealed partial class CollectionIndexes(ICollectionStore store, int dimens
 
     private sealed class StoreVectors(ICollectionStore store) : IExactVectorSource
     {
-        public IReadOnlyDictionary<long, float[]> Read(IReadOnlyCollection<long> ids) => store.GetEmbeddings(ids);
+        public async ValueTask<IReadOnlyDictionary<long, float[]>> ReadAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken) =>
+            await store.GetEmbeddingsAsync(ids, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes snapshots of changed indexes (orderly shutdown), then frees them.</summary>
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         try
         {
-            Follow(now: true); // so each snapshot records the newest change it reflects
+            await FollowAsync(now: true, CancellationToken.None).ConfigureAwait(false); // so each snapshot records the newest change it reflects
         }
         catch (SightlineException)
         {
             // The store is unavailable: the snapshots record an older change, and the next start replays more.
         }
-        foreach (var (id, lazy) in _indexes)
+        foreach (var (id, index) in _indexes)
         {
-            if (!lazy.IsValueCreated)
-                continue;
-            if (_dirty.TryGetValue(id, out bool dirty) && dirty && lazy.Value is IPersistentVectorIndex persistent)
+            if (_dirty.TryGetValue(id, out bool dirty) && dirty && index is IPersistentVectorIndex persistent)
             {
                 try
                 {
@@ -218,7 +265,17 @@ public sealed partial class CollectionIndexes(ICollectionStore store, int dimens
                     // A snapshot is an optimisation: the next start rebuilds or repairs from the database.
                 }
             }
-            (lazy.Value as IDisposable)?.Dispose();
+            (index as IDisposable)?.Dispose();
         }
+        _indexes.Clear();
+        foreach (var gate in _gates.Values)
+            gate.Dispose();
+        _gates.Clear();
     }
+
+    /// <summary>
+    /// For containers and hosts disposed synchronously (the CLI's): waits for <see cref="DisposeAsync"/>. Blocking is
+    /// unavoidable in a synchronous Dispose; it runs once, at shutdown, on no synchronisation context.
+    /// </summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 }

@@ -1,25 +1,26 @@
 using System.Text;
 using Sightline.Rekognition;
+using Sightline.Storage;
 
 namespace Sightline.Collections;
 
 public sealed partial class CollectionService
 {
-    public CreateCollectionResponse CreateCollection(string collectionId)
+    public async Task<CreateCollectionResponse> CreateCollectionAsync(AuditEntry audit, string collectionId, CancellationToken cancellationToken)
     {
         var id = Validate.CollectionId(collectionId);
-        store.CreateCollection(id, Arn(id), FaceModelVersion, DateTimeOffset.UtcNow);
+        await store.CreateCollectionAsync(audit, id, Arn(id), FaceModelVersion, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
         return new CreateCollectionResponse(200, Arn(id), FaceModelVersion);
     }
 
-    public DescribeCollectionResponse DescribeCollection(string collectionId)
+    public async Task<DescribeCollectionResponse> DescribeCollectionAsync(string collectionId, CancellationToken cancellationToken)
     {
-        var c = store.GetCollection(Validate.CollectionId(collectionId))
+        var c = await store.GetCollectionAsync(Validate.CollectionId(collectionId), withCounts: true, cancellationToken).ConfigureAwait(false)
             ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"The collection id: {collectionId} does not exist");
         return new DescribeCollectionResponse(c.FaceCount, c.FaceModelVersion, c.Arn, c.CreatedAt.ToUnixTimeMilliseconds() / 1000.0, c.UserCount);
     }
 
-    public ListCollectionsResponse ListCollections(string? nextToken, int? maxResults)
+    public async Task<ListCollectionsResponse> ListCollectionsAsync(string? nextToken, int? maxResults, CancellationToken cancellationToken)
     {
         int limit = Validate.Range("MaxResults", maxResults, 1000, 0, 4096);
         string? after = null;
@@ -34,7 +35,7 @@ public sealed partial class CollectionService
                 throw SightlineException.InvalidParameter("NextToken is invalid.");
             }
         }
-        var page = store.ListCollections(after, limit + 1);
+        var page = await store.ListCollectionsAsync(after, limit + 1, cancellationToken).ConfigureAwait(false);
         var shown = page.Take(limit).ToList();
         return new ListCollectionsResponse([.. shown.Select(c => c.Id)], [.. shown.Select(c => c.FaceModelVersion)])
         {
@@ -42,13 +43,16 @@ public sealed partial class CollectionService
         };
     }
 
-    public DeleteCollectionResponse DeleteCollection(string collectionId)
+    /// <summary>Deletes a collection; Conflict (nothing deleted) while a legal hold covers any of its faces.</summary>
+    public async Task<DeleteCollectionResponse> DeleteCollectionAsync(AuditEntry audit, string collectionId, CancellationToken cancellationToken)
     {
         var id = Validate.CollectionId(collectionId);
-        RequireNoHold(id);
-        if (!store.DeleteCollection(id))
+        var deletion = await store.DeleteCollectionAsync(audit, id, cancellationToken).ConfigureAwait(false);
+        if (!deletion.Existed)
             throw new SightlineException(ErrorKind.ResourceNotFound, $"The collection id: {collectionId} does not exist");
-        indexes.Drop(id);
+        if (deletion.HeldFaces > 0)
+            throw new SightlineException(ErrorKind.Conflict, $"Collection {id} holds {deletion.HeldFaces} face(s) under a legal hold; lift the hold ('sightline holds lift CASE') before deleting it.");
+        await indexes.DropAsync(id).ConfigureAwait(false);
         return new DeleteCollectionResponse(200);
     }
 }

@@ -9,9 +9,9 @@ public sealed record IndexFacesRequest(string CollectionId, string? ExternalImag
 
 public sealed partial class CollectionService
 {
-    public IndexFacesResponse IndexFaces(IndexFacesRequest request, DecodedImage image, CancellationToken cancellationToken)
+    public async Task<IndexFacesResponse> IndexFacesAsync(AuditEntry audit, IndexFacesRequest request, DecodedImage image, CancellationToken cancellationToken)
     {
-        Require(request.CollectionId);
+        await RequireAsync(request.CollectionId, cancellationToken).ConfigureAwait(false);
         var external = Validate.ExternalImageId(request.ExternalImageId);
         int maxFaces = Validate.Range("MaxFaces", request.MaxFaces, 100, 1, 100);
         string quality = QualityFilter.Parse(request.QualityFilter);
@@ -35,21 +35,21 @@ public sealed partial class CollectionService
         var newFaces = accepted.Select(a => new NewFace(Guid.NewGuid().ToString("D"), imageId, external,
             a.Detail.BoundingBox.Left, a.Detail.BoundingBox.Top, a.Detail.BoundingBox.Width, a.Detail.BoundingBox.Height,
             a.Detail.Confidence, a.Face.Embedding!)).ToList();
-        var stored = newFaces.Count == 0 ? [] : store.AddFaces(request.CollectionId, newFaces, DateTimeOffset.UtcNow);
-        indexes.Added(request.CollectionId, stored);
+        var stored = newFaces.Count == 0 ? [] : await store.AddFacesAsync(audit, request.CollectionId, newFaces, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+        await indexes.AddedAsync(request.CollectionId, stored).ConfigureAwait(false);
         var records = stored.Zip(accepted, (s, a) => new FaceRecord(ToFace(s, FaceModelVersion), a.Detail)).ToList();
         return new IndexFacesResponse(records, FaceModelVersion, unindexed);
     }
 
-    public ListFacesResponse ListFaces(string collectionId, string? nextToken, int? maxResults, IReadOnlyCollection<string>? faceIds = null, string? userId = null)
+    public async Task<ListFacesResponse> ListFacesAsync(string collectionId, string? nextToken, int? maxResults, IReadOnlyCollection<string>? faceIds, string? userId, CancellationToken cancellationToken)
     {
-        var collection = Require(collectionId);
+        var collection = await RequireAsync(collectionId, cancellationToken).ConfigureAwait(false);
         int limit = Validate.Range("MaxResults", maxResults, 1000, 0, 4096);
         var ids = faceIds?.Select(Validate.FaceId).ToList();
         if (ids is { Count: > 4096 })
             throw SightlineException.InvalidParameter("At most 4096 FaceIds can be listed at once.");
         var user = userId is null ? null : Validate.UserId(userId);
-        var page = store.ListFaces(collection.Id, ParseToken(nextToken), limit + 1, ids, userId: user);
+        var page = await store.ListFacesAsync(collection.Id, ParseToken(nextToken), limit + 1, new FaceFilter(ids, UserId: user), cancellationToken).ConfigureAwait(false);
         var shown = page.Take(limit).ToList();
         return new ListFacesResponse([.. shown.Select(f => ToFace(f, FaceModelVersion))], FaceModelVersion)
         {
@@ -60,16 +60,23 @@ public sealed partial class CollectionService
     /// <summary>The UnsuccessfulFaceDeletion reason for a face under a legal hold (Sightline's addition to Rekognition's reasons).</summary>
     public const string LegalHoldReason = "UNDER_LEGAL_HOLD";
 
-    public DeleteFacesResponse DeleteFaces(string collectionId, IReadOnlyCollection<string> faceIds)
+    /// <summary>
+    /// Deletes faces as Rekognition does (unknown ones and those of a user are reported, not deleted); a face a held
+    /// case's leads point at is kept and reported too, decided in the delete's own transaction.
+    /// </summary>
+    public async Task<DeleteFacesResponse> DeleteFacesAsync(AuditEntry audit, string collectionId, IReadOnlyCollection<string> faceIds, CancellationToken cancellationToken)
     {
-        var collection = Require(collectionId);
+        var collection = await RequireAsync(collectionId, cancellationToken).ConfigureAwait(false);
         if (faceIds.Count is 0 or > 4096)
             throw SightlineException.InvalidParameter($"FaceIds must hold 1 to 4096 ids, got {faceIds.Count}.");
         var ids = faceIds.Select(Validate.FaceId).Distinct().ToList();
         // As Rekognition: a face that belongs to a user stays until it is disassociated; unknown ids are reported.
-        var found = store.ListFaces(collection.Id, 0, ids.Count, ids).ToDictionary(f => f.FaceId);
-        // A face a held case's leads point at stays until the hold is lifted.
-        var held = Holds?.HeldFaces(collection.Id, ids) ?? new HashSet<string>();
+        var found = (await store.ListFacesAsync(collection.Id, 0, ids.Count, new FaceFilter(ids), cancellationToken).ConfigureAwait(false)).ToDictionary(f => f.FaceId);
+        var deletable = ids.Where(id => found.TryGetValue(id, out var f) && f.UserId is null).ToList();
+        // A face a held case's leads point at stays until the hold is lifted: the store decides it in the delete.
+        var deletion = deletable.Count == 0 ? new FaceDeletion([], []) : await store.DeleteFacesAsync(audit, collection.Id, deletable, cancellationToken).ConfigureAwait(false);
+        await indexes.RemovedAsync(collection.Id, deletion.Deleted.Select(d => d.RowId)).ConfigureAwait(false);
+        var held = deletion.Held.ToHashSet(StringComparer.Ordinal);
         var refused = new List<UnsuccessfulFaceDeletion>();
         foreach (var id in ids)
         {
@@ -80,9 +87,6 @@ public sealed partial class CollectionService
             else if (held.Contains(id))
                 refused.Add(new UnsuccessfulFaceDeletion(id, null, [LegalHoldReason]));
         }
-        var deletable = ids.Where(id => found.TryGetValue(id, out var f) && f.UserId is null && !held.Contains(id)).ToList();
-        var deleted = deletable.Count == 0 ? [] : store.DeleteFaces(collection.Id, deletable);
-        indexes.Removed(collection.Id, deleted.Select(d => d.RowId));
-        return new DeleteFacesResponse([.. deleted.Select(d => d.FaceId)], refused);
+        return new DeleteFacesResponse([.. deletion.Deleted.Select(d => d.FaceId)], refused);
     }
 }

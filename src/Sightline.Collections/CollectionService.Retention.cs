@@ -7,18 +7,15 @@ public sealed partial class CollectionService
     /// <summary>Faces deleted per retention transaction (and per audit record).</summary>
     public const int RetentionBatch = 4096;
 
-    /// <summary>The store's legal holds, when it keeps them (the SQLite store does).</summary>
-    private IRetentionStore? Holds => store as IRetentionStore;
-
     /// <summary>
     /// Applies every collection's retention rule once: faces indexed and leads created longer ago than the rule
-    /// allows are deleted in audited batches, except what a legal hold covers. The indexes follow each batch.
+    /// allows are deleted in batches, each recorded under <paramref name="audit"/>, except what a legal hold covers.
+    /// The indexes follow each batch.
     /// </summary>
-    public IReadOnlyList<RetentionSweep> ApplyRetention(DateTimeOffset now, CancellationToken ct)
+    public async Task<IReadOnlyList<RetentionSweep>> ApplyRetentionAsync(AuditEntry audit, DateTimeOffset now, CancellationToken ct)
     {
-        var retention = Holds ?? throw new SightlineException(ErrorKind.Internal, "This store does not keep retention rules.");
         var sweeps = new List<RetentionSweep>();
-        foreach (var rule in retention.ListRetention())
+        foreach (var rule in await retention.ListRetentionAsync(ct).ConfigureAwait(false))
         {
             DateTimeOffset? faceCutoff = rule.FaceDays is { } f ? now.AddDays(-f) : null, leadCutoff = rule.LeadDays is { } l ? now.AddDays(-l) : null;
             var faces = new List<StoredFace>();
@@ -26,9 +23,8 @@ public sealed partial class CollectionService
             RetentionSweep sweep;
             do
             {
-                ct.ThrowIfCancellationRequested();
-                sweep = retention.Sweep(rule.CollectionId, faceCutoff, leadCutoff, RetentionBatch);
-                indexes.Removed(rule.CollectionId, sweep.Faces.Select(x => x.RowId));
+                sweep = await retention.SweepAsync(audit, rule.CollectionId, faceCutoff, leadCutoff, RetentionBatch, ct).ConfigureAwait(false);
+                await indexes.RemovedAsync(rule.CollectionId, sweep.Faces.Select(x => x.RowId)).ConfigureAwait(false);
                 faces.AddRange(sweep.Faces);
                 leads += sweep.Leads;
             }
@@ -36,12 +32,5 @@ public sealed partial class CollectionService
             sweeps.Add(new RetentionSweep(rule.CollectionId, faces, leads, sweep.HeldFaces, sweep.HeldLeads));
         }
         return sweeps;
-    }
-
-    /// <summary>Refuses to delete a collection while a legal hold covers any of its faces.</summary>
-    private void RequireNoHold(string collectionId)
-    {
-        if (Holds?.HeldFaces(collectionId, null) is { Count: > 0 } held)
-            throw new SightlineException(ErrorKind.Conflict, $"Collection {collectionId} holds {held.Count} face(s) under a legal hold; lift the hold ('sightline holds lift CASE') before deleting it.");
     }
 }

@@ -7,9 +7,9 @@ public sealed partial class CollectionService
 {
     public const int MaxTags = 50;
 
-    public EmptyResponse TagResource(string? resourceArn, IReadOnlyDictionary<string, string>? tags)
+    public async Task<EmptyResponse> TagResourceAsync(AuditEntry audit, string? resourceArn, IReadOnlyDictionary<string, string>? tags, CancellationToken cancellationToken)
     {
-        var c = RequireArn(resourceArn);
+        var c = await RequireArnAsync(resourceArn, cancellationToken).ConfigureAwait(false);
         if (tags is null || tags.Count is 0 or > MaxTags)
             throw SightlineException.InvalidParameter($"Tags must hold 1 to {MaxTags} entries.");
         foreach (var (key, value) in tags)
@@ -18,31 +18,43 @@ public sealed partial class CollectionService
             if (value is null || value.Length > 256)
                 throw SightlineException.InvalidParameter($"The value of tag '{key}' must be 0 to 256 characters.");
         }
-        store.UpdateTags(c.Id, tags, [], MaxTags);
+        await RequireTagRoomAsync(c.Id, tags, [], cancellationToken).ConfigureAwait(false);
+        await store.UpdateTagsAsync(audit, c.Id, tags, [], cancellationToken).ConfigureAwait(false);
         return new EmptyResponse();
     }
 
-    public EmptyResponse UntagResource(string? resourceArn, IReadOnlyList<string>? tagKeys)
+    public async Task<EmptyResponse> UntagResourceAsync(AuditEntry audit, string? resourceArn, IReadOnlyList<string>? tagKeys, CancellationToken cancellationToken)
     {
-        var c = RequireArn(resourceArn);
+        var c = await RequireArnAsync(resourceArn, cancellationToken).ConfigureAwait(false);
         if (tagKeys is null || tagKeys.Count is 0 or > MaxTags)
             throw SightlineException.InvalidParameter($"TagKeys must hold 1 to {MaxTags} keys.");
         foreach (var key in tagKeys)
             TagKey(key);
-        store.UpdateTags(c.Id, new Dictionary<string, string>(), tagKeys, MaxTags);
+        await store.UpdateTagsAsync(audit, c.Id, new Dictionary<string, string>(), tagKeys, cancellationToken).ConfigureAwait(false);
         return new EmptyResponse();
     }
 
-    public ListTagsForResourceResponse ListTagsForResource(string? resourceArn) => new(store.GetTags(RequireArn(resourceArn).Id));
+    public async Task<ListTagsForResourceResponse> ListTagsForResourceAsync(string? resourceArn, CancellationToken cancellationToken) =>
+        new(await store.GetTagsAsync((await RequireArnAsync(resourceArn, cancellationToken).ConfigureAwait(false)).Id, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>A collection holds at most <see cref="MaxTags"/> tags: InvalidParameter when the change would leave more.</summary>
+    private async Task RequireTagRoomAsync(string collectionId, IReadOnlyDictionary<string, string> set, IReadOnlyCollection<string> remove, CancellationToken cancellationToken)
+    {
+        var keys = (await store.GetTagsAsync(collectionId, cancellationToken).ConfigureAwait(false)).Keys.ToHashSet(StringComparer.Ordinal);
+        keys.UnionWith(set.Keys);
+        keys.ExceptWith(remove);
+        if (keys.Count > MaxTags)
+            throw SightlineException.InvalidParameter($"A collection holds at most {MaxTags} tags; this would leave {keys.Count}.");
+    }
 
     /// <summary>A collection's ARN as CreateCollection returns it, with or without the leading "arn:".</summary>
-    private CollectionRecord RequireArn(string? resourceArn)
+    private async Task<CollectionRecord> RequireArnAsync(string? resourceArn, CancellationToken cancellationToken)
     {
         const string marker = ":collection/";
         int at = resourceArn?.IndexOf(marker, StringComparison.Ordinal) ?? -1;
         if (resourceArn is null || resourceArn.Length > 2048 || at < 0)
             throw SightlineException.InvalidParameter($"ResourceArn '{resourceArn}' is not a collection ARN (…:collection/ID).");
-        var c = Require(resourceArn[(at + marker.Length)..]);
+        var c = await RequireAsync(resourceArn[(at + marker.Length)..], cancellationToken).ConfigureAwait(false);
         string arn = resourceArn.StartsWith("arn:", StringComparison.Ordinal) ? resourceArn[4..] : resourceArn;
         if (arn != c.Arn)
             throw new SightlineException(ErrorKind.ResourceNotFound, $"No collection has the ARN {resourceArn}.");

@@ -6,9 +6,10 @@ namespace Sightline.Collections;
 
 /// <summary>
 /// Rekognition's collection operations over a face engine, a durable store and per-collection vector indexes.
-/// Probe images are never stored. Every identification a search returns is a lead for human review.
+/// Probe images are never stored. Every identification a search returns is a lead for human review. Each operation
+/// that changes a collection takes the audit entry of the call it serves, which the store records with the change.
 /// </summary>
-public sealed partial class CollectionService(FaceEngine engine, ICollectionStore store, CollectionIndexes indexes)
+public sealed partial class CollectionService(FaceEngine engine, ICollectionStore store, IRetentionStore retention, CollectionIndexes indexes)
 {
     public const int MaxSearchFaces = 4096;
     public const float DefaultFaceMatchThreshold = 80f;
@@ -20,9 +21,9 @@ public sealed partial class CollectionService(FaceEngine engine, ICollectionStor
 
     public static string Arn(string collectionId) => $"aws:rekognition:local:000000000000:collection/{collectionId}";
 
-    private CollectionRecord Require(string collectionId)
+    private async Task<CollectionRecord> RequireAsync(string collectionId, CancellationToken cancellationToken)
     {
-        var collection = store.GetCollection(Validate.CollectionId(collectionId), withCounts: false)
+        var collection = await store.GetCollectionAsync(Validate.CollectionId(collectionId), withCounts: false, cancellationToken).ConfigureAwait(false)
             ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"The collection id: {collectionId} does not exist");
         if (collection.FaceModelVersion != FaceModelVersion)
             throw SightlineException.InvalidParameter($"Collection {collectionId} holds faces of model {collection.FaceModelVersion}; this server embeds with {FaceModelVersion}. Re-index into a new collection.");

@@ -18,7 +18,7 @@ public sealed partial class DetectorRegistry
     /// The registered id a ProjectVersionArn names: the bare id, or an ARN
     /// (<c>arn:aws:rekognition:REGION:ACCOUNT:project/PROJECT/version/VERSION/TIMESTAMP</c>) whose version name or last path segment is the id.
     /// </summary>
-    public string ResolveId(string? projectVersionArn)
+    public async Task<string> ResolveIdAsync(string? projectVersionArn, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(projectVersionArn))
             throw SightlineException.InvalidParameter("ProjectVersionArn is required: the registered detector id or an ARN naming it.");
@@ -34,31 +34,31 @@ public sealed partial class DetectorRegistry
         }
         foreach (var c in candidates)
         {
-            if (store.GetDetector(c) is not null)
+            if (await store.GetDetectorAsync(c, ct).ConfigureAwait(false) is not null)
                 return c;
         }
         throw new SightlineException(ErrorKind.ResourceNotFound, $"No registered detector matches '{projectVersionArn}' (give its id, or an ARN whose version name or last segment is the id).");
     }
 
     /// <summary>DetectCustomLabels: instances at or above <paramref name="minConfidence"/> (0–100), most confident first; matches raise alerts.</summary>
-    public DetectCustomLabelsResponse Detect(string id, DecodedImage image, float? minConfidence, int? maxResults, string? imageRef, CancellationToken ct)
+    public async Task<DetectCustomLabelsResponse> DetectAsync(string id, DecodedImage image, float? minConfidence, int? maxResults, string? imageRef, CancellationToken ct)
     {
         if (minConfidence is { } m && (float.IsNaN(m) || m < 0 || m > 100))
             throw SightlineException.InvalidParameter($"MinConfidence must be from 0 to 100, got {m}.");
         if (maxResults is { } max && (max < 0 || max > MaxResultsLimit))
             throw SightlineException.InvalidParameter($"MaxResults must be from 0 to {MaxResultsLimit}, got {max}.");
-        ct.ThrowIfCancellationRequested();
-        var loaded = Loaded(id);
+        var loaded = await LoadedAsync(id, ct).ConfigureAwait(false);
         float floor = (minConfidence ?? DefaultMinConfidence) / 100f;
         // Alert rules see every instance down to the lowest rule's confidence, whatever the caller asked for.
-        float? ruleFloor = alerts?.LowestMinConfidence() / 100f;
+        float? ruleFloor = alerts is null ? null : await alerts.LowestMinConfidenceAsync(ct).ConfigureAwait(false) / 100f;
         var labels = loaded.Record.Labels;
         var all = loaded.Detector.Detect(image.Bgr, Math.Min(floor, ruleFloor ?? floor))
             .Where(d => !DetectorLabels.IsBackground(labels[d.ClassId]) && d.Box.Area > 0)
             .OrderByDescending(d => d.Score)
             .Select(d => ToLabel(d, labels[d.ClassId], image.Width, image.Height))
             .ToList();
-        alerts?.Evaluate("detector:" + id, imageRef, [.. all.Take(MaxResultsLimit).Select(l => new LabelledBox(l.Name, l.Confidence, Normal(l.Geometry!.BoundingBox)))]);
+        if (alerts is not null)
+            await alerts.EvaluateAsync("detector:" + id, imageRef, [.. all.Take(MaxResultsLimit).Select(l => new LabelledBox(l.Name, l.Confidence, Normal(l.Geometry!.BoundingBox)))], ct).ConfigureAwait(false);
         return new DetectCustomLabelsResponse([.. all.Where(l => l.Confidence >= floor * 100 - 1e-3f).Take(maxResults ?? MaxResultsLimit)]);
     }
 
@@ -70,9 +70,13 @@ public sealed partial class DetectorRegistry
         return new CustomLabel(name, MathF.Round(d.Score * 100, 3), new Geometry(new BoundingBox(r - l, b - t, l, t), [new Point(l, t), new Point(r, t), new Point(r, b), new Point(l, b)]));
     }
 
-    private LoadedDetector Loaded(string id)
+    /// <summary>The detector, its model loaded on first use (the record is read first; the model file is loaded once).</summary>
+    private async Task<LoadedDetector> LoadedAsync(string id, CancellationToken ct)
     {
-        var lazy = _loaded.GetOrAdd(id, key => new Lazy<LoadedDetector>(() => LoadRegistered(key)));
+        if (_loaded.TryGetValue(id, out var known) && known.IsValueCreated)
+            return known.Value;
+        var record = await store.GetDetectorAsync(id, ct).ConfigureAwait(false) ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"No detector '{id}' is registered.");
+        var lazy = _loaded.GetOrAdd(id, _ => new Lazy<LoadedDetector>(() => LoadRegistered(record)));
         try
         {
             return lazy.Value;
@@ -84,9 +88,9 @@ public sealed partial class DetectorRegistry
         }
     }
 
-    private LoadedDetector LoadRegistered(string id)
+    private LoadedDetector LoadRegistered(DetectorRecord record)
     {
-        var record = store.GetDetector(id) ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"No detector '{id}' is registered.");
+        string id = record.Id;
         string path = ModelPath(id);
         if (!File.Exists(path))
             throw new SightlineException(ErrorKind.ModelUnavailable, $"The model file of detector '{id}' is missing ({path}); remove and register it again.");

@@ -24,7 +24,7 @@ public sealed partial class DetectorRegistry(string dataDirectory, IDetectorStor
 
     public string Directory { get; } = Path.Combine(dataDirectory, "detectors");
 
-    public IReadOnlyList<DetectorRecord> List() => store.ListDetectors();
+    public Task<IReadOnlyList<DetectorRecord>> ListAsync(CancellationToken ct) => store.ListDetectorsAsync(ct);
 
     public string ModelPath(string id) => Path.Combine(Directory, id + ".onnx");
 
@@ -36,18 +36,18 @@ public sealed partial class DetectorRegistry(string dataDirectory, IDetectorStor
             ? id
             : throw SightlineException.InvalidParameter($"A detector id is 1–64 letters, digits, '.', '_' or '-'; got '{id}'.");
 
-    public DetectorRecord Register(string? id, Stream model, string labelsText, string? layout, int? inputSize, string? createdBy)
+    public async Task<DetectorRecord> RegisterAsync(AuditEntry audit, string? id, Stream model, string labelsText, string? layout, int? inputSize, string? createdBy, CancellationToken ct)
     {
         id = ValidateId(id);
         var asked = DetectorLayouts.Parse(layout);
         var labels = DetectorLabels.Parse(labelsText);
-        if (store.GetDetector(id) is not null)
+        if (await store.GetDetectorAsync(id, ct).ConfigureAwait(false) is not null)
             throw new SightlineException(ErrorKind.ResourceAlreadyExists, $"A detector with id '{id}' is already registered; remove it first.");
         System.IO.Directory.CreateDirectory(Directory);
         string temp = Path.Combine(Directory, $".{id}.{Guid.NewGuid():N}.upload");
         try
         {
-            var (sha, size) = Copy(model, temp);
+            var (sha, size) = await CopyAsync(model, temp, ct).ConfigureAwait(false);
             DetectorRecord record;
             using (var detector = Load(id, temp, sha, asked, labels.Count, inputSize))
             {
@@ -56,7 +56,7 @@ public sealed partial class DetectorRegistry(string dataDirectory, IDetectorStor
             File.Move(temp, ModelPath(id), overwrite: true);
             try
             {
-                store.AddDetector(record);
+                await store.AddDetectorAsync(audit, record, ct).ConfigureAwait(false);
             }
             catch
             {
@@ -71,30 +71,30 @@ public sealed partial class DetectorRegistry(string dataDirectory, IDetectorStor
         }
     }
 
-    public void Remove(string id)
+    public async Task RemoveAsync(AuditEntry audit, string id, CancellationToken ct)
     {
-        if (!store.DeleteDetector(id))
+        if (!await store.DeleteDetectorAsync(audit, id, ct).ConfigureAwait(false))
             throw new SightlineException(ErrorKind.ResourceNotFound, $"No detector '{id}' is registered.");
         if (_loaded.TryRemove(id, out var loaded) && loaded.IsValueCreated)
             loaded.Value.Detector.Dispose();
         File.Delete(ModelPath(id));
     }
 
-    private static (string Sha256, long Size) Copy(Stream model, string path)
+    private static async Task<(string Sha256, long Size)> CopyAsync(Stream model, string path, CancellationToken ct)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long size = 0;
         var buffer = new byte[81920];
-        using (var file = File.Create(path))
+        await using (var file = File.Create(path))
         {
             int n;
-            while ((n = model.Read(buffer)) > 0)
+            while ((n = await model.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
             {
                 size += n;
                 if (size > MaxModelBytes)
                     throw SightlineException.TooLarge($"The model file is larger than {MaxModelBytes / (1024 * 1024)} MiB.");
                 hash.AppendData(buffer, 0, n);
-                file.Write(buffer, 0, n);
+                await file.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
             }
         }
         if (size == 0)

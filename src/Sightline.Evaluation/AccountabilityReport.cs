@@ -20,12 +20,14 @@ public sealed record AccountabilitySources(IAuditStore Audit, ICollectionStore C
 
 public static class AccountabilityReport
 {
-    public static string Build(AccountabilitySources store, string dataDirectory, string modelsDirectory, FaceEngineOptions engine, DateTimeOffset now, CancellationToken ct)
+    public static async Task<string> BuildAsync(AccountabilitySources store, string dataDirectory, string modelsDirectory, FaceEngineOptions engine, DateTimeOffset now, CancellationToken ct)
     {
         var catalog = new ModelCatalog(modelsDirectory);
-        var policy = store.Policies.GetPolicy();
-        var use = TransparencyReport.Build(store.Audit, store.Collections, store.Policies, store.Retention, now.AddDays(-365), now, ct);
-        var audit = store.Audit.VerifyAudit();
+        var policy = await store.Policies.GetPolicyAsync(ct).ConfigureAwait(false);
+        var use = await TransparencyReport.BuildAsync(store.Audit, store.Collections, store.Policies, store.Retention, now.AddDays(-365), now, ct).ConfigureAwait(false);
+        var audit = await store.Audit.VerifyAuditAsync(ct).ConfigureAwait(false);
+        var rules = await store.Retention.ListRetentionAsync(ct).ConfigureAwait(false);
+        int holds = (await store.Retention.ListHoldsAsync(ct).ConfigureAwait(false)).Count;
         string version = typeof(AccountabilityReport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
         var md = new StringBuilder();
         void Line(string text = "") => md.Append(text).Append('\n');
@@ -104,12 +106,11 @@ public static class AccountabilityReport
         Line();
         Line("## 6. Retention and legal holds");
         Line();
-        var rules = store.Retention.ListRetention();
         if (rules.Count == 0)
             Line("No retention rule is set: faces and leads are kept until deleted.");
         foreach (var r in rules)
             Line($"- {r.CollectionId}: faces kept {Days(r.FaceDays)}, leads kept {Days(r.LeadDays)}.");
-        Line($"- Cases under legal hold: {store.Retention.ListHolds().Count}. Faces deleted by retention in the last 365 days: {use.Rules.FacesDeletedByRetention}.");
+        Line($"- Cases under legal hold: {holds}. Faces deleted by retention in the last 365 days: {use.Rules.FacesDeletedByRetention}.");
         Line();
         Line("## 7. Use and human review, last 365 days");
         Line();

@@ -32,19 +32,22 @@ public static partial class IdentifyEvaluation
     [GeneratedRegex("[^a-zA-Z0-9_.\\-:]")]
     private static partial Regex Unsafe();
 
+    /// <summary>The writes to the evaluation's throw-away collection are recorded in its throw-away store's own log.</summary>
+    private static readonly AuditEntry s_scratchAudit = new("system:evaluation", "system", "EvaluateIdentification");
+
     /// <param name="scratch">Where the evaluation's throw-away collection lives (never the agency's data).</param>
-    public static IdentifyResult Run(FaceEngine engine, ImageDecoder decoder, IScratchStoreFactory scratch, string csvPath, string root,
+    public static async Task<IdentifyResult> RunAsync(FaceEngine engine, ImageDecoder decoder, IScratchStoreFactory scratch, string csvPath, string root,
         IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken, string? groupColumn = null)
     {
         var csv = CsvTable.Load(csvPath, "file", "identity");
         Groups.Require(csv, groupColumn);
         var rows = csv.Rows.Select(r => (File: EvalPaths.Resolve(root, csv.Get(r, "file")), Identity: csv.Get(r, "identity"), Group: Groups.Of(csv, r, groupColumn))).ToList();
-        using var scratchStore = scratch.Create();
+        await using var scratchStore = await scratch.CreateAsync(cancellationToken).ConfigureAwait(false);
         var store = scratchStore.Collections;
-        using var indexes = new CollectionIndexes(store, engine.Embedder.Dimension);
-        var service = new CollectionService(engine, store, indexes);
+        await using var indexes = new CollectionIndexes(store, engine.Embedder.Dimension);
+        var service = new CollectionService(engine, store, scratchStore.Retention, indexes);
         const string collection = "eval";
-        service.CreateCollection(collection);
+        await service.CreateCollectionAsync(s_scratchAudit, collection, cancellationToken).ConfigureAwait(false);
         var identityOf = new Dictionary<string, string>(StringComparer.Ordinal);
         var enrolled = new HashSet<string>(StringComparer.Ordinal);
         var probes = new List<(string File, string Identity, string Group)>();
@@ -58,7 +61,7 @@ public static partial class IdentifyEvaluation
             }
             using var image = decoder.DecodeFile(file);
             string external = Unsafe().Replace(identity, "_");
-            var response = service.IndexFaces(new IndexFacesRequest(collection, external, MaxFaces: 1, QualityFilter: "NONE"), image, cancellationToken);
+            var response = await service.IndexFacesAsync(s_scratchAudit, new IndexFacesRequest(collection, external, MaxFaces: 1, QualityFilter: "NONE"), image, cancellationToken).ConfigureAwait(false);
             progress?.Report((++done, rows.Count));
             if (response.FaceRecords.Count == 0) { noFace++; continue; }
             identityOf[response.FaceRecords[0].Face.FaceId] = identity;
@@ -74,7 +77,7 @@ public static partial class IdentifyEvaluation
             Rekognition.SearchFacesByImageResponse found;
             try
             {
-                found = service.SearchFacesByImage(collection, image, CollectionService.MaxSearchFaces, 0, cancellationToken).Response;
+                found = (await service.SearchFacesByImageAsync(collection, image, CollectionService.MaxSearchFaces, 0, cancellationToken).ConfigureAwait(false)).Response;
             }
             catch (SightlineException ex) when (ex.Kind == ErrorKind.InvalidParameter)
             {

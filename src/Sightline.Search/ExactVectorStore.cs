@@ -2,12 +2,13 @@ namespace Sightline.Search;
 
 /// <summary>
 /// Where full-precision vectors for re-ranking come from when the index does not keep them: the caller's own
-/// durable store (e.g. the database), read in one batch per search, so the index holds only int8 codes.
+/// durable store (e.g. the database), read in one batch per search, so the index holds only int8 codes. The read is
+/// made after the index has released its lock.
 /// </summary>
 public interface IExactVectorSource
 {
     /// <summary>The fp32 vectors of the given ids; ids it no longer has are left out.</summary>
-    IReadOnlyDictionary<long, float[]> Read(IReadOnlyCollection<long> ids);
+    ValueTask<IReadOnlyDictionary<long, float[]>> ReadAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken);
 }
 
 /// <summary>Full-precision copies of the indexed vectors, read only to rescore a shortlist.</summary>

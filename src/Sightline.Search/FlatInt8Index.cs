@@ -127,9 +127,16 @@ public sealed partial class FlatInt8Index : IPersistentVectorIndex, IDisposable
         }
     }
 
-    public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k, float minScore, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<SearchHit>> SearchAsync(ReadOnlyMemory<float> query, int k, float minScore, CancellationToken cancellationToken)
     {
-        var (codes, queryScale, queryCopy) = SearchSupport.Prepare(query, Dimension, k);
+        var (codes, queryScale, queryCopy) = SearchSupport.Prepare(query.Span, Dimension, k);
+        var (candidates, stored) = Shortlist(codes, queryScale, k, cancellationToken);
+        return SearchSupport.RerankAsync(queryCopy, _source, candidates, stored, k, minScore, cancellationToken);
+    }
+
+    /// <summary>The int8 shortlist and, when the index keeps fp32 copies, their vectors: read under the lock.</summary>
+    private (List<(long Id, int Row)> Candidates, List<(long Id, float[] Vector)>? Stored) Shortlist(sbyte[] codes, float queryScale, int k, CancellationToken cancellationToken)
+    {
         int shortlist = Math.Max(4 * k, 64);
         _lock.EnterReadLock();
         try
@@ -144,7 +151,8 @@ public sealed partial class FlatInt8Index : IPersistentVectorIndex, IDisposable
                 Scan(codes, queryScale, (int)start, (int)end, top);
                 tops[w] = top;
             });
-            return Rescore(queryCopy, tops.SelectMany(t => t.Items()), k, minScore);
+            var candidates = tops.SelectMany(t => t.Items()).Select(c => (_ids[c.Row / ChunkRows][c.Row % ChunkRows], c.Row)).ToList();
+            return (candidates, _source is null ? SearchSupport.Stored(_exact!, Dimension, candidates) : null);
         }
         finally
         {
@@ -173,10 +181,6 @@ public sealed partial class FlatInt8Index : IPersistentVectorIndex, IDisposable
             row += n;
         }
     }
-
-    private List<SearchHit> Rescore(float[] query, IEnumerable<(float Score, int Row)> candidates, int k, float minScore) =>
-        SearchSupport.Rerank(query, SearchSupport.Vectors(_source, _exact, Dimension,
-            candidates.Select(c => (_ids[c.Row / ChunkRows][c.Row % ChunkRows], c.Row))), k, minScore);
 
     public void Dispose() => _lock.Dispose();
 }

@@ -145,15 +145,23 @@ public sealed partial class HnswIndex : IPersistentVectorIndex, IDisposable
         }
     }
 
-    public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k, float minScore, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<SearchHit>> SearchAsync(ReadOnlyMemory<float> query, int k, float minScore, CancellationToken cancellationToken)
     {
-        var (codes, scale, queryCopy) = SearchSupport.Prepare(query, Dimension, k);
+        var (codes, scale, queryCopy) = SearchSupport.Prepare(query.Span, Dimension, k);
+        cancellationToken.ThrowIfCancellationRequested();
+        var (candidates, stored) = Shortlist(codes, scale, k);
+        return SearchSupport.RerankAsync(queryCopy, _source, candidates, stored, k, minScore, cancellationToken);
+    }
+
+    /// <summary>The int8 shortlist and, when the index keeps fp32 copies, their vectors: read under the lock.</summary>
+    private (List<(long Id, int Row)> Candidates, List<(long Id, float[] Vector)>? Stored) Shortlist(sbyte[] codes, float scale, int k)
+    {
         int shortlist = Math.Max(4 * k, 64);
         _lock.EnterReadLock();
         try
         {
             if (_entry < 0)
-                return [];
+                return ([], _source is null ? [] : null);
             int ef = Math.Max(_efSearch, shortlist);
             int current = _entry;
             for (int level = _maxLevel; level > 0; level--)
@@ -162,7 +170,7 @@ public sealed partial class HnswIndex : IPersistentVectorIndex, IDisposable
             // The int8 order is within quantisation noise of the exact one, so the shortlist (as in the exact
             // index) holds the true top k; only it is re-ranked in fp32.
             var candidates = found.Where(c => !_deleted[c.Node]).Take(shortlist).Select(c => (_ids[c.Node], c.Node)).ToList();
-            return SearchSupport.Rerank(queryCopy, SearchSupport.Vectors(_source, _exact, Dimension, candidates), k, minScore);
+            return (candidates, _source is null ? SearchSupport.Stored(_exact!, Dimension, candidates) : null);
         }
         finally
         {

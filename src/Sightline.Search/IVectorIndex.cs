@@ -19,8 +19,11 @@ public interface IVectorIndex
     /// <summary>Deletes are real: a removed id is never returned again.</summary>
     bool Remove(long id);
 
-    /// <summary>The best <paramref name="k"/> hits with score ≥ <paramref name="minScore"/>, best first.</summary>
-    IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k, float minScore, CancellationToken cancellationToken);
+    /// <summary>
+    /// The best <paramref name="k"/> hits with score ≥ <paramref name="minScore"/>, best first. The int8 shortlist is
+    /// found under the index's lock; fp32 vectors for re-ranking are read from the caller's source after it is released.
+    /// </summary>
+    ValueTask<IReadOnlyList<SearchHit>> SearchAsync(ReadOnlyMemory<float> query, int k, float minScore, CancellationToken cancellationToken);
 }
 
 /// <summary>An index that can write itself to a snapshot file and list its live ids for reconciliation.</summary>

@@ -37,20 +37,29 @@ internal static class SearchSupport
         return hits;
     }
 
-    /// <summary>Candidate vectors from the caller's source (by id) or the index's own fp32 store (by row).</summary>
-    public static IEnumerable<(long Id, float[] Vector)> Vectors(IExactVectorSource? source, IExactVectorStore? store, int dimension, IEnumerable<(long Id, int Row)> candidates)
+    /// <summary>Candidate vectors from the index's own fp32 store (by row), read under the index's lock.</summary>
+    public static List<(long Id, float[] Vector)> Stored(IExactVectorStore store, int dimension, IEnumerable<(long Id, int Row)> candidates)
     {
-        if (source is not null)
-        {
-            foreach (var (id, v) in source.Read([.. candidates.Select(c => c.Id)]))
-                yield return (id, v);
-            yield break;
-        }
+        var vectors = new List<(long, float[])>();
         foreach (var (id, row) in candidates)
         {
             var v = new float[dimension];
-            store!.Read(row, v);
-            yield return (id, v);
+            store.Read(row, v);
+            vectors.Add((id, v));
         }
+        return vectors;
+    }
+
+    /// <summary>
+    /// Re-ranks a shortlist: with the vectors already read (the index's own store), or else with those the caller's
+    /// source reads, after the index's lock was released.
+    /// </summary>
+    public static async ValueTask<IReadOnlyList<SearchHit>> RerankAsync(float[] query, IExactVectorSource? source, List<(long Id, int Row)> candidates,
+        List<(long Id, float[] Vector)>? stored, int k, float minScore, CancellationToken cancellationToken)
+    {
+        if (stored is not null)
+            return Rerank(query, stored, k, minScore);
+        var read = await source!.ReadAsync([.. candidates.Select(c => c.Id)], cancellationToken).ConfigureAwait(false);
+        return Rerank(query, read.Select(kv => (kv.Key, kv.Value)), k, minScore);
     }
 }

@@ -9,7 +9,7 @@ public sealed partial class AlertDeliveryWorker(WebhookDelivery delivery, ILogge
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        delivery.RequeuePending();
+        await delivery.RequeuePendingAsync(stoppingToken).ConfigureAwait(false);
         while (!stoppingToken.IsCancellationRequested)
         {
             try

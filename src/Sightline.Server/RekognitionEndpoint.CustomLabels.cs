@@ -5,11 +5,11 @@ namespace Sightline.Server;
 public sealed partial class RekognitionEndpoint
 {
     /// <summary>DetectCustomLabels on a registered detector; ProjectVersionArn is its id or an ARN naming it.</summary>
-    private DetectCustomLabelsResponse DetectCustomLabels(DetectCustomLabelsRequest r, CancellationToken ct)
+    private async Task<DetectCustomLabelsResponse> DetectCustomLabelsAsync(DetectCustomLabelsRequest r, CancellationToken ct)
     {
-        string id = detectors.ResolveId(r.ProjectVersionArn);
+        string id = await detectors.ResolveIdAsync(r.ProjectVersionArn, ct).ConfigureAwait(false);
         using var image = Decode(r.Image, "Image");
         string? imageRef = AuditFacts.ProbeOf(r.Image);
-        return detectors.Detect(id, image, r.MinConfidence, r.MaxResults, imageRef, ct);
+        return await detectors.DetectAsync(id, image, r.MinConfidence, r.MaxResults, imageRef, ct).ConfigureAwait(false);
     }
 }

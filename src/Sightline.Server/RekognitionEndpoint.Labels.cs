@@ -7,12 +7,12 @@ public sealed partial class RekognitionEndpoint
 {
     private const string GeneralLabels = "GENERAL_LABELS", ImageProperties = "IMAGE_PROPERTIES";
 
-    private DetectLabelsResponse DetectLabels(DetectLabelsRequest request, CancellationToken ct)
+    private async Task<DetectLabelsResponse> DetectLabelsAsync(DetectLabelsRequest request, CancellationToken ct)
     {
         var query = ToQuery(request);
         using var image = Decode(request.Image, "Image");
         string? imageRef = AuditFacts.ProbeOf(request.Image);
-        return labels.DetectLabels(image, query, imageRef, ct);
+        return await labels.DetectLabelsAsync(image, query, imageRef, ct).ConfigureAwait(false);
     }
 
     /// <summary>Rekognition's parameters to the engine's query; everything is checked before the image is decoded.</summary>

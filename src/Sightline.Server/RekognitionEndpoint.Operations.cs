@@ -40,22 +40,22 @@ public sealed partial class RekognitionEndpoint
         return comparer.Compare(source, target, request.SimilarityThreshold ?? FaceComparer.DefaultThreshold, ct);
     }
 
-    private IndexFacesResponse IndexFaces(IndexFacesApiRequest r, CancellationToken ct)
+    private async Task<IndexFacesResponse> IndexFacesAsync(Storage.AuditEntry audit, IndexFacesApiRequest r, CancellationToken ct)
     {
         using var image = Decode(r.Image, "Image");
-        return collections.IndexFaces(new IndexFacesRequest(r.CollectionId!, r.ExternalImageId, r.MaxFaces, r.QualityFilter, WantsAttributes(r.DetectionAttributes)), image, ct);
+        return await collections.IndexFacesAsync(audit, new IndexFacesRequest(r.CollectionId!, r.ExternalImageId, r.MaxFaces, r.QualityFilter, WantsAttributes(r.DetectionAttributes)), image, ct).ConfigureAwait(false);
     }
 
-    private Identified<SearchFacesByImageResponse> SearchFacesByImage(SearchFacesApiRequest r, CancellationToken ct)
+    private async Task<Identified<SearchFacesByImageResponse>> SearchFacesByImageAsync(SearchFacesApiRequest r, CancellationToken ct)
     {
         using var image = Decode(r.Image, "Image");
-        return collections.SearchFacesByImage(r.CollectionId!, image, r.MaxFaces, r.FaceMatchThreshold, ct);
+        return await collections.SearchFacesByImageAsync(r.CollectionId!, image, r.MaxFaces, r.FaceMatchThreshold, ct).ConfigureAwait(false);
     }
 
-    private Identified<SearchUsersByImageResponse> SearchUsersByImage(UserApiRequest r, CancellationToken ct)
+    private async Task<Identified<SearchUsersByImageResponse>> SearchUsersByImageAsync(UserApiRequest r, CancellationToken ct)
     {
         using var image = Decode(r.Image, "Image");
-        return collections.SearchUsersByImage(r.CollectionId!, image, r.UserMatchThreshold, r.MaxUsers, ct);
+        return await collections.SearchUsersByImageAsync(r.CollectionId!, image, r.UserMatchThreshold, r.MaxUsers, ct).ConfigureAwait(false);
     }
 
     private DecodedImage Decode(ImageInput? input, string name)

@@ -5,11 +5,12 @@ namespace Sightline.Server;
 
 public sealed partial class RekognitionEndpoint
 {
-    private StartVideoJobResponse StartVideoJob(string kind, StartVideoJobRequest request, string? principal) => videoJobs.Start(kind, request, principal);
+    private Task<StartVideoJobResponse> StartVideoJobAsync(string kind, StartVideoJobRequest request, string? principal, Storage.AuditEntry? admitted, CancellationToken ct) =>
+        videoJobs.StartAsync(kind, request, principal, admitted, ct);
 
-    internal GetFaceDetectionResponse GetFaceDetection(GetVideoJobRequest request)
+    internal async Task<GetFaceDetectionResponse> GetFaceDetectionAsync(GetVideoJobRequest request, CancellationToken ct)
     {
-        var (job, results, offset, limit) = videoJobs.Get(VideoJobs.FaceDetection, request.JobId, request.MaxResults, request.NextToken);
+        var (job, results, offset, limit) = await videoJobs.GetAsync(VideoJobs.FaceDetection, request.JobId, request.MaxResults, request.NextToken, ct).ConfigureAwait(false);
         var response = new GetFaceDetectionResponse(job.Status, job.JobId) { StatusMessage = job.StatusMessage, JobTag = job.JobTag, Video = VideoOf(job) };
         if (results is null)
             return response;
@@ -17,11 +18,11 @@ public sealed partial class RekognitionEndpoint
         return response with { VideoMetadata = results.VideoMetadata, Faces = page, NextToken = next };
     }
 
-    internal GetFaceSearchResponse GetFaceSearch(GetVideoJobRequest request)
+    internal async Task<GetFaceSearchResponse> GetFaceSearchAsync(GetVideoJobRequest request, CancellationToken ct)
     {
         if (request.SortBy is not (null or "INDEX" or "TIMESTAMP"))
             throw SightlineException.InvalidParameter("SortBy must be INDEX or TIMESTAMP.");
-        var (job, results, offset, limit) = videoJobs.Get(VideoJobs.FaceSearch, request.JobId, request.MaxResults, request.NextToken);
+        var (job, results, offset, limit) = await videoJobs.GetAsync(VideoJobs.FaceSearch, request.JobId, request.MaxResults, request.NextToken, ct).ConfigureAwait(false);
         var response = new GetFaceSearchResponse(job.Status, job.JobId) { StatusMessage = job.StatusMessage, JobTag = job.JobTag, Video = VideoOf(job) };
         if (results is null)
             return response;

@@ -66,7 +66,7 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
         try
         {
             var body = await ReadBodyAsync(context, ct).ConfigureAwait(false);
-            var principal = authenticator.VerifySigV4(context, body);
+            var principal = await authenticator.VerifySigV4Async(context, body, ct).ConfigureAwait(false);
             identity.Principal = principal;
             if (!target.StartsWith(TargetPrefix, StringComparison.Ordinal))
                 throw new UnknownOperationException($"Missing or malformed X-Amz-Target header '{target}'; expected RekognitionService.<Operation>.");
@@ -85,16 +85,14 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
             {
                 var entry = audit;
                 audit = null; // from here the pipeline records the outcome, refusals included
-                response = Identify(entry, operation, request, principal.AccessKeyId, ct);
+                response = await IdentifyAsync(entry, operation, request, principal.AccessKeyId, ct).ConfigureAwait(false);
             }
             else
             {
-                Identified<string> answer;
-                using (audit is null ? null : AuditScope.Begin(audit))
-                    answer = Dispatch(operation, request, principal.AccessKeyId, ct);
+                var answer = await DispatchAsync(operation, request, principal.AccessKeyId, audit, ct).ConfigureAwait(false);
                 // What a search-capability read disclosed (a face search job's results) is recorded before the answer leaves.
                 if (audit is not null && capability == Capability.Search)
-                    leads.AppendSearch(audit with { Details = LeadDetails.Of(answer.Leads) }, []);
+                    await leads.AppendSearchAsync(audit with { Details = LeadDetails.Of(answer.Leads) }, [], ct).ConfigureAwait(false);
                 response = answer.Response;
             }
             context.Response.ContentType = "application/x-amz-json-1.1";
@@ -103,7 +101,8 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
         catch (SightlineException ex)
         {
             if (audit is not null)
-                auditLog.AppendAudit(audit with { Outcome = ex.RekognitionType, Details = null });
+                // Recorded even when the caller hung up: going away must not erase a refusal from the log.
+                await auditLog.AppendAuditAsync(audit with { Outcome = ex.RekognitionType, Details = null }, CancellationToken.None).ConfigureAwait(false);
             if (ex.RetryAfter is { } retryAfter)
                 context.Response.Headers.RetryAfter = Problems.RetryAfterSeconds(retryAfter);
             await WriteErrorAsync(context, ex.HttpStatus, ex.RekognitionType, ex.Message).ConfigureAwait(false);

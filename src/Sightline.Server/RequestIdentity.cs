@@ -20,6 +20,13 @@ public sealed class RequestIdentity
     /// <summary>A native identification search's audit entry, until its handler hands it to the pipeline.</summary>
     public Storage.AuditEntry? PendingSearch { get; set; }
 
+    /// <summary>The audit entry of an audited native operation (its writes are recorded under it); null for one that is not audited.</summary>
+    public Storage.AuditEntry? Audit { get; set; }
+
+    /// <summary>The audit entry a state-changing native handler records its writes under.</summary>
+    public static Storage.AuditEntry AuditOf(HttpContext context) =>
+        Of(context).Audit ?? throw new InvalidOperationException($"{context.Request.Path} changes data but its operation is not audited (AuditFacts.IsAudited).");
+
     public static RequestIdentity Of(HttpContext context)
     {
         if (context.Items[typeof(RequestIdentity)] is RequestIdentity identity)
@@ -38,7 +45,7 @@ public sealed class RequestIdentity
 public sealed class RequestAuthenticator(SigV4Verifier verifier, AccessKeys keys, FailedAuthLimits failures, KeyRateLimits rates)
 {
     /// <summary>Verifies an AWS Signature Version 4 over the buffered <paramref name="body"/>.</summary>
-    public Principal VerifySigV4(HttpContext context, ReadOnlyMemory<byte> body) => Limited(context, () =>
+    public Task<Principal> VerifySigV4Async(HttpContext context, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) => LimitedAsync(context, () =>
     {
         string target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "/";
         int q = target.IndexOf('?', StringComparison.Ordinal);
@@ -46,33 +53,33 @@ public sealed class RequestAuthenticator(SigV4Verifier verifier, AccessKeys keys
         foreach (var (name, values) in context.Request.Headers)
             headers[name.ToLowerInvariant()] = string.Join(',', values.Select(v => v?.Trim()));
         var request = new SignableRequest(context.Request.Method, q < 0 ? target : target[..q], q < 0 ? null : target[(q + 1)..], headers, body);
-        return verifier.Verify(request);
-    });
+        return verifier.VerifyAsync(request, cancellationToken);
+    }, cancellationToken);
 
     /// <summary>Checks <c>Authorization: Bearer ACCESS_KEY_ID:SECRET</c> (native API).</summary>
-    public Principal VerifyBearer(HttpContext context) => Limited(context, () =>
+    public Task<Principal> VerifyBearerAsync(HttpContext context, CancellationToken cancellationToken) => LimitedAsync(context, () =>
     {
         string authorization = context.Request.Headers.Authorization.ToString();
         if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             throw new SightlineException(ErrorKind.MissingAuthentication, "Send 'Authorization: Bearer ACCESS_KEY_ID:SECRET_ACCESS_KEY' (create a key with 'sightline keys create').");
-        return keys.AuthenticateBearer(authorization[7..].Trim());
-    });
+        return keys.AuthenticateBearerAsync(authorization[7..].Trim(), cancellationToken);
+    }, cancellationToken);
 
-    private Principal Limited(HttpContext context, Func<Principal> authenticate)
+    private async Task<Principal> LimitedAsync(HttpContext context, Func<Task<Principal>> authenticate, CancellationToken cancellationToken)
     {
         var address = context.Connection.RemoteIpAddress;
         failures.Check(address);
         Principal principal;
         try
         {
-            principal = authenticate();
+            principal = await authenticate().ConfigureAwait(false);
         }
         catch (SightlineException ex) when (ex.Kind is ErrorKind.MissingAuthentication or ErrorKind.UnrecognizedClient or ErrorKind.InvalidSignature or ErrorKind.IncompleteSignature)
         {
             failures.Failed(address);
             throw;
         }
-        rates.Take(principal);
+        await rates.TakeAsync(principal, cancellationToken).ConfigureAwait(false);
         return principal;
     }
 }

@@ -21,7 +21,7 @@ public sealed partial class RetentionWorker(CollectionService collections, Serve
         {
             try
             {
-                RunOnce(stoppingToken);
+                await RunOnceAsync(Entry, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -31,11 +31,10 @@ public sealed partial class RetentionWorker(CollectionService collections, Serve
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
-    public IReadOnlyList<RetentionSweep> RunOnce(CancellationToken ct)
+    /// <summary>One pass; run on request its batches are recorded under the caller's entry, on the timer under <see cref="Entry"/>.</summary>
+    public async Task<IReadOnlyList<RetentionSweep>> RunOnceAsync(AuditEntry audit, CancellationToken ct)
     {
-        // Run on request, the batches are recorded as the caller's call; on the timer, as system:retention.
-        using var scope = AuditScope.Current is null ? AuditScope.Begin(Entry) : null;
-        var sweeps = collections.ApplyRetention(DateTimeOffset.UtcNow, ct);
+        var sweeps = await collections.ApplyRetentionAsync(audit, DateTimeOffset.UtcNow, ct).ConfigureAwait(false);
         foreach (var s in sweeps.Where(s => s.Faces.Count + s.Leads + s.HeldFaces + s.HeldLeads > 0))
             LogSwept(logger, s.CollectionId, s.Faces.Count, s.Leads, s.HeldFaces, s.HeldLeads);
         return sweeps;

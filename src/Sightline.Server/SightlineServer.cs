@@ -79,9 +79,9 @@ public static class SightlineServer
         app.UseStatusCodePages(); // problem details for routing failures (404, 405, 415) that no endpoint wrote
         app.UseRateLimiter();
         app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/readyz", (FaceEngine engine, ICollectionStore collections) =>
+        app.MapGet("/readyz", async (FaceEngine engine, ICollectionStore collections, CancellationToken ct) =>
         {
-            bool ready = engine.Detector.ModelId is { Length: > 0 } && collections.ListCollections(null, 1) is not null;
+            bool ready = engine.Detector.ModelId is { Length: > 0 } && await collections.ListCollectionsAsync(null, 1, ct) is not null;
             return ready ? Results.Text("ready") : Results.Text("loading", statusCode: 503);
         });
         app.MapMetrics("/metrics");

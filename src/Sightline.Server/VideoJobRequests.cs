@@ -33,7 +33,9 @@ internal sealed partial class VideoJsonContext : JsonSerializerContext;
 /// <summary>StartFaceDetection / StartFaceSearch (AWS or native) to the library's job spec, and the started job back.</summary>
 internal static class VideoJobMapping
 {
-    public static StartVideoJobResponse Start(this VideoJobs jobs, string kind, StartVideoJobRequest request, string? principal)
+    /// <param name="admitted">A face search's admitted audit entry: the job runs under its case, purpose and role.</param>
+    public static async Task<StartVideoJobResponse> StartAsync(this VideoJobs jobs, string kind, StartVideoJobRequest request, string? principal, AuditEntry? admitted,
+        CancellationToken ct)
     {
         if (request.NotificationChannel is { ValueKind: not System.Text.Json.JsonValueKind.Null })
             throw SightlineException.InvalidParameter("NotificationChannel (Amazon SNS) is not available on this server; poll Get" + kind + " for the job status.");
@@ -48,7 +50,7 @@ internal static class VideoJobMapping
             ClientRequestToken = request.ClientRequestToken,
             JobTag = request.JobTag,
         };
-        return new StartVideoJobResponse(jobs.Start(spec, JobAdmission.Of(principal, AuditScope.Current)));
+        return new StartVideoJobResponse(await jobs.StartAsync(spec, JobAdmission.Of(principal, admitted), ct).ConfigureAwait(false));
     }
 }
 

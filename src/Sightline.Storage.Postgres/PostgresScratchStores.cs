@@ -10,28 +10,29 @@ internal sealed class PostgresScratchStores(string connectionString, StoreSecret
 {
     public const string SchemaPrefix = "sightline_scratch_";
 
-    public IScratchStore Create()
+    public async Task<IScratchStore> CreateAsync(CancellationToken cancellationToken)
     {
         string schema = SchemaPrefix + Guid.NewGuid().ToString("N");
-        Run($"CREATE SCHEMA {schema};");
+        await RunAsync($"CREATE SCHEMA {schema};", cancellationToken).ConfigureAwait(false);
         try
         {
+            // The store migrates its schema as it is built (synchronously, as the container builds stores).
             var store = new PostgresStore(new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema }.ConnectionString, secrets);
             return new Scratch(this, schema, store);
         }
         catch
         {
-            Run($"DROP SCHEMA IF EXISTS {schema} CASCADE;");
+            await RunAsync($"DROP SCHEMA IF EXISTS {schema} CASCADE;", CancellationToken.None).ConfigureAwait(false);
             throw;
         }
     }
 
-    private void Run(string sql)
+    private async Task RunAsync(string sql, CancellationToken cancellationToken)
     {
-        using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
-        connection.Open();
-        using var cmd = new NpgsqlCommand(sql, connection);
-        cmd.ExecuteNonQuery();
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private sealed class Scratch(PostgresScratchStores owner, string schema, PostgresStore store) : IScratchStore
@@ -40,12 +41,15 @@ internal sealed class PostgresScratchStores(string connectionString, StoreSecret
 
         public ICollectionStore Collections => store;
 
-        public void Dispose()
+        public IRetentionStore Retention => store;
+
+        /// <summary>Drops the schema; not cancelled, so a finished run never leaves its schema behind.</summary>
+        public async ValueTask DisposeAsync()
         {
             if (Interlocked.Exchange(ref _disposed, 1) != 0)
                 return;
             store.Dispose();
-            owner.Run($"DROP SCHEMA IF EXISTS {schema} CASCADE;");
+            await owner.RunAsync($"DROP SCHEMA IF EXISTS {schema} CASCADE;", CancellationToken.None).ConfigureAwait(false);
         }
     }
 }

@@ -7,51 +7,50 @@ public sealed partial class PostgresStore
     private const string RuleColumns = "id, label, min_confidence, region_left, region_top, region_width, region_height, webhook_url, secret, created_by, created_at";
     private const string AlertColumns = "id, rule_id, label, confidence, box_left, box_top, box_width, box_height, source, image_ref, created_at, status, attempts, last_error, delivered_at";
 
-    public void AddAlertRule(AlertRule rule) =>
-        Write((c, tx) =>
+    public Task AddAlertRuleAsync(AuditEntry audit, AlertRule rule, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, tx) =>
         {
-            using (var cmd = Command(c, $"INSERT INTO alert_rules ({RuleColumns}) VALUES (@id, @label, @min, @l, @t, @w, @h, @url, @secret, @by, @at);", tx,
+            await ExecAsync(c, tx, $"INSERT INTO alert_rules ({RuleColumns}) VALUES (@id, @label, @min, @l, @t, @w, @h, @url, @secret, @by, @at);", cancellationToken,
                 ("id", rule.Id), ("label", rule.Label), ("min", rule.MinConfidence), ("l", rule.Region?.Left), ("t", rule.Region?.Top), ("w", rule.Region?.Width),
-                ("h", rule.Region?.Height), ("url", rule.WebhookUrl), ("secret", rule.Secret), ("by", rule.CreatedBy), ("at", Ms(rule.CreatedAt))))
-                cmd.ExecuteNonQuery();
+                ("h", rule.Region?.Height), ("url", rule.WebhookUrl), ("secret", rule.Secret), ("by", rule.CreatedBy), ("at", Ms(rule.CreatedAt))).ConfigureAwait(false);
             // The record names the rule and what it watches for, never its secret.
-            AppendAmbient(c, tx, Ids([rule.Id, rule.Label, rule.WebhookUrl]));
-        });
+            await AppendAuditedAsync(c, tx, audit, Ids([rule.Id, rule.Label, rule.WebhookUrl]), null, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
 
-    public IReadOnlyList<AlertRule> ListAlertRules() => Query($"SELECT {RuleColumns} FROM alert_rules ORDER BY created_at, id;", ReadRule);
+    public async Task<IReadOnlyList<AlertRule>> ListAlertRulesAsync(CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {RuleColumns} FROM alert_rules ORDER BY created_at, id;", ReadRule, cancellationToken).ConfigureAwait(false);
 
-    public AlertRule? GetAlertRule(string id) => Query($"SELECT {RuleColumns} FROM alert_rules WHERE id = @id;", ReadRule, ("id", id)).FirstOrDefault();
+    public async Task<AlertRule?> GetAlertRuleAsync(string id, CancellationToken cancellationToken) =>
+        (await QueryAsync($"SELECT {RuleColumns} FROM alert_rules WHERE id = @id;", ReadRule, cancellationToken, ("id", id)).ConfigureAwait(false)).FirstOrDefault();
 
-    public bool DeleteAlertRule(string id) =>
-        Write((c, tx) =>
+    public Task<bool> DeleteAlertRuleAsync(AuditEntry audit, string id, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, tx) =>
         {
-            using var cmd = Command(c, "DELETE FROM alert_rules WHERE id = @id;", tx, ("id", id));
-            if (cmd.ExecuteNonQuery() == 0)
+            if (await ExecAsync(c, tx, "DELETE FROM alert_rules WHERE id = @id;", cancellationToken, ("id", id)).ConfigureAwait(false) == 0)
                 return false;
-            AppendAmbient(c, tx, Ids([id]));
+            await AppendAuditedAsync(c, tx, audit, Ids([id]), null, cancellationToken).ConfigureAwait(false);
             return true;
-        });
+        }, cancellationToken);
 
-    public void AddAlerts(IReadOnlyList<AlertRecord> alerts) =>
-        Write((c, tx) =>
+    public Task AddAlertsAsync(IReadOnlyList<AlertRecord> alerts, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, tx) =>
         {
             foreach (var a in alerts)
             {
-                using var cmd = Command(c, $"INSERT INTO alerts ({AlertColumns}) VALUES (@id, @rule, @label, @conf, @l, @t, @w, @h, @source, @image, @at, @status, @attempts, @error, @delivered);", tx,
+                await ExecAsync(c, tx, $"INSERT INTO alerts ({AlertColumns}) VALUES (@id, @rule, @label, @conf, @l, @t, @w, @h, @source, @image, @at, @status, @attempts, @error, @delivered);", cancellationToken,
                     ("id", a.Id), ("rule", a.RuleId), ("label", a.Label), ("conf", a.Confidence), ("l", a.Box.Left), ("t", a.Box.Top), ("w", a.Box.Width), ("h", a.Box.Height),
                     ("source", a.Source), ("image", a.ImageRef), ("at", Ms(a.At)), ("status", a.Status), ("attempts", a.Attempts), ("error", a.LastError),
-                    ("delivered", Ms(a.DeliveredAt)));
-                cmd.ExecuteNonQuery();
+                    ("delivered", Ms(a.DeliveredAt))).ConfigureAwait(false);
             }
-        });
+        }, cancellationToken);
 
-    public void SetAlertDelivery(string id, string status, int attempts, string? lastError, DateTimeOffset? deliveredAt) =>
-        Execute("UPDATE alerts SET status = @s, attempts = @n, last_error = @e, delivered_at = @d WHERE id = @id;",
+    public Task SetAlertDeliveryAsync(string id, string status, int attempts, string? lastError, DateTimeOffset? deliveredAt, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE alerts SET status = @s, attempts = @n, last_error = @e, delivered_at = @d WHERE id = @id;", cancellationToken,
             ("id", id), ("s", status), ("n", attempts), ("e", lastError), ("d", Ms(deliveredAt)));
 
-    public IReadOnlyList<AlertRecord> ListAlerts(string? status, int limit) =>
-        Query($"SELECT {AlertColumns} FROM alerts WHERE @s::text IS NULL OR status = @s ORDER BY created_at DESC, seq DESC LIMIT @limit;", ReadAlert,
-            ("s", status), ("limit", limit));
+    public async Task<IReadOnlyList<AlertRecord>> ListAlertsAsync(string? status, int limit, CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {AlertColumns} FROM alerts WHERE @s::text IS NULL OR status = @s ORDER BY created_at DESC, seq DESC LIMIT @limit;", ReadAlert, cancellationToken,
+            ("s", status), ("limit", limit)).ConfigureAwait(false);
 
     private static AlertRecord ReadAlert(NpgsqlDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFloat(3), new NormalBox(r.GetFloat(4), r.GetFloat(5), r.GetFloat(6), r.GetFloat(7)),

@@ -14,32 +14,29 @@ public sealed partial class PostgresStore
 
     private byte[] AuditKey => _secrets.AuditKey;
 
-    public long AppendAudit(AuditEntry entry) => Write((c, tx) => Append(c, tx, entry));
+    public Task<long> AppendAuditAsync(AuditEntry entry, CancellationToken cancellationToken) =>
+        WriteAsync((c, tx) => AppendAsync(c, tx, entry, cancellationToken), cancellationToken);
 
-    /// <summary>Appends the audit record of the call in progress, if there is one, to the change's transaction.</summary>
-    private void AppendAmbient(NpgsqlConnection connection, NpgsqlTransaction tx, string? details = null, string? collectionId = null)
-    {
-        if (AuditScope.Current is { } entry)
-            Append(connection, tx, entry with { Details = details ?? entry.Details, CollectionId = entry.CollectionId ?? collectionId });
-    }
+    /// <summary>Appends the audit record of the call a change serves to the change's transaction.</summary>
+    private Task<long> AppendAuditedAsync(NpgsqlConnection connection, NpgsqlTransaction tx, AuditEntry audit, string? details, string? collectionId, CancellationToken cancellationToken) =>
+        AppendAsync(connection, tx, audit.Touching(details, collectionId), cancellationToken);
 
     private static string Ids(IEnumerable<string> ids) => System.Text.Json.JsonSerializer.Serialize(ids.ToArray(), PostgresJson.Default.StringArray);
 
-    private long Append(NpgsqlConnection connection, NpgsqlTransaction tx, AuditEntry entry)
+    private async Task<long> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction tx, AuditEntry entry, CancellationToken cancellationToken)
     {
         // The head row is the chain's lock: held until this transaction ends, so the next appender reads our record.
-        using (var head = Command(connection, "SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE;", tx))
-            head.ExecuteNonQuery();
+        await ExecAsync(connection, tx, "SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE;", cancellationToken).ConfigureAwait(false);
         // The time is the database server's, read under the lock, so records of several processes are in time order too.
         long seq = 1, atMs;
         string prev = AuditChain.Genesis;
-        using (var last = Command(connection, """
+        await using (var last = Command(connection, """
             SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint, l.seq, l.hash
             FROM (SELECT 1) AS one LEFT JOIN LATERAL (SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1) AS l ON true;
             """, tx))
-        using (var r = last.ExecuteReader())
+        await using (var r = await last.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            r.Read();
+            await r.ReadAsync(cancellationToken).ConfigureAwait(false);
             atMs = r.GetInt64(0);
             if (!r.IsDBNull(1))
                 (seq, prev) = (r.GetInt64(1) + 1, r.GetString(2));
@@ -47,7 +44,7 @@ public sealed partial class PostgresStore
         var at = FromUnixMs(atMs);
         string hash = AuditChain.Hash(seq, at, entry, prev);
         string mac = AuditChain.Seal(AuditKey, seq, hash);
-        using var batch = new NpgsqlBatch(connection, tx);
+        await using var batch = new NpgsqlBatch(connection, tx);
         batch.BatchCommands.Add(BatchCommand($"INSERT INTO audit_log ({AuditColumns}) VALUES (@seq, @at, @actor, @role, @op, @outcome, @c, @case, @purpose, @t, @probe, @details, @prev, @hash);",
             ("seq", seq), ("at", Ms(at)), ("actor", entry.Actor), ("role", entry.Role), ("op", entry.Operation), ("outcome", entry.Outcome),
             ("c", entry.CollectionId), ("case", entry.Case), ("purpose", entry.Purpose), ("t", AuditChain.ThresholdText(entry.Threshold)), ("probe", entry.Probe),
@@ -55,7 +52,7 @@ public sealed partial class PostgresStore
         batch.BatchCommands.Add(BatchCommand("UPDATE audit_head SET seq = @seq, hash = @hash, mac = @mac WHERE id = 1;", ("seq", seq), ("hash", hash), ("mac", mac)));
         if (seq % AuditChain.SealEvery == 0)
             batch.BatchCommands.Add(BatchCommand("INSERT INTO audit_seals (seq, hash, mac) VALUES (@seq, @hash, @mac);", ("seq", seq), ("hash", hash), ("mac", mac)));
-        batch.ExecuteNonQuery();
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return seq;
     }
 
@@ -67,42 +64,34 @@ public sealed partial class PostgresStore
         return cmd;
     }
 
-    public IReadOnlyList<AuditRecord> ReadAudit(long afterSeq, int limit) =>
-        Query($"SELECT {AuditColumns} FROM audit_log WHERE seq > @after ORDER BY seq LIMIT @limit;", ReadAuditRow, ("after", afterSeq), ("limit", limit));
+    public async Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(long afterSeq, int limit, CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {AuditColumns} FROM audit_log WHERE seq > @after ORDER BY seq LIMIT @limit;", ReadAuditRow, cancellationToken, ("after", afterSeq), ("limit", limit)).ConfigureAwait(false);
 
-    public IEnumerable<AuditRecord> ReadAuditBetween(DateTimeOffset from, DateTimeOffset to)
-    {
-        using var connection = Open();
-        using var cmd = Command(connection, $"SELECT {AuditColumns} FROM audit_log WHERE at >= @from AND at < @to ORDER BY seq;", null, ("from", Ms(from)), ("to", Ms(to)));
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-            yield return ReadAuditRow(r);
-    }
+    public IAsyncEnumerable<AuditRecord> ReadAuditBetweenAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        StreamAsync($"SELECT {AuditColumns} FROM audit_log WHERE at >= @from AND at < @to ORDER BY seq;", ReadAuditRow, cancellationToken, ("from", Ms(from)), ("to", Ms(to)));
 
-    public AuditVerification VerifyAudit()
+    public async Task<AuditVerification> VerifyAuditAsync(CancellationToken cancellationToken)
     {
-        using var connection = Open();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         // One snapshot for the seals, the head and the records, however many appends run meanwhile.
-        using var tx = connection.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
         var seals = new Dictionary<long, (string Hash, string Mac)>();
-        using (var cmd = Command(connection, "SELECT seq, hash, mac FROM audit_seals;", tx))
-        using (var r = cmd.ExecuteReader())
+        await using (var cmd = Command(connection, "SELECT seq, hash, mac FROM audit_seals;", tx))
         {
-            while (r.Read())
-                seals[r.GetInt64(0)] = (r.GetString(1), r.GetString(2));
+            foreach (var (seq, hash, mac) in await ReadAllAsync(cmd, r => (r.GetInt64(0), r.GetString(1), r.GetString(2)), cancellationToken).ConfigureAwait(false))
+                seals[seq] = (hash, mac);
         }
         (long Seq, string Hash, string Mac)? head = null;
-        using (var cmd = Command(connection, "SELECT seq, hash, mac FROM audit_head WHERE id = 1 AND seq > 0;", tx))
-        using (var r = cmd.ExecuteReader())
+        await using (var cmd = Command(connection, "SELECT seq, hash, mac FROM audit_head WHERE id = 1 AND seq > 0;", tx))
         {
-            if (r.Read())
-                head = (r.GetInt64(0), r.GetString(1), r.GetString(2));
+            foreach (var h in await ReadAllAsync(cmd, r => (r.GetInt64(0), r.GetString(1), r.GetString(2)), cancellationToken).ConfigureAwait(false))
+                head = h;
         }
         var chain = new AuditChainCheck(AuditKey, seals);
-        using (var cmd = Command(connection, $"SELECT {AuditColumns} FROM audit_log ORDER BY seq;", tx))
-        using (var r = cmd.ExecuteReader())
+        await using (var cmd = Command(connection, $"SELECT {AuditColumns} FROM audit_log ORDER BY seq;", tx))
+        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            while (r.Read())
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (chain.Next(ReadAuditRow(r)) is { } broken)
                     return broken;
@@ -129,5 +118,6 @@ public sealed partial class PostgresStore
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(RetentionDetails))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(FaceDeletionDetails))]
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
 internal sealed partial class PostgresJson : System.Text.Json.Serialization.JsonSerializerContext;

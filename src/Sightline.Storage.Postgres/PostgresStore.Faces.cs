@@ -8,16 +8,16 @@ public sealed partial class PostgresStore
 {
     private const string FaceColumns = "row_id, face_id, collection_id, image_id, external_image_id, box_left, box_top, box_width, box_height, confidence, user_id, created_at";
 
-    public IReadOnlyList<StoredFace> AddFaces(string collectionId, IReadOnlyList<NewFace> faces, DateTimeOffset createdAt)
+    public Task<IReadOnlyList<StoredFace>> AddFacesAsync(AuditEntry audit, string collectionId, IReadOnlyList<NewFace> faces, DateTimeOffset createdAt, CancellationToken cancellationToken)
     {
         long created = Ms(createdAt);
-        return Write((c, tx) =>
+        return WriteAsync<IReadOnlyList<StoredFace>>(async (c, tx) =>
         {
             var result = new List<StoredFace>(faces.Count);
             if (faces.Count > 0)
             {
                 // One round trip: a batch of inserts, each returning the row id it was given.
-                using var batch = new NpgsqlBatch(c, tx);
+                await using var batch = new NpgsqlBatch(c, tx);
                 foreach (var f in faces)
                 {
                     var cmd = new NpgsqlBatchCommand("""
@@ -34,72 +34,75 @@ public sealed partial class PostgresStore
                     cmd.Parameters.Add(new NpgsqlParameter<byte[]> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = ToBlob(f.Embedding) });
                     batch.BatchCommands.Add(cmd);
                 }
-                using var r = batch.ExecuteReader();
+                await using var r = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 foreach (var f in faces)
                 {
-                    r.Read();
+                    await r.ReadAsync(cancellationToken).ConfigureAwait(false);
                     result.Add(new StoredFace(r.GetInt64(0), f.FaceId, collectionId, f.ImageId, f.ExternalImageId, f.Left, f.Top, f.Width, f.Height, f.Confidence, null, FromUnixMs(created), f.Embedding));
-                    r.NextResult();
+                    await r.NextResultAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
-            AppendAmbient(c, tx, Ids(result.Select(f => f.FaceId)), collectionId);
+            await AppendAuditedAsync(c, tx, audit, Ids(result.Select(f => f.FaceId)), collectionId, cancellationToken).ConfigureAwait(false);
             return result;
-        }, new Violation(ErrorKind.ResourceNotFound, $"The collection id: {collectionId} does not exist"));
+        }, cancellationToken, new Violation(ErrorKind.ResourceNotFound, $"The collection id: {collectionId} does not exist"));
     }
 
-    public IReadOnlyList<StoredFace> ListFaces(string collectionId, long afterRowId, int limit, IReadOnlyCollection<string>? faceIds = null, bool withEmbeddings = false, string? userId = null)
+    public async Task<IReadOnlyList<StoredFace>> ListFacesAsync(string collectionId, long afterRowId, int limit, FaceFilter filter, CancellationToken cancellationToken)
     {
-        var sql = new StringBuilder($"SELECT {FaceColumns}{(withEmbeddings ? ", embedding" : "")} FROM faces WHERE collection_id = @c AND row_id > @after");
+        var sql = new StringBuilder($"SELECT {FaceColumns}{(filter.WithEmbeddings ? ", embedding" : "")} FROM faces WHERE collection_id = @c AND row_id > @after");
         var parameters = new List<(string, object?)> { ("c", collectionId), ("after", afterRowId), ("limit", limit) };
-        if (faceIds is { Count: > 0 })
+        if (filter.FaceIds is { Count: > 0 } faceIds)
         {
             sql.Append(" AND face_id = ANY(@f)");
             parameters.Add(("f", faceIds.ToArray()));
         }
-        if (userId is not null)
+        if (filter.UserId is { } userId)
         {
             sql.Append(" AND user_id = @u");
             parameters.Add(("u", userId));
         }
         sql.Append(" ORDER BY row_id LIMIT @limit;");
-        return Query(sql.ToString(), r => ReadFace(r, withEmbeddings), [.. parameters]);
+        return await QueryAsync(sql.ToString(), r => ReadFace(r, filter.WithEmbeddings), cancellationToken, [.. parameters]).ConfigureAwait(false);
     }
 
-    public StoredFace? GetFace(string collectionId, string faceId) =>
-        Query($"SELECT {FaceColumns}, embedding FROM faces WHERE collection_id = @c AND face_id = @f;", r => ReadFace(r, true), ("c", collectionId), ("f", faceId)).FirstOrDefault();
+    public async Task<StoredFace?> GetFaceAsync(string collectionId, string faceId, CancellationToken cancellationToken) =>
+        (await QueryAsync($"SELECT {FaceColumns}, embedding FROM faces WHERE collection_id = @c AND face_id = @f;", r => ReadFace(r, true), cancellationToken,
+            ("c", collectionId), ("f", faceId)).ConfigureAwait(false)).FirstOrDefault();
 
-    public IReadOnlyList<StoredFace> GetFacesByRowIds(IReadOnlyCollection<long> rowIds) =>
-        rowIds.Count == 0 ? [] : Query($"SELECT {FaceColumns} FROM faces WHERE row_id = ANY(@r);", r => ReadFace(r, false), ("r", rowIds.ToArray()));
+    public async Task<IReadOnlyList<StoredFace>> GetFacesByRowIdsAsync(IReadOnlyCollection<long> rowIds, CancellationToken cancellationToken) =>
+        rowIds.Count == 0 ? [] : await QueryAsync($"SELECT {FaceColumns} FROM faces WHERE row_id = ANY(@r);", r => ReadFace(r, false), cancellationToken, ("r", rowIds.ToArray())).ConfigureAwait(false);
 
-    public IReadOnlyDictionary<long, float[]> GetEmbeddings(IReadOnlyCollection<long> rowIds) =>
+    public async Task<IReadOnlyDictionary<long, float[]>> GetEmbeddingsAsync(IReadOnlyCollection<long> rowIds, CancellationToken cancellationToken) =>
         rowIds.Count == 0 ? new Dictionary<long, float[]>()
-            : Query("SELECT row_id, embedding FROM faces WHERE row_id = ANY(@r);", r => (Row: r.GetInt64(0), Embedding: FromBlob(r.GetFieldValue<byte[]>(1))), ("r", rowIds.ToArray()))
-                .ToDictionary(e => e.Row, e => e.Embedding);
+            : (await QueryAsync("SELECT row_id, embedding FROM faces WHERE row_id = ANY(@r);", r => (Row: r.GetInt64(0), Embedding: FromBlob(r.GetFieldValue<byte[]>(1))), cancellationToken,
+                ("r", rowIds.ToArray())).ConfigureAwait(false)).ToDictionary(e => e.Row, e => e.Embedding);
 
-    public float[]? GetEmbedding(long rowId) =>
-        Query("SELECT embedding FROM faces WHERE row_id = @r;", r => FromBlob(r.GetFieldValue<byte[]>(0)), ("r", rowId)).FirstOrDefault();
+    public async Task<float[]?> GetEmbeddingAsync(long rowId, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT embedding FROM faces WHERE row_id = @r;", r => FromBlob(r.GetFieldValue<byte[]>(0)), cancellationToken, ("r", rowId)).ConfigureAwait(false)).FirstOrDefault();
 
-    public IReadOnlyList<StoredFace> DeleteFaces(string collectionId, IReadOnlyCollection<string> faceIds) =>
-        Write((c, tx) =>
+    public Task<FaceDeletion> DeleteFacesAsync(AuditEntry audit, string collectionId, IReadOnlyCollection<string> faceIds, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, tx) =>
         {
             string[] ids = [.. faceIds.Distinct()];
-            using var cmd = Command(c, $"DELETE FROM faces WHERE collection_id = @c AND face_id = ANY(@f) RETURNING {FaceColumns};", tx, ("c", collectionId), ("f", ids));
-            var deleted = ReadAll(cmd, r => ReadFace(r, false)).OrderBy(f => Array.IndexOf(ids, f.FaceId)).ToList(); // in the order asked, as SQLite returns them
-            AppendAmbient(c, tx, Ids(deleted.Select(f => f.FaceId)), collectionId);
-            return (IReadOnlyList<StoredFace>)deleted;
-        });
+            await LockHoldsAsync(c, tx, cancellationToken).ConfigureAwait(false);
+            var held = await HeldFacesAsync(c, tx, collectionId, ids, cancellationToken).ConfigureAwait(false);
+            string[] free = [.. ids.Where(id => !held.Contains(id))], refused = [.. ids.Where(held.Contains)];
+            await using var cmd = Command(c, $"DELETE FROM faces WHERE collection_id = @c AND face_id = ANY(@f) RETURNING {FaceColumns};", tx, ("c", collectionId), ("f", free));
+            var deleted = (await ReadAllAsync(cmd, r => ReadFace(r, false), cancellationToken).ConfigureAwait(false))
+                .OrderBy(f => Array.IndexOf(ids, f.FaceId)).ToList(); // in the order asked, as SQLite returns them
+            if (deleted.Count == 0 && refused.Length == 0)
+                return new FaceDeletion([], []);
+            string details = refused.Length == 0 ? Ids(deleted.Select(f => f.FaceId))
+                : System.Text.Json.JsonSerializer.Serialize(new FaceDeletionDetails([.. deleted.Select(f => f.FaceId)], refused), PostgresJson.Default.FaceDeletionDetails);
+            await AppendAuditedAsync(c, tx, audit, details, collectionId, cancellationToken).ConfigureAwait(false);
+            return new FaceDeletion(deleted, refused);
+        }, cancellationToken);
 
-    public IReadOnlyList<long> ReadRowIds(string collectionId) =>
-        Query("SELECT row_id FROM faces WHERE collection_id = @c ORDER BY row_id;", r => r.GetInt64(0), ("c", collectionId));
+    public async Task<IReadOnlyList<long>> ReadRowIdsAsync(string collectionId, CancellationToken cancellationToken) =>
+        await QueryAsync("SELECT row_id FROM faces WHERE collection_id = @c ORDER BY row_id;", r => r.GetInt64(0), cancellationToken, ("c", collectionId)).ConfigureAwait(false);
 
-    public IEnumerable<(long RowId, float[] Embedding)> ReadEmbeddings(string collectionId)
-    {
-        using var connection = Open();
-        using var cmd = Command(connection, "SELECT row_id, embedding FROM faces WHERE collection_id = @c ORDER BY row_id;", null, ("c", collectionId));
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-            yield return (r.GetInt64(0), FromBlob(r.GetFieldValue<byte[]>(1)));
-    }
+    public IAsyncEnumerable<(long RowId, float[] Embedding)> ReadEmbeddingsAsync(string collectionId, CancellationToken cancellationToken) =>
+        StreamAsync("SELECT row_id, embedding FROM faces WHERE collection_id = @c ORDER BY row_id;", r => (r.GetInt64(0), FromBlob(r.GetFieldValue<byte[]>(1))), cancellationToken, ("c", collectionId));
 
     private static StoredFace ReadFace(NpgsqlDataReader r, bool withEmbedding) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), Text(r, 4),

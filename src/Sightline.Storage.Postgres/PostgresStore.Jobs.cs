@@ -6,39 +6,39 @@ public sealed partial class PostgresStore
 {
     private const string JobColumns = "id, kind, status, status_message, request_json, client_request_token, job_tag, created_by, created_at, completed_at, case_id, purpose, role";
 
-    public void AddJob(StoredJob job) =>
-        Write((c, tx) =>
+    public Task AddJobAsync(StoredJob job, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, tx) =>
         {
-            using var cmd = Command(c, $"INSERT INTO video_jobs ({JobColumns}) VALUES (@id, @kind, @status, @message, @request, @token, @tag, @by, @created, NULL, @case, @purpose, @role);", tx,
+            await ExecAsync(c, tx, $"INSERT INTO video_jobs ({JobColumns}) VALUES (@id, @kind, @status, @message, @request, @token, @tag, @by, @created, NULL, @case, @purpose, @role);", cancellationToken,
                 ("id", job.JobId), ("kind", job.Kind), ("status", job.Status), ("message", job.StatusMessage), ("request", job.RequestJson),
                 ("token", job.ClientRequestToken), ("tag", job.JobTag), ("by", job.CreatedBy), ("created", Ms(job.CreatedAt)),
-                ("case", job.Case), ("purpose", job.Purpose), ("role", job.Role));
-            cmd.ExecuteNonQuery();
-        }, new Violation(ErrorKind.Conflict, "A job with this id or client request token already exists."));
+                ("case", job.Case), ("purpose", job.Purpose), ("role", job.Role)).ConfigureAwait(false);
+        }, cancellationToken, new Violation(ErrorKind.Conflict, "A job with this id or client request token already exists."));
 
-    public StoredJob? GetJob(string jobId) => Query($"SELECT {JobColumns} FROM video_jobs WHERE id = @a;", ReadJob, ("a", jobId)).FirstOrDefault();
+    public async Task<StoredJob?> GetJobAsync(string jobId, CancellationToken cancellationToken) =>
+        (await QueryAsync($"SELECT {JobColumns} FROM video_jobs WHERE id = @a;", ReadJob, cancellationToken, ("a", jobId)).ConfigureAwait(false)).FirstOrDefault();
 
-    public StoredJob? FindJobByToken(string kind, string clientRequestToken) =>
-        Query($"SELECT {JobColumns} FROM video_jobs WHERE kind = @a AND client_request_token = @b;", ReadJob, ("a", kind), ("b", clientRequestToken)).FirstOrDefault();
+    public async Task<StoredJob?> FindJobByTokenAsync(string kind, string clientRequestToken, CancellationToken cancellationToken) =>
+        (await QueryAsync($"SELECT {JobColumns} FROM video_jobs WHERE kind = @a AND client_request_token = @b;", ReadJob, cancellationToken,
+            ("a", kind), ("b", clientRequestToken)).ConfigureAwait(false)).FirstOrDefault();
 
-    public IReadOnlyList<StoredJob> ListJobs(string status) =>
-        Query($"SELECT {JobColumns} FROM video_jobs WHERE status = @a ORDER BY created_at, id;", ReadJob, ("a", status));
+    public async Task<IReadOnlyList<StoredJob>> ListJobsAsync(string status, CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {JobColumns} FROM video_jobs WHERE status = @a ORDER BY created_at, id;", ReadJob, cancellationToken, ("a", status)).ConfigureAwait(false);
 
-    public void SetJobStatus(string jobId, string status, string? statusMessage, DateTimeOffset? completedAt) =>
-        Execute("UPDATE video_jobs SET status = @s, status_message = @m, completed_at = @t WHERE id = @id;",
+    public Task SetJobStatusAsync(string jobId, string status, string? statusMessage, DateTimeOffset? completedAt, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE video_jobs SET status = @s, status_message = @m, completed_at = @t WHERE id = @id;", cancellationToken,
             ("id", jobId), ("s", status), ("m", statusMessage), ("t", Ms(completedAt)));
 
-    public bool SucceedWithLeads(string jobId, AuditEntry entry, IReadOnlyList<LeadMatch> matches, DateTimeOffset completedAt) =>
-        Write((c, tx) =>
+    public Task<bool> SucceedWithLeadsAsync(string jobId, AuditEntry entry, IReadOnlyList<LeadMatch> matches, DateTimeOffset completedAt, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, tx) =>
         {
             // A second caller waits on the row and then finds it no longer in progress: the leads are written once.
-            using var update = Command(c, "UPDATE video_jobs SET status = 'SUCCEEDED', status_message = NULL, completed_at = @t WHERE id = @id AND status = 'IN_PROGRESS';", tx,
-                ("id", jobId), ("t", Ms(completedAt)));
-            if (update.ExecuteNonQuery() == 0)
+            if (await ExecAsync(c, tx, "UPDATE video_jobs SET status = 'SUCCEEDED', status_message = NULL, completed_at = @t WHERE id = @id AND status = 'IN_PROGRESS';", cancellationToken,
+                ("id", jobId), ("t", Ms(completedAt))).ConfigureAwait(false) == 0)
                 return false;
-            AppendSearch(c, tx, entry, matches);
+            await AppendSearchAsync(c, tx, entry, matches, cancellationToken).ConfigureAwait(false);
             return true;
-        });
+        }, cancellationToken);
 
     private static StoredJob ReadJob(NpgsqlDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), Text(r, 3), r.GetString(4), Text(r, 5), Text(r, 6), Text(r, 7), FromUnixMs(r.GetInt64(8)), Time(r, 9))

@@ -6,46 +6,45 @@ public sealed partial class PostgresStore
 {
     private const string LeadColumns = "id, search_seq, case_id, purpose, collection_id, subject_type, subject_id, similarity, searched_by, status, reviewer, note, created_at, reviewed_at";
 
-    public long AppendSearch(AuditEntry entry, IReadOnlyList<LeadMatch> matches) => Write((c, tx) => AppendSearch(c, tx, entry, matches));
+    public Task<long> AppendSearchAsync(AuditEntry entry, IReadOnlyList<LeadMatch> matches, CancellationToken cancellationToken) =>
+        WriteAsync((c, tx) => AppendSearchAsync(c, tx, entry, matches, cancellationToken), cancellationToken);
 
-    private long AppendSearch(NpgsqlConnection connection, NpgsqlTransaction tx, AuditEntry entry, IReadOnlyList<LeadMatch> matches)
+    private async Task<long> AppendSearchAsync(NpgsqlConnection connection, NpgsqlTransaction tx, AuditEntry entry, IReadOnlyList<LeadMatch> matches, CancellationToken cancellationToken)
     {
-        long seq = Append(connection, tx, entry);
         if (matches.Count == 0)
-            return seq;
-        using var cmd = Command(connection, $"""
+            return await AppendAsync(connection, tx, entry, cancellationToken).ConfigureAwait(false);
+        // The leads table before the audit chain's head, the order every writer keeps (see LockHoldsAsync).
+        await ExecAsync(connection, tx, "LOCK TABLE leads IN ROW EXCLUSIVE MODE;", cancellationToken).ConfigureAwait(false);
+        long seq = await AppendAsync(connection, tx, entry, cancellationToken).ConfigureAwait(false);
+        await ExecAsync(connection, tx, $"""
             INSERT INTO leads ({LeadColumns})
             SELECT id, @seq, @case, @purpose, @c, type, subject, sim, @by, 'pending', NULL, NULL, @now, NULL
             FROM unnest(@ids::text[], @types::text[], @subjects::text[], @sims::real[]) WITH ORDINALITY AS m(id, type, subject, sim, n) ORDER BY n;
-            """, tx,
+            """, cancellationToken,
             ("seq", seq), ("case", entry.Case), ("purpose", entry.Purpose), ("c", entry.CollectionId), ("by", entry.Actor), ("now", Ms(DateTimeOffset.UtcNow)),
             ("ids", matches.Select(_ => Guid.NewGuid().ToString()).ToArray()), ("types", matches.Select(m => m.SubjectType).ToArray()),
-            ("subjects", matches.Select(m => m.SubjectId).ToArray()), ("sims", matches.Select(m => m.Similarity).ToArray()));
-        cmd.ExecuteNonQuery();
+            ("subjects", matches.Select(m => m.SubjectId).ToArray()), ("sims", matches.Select(m => m.Similarity).ToArray())).ConfigureAwait(false);
         return seq;
     }
 
-    public IReadOnlyList<Lead> ListLeads(string? caseId, string? status, int limit) =>
-        Query($"SELECT {LeadColumns} FROM leads WHERE (@case::text IS NULL OR case_id = @case) AND (@status::text IS NULL OR status = @status) ORDER BY created_at, id LIMIT @limit;",
-            ReadLead, ("case", caseId), ("status", status), ("limit", limit));
+    public IAsyncEnumerable<Lead> ListLeadsAsync(string? caseId, string? status, int limit, CancellationToken cancellationToken) =>
+        StreamAsync($"SELECT {LeadColumns} FROM leads WHERE (@case::text IS NULL OR case_id = @case) AND (@status::text IS NULL OR status = @status) ORDER BY created_at, id LIMIT @limit;",
+            ReadLead, cancellationToken, ("case", caseId), ("status", status), ("limit", limit));
 
-    public Lead ReviewLead(string leadId, string status, string note, string reviewer, bool allowOwnSearch) =>
-        Write((c, tx) =>
+    public async Task<Lead?> GetLeadAsync(string leadId, CancellationToken cancellationToken) =>
+        (await QueryAsync($"SELECT {LeadColumns} FROM leads WHERE id = @id;", ReadLead, cancellationToken, ("id", leadId)).ConfigureAwait(false)).FirstOrDefault();
+
+    public Task<Lead?> SetLeadDecisionAsync(AuditEntry audit, string leadId, string fromStatus, string status, string note, string reviewer, CancellationToken cancellationToken) =>
+        WriteAsync<Lead?>(async (c, tx) =>
         {
-            // The row lock makes a second reviewer wait and then see the first one's decision.
-            using var get = Command(c, $"SELECT {LeadColumns} FROM leads WHERE id = @id FOR UPDATE;", tx, ("id", leadId));
-            var lead = ReadAll(get, ReadLead).FirstOrDefault() ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"No lead {leadId}.");
-            if (lead.Status != LeadStatus.Pending)
-                throw new SightlineException(ErrorKind.Conflict, $"Lead {leadId} was already reviewed ({lead.Status} by {lead.Reviewer}).");
-            if (!allowOwnSearch && lead.SearchedBy == reviewer)
-                throw new SightlineException(ErrorKind.AccessDenied, $"{reviewer} made the search behind lead {leadId}; the policy requires another person to review it.");
-            long now = Ms(DateTimeOffset.UtcNow);
-            using (var update = Command(c, "UPDATE leads SET status = @s, reviewer = @r, note = @n, reviewed_at = @t WHERE id = @id;", tx,
-                ("id", leadId), ("s", status), ("r", reviewer), ("n", note), ("t", now)))
-                update.ExecuteNonQuery();
-            AppendAmbient(c, tx, Ids([leadId, status, note]), lead.CollectionId);
-            return lead with { Status = status, Reviewer = reviewer, Note = note, ReviewedAt = FromUnixMs(now) };
-        });
+            // A second decision waits on the row, then finds it no longer in fromStatus and writes nothing.
+            await using var update = Command(c, $"UPDATE leads SET status = @s, reviewer = @r, note = @n, reviewed_at = @t WHERE id = @id AND status = @from RETURNING {LeadColumns};", tx,
+                ("id", leadId), ("from", fromStatus), ("s", status), ("r", reviewer), ("n", note), ("t", Ms(DateTimeOffset.UtcNow)));
+            if ((await ReadAllAsync(update, ReadLead, cancellationToken).ConfigureAwait(false)).FirstOrDefault() is not { } lead)
+                return null;
+            await AppendAuditedAsync(c, tx, audit, Ids([leadId, status, note]), lead.CollectionId, cancellationToken).ConfigureAwait(false);
+            return lead;
+        }, cancellationToken);
 
     private static Lead ReadLead(NpgsqlDataReader r) =>
         new(r.GetString(0), r.GetInt64(1), Text(r, 2), Text(r, 3), Text(r, 4), r.GetString(5), r.GetString(6), r.GetFloat(7), r.GetString(8),

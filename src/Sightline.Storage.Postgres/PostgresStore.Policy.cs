@@ -2,10 +2,10 @@ namespace Sightline.Storage.Postgres;
 
 public sealed partial class PostgresStore
 {
-    public Policy GetPolicy()
+    public async Task<Policy> GetPolicyAsync(CancellationToken cancellationToken)
     {
         var policy = Policy.Default;
-        foreach (var (key, value) in Query("SELECT key, value FROM policy ORDER BY key;", r => (r.GetString(0), r.GetString(1))))
+        foreach (var (key, value) in await QueryAsync("SELECT key, value FROM policy ORDER BY key;", r => (r.GetString(0), r.GetString(1)), cancellationToken).ConfigureAwait(false))
         {
             if (Policy.Keys.Contains(key))
                 policy = policy.With(key, value);
@@ -13,14 +13,10 @@ public sealed partial class PostgresStore
         return policy;
     }
 
-    public void SetPolicy(string key, string value)
-    {
-        string normalised = Policy.Default.With(key, value).ValueOf(key); // validates
-        Write((c, tx) =>
+    public Task SetPolicyAsync(AuditEntry audit, string key, string value, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, tx) =>
         {
-            using (var cmd = Command(c, "INSERT INTO policy (key, value) VALUES (@k, @v) ON CONFLICT (key) DO UPDATE SET value = excluded.value;", tx, ("k", key), ("v", normalised)))
-                cmd.ExecuteNonQuery();
-            AppendAmbient(c, tx, Ids([key, normalised]));
-        });
-    }
+            await ExecAsync(c, tx, "INSERT INTO policy (key, value) VALUES (@k, @v) ON CONFLICT (key) DO UPDATE SET value = excluded.value;", cancellationToken, ("k", key), ("v", value)).ConfigureAwait(false);
+            await AppendAuditedAsync(c, tx, audit, Ids([key, value]), null, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
 }

@@ -60,26 +60,30 @@ public sealed partial class PostgresStore :
 
     private NpgsqlConnection Open() => _dataSource.OpenConnection();
 
+    private ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => _dataSource.OpenConnectionAsync(cancellationToken);
+
     /// <summary>
     /// Runs <paramref name="work"/> in one transaction and commits it; runs it again (from a fresh transaction) when
     /// the server aborted it as a serialization failure or deadlock victim, and turns integrity violations into
-    /// <paramref name="violation"/> (as the SQLite store turns its constraint errors).
+    /// <paramref name="violation"/> (as the SQLite store turns its constraint errors). Cancelled before the commit, the
+    /// transaction is rolled back; a commit once started is not abandoned halfway.
     /// </summary>
-    private T Write<T>(Func<NpgsqlConnection, NpgsqlTransaction, T> work, Violation? violation = null)
+    private async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken, Violation? violation = null)
     {
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                using var connection = Open();
-                using var tx = connection.BeginTransaction();
-                T result = work(connection, tx);
-                tx.Commit();
+                await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+                await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                T result = await work(connection, tx).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
                 return result;
             }
             catch (PostgresException ex) when (PostgresErrors.IsRetryable(ex) && attempt < Attempts)
             {
-                Thread.Sleep(Random.Shared.Next(5, 20) * attempt);
+                await Task.Delay(Random.Shared.Next(5, 20) * attempt, cancellationToken).ConfigureAwait(false);
             }
             catch (PostgresException ex) when (PostgresErrors.Translate(ex, violation) is { } translated)
             {
@@ -88,12 +92,12 @@ public sealed partial class PostgresStore :
         }
     }
 
-    private void Write(Action<NpgsqlConnection, NpgsqlTransaction> work, Violation? violation = null) =>
-        Write<bool>((c, tx) =>
+    private Task WriteAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task> work, CancellationToken cancellationToken, Violation? violation = null) =>
+        WriteAsync<bool>(async (c, tx) =>
         {
-            work(c, tx);
+            await work(c, tx).ConfigureAwait(false);
             return true;
-        }, violation);
+        }, cancellationToken, violation);
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, NpgsqlTransaction? tx = null, params (string Name, object? Value)[] parameters)
     {
@@ -103,25 +107,49 @@ public sealed partial class PostgresStore :
         return cmd;
     }
 
-    private int Execute(string sql, params (string Name, object? Value)[] parameters) =>
-        Write((c, tx) =>
-        {
-            using var cmd = Command(c, sql, tx, parameters);
-            return cmd.ExecuteNonQuery();
-        });
-
-    private List<T> Query<T>(string sql, Func<NpgsqlDataReader, T> read, params (string Name, object? Value)[] parameters)
+    private static async Task<int> ExecAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        using var connection = Open();
-        using var cmd = Command(connection, sql, null, parameters);
-        return ReadAll(cmd, read);
+        await using var cmd = Command(connection, sql, tx, parameters);
+        return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static List<T> ReadAll<T>(NpgsqlCommand cmd, Func<NpgsqlDataReader, T> read)
+    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        using var r = cmd.ExecuteReader();
+        await using var cmd = Command(connection, sql, tx, parameters);
+        return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One statement in its own transaction (retried as any write).</summary>
+    private Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        WriteAsync((c, tx) => ExecAsync(c, tx, sql, cancellationToken, parameters), cancellationToken);
+
+    private async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(connection, sql, null, parameters);
+        return await ReadAllAsync(cmd, read, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Streams one read's rows on its own connection.</summary>
+    private async IAsyncEnumerable<T> StreamAsync<T>(string sql, Func<NpgsqlDataReader, T> read, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken,
+        params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(connection, sql, null, parameters);
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        // Rows already buffered are read without looking at the token: check it before each one.
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return read(r);
+        }
+    }
+
+    private static async Task<List<T>> ReadAllAsync<T>(NpgsqlCommand cmd, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    {
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var result = new List<T>();
-        while (r.Read())
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
             result.Add(read(r));
         return result;
     }

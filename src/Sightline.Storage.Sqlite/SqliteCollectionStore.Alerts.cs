@@ -7,89 +7,71 @@ public sealed partial class SqliteCollectionStore : IAlertStore
     private const string RuleColumns = "id, label, min_confidence, region_left, region_top, region_width, region_height, webhook_url, secret, created_by, created_at";
     private const string AlertColumns = "id, rule_id, label, confidence, box_left, box_top, box_width, box_height, source, image_ref, created_at, status, attempts, last_error, delivered_at";
 
-    public void AddAlertRule(AlertRule rule)
+    public async Task AddAlertRuleAsync(AuditEntry audit, AlertRule rule, CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        using var tx = connection.BeginTransaction();
-        using (var cmd = Command(connection, $"INSERT INTO alert_rules ({RuleColumns}) VALUES ($id, $label, $min, $l, $t, $w, $h, $url, $secret, $by, $at);", tx,
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
+        await ExecAsync(connection, tx, $"INSERT INTO alert_rules ({RuleColumns}) VALUES ($id, $label, $min, $l, $t, $w, $h, $url, $secret, $by, $at);", cancellationToken,
             ("$id", rule.Id), ("$label", rule.Label), ("$min", rule.MinConfidence), ("$l", rule.Region?.Left), ("$t", rule.Region?.Top), ("$w", rule.Region?.Width),
-            ("$h", rule.Region?.Height), ("$url", rule.WebhookUrl), ("$secret", rule.Secret), ("$by", rule.CreatedBy), ("$at", rule.CreatedAt.ToUnixTimeMilliseconds())))
-            cmd.ExecuteNonQuery();
+            ("$h", rule.Region?.Height), ("$url", rule.WebhookUrl), ("$secret", rule.Secret), ("$by", rule.CreatedBy), ("$at", rule.CreatedAt.ToUnixTimeMilliseconds())).ConfigureAwait(false);
         // The record names the rule and what it watches for, never its secret.
-        CommitAudited(connection, tx, System.Text.Json.JsonSerializer.Serialize(new[] { rule.Id, rule.Label, rule.WebhookUrl }, AuditJson.Default.StringArray));
+        await CommitAuditedAsync(connection, tx, audit, Ids([rule.Id, rule.Label, rule.WebhookUrl]), null, cancellationToken).ConfigureAwait(false);
     }
 
-    public IReadOnlyList<AlertRule> ListAlertRules() => QueryRules($"SELECT {RuleColumns} FROM alert_rules ORDER BY created_at, id;", null);
+    public async Task<IReadOnlyList<AlertRule>> ListAlertRulesAsync(CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {RuleColumns} FROM alert_rules ORDER BY created_at, id;", ReadRule, cancellationToken).ConfigureAwait(false);
 
-    public AlertRule? GetAlertRule(string id) => QueryRules($"SELECT {RuleColumns} FROM alert_rules WHERE id = $id;", id).FirstOrDefault();
+    public async Task<AlertRule?> GetAlertRuleAsync(string id, CancellationToken cancellationToken) =>
+        (await QueryAsync($"SELECT {RuleColumns} FROM alert_rules WHERE id = $id;", ReadRule, cancellationToken, ("$id", id)).ConfigureAwait(false)).FirstOrDefault();
 
-    public bool DeleteAlertRule(string id)
+    public async Task<bool> DeleteAlertRuleAsync(AuditEntry audit, string id, CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        using var tx = connection.BeginTransaction();
-        using var cmd = Command(connection, "DELETE FROM alert_rules WHERE id = $id;", tx, ("$id", id));
-        if (cmd.ExecuteNonQuery() == 0)
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (await ExecAsync(connection, tx, "DELETE FROM alert_rules WHERE id = $id;", cancellationToken, ("$id", id)).ConfigureAwait(false) == 0)
             return false;
-        CommitAudited(connection, tx, Ids([id]));
+        await CommitAuditedAsync(connection, tx, audit, Ids([id]), null, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
-    public void AddAlerts(IReadOnlyList<AlertRecord> alerts)
+    public async Task AddAlertsAsync(IReadOnlyList<AlertRecord> alerts, CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        using var tx = connection.BeginTransaction();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
         foreach (var a in alerts)
         {
-            using var cmd = Command(connection, $"INSERT INTO alerts ({AlertColumns}) VALUES ($id, $rule, $label, $conf, $l, $t, $w, $h, $source, $image, $at, $status, $attempts, $error, $delivered);", tx,
+            await ExecAsync(connection, tx, $"INSERT INTO alerts ({AlertColumns}) VALUES ($id, $rule, $label, $conf, $l, $t, $w, $h, $source, $image, $at, $status, $attempts, $error, $delivered);", cancellationToken,
                 ("$id", a.Id), ("$rule", a.RuleId), ("$label", a.Label), ("$conf", a.Confidence), ("$l", a.Box.Left), ("$t", a.Box.Top), ("$w", a.Box.Width), ("$h", a.Box.Height),
                 ("$source", a.Source), ("$image", a.ImageRef), ("$at", a.At.ToUnixTimeMilliseconds()), ("$status", a.Status), ("$attempts", a.Attempts), ("$error", a.LastError),
-                ("$delivered", a.DeliveredAt?.ToUnixTimeMilliseconds()));
-            cmd.ExecuteNonQuery();
+                ("$delivered", a.DeliveredAt?.ToUnixTimeMilliseconds())).ConfigureAwait(false);
         }
-        tx.Commit();
+        await CommitAsync(tx, cancellationToken).ConfigureAwait(false);
     }
 
-    public void SetAlertDelivery(string id, string status, int attempts, string? lastError, DateTimeOffset? deliveredAt)
+    public async Task SetAlertDeliveryAsync(string id, string status, int attempts, string? lastError, DateTimeOffset? deliveredAt, CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        using var cmd = Command(connection, "UPDATE alerts SET status = $s, attempts = $n, last_error = $e, delivered_at = $d WHERE id = $id;", null,
-            ("$id", id), ("$s", status), ("$n", attempts), ("$e", lastError), ("$d", deliveredAt?.ToUnixTimeMilliseconds()));
-        cmd.ExecuteNonQuery();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await ExecAsync(connection, null, "UPDATE alerts SET status = $s, attempts = $n, last_error = $e, delivered_at = $d WHERE id = $id;", cancellationToken,
+            ("$id", id), ("$s", status), ("$n", attempts), ("$e", lastError), ("$d", deliveredAt?.ToUnixTimeMilliseconds())).ConfigureAwait(false);
     }
 
-    public IReadOnlyList<AlertRecord> ListAlerts(string? status, int limit)
-    {
-        using var connection = Open();
-        using var cmd = Command(connection, $"SELECT {AlertColumns} FROM alerts WHERE $s IS NULL OR status = $s ORDER BY created_at DESC, rowid DESC LIMIT $limit;", null,
-            ("$s", status), ("$limit", limit));
-        using var r = cmd.ExecuteReader();
-        var found = new List<AlertRecord>();
-        while (r.Read())
+    public async Task<IReadOnlyList<AlertRecord>> ListAlertsAsync(string? status, int limit, CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {AlertColumns} FROM alerts WHERE $s IS NULL OR status = $s ORDER BY created_at DESC, rowid DESC LIMIT $limit;", ReadAlert, cancellationToken,
+            ("$s", status), ("$limit", limit)).ConfigureAwait(false);
+
+    private static AlertRecord ReadAlert(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFloat(3), new NormalBox(r.GetFloat(4), r.GetFloat(5), r.GetFloat(6), r.GetFloat(7)),
+            r.GetString(8), Text(r, 9), FromUnixMs(r.GetInt64(10)))
         {
-            found.Add(new AlertRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFloat(3), new NormalBox(r.GetFloat(4), r.GetFloat(5), r.GetFloat(6), r.GetFloat(7)),
-                r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9), FromUnixMs(r.GetInt64(10)))
-            {
-                Status = r.GetString(11),
-                Attempts = r.GetInt32(12),
-                LastError = r.IsDBNull(13) ? null : r.GetString(13),
-                DeliveredAt = r.IsDBNull(14) ? null : FromUnixMs(r.GetInt64(14)),
-            });
-        }
-        return found;
-    }
+            Status = r.GetString(11),
+            Attempts = r.GetInt32(12),
+            LastError = Text(r, 13),
+            DeliveredAt = r.IsDBNull(14) ? null : FromUnixMs(r.GetInt64(14)),
+        };
 
-    private List<AlertRule> QueryRules(string sql, string? id)
+    private static AlertRule ReadRule(SqliteDataReader r)
     {
-        using var connection = Open();
-        using var cmd = Command(connection, sql, null, ("$id", id));
-        using var r = cmd.ExecuteReader();
-        var found = new List<AlertRule>();
-        while (r.Read())
-        {
-            NormalBox? region = r.IsDBNull(3) ? null : new NormalBox(r.GetFloat(3), r.GetFloat(4), r.GetFloat(5), r.GetFloat(6));
-            found.Add(new AlertRule(r.GetString(0), r.GetString(1), r.GetFloat(2), region, r.GetString(7), r.GetString(8),
-                r.IsDBNull(9) ? null : r.GetString(9), FromUnixMs(r.GetInt64(10))));
-        }
-        return found;
+        NormalBox? region = r.IsDBNull(3) ? null : new NormalBox(r.GetFloat(3), r.GetFloat(4), r.GetFloat(5), r.GetFloat(6));
+        return new AlertRule(r.GetString(0), r.GetString(1), r.GetFloat(2), region, r.GetString(7), r.GetString(8), Text(r, 9), FromUnixMs(r.GetInt64(10)));
     }
 }

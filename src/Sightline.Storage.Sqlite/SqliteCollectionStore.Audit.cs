@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace Sightline.Storage.Sqlite;
@@ -13,98 +14,85 @@ public sealed partial class SqliteCollectionStore : IAuditStore
     private const string AuditColumns = "seq, at, actor, role, operation, outcome, collection_id, case_id, purpose, threshold, probe, details, prev_hash, hash";
     private byte[] AuditKey => _secrets.AuditKey;
 
-    public long AppendAudit(AuditEntry entry)
+    public async Task<long> AppendAuditAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        using var tx = connection.BeginTransaction();
-        long seq = Append(connection, tx, entry);
-        tx.Commit();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
+        long seq = await AppendAsync(connection, tx, entry, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(tx, cancellationToken).ConfigureAwait(false);
         return seq;
     }
 
-    /// <summary>Commits a change together with the audit record of the call in progress, if there is one.</summary>
-    private void CommitAudited(SqliteConnection connection, SqliteTransaction tx, string? details = null, string? collectionId = null)
+    /// <summary>Commits a change together with the audit record of the call it serves.</summary>
+    private async Task CommitAuditedAsync(SqliteConnection connection, SqliteTransaction tx, AuditEntry audit, string? details, string? collectionId, CancellationToken cancellationToken)
     {
-        if (AuditScope.Current is { } entry)
-            Append(connection, tx, entry with { Details = details ?? entry.Details, CollectionId = entry.CollectionId ?? collectionId });
-        tx.Commit();
+        await AppendAsync(connection, tx, audit.Touching(details, collectionId), cancellationToken).ConfigureAwait(false);
+        await CommitAsync(tx, cancellationToken).ConfigureAwait(false);
     }
 
     private static string Ids(IEnumerable<string> ids) => System.Text.Json.JsonSerializer.Serialize(ids.ToArray(), AuditJson.Default.StringArray);
 
-    private long Append(SqliteConnection connection, SqliteTransaction tx, AuditEntry entry)
+    private async Task<long> AppendAsync(SqliteConnection connection, SqliteTransaction tx, AuditEntry entry, CancellationToken cancellationToken)
     {
         long seq = 1;
         string prev = AuditChain.Genesis;
-        using (var last = Command(connection, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1;", tx))
-        using (var r = last.ExecuteReader())
+        await using (var last = Command(connection, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1;", tx))
+        await using (var r = await last.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (r.Read())
+            if (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
                 (seq, prev) = (r.GetInt64(0) + 1, r.GetString(1));
         }
         var at = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         string hash = AuditChain.Hash(seq, at, entry, prev);
-        using (var insert = Command(connection, $"INSERT INTO audit_log ({AuditColumns}) VALUES ($seq, $at, $actor, $role, $op, $outcome, $c, $case, $purpose, $t, $probe, $details, $prev, $hash);", tx,
+        await ExecAsync(connection, tx, $"INSERT INTO audit_log ({AuditColumns}) VALUES ($seq, $at, $actor, $role, $op, $outcome, $c, $case, $purpose, $t, $probe, $details, $prev, $hash);", cancellationToken,
             ("$seq", seq), ("$at", at.ToUnixTimeMilliseconds()), ("$actor", entry.Actor), ("$role", entry.Role), ("$op", entry.Operation), ("$outcome", entry.Outcome),
             ("$c", entry.CollectionId), ("$case", entry.Case), ("$purpose", entry.Purpose), ("$t", AuditChain.ThresholdText(entry.Threshold)), ("$probe", entry.Probe),
-            ("$details", entry.Details), ("$prev", prev), ("$hash", hash)))
-            insert.ExecuteNonQuery();
+            ("$details", entry.Details), ("$prev", prev), ("$hash", hash)).ConfigureAwait(false);
         string mac = AuditChain.Seal(AuditKey, seq, hash);
-        using (var head = Command(connection, "INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, $seq, $hash, $mac) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac;", tx,
-            ("$seq", seq), ("$hash", hash), ("$mac", mac)))
-            head.ExecuteNonQuery();
+        await ExecAsync(connection, tx, "INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, $seq, $hash, $mac) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac;", cancellationToken,
+            ("$seq", seq), ("$hash", hash), ("$mac", mac)).ConfigureAwait(false);
         if (seq % AuditChain.SealEvery == 0)
-        {
-            using var seal = Command(connection, "INSERT INTO audit_seals (seq, hash, mac) VALUES ($seq, $hash, $mac);", tx, ("$seq", seq), ("$hash", hash), ("$mac", mac));
-            seal.ExecuteNonQuery();
-        }
+            await ExecAsync(connection, tx, "INSERT INTO audit_seals (seq, hash, mac) VALUES ($seq, $hash, $mac);", cancellationToken, ("$seq", seq), ("$hash", hash), ("$mac", mac)).ConfigureAwait(false);
         return seq;
     }
 
-    public IReadOnlyList<AuditRecord> ReadAudit(long afterSeq, int limit)
-    {
-        using var connection = Open();
-        using var cmd = Command(connection, $"SELECT {AuditColumns} FROM audit_log WHERE seq > $after ORDER BY seq LIMIT $limit;", null, ("$after", afterSeq), ("$limit", limit));
-        using var r = cmd.ExecuteReader();
-        var records = new List<AuditRecord>();
-        while (r.Read())
-            records.Add(ReadAuditRow(r));
-        return records;
-    }
+    public async Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(long afterSeq, int limit, CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {AuditColumns} FROM audit_log WHERE seq > $after ORDER BY seq LIMIT $limit;", ReadAuditRow, cancellationToken, ("$after", afterSeq), ("$limit", limit)).ConfigureAwait(false);
 
-    public IEnumerable<AuditRecord> ReadAuditBetween(DateTimeOffset from, DateTimeOffset to)
+    public async IAsyncEnumerable<AuditRecord> ReadAuditBetweenAsync(DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        using var cmd = Command(connection, $"SELECT {AuditColumns} FROM audit_log WHERE at >= $from AND at < $to ORDER BY seq;", null,
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(connection, $"SELECT {AuditColumns} FROM audit_log WHERE at >= $from AND at < $to ORDER BY seq;", null,
             ("$from", from.ToUnixTimeMilliseconds()), ("$to", to.ToUnixTimeMilliseconds()));
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
             yield return ReadAuditRow(r);
+        }
     }
 
-    public AuditVerification VerifyAudit()
+    public async Task<AuditVerification> VerifyAuditAsync(CancellationToken cancellationToken)
     {
-        using var connection = Open();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var seals = new Dictionary<long, (string Hash, string Mac)>();
-        using (var cmd = Command(connection, "SELECT seq, hash, mac FROM audit_seals;"))
-        using (var r = cmd.ExecuteReader())
+        await using (var cmd = Command(connection, "SELECT seq, hash, mac FROM audit_seals;"))
         {
-            while (r.Read())
-                seals[r.GetInt64(0)] = (r.GetString(1), r.GetString(2));
+            foreach (var (seq, hash, mac) in await ReadAllAsync(cmd, r => (r.GetInt64(0), r.GetString(1), r.GetString(2)), cancellationToken).ConfigureAwait(false))
+                seals[seq] = (hash, mac);
         }
         (long Seq, string Hash, string Mac)? head = null;
-        using (var cmd = Command(connection, "SELECT seq, hash, mac FROM audit_head WHERE id = 1;"))
-        using (var r = cmd.ExecuteReader())
+        await using (var cmd = Command(connection, "SELECT seq, hash, mac FROM audit_head WHERE id = 1;"))
         {
-            if (r.Read())
-                head = (r.GetInt64(0), r.GetString(1), r.GetString(2));
+            foreach (var h in await ReadAllAsync(cmd, r => (r.GetInt64(0), r.GetString(1), r.GetString(2)), cancellationToken).ConfigureAwait(false))
+                head = h;
         }
         long expected = 1, count = 0;
         string prev = AuditChain.Genesis;
-        using (var cmd = Command(connection, $"SELECT {AuditColumns} FROM audit_log ORDER BY rowid;"))
-        using (var r = cmd.ExecuteReader())
+        await using (var cmd = Command(connection, $"SELECT {AuditColumns} FROM audit_log ORDER BY rowid;"))
+        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            while (r.Read())
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var record = ReadAuditRow(r);
                 count++;
@@ -123,23 +111,22 @@ public sealed partial class SqliteCollectionStore : IAuditStore
         if (seals.Count > 0)
             return new AuditVerification(count, seals.Keys.Min(), $"record {seals.Keys.Min()} is sealed but missing (records were deleted)");
         long last = expected - 1;
-        if (head is null && last > 0 || head is { } h && (h.Seq != last || h.Hash != prev || h.Mac != AuditChain.Seal(AuditKey, h.Seq, h.Hash)))
+        if (head is null && last > 0 || head is { } h2 && (h2.Seq != last || h2.Hash != prev || h2.Mac != AuditChain.Seal(AuditKey, h2.Seq, h2.Hash)))
             return new AuditVerification(count, Math.Min(last + 1, head?.Seq ?? 1), $"the chain ends at record {last} but its sealed head is record {head?.Seq ?? 0} (records were removed or the head was forged)");
         return new AuditVerification(count, null, null);
     }
 
     private static AuditRecord ReadAuditRow(SqliteDataReader r)
     {
-        string? Text(int i) => r.IsDBNull(i) ? null : r.GetString(i);
         var entry = new AuditEntry(r.GetString(2), r.GetString(3), r.GetString(4))
         {
             Outcome = r.GetString(5),
-            CollectionId = Text(6),
-            Case = Text(7),
-            Purpose = Text(8),
-            Threshold = Text(9) is { } t ? float.Parse(t, CultureInfo.InvariantCulture) : null,
-            Probe = Text(10),
-            Details = Text(11),
+            CollectionId = Text(r, 6),
+            Case = Text(r, 7),
+            Purpose = Text(r, 8),
+            Threshold = Text(r, 9) is { } t ? float.Parse(t, CultureInfo.InvariantCulture) : null,
+            Probe = Text(r, 10),
+            Details = Text(r, 11),
         };
         return new AuditRecord(r.GetInt64(0), FromUnixMs(r.GetInt64(1)), entry, r.GetString(12), r.GetString(13));
     }
@@ -147,5 +134,6 @@ public sealed partial class SqliteCollectionStore : IAuditStore
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(RetentionDetails))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(FaceDeletionDetails))]
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
 internal sealed partial class AuditJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -10,16 +10,15 @@ public sealed partial class SqliteCollectionStore
         (SELECT COUNT(*) FROM users u WHERE u.collection_id = c.id)
         """;
 
-    public CollectionRecord CreateCollection(string id, string arn, string faceModelVersion, DateTimeOffset createdAt)
+    public async Task<CollectionRecord> CreateCollectionAsync(AuditEntry audit, string id, string arn, string faceModelVersion, DateTimeOffset createdAt, CancellationToken cancellationToken)
     {
-        using var connection = Open();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var tx = connection.BeginTransaction();
-            using var cmd = Command(connection, "INSERT INTO collections (id, arn, face_model_version, created_at) VALUES ($id, $arn, $v, $t);", tx,
-                ("$id", id), ("$arn", arn), ("$v", faceModelVersion), ("$t", createdAt.ToUnixTimeMilliseconds()));
-            cmd.ExecuteNonQuery();
-            CommitAudited(connection, tx, collectionId: id);
+            await using var tx = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
+            await ExecAsync(connection, tx, "INSERT INTO collections (id, arn, face_model_version, created_at) VALUES ($id, $arn, $v, $t);", cancellationToken,
+                ("$id", id), ("$arn", arn), ("$v", faceModelVersion), ("$t", createdAt.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+            await CommitAuditedAsync(connection, tx, audit, null, id, cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
         {
@@ -28,40 +27,30 @@ public sealed partial class SqliteCollectionStore
         return new CollectionRecord(id, arn, faceModelVersion, FromUnixMs(createdAt.ToUnixTimeMilliseconds()), 0, 0);
     }
 
-    public CollectionRecord? GetCollection(string id, bool withCounts = true)
+    public async Task<CollectionRecord?> GetCollectionAsync(string id, bool withCounts, CancellationToken cancellationToken)
     {
-        using var connection = Open();
         string columns = withCounts ? CollectionColumns : "c.id, c.arn, c.face_model_version, c.created_at, 0, 0";
-        using var cmd = Command(connection, $"SELECT {columns} FROM collections c WHERE c.id = $id;", null, ("$id", id));
-        using var reader = cmd.ExecuteReader();
-        return reader.Read() ? ReadCollection(reader) : null;
+        return (await QueryAsync($"SELECT {columns} FROM collections c WHERE c.id = $id;", ReadCollection, cancellationToken, ("$id", id)).ConfigureAwait(false)).FirstOrDefault();
     }
 
-    public IReadOnlyList<CollectionRecord> ListCollections(string? after, int limit)
-    {
-        using var connection = Open();
-        using var cmd = Command(connection, $"SELECT {CollectionColumns} FROM collections c WHERE c.id > $after ORDER BY c.id LIMIT $limit;", null,
-            ("$after", after ?? ""), ("$limit", limit));
-        using var reader = cmd.ExecuteReader();
-        var result = new List<CollectionRecord>();
-        while (reader.Read())
-            result.Add(ReadCollection(reader));
-        return result;
-    }
+    public async Task<IReadOnlyList<CollectionRecord>> ListCollectionsAsync(string? after, int limit, CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {CollectionColumns} FROM collections c WHERE c.id > $after ORDER BY c.id LIMIT $limit;", ReadCollection, cancellationToken,
+            ("$after", after ?? ""), ("$limit", limit)).ConfigureAwait(false);
 
-    public bool DeleteCollection(string id)
+    public async Task<CollectionDeletion> DeleteCollectionAsync(AuditEntry audit, string id, CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        using var tx = connection.BeginTransaction();
-        using (var faces = Command(connection, "DELETE FROM faces WHERE collection_id = $id;", tx, ("$id", id)))
-            faces.ExecuteNonQuery();
-        using (var users = Command(connection, "DELETE FROM users WHERE collection_id = $id;", tx, ("$id", id)))
-            users.ExecuteNonQuery();
-        int deleted;
-        using (var cmd = Command(connection, "DELETE FROM collections WHERE id = $id;", tx, ("$id", id)))
-            deleted = cmd.ExecuteNonQuery();
-        CommitAudited(connection, tx, collectionId: id);
-        return deleted > 0;
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await BeginAsync(connection, cancellationToken).ConfigureAwait(false); // BEGIN IMMEDIATE: no hold can be placed between the check and the delete
+        if (await ScalarAsync(connection, tx, "SELECT 1 FROM collections WHERE id = $id;", cancellationToken, ("$id", id)).ConfigureAwait(false) is null)
+            return new CollectionDeletion(false, 0);
+        int held = await CountHeldFacesAsync(connection, tx, id, cancellationToken).ConfigureAwait(false);
+        if (held > 0)
+            return new CollectionDeletion(true, held);
+        await ExecAsync(connection, tx, "DELETE FROM faces WHERE collection_id = $id;", cancellationToken, ("$id", id)).ConfigureAwait(false);
+        await ExecAsync(connection, tx, "DELETE FROM users WHERE collection_id = $id;", cancellationToken, ("$id", id)).ConfigureAwait(false);
+        await ExecAsync(connection, tx, "DELETE FROM collections WHERE id = $id;", cancellationToken, ("$id", id)).ConfigureAwait(false);
+        await CommitAuditedAsync(connection, tx, audit, null, id, cancellationToken).ConfigureAwait(false);
+        return new CollectionDeletion(true, 0);
     }
 
     private static CollectionRecord ReadCollection(SqliteDataReader r) =>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 
@@ -7,11 +8,11 @@ public sealed partial class SqliteCollectionStore
 {
     private const string FaceColumns = "row_id, face_id, collection_id, image_id, external_image_id, box_left, box_top, box_width, box_height, confidence, user_id, created_at";
 
-    public IReadOnlyList<StoredFace> AddFaces(string collectionId, IReadOnlyList<NewFace> faces, DateTimeOffset createdAt)
+    public async Task<IReadOnlyList<StoredFace>> AddFacesAsync(AuditEntry audit, string collectionId, IReadOnlyList<NewFace> faces, DateTimeOffset createdAt, CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        using var tx = connection.BeginTransaction();
-        using var cmd = Command(connection, """
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(connection, """
             INSERT INTO faces (face_id, collection_id, image_id, external_image_id, box_left, box_top, box_width, box_height, confidence, created_at, embedding)
             VALUES ($face, $collection, $image, $external, $l, $t, $w, $h, $conf, $created, $embedding)
             RETURNING row_id;
@@ -36,7 +37,7 @@ public sealed partial class SqliteCollectionStore
                 p["$created"].Value = created;
                 p["$embedding"].SqliteType = SqliteType.Blob;
                 p["$embedding"].Value = ToBlob(f.Embedding);
-                long rowId = (long)cmd.ExecuteScalar()!;
+                long rowId = (long)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
                 result.Add(new StoredFace(rowId, f.FaceId, collectionId, f.ImageId, f.ExternalImageId, f.Left, f.Top, f.Width, f.Height, f.Confidence, null, FromUnixMs(created), f.Embedding));
             }
         }
@@ -44,16 +45,16 @@ public sealed partial class SqliteCollectionStore
         {
             throw new SightlineException(ErrorKind.ResourceNotFound, $"The collection id: {collectionId} does not exist", ex);
         }
-        CommitAudited(connection, tx, Ids(result.Select(f => f.FaceId)), collectionId);
+        await CommitAuditedAsync(connection, tx, audit, Ids(result.Select(f => f.FaceId)), collectionId, cancellationToken).ConfigureAwait(false);
         return result;
     }
 
-    public IReadOnlyList<StoredFace> ListFaces(string collectionId, long afterRowId, int limit, IReadOnlyCollection<string>? faceIds = null, bool withEmbeddings = false, string? userId = null)
+    public async Task<IReadOnlyList<StoredFace>> ListFacesAsync(string collectionId, long afterRowId, int limit, FaceFilter filter, CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        var sql = new StringBuilder($"SELECT {FaceColumns}{(withEmbeddings ? ", embedding" : "")} FROM faces WHERE collection_id = $c AND row_id > $after");
-        using var cmd = Command(connection, "", null, ("$c", collectionId), ("$after", afterRowId), ("$limit", limit));
-        if (faceIds is { Count: > 0 })
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var sql = new StringBuilder($"SELECT {FaceColumns}{(filter.WithEmbeddings ? ", embedding" : "")} FROM faces WHERE collection_id = $c AND row_id > $after");
+        await using var cmd = Command(connection, "", null, ("$c", collectionId), ("$after", afterRowId), ("$limit", limit));
+        if (filter.FaceIds is { Count: > 0 } faceIds)
         {
             sql.Append(" AND face_id IN (");
             int i = 0;
@@ -65,85 +66,85 @@ public sealed partial class SqliteCollectionStore
             }
             sql.Append(')');
         }
-        if (userId is not null)
+        if (filter.UserId is { } userId)
         {
             sql.Append(" AND user_id = $u");
             cmd.Parameters.AddWithValue("$u", userId);
         }
         cmd.CommandText = sql.Append(" ORDER BY row_id LIMIT $limit;").ToString();
-        return ReadFaces(cmd, withEmbeddings);
+        return await ReadFacesAsync(cmd, filter.WithEmbeddings, cancellationToken).ConfigureAwait(false);
     }
 
-    public StoredFace? GetFace(string collectionId, string faceId)
-    {
-        using var connection = Open();
-        using var cmd = Command(connection, $"SELECT {FaceColumns}, embedding FROM faces WHERE collection_id = $c AND face_id = $f;", null, ("$c", collectionId), ("$f", faceId));
-        return ReadFaces(cmd, true).FirstOrDefault();
-    }
+    public async Task<StoredFace?> GetFaceAsync(string collectionId, string faceId, CancellationToken cancellationToken) =>
+        (await QueryAsync($"SELECT {FaceColumns}, embedding FROM faces WHERE collection_id = $c AND face_id = $f;", r => ReadFace(r, true), cancellationToken,
+            ("$c", collectionId), ("$f", faceId)).ConfigureAwait(false)).FirstOrDefault();
 
-    public IReadOnlyList<StoredFace> GetFacesByRowIds(IReadOnlyCollection<long> rowIds)
+    public async Task<IReadOnlyList<StoredFace>> GetFacesByRowIdsAsync(IReadOnlyCollection<long> rowIds, CancellationToken cancellationToken)
     {
         if (rowIds.Count == 0)
             return [];
-        using var connection = Open();
-        using var cmd = Command(connection, "");
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(connection, "");
         cmd.CommandText = $"SELECT {FaceColumns} FROM faces WHERE row_id IN ({InList(cmd, rowIds)});";
-        return ReadFaces(cmd, false);
+        return await ReadFacesAsync(cmd, false, cancellationToken).ConfigureAwait(false);
     }
 
-    public IReadOnlyDictionary<long, float[]> GetEmbeddings(IReadOnlyCollection<long> rowIds)
+    public async Task<IReadOnlyDictionary<long, float[]>> GetEmbeddingsAsync(IReadOnlyCollection<long> rowIds, CancellationToken cancellationToken)
     {
         var result = new Dictionary<long, float[]>(rowIds.Count);
         if (rowIds.Count == 0)
             return result;
-        using var connection = Open();
-        using var cmd = Command(connection, "");
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(connection, "");
         cmd.CommandText = $"SELECT row_id, embedding FROM faces WHERE row_id IN ({InList(cmd, rowIds)});";
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-            result[r.GetInt64(0)] = FromBlob((byte[])r.GetValue(1));
+        foreach (var (row, embedding) in await ReadAllAsync(cmd, r => (r.GetInt64(0), FromBlob((byte[])r.GetValue(1))), cancellationToken).ConfigureAwait(false))
+            result[row] = embedding;
         return result;
     }
 
-    public float[]? GetEmbedding(long rowId)
+    public async Task<float[]?> GetEmbeddingAsync(long rowId, CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        using var cmd = Command(connection, "SELECT embedding FROM faces WHERE row_id = $r;", null, ("$r", rowId));
-        return cmd.ExecuteScalar() is byte[] blob ? FromBlob(blob) : null;
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ScalarAsync(connection, null, "SELECT embedding FROM faces WHERE row_id = $r;", cancellationToken, ("$r", rowId)).ConfigureAwait(false) is byte[] blob ? FromBlob(blob) : null;
     }
 
-    public IReadOnlyList<StoredFace> DeleteFaces(string collectionId, IReadOnlyCollection<string> faceIds)
+    public async Task<FaceDeletion> DeleteFacesAsync(AuditEntry audit, string collectionId, IReadOnlyCollection<string> faceIds, CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        using var tx = connection.BeginTransaction();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await BeginAsync(connection, cancellationToken).ConfigureAwait(false); // BEGIN IMMEDIATE: the holds read here stand until the commit
+        string[] ids = [.. faceIds.Distinct()];
+        var held = await HeldFacesAsync(connection, tx, collectionId, ids, cancellationToken).ConfigureAwait(false);
         var deleted = new List<StoredFace>();
-        foreach (var faceId in faceIds.Distinct())
+        foreach (var faceId in ids.Where(id => !held.Contains(id)))
         {
-            using var cmd = Command(connection, $"DELETE FROM faces WHERE collection_id = $c AND face_id = $f RETURNING {FaceColumns};", tx, ("$c", collectionId), ("$f", faceId));
-            deleted.AddRange(ReadFaces(cmd, false));
+            await using var cmd = Command(connection, $"DELETE FROM faces WHERE collection_id = $c AND face_id = $f RETURNING {FaceColumns};", tx, ("$c", collectionId), ("$f", faceId));
+            deleted.AddRange(await ReadFacesAsync(cmd, false, cancellationToken).ConfigureAwait(false));
         }
-        CommitAudited(connection, tx, Ids(deleted.Select(f => f.FaceId)), collectionId);
-        return deleted;
+        string[] refused = [.. ids.Where(held.Contains)];
+        if (deleted.Count == 0 && refused.Length == 0)
+            return new FaceDeletion([], []);
+        await CommitAuditedAsync(connection, tx, audit, FaceDeletionDetails(deleted, refused), collectionId, cancellationToken).ConfigureAwait(false);
+        return new FaceDeletion(deleted, refused);
     }
 
-    public IReadOnlyList<long> ReadRowIds(string collectionId)
-    {
-        using var connection = Open();
-        using var cmd = Command(connection, "SELECT row_id FROM faces WHERE collection_id = $c ORDER BY row_id;", null, ("$c", collectionId));
-        using var reader = cmd.ExecuteReader();
-        var ids = new List<long>();
-        while (reader.Read())
-            ids.Add(reader.GetInt64(0));
-        return ids;
-    }
+    /// <summary>The deleted face ids; with the ids a hold kept, when there are any.</summary>
+    private static string FaceDeletionDetails(IEnumerable<StoredFace> deleted, string[] held) => held.Length == 0
+        ? Ids(deleted.Select(f => f.FaceId))
+        : System.Text.Json.JsonSerializer.Serialize(new FaceDeletionDetails([.. deleted.Select(f => f.FaceId)], held), AuditJson.Default.FaceDeletionDetails);
 
-    public IEnumerable<(long RowId, float[] Embedding)> ReadEmbeddings(string collectionId)
+    public async Task<IReadOnlyList<long>> ReadRowIdsAsync(string collectionId, CancellationToken cancellationToken) =>
+        await QueryAsync("SELECT row_id FROM faces WHERE collection_id = $c ORDER BY row_id;", r => r.GetInt64(0), cancellationToken, ("$c", collectionId)).ConfigureAwait(false);
+
+    public async IAsyncEnumerable<(long RowId, float[] Embedding)> ReadEmbeddingsAsync(string collectionId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        using var cmd = Command(connection, "SELECT row_id, embedding FROM faces WHERE collection_id = $c ORDER BY row_id;", null, ("$c", collectionId));
-        using var reader = cmd.ExecuteReader();
-        while (reader.Read())
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(connection, "SELECT row_id, embedding FROM faces WHERE collection_id = $c ORDER BY row_id;", null, ("$c", collectionId));
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
             yield return (reader.GetInt64(0), FromBlob((byte[])reader.GetValue(1)));
+        }
     }
 
     /// <summary>Binds each id as a parameter and returns the parameter list for an IN (...) clause.</summary>
@@ -154,17 +155,11 @@ public sealed partial class SqliteCollectionStore
             return "$r" + i;
         }));
 
-    private static List<StoredFace> ReadFaces(SqliteCommand cmd, bool withEmbeddings)
-    {
-        using var r = cmd.ExecuteReader();
-        var result = new List<StoredFace>();
-        while (r.Read())
-        {
-            result.Add(new StoredFace(
-                r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
-                r.GetFloat(5), r.GetFloat(6), r.GetFloat(7), r.GetFloat(8), r.GetFloat(9), r.IsDBNull(10) ? null : r.GetString(10),
-                FromUnixMs(r.GetInt64(11)), withEmbeddings ? FromBlob((byte[])r.GetValue(12)) : null));
-        }
-        return result;
-    }
+    private static Task<List<StoredFace>> ReadFacesAsync(SqliteCommand cmd, bool withEmbeddings, CancellationToken cancellationToken) =>
+        ReadAllAsync(cmd, r => ReadFace(r, withEmbeddings), cancellationToken);
+
+    private static StoredFace ReadFace(SqliteDataReader r, bool withEmbeddings) => new(
+        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), Text(r, 4),
+        r.GetFloat(5), r.GetFloat(6), r.GetFloat(7), r.GetFloat(8), r.GetFloat(9), Text(r, 10),
+        FromUnixMs(r.GetInt64(11)), withEmbeddings ? FromBlob((byte[])r.GetValue(12)) : null);
 }

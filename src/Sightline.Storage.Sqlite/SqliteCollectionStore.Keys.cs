@@ -6,17 +6,16 @@ public sealed partial class SqliteCollectionStore
 {
     private const string KeyColumns = "id, role, salt, secret_hash, created_at, revoked_at, default_case, default_purpose, description";
 
-    public void AddKey(StoredAccessKey key)
+    public async Task AddKeyAsync(AuditEntry audit, StoredAccessKey key, CancellationToken cancellationToken)
     {
-        using var connection = Open();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var tx = connection.BeginTransaction();
-            using var cmd = Command(connection, $"INSERT INTO access_keys ({KeyColumns}) VALUES ($id, $role, $salt, $hash, $created, NULL, $case, $purpose, $description);", tx,
+            await using var tx = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
+            await ExecAsync(connection, tx, $"INSERT INTO access_keys ({KeyColumns}) VALUES ($id, $role, $salt, $hash, $created, NULL, $case, $purpose, $description);", cancellationToken,
                 ("$id", key.AccessKeyId), ("$role", key.Role), ("$salt", key.Salt), ("$hash", key.SecretHash), ("$created", key.CreatedAt.ToUnixTimeMilliseconds()),
-                ("$case", key.DefaultCase), ("$purpose", key.DefaultPurpose), ("$description", key.Description));
-            cmd.ExecuteNonQuery();
-            CommitAudited(connection, tx, Ids([key.AccessKeyId, key.Role]));
+                ("$case", key.DefaultCase), ("$purpose", key.DefaultPurpose), ("$description", key.Description)).ConfigureAwait(false);
+            await CommitAuditedAsync(connection, tx, audit, Ids([key.AccessKeyId, key.Role]), null, cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
         {
@@ -24,38 +23,25 @@ public sealed partial class SqliteCollectionStore
         }
     }
 
-    public StoredAccessKey? GetKey(string accessKeyId)
-    {
-        using var connection = Open();
-        using var cmd = Command(connection, $"SELECT {KeyColumns} FROM access_keys WHERE id = $id;", null, ("$id", accessKeyId));
-        using var reader = cmd.ExecuteReader();
-        return reader.Read() ? ReadKey(reader) : null;
-    }
+    public async Task<StoredAccessKey?> GetKeyAsync(string accessKeyId, CancellationToken cancellationToken) =>
+        (await QueryAsync($"SELECT {KeyColumns} FROM access_keys WHERE id = $id;", ReadKey, cancellationToken, ("$id", accessKeyId)).ConfigureAwait(false)).FirstOrDefault();
 
-    public IReadOnlyList<StoredAccessKey> ListKeys()
-    {
-        using var connection = Open();
-        using var cmd = Command(connection, $"SELECT {KeyColumns} FROM access_keys ORDER BY created_at, id;");
-        using var reader = cmd.ExecuteReader();
-        var keys = new List<StoredAccessKey>();
-        while (reader.Read())
-            keys.Add(ReadKey(reader));
-        return keys;
-    }
+    public async Task<IReadOnlyList<StoredAccessKey>> ListKeysAsync(CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {KeyColumns} FROM access_keys ORDER BY created_at, id;", ReadKey, cancellationToken).ConfigureAwait(false);
 
-    public bool RevokeKey(string accessKeyId, DateTimeOffset at)
+    public async Task<bool> RevokeKeyAsync(AuditEntry audit, string accessKeyId, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        using var tx = connection.BeginTransaction();
-        using var cmd = Command(connection, "UPDATE access_keys SET revoked_at = $t WHERE id = $id AND revoked_at IS NULL;", tx,
-            ("$id", accessKeyId), ("$t", at.ToUnixTimeMilliseconds()));
-        bool revoked = cmd.ExecuteNonQuery() == 1;
-        CommitAudited(connection, tx, Ids([accessKeyId]));
-        return revoked;
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (await ExecAsync(connection, tx, "UPDATE access_keys SET revoked_at = $t WHERE id = $id AND revoked_at IS NULL;", cancellationToken,
+            ("$id", accessKeyId), ("$t", at.ToUnixTimeMilliseconds())).ConfigureAwait(false) != 1)
+            return false;
+        await CommitAuditedAsync(connection, tx, audit, Ids([accessKeyId]), null, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     private static StoredAccessKey ReadKey(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), (byte[])r[2], (byte[])r[3], FromUnixMs(r.GetInt64(4)),
         r.IsDBNull(5) ? null : FromUnixMs(r.GetInt64(5)),
-        r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8));
+        Text(r, 6), Text(r, 7), Text(r, 8));
 }

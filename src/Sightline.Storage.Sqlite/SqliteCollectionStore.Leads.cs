@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace Sightline.Storage.Sqlite;
@@ -6,78 +7,70 @@ public sealed partial class SqliteCollectionStore : ILeadStore
 {
     private const string LeadColumns = "id, search_seq, case_id, purpose, collection_id, subject_type, subject_id, similarity, searched_by, status, reviewer, note, created_at, reviewed_at";
 
-    public long AppendSearch(AuditEntry entry, IReadOnlyList<LeadMatch> matches)
+    public async Task<long> AppendSearchAsync(AuditEntry entry, IReadOnlyList<LeadMatch> matches, CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        using var tx = connection.BeginTransaction();
-        long seq = AppendSearch(connection, tx, entry, matches);
-        tx.Commit();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
+        long seq = await AppendSearchAsync(connection, tx, entry, matches, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(tx, cancellationToken).ConfigureAwait(false);
         return seq;
     }
 
-    public bool SucceedWithLeads(string jobId, AuditEntry entry, IReadOnlyList<LeadMatch> matches, DateTimeOffset completedAt)
+    public async Task<bool> SucceedWithLeadsAsync(string jobId, AuditEntry entry, IReadOnlyList<LeadMatch> matches, DateTimeOffset completedAt, CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        using var tx = connection.BeginTransaction();
-        using var update = Command(connection, "UPDATE video_jobs SET status = 'SUCCEEDED', status_message = NULL, completed_at = $t WHERE id = $id AND status = 'IN_PROGRESS';", tx,
-            ("$id", jobId), ("$t", completedAt.ToUnixTimeMilliseconds()));
-        if (update.ExecuteNonQuery() == 0)
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (await ExecAsync(connection, tx, "UPDATE video_jobs SET status = 'SUCCEEDED', status_message = NULL, completed_at = $t WHERE id = $id AND status = 'IN_PROGRESS';", cancellationToken,
+            ("$id", jobId), ("$t", completedAt.ToUnixTimeMilliseconds())).ConfigureAwait(false) == 0)
             return false;
-        AppendSearch(connection, tx, entry, matches);
-        tx.Commit();
+        await AppendSearchAsync(connection, tx, entry, matches, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(tx, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
-    private long AppendSearch(SqliteConnection connection, SqliteTransaction tx, AuditEntry entry, IReadOnlyList<LeadMatch> matches)
+    private async Task<long> AppendSearchAsync(SqliteConnection connection, SqliteTransaction tx, AuditEntry entry, IReadOnlyList<LeadMatch> matches, CancellationToken cancellationToken)
     {
-        long seq = Append(connection, tx, entry);
+        long seq = await AppendAsync(connection, tx, entry, cancellationToken).ConfigureAwait(false);
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         foreach (var m in matches)
         {
-            using var cmd = Command(connection, $"INSERT INTO leads ({LeadColumns}) VALUES ($id, $seq, $case, $purpose, $c, $type, $subject, $sim, $by, 'pending', NULL, NULL, $now, NULL);", tx,
+            await ExecAsync(connection, tx, $"INSERT INTO leads ({LeadColumns}) VALUES ($id, $seq, $case, $purpose, $c, $type, $subject, $sim, $by, 'pending', NULL, NULL, $now, NULL);", cancellationToken,
                 ("$id", Guid.NewGuid().ToString()), ("$seq", seq), ("$case", entry.Case), ("$purpose", entry.Purpose), ("$c", entry.CollectionId),
-                ("$type", m.SubjectType), ("$subject", m.SubjectId), ("$sim", m.Similarity), ("$by", entry.Actor), ("$now", now));
-            cmd.ExecuteNonQuery();
+                ("$type", m.SubjectType), ("$subject", m.SubjectId), ("$sim", m.Similarity), ("$by", entry.Actor), ("$now", now)).ConfigureAwait(false);
         }
         return seq;
     }
 
-    public IReadOnlyList<Lead> ListLeads(string? caseId, string? status, int limit)
+    public async IAsyncEnumerable<Lead> ListLeadsAsync(string? caseId, string? status, int limit, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        using var cmd = Command(connection, $"SELECT {LeadColumns} FROM leads WHERE ($case IS NULL OR case_id = $case) AND ($status IS NULL OR status = $status) ORDER BY created_at, id LIMIT $limit;", null,
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(connection, $"SELECT {LeadColumns} FROM leads WHERE ($case IS NULL OR case_id = $case) AND ($status IS NULL OR status = $status) ORDER BY created_at, id LIMIT $limit;", null,
             ("$case", caseId), ("$status", status), ("$limit", limit));
-        return ReadLeads(cmd);
-    }
-
-    public Lead ReviewLead(string leadId, string status, string note, string reviewer, bool allowOwnSearch)
-    {
-        using var connection = Open();
-        using var tx = connection.BeginTransaction();
-        using var get = Command(connection, $"SELECT {LeadColumns} FROM leads WHERE id = $id;", tx, ("$id", leadId));
-        var lead = ReadLeads(get).FirstOrDefault() ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"No lead {leadId}.");
-        if (lead.Status != LeadStatus.Pending)
-            throw new SightlineException(ErrorKind.Conflict, $"Lead {leadId} was already reviewed ({lead.Status} by {lead.Reviewer}).");
-        if (!allowOwnSearch && lead.SearchedBy == reviewer)
-            throw new SightlineException(ErrorKind.AccessDenied, $"{reviewer} made the search behind lead {leadId}; the policy requires another person to review it.");
-        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        using (var update = Command(connection, "UPDATE leads SET status = $s, reviewer = $r, note = $n, reviewed_at = $t WHERE id = $id;", tx,
-            ("$id", leadId), ("$s", status), ("$r", reviewer), ("$n", note), ("$t", now)))
-            update.ExecuteNonQuery();
-        CommitAudited(connection, tx, Ids([leadId, status, note]), lead.CollectionId);
-        return lead with { Status = status, Reviewer = reviewer, Note = note, ReviewedAt = FromUnixMs(now) };
-    }
-
-    private static List<Lead> ReadLeads(SqliteCommand cmd)
-    {
-        using var r = cmd.ExecuteReader();
-        var leads = new List<Lead>();
-        while (r.Read())
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            string? Text(int i) => r.IsDBNull(i) ? null : r.GetString(i);
-            leads.Add(new Lead(r.GetString(0), r.GetInt64(1), Text(2), Text(3), Text(4), r.GetString(5), r.GetString(6), r.GetFloat(7), r.GetString(8),
-                r.GetString(9), Text(10), Text(11), FromUnixMs(r.GetInt64(12)), r.IsDBNull(13) ? null : FromUnixMs(r.GetInt64(13))));
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return ReadLead(r);
         }
-        return leads;
     }
+
+    public async Task<Lead?> GetLeadAsync(string leadId, CancellationToken cancellationToken) =>
+        (await QueryAsync($"SELECT {LeadColumns} FROM leads WHERE id = $id;", ReadLead, cancellationToken, ("$id", leadId)).ConfigureAwait(false)).FirstOrDefault();
+
+    public async Task<Lead?> SetLeadDecisionAsync(AuditEntry audit, string leadId, string fromStatus, string status, string note, string reviewer, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await using var update = Command(connection, $"UPDATE leads SET status = $s, reviewer = $r, note = $n, reviewed_at = $t WHERE id = $id AND status = $from RETURNING {LeadColumns};", tx,
+            ("$id", leadId), ("$from", fromStatus), ("$s", status), ("$r", reviewer), ("$n", note), ("$t", now));
+        if ((await ReadAllAsync(update, ReadLead, cancellationToken).ConfigureAwait(false)).FirstOrDefault() is not { } lead)
+            return null;
+        await CommitAuditedAsync(connection, tx, audit, Ids([leadId, status, note]), lead.CollectionId, cancellationToken).ConfigureAwait(false);
+        return lead;
+    }
+
+    private static Lead ReadLead(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetInt64(1), Text(r, 2), Text(r, 3), Text(r, 4), r.GetString(5), r.GetString(6), r.GetFloat(7), r.GetString(8),
+            r.GetString(9), Text(r, 10), Text(r, 11), FromUnixMs(r.GetInt64(12)), r.IsDBNull(13) ? null : FromUnixMs(r.GetInt64(13)));
 }

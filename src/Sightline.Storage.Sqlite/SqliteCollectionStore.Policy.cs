@@ -2,27 +2,22 @@ namespace Sightline.Storage.Sqlite;
 
 public sealed partial class SqliteCollectionStore : IPolicyStore
 {
-    public Policy GetPolicy()
+    public async Task<Policy> GetPolicyAsync(CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        using var cmd = Command(connection, "SELECT key, value FROM policy;");
-        using var r = cmd.ExecuteReader();
         var policy = Policy.Default;
-        while (r.Read())
+        foreach (var (key, value) in await QueryAsync("SELECT key, value FROM policy;", r => (r.GetString(0), r.GetString(1)), cancellationToken).ConfigureAwait(false))
         {
-            if (Policy.Keys.Contains(r.GetString(0)))
-                policy = policy.With(r.GetString(0), r.GetString(1));
+            if (Policy.Keys.Contains(key))
+                policy = policy.With(key, value);
         }
         return policy;
     }
 
-    public void SetPolicy(string key, string value)
+    public async Task SetPolicyAsync(AuditEntry audit, string key, string value, CancellationToken cancellationToken)
     {
-        string normalised = Policy.Default.With(key, value).ValueOf(key); // validates
-        using var connection = Open();
-        using var tx = connection.BeginTransaction();
-        using (var cmd = Command(connection, "INSERT INTO policy (key, value) VALUES ($k, $v) ON CONFLICT (key) DO UPDATE SET value = excluded.value;", tx, ("$k", key), ("$v", normalised)))
-            cmd.ExecuteNonQuery();
-        CommitAudited(connection, tx, System.Text.Json.JsonSerializer.Serialize(new[] { key, normalised }, AuditJson.Default.StringArray));
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
+        await ExecAsync(connection, tx, "INSERT INTO policy (key, value) VALUES ($k, $v) ON CONFLICT (key) DO UPDATE SET value = excluded.value;", cancellationToken, ("$k", key), ("$v", value)).ConfigureAwait(false);
+        await CommitAuditedAsync(connection, tx, audit, Ids([key, value]), null, cancellationToken).ConfigureAwait(false);
     }
 }

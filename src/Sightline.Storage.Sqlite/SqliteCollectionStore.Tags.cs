@@ -2,36 +2,23 @@ namespace Sightline.Storage.Sqlite;
 
 public sealed partial class SqliteCollectionStore
 {
-    public IReadOnlyDictionary<string, string> GetTags(string collectionId)
-    {
-        using var connection = Open();
-        using var cmd = Command(connection, "SELECT key, value FROM collection_tags WHERE collection_id = $c ORDER BY key;", null, ("$c", collectionId));
-        using var reader = cmd.ExecuteReader();
-        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (reader.Read())
-            tags[reader.GetString(0)] = reader.GetString(1);
-        return tags;
-    }
+    public async Task<IReadOnlyDictionary<string, string>> GetTagsAsync(string collectionId, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT key, value FROM collection_tags WHERE collection_id = $c ORDER BY key;", r => (Key: r.GetString(0), Value: r.GetString(1)), cancellationToken,
+            ("$c", collectionId)).ConfigureAwait(false)).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
 
-    public void UpdateTags(string collectionId, IReadOnlyDictionary<string, string> set, IReadOnlyCollection<string> remove, int maxTags)
+    public async Task UpdateTagsAsync(AuditEntry audit, string collectionId, IReadOnlyDictionary<string, string> set, IReadOnlyCollection<string> remove, CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        using var tx = connection.BeginTransaction();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (await ScalarAsync(connection, tx, "SELECT 1 FROM collections WHERE id = $c;", cancellationToken, ("$c", collectionId)).ConfigureAwait(false) is null)
+            throw new SightlineException(ErrorKind.ResourceNotFound, $"The collection id: {collectionId} does not exist");
         foreach (var (key, value) in set)
         {
-            using var upsert = Command(connection, "INSERT INTO collection_tags (collection_id, key, value) VALUES ($c, $k, $v) ON CONFLICT (collection_id, key) DO UPDATE SET value = excluded.value;",
-                tx, ("$c", collectionId), ("$k", key), ("$v", value));
-            upsert.ExecuteNonQuery();
+            await ExecAsync(connection, tx, "INSERT INTO collection_tags (collection_id, key, value) VALUES ($c, $k, $v) ON CONFLICT (collection_id, key) DO UPDATE SET value = excluded.value;", cancellationToken,
+                ("$c", collectionId), ("$k", key), ("$v", value)).ConfigureAwait(false);
         }
         foreach (var key in remove)
-        {
-            using var delete = Command(connection, "DELETE FROM collection_tags WHERE collection_id = $c AND key = $k;", tx, ("$c", collectionId), ("$k", key));
-            delete.ExecuteNonQuery();
-        }
-        using var count = Command(connection, "SELECT COUNT(*) FROM collection_tags WHERE collection_id = $c;", tx, ("$c", collectionId));
-        long n = (long)count.ExecuteScalar()!;
-        if (n > maxTags)
-            throw SightlineException.InvalidParameter($"A collection holds at most {maxTags} tags; this would leave {n}.");
-        CommitAudited(connection, tx, Ids(set.Keys.Concat(remove)), collectionId);
+            await ExecAsync(connection, tx, "DELETE FROM collection_tags WHERE collection_id = $c AND key = $k;", cancellationToken, ("$c", collectionId), ("$k", key)).ConfigureAwait(false);
+        await CommitAuditedAsync(connection, tx, audit, Ids(set.Keys.Concat(remove)), collectionId, cancellationToken).ConfigureAwait(false);
     }
 }

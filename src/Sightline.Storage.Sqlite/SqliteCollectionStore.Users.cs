@@ -4,81 +4,63 @@ namespace Sightline.Storage.Sqlite;
 
 public sealed partial class SqliteCollectionStore
 {
-    public void CreateUser(string collectionId, string userId, DateTimeOffset createdAt, string? clientRequestToken = null)
+    private const string UserFaceCount = "(SELECT COUNT(*) FROM faces f WHERE f.collection_id = u.collection_id AND f.user_id = u.user_id)";
+
+    public async Task CreateUserAsync(AuditEntry audit, string collectionId, string userId, DateTimeOffset createdAt, string? clientRequestToken, CancellationToken cancellationToken)
     {
-        using var connection = Open();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var tx = connection.BeginTransaction();
-            using var cmd = Command(connection, "INSERT INTO users (collection_id, user_id, created_at, client_request_token) VALUES ($c, $u, $t, $k);", tx,
-                ("$c", collectionId), ("$u", userId), ("$t", createdAt.ToUnixTimeMilliseconds()), ("$k", clientRequestToken));
-            cmd.ExecuteNonQuery();
-            CommitAudited(connection, tx, Ids([userId]), collectionId);
+            await using var tx = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
+            await ExecAsync(connection, tx, "INSERT INTO users (collection_id, user_id, created_at, client_request_token) VALUES ($c, $u, $t, $k);", cancellationToken,
+                ("$c", collectionId), ("$u", userId), ("$t", createdAt.ToUnixTimeMilliseconds()), ("$k", clientRequestToken)).ConfigureAwait(false);
+            await CommitAuditedAsync(connection, tx, audit, Ids([userId]), collectionId, cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
         {
-            using var token = Command(connection, "SELECT client_request_token FROM users WHERE collection_id = $c AND user_id = $u;", null, ("$c", collectionId), ("$u", userId));
-            if (clientRequestToken is not null && token.ExecuteScalar() is string stored && stored == clientRequestToken)
+            var stored = await ScalarAsync(connection, null, "SELECT client_request_token FROM users WHERE collection_id = $c AND user_id = $u;", cancellationToken,
+                ("$c", collectionId), ("$u", userId)).ConfigureAwait(false);
+            if (clientRequestToken is not null && stored is string token && token == clientRequestToken)
                 return; // the same request again: idempotent
             throw new SightlineException(ErrorKind.Conflict, $"User {userId} already exists in collection {collectionId}.", ex);
         }
     }
 
-    public int? GetUserFaceCount(string collectionId, string userId)
+    public async Task<int?> GetUserFaceCountAsync(string collectionId, string userId, CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        using var cmd = Command(connection, """
-            SELECT (SELECT COUNT(*) FROM faces f WHERE f.collection_id = u.collection_id AND f.user_id = u.user_id)
-            FROM users u WHERE u.collection_id = $c AND u.user_id = $u;
-            """, null, ("$c", collectionId), ("$u", userId));
-        return cmd.ExecuteScalar() is long n ? (int)n : null;
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ScalarAsync(connection, null, $"SELECT {UserFaceCount} FROM users u WHERE u.collection_id = $c AND u.user_id = $u;", cancellationToken,
+            ("$c", collectionId), ("$u", userId)).ConfigureAwait(false) is long n ? (int)n : null;
     }
 
-    public bool DeleteUser(string collectionId, string userId)
+    public async Task<bool> DeleteUserAsync(AuditEntry audit, string collectionId, string userId, CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        using var tx = connection.BeginTransaction();
-        using (var unlink = Command(connection, "UPDATE faces SET user_id = NULL WHERE collection_id = $c AND user_id = $u;", tx, ("$c", collectionId), ("$u", userId)))
-            unlink.ExecuteNonQuery();
-        int deleted;
-        using (var cmd = Command(connection, "DELETE FROM users WHERE collection_id = $c AND user_id = $u;", tx, ("$c", collectionId), ("$u", userId)))
-            deleted = cmd.ExecuteNonQuery();
-        CommitAudited(connection, tx, Ids([userId]), collectionId);
-        return deleted > 0;
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
+        await ExecAsync(connection, tx, "UPDATE faces SET user_id = NULL WHERE collection_id = $c AND user_id = $u;", cancellationToken, ("$c", collectionId), ("$u", userId)).ConfigureAwait(false);
+        if (await ExecAsync(connection, tx, "DELETE FROM users WHERE collection_id = $c AND user_id = $u;", cancellationToken, ("$c", collectionId), ("$u", userId)).ConfigureAwait(false) == 0)
+            return false; // rolled back: a user that did not exist had no faces to unlink either
+        await CommitAuditedAsync(connection, tx, audit, Ids([userId]), collectionId, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
-    public IReadOnlyList<(string UserId, int FaceCount)> ListUsers(string collectionId, string? after, int limit)
-    {
-        using var connection = Open();
-        using var cmd = Command(connection, """
-            SELECT u.user_id, (SELECT COUNT(*) FROM faces f WHERE f.collection_id = u.collection_id AND f.user_id = u.user_id)
-            FROM users u WHERE u.collection_id = $c AND u.user_id > $after ORDER BY u.user_id LIMIT $limit;
-            """, null, ("$c", collectionId), ("$after", after ?? ""), ("$limit", limit));
-        using var r = cmd.ExecuteReader();
-        var result = new List<(string, int)>();
-        while (r.Read())
-            result.Add((r.GetString(0), r.GetInt32(1)));
-        return result;
-    }
+    public async Task<IReadOnlyList<(string UserId, int FaceCount)>> ListUsersAsync(string collectionId, string? after, int limit, CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT u.user_id, {UserFaceCount} FROM users u WHERE u.collection_id = $c AND u.user_id > $after ORDER BY u.user_id LIMIT $limit;",
+            r => (r.GetString(0), r.GetInt32(1)), cancellationToken, ("$c", collectionId), ("$after", after ?? ""), ("$limit", limit)).ConfigureAwait(false);
 
-    public void SetFaceUser(string collectionId, IReadOnlyCollection<string> faceIds, string? userId)
+    public async Task SetFaceUserAsync(AuditEntry audit, string collectionId, IReadOnlyCollection<string> faceIds, string? userId, CancellationToken cancellationToken)
     {
-        using var connection = Open();
-        using var tx = connection.BeginTransaction();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
         foreach (var faceId in faceIds)
         {
-            using var cmd = Command(connection, "UPDATE faces SET user_id = $u WHERE collection_id = $c AND face_id = $f;", tx,
-                ("$c", collectionId), ("$f", faceId), ("$u", userId));
-            cmd.ExecuteNonQuery();
+            await ExecAsync(connection, tx, "UPDATE faces SET user_id = $u WHERE collection_id = $c AND face_id = $f;", cancellationToken,
+                ("$c", collectionId), ("$f", faceId), ("$u", userId)).ConfigureAwait(false);
         }
-        CommitAudited(connection, tx, Ids(faceIds.Append(userId ?? "(none)")), collectionId);
+        await CommitAuditedAsync(connection, tx, audit, Ids(faceIds.Append(userId ?? "(none)")), collectionId, cancellationToken).ConfigureAwait(false);
     }
 
-    public IReadOnlyList<StoredFace> UserFaces(string collectionId, string userId, bool withEmbeddings)
-    {
-        using var connection = Open();
-        using var cmd = Command(connection, $"SELECT {FaceColumns}{(withEmbeddings ? ", embedding" : "")} FROM faces WHERE collection_id = $c AND user_id = $u ORDER BY row_id;", null,
-            ("$c", collectionId), ("$u", userId));
-        return ReadFaces(cmd, withEmbeddings);
-    }
+    public async Task<IReadOnlyList<StoredFace>> UserFacesAsync(string collectionId, string userId, bool withEmbeddings, CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {FaceColumns}{(withEmbeddings ? ", embedding" : "")} FROM faces WHERE collection_id = $c AND user_id = $u ORDER BY row_id;",
+            r => ReadFace(r, withEmbeddings), cancellationToken, ("$c", collectionId), ("$u", userId)).ConfigureAwait(false);
 }

@@ -27,8 +27,10 @@ public sealed partial class SqliteCollectionStore : ICollectionStore, IAccessKey
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        using var connection = Open();
-        Execute(connection, "PRAGMA journal_mode = WAL;");
+        // Construction is synchronous (the container builds the store): the file is opened and migrated here, once.
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000;");
         SqliteMigrations.Apply(connection);
     }
 
@@ -40,12 +42,35 @@ public sealed partial class SqliteCollectionStore : ICollectionStore, IAccessKey
         SqliteConnection.ClearPool(connection);
     }
 
-    private SqliteConnection Open()
+    /// <summary>Opens a pooled connection with the per-connection settings (durable commits, foreign keys, busy wait).</summary>
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        Execute(connection, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000;");
-        return connection;
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await ExecAsync(connection, null, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000;", cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>A write transaction (BEGIN IMMEDIATE: writers take turns from its start).</summary>
+    private static async Task<SqliteTransaction> BeginAsync(SqliteConnection connection, CancellationToken cancellationToken) =>
+        (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Commits unless the call was cancelled first (then the transaction is rolled back when disposed); a commit once
+    /// started is not abandoned halfway.
+    /// </summary>
+    private static async Task CommitAsync(SqliteTransaction tx, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
     private static void Execute(SqliteConnection connection, string sql)
@@ -53,6 +78,35 @@ public sealed partial class SqliteCollectionStore : ICollectionStore, IAccessKey
         using var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
         cmd.ExecuteNonQuery();
+    }
+
+    private static async Task<int> ExecAsync(SqliteConnection connection, SqliteTransaction? tx, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var cmd = Command(connection, sql, tx, parameters);
+        return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<object?> ScalarAsync(SqliteConnection connection, SqliteTransaction? tx, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var cmd = Command(connection, sql, tx, parameters);
+        return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<List<T>> ReadAllAsync<T>(SqliteCommand cmd, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
+    {
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var result = new List<T>();
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            result.Add(read(r));
+        return result;
+    }
+
+    /// <summary>One read on its own connection.</summary>
+    private async Task<List<T>> QueryAsync<T>(string sql, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(connection, sql, null, parameters);
+        return await ReadAllAsync(cmd, read, cancellationToken).ConfigureAwait(false);
     }
 
     private static SqliteCommand Command(SqliteConnection connection, string sql, SqliteTransaction? tx = null, params (string Name, object? Value)[] parameters)
@@ -64,6 +118,8 @@ public sealed partial class SqliteCollectionStore : ICollectionStore, IAccessKey
             cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
         return cmd;
     }
+
+    private static string? Text(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
     internal static byte[] ToBlob(float[] embedding) => MemoryMarshal.AsBytes(embedding.AsSpan()).ToArray();
 

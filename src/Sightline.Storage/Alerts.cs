@@ -43,21 +43,26 @@ public sealed record AlertRecord(
     public DateTimeOffset? DeliveredAt { get; init; }
 }
 
-/// <summary>Alert rules (changes audited) and the alerts they raised.</summary>
+/// <summary>
+/// Alert rules (each change audited in its transaction) and the alerts they raised. Raising an alert and recording
+/// its delivery are the system's own bookkeeping, not audited.
+/// </summary>
 public interface IAlertStore
 {
-    void AddAlertRule(AlertRule rule);
+    /// <summary>The record names the rule, its label and its webhook, never its secret.</summary>
+    Task AddAlertRuleAsync(AuditEntry audit, AlertRule rule, CancellationToken cancellationToken);
 
-    IReadOnlyList<AlertRule> ListAlertRules();
+    Task<IReadOnlyList<AlertRule>> ListAlertRulesAsync(CancellationToken cancellationToken);
 
-    AlertRule? GetAlertRule(string id);
+    Task<AlertRule?> GetAlertRuleAsync(string id, CancellationToken cancellationToken);
 
-    bool DeleteAlertRule(string id);
+    /// <summary>False (nothing recorded) when there was no such rule.</summary>
+    Task<bool> DeleteAlertRuleAsync(AuditEntry audit, string id, CancellationToken cancellationToken);
 
-    void AddAlerts(IReadOnlyList<AlertRecord> alerts);
+    Task AddAlertsAsync(IReadOnlyList<AlertRecord> alerts, CancellationToken cancellationToken);
 
-    void SetAlertDelivery(string id, string status, int attempts, string? lastError, DateTimeOffset? deliveredAt);
+    Task SetAlertDeliveryAsync(string id, string status, int attempts, string? lastError, DateTimeOffset? deliveredAt, CancellationToken cancellationToken);
 
     /// <summary>Newest first; only one status when given.</summary>
-    IReadOnlyList<AlertRecord> ListAlerts(string? status, int limit);
+    Task<IReadOnlyList<AlertRecord>> ListAlertsAsync(string? status, int limit, CancellationToken cancellationToken);
 }

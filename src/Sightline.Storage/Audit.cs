@@ -5,7 +5,11 @@ using System.Text.Json;
 
 namespace Sightline.Storage;
 
-/// <summary>What one audited call did: who, what, on which collection, under which case and purpose, with what outcome.</summary>
+/// <summary>
+/// What one audited call did: who, what, on which collection, under which case and purpose, with what outcome. Every
+/// store write that changes the agency's data takes the entry of the call it serves as an argument and appends it in
+/// the write's own transaction.
+/// </summary>
 public sealed record AuditEntry(string Actor, string Role, string Operation)
 {
     public string Outcome { get; init; } = "ok";
@@ -19,6 +23,13 @@ public sealed record AuditEntry(string Actor, string Role, string Operation)
 
     /// <summary>Compact JSON: returned ids and similarities, or the ids an effect touched.</summary>
     public string? Details { get; init; }
+
+    /// <summary>
+    /// This entry as the record of one write: the details a store gives (what the write touched; the entry's own when
+    /// none), and the write's collection unless the entry already names one.
+    /// </summary>
+    public AuditEntry Touching(string? details, string? collectionId = null) =>
+        this with { Details = details ?? Details, CollectionId = CollectionId ?? collectionId };
 }
 
 /// <summary>A stored audit record: the entry, its place in the chain, its time, and the chain hashes.</summary>
@@ -59,29 +70,6 @@ public static class AuditChain
     public static string? ThresholdText(float? threshold) => threshold?.ToString("R", CultureInfo.InvariantCulture);
 }
 
-/// <summary>
-/// The audited call in progress (flows with the call): a store that commits a change appends this entry in the
-/// same transaction, so there is no effect without its record.
-/// </summary>
-public static class AuditScope
-{
-    private static readonly AsyncLocal<AuditEntry?> s_current = new();
-
-    public static AuditEntry? Current => s_current.Value;
-
-    public static IDisposable Begin(AuditEntry entry)
-    {
-        var previous = s_current.Value;
-        s_current.Value = entry;
-        return new Restore(previous);
-    }
-
-    private sealed class Restore(AuditEntry? previous) : IDisposable
-    {
-        public void Dispose() => s_current.Value = previous;
-    }
-}
-
 /// <summary>Where an audit check found the chain broken.</summary>
 public sealed record AuditVerification(long Records, long? FirstBadSeq, string? Problem)
 {
@@ -92,13 +80,14 @@ public sealed record AuditVerification(long Records, long? FirstBadSeq, string? 
 public interface IAuditStore
 {
     /// <summary>Appends an entry in its own transaction (searches, refusals); returns its sequence number.</summary>
-    long AppendAudit(AuditEntry entry);
+    Task<long> AppendAuditAsync(AuditEntry entry, CancellationToken cancellationToken);
 
-    IReadOnlyList<AuditRecord> ReadAudit(long afterSeq, int limit);
+    /// <summary>A page of records after <paramref name="afterSeq"/>, in order.</summary>
+    Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(long afterSeq, int limit, CancellationToken cancellationToken);
 
     /// <summary>Records made in [<paramref name="from"/>, <paramref name="to"/>), in order, streamed.</summary>
-    IEnumerable<AuditRecord> ReadAuditBetween(DateTimeOffset from, DateTimeOffset to);
+    IAsyncEnumerable<AuditRecord> ReadAuditBetweenAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 
     /// <summary>Recomputes the whole chain and checks every seal; names the first bad record.</summary>
-    AuditVerification VerifyAudit();
+    Task<AuditVerification> VerifyAuditAsync(CancellationToken cancellationToken);
 }

@@ -16,12 +16,12 @@ public sealed record DetectorRecord(
 public interface IDetectorStore
 {
     /// <summary>Throws ResourceAlreadyExists when the id is taken.</summary>
-    void AddDetector(DetectorRecord detector);
+    Task AddDetectorAsync(AuditEntry audit, DetectorRecord detector, CancellationToken cancellationToken);
 
-    DetectorRecord? GetDetector(string id);
+    Task<DetectorRecord?> GetDetectorAsync(string id, CancellationToken cancellationToken);
 
-    IReadOnlyList<DetectorRecord> ListDetectors();
+    Task<IReadOnlyList<DetectorRecord>> ListDetectorsAsync(CancellationToken cancellationToken);
 
-    /// <summary>False when it did not exist.</summary>
-    bool DeleteDetector(string id);
+    /// <summary>False (nothing recorded) when it did not exist.</summary>
+    Task<bool> DeleteDetectorAsync(AuditEntry audit, string id, CancellationToken cancellationToken);
 }

@@ -7,11 +7,11 @@ public sealed record HotlistEntry(string List, string Plate, string Reason, Date
 public interface IHotlistStore
 {
     /// <summary>Entries of one list or all, optionally only those not expired at <paramref name="now"/>.</summary>
-    IReadOnlyList<HotlistEntry> ListHotlistEntries(string? list, DateTimeOffset? now);
+    Task<IReadOnlyList<HotlistEntry>> ListHotlistEntriesAsync(string? list, DateTimeOffset? now, CancellationToken cancellationToken);
 
     /// <summary>Adds or replaces an entry.</summary>
-    HotlistEntry PutHotlistEntry(HotlistEntry entry);
+    Task<HotlistEntry> PutHotlistEntryAsync(AuditEntry audit, HotlistEntry entry, CancellationToken cancellationToken);
 
-    /// <summary>False when there was no such entry.</summary>
-    bool RemoveHotlistEntry(string list, string plate);
+    /// <summary>False (nothing recorded) when there was no such entry.</summary>
+    Task<bool> RemoveHotlistEntryAsync(AuditEntry audit, string list, string plate, CancellationToken cancellationToken);
 }

@@ -15,15 +15,16 @@ public sealed record StoredAccessKey(
     string? DefaultPurpose,
     string? Description);
 
-/// <summary>Durable storage of the access keys Sightline issues.</summary>
+/// <summary>Durable storage of the access keys Sightline issues; issuing and revoking are audited in their transaction.</summary>
 public interface IAccessKeyStore
 {
-    void AddKey(StoredAccessKey key);
+    /// <summary>Throws ResourceAlreadyExists when the id is taken.</summary>
+    Task AddKeyAsync(AuditEntry audit, StoredAccessKey key, CancellationToken cancellationToken);
 
-    StoredAccessKey? GetKey(string accessKeyId);
+    Task<StoredAccessKey?> GetKeyAsync(string accessKeyId, CancellationToken cancellationToken);
 
-    IReadOnlyList<StoredAccessKey> ListKeys();
+    Task<IReadOnlyList<StoredAccessKey>> ListKeysAsync(CancellationToken cancellationToken);
 
-    /// <summary>False when there is no such key or it was already revoked.</summary>
-    bool RevokeKey(string accessKeyId, DateTimeOffset at);
+    /// <summary>False (nothing recorded) when there is no such key or it was already revoked.</summary>
+    Task<bool> RevokeKeyAsync(AuditEntry audit, string accessKeyId, DateTimeOffset at, CancellationToken cancellationToken);
 }

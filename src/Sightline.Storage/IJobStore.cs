@@ -24,20 +24,21 @@ public sealed record StoredJob(
 /// <summary>Durable job records, so a job accepted before a crash is resumed after it.</summary>
 public interface IJobStore
 {
-    void AddJob(StoredJob job);
+    /// <summary>Conflict when the id, or the kind and client request token, is taken.</summary>
+    Task AddJobAsync(StoredJob job, CancellationToken cancellationToken);
 
-    StoredJob? GetJob(string jobId);
+    Task<StoredJob?> GetJobAsync(string jobId, CancellationToken cancellationToken);
 
-    StoredJob? FindJobByToken(string kind, string clientRequestToken);
+    Task<StoredJob?> FindJobByTokenAsync(string kind, string clientRequestToken, CancellationToken cancellationToken);
 
-    void SetJobStatus(string jobId, string status, string? statusMessage, DateTimeOffset? completedAt);
+    Task SetJobStatusAsync(string jobId, string status, string? statusMessage, DateTimeOffset? completedAt, CancellationToken cancellationToken);
 
     /// <summary>
     /// Marks an in-progress face search job SUCCEEDED and records its audit entry and leads, in one transaction:
     /// a crash leaves either both or neither, so a job resumed after a crash never records its leads twice.
     /// False (nothing written) when the job is not in progress.
     /// </summary>
-    bool SucceedWithLeads(string jobId, AuditEntry entry, IReadOnlyList<LeadMatch> matches, DateTimeOffset completedAt);
+    Task<bool> SucceedWithLeadsAsync(string jobId, AuditEntry entry, IReadOnlyList<LeadMatch> matches, DateTimeOffset completedAt, CancellationToken cancellationToken);
 
-    IReadOnlyList<StoredJob> ListJobs(string status);
+    Task<IReadOnlyList<StoredJob>> ListJobsAsync(string status, CancellationToken cancellationToken);
 }

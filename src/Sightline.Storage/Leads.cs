@@ -39,13 +39,17 @@ public static class LeadStatus
 public interface ILeadStore
 {
     /// <summary>Records a search and one pending lead per match in one transaction; returns the record's sequence number.</summary>
-    long AppendSearch(AuditEntry entry, IReadOnlyList<LeadMatch> matches);
+    Task<long> AppendSearchAsync(AuditEntry entry, IReadOnlyList<LeadMatch> matches, CancellationToken cancellationToken);
 
-    IReadOnlyList<Lead> ListLeads(string? caseId, string? status, int limit);
+    /// <summary>Leads in the order they were made, optionally of one case or status, streamed.</summary>
+    IAsyncEnumerable<Lead> ListLeadsAsync(string? caseId, string? status, int limit, CancellationToken cancellationToken);
+
+    Task<Lead?> GetLeadAsync(string leadId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Sets a pending lead's decision with the reviewer's note (audited in the same transaction). Conflict when the
-    /// lead was already reviewed; AccessDenied when the reviewer made the search and <paramref name="allowOwnSearch"/> is false.
+    /// Records a decision on a lead that is still in <paramref name="fromStatus"/>: its status, reviewer, note and time,
+    /// audited in the same transaction. Null (nothing written) when the lead is missing or no longer in
+    /// <paramref name="fromStatus"/> (another decision came first). Who may decide what is the caller's to check.
     /// </summary>
-    Lead ReviewLead(string leadId, string status, string note, string reviewer, bool allowOwnSearch);
+    Task<Lead?> SetLeadDecisionAsync(AuditEntry audit, string leadId, string fromStatus, string status, string note, string reviewer, CancellationToken cancellationToken);
 }

@@ -72,7 +72,9 @@ public sealed record Policy(bool RequireCase, float IdentificationThresholdFloor
 /// <summary>Durable policy settings; a change is audited in the same transaction.</summary>
 public interface IPolicyStore
 {
-    Policy GetPolicy();
+    /// <summary>The stored settings over <see cref="Policy.Default"/>; unknown keys are ignored.</summary>
+    Task<Policy> GetPolicyAsync(CancellationToken cancellationToken);
 
-    void SetPolicy(string key, string value);
+    /// <summary>Stores one setting's text as given: the caller has checked it (<see cref="Policy.With"/>) and put it in its normal form.</summary>
+    Task SetPolicyAsync(AuditEntry audit, string key, string value, CancellationToken cancellationToken);
 }

@@ -22,25 +22,26 @@ public sealed record RetentionSweep(string CollectionId, IReadOnlyList<StoredFac
 /// <summary>Retention rules, legal holds and the sweep that applies them; every change and deletion is audited in its transaction.</summary>
 public interface IRetentionStore
 {
-    IReadOnlyList<RetentionRule> ListRetention();
+    Task<IReadOnlyList<RetentionRule>> ListRetentionAsync(CancellationToken cancellationToken);
 
-    /// <summary>Sets (or, with both null, clears) a collection's rule.</summary>
-    RetentionRule SetRetention(string collectionId, int? faceDays, int? leadDays);
+    /// <summary>Sets (or, with both days null, clears) a collection's rule; ResourceNotFound when the collection does not exist.</summary>
+    Task<RetentionRule> SetRetentionAsync(AuditEntry audit, RetentionRule rule, CancellationToken cancellationToken);
 
-    IReadOnlyList<LegalHold> ListHolds();
+    Task<IReadOnlyList<LegalHold>> ListHoldsAsync(CancellationToken cancellationToken);
 
-    LegalHold PlaceHold(string caseId, string reason, string placedBy);
+    /// <summary>Places (or replaces) the hold on its case.</summary>
+    Task<LegalHold> PlaceHoldAsync(AuditEntry audit, LegalHold hold, CancellationToken cancellationToken);
 
-    /// <summary>False when the case had no hold.</summary>
-    bool LiftHold(string caseId);
+    /// <summary>False (nothing recorded) when the case had no hold.</summary>
+    Task<bool> LiftHoldAsync(AuditEntry audit, string caseId, CancellationToken cancellationToken);
 
     /// <summary>The given faces that a lead of a held case points at (they may not be deleted).</summary>
-    IReadOnlySet<string> HeldFaces(string collectionId, IReadOnlyCollection<string>? faceIds);
+    Task<IReadOnlySet<string>> HeldFacesAsync(string collectionId, IReadOnlyCollection<string>? faceIds, CancellationToken cancellationToken);
 
     /// <summary>
     /// Deletes, in one audited transaction, up to <paramref name="batch"/> faces indexed before
     /// <paramref name="faceCutoff"/> and the leads created before <paramref name="leadCutoff"/>, sparing anything a
-    /// held case's leads point at.
+    /// held case's leads point at. A pass that deletes nothing records nothing.
     /// </summary>
-    RetentionSweep Sweep(string collectionId, DateTimeOffset? faceCutoff, DateTimeOffset? leadCutoff, int batch);
+    Task<RetentionSweep> SweepAsync(AuditEntry audit, string collectionId, DateTimeOffset? faceCutoff, DateTimeOffset? leadCutoff, int batch, CancellationToken cancellationToken);
 }

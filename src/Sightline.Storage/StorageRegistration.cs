@@ -2,16 +2,22 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Sightline.Storage;
 
-/// <summary>A temporary collection store for work that must not touch the agency's data (evaluation runs).</summary>
-public interface IScratchStore : IDisposable
+/// <summary>
+/// A temporary collection store for work that must not touch the agency's data (evaluation runs); disposing it
+/// removes it and everything in it.
+/// </summary>
+public interface IScratchStore : IAsyncDisposable
 {
     ICollectionStore Collections { get; }
+
+    /// <summary>The scratch store's legal holds (the same store as <see cref="Collections"/>).</summary>
+    IRetentionStore Retention { get; }
 }
 
 /// <summary>Makes scratch stores with the configured provider.</summary>
 public interface IScratchStoreFactory
 {
-    IScratchStore Create();
+    Task<IScratchStore> CreateAsync(CancellationToken cancellationToken);
 }
 
 public static class StorageRegistration

@@ -27,7 +27,7 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
     private readonly VideoLimits _limits = new();
 
     /// <summary>Accepts a job (or, for a client request token seen before, returns the job it started) and queues it.</summary>
-    public string Start(VideoJobSpec spec, JobAdmission admission)
+    public async Task<string> StartAsync(VideoJobSpec spec, JobAdmission admission, CancellationToken ct)
     {
         if (spec.Kind is not (FaceDetection or FaceSearch))
             throw SightlineException.InvalidParameter($"No video job kind {spec.Kind}.");
@@ -35,27 +35,28 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
             throw SightlineException.InvalidParameter("ClientRequestToken must be 1 to 64 characters.");
         if (spec.JobTag is { } tag && (tag.Length is 0 or > 1024 || tag.Any(char.IsControl)))
             throw SightlineException.InvalidParameter("JobTag must be 1 to 1024 printable characters.");
-        if (spec.ClientRequestToken is { } token && jobs.FindJobByToken(spec.Kind, token) is { } earlier)
+        if (spec.ClientRequestToken is { } token && await jobs.FindJobByTokenAsync(spec.Kind, token, ct).ConfigureAwait(false) is { } earlier)
             return earlier.JobId; // the same request again (an SDK retry): the same job
         objects.Check(spec.Video.Bucket, spec.Video.Name);
         if (spec.Kind == FaceSearch)
         {
-            collections.RequireSearchable(spec.CollectionId ?? throw SightlineException.InvalidParameter("CollectionId is required."));
+            await collections.RequireSearchableAsync(spec.CollectionId ?? throw SightlineException.InvalidParameter("CollectionId is required."), ct).ConfigureAwait(false);
             Validate.Threshold("FaceMatchThreshold", spec.FaceMatchThreshold, CollectionService.DefaultFaceMatchThreshold);
         }
-        if (jobs.ListJobs(InProgress).Count >= MaxQueuedJobs)
+        if ((await jobs.ListJobsAsync(InProgress, ct).ConfigureAwait(false)).Count >= MaxQueuedJobs)
             throw new SightlineException(ErrorKind.LimitExceeded, $"{MaxQueuedJobs} video jobs are already queued or running; retry when one finishes.");
         string id = Guid.NewGuid().ToString("N");
         // A face search runs under the case and purpose its start was admitted with; its matches become leads under them.
-        jobs.AddJob(new StoredJob(id, spec.Kind, InProgress, null, spec.ToJson(), spec.ClientRequestToken, spec.JobTag, admission.Principal, DateTimeOffset.UtcNow, null)
+        await jobs.AddJobAsync(new StoredJob(id, spec.Kind, InProgress, null, spec.ToJson(), spec.ClientRequestToken, spec.JobTag, admission.Principal, DateTimeOffset.UtcNow, null)
         {
             Case = admission.Case,
             Purpose = admission.Purpose,
             Role = admission.Role,
-        });
+        }, ct).ConfigureAwait(false);
         if (!_queue.Writer.TryWrite(id))
         {
-            jobs.SetJobStatus(id, "FAILED", "The job queue was full.", DateTimeOffset.UtcNow);
+            // The job is stored: its failure is recorded even for a caller that went away.
+            await jobs.SetJobStatusAsync(id, "FAILED", "The job queue was full.", DateTimeOffset.UtcNow, CancellationToken.None).ConfigureAwait(false);
             throw new SightlineException(ErrorKind.LimitExceeded, $"{MaxQueuedJobs} video jobs are already queued; retry when one finishes.");
         }
         LogAccepted(logger, id, spec.Kind, spec.Video.Bucket ?? "", spec.Video.Name ?? "");
@@ -65,11 +66,11 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
     /// <summary>Runs queued jobs one at a time until <paramref name="stoppingToken"/> is cancelled; first requeues those a stop interrupted.</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        foreach (var unfinished in jobs.ListJobs(InProgress))
+        foreach (var unfinished in await jobs.ListJobsAsync(InProgress, stoppingToken).ConfigureAwait(false))
             await _queue.Writer.WriteAsync(unfinished.JobId, stoppingToken).ConfigureAwait(false);
         await foreach (string id in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
         {
-            if (jobs.GetJob(id) is not { Status: InProgress } job)
+            if (await jobs.GetJobAsync(id, stoppingToken).ConfigureAwait(false) is not { Status: InProgress } job)
                 continue;
             try
             {
@@ -79,9 +80,9 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
                 await File.WriteAllTextAsync(temp, RekognitionJson.Serialize(results, indented: false), stoppingToken).ConfigureAwait(false);
                 File.Move(temp, path, overwrite: true);
                 if (results.Persons is { } persons)
-                    SucceedWithLeads(job, persons);
+                    await SucceedWithLeadsAsync(job, persons, stoppingToken).ConfigureAwait(false);
                 else
-                    jobs.SetJobStatus(id, "SUCCEEDED", null, DateTimeOffset.UtcNow);
+                    await jobs.SetJobStatusAsync(id, "SUCCEEDED", null, DateTimeOffset.UtcNow, stoppingToken).ConfigureAwait(false);
                 LogFinished(logger, id, "SUCCEEDED", "");
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -90,13 +91,13 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
             }
             catch (SightlineException ex)
             {
-                jobs.SetJobStatus(id, "FAILED", ex.Message, DateTimeOffset.UtcNow);
+                await jobs.SetJobStatusAsync(id, "FAILED", ex.Message, DateTimeOffset.UtcNow, stoppingToken).ConfigureAwait(false);
                 LogFinished(logger, id, "FAILED", ex.Message);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // One bad job must not stop the worker (or the host): it fails, the next one runs.
-                jobs.SetJobStatus(id, "FAILED", "The job failed inside the server; see the server log for request " + id + ".", DateTimeOffset.UtcNow);
+                await jobs.SetJobStatusAsync(id, "FAILED", "The job failed inside the server; see the server log for request " + id + ".", DateTimeOffset.UtcNow, stoppingToken).ConfigureAwait(false);
                 LogCrashed(logger, ex, id);
             }
         }
@@ -107,7 +108,7 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
     /// similarity in the video), recorded with the job's case and purpose in one audited transaction that also marks
     /// the job SUCCEEDED, so a crash between the two cannot make a resumed job record its leads twice.
     /// </summary>
-    private void SucceedWithLeads(StoredJob job, IReadOnlyList<PersonMatch> persons)
+    private async Task SucceedWithLeadsAsync(StoredJob job, IReadOnlyList<PersonMatch> persons, CancellationToken ct)
     {
         var matches = LeadMatches.BestPerFace(persons.SelectMany(p => p.FaceMatches));
         var spec = VideoJobSpec.Of(job);
@@ -120,7 +121,7 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
             Probe = "job:" + job.JobId,
             Details = Identification.LeadDetails.Of(matches),
         };
-        jobs.SucceedWithLeads(job.JobId, entry, matches, DateTimeOffset.UtcNow);
+        await jobs.SucceedWithLeadsAsync(job.JobId, entry, matches, DateTimeOffset.UtcNow, ct).ConfigureAwait(false);
     }
 
     private string ResultPath(string jobId) => Path.Combine(resultsDirectory, jobId + ".json");
@@ -151,8 +152,8 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
                         faces.Add(new FaceDetection(timestamp, details[i]));
                         continue;
                     }
-                    var matches = collections.SearchByEmbedding(spec.CollectionId!, found[i].Embedding!, 10,
-                        spec.FaceMatchThreshold ?? CollectionService.DefaultFaceMatchThreshold, ct);
+                    var matches = await collections.SearchByEmbeddingAsync(spec.CollectionId!, found[i].Embedding!, 10,
+                        spec.FaceMatchThreshold ?? CollectionService.DefaultFaceMatchThreshold, ct).ConfigureAwait(false);
                     if (matches.Count > 0)
                         persons.Add(new PersonMatch(timestamp, new PersonDetail(indexes[i], details[i].BoundingBox, details[i]), matches));
                 }
@@ -162,15 +163,16 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
     }
 
     /// <summary>The kind of a job (FaceDetection or FaceSearch); ResourceNotFound when there is none.</summary>
-    public string KindOf(string jobId) =>
-        (jobId.Length is > 0 and <= 64 ? jobs.GetJob(jobId)?.Kind : null) ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"No video job {jobId}.");
+    public async Task<string> KindOfAsync(string jobId, CancellationToken ct) =>
+        (jobId.Length is > 0 and <= 64 ? (await jobs.GetJobAsync(jobId, ct).ConfigureAwait(false))?.Kind : null) ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"No video job {jobId}.");
 
     /// <summary>A job's status and, once it succeeded, a page of its results (<paramref name="nextToken"/> as this service issued it).</summary>
-    public (StoredJob Job, VideoJobResults? Results, int Offset, int Limit) Get(string kind, string? jobId, int? maxResults, string? nextToken)
+    public async Task<(StoredJob Job, VideoJobResults? Results, int Offset, int Limit)> GetAsync(string kind, string? jobId, int? maxResults, string? nextToken,
+        CancellationToken ct)
     {
         if (jobId is not { Length: > 0 and <= 64 } id)
             throw SightlineException.InvalidParameter("JobId is required (1 to 64 characters).");
-        var job = jobs.GetJob(id);
+        var job = await jobs.GetJobAsync(id, ct).ConfigureAwait(false);
         if (job is null || job.Kind != kind)
             throw new SightlineException(ErrorKind.ResourceNotFound, $"No {kind} job {id}.");
         int limit = Validate.Range("MaxResults", maxResults, 1000, 1, 1000);
@@ -179,7 +181,7 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
             throw SightlineException.InvalidParameter("NextToken is not one this server issued.");
         if (job.Status != "SUCCEEDED")
             return (job, null, 0, limit);
-        var results = RekognitionJson.Deserialize<VideoJobResults>(File.ReadAllText(ResultPath(id)))
+        var results = RekognitionJson.Deserialize<VideoJobResults>(await File.ReadAllTextAsync(ResultPath(id), ct).ConfigureAwait(false))
             ?? throw new SightlineException(ErrorKind.Internal, $"The results of job {id} are unreadable.");
         return (job, results, offset, limit);
     }

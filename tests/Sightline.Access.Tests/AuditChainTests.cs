@@ -7,6 +7,8 @@ namespace Sightline.Access.Tests;
 /// <summary>The audit chain on the real SQLite store: records commit with their effects, and tampering is caught.</summary>
 public sealed class AuditChainTests : IDisposable
 {
+    private static CancellationToken Ct => CancellationToken.None;
+
     private readonly string _dir = Directory.CreateTempSubdirectory("sightline-audit-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -29,30 +31,30 @@ public sealed class AuditChainTests : IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    private void Fill(int n)
+    private async Task FillAsync(int n)
     {
         var store = Store();
         for (int i = 1; i <= n; i++)
-            Assert.Equal(i, store.AppendAudit(Search(i)));
+            Assert.Equal(i, await store.AppendAuditAsync(Search(i), Ct));
     }
 
     [Fact]
-    public void An_untouched_chain_verifies_and_reads_back_every_field()
+    public async Task An_untouched_chain_verifies_and_reads_back_every_field()
     {
-        Fill(250);
-        var result = Store().VerifyAudit();
+        await FillAsync(250);
+        var result = await Store().VerifyAuditAsync(Ct);
         Assert.True(result.Intact, result.Problem);
         Assert.Equal(250, result.Records);
-        var record = Store().ReadAudit(9, 1).Single();
+        var record = (await Store().ReadAuditAsync(9, 1, Ct)).Single();
         Assert.Equal(10, record.Seq);
         Assert.Equal(Search(10), record.Entry);
-        Assert.Equal(Store().ReadAudit(8, 1).Single().Hash, record.PrevHash);
+        Assert.Equal((await Store().ReadAuditAsync(8, 1, Ct)).Single().Hash, record.PrevHash);
     }
 
     [Fact]
-    public void The_database_itself_refuses_updates_and_deletes_of_audit_rows()
+    public async Task The_database_itself_refuses_updates_and_deletes_of_audit_rows()
     {
-        Fill(3);
+        await FillAsync(3);
         using var connection = new SqliteConnection($"Data Source={Path.Combine(_dir, SqliteCollectionStore.FileName)};Pooling=False");
         connection.Open();
         using var cmd = connection.CreateCommand();
@@ -66,37 +68,37 @@ public sealed class AuditChainTests : IDisposable
     [InlineData("DELETE FROM audit_log WHERE seq = 50;", 50, "missing")]
     [InlineData("DELETE FROM audit_log WHERE seq >= 240;", 240, "removed")]
     [InlineData("DELETE FROM audit_log WHERE seq = 100;", 100, "missing")]
-    public void Edits_and_deletions_are_caught_at_the_first_bad_record(string sql, long firstBad, string problem)
+    public async Task Edits_and_deletions_are_caught_at_the_first_bad_record(string sql, long firstBad, string problem)
     {
-        Fill(250);
+        await FillAsync(250);
         Tamper(sql);
-        var result = Store().VerifyAudit();
+        var result = await Store().VerifyAuditAsync(Ct);
         Assert.False(result.Intact);
         Assert.Equal(firstBad, result.FirstBadSeq);
         Assert.Contains(problem, result.Problem, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Reordering_rows_is_caught()
+    public async Task Reordering_rows_is_caught()
     {
-        Fill(30);
+        await FillAsync(30);
         // Swap the content of records 11 and 12, keeping their sequence numbers.
         Tamper("""
             CREATE TEMP TABLE t AS SELECT * FROM audit_log WHERE seq IN (11, 12);
             DELETE FROM audit_log WHERE seq IN (11, 12);
             INSERT INTO audit_log SELECT CASE seq WHEN 11 THEN 12 ELSE 11 END, at, actor, role, operation, outcome, collection_id, case_id, purpose, threshold, probe, details, prev_hash, hash FROM t;
             """);
-        var result = Store().VerifyAudit();
+        var result = await Store().VerifyAuditAsync(Ct);
         Assert.False(result.Intact);
         Assert.Equal(11, result.FirstBadSeq);
     }
 
     [Fact]
-    public void A_chain_rewritten_after_an_edit_is_caught_by_the_seals()
+    public async Task A_chain_rewritten_after_an_edit_is_caught_by_the_seals()
     {
-        Fill(150);
+        await FillAsync(150);
         // Edit record 5 and recompute every hash after it, as someone without the seal key would.
-        var records = Store().ReadAudit(0, 1000);
+        var records = await Store().ReadAuditAsync(0, 1000, Ct);
         string prev = AuditChain.Genesis;
         var sql = new System.Text.StringBuilder("DELETE FROM audit_log;");
         foreach (var r in records)
@@ -108,24 +110,21 @@ public sealed class AuditChainTests : IDisposable
         }
         sql.Append($"UPDATE audit_head SET seq = 150, hash = '{prev}';");
         Tamper(sql.ToString());
-        var result = Store().VerifyAudit();
+        var result = await Store().VerifyAuditAsync(Ct);
         Assert.False(result.Intact);
         Assert.Equal(100, result.FirstBadSeq); // the first seal that no longer matches
         Assert.Contains("seal", result.Problem, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void A_change_and_its_record_commit_together_and_a_failed_change_leaves_neither()
+    public async Task A_change_and_its_record_commit_together_and_a_failed_change_leaves_neither()
     {
         var store = Store();
-        using (AuditScope.Begin(new AuditEntry("SLOPERATOR", "operator", "CreateCollection") { Case = "2026-001" }))
-        {
-            store.CreateCollection("booking", "arn", "m", DateTimeOffset.UtcNow);
-            Assert.Throws<SightlineException>(() => store.CreateCollection("booking", "arn", "m", DateTimeOffset.UtcNow));
-        }
-        store.CreateCollection("unaudited", "arn", "m", DateTimeOffset.UtcNow); // no call in progress: nothing to record
-        var record = Assert.Single(store.ReadAudit(0, 10));
+        var entry = new AuditEntry("SLOPERATOR", "operator", "CreateCollection") { Case = "2026-001" };
+        await store.CreateCollectionAsync(entry, "booking", "arn", "m", DateTimeOffset.UtcNow, Ct);
+        await Assert.ThrowsAsync<SightlineException>(async () => await store.CreateCollectionAsync(entry, "booking", "arn", "m", DateTimeOffset.UtcNow, Ct));
+        var record = Assert.Single(await store.ReadAuditAsync(0, 10, Ct));
         Assert.Equal(("CreateCollection", "booking", "SLOPERATOR"), (record.Entry.Operation, record.Entry.CollectionId, record.Entry.Actor));
-        Assert.True(store.VerifyAudit().Intact);
+        Assert.True((await store.VerifyAuditAsync(Ct)).Intact);
     }
 }

@@ -7,6 +7,10 @@ namespace Sightline.Access.Tests;
 
 public sealed class SigV4Tests : IDisposable
 {
+    private static CancellationToken Ct => CancellationToken.None;
+
+    private static readonly AuditEntry s_audit = new("tester", "admin", "keys");
+
     private readonly string _dir = Directory.CreateTempSubdirectory("sightline-access-").FullName;
 
     private TestCore? _core;
@@ -58,50 +62,50 @@ public sealed class SigV4Tests : IDisposable
     }
 
     [Fact]
-    public void Verifies_its_own_keys_and_refuses_tampering_skew_and_revocation()
+    public async Task Verifies_its_own_keys_and_refuses_tampering_skew_and_revocation()
     {
         var (keys, verifier, time) = Setup();
-        var key = keys.Create(Roles.Analyst, defaultCase: "2026-041", defaultPurpose: "investigation");
-        var principal = verifier.Verify(Signed(key, "{}", time.Now));
+        var key = await keys.CreateAsync(s_audit, Roles.Analyst, "2026-041", "investigation", null, Ct);
+        var principal = await verifier.VerifyAsync(Signed(key, "{}", time.Now), Ct);
         Assert.Equal(new Principal(key.AccessKeyId, Roles.Analyst, "2026-041", "investigation"), principal);
 
         var tampered = Signed(key, "{}", time.Now) with { Body = Encoding.UTF8.GetBytes("{\"MaxResults\":1}") };
-        Assert.Equal(ErrorKind.InvalidSignature, Assert.Throws<SightlineException>(() => verifier.Verify(tampered)).Kind);
-        Assert.Equal(ErrorKind.InvalidSignature, Assert.Throws<SightlineException>(() => verifier.Verify(Signed(key, "{}", time.Now, secret: "not-the-secret"))).Kind);
-        Assert.Equal(ErrorKind.InvalidSignature, Assert.Throws<SightlineException>(() => verifier.Verify(Signed(key, "{}", time.Now.AddMinutes(-6)))).Kind);
-        Assert.Equal(ErrorKind.InvalidSignature, Assert.Throws<SightlineException>(() => verifier.Verify(Signed(key, "{}", time.Now.AddMinutes(6)))).Kind);
-        verifier.Verify(Signed(key, "{}", time.Now.AddMinutes(-4)));
+        Assert.Equal(ErrorKind.InvalidSignature, (await Assert.ThrowsAsync<SightlineException>(async () => await verifier.VerifyAsync(tampered, Ct))).Kind);
+        Assert.Equal(ErrorKind.InvalidSignature, (await Assert.ThrowsAsync<SightlineException>(async () => await verifier.VerifyAsync(Signed(key, "{}", time.Now, secret: "not-the-secret"), Ct))).Kind);
+        Assert.Equal(ErrorKind.InvalidSignature, (await Assert.ThrowsAsync<SightlineException>(async () => await verifier.VerifyAsync(Signed(key, "{}", time.Now.AddMinutes(-6)), Ct))).Kind);
+        Assert.Equal(ErrorKind.InvalidSignature, (await Assert.ThrowsAsync<SightlineException>(async () => await verifier.VerifyAsync(Signed(key, "{}", time.Now.AddMinutes(6)), Ct))).Kind);
+        await verifier.VerifyAsync(Signed(key, "{}", time.Now.AddMinutes(-4)), Ct);
 
         var unsigned = new SignableRequest("POST", "/", null, new Dictionary<string, string> { ["host"] = "h" }, ReadOnlyMemory<byte>.Empty);
-        Assert.Equal(ErrorKind.MissingAuthentication, Assert.Throws<SightlineException>(() => verifier.Verify(unsigned)).Kind);
+        Assert.Equal(ErrorKind.MissingAuthentication, (await Assert.ThrowsAsync<SightlineException>(async () => await verifier.VerifyAsync(unsigned, Ct))).Kind);
         var garbled = unsigned with { Headers = new Dictionary<string, string> { ["authorization"] = "AWS4-HMAC-SHA256 Credential=x" } };
-        Assert.Equal(ErrorKind.IncompleteSignature, Assert.Throws<SightlineException>(() => verifier.Verify(garbled)).Kind);
+        Assert.Equal(ErrorKind.IncompleteSignature, (await Assert.ThrowsAsync<SightlineException>(async () => await verifier.VerifyAsync(garbled, Ct))).Kind);
 
-        Assert.True(keys.Revoke(key.AccessKeyId));
-        Assert.Equal(ErrorKind.UnrecognizedClient, Assert.Throws<SightlineException>(() => verifier.Verify(Signed(key, "{}", time.Now))).Kind);
+        Assert.True(await keys.RevokeAsync(s_audit, key.AccessKeyId, Ct));
+        Assert.Equal(ErrorKind.UnrecognizedClient, (await Assert.ThrowsAsync<SightlineException>(async () => await verifier.VerifyAsync(Signed(key, "{}", time.Now), Ct))).Kind);
     }
 
     [Fact]
-    public void Secrets_are_not_stored_and_bearer_tokens_check_the_hash()
+    public async Task Secrets_are_not_stored_and_bearer_tokens_check_the_hash()
     {
         var (keys, _, _) = Setup();
-        var key = keys.Create(Roles.Operator);
-        var stored = Assert.Single(keys.List());
+        var key = await keys.CreateAsync(s_audit, Roles.Operator, null, null, null, Ct);
+        var stored = Assert.Single(await keys.ListAsync(Ct));
         string everythingStored = TestDatabase.IsPostgres
             ? TestDatabase.Scalar(_dir, "", "SELECT string_agg(t::text, ' ') FROM access_keys t;") as string ?? ""
             : File.ReadAllText(Path.Combine(_dir, SqliteCollectionStore.FileName), Encoding.Latin1);
         Assert.DoesNotContain(key.SecretAccessKey, everythingStored, StringComparison.Ordinal);
         Assert.Equal(32, stored.SecretHash.Length);
-        Assert.Equal(Roles.Operator, keys.AuthenticateBearer($"{key.AccessKeyId}:{key.SecretAccessKey}").Role);
-        Assert.Equal(ErrorKind.UnrecognizedClient, Assert.Throws<SightlineException>(() => keys.AuthenticateBearer($"{key.AccessKeyId}:wrong")).Kind);
-        Assert.Throws<SightlineException>(() => keys.Create("superuser"));
+        Assert.Equal(Roles.Operator, (await keys.AuthenticateBearerAsync($"{key.AccessKeyId}:{key.SecretAccessKey}", Ct)).Role);
+        Assert.Equal(ErrorKind.UnrecognizedClient, (await Assert.ThrowsAsync<SightlineException>(async () => await keys.AuthenticateBearerAsync($"{key.AccessKeyId}:wrong", Ct))).Kind);
+        await Assert.ThrowsAsync<SightlineException>(async () => await keys.CreateAsync(s_audit, "superuser", null, null, null, Ct));
 
         // Another master key cannot vouch for these keys: a clear error, not a silent refusal.
         File.WriteAllBytes(Path.Combine(_dir, "other.key"), new byte[32]);
         Directory.CreateDirectory(Path.Combine(_dir, "other"));
         File.Move(Path.Combine(_dir, "other.key"), Path.Combine(_dir, "other", AccessKeys.MasterKeyFileName));
         var wrongMaster = new AccessKeys(Core.Get<IAccessKeyStore>(), Path.Combine(_dir, "other"));
-        Assert.Equal(ErrorKind.Internal, Assert.Throws<SightlineException>(() => wrongMaster.Resolve(key.AccessKeyId)).Kind);
+        Assert.Equal(ErrorKind.Internal, (await Assert.ThrowsAsync<SightlineException>(async () => await wrongMaster.ResolveAsync(key.AccessKeyId, Ct))).Kind);
     }
 
     [Fact]

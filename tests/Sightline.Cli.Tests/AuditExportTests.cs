@@ -9,7 +9,7 @@ namespace Sightline.Cli.Tests;
 public sealed class AuditExportTests
 {
     [Fact]
-    public void Audit_export_and_reports_survive_non_finite_thresholds_of_older_records()
+    public async Task Audit_export_and_reports_survive_non_finite_thresholds_of_older_records()
     {
         using var data = new TempDir();
         using (var core = new TestCore(data.Path))
@@ -17,9 +17,9 @@ public sealed class AuditExportTests
             var store = core.Get<IAuditStore>();
             // As older versions recorded refused hostile thresholds (and one search that ran).
             foreach (float threshold in new[] { float.PositiveInfinity, float.NegativeInfinity, float.NaN, 9.223372E+18f })
-                store.AppendAudit(new AuditEntry("AKOLD", "analyst", "SearchFacesByImage") { Outcome = "InvalidParameterException", Threshold = threshold, Case = "OLD-1", Purpose = "investigation" });
-            store.AppendAudit(new AuditEntry("AKOLD", "analyst", "SearchFaces") { Threshold = float.PositiveInfinity, Case = "OLD-1", Purpose = "investigation", Details = "[]" });
-            store.AppendAudit(new AuditEntry("AKOLD", "admin", "CreateCollection") { Details = "not json" });
+                await store.AppendAuditAsync(new AuditEntry("AKOLD", "analyst", "SearchFacesByImage") { Outcome = "InvalidParameterException", Threshold = threshold, Case = "OLD-1", Purpose = "investigation" }, CancellationToken.None);
+            await store.AppendAuditAsync(new AuditEntry("AKOLD", "analyst", "SearchFaces") { Threshold = float.PositiveInfinity, Case = "OLD-1", Purpose = "investigation", Details = "[]" }, CancellationToken.None);
+            await store.AppendAuditAsync(new AuditEntry("AKOLD", "admin", "CreateCollection") { Details = "not json" }, CancellationToken.None);
         }
 
         var list = SightlineCli.Run("audit", "list", "--json", "--data", data.Path);

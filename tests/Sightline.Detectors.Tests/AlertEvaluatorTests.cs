@@ -15,12 +15,12 @@ public sealed class AlertEvaluatorTests : IDisposable
 
     private AlertSecrets Secrets => new(Path.Combine(_f.Data, "secrets"));
 
-    private AlertRule Rule(string label, float min, NormalBox? region = null) => Issue(label, min, region).Rule;
+    private async Task<AlertRule> RuleAsync(string label, float min, NormalBox? region = null) => (await IssueAsync(label, min, region)).Rule;
 
-    private (AlertRule Rule, string Secret) Issue(string label, float min, NormalBox? region = null)
+    private async Task<(AlertRule Rule, string Secret)> IssueAsync(string label, float min, NormalBox? region = null, AuditEntry? audit = null)
     {
         var issued = AlertRules.Create(label, min, region, "http://127.0.0.1:9/hook", "test", DateTimeOffset.UtcNow, Secrets, s_loopback);
-        _f.Alerts.AddAlertRule(issued.Rule);
+        await _f.Alerts.AddAlertRuleAsync(audit ?? RegistryFixture.TestEntry, issued.Rule, RegistryFixture.Ct);
         return issued;
     }
 
@@ -44,38 +44,38 @@ public sealed class AlertEvaluatorTests : IDisposable
     }
 
     [Fact]
-    public void Only_instances_of_the_label_at_or_above_the_confidence_centred_in_the_region_alert()
+    public async Task Only_instances_of_the_label_at_or_above_the_confidence_centred_in_the_region_alert()
     {
-        var any = Rule("Gun", 80);
-        var topLeft = Rule("gun", 10, new NormalBox(0, 0, 0.5f, 0.5f));
-        Rule("knife", 10);
+        var any = await RuleAsync("Gun", 80);
+        var topLeft = await RuleAsync("gun", 10, new NormalBox(0, 0, 0.5f, 0.5f));
+        await RuleAsync("knife", 10);
         var queue = new AlertQueue(new AlertOptions());
         var evaluator = new AlertEvaluator(_f.Alerts, queue);
-        var raised = evaluator.Evaluate("detector:w", "sha256:abc", [
+        var raised = await evaluator.EvaluateAsync("detector:w", "sha256:abc", [
             new LabelledBox("gun", 90, new NormalBox(0.6f, 0.6f, 0.2f, 0.2f)), // centre (0.7, 0.7): 'any' only
             new LabelledBox("gun", 70, new NormalBox(0.1f, 0.1f, 0.2f, 0.2f)), // centre (0.2, 0.2), below 80: 'topLeft' only
             new LabelledBox("rifle", 99, new NormalBox(0, 0, 1, 1)),
-        ]);
+        ], RegistryFixture.Ct);
         Assert.Equal([(any.Id, 90f), (topLeft.Id, 70f)], raised.Select(a => (a.RuleId, a.Confidence)).OrderBy(p => p.Item2 < 80));
-        var stored = _f.Alerts.ListAlerts(null, 10);
+        var stored = await _f.Alerts.ListAlertsAsync(null, 10, RegistryFixture.Ct);
         Assert.Equal(2, stored.Count);
         Assert.All(stored, a => Assert.Equal((AlertStatus.Queued, "detector:w", "sha256:abc"), (a.Status, a.Source, a.ImageRef)));
         Assert.Equal(2, queue.Reader.Count);
     }
 
     [Fact]
-    public void A_full_queue_records_the_alert_as_dropped()
+    public async Task A_full_queue_records_the_alert_as_dropped()
     {
-        Rule("gun", 10);
+        await RuleAsync("gun", 10);
         var queue = new AlertQueue(new AlertOptions { QueueCapacity = 1 });
         var evaluator = new AlertEvaluator(_f.Alerts, queue);
         var box = new LabelledBox("gun", 90, new NormalBox(0, 0, 1, 1));
-        evaluator.Evaluate("s", null, [box]);
-        var second = evaluator.Evaluate("s", null, [box]);
+        await evaluator.EvaluateAsync("s", null, [box], RegistryFixture.Ct);
+        var second = await evaluator.EvaluateAsync("s", null, [box], RegistryFixture.Ct);
         Assert.Equal(AlertStatus.Dropped, Assert.Single(second).Status);
         Assert.Equal(1, queue.Dropped);
-        Assert.Single(_f.Alerts.ListAlerts(AlertStatus.Dropped, 10));
-        Assert.Contains("full", _f.Alerts.ListAlerts(AlertStatus.Dropped, 10)[0].LastError, StringComparison.Ordinal);
+        Assert.Single(await _f.Alerts.ListAlertsAsync(AlertStatus.Dropped, 10, RegistryFixture.Ct));
+        Assert.Contains("full", (await _f.Alerts.ListAlertsAsync(AlertStatus.Dropped, 10, RegistryFixture.Ct))[0].LastError, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -86,10 +86,10 @@ public sealed class AlertEvaluatorTests : IDisposable
     }
 
     [Fact]
-    public void The_database_keeps_no_signing_secret_only_a_salt_the_key_file_turns_back_into_it()
+    public async Task The_database_keeps_no_signing_secret_only_a_salt_the_key_file_turns_back_into_it()
     {
-        var (rule, secret) = Issue("gun", 50);
-        var stored = _f.Alerts.ListAlertRules().Single();
+        var (rule, secret) = await IssueAsync("gun", 50);
+        var stored = (await _f.Alerts.ListAlertRulesAsync(RegistryFixture.Ct)).Single();
         Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, stored.Secret, StringComparison.Ordinal);
         Assert.Equal(secret, Secrets.Resolve(stored));
@@ -107,16 +107,14 @@ public sealed class AlertEvaluatorTests : IDisposable
     }
 
     [Fact]
-    public void Rule_changes_are_audited_without_the_secret()
+    public async Task Rule_changes_are_audited_without_the_secret()
     {
         AlertRule rule;
         string secret;
-        using (AuditScope.Begin(new AuditEntry("tester", "admin", "CreateAlertRule")))
-            (rule, secret) = Issue("gun", 50);
-        Assert.Null(_f.Alerts.ListAlertRules().Select(AlertRuleView.From).Single().GetType().GetProperty("Secret"));
-        using (AuditScope.Begin(new AuditEntry("tester", "admin", "RemoveAlertRule")))
-            Assert.True(_f.Alerts.DeleteAlertRule(rule.Id));
-        var audit = _f.Audit.ReadAudit(0, 10);
+        (rule, secret) = await IssueAsync("gun", 50, audit: new AuditEntry("tester", "admin", "CreateAlertRule"));
+        Assert.Null((await _f.Alerts.ListAlertRulesAsync(RegistryFixture.Ct)).Select(AlertRuleView.From).Single().GetType().GetProperty("Secret"));
+        Assert.True(await _f.Alerts.DeleteAlertRuleAsync(new AuditEntry("tester", "admin", "RemoveAlertRule"), rule.Id, RegistryFixture.Ct));
+        var audit = await _f.Audit.ReadAuditAsync(0, 10, RegistryFixture.Ct);
         Assert.Equal(["CreateAlertRule", "RemoveAlertRule"], audit.Select(a => a.Entry.Operation));
         Assert.DoesNotContain(secret, audit[0].Entry.Details, StringComparison.Ordinal);
         Assert.DoesNotContain(rule.Secret, audit[0].Entry.Details, StringComparison.Ordinal);

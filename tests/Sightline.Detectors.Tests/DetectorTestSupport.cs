@@ -30,10 +30,16 @@ public sealed class RegistryFixture : IDisposable
 
     public DetectorRegistry Registry { get; }
 
-    public Storage.DetectorRecord Register(string id, byte[] model, string labels, string? layout = null, int? inputSize = null)
+    /// <summary>The entry the tests' changes are recorded under unless a test names its own.</summary>
+    public static Storage.AuditEntry TestEntry { get; } = new("test", "admin", "test");
+
+    /// <summary>The token the tests pass where no cancellation is under test.</summary>
+    public static CancellationToken Ct => CancellationToken.None;
+
+    public async Task<Storage.DetectorRecord> RegisterAsync(string id, byte[] model, string labels, string? layout = null, int? inputSize = null, Storage.AuditEntry? audit = null)
     {
         using var stream = new MemoryStream(model);
-        return Registry.Register(id, stream, labels, layout, inputSize, "test");
+        return await Registry.RegisterAsync(audit ?? TestEntry, id, stream, labels, layout, inputSize, "test", Ct);
     }
 
     /// <summary>A black BGR image of the given size (the tiny models ignore the pixels).</summary>

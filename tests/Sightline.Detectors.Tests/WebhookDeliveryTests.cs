@@ -30,13 +30,13 @@ public sealed class WebhookDeliveryTests : IDisposable
     {
         var secrets = new AlertSecrets(Path.Combine(_f.Data, "secrets"));
         var (rule, _) = AlertRules.Create("gun", 10, null, "http://127.0.0.1:9/hook", null, DateTimeOffset.UtcNow, secrets, new Sightline.Outbound.OutboundPolicy(["127.0.0.1"]));
-        _f.Alerts.AddAlertRule(rule);
+        await _f.Alerts.AddAlertRuleAsync(RegistryFixture.TestEntry, rule, RegistryFixture.Ct);
         var queue = new AlertQueue(s_fast);
-        var raised = new AlertEvaluator(_f.Alerts, queue).Evaluate("test", null, [new LabelledBox("gun", 90, new NormalBox(0, 0, 1, 1))]);
+        var raised = await new AlertEvaluator(_f.Alerts, queue).EvaluateAsync("test", null, [new LabelledBox("gun", 90, new NormalBox(0, 0, 1, 1))], RegistryFixture.Ct);
         var handler = new ScriptedHandler(script);
         using var http = new HttpClient(handler);
         await new WebhookDelivery(http, _f.Alerts, queue, s_fast, secrets).DeliverAsync(raised.Single(), CancellationToken.None);
-        return (_f.Alerts.ListAlerts(null, 1).Single(), handler.Calls);
+        return ((await _f.Alerts.ListAlertsAsync(null, 1, RegistryFixture.Ct)).Single(), handler.Calls);
     }
 
     [Fact]
@@ -75,12 +75,12 @@ public sealed class WebhookDeliveryTests : IDisposable
             var secrets = new AlertSecrets(Path.Combine(_f.Data, "secrets"));
             var (rule, _) = AlertRules.Create("gun", 10, null, $"http://127.0.0.1:{port}/hook", null, DateTimeOffset.UtcNow, secrets,
                 new Sightline.Outbound.OutboundPolicy([$"127.0.0.1:{port}"]));
-            _f.Alerts.AddAlertRule(rule);
+            await _f.Alerts.AddAlertRuleAsync(RegistryFixture.TestEntry, rule, RegistryFixture.Ct);
             var queue = new AlertQueue(s_fast);
-            var raised = new AlertEvaluator(_f.Alerts, queue).Evaluate("test", null, [new LabelledBox("gun", 90, new NormalBox(0, 0, 1, 1))]);
+            var raised = await new AlertEvaluator(_f.Alerts, queue).EvaluateAsync("test", null, [new LabelledBox("gun", 90, new NormalBox(0, 0, 1, 1))], RegistryFixture.Ct);
             using var http = new HttpClient(Sightline.Outbound.OutboundHttp.Handler(Sightline.Outbound.OutboundPolicy.PublicOnly, TimeSpan.FromSeconds(2)));
             await new WebhookDelivery(http, _f.Alerts, queue, s_fast, secrets).DeliverAsync(raised.Single(), CancellationToken.None);
-            var alert = _f.Alerts.ListAlerts(null, 1).Single();
+            var alert = (await _f.Alerts.ListAlertsAsync(null, 1, RegistryFixture.Ct)).Single();
             Assert.Equal((AlertStatus.Failed, 1), (alert.Status, alert.Attempts));
             Assert.Contains("refused by the outbound policy", alert.LastError, StringComparison.Ordinal);
             Assert.False(listener.Pending(), "no connection reached the refused address");

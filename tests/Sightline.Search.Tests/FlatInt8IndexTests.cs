@@ -29,7 +29,7 @@ public sealed class FlatInt8IndexTests
             int target = rng.Next(data.Count);
             var query = Vectors.Near(rng, data[target], 0.6f);
             var expected = data.Select((v, i) => (Id: (long)i, Score: Vectors.Dot(query, v))).OrderByDescending(x => x.Score).Take(10).ToList();
-            var hits = index.Search(query, 10, -1, CancellationToken.None);
+            var hits = Searched.Of(index, query, 10, -1, CancellationToken.None);
             Assert.Equal(10, hits.Count);
             Assert.Equal(target, hits[0].Id);
             Assert.Equal(expected.Select(e => e.Id), hits.Select(h => h.Id));
@@ -42,10 +42,10 @@ public sealed class FlatInt8IndexTests
     {
         public int Reads { get; private set; }
 
-        public IReadOnlyDictionary<long, float[]> Read(IReadOnlyCollection<long> ids)
+        public ValueTask<IReadOnlyDictionary<long, float[]>> ReadAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
         {
             Reads++;
-            return ids.Where(vectors.ContainsKey).ToDictionary(id => id, id => vectors[id]);
+            return ValueTask.FromResult<IReadOnlyDictionary<long, float[]>>(ids.Where(vectors.ContainsKey).ToDictionary(id => id, id => vectors[id]));
         }
     }
 
@@ -60,7 +60,7 @@ public sealed class FlatInt8IndexTests
             index.Add(id, v);
         var query = Vectors.Near(rng, vectors[420], 0.7f);
         var expected = vectors.OrderByDescending(kv => Vectors.Dot(query, kv.Value)).Take(5).Select(kv => kv.Key);
-        var hits = index.Search(query, 5, -1, CancellationToken.None);
+        var hits = Searched.Of(index, query, 5, -1, CancellationToken.None);
         Assert.Equal(expected, hits.Select(h => h.Id));
         Assert.Equal(Vectors.Dot(query, vectors[420]), hits[0].Score, 5);
         Assert.Equal(1, source.Reads);
@@ -73,25 +73,25 @@ public sealed class FlatInt8IndexTests
         Assert.True(index.Remove(42));
         Assert.False(index.Remove(42));
         Assert.Equal(4_999, index.Count);
-        var hits = index.Search(data[42], 5, -1, CancellationToken.None);
+        var hits = Searched.Of(index, data[42], 5, -1, CancellationToken.None);
         Assert.DoesNotContain(hits, h => h.Id == 42);
 
         index.Add(7, data[100]);
-        var again = index.Search(data[100], 2, 0.99f, CancellationToken.None);
+        var again = Searched.Of(index, data[100], 2, 0.99f, CancellationToken.None);
         Assert.Equal(new long[] { 7, 100 }.Order(), again.Select(h => h.Id).Order());
         Assert.Equal(4_999, index.Count);
-        Assert.DoesNotContain(index.Search(data[7], 3, 0.99f, CancellationToken.None), h => h.Id == 7);
+        Assert.DoesNotContain(Searched.Of(index, data[7], 3, 0.99f, CancellationToken.None), h => h.Id == 7);
     }
 
     [Fact]
     public void Min_score_filters_and_wrong_dimension_throws()
     {
         var (index, data) = Build(1_000, 4);
-        var hits = index.Search(data[5], 50, 0.5f, CancellationToken.None);
+        var hits = Searched.Of(index, data[5], 50, 0.5f, CancellationToken.None);
         Assert.Single(hits);
         Assert.Equal(5, hits[0].Id);
         Assert.Equal(1f, hits[0].Score, 4);
-        Assert.Throws<ArgumentException>(() => index.Search(new float[10], 1, 0, CancellationToken.None));
+        Assert.Throws<ArgumentException>(() => Searched.Of(index, new float[10], 1, 0, CancellationToken.None));
         Assert.Throws<ArgumentException>(() => index.Add(1, new float[10]));
     }
 
@@ -109,11 +109,11 @@ public sealed class FlatInt8IndexTests
         var reader = Task.Run(() =>
         {
             for (int i = 0; i < 30; i++)
-                Assert.Equal(i, index.Search(data[i], 1, 0.99f, CancellationToken.None)[0].Id);
+                Assert.Equal(i, Searched.Of(index, data[i], 1, 0.99f, CancellationToken.None)[0].Id);
         });
         await Task.WhenAll(writer, reader);
         Assert.Equal(12_000, index.Count);
-        Assert.Equal(101_999, index.Search(extra[^1], 1, 0.99f, CancellationToken.None)[0].Id);
+        Assert.Equal(101_999, Searched.Of(index, extra[^1], 1, 0.99f, CancellationToken.None)[0].Id);
     }
 }
 

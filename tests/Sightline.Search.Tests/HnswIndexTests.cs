@@ -25,7 +25,7 @@ public sealed class HnswIndexTests
             int identity = q * 37 % 5_000;
             var probe = gen.Face(gen.Identity(identity), identity, 100 + q);
             var exact = data.Select((v, i) => (Id: (long)i, Score: Vectors.Dot(probe, v))).OrderByDescending(x => x.Score).Take(10).Select(x => x.Id).ToList();
-            var hits = index.Search(probe, 10, -1, CancellationToken.None);
+            var hits = Searched.Of(index, probe, 10, -1, CancellationToken.None);
             if (hits[0].Id == exact[0]) top1++;
             top10 += hits.Select(h => h.Id).Intersect(exact).Count() / 10.0;
             Assert.Equal(Vectors.Dot(probe, data[(int)hits[0].Id]), hits[0].Score, 4);
@@ -48,11 +48,11 @@ public sealed class HnswIndexTests
         Assert.Equal(1_500, index.Count);
         for (int q = 1_500; q < 1_600; q++)
         {
-            var hits = index.Search(data[q], 5, -1, CancellationToken.None);
+            var hits = Searched.Of(index, data[q], 5, -1, CancellationToken.None);
             Assert.Equal(q, hits[0].Id);
             Assert.All(hits, h => Assert.True(h.Id >= 1_500));
         }
-        Assert.Empty(new HnswIndex(Dim).Search(data[0], 3, -1, CancellationToken.None));
+        Assert.Empty(Searched.Of(new HnswIndex(Dim), data[0], 3, -1, CancellationToken.None));
         Assert.Throws<ArgumentOutOfRangeException>(() => new HnswIndex(Dim, new HnswOptions { M = 1 }));
     }
 }
@@ -77,7 +77,8 @@ public sealed class HnswBulkAndSnapshotTests : IDisposable
 
     private sealed class Source(List<float[]> data) : IExactVectorSource
     {
-        public IReadOnlyDictionary<long, float[]> Read(IReadOnlyCollection<long> ids) => ids.Where(i => i < data.Count).ToDictionary(i => i, i => data[(int)i]);
+        public ValueTask<IReadOnlyDictionary<long, float[]>> ReadAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyDictionary<long, float[]>>(ids.Where(i => i < data.Count).ToDictionary(i => i, i => data[(int)i]));
     }
 
     private static int Top1(HnswIndex index, List<float[]> data, int queries)
@@ -87,7 +88,7 @@ public sealed class HnswBulkAndSnapshotTests : IDisposable
         {
             var probe = data[q * 7 % data.Count];
             var exact = data.Select((v, i) => (Id: (long)i, Score: Vectors.Dot(probe, v))).MaxBy(x => x.Score).Id;
-            var hits = index.Search(probe, 5, -1, CancellationToken.None);
+            var hits = Searched.Of(index, probe, 5, -1, CancellationToken.None);
             if (hits.Count > 0 && hits[0].Id == exact) top1++;
         }
         return top1;
@@ -111,7 +112,7 @@ public sealed class HnswBulkAndSnapshotTests : IDisposable
         var more = Clustered(3_000, seed: 4).Skip(data.Count).ToList();
         parallel.AddRange(more.Select((v, i) => ((long)(data.Count + i), v)).Append((0L, more[0])));
         Assert.Equal(data.Count + more.Count, parallel.Count);
-        Assert.Equal(0, parallel.Search(more[0], 2, -1, CancellationToken.None).Select(h => h.Id).Order().First());
+        Assert.Equal(0, Searched.Of(parallel, more[0], 2, -1, CancellationToken.None).Select(h => h.Id).Order().First());
     }
 
     [Fact]
@@ -125,7 +126,7 @@ public sealed class HnswBulkAndSnapshotTests : IDisposable
         var ids = index.Ids();
         Assert.InRange(ids.Count, 4096, data.Count - 1);
         foreach (long id in ids.Take(300))
-            Assert.Equal(id, index.Search(data[(int)id], 1, -1, CancellationToken.None)[0].Id);
+            Assert.Equal(id, Searched.Of(index, data[(int)id], 1, -1, CancellationToken.None)[0].Id);
     }
 
     private sealed class SynchronousProgress(Action<(int Done, int Total)> report) : IProgress<(int Done, int Total)>
@@ -150,12 +151,12 @@ public sealed class HnswBulkAndSnapshotTests : IDisposable
         Assert.Equal(index.Count, loaded.Count);
         Assert.True(index.Ids().ToHashSet().SetEquals(loaded.Ids()));
         for (int q = 0; q < 60; q++)
-            Assert.Equal(index.Search(data[q * 11], 5, -1, CancellationToken.None), loaded.Search(data[q * 11], 5, -1, CancellationToken.None));
-        Assert.DoesNotContain(loaded.Search(data[0], 5, -1, CancellationToken.None), h => h.Id == 0);
+            Assert.Equal(Searched.Of(index, data[q * 11], 5, -1, CancellationToken.None), Searched.Of(loaded, data[q * 11], 5, -1, CancellationToken.None));
+        Assert.DoesNotContain(Searched.Of(loaded, data[0], 5, -1, CancellationToken.None), h => h.Id == 0);
 
         // Searches and adds after loading behave as on the original.
         loaded.Add(0, data[0]);
-        Assert.Equal(0, loaded.Search(data[0], 1, -1, CancellationToken.None)[0].Id);
+        Assert.Equal(0, Searched.Of(loaded, data[0], 1, -1, CancellationToken.None)[0].Id);
     }
 
     [Fact]

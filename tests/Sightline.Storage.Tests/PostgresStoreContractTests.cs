@@ -61,9 +61,9 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
     }
 
     [Fact]
-    public void Stores_starting_together_on_an_empty_database_migrate_it_once()
+    public async Task Stores_starting_together_on_an_empty_database_migrate_it_once()
     {
-        var results = Together(4, _ => Open().Collections.ListCollections(null, 1));
+        var results = await TogetherAsync(4, async _ => await Open().Collections.ListCollectionsAsync(null, 1, Ct));
         Assert.All(results, r => Assert.IsAssignableFrom<IReadOnlyList<CollectionRecord>>(r));
         Assert.Equal(6, Scalar(Database, "SELECT COUNT(*) FROM schema_migrations;"));
         Assert.Equal(6, Scalar(Database, "SELECT MAX(version) FROM schema_migrations;"));
@@ -72,33 +72,33 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
     [Fact]
     public async Task A_face_write_waits_for_an_earlier_uncommitted_one_so_the_change_log_is_in_commit_order()
     {
-        S.Collections.CreateCollection("c", "arn", "6.0", T0);
+        await S.Collections.CreateCollectionAsync(Tester, "c", "arn", "6.0", T0, Ct);
         using var early = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Database) { Pooling = false }.ConnectionString);
         early.Open();
         var tx = early.BeginTransaction();
         using (var insert = new NpgsqlCommand("INSERT INTO faces (face_id, collection_id, image_id, box_left, box_top, box_width, box_height, confidence, created_at, embedding) VALUES ('early', 'c', 'i', 0, 0, 1, 1, 99, 0, '\\x00');", early, tx))
             insert.ExecuteNonQuery();
 
-        var late = Task.Run(() => S.Collections.AddFaces("c", [Face("late")], T0));
+        var late = Task.Run(async () => await S.Collections.AddFacesAsync(Tester, "c", [Face("late")], T0, Ct));
         await Task.WhenAny(late, Task.Delay(700));
         Assert.False(late.IsCompleted, "a face write went ahead of an uncommitted earlier one");
         await tx.CommitAsync();
         var added = await late.WaitAsync(TimeSpan.FromSeconds(30));
 
-        var log = S.Collections.ReadFaceChanges("c", 0, 10);
-        Assert.Equal([S.Collections.GetFace("c", "early")!.RowId, added[0].RowId], log.Select(x => x.RowId));
+        var log = (await S.Collections.ReadFaceChangesAsync("c", 0, 10, Ct).ToListAsync(Ct));
+        Assert.Equal([(await S.Collections.GetFaceAsync("c", "early", Ct))!.RowId, added[0].RowId], log.Select(x => x.RowId));
         Assert.True(log[0].Seq < log[1].Seq);
     }
 
     [Fact]
-    public void A_scratch_store_is_a_schema_of_its_own_dropped_when_disposed()
+    public async Task A_scratch_store_is_a_schema_of_its_own_dropped_when_disposed()
     {
-        var scratch = S.Scratch.Create();
-        scratch.Collections.CreateCollection("eval", "arn", "6.0", T0);
+        var scratch = await S.Scratch.CreateAsync(Ct);
+        await scratch.Collections.CreateCollectionAsync(Tester, "eval", "arn", "6.0", T0, Ct);
         const string Count = "SELECT COUNT(*) FROM pg_namespace WHERE nspname LIKE 'sightline_scratch_%';";
         Assert.Equal(1, Scalar(Database, Count));
-        scratch.Dispose();
-        scratch.Dispose();
+        await scratch.DisposeAsync();
+        await scratch.DisposeAsync();
         Assert.Equal(0, Scalar(Database, Count));
     }
 
@@ -144,26 +144,24 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
     [Theory]
     [InlineData("40001")]
     [InlineData("40P01")]
-    public void A_write_that_lost_a_serialization_race_or_deadlock_is_run_again(string sqlState)
+    public async Task A_write_that_lost_a_serialization_race_or_deadlock_is_run_again(string sqlState)
     {
-        _ = S.Policy.GetPolicy(); // the schema exists
+        _ = await S.Policy.GetPolicyAsync(Ct); // the schema exists
         FailPolicyWrites(sqlState, failures: 2);
-        using (AuditScope.Begin(Entry("SetPolicy")))
-            S.Policy.SetPolicy("requireCase", "false");
-        Assert.False(S.Policy.GetPolicy().RequireCase);
-        Assert.Single(AuditLog()); // the failed attempts left no record
-        Assert.True(S.Audit.VerifyAudit().Intact);
+        await S.Policy.SetPolicyAsync(Entry("SetPolicy"), "requireCase", "false", Ct);
+        Assert.False((await S.Policy.GetPolicyAsync(Ct)).RequireCase);
+        Assert.Single((await AuditLogAsync())); // the failed attempts left no record
+        Assert.True((await S.Audit.VerifyAuditAsync(Ct)).Intact);
     }
 
     [Fact]
-    public void A_write_that_keeps_losing_races_is_Throttling_and_leaves_nothing()
+    public async Task A_write_that_keeps_losing_races_is_Throttling_and_leaves_nothing()
     {
-        _ = S.Policy.GetPolicy();
+        _ = await S.Policy.GetPolicyAsync(Ct);
         FailPolicyWrites("40001", failures: 100);
-        using (AuditScope.Begin(Entry("SetPolicy")))
-            Fails(ErrorKind.Throttling, () => S.Policy.SetPolicy("requireCase", "false"));
-        Assert.True(S.Policy.GetPolicy().RequireCase);
-        Assert.Empty(AuditLog());
+        await FailsAsync(ErrorKind.Throttling, async () => await S.Policy.SetPolicyAsync(Entry("SetPolicy"), "requireCase", "false", Ct));
+        Assert.True((await S.Policy.GetPolicyAsync(Ct)).RequireCase);
+        Assert.Empty((await AuditLogAsync()));
     }
 
     [Fact]

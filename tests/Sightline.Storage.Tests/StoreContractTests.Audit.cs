@@ -4,130 +4,136 @@ namespace Sightline.Storage.Tests;
 
 public abstract partial class StoreContractTests
 {
-    /// <summary>Every audited write, each after <see cref="SeedAudited"/> (made outside any audit scope).</summary>
-    private static readonly Dictionary<string, Action<Stores>> s_audited = new()
+    /// <summary>Every audited write, each after <see cref="SeedAuditedAsync"/>, given the entry it is to record and the token it is to honour.</summary>
+    private static readonly Dictionary<string, Func<Stores, AuditEntry, CancellationToken, Task>> s_audited = new()
     {
-        ["CreateCollection"] = s => s.Collections.CreateCollection("c2", "arn", "6.0", T0),
-        ["DeleteCollection"] = s => s.Collections.DeleteCollection("c1"),
-        ["AddFaces"] = s => s.Collections.AddFaces("c1", [Face("f3")], T0),
-        ["DeleteFaces"] = s => s.Collections.DeleteFaces("c1", ["f1"]),
-        ["CreateUser"] = s => s.Collections.CreateUser("c1", "u2", T0),
-        ["DeleteUser"] = s => s.Collections.DeleteUser("c1", "u1"),
-        ["SetFaceUser"] = s => s.Collections.SetFaceUser("c1", ["f1"], "u1"),
-        ["UpdateTags"] = s => s.Collections.UpdateTags("c1", new Dictionary<string, string> { ["k"] = "v" }, [], 50),
-        ["AddKey"] = s => s.Keys.AddKey(new StoredAccessKey("K2", "analyst", [1], [2], T0, null, null, null, null)),
-        ["RevokeKey"] = s => s.Keys.RevokeKey("K1", T0),
-        ["SetPolicy"] = s => s.Policy.SetPolicy("requireCase", "false"),
-        ["ReviewLead"] = s => s.Leads.ReviewLead(s.Leads.ListLeads(null, null, 1).Single().LeadId, LeadStatus.Rejected, "not him", "reviewer", false),
-        ["SetRetention"] = s => s.Retention.SetRetention("c1", 30, 60),
-        ["PlaceHold"] = s => s.Retention.PlaceHold("case-2", "order", "admin"),
-        ["LiftHold"] = s => s.Retention.LiftHold("case-1"),
-        ["Sweep"] = s => s.Retention.Sweep("c1", T0.AddDays(1), null, 10),
-        ["AddDetector"] = s => s.Detectors.AddDetector(new DetectorRecord("d2", "yolo", 1, 1, ["x"], "sha", 1, null, T0)),
-        ["DeleteDetector"] = s => s.Detectors.DeleteDetector("d1"),
-        ["AddAlertRule"] = s => s.Alerts.AddAlertRule(new AlertRule("r2", "Car", 50, null, "https://hooks.example/", "secret", null, T0)),
-        ["DeleteAlertRule"] = s => s.Alerts.DeleteAlertRule("r1"),
-        ["PutHotlistEntry"] = s => s.Hotlists.PutHotlistEntry(new HotlistEntry("stolen", "XYZ789", "r", null, "o", T0)),
-        ["RemoveHotlistEntry"] = s => s.Hotlists.RemoveHotlistEntry("stolen", "ABC123"),
+        ["CreateCollection"] = async (s, a, c) => await s.Collections.CreateCollectionAsync(a, "c2", "arn", "6.0", T0, c),
+        ["DeleteCollection"] = async (s, a, c) => Assert.True((await s.Collections.DeleteCollectionAsync(a, "c3", c)).Deleted),
+        ["AddFaces"] = async (s, a, c) => await s.Collections.AddFacesAsync(a, "c1", [Face("f3")], T0, c),
+        ["DeleteFaces"] = async (s, a, c) => Assert.Single((await s.Collections.DeleteFacesAsync(a, "c1", ["f1"], c)).Deleted),
+        ["DeleteFacesRefusedByHold"] = async (s, a, c) => Assert.Equal(["f2"], (await s.Collections.DeleteFacesAsync(a, "c1", ["f2"], c)).Held),
+        ["CreateUser"] = async (s, a, c) => await s.Collections.CreateUserAsync(a, "c1", "u2", T0, null, c),
+        ["DeleteUser"] = async (s, a, c) => Assert.True(await s.Collections.DeleteUserAsync(a, "c1", "u1", c)),
+        ["SetFaceUser"] = async (s, a, c) => await s.Collections.SetFaceUserAsync(a, "c1", ["f1"], "u1", c),
+        ["UpdateTags"] = async (s, a, c) => await s.Collections.UpdateTagsAsync(a, "c1", new Dictionary<string, string> { ["k"] = "v" }, [], c),
+        ["AddKey"] = async (s, a, c) => await s.Keys.AddKeyAsync(a, new StoredAccessKey("K2", "analyst", [1], [2], T0, null, null, null, null), c),
+        ["RevokeKey"] = async (s, a, c) => Assert.True(await s.Keys.RevokeKeyAsync(a, "K1", T0, c)),
+        ["SetPolicy"] = async (s, a, c) => await s.Policy.SetPolicyAsync(a, "requireCase", "false", c),
+        ["SetLeadDecision"] = async (s, a, c) => Assert.NotNull(await s.Leads.SetLeadDecisionAsync(a, (await s.Leads.ListLeadsAsync(null, null, 1, c).SingleAsync(c)).LeadId, LeadStatus.Pending, LeadStatus.Rejected, "not him", "reviewer", c)),
+        ["SetRetention"] = async (s, a, c) => await s.Retention.SetRetentionAsync(a, new RetentionRule("c1", 30, 60), c),
+        ["PlaceHold"] = async (s, a, c) => await s.Retention.PlaceHoldAsync(a, new LegalHold("case-2", "order", "admin", T0), c),
+        ["LiftHold"] = async (s, a, c) => Assert.True(await s.Retention.LiftHoldAsync(a, "case-1", c)),
+        ["Sweep"] = async (s, a, c) => Assert.Single((await s.Retention.SweepAsync(a, "c1", T0.AddDays(1), null, 10, c)).Faces),
+        ["AddDetector"] = async (s, a, c) => await s.Detectors.AddDetectorAsync(a, new DetectorRecord("d2", "yolo", 1, 1, ["x"], "sha", 1, null, T0), c),
+        ["DeleteDetector"] = async (s, a, c) => Assert.True(await s.Detectors.DeleteDetectorAsync(a, "d1", c)),
+        ["AddAlertRule"] = async (s, a, c) => await s.Alerts.AddAlertRuleAsync(a, new AlertRule("r2", "Car", 50, null, "https://hooks.example/", "secret", null, T0), c),
+        ["DeleteAlertRule"] = async (s, a, c) => Assert.True(await s.Alerts.DeleteAlertRuleAsync(a, "r1", c)),
+        ["PutHotlistEntry"] = async (s, a, c) => await s.Hotlists.PutHotlistEntryAsync(a, new HotlistEntry("stolen", "XYZ789", "r", null, "o", T0), c),
+        ["RemoveHotlistEntry"] = async (s, a, c) => Assert.True(await s.Hotlists.RemoveHotlistEntryAsync(a, "stolen", "ABC123", c)),
+        ["AppendAudit"] = async (s, a, c) => await s.Audit.AppendAuditAsync(a, c),
+        ["AppendSearch"] = async (s, a, c) => await s.Leads.AppendSearchAsync(a, [new("face", "f1", 99.5f)], c),
+        ["SucceedWithLeads"] = async (s, a, c) => Assert.True(await s.Jobs.SucceedWithLeadsAsync("j1", a, [new("face", "f1", 99.5f)], T0, c)),
     };
 
-    /// <summary>Writes that are not audited (job and alert bookkeeping), in a scope or not.</summary>
-    private static readonly Dictionary<string, Action<Stores>> s_unaudited = new()
+    /// <summary>Writes that are not audited (job and alert bookkeeping).</summary>
+    private static readonly Dictionary<string, Func<Stores, CancellationToken, Task>> s_unaudited = new()
     {
-        ["AddJob"] = s => s.Jobs.AddJob(Job("j2")),
-        ["SetJobStatus"] = s => s.Jobs.SetJobStatus("j1", "FAILED", "x", T0),
-        ["AddAlerts"] = s => s.Alerts.AddAlerts([new AlertRecord("a2", "r1", "Person", 90, new NormalBox(0, 0, 1, 1), "upload", null, T0)]),
-        ["SetAlertDelivery"] = s => s.Alerts.SetAlertDelivery("a1", AlertStatus.Delivered, 1, null, T0),
+        ["AddJob"] = async (s, c) => await s.Jobs.AddJobAsync(Job("j2"), c),
+        ["SetJobStatus"] = async (s, c) => await s.Jobs.SetJobStatusAsync("j1", "FAILED", "x", T0, c),
+        ["AddAlerts"] = async (s, c) => await s.Alerts.AddAlertsAsync([new AlertRecord("a2", "r1", "Person", 90, new NormalBox(0, 0, 1, 1), "upload", null, T0)], c),
+        ["SetAlertDelivery"] = async (s, c) => await s.Alerts.SetAlertDeliveryAsync("a1", AlertStatus.Delivered, 1, null, T0, c),
     };
 
     public static TheoryData<string> AuditedWrites => [.. s_audited.Keys];
 
     public static TheoryData<string> UnauditedWrites => [.. s_unaudited.Keys];
 
-    private void SeedAudited()
+    /// <summary>Collections c1 (faces f1, f2; f2 under the hold on case-1; user u1) and c3 (one face), and one of everything else.</summary>
+    private async Task SeedAuditedAsync()
     {
-        S.Collections.CreateCollection("c1", "arn", "6.0", T0);
-        S.Collections.AddFaces("c1", [Face("f1"), Face("f2")], T0);
-        S.Collections.CreateUser("c1", "u1", T0);
-        S.Keys.AddKey(new StoredAccessKey("K1", "admin", [1], [2], T0, null, null, null, null));
-        S.Leads.AppendSearch(Entry("SearchFaces", actor: "searcher") with { Case = "case-1", CollectionId = "c1" }, [new("face", "f2", 99f)]);
-        S.Retention.PlaceHold("case-1", "order", "admin");
-        S.Detectors.AddDetector(new DetectorRecord("d1", "yolo", 1, 1, ["x"], "sha", 1, null, T0));
-        S.Alerts.AddAlertRule(new AlertRule("r1", "Person", 50, null, "https://hooks.example/", "secret", null, T0));
-        S.Alerts.AddAlerts([new AlertRecord("a1", "r1", "Person", 90, new NormalBox(0, 0, 1, 1), "upload", null, T0)]);
-        S.Hotlists.PutHotlistEntry(new HotlistEntry("stolen", "ABC123", "r", null, "o", T0));
-        S.Jobs.AddJob(Job("j1"));
+        await S.Collections.CreateCollectionAsync(Tester, "c1", "arn", "6.0", T0, Ct);
+        await S.Collections.AddFacesAsync(Tester, "c1", [Face("f1"), Face("f2")], T0, Ct);
+        await S.Collections.CreateCollectionAsync(Tester, "c3", "arn", "6.0", T0, Ct);
+        await S.Collections.AddFacesAsync(Tester, "c3", [Face("g1")], T0, Ct);
+        await S.Collections.CreateUserAsync(Tester, "c1", "u1", T0, null, Ct);
+        await S.Keys.AddKeyAsync(Tester, new StoredAccessKey("K1", "admin", [1], [2], T0, null, null, null, null), Ct);
+        await S.Leads.AppendSearchAsync(Entry("SearchFaces", actor: "searcher") with { Case = "case-1", CollectionId = "c1" }, [new("face", "f2", 99f)], Ct);
+        await S.Retention.PlaceHoldAsync(Tester, new LegalHold("case-1", "order", "admin", T0), Ct);
+        await S.Detectors.AddDetectorAsync(Tester, new DetectorRecord("d1", "yolo", 1, 1, ["x"], "sha", 1, null, T0), Ct);
+        await S.Alerts.AddAlertRuleAsync(Tester, new AlertRule("r1", "Person", 50, null, "https://hooks.example/", "secret", null, T0), Ct);
+        await S.Alerts.AddAlertsAsync([new AlertRecord("a1", "r1", "Person", 90, new NormalBox(0, 0, 1, 1), "upload", null, T0)], Ct);
+        await S.Hotlists.PutHotlistEntryAsync(Tester, new HotlistEntry("stolen", "ABC123", "r", null, "o", T0), Ct);
+        await S.Jobs.AddJobAsync(Job("j1"), Ct);
     }
 
     [Theory]
     [MemberData(nameof(AuditedWrites))]
-    public void An_audited_write_in_a_scope_commits_exactly_one_record_of_that_entry(string write)
+    public async Task An_audited_write_commits_exactly_one_record_of_the_entry_it_was_given(string write)
     {
-        SeedAudited();
-        var before = AuditLog();
-        Assert.Single(before); // only the seeded search, whose entry is explicit
+        await SeedAuditedAsync();
+        var before = (await AuditLogAsync());
         var entry = Entry(write) with { Threshold = 99.5f, Probe = "sha256:abc" };
-        using (AuditScope.Begin(entry))
-            s_audited[write](S);
-        var after = AuditLog();
+        await s_audited[write](S, entry, Ct);
+        var after = (await AuditLogAsync());
         Assert.Equal(before.Count + 1, after.Count);
         var record = after[^1];
         Assert.Equal(entry with { Details = record.Entry.Details, CollectionId = record.Entry.CollectionId }, record.Entry);
-        Assert.True(S.Audit.VerifyAudit().Intact);
-    }
-
-    [Theory]
-    [MemberData(nameof(AuditedWrites))]
-    public void An_audited_write_outside_a_scope_leaves_no_record(string write)
-    {
-        SeedAudited();
-        s_audited[write](S);
-        Assert.Single(AuditLog());
+        Assert.True((await S.Audit.VerifyAuditAsync(Ct)).Intact);
     }
 
     [Theory]
     [MemberData(nameof(UnauditedWrites))]
-    public void Job_and_alert_bookkeeping_is_not_audited_even_in_a_scope(string write)
+    public async Task Job_and_alert_bookkeeping_is_not_audited(string write)
     {
-        SeedAudited();
-        using (AuditScope.Begin(Entry(write)))
-            s_unaudited[write](S);
-        Assert.Single(AuditLog());
+        await SeedAuditedAsync();
+        int before = (await AuditLogAsync()).Count;
+        await s_unaudited[write](S, Ct);
+        Assert.Equal(before, (await AuditLogAsync()).Count);
     }
 
     [Fact]
-    public void A_record_names_what_the_write_touched()
+    public async Task A_record_names_what_the_write_touched()
     {
-        SeedAudited();
-        using (AuditScope.Begin(Entry("IndexFaces")))
-            S.Collections.AddFaces("c1", [Face("f8"), Face("f9")], T0);
-        using (AuditScope.Begin(Entry("CreateCollection") with { CollectionId = "given" }))
-            S.Collections.CreateCollection("c9", "arn", "6.0", T0);
-        using (AuditScope.Begin(Entry("SetPolicy")))
-            S.Policy.SetPolicy("identificationThresholdFloor", "99.50");
-        var log = AuditLog();
-        Assert.Equal(("c1", "[\"f8\",\"f9\"]"), (log[^3].Entry.CollectionId, log[^3].Entry.Details));
-        Assert.Equal("given", log[^2].Entry.CollectionId); // the scope's own collection stands
-        Assert.Equal("[\"identificationThresholdFloor\",\"99.5\"]", log[^1].Entry.Details);
+        await SeedAuditedAsync();
+        await S.Collections.AddFacesAsync(Entry("IndexFaces"), "c1", [Face("f8"), Face("f9")], T0, Ct);
+        await S.Collections.CreateCollectionAsync(Entry("CreateCollection") with { CollectionId = "given" }, "c9", "arn", "6.0", T0, Ct);
+        await S.Policy.SetPolicyAsync(Entry("SetPolicy"), "identificationThresholdFloor", "99.5", Ct);
+        await S.Collections.DeleteFacesAsync(Entry("DeleteFaces"), "c1", ["f2", "f8", "nope"], Ct);
+        var log = (await AuditLogAsync());
+        Assert.Equal(("c1", "[\"f8\",\"f9\"]"), (log[^4].Entry.CollectionId, log[^4].Entry.Details));
+        Assert.Equal("given", log[^3].Entry.CollectionId); // the entry's own collection stands
+        Assert.Equal("[\"identificationThresholdFloor\",\"99.5\"]", log[^2].Entry.Details);
+        Assert.Equal(("c1", "{\"deleted\":[\"f8\"],\"held\":[\"f2\"]}"), (log[^1].Entry.CollectionId, log[^1].Entry.Details));
     }
 
     [Fact]
-    public void A_failed_or_empty_write_in_a_scope_leaves_neither_effect_nor_record()
+    public async Task A_failed_or_empty_write_leaves_neither_effect_nor_record()
     {
-        SeedAudited();
-        using (AuditScope.Begin(Entry("failing")))
-        {
-            Fails(ErrorKind.ResourceAlreadyExists, () => S.Collections.CreateCollection("c1", "arn", "6.0", T0));
-            Fails(ErrorKind.InvalidParameter, () => S.Collections.UpdateTags("c1", new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" }, [], 1));
-            Fails(ErrorKind.Conflict, () => S.Collections.CreateUser("c1", "u1", T0));
-            Assert.False(S.Retention.LiftHold("no-such-case"));
-            Assert.False(S.Detectors.DeleteDetector("no-such-detector"));
-            Assert.False(S.Alerts.DeleteAlertRule("no-such-rule"));
-            Assert.False(S.Hotlists.RemoveHotlistEntry("stolen", "NOPE"));
-            Assert.Empty(S.Retention.Sweep("c1", T0.AddDays(-1), T0.AddDays(-1), 10).Faces);
-        }
-        Assert.Empty(S.Collections.GetTags("c1"));
-        Assert.Single(AuditLog());
+        await SeedAuditedAsync();
+        int before = (await AuditLogAsync()).Count;
+        var entry = Entry("failing");
+        await FailsAsync(ErrorKind.ResourceAlreadyExists, async () => await S.Collections.CreateCollectionAsync(entry, "c1", "arn", "6.0", T0, Ct));
+        await FailsAsync(ErrorKind.ResourceNotFound, async () => await S.Collections.UpdateTagsAsync(entry, "missing", new Dictionary<string, string> { ["a"] = "1" }, [], Ct));
+        await FailsAsync(ErrorKind.Conflict, async () => await S.Collections.CreateUserAsync(entry, "c1", "u1", T0, null, Ct));
+        await FailsAsync(ErrorKind.ResourceNotFound, async () => await S.Collections.AddFacesAsync(entry, "missing", [Face("x1")], T0, Ct));
+        await FailsAsync(ErrorKind.ResourceAlreadyExists, async () => await S.Keys.AddKeyAsync(entry, new StoredAccessKey("K1", "admin", [1], [2], T0, null, null, null, null), Ct));
+        await FailsAsync(ErrorKind.ResourceAlreadyExists, async () => await S.Detectors.AddDetectorAsync(entry, new DetectorRecord("d1", "yolo", 1, 1, ["x"], "sha", 1, null, T0), Ct));
+        await FailsAsync(ErrorKind.ResourceNotFound, async () => await S.Retention.SetRetentionAsync(entry, new RetentionRule("missing", 1, 1), Ct));
+        Assert.False((await S.Collections.DeleteCollectionAsync(entry, "missing", Ct)).Existed);
+        Assert.Empty((await S.Collections.DeleteFacesAsync(entry, "c1", ["nope"], Ct)).Deleted);
+        Assert.False(await S.Collections.DeleteUserAsync(entry, "c1", "nobody", Ct));
+        Assert.False(await S.Keys.RevokeKeyAsync(entry, "no-such-key", T0, Ct));
+        Assert.Null(await S.Leads.SetLeadDecisionAsync(entry, Guid.NewGuid().ToString(), LeadStatus.Pending, LeadStatus.Confirmed, "n", "reviewer", Ct));
+        Assert.False(await S.Retention.LiftHoldAsync(entry, "no-such-case", Ct));
+        Assert.False(await S.Detectors.DeleteDetectorAsync(entry, "no-such-detector", Ct));
+        Assert.False(await S.Alerts.DeleteAlertRuleAsync(entry, "no-such-rule", Ct));
+        Assert.False(await S.Hotlists.RemoveHotlistEntryAsync(entry, "stolen", "NOPE", Ct));
+        Assert.Empty((await S.Retention.SweepAsync(entry, "c1", T0.AddDays(-1), T0.AddDays(-1), 10, Ct)).Faces);
+        Assert.False(await S.Jobs.SucceedWithLeadsAsync("no-such-job", entry, [new("face", "f1", 99.5f)], T0, Ct));
+        Assert.Empty(await S.Collections.GetTagsAsync("c1", Ct));
+        Assert.Equal(["f1", "f2"], (await S.Collections.ListFacesAsync("c1", 0, 10, FaceFilter.All, Ct)).Select(f => f.FaceId));
+        Assert.Equal(before, (await AuditLogAsync()).Count);
+        Assert.DoesNotContain((await AuditLogAsync()), r => r.Entry.Operation == "failing");
     }
 
     private static AuditEntry Search(int i) => new("SLTESTKEY", "analyst", "SearchFacesByImage")
@@ -136,39 +142,39 @@ public abstract partial class StoreContractTests
         Details = $"[{{\"faceId\":\"f{i}\",\"similarity\":99.5,\"note\":\"ünï\\\"code\"}}]",
     };
 
-    private void Fill(int n)
+    private async Task FillAsync(int n)
     {
         for (int i = 1; i <= n; i++)
-            Assert.Equal(i, S.Audit.AppendAudit(Search(i)));
+            Assert.Equal(i, await S.Audit.AppendAuditAsync(Search(i), Ct));
     }
 
     [Fact]
-    public void A_long_chain_verifies_and_reads_back_in_pages_and_by_time()
+    public async Task A_long_chain_verifies_and_reads_back_in_pages_and_by_time()
     {
         var start = DateTimeOffset.UtcNow.AddSeconds(-1);
-        Fill(250);
-        var result = S.Audit.VerifyAudit();
+        await FillAsync(250);
+        var result = await S.Audit.VerifyAuditAsync(Ct);
         Assert.True(result.Intact, result.Problem);
         Assert.Equal(250, result.Records);
-        var page = S.Audit.ReadAudit(9, 2);
+        var page = await S.Audit.ReadAuditAsync(9, 2, Ct);
         Assert.Equal([10L, 11L], page.Select(r => r.Seq));
         Assert.Equal(Search(10), page[0].Entry);
         Assert.Equal(page[0].Hash, page[1].PrevHash);
         Assert.Equal(AuditChain.Hash(11, page[1].At, page[1].Entry, page[1].PrevHash), page[1].Hash);
-        Assert.Equal(AuditChain.Genesis, S.Audit.ReadAudit(0, 1).Single().PrevHash);
-        Assert.Equal(250, S.Audit.ReadAuditBetween(start, DateTimeOffset.UtcNow.AddSeconds(1)).Count());
-        Assert.Empty(S.Audit.ReadAuditBetween(start.AddDays(-2), start.AddDays(-1)));
-        Assert.True(Open().Audit.VerifyAudit().Intact); // another instance, the same key: the same verdict
+        Assert.Equal(AuditChain.Genesis, (await S.Audit.ReadAuditAsync(0, 1, Ct)).Single().PrevHash);
+        Assert.Equal(250, (await S.Audit.ReadAuditBetweenAsync(start, DateTimeOffset.UtcNow.AddSeconds(1), Ct).ToListAsync(Ct)).Count());
+        Assert.Empty((await S.Audit.ReadAuditBetweenAsync(start.AddDays(-2), start.AddDays(-1), Ct).ToListAsync(Ct)));
+        Assert.True((await Open().Audit.VerifyAuditAsync(Ct)).Intact); // another instance, the same key: the same verdict
     }
 
     [Fact]
-    public void The_database_itself_refuses_to_change_or_delete_audit_records()
+    public async Task The_database_itself_refuses_to_change_or_delete_audit_records()
     {
-        Fill(3);
+        await FillAsync(3);
         foreach (string sql in new[] { "DELETE FROM audit_log WHERE seq = 2;", "UPDATE audit_log SET actor = 'someone else' WHERE seq = 1;" })
             Assert.Contains("append-only", Assert.ThrowsAny<DbException>(() => ExecuteAsStore(Database, sql)).Message, StringComparison.Ordinal);
-        Assert.True(S.Audit.VerifyAudit().Intact);
-        Assert.Equal(3, S.Audit.ReadAudit(0, 10).Count);
+        Assert.True((await S.Audit.VerifyAuditAsync(Ct)).Intact);
+        Assert.Equal(3, (await S.Audit.ReadAuditAsync(0, 10, Ct)).Count);
     }
 
     [Theory]
@@ -178,24 +184,24 @@ public abstract partial class StoreContractTests
     [InlineData("DELETE FROM audit_log WHERE seq = 50;", 50, "missing")]
     [InlineData("DELETE FROM audit_log WHERE seq = 100;", 100, "missing")]
     [InlineData("DELETE FROM audit_log WHERE seq >= 240;", 240, "removed")]
-    public void Tampering_behind_the_store_is_caught_at_the_first_bad_record(string sql, long firstBad, string problem)
+    public async Task Tampering_behind_the_store_is_caught_at_the_first_bad_record(string sql, long firstBad, string problem)
     {
-        Fill(250);
+        await FillAsync(250);
         Tamper(Database, sql);
-        var result = S.Audit.VerifyAudit();
+        var result = await S.Audit.VerifyAuditAsync(Ct);
         Assert.False(result.Intact);
         Assert.Equal(firstBad, result.FirstBadSeq);
         Assert.Contains(problem, result.Problem, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void A_chain_rewritten_after_an_edit_is_caught_by_the_seals()
+    public async Task A_chain_rewritten_after_an_edit_is_caught_by_the_seals()
     {
-        Fill(150);
+        await FillAsync(150);
         // Edit record 5 and recompute every hash after it, head included, as someone without the seal key would.
         var sql = new System.Text.StringBuilder();
         string prev = AuditChain.Genesis;
-        foreach (var r in S.Audit.ReadAudit(0, 1000))
+        foreach (var r in await S.Audit.ReadAuditAsync(0, 1000, Ct))
         {
             var entry = r.Seq == 5 ? r.Entry with { Case = "2026-forged" } : r.Entry;
             string hash = AuditChain.Hash(r.Seq, r.At, entry, prev);
@@ -205,8 +211,8 @@ public abstract partial class StoreContractTests
         }
         sql.Append($"UPDATE audit_head SET seq = 150, hash = '{prev}';");
         Tamper(Database, sql.ToString());
-        Assert.Equal("2026-forged", S.Audit.ReadAudit(4, 1).Single().Entry.Case);
-        var result = S.Audit.VerifyAudit();
+        Assert.Equal("2026-forged", (await S.Audit.ReadAuditAsync(4, 1, Ct)).Single().Entry.Case);
+        var result = await S.Audit.VerifyAuditAsync(Ct);
         Assert.False(result.Intact);
         Assert.Equal(100, result.FirstBadSeq); // the first seal that no longer matches
         Assert.Contains("seal", result.Problem, StringComparison.Ordinal);
@@ -221,33 +227,31 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
-    public void Appends_from_two_store_instances_on_many_threads_make_one_unbroken_chain()
+    public async Task Appends_from_two_store_instances_on_many_threads_make_one_unbroken_chain()
     {
-        S.Collections.CreateCollection("seed", "arn", "6.0", T0);
+        await S.Collections.CreateCollectionAsync(Tester, "seed", "arn", "6.0", T0, Ct);
+        int seeded = (await AuditLogAsync()).Count;
         var stores = new[] { S, Open() };
         const int Threads = 6, Each = 25;
-        var results = Together(Threads, t =>
+        var results = await TogetherAsync(Threads, async t =>
         {
             var store = stores[t % 2];
             for (int i = 0; i < Each; i++)
             {
                 if (i % 3 == 0)
-                {
-                    using (AuditScope.Begin(Entry($"thread {t} write {i}")))
-                        store.Collections.AddFaces("seed", [Face($"t{t}-{i}")], T0);
-                }
+                    await store.Collections.AddFacesAsync(Entry($"thread {t} write {i}"), "seed", [Face($"t{t}-{i}")], T0, Ct);
                 else
                 {
-                    store.Audit.AppendAudit(Search(t * 100 + i));
+                    await store.Audit.AppendAuditAsync(Search(t * 100 + i), Ct);
                 }
             }
             return null;
         });
         Assert.All(results, r => Assert.Null(r));
-        var verification = S.Audit.VerifyAudit();
+        var verification = await S.Audit.VerifyAuditAsync(Ct);
         Assert.True(verification.Intact, verification.Problem);
-        Assert.Equal(Threads * Each, verification.Records);
-        Assert.Equal(Enumerable.Range(1, Threads * Each).Select(i => (long)i), AuditLog().Select(r => r.Seq));
-        Assert.Equal(Threads * ((Each + 2) / 3), S.Collections.GetCollection("seed")!.FaceCount);
+        Assert.Equal(seeded + Threads * Each, verification.Records);
+        Assert.Equal(Enumerable.Range(1, seeded + Threads * Each).Select(i => (long)i), (await AuditLogAsync()).Select(r => r.Seq));
+        Assert.Equal(Threads * ((Each + 2) / 3), (await S.Collections.GetCollectionAsync("seed", true, Ct))!.FaceCount);
     }
 }

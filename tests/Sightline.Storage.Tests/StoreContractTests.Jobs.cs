@@ -8,101 +8,121 @@ public abstract partial class StoreContractTests
     private static readonly LeadMatch[] s_matches = [new("face", "f1", 99.5f), new("face", "f2", 99.25f), new("user", "u1", 99.125f)];
 
     [Fact]
-    public void Jobs_are_kept_found_by_token_listed_by_status_and_updated()
+    public async Task Jobs_are_kept_found_by_token_listed_by_status_and_updated()
     {
-        S.Jobs.AddJob(Job("j2", "tok", at: T0.AddSeconds(2)));
-        S.Jobs.AddJob(Job("j1", at: T0));
-        S.Jobs.AddJob(Job("j3", "tok", kind: "LabelDetection", at: T0.AddSeconds(1))); // tokens are per kind
-        Fails(ErrorKind.Conflict, () => S.Jobs.AddJob(Job("j4", "tok")));
-        Fails(ErrorKind.Conflict, () => S.Jobs.AddJob(Job("j1")));
+        await S.Jobs.AddJobAsync(Job("j2", "tok", at: T0.AddSeconds(2)), Ct);
+        await S.Jobs.AddJobAsync(Job("j1", at: T0), Ct);
+        await S.Jobs.AddJobAsync(Job("j3", "tok", kind: "LabelDetection", at: T0.AddSeconds(1)), Ct); // tokens are per kind
+        await FailsAsync(ErrorKind.Conflict, async () => await S.Jobs.AddJobAsync(Job("j4", "tok"), Ct));
+        await FailsAsync(ErrorKind.Conflict, async () => await S.Jobs.AddJobAsync(Job("j1"), Ct));
 
-        Assert.Equal(Job("j2", "tok", at: T0.AddSeconds(2)), S.Jobs.GetJob("j2"));
-        Assert.Null(S.Jobs.GetJob("j9"));
-        Assert.Equal("j2", S.Jobs.FindJobByToken("FaceSearch", "tok")!.JobId);
-        Assert.Equal("j3", S.Jobs.FindJobByToken("LabelDetection", "tok")!.JobId);
-        Assert.Null(S.Jobs.FindJobByToken("FaceSearch", "other"));
-        Assert.Equal(["j1", "j3", "j2"], S.Jobs.ListJobs("IN_PROGRESS").Select(j => j.JobId));
+        Assert.Equal(Job("j2", "tok", at: T0.AddSeconds(2)), await S.Jobs.GetJobAsync("j2", Ct));
+        Assert.Null(await S.Jobs.GetJobAsync("j9", Ct));
+        Assert.Equal("j2", (await S.Jobs.FindJobByTokenAsync("FaceSearch", "tok", Ct))!.JobId);
+        Assert.Equal("j3", (await S.Jobs.FindJobByTokenAsync("LabelDetection", "tok", Ct))!.JobId);
+        Assert.Null(await S.Jobs.FindJobByTokenAsync("FaceSearch", "other", Ct));
+        Assert.Equal(["j1", "j3", "j2"], (await S.Jobs.ListJobsAsync("IN_PROGRESS", Ct)).Select(j => j.JobId));
 
-        S.Jobs.SetJobStatus("j1", "FAILED", "bad video", T0.AddMinutes(1));
-        var failed = S.Jobs.GetJob("j1")!;
+        await S.Jobs.SetJobStatusAsync("j1", "FAILED", "bad video", T0.AddMinutes(1), Ct);
+        var failed = (await S.Jobs.GetJobAsync("j1", Ct))!;
         Assert.Equal(("FAILED", "bad video", (DateTimeOffset?)T0.AddMinutes(1)), (failed.Status, failed.StatusMessage, failed.CompletedAt));
-        Assert.Equal(["j1"], S.Jobs.ListJobs("FAILED").Select(j => j.JobId));
+        Assert.Equal(["j1"], (await S.Jobs.ListJobsAsync("FAILED", Ct)).Select(j => j.JobId));
     }
 
     [Fact]
-    public void A_job_succeeds_with_its_leads_exactly_once()
+    public async Task Jobs_started_at_once_with_one_client_token_on_two_store_instances_make_one_job()
     {
-        S.Jobs.AddJob(Job("j"));
-        int records = AuditLog().Count;
-        Assert.True(S.Jobs.SucceedWithLeads("j", Entry("StartFaceSearch"), s_matches, T0.AddMinutes(5)));
-        Assert.False(S.Jobs.SucceedWithLeads("j", Entry("StartFaceSearch"), s_matches, T0.AddMinutes(6)));
-        Assert.False(S.Jobs.SucceedWithLeads("missing", Entry("StartFaceSearch"), s_matches, T0));
+        var stores = new[] { S, Open() };
+        var results = await TogetherAsync(4, async t =>
+        {
+            await stores[t % 2].Jobs.AddJobAsync(Job($"j{t}", "retry-token"), Ct);
+            return null;
+        });
+        Assert.Single(results, r => r is null);
+        Assert.All(results.Where(r => r is not null), r => Assert.Equal(ErrorKind.Conflict, Assert.IsType<SightlineException>(r).Kind));
+        var job = await S.Jobs.FindJobByTokenAsync("FaceSearch", "retry-token", Ct);
+        Assert.Equal([job!.JobId], (await S.Jobs.ListJobsAsync("IN_PROGRESS", Ct)).Select(j => j.JobId));
+    }
 
-        var job = S.Jobs.GetJob("j")!;
+    [Fact]
+    public async Task A_job_succeeds_with_its_leads_exactly_once()
+    {
+        await S.Jobs.AddJobAsync(Job("j"), Ct);
+        int records = (await AuditLogAsync()).Count;
+        Assert.True(await S.Jobs.SucceedWithLeadsAsync("j", Entry("StartFaceSearch"), s_matches, T0.AddMinutes(5), Ct));
+        Assert.False(await S.Jobs.SucceedWithLeadsAsync("j", Entry("StartFaceSearch"), s_matches, T0.AddMinutes(6), Ct));
+        Assert.False(await S.Jobs.SucceedWithLeadsAsync("missing", Entry("StartFaceSearch"), s_matches, T0, Ct));
+
+        var job = (await S.Jobs.GetJobAsync("j", Ct))!;
         Assert.Equal(("SUCCEEDED", (string?)null, (DateTimeOffset?)T0.AddMinutes(5)), (job.Status, job.StatusMessage, job.CompletedAt));
-        var log = AuditLog();
+        var log = (await AuditLogAsync());
         Assert.Equal(records + 1, log.Count);
-        var leads = S.Leads.ListLeads("2026-001", null, 100);
+        var leads = (await S.Leads.ListLeadsAsync("2026-001", null, 100, Ct).ToListAsync(Ct));
         Assert.Equal(["f1", "f2", "u1"], leads.Select(l => l.SubjectId).Order());
         Assert.All(leads, l => Assert.Equal((log[^1].Seq, LeadStatus.Pending, "tester"), (l.SearchSeq, l.Status, l.SearchedBy)));
     }
 
     [Fact]
-    public void Racing_job_completions_from_two_store_instances_record_the_leads_once()
+    public async Task Racing_job_completions_from_two_store_instances_record_the_leads_once()
     {
-        S.Jobs.AddJob(Job("j"));
+        await S.Jobs.AddJobAsync(Job("j"), Ct);
         var stores = new[] { S, Open() };
-        var results = Together(4, t => stores[t % 2].Jobs.SucceedWithLeads("j", Entry("StartFaceSearch"), s_matches, T0));
+        var results = await TogetherAsync(4, async t => await stores[t % 2].Jobs.SucceedWithLeadsAsync("j", Entry("StartFaceSearch"), s_matches, T0, Ct));
         Assert.Equal(1, results.Count(r => r is true));
         Assert.Equal(3, results.Count(r => r is false));
-        Assert.Equal(3, S.Leads.ListLeads(null, null, 100).Count);
-        Assert.Single(AuditLog());
+        Assert.Equal(3, (await S.Leads.ListLeadsAsync(null, null, 100, Ct).ToListAsync(Ct)).Count);
+        Assert.Single((await AuditLogAsync()));
     }
 
     [Fact]
-    public void A_search_records_one_pending_lead_per_match_under_its_audit_record()
+    public async Task A_search_records_one_pending_lead_per_match_under_its_audit_record()
     {
-        Assert.Equal(1, S.Leads.AppendSearch(Entry("SearchFaces") with { CollectionId = "c" }, s_matches));
-        Assert.Equal(2, S.Leads.AppendSearch(Entry("SearchFaces") with { Case = "2026-002" }, [new("face", "f9", 99f)]));
-        Assert.Equal(3, S.Leads.AppendSearch(Entry("SearchFaces"), []));
+        Assert.Equal(1, await S.Leads.AppendSearchAsync(Entry("SearchFaces") with { CollectionId = "c" }, s_matches, Ct));
+        Assert.Equal(2, await S.Leads.AppendSearchAsync(Entry("SearchFaces") with { Case = "2026-002" }, [new("face", "f9", 99f)], Ct));
+        Assert.Equal(3, await S.Leads.AppendSearchAsync(Entry("SearchFaces"), [], Ct));
 
-        var leads = S.Leads.ListLeads("2026-001", null, 100);
+        var leads = (await S.Leads.ListLeadsAsync("2026-001", null, 100, Ct).ToListAsync(Ct));
         Assert.Equal(3, leads.Count);
         var f2 = leads.Single(l => l.SubjectId == "f2");
         Assert.Equal((1L, "2026-001", "investigation", "c", "face", 99.25f, "tester", LeadStatus.Pending), (f2.SearchSeq, f2.Case, f2.Purpose, f2.CollectionId, f2.SubjectType, f2.Similarity, f2.SearchedBy, f2.Status));
         Assert.Equal(leads.Count, leads.Select(l => l.LeadId).Distinct().Count());
-        Assert.Equal(4, S.Leads.ListLeads(null, null, 100).Count);
-        Assert.Equal(2, S.Leads.ListLeads(null, null, 2).Count);
-        Assert.Equal(["f9"], S.Leads.ListLeads("2026-002", LeadStatus.Pending, 10).Select(l => l.SubjectId));
-        Assert.Empty(S.Leads.ListLeads(null, LeadStatus.Confirmed, 10));
+        Assert.Equal(4, (await S.Leads.ListLeadsAsync(null, null, 100, Ct).ToListAsync(Ct)).Count);
+        Assert.Equal(2, (await S.Leads.ListLeadsAsync(null, null, 2, Ct).ToListAsync(Ct)).Count);
+        Assert.Equal(["f9"], (await S.Leads.ListLeadsAsync("2026-002", LeadStatus.Pending, 10, Ct).ToListAsync(Ct)).Select(l => l.SubjectId));
+        Assert.Empty((await S.Leads.ListLeadsAsync(null, LeadStatus.Confirmed, 10, Ct).ToListAsync(Ct)));
     }
 
     [Fact]
-    public void A_lead_is_reviewed_once_by_someone_other_than_the_searcher_unless_allowed()
+    public async Task A_decision_is_stored_only_while_the_lead_is_in_the_status_it_is_decided_from()
     {
-        S.Leads.AppendSearch(Entry("SearchFaces", actor: "searcher"), s_matches);
-        var leads = S.Leads.ListLeads(null, null, 10);
-        Fails(ErrorKind.AccessDenied, () => S.Leads.ReviewLead(leads[0].LeadId, LeadStatus.Confirmed, "same person", "searcher", allowOwnSearch: false));
-        Fails(ErrorKind.ResourceNotFound, () => S.Leads.ReviewLead("no-such-lead", LeadStatus.Confirmed, "n", "reviewer", false));
+        await S.Leads.AppendSearchAsync(Entry("SearchFaces", actor: "searcher"), s_matches, Ct);
+        var leads = (await S.Leads.ListLeadsAsync(null, null, 10, Ct).ToListAsync(Ct));
+        Assert.Equal(leads[0], await S.Leads.GetLeadAsync(leads[0].LeadId, Ct));
+        Assert.Null(await S.Leads.GetLeadAsync(Guid.NewGuid().ToString(), Ct));
 
-        var reviewed = S.Leads.ReviewLead(leads[0].LeadId, LeadStatus.Confirmed, "matches the tattoo", "reviewer", allowOwnSearch: false);
+        var reviewed = (await S.Leads.SetLeadDecisionAsync(Entry("ReviewLead"), leads[0].LeadId, LeadStatus.Pending, LeadStatus.Confirmed, "matches the tattoo", "reviewer", Ct))!;
         Assert.Equal((LeadStatus.Confirmed, "reviewer", "matches the tattoo"), (reviewed.Status, reviewed.Reviewer, reviewed.Note));
         Assert.NotNull(reviewed.ReviewedAt);
-        var stored = S.Leads.ListLeads(null, LeadStatus.Confirmed, 10).Single();
-        Assert.Equal((reviewed.LeadId, reviewed.Note, reviewed.ReviewedAt), (stored.LeadId, stored.Note, stored.ReviewedAt));
-        Fails(ErrorKind.Conflict, () => S.Leads.ReviewLead(leads[0].LeadId, LeadStatus.Rejected, "again", "other", false));
-        Assert.Equal(LeadStatus.Rejected, S.Leads.ReviewLead(leads[1].LeadId, LeadStatus.Rejected, "own, allowed", "searcher", allowOwnSearch: true).Status);
+        Assert.Equal(reviewed, await S.Leads.GetLeadAsync(leads[0].LeadId, Ct));
+        Assert.Equal(reviewed, (await S.Leads.ListLeadsAsync(null, LeadStatus.Confirmed, 10, Ct).ToListAsync(Ct)).Single());
+        // No longer pending: a second decision from pending writes nothing and records nothing.
+        int records = (await AuditLogAsync()).Count;
+        Assert.Null(await S.Leads.SetLeadDecisionAsync(Entry("ReviewLead"), leads[0].LeadId, LeadStatus.Pending, LeadStatus.Rejected, "again", "other", Ct));
+        Assert.Equal(reviewed, await S.Leads.GetLeadAsync(leads[0].LeadId, Ct));
+        Assert.Equal(records, (await AuditLogAsync()).Count);
+        Assert.Equal(LeadStatus.Rejected, (await S.Leads.SetLeadDecisionAsync(Entry("ReviewLead"), leads[1].LeadId, LeadStatus.Pending, LeadStatus.Rejected, "own", "searcher", Ct))!.Status);
     }
 
     [Fact]
-    public void Two_reviewers_racing_on_one_lead_leave_one_decision()
+    public async Task Two_reviewers_racing_on_one_lead_leave_one_decision()
     {
-        S.Leads.AppendSearch(Entry("SearchFaces", actor: "searcher"), [s_matches[0]]);
-        string id = S.Leads.ListLeads(null, null, 1).Single().LeadId;
+        await S.Leads.AppendSearchAsync(Entry("SearchFaces", actor: "searcher"), [s_matches[0]], Ct);
+        string id = (await S.Leads.ListLeadsAsync(null, null, 1, Ct).ToListAsync(Ct)).Single().LeadId;
         var stores = new[] { S, Open() };
-        var results = Together(4, t => stores[t % 2].Leads.ReviewLead(id, LeadStatus.Confirmed, $"note {t}", $"reviewer{t}", false));
+        var results = await TogetherAsync(4, async t => await stores[t % 2].Leads.SetLeadDecisionAsync(Entry("ReviewLead", $"reviewer{t}"), id, LeadStatus.Pending, LeadStatus.Confirmed, $"note {t}", $"reviewer{t}", Ct));
         var winner = Assert.Single(results.OfType<Lead>());
-        Assert.All(results.Where(r => r is not Lead), r => Assert.Equal(ErrorKind.Conflict, Assert.IsType<SightlineException>(r).Kind));
-        Assert.Equal(winner.Note, S.Leads.ListLeads(null, null, 1).Single().Note);
+        Assert.Equal(3, results.Count(r => r is null));
+        Assert.Equal(winner.Note, (await S.Leads.ListLeadsAsync(null, null, 1, Ct).ToListAsync(Ct)).Single().Note);
+        Assert.Single((await AuditLogAsync()), r => r.Entry.Operation == "ReviewLead");
     }
 }

@@ -83,9 +83,22 @@ public abstract partial class StoreContractTests : IDisposable
         return ex;
     }
 
+    protected static async Task<SightlineException> FailsAsync(ErrorKind kind, Func<Task> action)
+    {
+        var ex = await Assert.ThrowsAsync<SightlineException>(action);
+        Assert.Equal(kind, ex.Kind);
+        return ex;
+    }
+
     protected static AuditEntry Entry(string operation, string actor = "tester") => new(actor, "admin", operation) { Case = "2026-001", Purpose = "investigation" };
 
-    protected IReadOnlyList<AuditRecord> AuditLog() => S.Audit.ReadAudit(0, 1_000_000);
+    /// <summary>The entry a test's setup writes are recorded under.</summary>
+    protected static readonly AuditEntry Tester = new("tester", "admin", "setup");
+
+    protected Task<IReadOnlyList<AuditRecord>> AuditLogAsync() => S.Audit.ReadAuditAsync(0, 1_000_000, Ct);
+
+    /// <summary>The token the tests pass where no cancellation is under test.</summary>
+    protected static CancellationToken Ct => CancellationToken.None;
 
     /// <summary>An embedding whose bits must survive storage as they are: signed zeros, subnormals, extremes, a NaN payload.</summary>
     protected static float[] Embedding(int seed) =>
@@ -103,25 +116,23 @@ public abstract partial class StoreContractTests : IDisposable
         Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
     }
 
-    /// <summary>Runs <paramref name="work"/> on several threads released together; returns what each returned or threw.</summary>
-    protected static List<object?> Together(int threads, Func<int, object?> work)
+    /// <summary>Runs <paramref name="work"/> on several thread-pool threads released together; returns what each returned or threw.</summary>
+    protected static async Task<List<object?>> TogetherAsync(int threads, Func<int, Task<object?>> work)
     {
-        var results = new object?[threads];
-        using var start = new Barrier(threads);
-        var running = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = Enumerable.Range(0, threads).Select(t => Task.Run(async () =>
         {
-            start.SignalAndWait();
+            await go.Task;
             try
             {
-                results[t] = work(t);
+                return await work(t);
             }
             catch (Exception ex)
             {
-                results[t] = ex;
+                return (object?)ex;
             }
         })).ToList();
-        running.ForEach(t => t.Start());
-        running.ForEach(t => t.Join());
-        return [.. results];
+        go.SetResult();
+        return [.. await Task.WhenAll(running)];
     }
 }

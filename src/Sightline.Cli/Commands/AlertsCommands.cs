@@ -31,7 +31,7 @@ internal static class AlertsCommands
         var region = new Option<string>("--region") { Description = "Only instances centred in this normalised box: left,top,width,height (0–1)" };
         var webhook = new Option<string>("--webhook") { Description = "http:// or https:// URL that receives the signed JSON POST", Required = true };
         var add = new Command("add", "Add a rule; prints its id and signing secret (shown only now; audited)") { label, min, region, webhook, GlobalOptions.Json };
-        add.SetSyncAction((parse, _) =>
+        add.SetGuardedAction(async (parse, ct) =>
         {
             using var core = CliCore.Open(parse);
             var store = core.Get<IAlertStore>();
@@ -39,8 +39,7 @@ internal static class AlertsCommands
             var box = parse.GetValue(region) is { } text ? AlertRules.ParseRegion(text) : null;
             var (rule, secret) = AlertRules.Create(parse.GetValue(label), parse.GetValue(min), box, parse.GetValue(webhook), entry.Actor, DateTimeOffset.UtcNow,
                 core.Get<AlertSecrets>(), core.Get<Sightline.Outbound.OutboundPolicy>());
-            using (AuditScope.Begin(entry))
-                store.AddAlertRule(rule);
+            await store.AddAlertRuleAsync(entry, rule, ct);
             Console.WriteLine(parse.GetValue(GlobalOptions.Json) ? JsonSerializer.Serialize(CreatedAlertRule.From(rule, secret), s_json)
                 : $"rule {rule.Id}: {rule.Label} >= {rule.MinConfidence.ToString(CultureInfo.InvariantCulture)} -> {rule.WebhookUrl}\nsecret {secret} (shown once: deliveries carry {AlertRules.SignatureHeader}: sha256=HMAC-SHA256(secret, body))");
             return 0;
@@ -51,10 +50,10 @@ internal static class AlertsCommands
     private static Command ListRules()
     {
         var list = new Command("list", "Rules (without their secrets)") { GlobalOptions.Json };
-        list.SetSyncAction((parse, _) =>
+        list.SetGuardedAction(async (parse, ct) =>
         {
             using var core = CliCore.Open(parse);
-            var rules = core.Get<IAlertStore>().ListAlertRules().Select(AlertRuleView.From).ToList();
+            var rules = (await core.Get<IAlertStore>().ListAlertRulesAsync(ct)).Select(AlertRuleView.From).ToList();
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(rules, s_json));
@@ -76,15 +75,12 @@ internal static class AlertsCommands
     {
         var id = new Argument<string>("RULE_ID");
         var remove = new Command("remove", "Remove a rule (its alerts are kept; audited)") { id };
-        remove.SetSyncAction((parse, _) =>
+        remove.SetGuardedAction(async (parse, ct) =>
         {
             using var core = CliCore.Open(parse);
             var store = core.Get<IAlertStore>();
-            using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
-            {
-                if (!store.DeleteAlertRule(parse.GetValue(id)!))
-                    throw new SightlineException(ErrorKind.ResourceNotFound, $"No alert rule '{parse.GetValue(id)}'.");
-            }
+            if (!await store.DeleteAlertRuleAsync(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse)), parse.GetValue(id)!, ct))
+                throw new SightlineException(ErrorKind.ResourceNotFound, $"No alert rule '{parse.GetValue(id)}'.");
             Console.WriteLine($"removed rule {parse.GetValue(id)}");
             return 0;
         });
@@ -97,10 +93,10 @@ internal static class AlertsCommands
         status.AcceptOnlyFromAmong(AlertStatus.Queued, AlertStatus.Delivered, AlertStatus.Failed, AlertStatus.Dropped);
         var limit = new Option<int>("--limit") { Description = "Newest this many", DefaultValueFactory = _ => 100 };
         var list = new Command("list", "Alerts raised, newest first, with their delivery status") { status, limit, GlobalOptions.Json };
-        list.SetSyncAction((parse, _) =>
+        list.SetGuardedAction(async (parse, ct) =>
         {
             using var core = CliCore.Open(parse);
-            var alerts = core.Get<IAlertStore>().ListAlerts(parse.GetValue(status), Math.Clamp(parse.GetValue(limit), 1, 10_000));
+            var alerts = await core.Get<IAlertStore>().ListAlertsAsync(parse.GetValue(status), Math.Clamp(parse.GetValue(limit), 1, 10_000), ct);
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(alerts, s_json));

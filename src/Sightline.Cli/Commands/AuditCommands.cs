@@ -23,10 +23,10 @@ internal static class AuditCommands
         command.Subcommands.Add(List());
         command.Subcommands.Add(Verify());
         var purposes = new Command("purposes", "Purposes a search may name, one per line (policy setting 'purposes')");
-        purposes.SetSyncAction((parse, _) =>
+        purposes.SetGuardedAction(async (parse, ct) =>
         {
             using var core = CliCore.Open(parse);
-            foreach (var p in core.Get<IPolicyStore>().GetPolicy().Purposes) Console.WriteLine(p);
+            foreach (var p in (await core.Get<IPolicyStore>().GetPolicyAsync(ct)).Purposes) Console.WriteLine(p);
             return 0;
         });
         command.Subcommands.Add(purposes);
@@ -38,14 +38,14 @@ internal static class AuditCommands
         var after = new Option<long>("--after") { Description = "Show records after this sequence number", DefaultValueFactory = _ => 0 };
         var limit = new Option<int>("--limit") { Description = "At most this many records (1–100000)", DefaultValueFactory = _ => 1000 };
         var command = new Command("list", "Audit records in order") { after, limit, GlobalOptions.Json };
-        command.SetSyncAction((parse, _) =>
+        command.SetGuardedAction(async (parse, ct) =>
         {
             int n = parse.GetValue(limit);
             if (n is < 1 or > 100_000) throw SightlineException.InvalidParameter($"--limit must be between 1 and 100000, got {n}.");
             long from = parse.GetValue(after);
             if (from < 0) throw SightlineException.InvalidParameter($"--after must be 0 or more, got {from}.");
             using var core = CliCore.Open(parse);
-            var records = core.Get<IAuditStore>().ReadAudit(from, n);
+            var records = await core.Get<IAuditStore>().ReadAuditAsync(from, n, ct);
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(records.Select(r => new
@@ -88,10 +88,10 @@ internal static class AuditCommands
     private static Command Verify()
     {
         var command = new Command("verify", "Recompute the hash chain and check the seals; exit 0 when intact, 4 naming the first bad record");
-        command.SetSyncAction((parse, _) =>
+        command.SetGuardedAction(async (parse, ct) =>
         {
             using var core = CliCore.Open(parse);
-            var result = core.Get<IAuditStore>().VerifyAudit();
+            var result = await core.Get<IAuditStore>().VerifyAuditAsync(ct);
             if (result.Intact)
             {
                 Console.WriteLine($"audit chain intact: {result.Records} record(s)");

@@ -23,13 +23,13 @@ internal static class BenchAuditCommand
         var image = new Argument<string>("IMAGE") { Description = "Image indexed into the collection and then searched with" };
         var requests = new Option<int>("--requests") { DefaultValueFactory = _ => 40, Description = "Searches of each kind" };
         var command = new Command("audit", "Audit overhead on SearchFacesByImage: plain vs audited (record + leads, fsync'd), interleaved") { image, requests, GlobalOptions.Json };
-        command.SetSyncAction((parse, ct) =>
+        command.SetGuardedAction(async (parse, ct) =>
         {
             int n = parse.GetValue(requests);
             if (n is < 3 or > 10_000) throw SightlineException.InvalidParameter($"--requests must be between 3 and 10000, got {n}.");
             string path = parse.GetValue(image)!;
             if (!File.Exists(path)) throw SightlineException.InvalidParameter($"Image file '{path}' does not exist.");
-            var result = Run(parse, path, n, ct);
+            var result = await RunAsync(parse, path, n, ct);
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true }));
@@ -47,47 +47,47 @@ internal static class BenchAuditCommand
         return command;
     }
 
-    private static Result Run(ParseResult parse, string path, int n, CancellationToken ct)
+    private static async Task<Result> RunAsync(ParseResult parse, string path, int n, CancellationToken ct)
     {
         string data = Directory.CreateTempSubdirectory("sightline-bench-audit-").FullName;
         try
         {
-            var bytes = File.ReadAllBytes(path);
+            var bytes = await File.ReadAllBytesAsync(path, ct);
             var decoder = new ImageDecoder();
             using var host = new CollectionHost(CliCore.Open(GlobalOptions.Core(parse) with { DataDirectory = data }), "cli bench audit");
-            host.Service.CreateCollection("bench");
+            await host.Service.CreateCollectionAsync(host.Audit, "bench", ct);
             using (var enrol = decoder.Decode(bytes))
-                host.Service.IndexFaces(new IndexFacesRequest("bench", null), enrol, ct);
+                await host.Service.IndexFacesAsync(host.Audit, new IndexFacesRequest("bench", null), enrol, ct);
 
-            SearchFacesByImageResponse Plain()
+            async Task<SearchFacesByImageResponse> Plain()
             {
                 using var probe = decoder.Decode(bytes);
-                return host.Service.SearchFacesByImage("bench", probe, null, 99f, ct).Response;
+                return (await host.Service.SearchFacesByImageAsync("bench", probe, null, 99f, ct)).Response;
             }
-            SearchFacesByImageResponse Audited() => host.Identify("bench", "BENCH-1", "investigation", null, Probe.Of(bytes), t =>
+            Task<SearchFacesByImageResponse> Audited() => host.IdentifyAsync("bench", "BENCH-1", "investigation", null, Probe.Of(bytes), async t =>
             {
                 using var probe = decoder.Decode(bytes);
-                return host.Service.SearchFacesByImage("bench", probe, null, t, ct);
-            });
+                return await host.Service.SearchFacesByImageAsync("bench", probe, null, t, ct);
+            }, ct);
 
-            int matches = Plain().FaceMatches.Count;
-            for (int i = 0; i < 3; i++) { Plain(); Audited(); }
+            int matches = (await Plain()).FaceMatches.Count;
+            for (int i = 0; i < 3; i++) { await Plain(); await Audited(); }
             var plain = new List<double>(n);
             var audited = new List<double>(n);
-            Cli.WithProgress("searching", p =>
+            await Cli.WithProgressAsync("searching", async p =>
             {
                 for (int i = 0; i < n; i++)
                 {
                     // Alternate which goes first, so drift (thermal, page cache, GC) falls on both alike.
-                    if (i % 2 == 0) { plain.Add(Time(Plain)); audited.Add(Time(Audited)); }
-                    else { audited.Add(Time(Audited)); plain.Add(Time(Plain)); }
+                    if (i % 2 == 0) { plain.Add(await TimeAsync(Plain)); audited.Add(await TimeAsync(Audited)); }
+                    else { audited.Add(await TimeAsync(Audited)); plain.Add(await TimeAsync(Plain)); }
                     p?.Report((i + 1, n));
                 }
                 return 0;
             }, linesWhenRedirected: true);
             double plainMs = Median(plain), auditedMs = Median(audited);
             double plainRps = n / (plain.Sum() / 1000), auditedRps = n / (audited.Sum() / 1000);
-            long records = host.Core.Get<Storage.IAuditStore>().ReadAudit(0, 100_000).Count;
+            long records = (await host.Core.Get<Storage.IAuditStore>().ReadAuditAsync(0, 100_000, ct)).Count;
             return new Result(Path.GetFileName(path), n, matches, plainMs, auditedMs, plainRps, auditedRps, plainRps / auditedRps, (plainRps / auditedRps - 1) * 100, records);
         }
         finally
@@ -96,10 +96,10 @@ internal static class BenchAuditCommand
         }
     }
 
-    private static double Time(Func<object> work)
+    private static async Task<double> TimeAsync(Func<Task<SearchFacesByImageResponse>> work)
     {
         long start = Stopwatch.GetTimestamp();
-        work();
+        await work();
         return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 

@@ -19,7 +19,7 @@ internal static class BenchIndexCommand
         var images = new Argument<string[]>("IMAGE") { Arity = ArgumentArity.OneOrMore };
         var rounds = new Option<int>("--rounds") { DefaultValueFactory = _ => 5, Description = "Passes over the images; the median pass is reported" };
         var command = new Command("index", "IndexFaces throughput vs the face engine's detect+embed throughput") { images, rounds };
-        command.SetSyncAction((parse, ct) =>
+        command.SetGuardedAction(async (parse, ct) =>
         {
             var files = parse.GetValue(images)!;
             int r = parse.GetValue(rounds);
@@ -33,8 +33,8 @@ internal static class BenchIndexCommand
                 engine.Warm(new FaceRequest { Embeddings = true });
                 var service = core.Get<CollectionService>();
                 string collection = "bench-" + Guid.NewGuid().ToString("N")[..12];
-                using var scope = AuditScope.Begin(CollectionHost.LocalEntry("cli bench index"));
-                service.CreateCollection(collection);
+                var audit = CollectionHost.LocalEntry("cli bench index");
+                await service.CreateCollectionAsync(audit, collection, ct);
                 var decoder = core.Get<ImageDecoder>();
                 var engineTimes = new List<double>();
                 var indexTimes = new List<double>();
@@ -52,7 +52,7 @@ internal static class BenchIndexCommand
                     foreach (var f in files)
                     {
                         using var image = decoder.DecodeFile(f);
-                        faces += service.IndexFaces(new IndexFacesRequest(collection, QualityFilter: "NONE"), image, ct).FaceRecords.Count;
+                        faces += (await service.IndexFacesAsync(audit, new IndexFacesRequest(collection, QualityFilter: "NONE"), image, ct)).FaceRecords.Count;
                     }
                     double i = sw.Elapsed.TotalSeconds;
                     if (round == 0) continue; // warm-up
@@ -66,7 +66,7 @@ internal static class BenchIndexCommand
                 AnsiConsole.MarkupLine($"{files.Length} image(s), {faces / (r + 1)} face(s) per pass, median of {r} passes");
                 AnsiConsole.MarkupLine($"engine (decode + detect + embed): [bold]{engineRate:F2}[/] images/s");
                 AnsiConsole.MarkupLine($"IndexFaces (same + durable write + index): [bold]{indexRate:F2}[/] images/s = [bold]{indexRate / engineRate:F3}x[/]");
-                service.DeleteCollection(collection);
+                await service.DeleteCollectionAsync(audit, collection, ct);
                 return 0;
             }
             finally

@@ -62,11 +62,11 @@ internal static class BenchServerCommand
         {
             IssuedKey key;
             using (var core = CliCore.Open(GlobalOptions.Core(parse) with { DataDirectory = data }))
-            using (AuditScope.Begin(CollectionHost.LocalEntry("cli bench server")))
             {
-                key = core.Get<AccessKeys>().Create(Roles.Operator, description: "bench server");
+                var entry = CollectionHost.LocalEntry("cli bench server");
+                key = await core.Get<AccessKeys>().CreateAsync(entry, Roles.Operator, null, null, "bench server", ct);
                 // The bench measures the server's capacity, not the per-key limit a deployment sets.
-                core.Get<IPolicyStore>().SetPolicy(RateLimit.KeyFor(Roles.Operator), "100000/1000000");
+                await PolicySettings.SetAsync(core.Get<IPolicyStore>(), entry, RateLimit.KeyFor(Roles.Operator), "100000/1000000", ct);
             }
             int port = ServerLoad.FreePort();
             using var server = StartServer(parse, data, port);

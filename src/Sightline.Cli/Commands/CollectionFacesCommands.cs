@@ -25,14 +25,14 @@ internal static class CollectionFacesCommands
         {
             collection, images, external, maxFaces, quality, GlobalOptions.Json,
         };
-        command.SetSyncAction((parse, ct) =>
+        command.SetGuardedAction(async (parse, ct) =>
         {
             var files = Expand(parse.GetValue(images)!);
             using var host = new CollectionHost(parse);
             var decoder = new ImageDecoder();
             bool json = parse.GetValue(GlobalOptions.Json);
             int indexed = 0, skipped = 0;
-            Cli.WithProgress("indexing", progress =>
+            await Cli.WithProgressAsync("indexing", async progress =>
             {
                 for (int i = 0; i < files.Count; i++)
                 {
@@ -40,7 +40,7 @@ internal static class CollectionFacesCommands
                     using var image = decoder.DecodeFile(file);
                     var request = new IndexFacesRequest(parse.GetValue(collection)!,
                         parse.GetValue(external) ?? ExternalIdFor(file), parse.GetValue(maxFaces), parse.GetValue(quality));
-                    var response = host.Service.IndexFaces(request, image, ct);
+                    var response = await host.Service.IndexFacesAsync(host.Audit, request, image, ct);
                     indexed += response.FaceRecords.Count;
                     skipped += response.UnindexedFaces.Count;
                     // One line per image, written only after the faces are durably stored: the line is the acknowledgement.
@@ -64,14 +64,14 @@ internal static class CollectionFacesCommands
     {
         var collection = CollectionArg();
         var command = new Command("list", "ListFaces: every face in a collection") { collection, GlobalOptions.Json };
-        command.SetSyncAction((parse, _) =>
+        command.SetGuardedAction(async (parse, ct) =>
         {
             using var host = new CollectionHost(parse);
             var faces = new List<Face>();
             string? token = null;
             do
             {
-                var page = host.Service.ListFaces(parse.GetValue(collection)!, token, 4096);
+                var page = await host.Service.ListFacesAsync(parse.GetValue(collection)!, token, 4096, null, null, ct);
                 faces.AddRange(page.Faces);
                 token = page.NextToken;
             }
@@ -95,10 +95,10 @@ internal static class CollectionFacesCommands
         var collection = CollectionArg();
         var ids = new Argument<string[]>("FACE_ID") { Arity = ArgumentArity.OneOrMore };
         var command = new Command("delete", "DeleteFaces") { collection, ids, GlobalOptions.Json };
-        command.SetSyncAction((parse, _) =>
+        command.SetGuardedAction(async (parse, ct) =>
         {
             using var host = new CollectionHost(parse);
-            var response = host.Service.DeleteFaces(parse.GetValue(collection)!, parse.GetValue(ids)!);
+            var response = await host.Service.DeleteFacesAsync(host.Audit, parse.GetValue(collection)!, parse.GetValue(ids)!, ct);
             Console.WriteLine(parse.GetValue(GlobalOptions.Json) ? RekognitionJson.Serialize(response) : $"deleted {response.DeletedFaces.Count} face(s)");
             return 0;
         });
@@ -112,14 +112,14 @@ internal static class CollectionFacesCommands
         var maxFaces = new Option<int?>("--max-faces") { Description = "MaxFaces (1-4096, default 80)" };
         var threshold = new Option<float?>("--threshold") { Description = "FaceMatchThreshold (0-100; default and minimum: the policy's identification floor, 99)" };
         var command = new Command("search", "SearchFacesByImage: leads for human review, never identifications") { collection, image, maxFaces, threshold, GlobalOptions.Case, GlobalOptions.Purpose, GlobalOptions.Json };
-        command.SetSyncAction((parse, ct) =>
+        command.SetGuardedAction(async (parse, ct) =>
         {
             using var host = new CollectionHost(parse);
             string path = parse.GetValue(image)!;
             using var probe = new ImageDecoder().DecodeFile(path);
             string collectionId = parse.GetValue(collection)!;
-            var response = host.Identify(collectionId, parse.GetValue(GlobalOptions.Case), parse.GetValue(GlobalOptions.Purpose), parse.GetValue(threshold),
-                Probe.Of(File.ReadAllBytes(path)), t => host.Service.SearchFacesByImage(collectionId, probe, parse.GetValue(maxFaces), t, ct));
+            var response = await host.IdentifyAsync(collectionId, parse.GetValue(GlobalOptions.Case), parse.GetValue(GlobalOptions.Purpose), parse.GetValue(threshold),
+                Probe.Of(await File.ReadAllBytesAsync(path, ct)), t => host.Service.SearchFacesByImageAsync(collectionId, probe, parse.GetValue(maxFaces), t, ct), ct);
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(RekognitionJson.Serialize(response));

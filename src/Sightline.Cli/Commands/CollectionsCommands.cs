@@ -9,15 +9,15 @@ internal static class CollectionsCommands
     public static Command Build()
     {
         var command = new Command("collections", "Face collections (stored under --data)");
-        command.Subcommands.Add(Make("create", "CreateCollection", (host, id) => Output(RekognitionJson.Serialize(host.Service.CreateCollection(id)), $"created collection {id}")));
-        command.Subcommands.Add(Make("describe", "DescribeCollection", (host, id) =>
+        command.Subcommands.Add(Make("create", "CreateCollection", async (host, id, ct) => Output(RekognitionJson.Serialize(await host.Service.CreateCollectionAsync(host.Audit, id, ct)), $"created collection {id}")));
+        command.Subcommands.Add(Make("describe", "DescribeCollection", async (host, id, ct) =>
         {
-            var d = host.Service.DescribeCollection(id);
+            var d = await host.Service.DescribeCollectionAsync(id, ct);
             return Output(RekognitionJson.Serialize(d), $"{id}: {d.FaceCount} face(s), {d.UserCount} user(s), model {d.FaceModelVersion}, created {DateTimeOffset.FromUnixTimeMilliseconds((long)(d.CreationTimestamp * 1000)):u}");
         }));
-        command.Subcommands.Add(Make("delete", "DeleteCollection", (host, id) => Output(RekognitionJson.Serialize(host.Service.DeleteCollection(id)), $"deleted collection {id}")));
+        command.Subcommands.Add(Make("delete", "DeleteCollection", async (host, id, ct) => Output(RekognitionJson.Serialize(await host.Service.DeleteCollectionAsync(host.Audit, id, ct)), $"deleted collection {id}")));
         var list = new Command("list", "ListCollections") { GlobalOptions.Json };
-        list.SetSyncAction((parse, _) =>
+        list.SetGuardedAction(async (parse, ct) =>
         {
             using var host = new CollectionHost(parse);
             var all = new List<string>();
@@ -25,7 +25,7 @@ internal static class CollectionsCommands
             string? token = null;
             do
             {
-                page = host.Service.ListCollections(token, 4096);
+                page = await host.Service.ListCollectionsAsync(token, 4096, ct);
                 all.AddRange(page.CollectionIds);
                 token = page.NextToken;
             }
@@ -42,14 +42,14 @@ internal static class CollectionsCommands
 
     private static (string Json, string Text) Output(string json, string text) => (json, text);
 
-    private static Command Make(string name, string operation, Func<CollectionHost, string, (string Json, string Text)> run)
+    private static Command Make(string name, string operation, Func<CollectionHost, string, CancellationToken, Task<(string Json, string Text)>> run)
     {
         var id = new Argument<string>("ID") { Description = "Collection id" };
         var command = new Command(name, operation) { id, GlobalOptions.Json };
-        command.SetSyncAction((parse, _) =>
+        command.SetGuardedAction(async (parse, ct) =>
         {
             using var host = new CollectionHost(parse);
-            var (json, text) = run(host, parse.GetValue(id)!);
+            var (json, text) = await run(host, parse.GetValue(id)!, ct);
             Console.WriteLine(parse.GetValue(GlobalOptions.Json) ? json : Markup.Remove(text));
             return 0;
         });

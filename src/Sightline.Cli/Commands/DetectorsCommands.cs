@@ -34,7 +34,7 @@ internal static class DetectorsCommands
         layout.AcceptOnlyFromAmong([.. DetectorLayouts.Names]);
         var inputSize = new Option<int?>("--input-size") { Description = "Input size in pixels, for models whose input size is dynamic" };
         var register = new Command("register", "Check and register a detector (rejected with the reason when the model does not fit; audited)") { id, model, labels, layout, inputSize, GlobalOptions.Json };
-        register.SetSyncAction((parse, _) =>
+        register.SetGuardedAction(async (parse, ct) =>
         {
             using var core = CliCore.Open(parse);
             var registry = core.Get<DetectorRegistry>();
@@ -45,9 +45,8 @@ internal static class DetectorsCommands
                 throw SightlineException.InvalidParameter($"Labels file {labelsPath} does not exist.");
             var entry = CollectionHost.LocalEntry(CollectionHost.CommandPath(parse));
             DetectorRecord record;
-            using (AuditScope.Begin(entry))
             using (var stream = File.OpenRead(modelPath))
-                record = registry.Register(parse.GetValue(id), stream, File.ReadAllText(labelsPath), parse.GetValue(layout), parse.GetValue(inputSize), entry.Actor);
+                record = await registry.RegisterAsync(entry, parse.GetValue(id), stream, await File.ReadAllTextAsync(labelsPath, ct), parse.GetValue(layout), parse.GetValue(inputSize), entry.Actor, ct);
             Console.WriteLine(parse.GetValue(GlobalOptions.Json) ? JsonSerializer.Serialize(record, s_json)
                 : $"registered detector {record.Id}: {record.Layout}, input {record.InputWidth}x{record.InputHeight}, {record.Labels.Count} classes, sha256 {record.Sha256}");
             return 0;
@@ -58,10 +57,10 @@ internal static class DetectorsCommands
     private static Command List()
     {
         var list = new Command("list", "Registered detectors") { GlobalOptions.Json };
-        list.SetSyncAction((parse, _) =>
+        list.SetGuardedAction(async (parse, ct) =>
         {
             using var core = CliCore.Open(parse);
-            var detectors = core.Get<IDetectorStore>().ListDetectors();
+            var detectors = await core.Get<IDetectorStore>().ListDetectorsAsync(ct);
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(detectors, s_json));
@@ -80,12 +79,11 @@ internal static class DetectorsCommands
     {
         var id = new Argument<string>("ID");
         var remove = new Command("remove", "Remove a detector and its model file (audited)") { id };
-        remove.SetSyncAction((parse, _) =>
+        remove.SetGuardedAction(async (parse, ct) =>
         {
             using var core = CliCore.Open(parse);
             var registry = core.Get<DetectorRegistry>();
-            using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
-                registry.Remove(parse.GetValue(id)!);
+            await registry.RemoveAsync(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse)), parse.GetValue(id)!, ct);
             Console.WriteLine($"removed detector {parse.GetValue(id)}");
             return 0;
         });
@@ -106,7 +104,7 @@ internal static class DetectorsCommands
             string path = parse.GetValue(image)!;
             using var decoded = new ImageDecoder().DecodeFile(path);
             string probe = Identification.Probe.Of(File.ReadAllBytes(path));
-            var response = registry.Detect(registry.ResolveId(parse.GetValue(id)), decoded, parse.GetValue(minConfidence), parse.GetValue(maxResults), probe, ct);
+            var response = await registry.DetectAsync(await registry.ResolveIdAsync(parse.GetValue(id), ct), decoded, parse.GetValue(minConfidence), parse.GetValue(maxResults), probe, ct);
             await DeliverAlertsAsync(core, ct);
             if (parse.GetValue(GlobalOptions.Json))
             {

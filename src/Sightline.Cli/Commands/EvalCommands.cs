@@ -127,13 +127,13 @@ internal static class EvalCommands
     {
         var identities = new Option<string>("--identities") { Description = "CSV file,identity", Required = true };
         var command = new Command("identify", "1:N identification through a collection: first image of each identity indexed, the rest searched") { identities, s_root, s_group, GlobalOptions.Json };
-        command.SetSyncAction((parse, ct) =>
+        command.SetGuardedAction(async (parse, ct) =>
         {
             string csv = parse.GetValue(identities)!;
             string root = Cli.CsvRoot(csv, parse.GetValue(s_root));
             using var core = CliCore.Open(parse);
             var engine = core.Get<FaceEngine>();
-            var result = Cli.WithProgress("indexing and searching", p => IdentifyEvaluation.Run(engine, Decoder(), core.Get<Storage.IScratchStoreFactory>(), csv, root, p, ct, parse.GetValue(s_group)));
+            var result = await Cli.WithProgressAsync("indexing and searching", p => IdentifyEvaluation.RunAsync(engine, Decoder(), core.Get<Storage.IScratchStoreFactory>(), csv, root, p, ct, parse.GetValue(s_group)));
             return Print(parse, "identify", csv, result, [
                 ("identities enrolled", $"{result.Enrolled}"),
                 ("probes", $"{result.Probes}"),

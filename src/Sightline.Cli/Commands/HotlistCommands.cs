@@ -19,27 +19,25 @@ internal static class HotlistCommands
         var reason = new Option<string>("--reason") { Description = "Why the plate is listed (required)", Required = true };
         var expires = new Option<string>("--expires") { Description = "When the entry lapses (ISO 8601 date or date-time, UTC)" };
         var add = new Command("add", "Add or replace an entry (audited)") { list, plate, reason, expires };
-        add.SetSyncAction((parse, _) =>
+        add.SetGuardedAction(async (parse, ct) =>
         {
             DateTimeOffset? until = parse.GetValue(expires) is { } text ? Access.TransparencyReport.ParseBound(text, "--expires", default) : null;
             var entry = CollectionHost.LocalEntry(CollectionHost.CommandPath(parse));
             var made = PlateDesk.Entry(parse.GetValue(list), parse.GetValue(plate), parse.GetValue(reason), until, entry.Actor);
             using var core = CliCore.Open(parse);
-            using (AuditScope.Begin(entry))
-                core.Get<IHotlistStore>().PutHotlistEntry(made);
+            await core.Get<IHotlistStore>().PutHotlistEntryAsync(entry, made, ct);
             Console.WriteLine($"{made.List}: {made.Plate}");
             return 0;
         });
         var removeList = new Argument<string>("LIST");
         var removePlate = new Argument<string>("PLATE");
         var remove = new Command("remove", "Remove an entry (audited)") { removeList, removePlate };
-        remove.SetSyncAction((parse, _) =>
+        remove.SetGuardedAction(async (parse, ct) =>
         {
             string name = Text.HotlistMatcher.ListName(parse.GetValue(removeList)), normal = Text.HotlistMatcher.Plate(parse.GetValue(removePlate));
-            using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
+            using (var core = CliCore.Open(parse))
             {
-                using var core = CliCore.Open(parse);
-                if (!core.Get<IHotlistStore>().RemoveHotlistEntry(name, normal))
+                if (!await core.Get<IHotlistStore>().RemoveHotlistEntryAsync(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse)), name, normal, ct))
                     throw new SightlineException(ErrorKind.ResourceNotFound, $"{normal} is not on hotlist {name}.");
             }
             Console.WriteLine($"removed {normal} from {name}");
@@ -47,10 +45,10 @@ internal static class HotlistCommands
         });
         var only = new Argument<string?>("LIST") { Arity = ArgumentArity.ZeroOrOne };
         var show = new Command("list", "Entries (all lists, or one)") { only, GlobalOptions.Json };
-        show.SetSyncAction((parse, _) =>
+        show.SetGuardedAction(async (parse, ct) =>
         {
             using var core = CliCore.Open(parse);
-            var entries = core.Get<IHotlistStore>().ListHotlistEntries(parse.GetValue(only), null);
+            var entries = await core.Get<IHotlistStore>().ListHotlistEntriesAsync(parse.GetValue(only), null, ct);
             if (parse.GetValue(GlobalOptions.Json))
                 Console.WriteLine(JsonSerializer.Serialize(entries, s_json));
             else

@@ -29,12 +29,11 @@ internal static class KeysCommands
         var defaultPurpose = new Option<string>("--default-purpose") { Description = "Purpose searches made with this key carry when they name none" };
         var description = new Option<string>("--description") { Description = "Who or what the key is for" };
         var command = new Command("create", "Issue a key; the secret is shown once") { role, defaultCase, defaultPurpose, description, GlobalOptions.Json };
-        command.SetSyncAction((parse, _) =>
+        command.SetGuardedAction(async (parse, ct) =>
         {
             IssuedKey key;
-            using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
             using (var core = CliCore.Open(parse))
-                key = core.Get<AccessKeys>().Create(parse.GetValue(role)!, parse.GetValue(defaultCase), parse.GetValue(defaultPurpose), parse.GetValue(description));
+                key = await core.Get<AccessKeys>().CreateAsync(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse)), parse.GetValue(role)!, parse.GetValue(defaultCase), parse.GetValue(defaultPurpose), parse.GetValue(description), ct);
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new { key.AccessKeyId, key.SecretAccessKey, key.Role, key.DefaultCase, key.DefaultPurpose }, s_json));
@@ -52,10 +51,10 @@ internal static class KeysCommands
     private static Command List()
     {
         var command = new Command("list", "Keys with role, creation and revocation (never secrets)") { GlobalOptions.Json };
-        command.SetSyncAction((parse, _) =>
+        command.SetGuardedAction(async (parse, ct) =>
         {
             using var core = CliCore.Open(parse);
-            var keys = core.Get<AccessKeys>().List();
+            var keys = await core.Get<AccessKeys>().ListAsync(ct);
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(keys.Select(k => new { k.AccessKeyId, k.Role, k.CreatedAt, k.RevokedAt, k.DefaultCase, k.DefaultPurpose, k.Description }), s_json));
@@ -74,13 +73,12 @@ internal static class KeysCommands
     {
         var id = new Argument<string>("ACCESS_KEY_ID");
         var command = new Command("revoke", "Revoke a key: requests signed with it are refused from now on") { id };
-        command.SetSyncAction((parse, _) =>
+        command.SetGuardedAction(async (parse, ct) =>
         {
             string keyId = parse.GetValue(id)!;
             bool revoked;
-            using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
             using (var core = CliCore.Open(parse))
-                revoked = core.Get<AccessKeys>().Revoke(keyId);
+                revoked = await core.Get<AccessKeys>().RevokeAsync(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse)), keyId, ct);
             if (!revoked)
                 throw new SightlineException(ErrorKind.ResourceNotFound, $"No live access key {keyId}.");
             Console.WriteLine($"revoked {keyId}");

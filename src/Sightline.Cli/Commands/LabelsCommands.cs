@@ -30,7 +30,7 @@ internal static class LabelsCommands
             string path = parse.GetValue(image)!;
             using var decoded = new ImageDecoder().DecodeFile(path);
             using var core = CliCore.Open(GlobalOptions.Core(parse) with { Labels = EngineOptions(parse) });
-            var response = core.Get<Alerts.LabelDesk>().DetectLabels(decoded, query, Identification.Probe.Of(File.ReadAllBytes(path)), ct);
+            var response = await core.Get<Alerts.LabelDesk>().DetectLabelsAsync(decoded, query, Identification.Probe.Of(await File.ReadAllBytesAsync(path, ct)), ct);
             await DetectorsCommands.DeliverAlertsAsync(core, ct);
             if (parse.GetValue(GlobalOptions.Json))
             {

@@ -17,10 +17,10 @@ internal static class LeadsCommands
         var caseId = new Option<string>("--case") { Description = "Only this case's leads" };
         var status = new Option<string>("--status") { Description = "pending (default), confirmed, rejected, inconclusive", DefaultValueFactory = _ => LeadStatus.Pending };
         var list = new Command("list", "List leads") { caseId, status, GlobalOptions.Json };
-        list.SetSyncAction((parse, _) =>
+        list.SetGuardedAction(async (parse, ct) =>
         {
             using var core = CliCore.Open(parse);
-            var leads = core.Get<ILeadStore>().ListLeads(parse.GetValue(caseId), LeadDesk.Status(parse.GetValue(status)), 10_000);
+            var leads = await core.Get<ILeadStore>().ListLeadsAsync(parse.GetValue(caseId), LeadDesk.Status(parse.GetValue(status)), 10_000, ct).ToListAsync(ct);
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(leads, s_json));
@@ -38,7 +38,7 @@ internal static class LeadsCommands
         decision.AcceptOnlyFromAmong([.. LeadStatus.Decisions]);
         var note = new Option<string>("--note") { Description = "What was compared and why (required)", Required = true };
         var review = new Command("review", "Decide a lead as the local user (audited)") { id, decision, note, GlobalOptions.Json };
-        review.SetSyncAction((parse, _) =>
+        review.SetGuardedAction(async (parse, ct) =>
         {
             using var core = CliCore.Open(parse);
             var store = core.Get<ILeadStore>();
@@ -46,12 +46,11 @@ internal static class LeadsCommands
             Lead lead;
             try
             {
-                using (AuditScope.Begin(entry))
-                    lead = LeadDesk.Review(store, core.Get<IPolicyStore>().GetPolicy(), parse.GetValue(id), parse.GetValue(decision), parse.GetValue(note), entry.Actor);
+                lead = await LeadDesk.ReviewAsync(store, await core.Get<IPolicyStore>().GetPolicyAsync(ct), entry, parse.GetValue(id), parse.GetValue(decision), parse.GetValue(note), entry.Actor, ct);
             }
             catch (SightlineException ex)
             {
-                core.Get<IAuditStore>().AppendAudit(entry with { Outcome = ex.RekognitionType, Details = JsonSerializer.Serialize(new[] { parse.GetValue(id) }) });
+                await core.Get<IAuditStore>().AppendAuditAsync(entry with { Outcome = ex.RekognitionType, Details = JsonSerializer.Serialize(new[] { parse.GetValue(id) }) }, CancellationToken.None);
                 throw;
             }
             Console.WriteLine(parse.GetValue(GlobalOptions.Json) ? JsonSerializer.Serialize(lead, s_json) : $"lead {lead.LeadId}: {lead.Status}");

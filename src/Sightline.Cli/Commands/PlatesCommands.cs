@@ -22,7 +22,7 @@ internal static class PlatesCommands
             string path = parse.GetValue(image)!;
             using var decoded = new ImageDecoder().DecodeFile(path);
             using var core = CliCore.Open(GlobalOptions.Core(parse) with { Text = TextCommands.EngineOptions(parse), Labels = LabelsCommands.EngineOptions(parse) });
-            var (reads, hits) = core.Get<Alerts.PlateDesk>().Read(decoded.Bgr, Identification.Probe.Of(File.ReadAllBytes(path)), ct);
+            var (reads, hits) = await core.Get<Alerts.PlateDesk>().ReadAsync(decoded.Bgr, Identification.Probe.Of(await File.ReadAllBytesAsync(path, ct)), ct);
             await DetectorsCommands.DeliverAlertsAsync(core, ct);
             var plates = reads.Select(p => PlateJson.From(p, decoded.Width, decoded.Height)).ToList();
             if (parse.GetValue(GlobalOptions.Json))

@@ -10,10 +10,10 @@ internal static class PolicyCommands
     {
         var command = new Command("policy", "Search policy under --data: requireCase, identificationThresholdFloor, purposes");
         var show = new Command("show", "Print the policy") { GlobalOptions.Json };
-        show.SetSyncAction((parse, _) =>
+        show.SetGuardedAction(async (parse, ct) =>
         {
             using var core = CliCore.Open(parse);
-            var policy = core.Get<IPolicyStore>().GetPolicy();
+            var policy = await core.Get<IPolicyStore>().GetPolicyAsync(ct);
             if (parse.GetValue(GlobalOptions.Json))
                 Console.WriteLine(policy.ToJson());
             else
@@ -23,13 +23,12 @@ internal static class PolicyCommands
         var key = new Argument<string>("KEY") { Description = string.Join(" | ", Policy.Keys) };
         var value = new Argument<string>("VALUE") { Description = "true|false for requireCase; 0–100 for identificationThresholdFloor; comma-separated names for purposes" };
         var set = new Command("set", "Change one setting (recorded in the audit chain as the local user)") { key, value };
-        set.SetSyncAction((parse, _) =>
+        set.SetGuardedAction(async (parse, ct) =>
         {
             using var core = CliCore.Open(parse);
             var store = core.Get<IPolicyStore>();
-            using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
-                store.SetPolicy(parse.GetValue(key)!, parse.GetValue(value)!);
-            var policy = store.GetPolicy();
+            await Access.PolicySettings.SetAsync(store, CollectionHost.LocalEntry(CollectionHost.CommandPath(parse)), parse.GetValue(key)!, parse.GetValue(value)!, ct);
+            var policy = await store.GetPolicyAsync(ct);
             Console.WriteLine($"{parse.GetValue(key)} {policy.ValueOf(parse.GetValue(key)!)}");
             return 0;
         });

@@ -25,14 +25,14 @@ internal static class ReportCommands
         {
             from, to, csv, GlobalOptions.Json,
         };
-        command.SetSyncAction((parse, ct) =>
+        command.SetGuardedAction(async (parse, ct) =>
         {
             if (parse.GetValue(csv) && parse.GetValue(GlobalOptions.Json))
                 throw SightlineException.InvalidParameter("Choose one of --json and --csv.");
             var end = TransparencyReport.ParseBound(parse.GetValue(to), "--to", DateTimeOffset.UtcNow);
             var start = TransparencyReport.ParseBound(parse.GetValue(from), "--from", end.AddDays(-365));
             using var core = CliCore.Open(parse);
-            var report = TransparencyReport.Build(core.Get<IAuditStore>(), core.Get<ICollectionStore>(), core.Get<IPolicyStore>(), core.Get<IRetentionStore>(), start, end, ct);
+            var report = await TransparencyReport.BuildAsync(core.Get<IAuditStore>(), core.Get<ICollectionStore>(), core.Get<IPolicyStore>(), core.Get<IRetentionStore>(), start, end, ct);
             if (parse.GetValue(GlobalOptions.Json))
                 Console.WriteLine(report.ToJson());
             else if (parse.GetValue(csv))
@@ -51,11 +51,11 @@ internal static class ReportCommands
         {
             output,
         };
-        command.SetSyncAction((parse, ct) =>
+        command.SetGuardedAction(async (parse, ct) =>
         {
             using var core = CliCore.Open(parse);
             var sources = new AccountabilitySources(core.Get<IAuditStore>(), core.Get<ICollectionStore>(), core.Get<IPolicyStore>(), core.Get<IRetentionStore>());
-            string markdown = AccountabilityReport.Build(sources, core.Options.DataDirectory, GlobalOptions.ModelsDirectory(parse), core.Options.Faces, DateTimeOffset.UtcNow, ct);
+            string markdown = await AccountabilityReport.BuildAsync(sources, core.Options.DataDirectory, GlobalOptions.ModelsDirectory(parse), core.Options.Faces, DateTimeOffset.UtcNow, ct);
             if (parse.GetValue(output) is { Length: > 0 } path)
             {
                 File.WriteAllText(path, markdown);

@@ -13,10 +13,10 @@ internal static class RetentionCommands
     {
         var command = new Command("retention", "Per-collection retention of faces and leads under --data (the server applies it hourly; deletions are audited)");
         var show = new Command("show", "Print the rules") { GlobalOptions.Json };
-        show.SetSyncAction((parse, _) =>
+        show.SetGuardedAction(async (parse, ct) =>
         {
             using var core = CliCore.Open(parse);
-            var rules = core.Get<IRetentionStore>().ListRetention();
+            var rules = await core.Get<IRetentionStore>().ListRetentionAsync(ct);
             if (parse.GetValue(GlobalOptions.Json))
                 Console.WriteLine(JsonSerializer.Serialize(rules, s_json));
             else
@@ -27,22 +27,20 @@ internal static class RetentionCommands
         var faceDays = new Option<int?>("--face-days") { Description = $"Delete faces indexed more than this many days ago (1–{RetentionRule.MaxDays})" };
         var leadDays = new Option<int?>("--lead-days") { Description = $"Delete leads created more than this many days ago (1–{RetentionRule.MaxDays})" };
         var set = new Command("set", "Set a collection's rule (omit both options to clear it; audited)") { collection, faceDays, leadDays };
-        set.SetSyncAction((parse, _) =>
+        set.SetGuardedAction(async (parse, ct) =>
         {
             using var core = CliCore.Open(parse);
             var store = core.Get<IRetentionStore>();
-            using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse))))
-            {
-                var rule = store.SetRetention(Collections.Validate.CollectionId(parse.GetValue(collection)), parse.GetValue(faceDays), parse.GetValue(leadDays));
-                Console.WriteLine(JsonSerializer.Serialize(rule, s_json));
-            }
+            var rule = await Access.RetentionRules.SetAsync(store, CollectionHost.LocalEntry(CollectionHost.CommandPath(parse)),
+                Collections.Validate.CollectionId(parse.GetValue(collection)), parse.GetValue(faceDays), parse.GetValue(leadDays), ct);
+            Console.WriteLine(JsonSerializer.Serialize(rule, s_json));
             return 0;
         });
         var run = new Command("run", "Apply the rules now (what the server does every hour)") { GlobalOptions.Json };
-        run.SetSyncAction((parse, ct) =>
+        run.SetGuardedAction(async (parse, ct) =>
         {
             using var host = new CollectionHost(parse);
-            var sweeps = host.Service.ApplyRetention(DateTimeOffset.UtcNow, ct);
+            var sweeps = await host.Service.ApplyRetentionAsync(host.Audit, DateTimeOffset.UtcNow, ct);
             var rows = sweeps.Select(s => new { s.CollectionId, deletedFaces = s.Faces.Count, deletedLeads = s.Leads, s.HeldFaces, s.HeldLeads }).ToList();
             if (parse.GetValue(GlobalOptions.Json))
                 Console.WriteLine(JsonSerializer.Serialize(rows, s_json));
@@ -60,10 +58,10 @@ internal static class RetentionCommands
     {
         var command = new Command("holds", "Legal holds on cases under --data: nothing a held case's leads point at is deleted");
         var list = new Command("list", "Cases under hold") { GlobalOptions.Json };
-        list.SetSyncAction((parse, _) =>
+        list.SetGuardedAction(async (parse, ct) =>
         {
             using var core = CliCore.Open(parse);
-            var holds = core.Get<IRetentionStore>().ListHolds();
+            var holds = await core.Get<IRetentionStore>().ListHoldsAsync(ct);
             if (parse.GetValue(GlobalOptions.Json))
                 Console.WriteLine(JsonSerializer.Serialize(holds, s_json));
             else
@@ -73,27 +71,22 @@ internal static class RetentionCommands
         var caseId = new Argument<string>("CASE");
         var reason = new Option<string>("--reason") { Description = "Why (court order, litigation, …)", Required = true };
         var place = new Command("place", "Place a case under legal hold (audited)") { caseId, reason };
-        place.SetSyncAction((parse, _) =>
+        place.SetGuardedAction(async (parse, ct) =>
         {
             using var core = CliCore.Open(parse);
             var store = core.Get<IRetentionStore>();
             var entry = CollectionHost.LocalEntry(CollectionHost.CommandPath(parse)) with { Case = parse.GetValue(caseId) };
-            using (AuditScope.Begin(entry))
-                store.PlaceHold(parse.GetValue(caseId)!, parse.GetValue(reason)!, entry.Actor);
+            await Access.LegalHolds.PlaceAsync(store, entry, parse.GetValue(caseId), parse.GetValue(reason), entry.Actor, DateTimeOffset.UtcNow, ct);
             Console.WriteLine($"case {parse.GetValue(caseId)} is under legal hold");
             return 0;
         });
         var liftCase = new Argument<string>("CASE");
         var lift = new Command("lift", "Lift a case's legal hold (audited)") { liftCase };
-        lift.SetSyncAction((parse, _) =>
+        lift.SetGuardedAction(async (parse, ct) =>
         {
             using var core = CliCore.Open(parse);
             var store = core.Get<IRetentionStore>();
-            using (AuditScope.Begin(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse)) with { Case = parse.GetValue(liftCase) }))
-            {
-                if (!store.LiftHold(parse.GetValue(liftCase)!))
-                    throw new SightlineException(ErrorKind.ResourceNotFound, $"Case {parse.GetValue(liftCase)} is not under legal hold.");
-            }
+            await Access.LegalHolds.LiftAsync(store, CollectionHost.LocalEntry(CollectionHost.CommandPath(parse)) with { Case = parse.GetValue(liftCase) }, parse.GetValue(liftCase)!, ct);
             Console.WriteLine($"lifted the legal hold on case {parse.GetValue(liftCase)}");
             return 0;
         });

@@ -11,21 +11,21 @@ internal static class UsersCommands
     public static Command Build()
     {
         var command = new Command("users", "Users: one person's faces grouped in a collection (output is Rekognition's response JSON)");
-        command.Subcommands.Add(Simple("create", "CreateUser", (h, c, u) => RekognitionJson.Serialize(h.Service.CreateUser(c, u))));
-        command.Subcommands.Add(Simple("delete", "DeleteUser", (h, c, u) => RekognitionJson.Serialize(h.Service.DeleteUser(c, u))));
-        command.Subcommands.Add(WithFaces("associate", "AssociateFaces", (h, c, u, f, t) => RekognitionJson.Serialize(h.Service.AssociateFaces(c, u, f, t))));
-        command.Subcommands.Add(WithFaces("disassociate", "DisassociateFaces", (h, c, u, f, _) => RekognitionJson.Serialize(h.Service.DisassociateFaces(c, u, f))));
+        command.Subcommands.Add(Simple("create", "CreateUser", async (h, c, u, ct) => RekognitionJson.Serialize(await h.Service.CreateUserAsync(h.Audit, c, u, null, ct))));
+        command.Subcommands.Add(Simple("delete", "DeleteUser", async (h, c, u, ct) => RekognitionJson.Serialize(await h.Service.DeleteUserAsync(h.Audit, c, u, ct))));
+        command.Subcommands.Add(WithFaces("associate", "AssociateFaces", async (h, c, u, f, t, ct) => RekognitionJson.Serialize(await h.Service.AssociateFacesAsync(h.Audit, c, u, f, t, ct))));
+        command.Subcommands.Add(WithFaces("disassociate", "DisassociateFaces", async (h, c, u, f, _, ct) => RekognitionJson.Serialize(await h.Service.DisassociateFacesAsync(h.Audit, c, u, f, ct))));
 
         var listCollection = new Argument<string>("COLLECTION");
         var list = new Command("list", "ListUsers") { listCollection };
-        list.SetSyncAction((parse, _) =>
+        list.SetGuardedAction(async (parse, ct) =>
         {
             using var host = new CollectionHost(parse);
             var users = new List<User>();
             string? token = null;
             do
             {
-                var page = host.Service.ListUsers(parse.GetValue(listCollection)!, token, 500);
+                var page = await host.Service.ListUsersAsync(parse.GetValue(listCollection)!, token, 500, ct);
                 users.AddRange(page.Users);
                 token = page.NextToken;
             }
@@ -42,7 +42,7 @@ internal static class UsersCommands
         var threshold = new Option<float?>("--threshold") { Description = "UserMatchThreshold (default and minimum: the policy's identification floor, 99)" };
         var maxUsers = new Option<int?>("--max-users") { Description = "MaxUsers (1-500, default 10)" };
         var search = new Command("search", "SearchUsers / SearchUsersByImage: leads for human review") { searchCollection, userId, faceId, image, threshold, maxUsers, GlobalOptions.Case, GlobalOptions.Purpose };
-        search.SetSyncAction((parse, ct) =>
+        search.SetGuardedAction(async (parse, ct) =>
         {
             using var host = new CollectionHost(parse);
             string collection = parse.GetValue(searchCollection)!;
@@ -50,13 +50,13 @@ internal static class UsersCommands
             if (parse.GetValue(image) is { Length: > 0 } path)
             {
                 using var probe = new ImageDecoder().DecodeFile(path);
-                Console.WriteLine(RekognitionJson.Serialize(host.Identify(collection, caseId, purpose, parse.GetValue(threshold), Probe.Of(File.ReadAllBytes(path)),
-                    t => host.Service.SearchUsersByImage(collection, probe, t, parse.GetValue(maxUsers), ct))));
+                Console.WriteLine(RekognitionJson.Serialize(await host.IdentifyAsync(collection, caseId, purpose, parse.GetValue(threshold), Probe.Of(await File.ReadAllBytesAsync(path, ct)),
+                    t => host.Service.SearchUsersByImageAsync(collection, probe, t, parse.GetValue(maxUsers), ct), ct)));
             }
             else
             {
-                Console.WriteLine(RekognitionJson.Serialize(host.Identify(collection, caseId, purpose, parse.GetValue(threshold), null,
-                    t => host.Service.SearchUsers(collection, parse.GetValue(userId), parse.GetValue(faceId), t, parse.GetValue(maxUsers), ct))));
+                Console.WriteLine(RekognitionJson.Serialize(await host.IdentifyAsync(collection, caseId, purpose, parse.GetValue(threshold), null,
+                    t => host.Service.SearchUsersAsync(collection, parse.GetValue(userId), parse.GetValue(faceId), t, parse.GetValue(maxUsers), ct), ct)));
             }
             return 0;
         });
@@ -64,31 +64,31 @@ internal static class UsersCommands
         return command;
     }
 
-    private static Command Simple(string name, string description, Func<CollectionHost, string, string, string> run)
+    private static Command Simple(string name, string description, Func<CollectionHost, string, string, CancellationToken, Task<string>> run)
     {
         var collection = new Argument<string>("COLLECTION");
         var user = new Argument<string>("USER_ID");
         var command = new Command(name, description) { collection, user };
-        command.SetSyncAction((parse, _) =>
+        command.SetGuardedAction(async (parse, ct) =>
         {
             using var host = new CollectionHost(parse);
-            Console.WriteLine(run(host, parse.GetValue(collection)!, parse.GetValue(user)!));
+            Console.WriteLine(await run(host, parse.GetValue(collection)!, parse.GetValue(user)!, ct));
             return 0;
         });
         return command;
     }
 
-    private static Command WithFaces(string name, string description, Func<CollectionHost, string, string, string[], float?, string> run)
+    private static Command WithFaces(string name, string description, Func<CollectionHost, string, string, string[], float?, CancellationToken, Task<string>> run)
     {
         var collection = new Argument<string>("COLLECTION");
         var user = new Argument<string>("USER_ID");
         var faces = new Argument<string[]>("FACE_ID") { Arity = ArgumentArity.OneOrMore };
         var threshold = new Option<float?>("--threshold") { Description = "UserMatchThreshold (AssociateFaces, default 75)" };
         var command = new Command(name, description) { collection, user, faces, threshold };
-        command.SetSyncAction((parse, _) =>
+        command.SetGuardedAction(async (parse, ct) =>
         {
             using var host = new CollectionHost(parse);
-            Console.WriteLine(run(host, parse.GetValue(collection)!, parse.GetValue(user)!, parse.GetValue(faces)!, parse.GetValue(threshold)));
+            Console.WriteLine(await run(host, parse.GetValue(collection)!, parse.GetValue(user)!, parse.GetValue(faces)!, parse.GetValue(threshold), ct));
             return 0;
         });
         return command;

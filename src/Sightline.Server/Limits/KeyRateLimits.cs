@@ -20,9 +20,9 @@ public sealed class KeyRateLimits(IPolicyStore policies, TimeProvider time) : ID
     private long _policyReadAt;
 
     /// <summary>Takes one request from <paramref name="principal"/>'s bucket; Throttling (with when to retry) when it is empty.</summary>
-    public void Take(Principal principal)
+    public async Task TakeAsync(Principal principal, CancellationToken cancellationToken)
     {
-        var limit = CurrentPolicy().RateLimitOf(principal.Role);
+        var limit = (await CurrentPolicyAsync(cancellationToken).ConfigureAwait(false)).RateLimitOf(principal.Role);
         var entry = _buckets.AddOrUpdate(principal.AccessKeyId, _ => (limit, Bucket(limit)),
             (_, existing) => existing.Limit == limit ? existing : Replace(existing, limit));
         using var lease = entry.Bucket.AttemptAcquire();
@@ -58,7 +58,7 @@ public sealed class KeyRateLimits(IPolicyStore policies, TimeProvider time) : ID
         });
     }
 
-    private Policy CurrentPolicy()
+    private async Task<Policy> CurrentPolicyAsync(CancellationToken cancellationToken)
     {
         long now = time.GetTimestamp();
         lock (_policyLock)
@@ -66,7 +66,7 @@ public sealed class KeyRateLimits(IPolicyStore policies, TimeProvider time) : ID
             if (_policy is { } cached && time.GetElapsedTime(_policyReadAt, now) < PolicyRefresh)
                 return cached;
         }
-        var policy = policies.GetPolicy(); // outside the lock: no lock held across I/O
+        var policy = await policies.GetPolicyAsync(cancellationToken).ConfigureAwait(false); // outside the lock: no lock held across I/O
         lock (_policyLock)
         {
             (_policy, _policyReadAt) = (policy, now);

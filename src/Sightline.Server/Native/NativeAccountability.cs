@@ -12,39 +12,43 @@ public static class NativeAccountability
 {
     public static void Map(RouteGroupBuilder v1)
     {
-        v1.MapGet("/retention", (IRetentionStore retention) => Results.Ok(new { rules = retention.ListRetention() }))
+        v1.MapGet("/retention", async (IRetentionStore retention, CancellationToken ct) => Results.Ok(new { rules = await retention.ListRetentionAsync(ct) }))
             .Op("ListRetention", Capability.Audit, "Retention rules per collection (days faces and leads are kept)");
 
         v1.MapPut("/collections/{collectionId}/retention", async (string collectionId, HttpRequest request, IRetentionStore retention, CancellationToken ct) =>
         {
             var body = await NativeInput.JsonAsync<RetentionBody>(request, ct);
-            return Results.Ok(retention.SetRetention(Validate.CollectionId(collectionId), body.FaceDays, body.LeadDays));
+            return Results.Ok(await RetentionRules.SetAsync(retention, RequestIdentity.AuditOf(request.HttpContext), Validate.CollectionId(collectionId), body.FaceDays, body.LeadDays, ct));
         }).Op("SetRetention", Capability.Administer, "Keep a collection's faces and leads for at most faceDays / leadDays (both null clears the rule; audited)")
             .Accepts<RetentionBody>("application/json").Produces<RetentionRule>();
 
-        v1.MapPost("/retention/runs", (RetentionWorker worker, CancellationToken ct) =>
-            Results.Ok(new { collections = worker.RunOnce(ct).Select(s => new { s.CollectionId, deletedFaces = s.Faces.Count, deletedLeads = s.Leads, s.HeldFaces, s.HeldLeads }) }))
+        v1.MapPost("/retention/runs", async (HttpContext context, RetentionWorker worker, CancellationToken ct) =>
+            Results.Ok(new { collections = (await worker.RunOnceAsync(RequestIdentity.AuditOf(context), ct)).Select(s => new { s.CollectionId, deletedFaces = s.Faces.Count, deletedLeads = s.Leads, s.HeldFaces, s.HeldLeads }) }))
             .Op("ApplyRetention", Capability.Administer, "Apply the retention rules now (the server also does so every hour); deletions are audited");
 
-        v1.MapGet("/holds", (IRetentionStore retention) => Results.Ok(new { holds = retention.ListHolds() }))
+        v1.MapGet("/holds", async (IRetentionStore retention, CancellationToken ct) => Results.Ok(new { holds = await retention.ListHoldsAsync(ct) }))
             .Op("ListLegalHolds", Capability.Audit, "Cases under legal hold");
 
         v1.MapPut("/holds/{caseId}", async (string caseId, HttpRequest request, IRetentionStore retention, CancellationToken ct) =>
         {
             var body = await NativeInput.JsonAsync<HoldBody>(request, ct);
-            return Results.Ok(retention.PlaceHold(caseId, body.Reason ?? "", RequestIdentity.Of(request.HttpContext).Principal!.AccessKeyId));
+            return Results.Ok(await LegalHolds.PlaceAsync(retention, RequestIdentity.AuditOf(request.HttpContext), caseId, body.Reason, RequestIdentity.Of(request.HttpContext).Principal!.AccessKeyId,
+                DateTimeOffset.UtcNow, ct));
         }).Op("PlaceLegalHold", Capability.Administer, "Place a case under legal hold: nothing its leads point at is deleted until it is lifted (audited)")
             .Accepts<HoldBody>("application/json").Produces<LegalHold>();
 
-        v1.MapDelete("/holds/{caseId}", (string caseId, IRetentionStore retention) =>
-            retention.LiftHold(caseId) ? Results.NoContent() : throw new SightlineException(ErrorKind.ResourceNotFound, $"Case {caseId} is not under legal hold."))
+        v1.MapDelete("/holds/{caseId}", async (string caseId, HttpContext context, IRetentionStore retention, CancellationToken ct) =>
+        {
+            await LegalHolds.LiftAsync(retention, RequestIdentity.AuditOf(context), caseId, ct);
+            return Results.NoContent();
+        })
             .Op("LiftLegalHold", Capability.Administer, "Lift a legal hold (audited)");
 
-        v1.MapGet("/reports/transparency", (HttpRequest request, IAuditStore audit, ICollectionStore collections, IPolicyStore policies, IRetentionStore retention, CancellationToken ct) =>
+        v1.MapGet("/reports/transparency", async (HttpRequest request, IAuditStore audit, ICollectionStore collections, IPolicyStore policies, IRetentionStore retention, CancellationToken ct) =>
         {
             var to = TransparencyReport.ParseBound(NativeInput.Text(request, "to"), "to", DateTimeOffset.UtcNow);
             var from = TransparencyReport.ParseBound(NativeInput.Text(request, "from"), "from", to.AddDays(-365));
-            var report = TransparencyReport.Build(audit, collections, policies, retention, from, to, ct);
+            var report = await TransparencyReport.BuildAsync(audit, collections, policies, retention, from, to, ct);
             return NativeInput.Text(request, "format") switch
             {
                 null or "json" => Results.Text(report.ToJson(), "application/json"),

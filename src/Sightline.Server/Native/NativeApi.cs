@@ -40,15 +40,15 @@ public static class NativeApi
 
     private static void MapLeads(RouteGroupBuilder v1)
     {
-        v1.MapGet("/leads", (HttpRequest request, ILeadStore leads) =>
-            Results.Ok(new { leads = leads.ListLeads(NativeInput.Text(request, "case"), LeadDesk.Status(NativeInput.Text(request, "status") ?? LeadStatus.Pending), NativeInput.Int(request, "limit", 1, 10_000) ?? 1000) }))
+        v1.MapGet("/leads", async (HttpRequest request, ILeadStore leads, CancellationToken ct) =>
+            Results.Ok(new { leads = await leads.ListLeadsAsync(NativeInput.Text(request, "case"), LeadDesk.Status(NativeInput.Text(request, "status") ?? LeadStatus.Pending), NativeInput.Int(request, "limit", 1, 10_000) ?? 1000, ct).ToListAsync(ct) }))
             .Op("ListLeads", Capability.Review, "Leads awaiting review (status=pending by default; filter by case)");
 
         v1.MapPost("/leads/{leadId}/review", async (string leadId, HttpRequest request, ILeadStore leads, IPolicyStore policies, CancellationToken ct) =>
         {
             var body = await NativeInput.JsonAsync<ReviewBody>(request, ct);
             var principal = RequestIdentity.Of(request.HttpContext).Principal!;
-            return Results.Ok(LeadDesk.Review(leads, policies.GetPolicy(), leadId, body.Status, body.Note, principal.AccessKeyId));
+            return Results.Ok(await LeadDesk.ReviewAsync(leads, await policies.GetPolicyAsync(ct), RequestIdentity.AuditOf(request.HttpContext), leadId, body.Status, body.Note, principal.AccessKeyId, ct));
         }).Op("ReviewLead", Capability.Review, "Confirm, reject or mark inconclusive a lead, with a note (audited)").Accepts<ReviewBody>("application/json")
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
@@ -62,7 +62,7 @@ public static class NativeApi
         v1.MapPost("/jobs/face-detection", async (HttpRequest request, VideoJobs jobs, CancellationToken ct) =>
         {
             var body = await NativeInput.JsonAsync<VideoJobBody>(request, ct);
-            var started = jobs.Start(VideoJobs.FaceDetection, ToRequest(body), RequestIdentity.Of(request.HttpContext).Principal?.AccessKeyId);
+            var started = await jobs.StartAsync(VideoJobs.FaceDetection, ToRequest(body), RequestIdentity.Of(request.HttpContext).Principal?.AccessKeyId, null, ct);
             return Results.Accepted($"/v1/jobs/{started.JobId}", started);
         }).Op("StartFaceDetection", Capability.Detect, "Detect faces in a stored video (video.bucket / video.name in a local bucket); poll GET /v1/jobs/{jobId}")
             .Accepts<VideoJobBody>("application/json").Produces<StartVideoJobResponse>(StatusCodes.Status202Accepted);
@@ -73,20 +73,20 @@ public static class NativeApi
             var identity = RequestIdentity.Of(request.HttpContext);
             identity.Probe ??= Probe.OfS3(body.Video?.Bucket, body.Video?.Name);
             // Starting a job returns no matches; its results become leads when the job finishes.
-            var started = NativeSearch.Run(request, pipeline, "faceMatchThreshold", threshold => new Identified<StartVideoJobResponse>(
-                jobs.Start(VideoJobs.FaceSearch, ToRequest(body) with { FaceMatchThreshold = threshold }, identity.Principal?.AccessKeyId), []), body.FaceMatchThreshold);
+            var started = await NativeSearch.RunAsync(request, pipeline, "faceMatchThreshold", async (threshold, admitted) => new Identified<StartVideoJobResponse>(
+                await jobs.StartAsync(VideoJobs.FaceSearch, ToRequest(body) with { FaceMatchThreshold = threshold }, identity.Principal?.AccessKeyId, admitted, ct), []), body.FaceMatchThreshold);
             return Results.Accepted($"/v1/jobs/{started.JobId}", started);
         }).Op("StartFaceSearch", Capability.Search, "Search a collection with the faces of a stored video; matches are leads for human review")
             .Accepts<VideoJobBody>("application/json").Produces<StartVideoJobResponse>(StatusCodes.Status202Accepted);
 
-        v1.MapGet("/jobs/{jobId}", (string jobId, HttpRequest request, VideoJobs jobs, RekognitionEndpoint endpoint) =>
+        v1.MapGet("/jobs/{jobId}", async (string jobId, HttpRequest request, VideoJobs jobs, RekognitionEndpoint endpoint, CancellationToken ct) =>
         {
             var get = new GetVideoJobRequest(jobId, NativeInput.Int(request, "maxResults", 1, 1000), NativeInput.Text(request, "nextToken"), NativeInput.Text(request, "sortBy"));
-            if (jobs.KindOf(jobId) == VideoJobs.FaceDetection)
-                return Results.Ok(endpoint.GetFaceDetection(get));
+            if (await jobs.KindOfAsync(jobId, ct) == VideoJobs.FaceDetection)
+                return Results.Ok(await endpoint.GetFaceDetectionAsync(get, ct));
             var principal = RequestIdentity.Of(request.HttpContext).Principal!;
             Roles.Demand(principal.AccessKeyId, principal.Role, Capability.Search, "GetFaceSearch");
-            return Results.Ok(endpoint.GetFaceSearch(get));
+            return Results.Ok(await endpoint.GetFaceSearchAsync(get, ct));
         }).Op("GetVideoJob", Capability.Detect, "A video job's status and a page of its results (maxResults, nextToken; sortBy INDEX|TIMESTAMP for searches)")
             .Produces<GetFaceDetectionResponse>().Produces<GetFaceSearchResponse>();
     }
@@ -122,38 +122,39 @@ public static class NativeApi
 
     private static void MapCollections(RouteGroupBuilder v1)
     {
-        v1.MapGet("/collections", (HttpRequest request, CollectionService collections) =>
-            Results.Ok(collections.ListCollections(NativeInput.Text(request, "nextToken"), NativeInput.Int(request, "maxResults", 0, 4096))))
+        v1.MapGet("/collections", async (HttpRequest request, CollectionService collections, CancellationToken ct) =>
+            Results.Ok(await collections.ListCollectionsAsync(NativeInput.Text(request, "nextToken"), NativeInput.Int(request, "maxResults", 0, 4096), ct)))
             .Op("ListCollections", Capability.Read, "List collections (paged: maxResults, nextToken)").Produces<ListCollectionsResponse>();
 
         v1.MapPost("/collections", async (HttpRequest request, CollectionService collections, CancellationToken ct) =>
         {
             var body = await NativeInput.JsonAsync<CreateCollectionBody>(request, ct);
-            var created = collections.CreateCollection(body.CollectionId ?? throw SightlineException.InvalidParameter("collectionId is required."));
+            var created = await collections.CreateCollectionAsync(RequestIdentity.AuditOf(request.HttpContext), body.CollectionId ?? throw SightlineException.InvalidParameter("collectionId is required."), ct);
             return Results.Created($"/v1/collections/{Uri.EscapeDataString(body.CollectionId)}", created);
         }).Op("CreateCollection", Capability.Index, "Create a collection").Accepts<CreateCollectionBody>("application/json")
             .Produces<CreateCollectionResponse>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict);
 
-        v1.MapGet("/collections/{collectionId}", (string collectionId, CollectionService collections) => Results.Ok(collections.DescribeCollection(collectionId)))
+        v1.MapGet("/collections/{collectionId}", async (string collectionId, CollectionService collections, CancellationToken ct) => Results.Ok(await collections.DescribeCollectionAsync(collectionId, ct)))
             .Op("DescribeCollection", Capability.Read, "Describe a collection").Produces<DescribeCollectionResponse>().ProducesProblem(StatusCodes.Status404NotFound);
 
-        v1.MapDelete("/collections/{collectionId}", (string collectionId, CollectionService collections) => Results.Ok(collections.DeleteCollection(collectionId)))
+        v1.MapDelete("/collections/{collectionId}", async (string collectionId, HttpContext context, CollectionService collections, CancellationToken ct) =>
+            Results.Ok(await collections.DeleteCollectionAsync(RequestIdentity.AuditOf(context), collectionId, ct)))
             .Op("DeleteCollection", Capability.Index, "Delete a collection and its faces").Produces<DeleteCollectionResponse>().ProducesProblem(StatusCodes.Status404NotFound);
 
-        v1.MapGet("/collections/{collectionId}/tags", (string collectionId, CollectionService collections) =>
-            Results.Ok(collections.ListTagsForResource(CollectionService.Arn(collectionId))))
+        v1.MapGet("/collections/{collectionId}/tags", async (string collectionId, CollectionService collections, CancellationToken ct) =>
+            Results.Ok(await collections.ListTagsForResourceAsync(CollectionService.Arn(collectionId), ct)))
             .Op("ListTagsForResource", Capability.Read, "A collection's tags").Produces<ListTagsForResourceResponse>();
 
         v1.MapPut("/collections/{collectionId}/tags", async (string collectionId, HttpRequest request, CollectionService collections, CancellationToken ct) =>
         {
             var body = await NativeInput.JsonAsync<TagsBody>(request, ct);
-            collections.TagResource(CollectionService.Arn(collectionId), body.Tags);
-            return Results.Ok(collections.ListTagsForResource(CollectionService.Arn(collectionId)));
+            await collections.TagResourceAsync(RequestIdentity.AuditOf(request.HttpContext), CollectionService.Arn(collectionId), body.Tags, ct);
+            return Results.Ok(await collections.ListTagsForResourceAsync(CollectionService.Arn(collectionId), ct));
         }).Op("TagResource", Capability.Index, "Add or change tags").Accepts<TagsBody>("application/json").Produces<ListTagsForResourceResponse>();
 
-        v1.MapDelete("/collections/{collectionId}/tags/{key}", (string collectionId, string key, CollectionService collections) =>
+        v1.MapDelete("/collections/{collectionId}/tags/{key}", async (string collectionId, string key, HttpContext context, CollectionService collections, CancellationToken ct) =>
         {
-            collections.UntagResource(CollectionService.Arn(collectionId), [key]);
+            await collections.UntagResourceAsync(RequestIdentity.AuditOf(context), CollectionService.Arn(collectionId), [key], ct);
             return Results.NoContent();
         }).Op("UntagResource", Capability.Index, "Remove a tag");
     }
@@ -165,16 +166,16 @@ public static class NativeApi
             var options = new IndexFacesRequest(collectionId, NativeInput.Text(request, "externalImageId"), NativeInput.Int(request, "maxFaces", 1, 100),
                 NativeInput.Text(request, "qualityFilter"), NativeInput.Text(request, "attributes") is "all" or "ALL");
             using var image = await ImageUpload.ReadAsync(request, decoder, "image", ct);
-            return Results.Ok(collections.IndexFaces(options, image, ct));
+            return Results.Ok(await collections.IndexFacesAsync(RequestIdentity.AuditOf(request.HttpContext), options, image, ct));
         }).Op("IndexFaces", Capability.Index, "Index the faces of an uploaded image (externalImageId, maxFaces, qualityFilter)")
             .AcceptsImage().Produces<IndexFacesResponse>().ProducesProblem(StatusCodes.Status404NotFound);
 
-        v1.MapGet("/collections/{collectionId}/faces", (string collectionId, HttpRequest request, CollectionService collections) =>
-            Results.Ok(collections.ListFaces(collectionId, NativeInput.Text(request, "nextToken"), NativeInput.Int(request, "maxResults", 0, 4096), userId: NativeInput.Text(request, "userId"))))
+        v1.MapGet("/collections/{collectionId}/faces", async (string collectionId, HttpRequest request, CollectionService collections, CancellationToken ct) =>
+            Results.Ok(await collections.ListFacesAsync(collectionId, NativeInput.Text(request, "nextToken"), NativeInput.Int(request, "maxResults", 0, 4096), null, NativeInput.Text(request, "userId"), ct)))
             .Op("ListFaces", Capability.Read, "List a collection's faces (paged; userId filters)").Produces<ListFacesResponse>();
 
-        v1.MapDelete("/collections/{collectionId}/faces/{faceId}", (string collectionId, string faceId, CollectionService collections) =>
-            Results.Ok(collections.DeleteFaces(collectionId, [faceId])))
+        v1.MapDelete("/collections/{collectionId}/faces/{faceId}", async (string collectionId, string faceId, HttpContext context, CollectionService collections, CancellationToken ct) =>
+            Results.Ok(await collections.DeleteFacesAsync(RequestIdentity.AuditOf(context), collectionId, [faceId], ct)))
             .Op("DeleteFaces", Capability.Index, "Delete a face").Produces<DeleteFacesResponse>();
 
         v1.MapPost("/collections/{collectionId}/searches", async (string collectionId, HttpRequest request, ImageDecoder decoder, CollectionService collections,
@@ -182,15 +183,15 @@ public static class NativeApi
         {
             int? maxFaces = NativeInput.Int(request, "maxFaces", 1, 4096);
             using var image = await ImageUpload.ReadAsync(request, decoder, "image", ct);
-            return Results.Ok(NativeSearch.Run(request, pipeline, "faceMatchThreshold", threshold => collections.SearchFacesByImage(collectionId, image, maxFaces, threshold, ct)));
+            return Results.Ok(await NativeSearch.RunAsync(request, pipeline, "faceMatchThreshold", threshold => collections.SearchFacesByImageAsync(collectionId, image, maxFaces, threshold, ct)));
         }).Op("SearchFacesByImage", Capability.Search, "Search the collection with the largest face of an uploaded image; matches are leads for human review")
             .AcceptsImage().Produces<SearchFacesByImageResponse>();
 
-        v1.MapPost("/collections/{collectionId}/faces/{faceId}/searches", (string collectionId, string faceId, HttpRequest request, CollectionService collections,
+        v1.MapPost("/collections/{collectionId}/faces/{faceId}/searches", async (string collectionId, string faceId, HttpRequest request, CollectionService collections,
             IdentificationPipeline pipeline, CancellationToken ct) =>
         {
             int? maxFaces = NativeInput.Int(request, "maxFaces", 1, 4096);
-            return Results.Ok(NativeSearch.Run(request, pipeline, "faceMatchThreshold", threshold => collections.SearchFaces(collectionId, faceId, maxFaces, threshold, ct)));
+            return Results.Ok(await NativeSearch.RunAsync(request, pipeline, "faceMatchThreshold", threshold => collections.SearchFacesAsync(collectionId, faceId, maxFaces, threshold, ct)));
         })
             .Op("SearchFaces", Capability.Search, "Search the collection with a stored face; matches are leads for human review").Produces<SearchFacesResponse>();
     }
@@ -200,30 +201,30 @@ public static class NativeApi
         v1.MapPost("/collections/{collectionId}/users", async (string collectionId, HttpRequest request, CollectionService collections, CancellationToken ct) =>
         {
             var body = await NativeInput.JsonAsync<CreateUserBody>(request, ct);
-            collections.CreateUser(collectionId, body.UserId ?? throw SightlineException.InvalidParameter("userId is required."));
+            await collections.CreateUserAsync(RequestIdentity.AuditOf(request.HttpContext), collectionId, body.UserId ?? throw SightlineException.InvalidParameter("userId is required."), null, ct);
             return Results.Created($"/v1/collections/{Uri.EscapeDataString(collectionId)}/users/{Uri.EscapeDataString(body.UserId)}", new { body.UserId });
         }).Op("CreateUser", Capability.Index, "Create a user in a collection").Accepts<CreateUserBody>("application/json").ProducesProblem(StatusCodes.Status409Conflict);
 
-        v1.MapGet("/collections/{collectionId}/users", (string collectionId, HttpRequest request, CollectionService collections) =>
-            Results.Ok(collections.ListUsers(collectionId, NativeInput.Text(request, "nextToken"), NativeInput.Int(request, "maxResults", 1, 500))))
+        v1.MapGet("/collections/{collectionId}/users", async (string collectionId, HttpRequest request, CollectionService collections, CancellationToken ct) =>
+            Results.Ok(await collections.ListUsersAsync(collectionId, NativeInput.Text(request, "nextToken"), NativeInput.Int(request, "maxResults", 1, 500), ct)))
             .Op("ListUsers", Capability.Read, "List a collection's users (paged)").Produces<ListUsersResponse>();
 
-        v1.MapDelete("/collections/{collectionId}/users/{userId}", (string collectionId, string userId, CollectionService collections) =>
+        v1.MapDelete("/collections/{collectionId}/users/{userId}", async (string collectionId, string userId, HttpContext context, CollectionService collections, CancellationToken ct) =>
         {
-            collections.DeleteUser(collectionId, userId);
+            await collections.DeleteUserAsync(RequestIdentity.AuditOf(context), collectionId, userId, ct);
             return Results.NoContent();
         }).Op("DeleteUser", Capability.Index, "Delete a user (its faces stay, unassociated)");
 
         v1.MapPost("/collections/{collectionId}/users/{userId}/faces", async (string collectionId, string userId, HttpRequest request, CollectionService collections, CancellationToken ct) =>
         {
             var body = await NativeInput.JsonAsync<FaceIdsBody>(request, ct);
-            return Results.Ok(collections.AssociateFaces(collectionId, userId, body.FaceIds ?? [], NativeInput.Float(request, "userMatchThreshold", 0, 100)));
+            return Results.Ok(await collections.AssociateFacesAsync(RequestIdentity.AuditOf(request.HttpContext), collectionId, userId, body.FaceIds ?? [], NativeInput.Float(request, "userMatchThreshold", 0, 100), ct));
         }).Op("AssociateFaces", Capability.Index, "Associate faces with a user").Accepts<FaceIdsBody>("application/json").Produces<AssociateFacesResponse>();
 
         v1.MapPost("/collections/{collectionId}/users/{userId}/faces/removals", async (string collectionId, string userId, HttpRequest request, CollectionService collections, CancellationToken ct) =>
         {
             var body = await NativeInput.JsonAsync<FaceIdsBody>(request, ct);
-            return Results.Ok(collections.DisassociateFaces(collectionId, userId, body.FaceIds ?? []));
+            return Results.Ok(await collections.DisassociateFacesAsync(RequestIdentity.AuditOf(request.HttpContext), collectionId, userId, body.FaceIds ?? [], ct));
         }).Op("DisassociateFaces", Capability.Index, "Disassociate faces from a user").Accepts<FaceIdsBody>("application/json").Produces<DisassociateFacesResponse>();
 
         v1.MapPost("/collections/{collectionId}/users/searches", async (string collectionId, HttpRequest request, ImageDecoder decoder, CollectionService collections,
@@ -231,15 +232,15 @@ public static class NativeApi
         {
             int? maxUsers = NativeInput.Int(request, "maxUsers", 1, 500);
             using var image = await ImageUpload.ReadAsync(request, decoder, "image", ct);
-            return Results.Ok(NativeSearch.Run(request, pipeline, "userMatchThreshold", threshold => collections.SearchUsersByImage(collectionId, image, threshold, maxUsers, ct)));
+            return Results.Ok(await NativeSearch.RunAsync(request, pipeline, "userMatchThreshold", threshold => collections.SearchUsersByImageAsync(collectionId, image, threshold, maxUsers, ct)));
         }).Op("SearchUsersByImage", Capability.Search, "Search users with the largest face of an uploaded image; matches are leads for human review")
             .AcceptsImage().Produces<SearchUsersByImageResponse>();
 
-        v1.MapPost("/collections/{collectionId}/users/{userId}/searches", (string collectionId, string userId, HttpRequest request, CollectionService collections,
+        v1.MapPost("/collections/{collectionId}/users/{userId}/searches", async (string collectionId, string userId, HttpRequest request, CollectionService collections,
             IdentificationPipeline pipeline, CancellationToken ct) =>
         {
             int? maxUsers = NativeInput.Int(request, "maxUsers", 1, 500);
-            return Results.Ok(NativeSearch.Run(request, pipeline, "userMatchThreshold", threshold => collections.SearchUsers(collectionId, userId, null, threshold, maxUsers, ct)));
+            return Results.Ok(await NativeSearch.RunAsync(request, pipeline, "userMatchThreshold", threshold => collections.SearchUsersAsync(collectionId, userId, null, threshold, maxUsers, ct)));
         })
             .Op("SearchUsers", Capability.Search, "Search users with a stored user's faces").Produces<SearchUsersResponse>();
     }

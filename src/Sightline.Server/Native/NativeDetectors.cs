@@ -35,17 +35,18 @@ public static class NativeDetectors
                 ? int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out int n) ? n : throw SightlineException.InvalidParameter($"inputSize must be a whole number, got '{text}'.")
                 : null;
             using var stream = model.OpenReadStream();
-            var record = registry.Register(form["id"].ToString(), stream, labels, form["layout"].ToString(), inputSize, RequestIdentity.Of(request.HttpContext).Principal?.AccessKeyId);
+            var record = await registry.RegisterAsync(RequestIdentity.AuditOf(request.HttpContext), form["id"].ToString(), stream, labels, form["layout"].ToString(), inputSize,
+                RequestIdentity.Of(request.HttpContext).Principal?.AccessKeyId, ct);
             return Results.Created($"/v1/detectors/{record.Id}", record);
         }).Op("RegisterDetector", Capability.Administer, "Register an ONNX object detector (multipart: model, labels, id, layout auto|yolov5|yolov8|ssd, inputSize); rejected with the reason when it does not fit (audited)")
             .Accepts<IFormFile>("multipart/form-data").Produces<DetectorRecord>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict);
 
-        v1.MapGet("/detectors", (DetectorRegistry registry) => Results.Ok(new { detectors = registry.List() }))
+        v1.MapGet("/detectors", async (DetectorRegistry registry, CancellationToken ct) => Results.Ok(new { detectors = await registry.ListAsync(ct) }))
             .Op("ListDetectors", Capability.Read, "Registered detectors: layout, input size, labels, model SHA-256");
 
-        v1.MapDelete("/detectors/{detectorId}", (string detectorId, DetectorRegistry registry) =>
+        v1.MapDelete("/detectors/{detectorId}", async (string detectorId, HttpContext context, DetectorRegistry registry, CancellationToken ct) =>
         {
-            registry.Remove(detectorId);
+            await registry.RemoveAsync(RequestIdentity.AuditOf(context), detectorId, ct);
             return Results.NoContent();
         }).Op("RemoveDetector", Capability.Administer, "Remove a detector and its model file (audited)");
 
@@ -54,7 +55,7 @@ public static class NativeDetectors
             float? min = NativeInput.Float(request, "minConfidence", 0, 100);
             int? max = NativeInput.Int(request, "maxResults", 0, DetectorRegistry.MaxResultsLimit);
             using var image = await ImageUpload.ReadAsync(request, decoder, "image", ct);
-            return Results.Ok(registry.Detect(detectorId, image, min, max, RequestIdentity.Of(request.HttpContext).Probe, ct));
+            return Results.Ok(await registry.DetectAsync(detectorId, image, min, max, RequestIdentity.Of(request.HttpContext).Probe, ct));
         }).Op("DetectCustomLabels", Capability.Detect, "Run a registered detector on an uploaded image (minConfidence, maxResults); matches of alert rules raise alerts")
             .AcceptsImage().Produces<DetectCustomLabelsResponse>();
 
@@ -63,7 +64,7 @@ public static class NativeDetectors
 
     private static void MapAlerts(RouteGroupBuilder v1)
     {
-        v1.MapGet("/alert-rules", (IAlertStore alerts) => Results.Ok(new { rules = alerts.ListAlertRules().Select(AlertRuleView.From) }))
+        v1.MapGet("/alert-rules", async (IAlertStore alerts, CancellationToken ct) => Results.Ok(new { rules = (await alerts.ListAlertRulesAsync(ct)).Select(AlertRuleView.From) }))
             .Op("ListAlertRules", Capability.Administer, "Alert rules (secrets are never listed)");
 
         v1.MapPost("/alert-rules", async (HttpRequest request, IAlertStore alerts, AlertSecrets secrets, Outbound.OutboundPolicy outbound, CancellationToken ct) =>
@@ -72,17 +73,17 @@ public static class NativeDetectors
             var region = body.Region is { } r ? new NormalBox(r.Left, r.Top, r.Width, r.Height) : null;
             var (rule, secret) = AlertRules.Create(body.Label, body.MinConfidence, region, body.Webhook, RequestIdentity.Of(request.HttpContext).Principal?.AccessKeyId,
                 DateTimeOffset.UtcNow, secrets, outbound);
-            alerts.AddAlertRule(rule);
+            await alerts.AddAlertRuleAsync(RequestIdentity.AuditOf(request.HttpContext), rule, ct);
             return Results.Created($"/v1/alert-rules/{rule.Id}", CreatedAlertRule.From(rule, secret));
         }).Op("CreateAlertRule", Capability.Administer, "Alert when label ≥ minConfidence [centred in region] is detected: a signed POST to the webhook; the secret is shown only here (audited)")
             .Accepts<AlertRuleBody>("application/json").Produces<CreatedAlertRule>(StatusCodes.Status201Created);
 
-        v1.MapDelete("/alert-rules/{ruleId}", (string ruleId, IAlertStore alerts) =>
-            alerts.DeleteAlertRule(ruleId) ? Results.NoContent() : throw new SightlineException(ErrorKind.ResourceNotFound, $"No alert rule '{ruleId}'."))
+        v1.MapDelete("/alert-rules/{ruleId}", async (string ruleId, HttpContext context, IAlertStore alerts, CancellationToken ct) =>
+            await alerts.DeleteAlertRuleAsync(RequestIdentity.AuditOf(context), ruleId, ct) ? Results.NoContent() : throw new SightlineException(ErrorKind.ResourceNotFound, $"No alert rule '{ruleId}'."))
             .Op("RemoveAlertRule", Capability.Administer, "Remove an alert rule (its alerts are kept; audited)");
 
-        v1.MapGet("/alerts", (HttpRequest request, IAlertStore alerts) =>
-            Results.Ok(new { alerts = alerts.ListAlerts(NativeInput.Text(request, "status"), NativeInput.Int(request, "limit", 1, 10_000) ?? 1000) }))
+        v1.MapGet("/alerts", async (HttpRequest request, IAlertStore alerts, CancellationToken ct) =>
+            Results.Ok(new { alerts = await alerts.ListAlertsAsync(NativeInput.Text(request, "status"), NativeInput.Int(request, "limit", 1, 10_000) ?? 1000, ct) }))
             .Op("ListAlerts", Capability.Read, "Alerts raised, newest first, with their delivery status (queued, delivered, failed, dropped)");
     }
 

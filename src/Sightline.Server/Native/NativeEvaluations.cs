@@ -34,15 +34,15 @@ public static class NativeEvaluations
             {
                 float threshold = NativeInput.Float(request, "threshold", 0, 100) ?? FaceComparer.DefaultThreshold;
                 var result = VerifyEvaluation.Run(new FaceComparer(engine), new EmbeddingCache(engine, EvalPaths.Decoder()), csv, dir, threshold, null, ct, null, group);
-                return (result, $"pairs={result.Pairs} accuracy={result.Accuracy:F4} fmr={result.FalseMatchRate:F4} fnmr={result.FalseNonMatchRate:F4}");
+                return Task.FromResult((result, $"pairs={result.Pairs} accuracy={result.Accuracy:F4} fmr={result.FalseMatchRate:F4} fnmr={result.FalseNonMatchRate:F4}"));
             }, ct))
             .Op("EvaluateVerification", Capability.Audit, "Independent testing: 1:1 verification figures on an uploaded zip (images + pairs.csv: file1,file2,same[,group]); nothing is kept")
             .Accepts<IFormFile>("application/zip").Produces<VerifyResult>().WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes));
 
         v1.MapPost("/evaluations/identify", (HttpRequest request, FaceEngine engine, IScratchStoreFactory scratch, IAuditStore audit, CancellationToken ct) =>
-            RunAsync(request, audit, "identities.csv", "identify", (dir, csv, group) =>
+            RunAsync(request, audit, "identities.csv", "identify", async (dir, csv, group) =>
             {
-                var result = IdentifyEvaluation.Run(engine, EvalPaths.Decoder(), scratch, csv, dir, null, ct, group);
+                var result = await IdentifyEvaluation.RunAsync(engine, EvalPaths.Decoder(), scratch, csv, dir, null, ct, group);
                 return (result, $"probes={result.Probes} rank1={result.Rank1:F4} tpir={result.TpirAtFpir1e2:F4}");
             }, ct))
             .Op("EvaluateIdentification", Capability.Audit, "Independent testing: 1:N identification figures on an uploaded zip (images + identities.csv: file,identity[,group]); nothing is kept")
@@ -50,7 +50,7 @@ public static class NativeEvaluations
     }
 
     private static async Task<IResult> RunAsync<T>(HttpRequest request, IAuditStore audit, string defaultCsv, string kind,
-        Func<string, string, string?, (T Result, string Summary)> evaluate, CancellationToken ct)
+        Func<string, string, string?, Task<(T Result, string Summary)>> evaluate, CancellationToken ct)
     {
         if (request.ContentType?.Split(';')[0].Trim() is not ("application/zip" or "application/x-zip-compressed"))
             throw SightlineException.InvalidParameter($"Upload the dataset as a zip with Content-Type application/zip; got '{request.ContentType}'.");
@@ -73,11 +73,11 @@ public static class NativeEvaluations
                 throw SightlineException.InvalidParameter($"The zip has no '{csvName}' at its top level (name another with ?csv=).");
             var (result, summary) = await Task.Run(() => evaluate(root, csv, group), ct).ConfigureAwait(false);
             var principal = RequestIdentity.Of(request.HttpContext).Principal!;
-            audit.AppendAudit(new AuditEntry(principal.AccessKeyId, principal.Role, kind == "verify" ? "EvaluateVerification" : "EvaluateIdentification")
+            await audit.AppendAuditAsync(new AuditEntry(principal.AccessKeyId, principal.Role, kind == "verify" ? "EvaluateVerification" : "EvaluateIdentification")
             {
                 Probe = sha,
                 Details = System.Text.Json.JsonSerializer.Serialize(new[] { kind, summary, group ?? "" }),
-            });
+            }, ct).ConfigureAwait(false);
             return Results.Ok(result);
         }
         finally

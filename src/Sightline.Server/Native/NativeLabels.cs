@@ -28,7 +28,7 @@ internal static class NativeLabels
                 LabelCategoryExclusionFilters = List(request, "excludeCategories"),
             }.Validate();
             using var image = await ImageUpload.ReadAsync(request, decoder, "image", ct);
-            return Results.Ok(desk.DetectLabels(image, query, RequestIdentity.Of(request.HttpContext).Probe, ct));
+            return Results.Ok(await desk.DetectLabelsAsync(image, query, RequestIdentity.Of(request.HttpContext).Probe, ct));
         }).Op("DetectLabels", Capability.Detect, "Detect labels (objects with boxes, their parents and categories) in an uploaded image; instances matching an alert rule raise alerts")
             .AcceptsImage().Produces<DetectLabelsResponse>();
     }

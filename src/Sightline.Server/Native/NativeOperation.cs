@@ -27,7 +27,7 @@ public sealed partial class NativeFilter(RequestAuthenticator authenticator, IAu
         bool handlerRan = false; // and so may have handed an identification search to the pipeline
         try
         {
-            var principal = authenticator.VerifyBearer(context);
+            var principal = await authenticator.VerifyBearerAsync(context, context.RequestAborted).ConfigureAwait(false);
             identity.Principal = principal;
             if (AuditFacts.IsAudited(operation.Capability))
             {
@@ -39,19 +39,19 @@ public sealed partial class NativeFilter(RequestAuthenticator authenticator, IAu
             // outcome from then on; until it does, a refusal is recorded here.
             if (audit is not null && SearchGate.Identifies(operation.Name))
                 identity.PendingSearch = audit;
+            identity.Audit = audit;
             handlerRan = true;
-            using (audit is null ? null : AuditScope.Begin(audit))
-                return await next(invocation).ConfigureAwait(false);
+            return await next(invocation).ConfigureAwait(false);
         }
         catch (SightlineException ex)
         {
-            return Refuse(ex);
+            return await RefuseAsync(ex).ConfigureAwait(false);
         }
         catch (BadHttpRequestException ex)
         {
-            return Refuse(ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+            return await RefuseAsync(ex.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? SightlineException.TooLarge($"The request body is larger than the server's limit: {ex.Message}")
-                : SightlineException.InvalidParameter($"The request could not be read: {ex.Message}"));
+                : SightlineException.InvalidParameter($"The request could not be read: {ex.Message}")).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
@@ -59,11 +59,12 @@ public sealed partial class NativeFilter(RequestAuthenticator authenticator, IAu
             return new ProblemResult(new SightlineException(ErrorKind.Internal, $"Internal server error (request {context.TraceIdentifier})."));
         }
 
-        ProblemResult Refuse(SightlineException ex)
+        async Task<ProblemResult> RefuseAsync(SightlineException ex)
         {
             bool recordedByPipeline = handlerRan && SearchGate.Identifies(operation.Name) && identity.PendingSearch is null;
+            // Recorded even when the caller hung up: going away must not erase a refusal from the log.
             if (audit is not null && !recordedByPipeline)
-                auditLog.AppendAudit(audit with { Outcome = ex.RekognitionType, Probe = identity.Probe ?? audit.Probe });
+                await auditLog.AppendAuditAsync(audit with { Outcome = ex.RekognitionType, Probe = identity.Probe ?? audit.Probe }, CancellationToken.None).ConfigureAwait(false);
             return new ProblemResult(ex);
         }
     }

@@ -20,6 +20,12 @@ public abstract class CollectionTestBase : IDisposable
 
     protected EngineFixture Fixture { get; }
 
+    /// <summary>The token the tests pass where no cancellation is under test.</summary>
+    protected static CancellationToken Ct => CancellationToken.None;
+
+    /// <summary>The entry the tests' changes are recorded under.</summary>
+    protected static AuditEntry Audit { get; } = new("tester", "admin", "test");
+
     /// <summary>The core the test's first service was built on (its stores and identification pipeline).</summary>
     protected TestCore Core => _cores[0];
 
@@ -39,12 +45,19 @@ public abstract class CollectionTestBase : IDisposable
         _cores.Add(core);
         var store = core.Get<ICollectionStore>();
         indexes = new CollectionIndexes(store, Fixture.Engine.Embedder.Dimension, Path.Combine(DataDirectory, "indexes"), approximateAbove);
-        return new CollectionService(Fixture.Engine, store, indexes);
+        return new CollectionService(Fixture.Engine, store, core.Get<IRetentionStore>(), indexes);
     }
 
     protected static SightlineException Fails(ErrorKind kind, Action action)
     {
         var ex = Assert.Throws<SightlineException>(action);
+        Assert.Equal(kind, ex.Kind);
+        return ex;
+    }
+
+    protected static async Task<SightlineException> FailsAsync(ErrorKind kind, Func<Task> action)
+    {
+        var ex = await Assert.ThrowsAsync<SightlineException>(action);
         Assert.Equal(kind, ex.Kind);
         return ex;
     }

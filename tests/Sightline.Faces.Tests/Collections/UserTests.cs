@@ -8,73 +8,73 @@ public sealed class UserTests(EngineFixture fixture) : CollectionTestBase(fixtur
 {
     private const string Id = "people";
 
-    private List<string> Index(string fixtureId)
+    private async Task<List<string>> IndexAsync(string fixtureId)
     {
         using var image = Fixture.Load(fixtureId);
-        return [.. Service.IndexFaces(new IndexFacesRequest(Id, fixtureId), image, CancellationToken.None).FaceRecords.Select(r => r.Face.FaceId)];
+        return [.. (await Service.IndexFacesAsync(Audit, new IndexFacesRequest(Id, fixtureId), image, CancellationToken.None)).FaceRecords.Select(r => r.Face.FaceId)];
     }
 
     [Fact]
-    public void Users_group_faces_of_one_person_and_are_found_by_image()
+    public async Task Users_group_faces_of_one_person_and_are_found_by_image()
     {
-        Service.CreateCollection(Id);
-        var first = Index("sample1");
-        var again = Index("sample1"); // the same photo again: the same three people
-        Service.CreateUser(Id, "person-a");
-        Fails(ErrorKind.Conflict, () => Service.CreateUser(Id, "person-a"));
-        Fails(ErrorKind.InvalidParameter, () => Service.CreateUser(Id, "bad user!"));
-        Assert.Equal("CREATED", Assert.Single(Service.ListUsers(Id, null, 10).Users).UserStatus);
+        await Service.CreateCollectionAsync(Audit, Id, Ct);
+        var first = await IndexAsync("sample1");
+        var again = await IndexAsync("sample1"); // the same photo again: the same three people
+        await Service.CreateUserAsync(Audit, Id, "person-a", null, Ct);
+        await FailsAsync(ErrorKind.Conflict, async () => await Service.CreateUserAsync(Audit, Id, "person-a", null, Ct));
+        await FailsAsync(ErrorKind.InvalidParameter, async () => await Service.CreateUserAsync(Audit, Id, "bad user!", null, Ct));
+        Assert.Equal("CREATED", Assert.Single((await Service.ListUsersAsync(Id, null, 10, Ct)).Users).UserStatus);
 
-        var associated = Service.AssociateFaces(Id, "person-a", [first[0], again[0]], null);
+        var associated = await Service.AssociateFacesAsync(Audit, Id, "person-a", [first[0], again[0]], null, Ct);
         Assert.Equal(2, associated.AssociatedFaces.Count);
         Assert.Equal("ACTIVE", associated.UserStatus);
 
         // Another person's face does not look like person-a: refused, and a face of another user cannot be taken.
-        var refused = Service.AssociateFaces(Id, "person-a", [first[1], Guid.NewGuid().ToString()], null);
+        var refused = await Service.AssociateFacesAsync(Audit, Id, "person-a", [first[1], Guid.NewGuid().ToString()], null, Ct);
         Assert.Empty(refused.AssociatedFaces);
         Assert.Contains(refused.UnsuccessfulFaceAssociations, u => u.Reasons.Contains("LOW_MATCH_CONFIDENCE"));
         Assert.Contains(refused.UnsuccessfulFaceAssociations, u => u.Reasons.Contains("FACE_NOT_FOUND"));
-        Service.CreateUser(Id, "person-b");
-        var taken = Service.AssociateFaces(Id, "person-b", [first[0]], null);
+        await Service.CreateUserAsync(Audit, Id, "person-b", null, Ct);
+        var taken = await Service.AssociateFacesAsync(Audit, Id, "person-b", [first[0]], null, Ct);
         Assert.Equal("ASSOCIATED_TO_A_DIFFERENT_USER", Assert.Single(Assert.Single(taken.UnsuccessfulFaceAssociations).Reasons));
 
         using var probe = Fixture.Load("sample1");
-        var byImage = Service.SearchUsersByImage(Id, probe, null, null, CancellationToken.None).Response;
+        var byImage = (await Service.SearchUsersByImageAsync(Id, probe, null, null, CancellationToken.None)).Response;
         Assert.Equal("person-a", byImage.UserMatches[0].User.UserId);
         Assert.True(byImage.UserMatches[0].Similarity > 99);
-        var byFace = Service.SearchUsers(Id, null, first[0], 0, 10, CancellationToken.None).Response;
+        var byFace = (await Service.SearchUsersAsync(Id, null, first[0], 0, 10, CancellationToken.None)).Response;
         Assert.DoesNotContain(byFace.UserMatches, m => m.User.UserId == "person-a");
 
         // A face that belongs to no user is ignored and left out of the answer, as Rekognition does.
-        var dis = Service.DisassociateFaces(Id, "person-a", [again[0], first[2]]);
+        var dis = await Service.DisassociateFacesAsync(Audit, Id, "person-a", [again[0], first[2]], Ct);
         Assert.Equal(again[0], Assert.Single(dis.DisassociatedFaces).FaceId);
         Assert.Empty(dis.UnsuccessfulFaceDisassociations);
-        Service.DeleteUser(Id, "person-a");
-        Fails(ErrorKind.ResourceNotFound, () => Service.DeleteUser(Id, "person-a"));
-        Assert.Empty(Service.SearchUsersByImage(Id, probe, null, null, CancellationToken.None).Response.UserMatches);
-        Assert.Equal(1, Service.DescribeCollection(Id).UserCount);
+        await Service.DeleteUserAsync(Audit, Id, "person-a", Ct);
+        await FailsAsync(ErrorKind.ResourceNotFound, async () => await Service.DeleteUserAsync(Audit, Id, "person-a", Ct));
+        Assert.Empty((await Service.SearchUsersByImageAsync(Id, probe, null, null, CancellationToken.None)).Response.UserMatches);
+        Assert.Equal(1, (await Service.DescribeCollectionAsync(Id, Ct)).UserCount);
     }
 
     [Fact]
-    public void Faces_of_a_user_are_listed_by_user_and_not_deleted_until_disassociated()
+    public async Task Faces_of_a_user_are_listed_by_user_and_not_deleted_until_disassociated()
     {
-        Service.CreateCollection(Id);
-        var faces = Index("sample1");
-        Service.CreateUser(Id, "person-a", clientRequestToken: "token-1");
-        Service.CreateUser(Id, "person-a", clientRequestToken: "token-1"); // an SDK retry: the same answer
-        Fails(ErrorKind.Conflict, () => Service.CreateUser(Id, "person-a", clientRequestToken: "token-2"));
-        Service.AssociateFaces(Id, "person-a", [faces[0]], null);
+        await Service.CreateCollectionAsync(Audit, Id, Ct);
+        var faces = await IndexAsync("sample1");
+        await Service.CreateUserAsync(Audit, Id, "person-a", "token-1", Ct);
+        await Service.CreateUserAsync(Audit, Id, "person-a", "token-1", Ct); // an SDK retry: the same answer
+        await FailsAsync(ErrorKind.Conflict, async () => await Service.CreateUserAsync(Audit, Id, "person-a", "token-2", Ct));
+        await Service.AssociateFacesAsync(Audit, Id, "person-a", [faces[0]], null, Ct);
 
-        Assert.Equal(faces[0], Assert.Single(Service.ListFaces(Id, null, 100, userId: "person-a").Faces).FaceId);
-        Assert.Equal(faces.Count, Service.ListFaces(Id, null, 100).Faces.Count);
+        Assert.Equal(faces[0], Assert.Single((await Service.ListFacesAsync(Id, null, 100, null, "person-a", Ct)).Faces).FaceId);
+        Assert.Equal(faces.Count, (await Service.ListFacesAsync(Id, null, 100, null, null, Ct)).Faces.Count);
 
         string unknown = Guid.NewGuid().ToString();
-        var deleted = Service.DeleteFaces(Id, [faces[0], faces[1], unknown]);
+        var deleted = await Service.DeleteFacesAsync(Audit, Id, [faces[0], faces[1], unknown], Ct);
         Assert.Equal([faces[1]], deleted.DeletedFaces);
         Assert.Contains(deleted.UnsuccessfulFaceDeletions, u => u.FaceId == faces[0] && u.UserId == "person-a" && u.Reasons.Contains("ASSOCIATED_TO_AN_EXISTING_USER"));
         Assert.Contains(deleted.UnsuccessfulFaceDeletions, u => u.FaceId == unknown && u.Reasons.Contains("FACE_NOT_FOUND"));
 
-        Service.DisassociateFaces(Id, "person-a", [faces[0]]);
-        Assert.Equal([faces[0]], Service.DeleteFaces(Id, [faces[0]]).DeletedFaces);
+        await Service.DisassociateFacesAsync(Audit, Id, "person-a", [faces[0]], Ct);
+        Assert.Equal([faces[0]], (await Service.DeleteFacesAsync(Audit, Id, [faces[0]], Ct)).DeletedFaces);
     }
 }
