@@ -84,6 +84,10 @@ public sealed class AccountabilityTests : IAsyncLifetime
         Assert.Equal(faces.ToHashSet(), deleted);
         Assert.Contains(audit, r => r.GetProperty("operation").GetString() == "PlaceLegalHold" && r.GetProperty("outcome").GetString() == "ok");
         Assert.Contains(audit, r => r.GetProperty("operation").GetString() == "LiftLegalHold");
+        // The refused deletions are on the record too: the face's with what the hold kept, the collection's as a conflict.
+        Assert.Contains(audit, r => r.GetProperty("operation").GetString() == "DeleteFaces" && r.GetProperty("details").ValueKind == JsonValueKind.Object
+            && r.GetProperty("details").GetProperty("held")[0].GetString() == held && r.GetProperty("details").GetProperty("deleted").GetArrayLength() == 0);
+        Assert.Contains(audit, r => r.GetProperty("operation").GetString() == "DeleteCollection" && r.GetProperty("outcome").GetString() == "ConflictException");
         var verify = SightlineCli.Run("audit", "verify", "--data", _server.Data.Path);
         Assert.True(verify.ExitCode == 0, verify.ToString());
     }
