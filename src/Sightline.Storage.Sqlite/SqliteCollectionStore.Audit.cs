@@ -87,33 +87,17 @@ public sealed partial class SqliteCollectionStore : IAuditStore
             foreach (var h in await ReadAllAsync(cmd, r => (r.GetInt64(0), r.GetString(1), r.GetString(2)), cancellationToken).ConfigureAwait(false))
                 head = h;
         }
-        long expected = 1, count = 0;
-        string prev = AuditChain.Genesis;
+        var chain = new AuditChainCheck(AuditKey, seals);
         await using (var cmd = Command(connection, $"SELECT {AuditColumns} FROM audit_log ORDER BY rowid;"))
         await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var record = ReadAuditRow(r);
-                count++;
-                if (record.Seq != expected)
-                    return new AuditVerification(count, expected, record.Seq > expected ? $"record {expected} is missing (found {record.Seq} next)" : $"record {record.Seq} is out of order or duplicated (expected {expected})");
-                if (record.PrevHash != prev)
-                    return new AuditVerification(count, record.Seq, $"record {record.Seq} does not follow record {record.Seq - 1} (previous-hash mismatch)");
-                if (AuditChain.Hash(record.Seq, record.At, record.Entry, record.PrevHash) != record.Hash)
-                    return new AuditVerification(count, record.Seq, $"record {record.Seq} was altered (its content does not match its hash)");
-                if (seals.Remove(record.Seq, out var seal) && (seal.Hash != record.Hash || seal.Mac != AuditChain.Seal(AuditKey, record.Seq, record.Hash)))
-                    return new AuditVerification(count, record.Seq, $"record {record.Seq} does not match its seal (the chain was rewritten)");
-                prev = record.Hash;
-                expected++;
+                if (chain.Next(ReadAuditRow(r)) is { } broken)
+                    return broken;
             }
         }
-        if (seals.Count > 0)
-            return new AuditVerification(count, seals.Keys.Min(), $"record {seals.Keys.Min()} is sealed but missing (records were deleted)");
-        long last = expected - 1;
-        if (head is null && last > 0 || head is { } h2 && (h2.Seq != last || h2.Hash != prev || h2.Mac != AuditChain.Seal(AuditKey, h2.Seq, h2.Hash)))
-            return new AuditVerification(count, Math.Min(last + 1, head?.Seq ?? 1), $"the chain ends at record {last} but its sealed head is record {head?.Seq ?? 0} (records were removed or the head was forged)");
-        return new AuditVerification(count, null, null);
+        return chain.End(head);
     }
 
     private static AuditRecord ReadAuditRow(SqliteDataReader r)

@@ -1,10 +1,11 @@
-namespace Sightline.Storage.Postgres;
+namespace Sightline.Storage;
 
 /// <summary>
-/// Walks the records in sequence order, recomputing each hash and checking each seal; the findings and their wording
-/// are the SQLite store's, so an operator reads the same report whichever database holds the log.
+/// Verifies the audit chain as a provider reads it: fed the records in sequence order, it recomputes each hash, checks
+/// each seal and finally the sealed head. Every provider verifies with this one class, so the findings and their
+/// wording are the same whichever database holds the log.
 /// </summary>
-internal sealed class AuditChainCheck(byte[] key, Dictionary<long, (string Hash, string Mac)> seals)
+public sealed class AuditChainCheck(byte[] key, Dictionary<long, (string Hash, string Mac)> seals)
 {
     private long _expected = 1;
     private long _count;
