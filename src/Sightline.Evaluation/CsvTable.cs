@@ -1,14 +1,24 @@
 namespace Sightline.Evaluation;
 
-/// <summary>A small CSV reader for ground-truth files: header row, commas, double-quoted fields.</summary>
+/// <summary>
+/// A small CSV reader for ground-truth files: header row, commas, double-quoted fields. Lines are at most
+/// <see cref="MaxLineChars"/> characters and header names are unique; anything else is refused naming the line.
+/// </summary>
 public sealed class CsvTable
 {
+    public const int MaxLineChars = 65_536;
+
     private readonly Dictionary<string, int> _columns;
 
     private CsvTable(string path, string[] header, List<string[]> rows)
     {
         Path = path;
-        _columns = header.Select((h, i) => (h.Trim(), i)).ToDictionary(x => x.Item1, x => x.i, StringComparer.OrdinalIgnoreCase);
+        _columns = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < header.Length; i++)
+        {
+            if (!_columns.TryAdd(header[i].Trim(), i))
+                throw SightlineException.InvalidParameter($"CSV file '{path}' names the column '{Excerpt(header[i].Trim())}' twice in its header.");
+        }
         Rows = rows;
     }
 
@@ -23,11 +33,14 @@ public sealed class CsvTable
         var lines = File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToList();
         if (lines.Count == 0)
             throw SightlineException.InvalidParameter($"CSV file '{path}' is empty.");
+        int longest = lines.FindIndex(l => l.Length > MaxLineChars);
+        if (longest >= 0)
+            throw SightlineException.InvalidParameter($"CSV file '{path}' has a line longer than {MaxLineChars:N0} characters (non-blank line {longest + 1}).");
         var table = new CsvTable(path, Split(lines[0]), [.. lines.Skip(1).Select(Split)]);
         foreach (var column in required)
         {
             if (!table._columns.ContainsKey(column))
-                throw SightlineException.InvalidParameter($"CSV file '{path}' has no '{column}' column (header: {lines[0]}).");
+                throw SightlineException.InvalidParameter($"CSV file '{path}' has no '{column}' column (header: {Excerpt(lines[0])}).");
         }
         for (int i = 0; i < table.Rows.Count; i++)
         {
@@ -48,6 +61,10 @@ public sealed class CsvTable
             ? v
             : throw SightlineException.InvalidParameter($"CSV file '{Path}' line {line + 2}: '{column}' is '{text}', not a number.");
     }
+
+    /// <summary>At most 200 characters of untrusted text for a message, control characters shown as '?'.</summary>
+    private static string Excerpt(string text) =>
+        new([.. (text.Length > 200 ? text[..200] + "…" : text).Select(c => char.IsControl(c) ? '?' : c)]);
 
     private static string[] Split(string line)
     {

@@ -12,7 +12,16 @@ public sealed class EmbeddingCache(FaceEngine engine, ImageDecoder decoder)
     public float[]? Get(string path, CancellationToken cancellationToken) =>
         _cache.GetOrAdd(path, p =>
         {
-            using var image = decoder.DecodeFile(p);
+            DecodedImage image;
+            try
+            {
+                image = decoder.DecodeFile(p);
+            }
+            catch (SightlineException ex)
+            {
+                throw new SightlineException(ex.Kind, $"{Path.GetFileName(p)}: {ex.Message}", ex);
+            }
+            using var _ = image;
             var faces = engine.Analyze(image, new FaceRequest { Embeddings = true, MaxFaces = 1 }, cancellationToken);
             return faces.Count == 0 ? null : faces[0].Embedding;
         });
@@ -21,11 +30,19 @@ public sealed class EmbeddingCache(FaceEngine engine, ImageDecoder decoder)
     public void Prefetch(IReadOnlyCollection<string> paths, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         int done = 0;
-        Parallel.ForEach(paths, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, p =>
+        try
         {
-            Get(p, cancellationToken);
-            progress?.Report(Interlocked.Increment(ref done));
-        });
+            Parallel.ForEach(paths, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, p =>
+            {
+                Get(p, cancellationToken);
+                progress?.Report(Interlocked.Increment(ref done));
+            });
+        }
+        catch (AggregateException ex) when (ex.Flatten().InnerExceptions.OfType<SightlineException>().FirstOrDefault() is { } refused)
+        {
+            // A file the evaluation cannot use is the caller's mistake, reported as itself rather than as a fault.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(refused).Throw();
+        }
     }
 }
 

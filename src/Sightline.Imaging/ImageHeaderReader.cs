@@ -127,7 +127,9 @@ public static class ImageHeaderReader
         else
         {
             width = BinaryPrimitives.ReadInt32LittleEndian(data.Slice(18, 4));
-            height = Math.Abs(BinaryPrimitives.ReadInt32LittleEndian(data.Slice(22, 4)));
+            // Negative height means top-down rows; int.MinValue has no positive counterpart and is no real height.
+            int signed = BinaryPrimitives.ReadInt32LittleEndian(data.Slice(22, 4));
+            height = signed == int.MinValue ? 0 : Math.Abs(signed);
         }
         return new ImageHeader(ImageFormat.Bmp, width, height, ExifOrientation.TopLeft);
     }

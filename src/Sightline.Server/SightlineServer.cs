@@ -54,6 +54,11 @@ public static class SightlineServer
         builder.Services.AddHostedService<AlertDeliveryWorker>();
         builder.Services.AddSingleton<NativeFilter>();
         builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new Native.FiniteDoubleConverter());
+            o.SerializerOptions.Converters.Add(new Native.FiniteSingleConverter());
+        });
         builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Sightline native API";

@@ -190,6 +190,22 @@ public sealed class AccountabilityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, noGroup);
         Assert.Contains("region", p4.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
+        // Found by the fuzzing campaign: a repeated column, a line of 64 MiB, an image past the limits, no probes to measure.
+        var (twice, p5) = await SendAsync(HttpMethod.Post, "v1/evaluations/identify", "auditor", Zip([.. images, Text("identities.csv", "file,file\nimg/a1.jpg,a\n")]));
+        Assert.Equal(HttpStatusCode.BadRequest, twice);
+        Assert.Contains("twice", p5.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var (longLine, p6) = await SendAsync(HttpMethod.Post, "v1/evaluations/verify", "auditor", Zip([.. images, ("pairs.csv", new byte[64 << 20])]));
+        Assert.Equal(HttpStatusCode.BadRequest, longLine);
+        Assert.True(p6.GetProperty("detail").GetString()!.Length < 400, "the refusal must not echo the line");
+        var bomb = Fuzzing.ImageSeeds.ZeroPng(16_000, 16_000);
+        var (tooBig, p7) = await SendAsync(HttpMethod.Post, "v1/evaluations/verify", "auditor",
+            Zip([.. images, ("img/bomb.png", bomb), Text("pairs.csv", "file1,file2,same\nimg/a1.jpg,img/bomb.png,0\n")]));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooBig);
+        Assert.Contains("bomb.png", p7.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var (nothing, p8) = await SendAsync(HttpMethod.Post, "v1/evaluations/identify", "auditor", Zip([.. images, Text("identities.csv", "file,identity\nimg/a1.jpg,a\nimg/b1.jpg,b\n")]));
+        Assert.True(nothing == HttpStatusCode.OK, p8.ToString());
+        Assert.Equal((0, JsonValueKind.Null), (p8.GetProperty("probes").GetInt32(), p8.GetProperty("rank1").ValueKind));
+
         Assert.Equal(before, Leftovers());
         var audit = SightlineCli.Run("audit", "list", "--json", "--data", _server.Data.Path).Json().EnumerateArray().ToList();
         Assert.Contains(audit, r => r.GetProperty("operation").GetString() == "EvaluateVerification" && r.GetProperty("probe").GetString()!.StartsWith("sha256:", StringComparison.Ordinal));

@@ -99,6 +99,22 @@ public sealed class NativeApiTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode.UnsupportedMediaType, "application/problem+json"), (s9, t9));
     }
 
+    [Theory]
+    [InlineData("--b\r\nContent-Type: image/jpeg\r\n\r\nxx\r\n--b--\r\n", "Content-Disposition")] // a part without its disposition
+    [InlineData("--b\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.jpg\"\r\n\r\nxx", "end of")] // no closing boundary
+    public async Task A_malformed_multipart_body_is_a_problem_naming_it_not_a_server_error(string body, string named)
+    {
+        foreach (string path in new[] { "v1/faces/detect", "v1/faces/compare", "v1/detectors" })
+        {
+            var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+            content.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=b");
+            var (status, problem, type) = await SendAsync(HttpMethod.Post, path, content);
+            Assert.Equal((HttpStatusCode.BadRequest, "application/problem+json"), (status, type));
+            Assert.Contains("multipart", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.Contains(named, problem.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
     [Fact]
     public async Task The_openapi_document_and_browser_are_served()
     {

@@ -69,7 +69,7 @@ internal static class BenchServerCommand
                 await PolicySettings.SetAsync(core.Get<IPolicyStore>(), entry, RateLimit.KeyFor(Roles.Operator), "100000/1000000", ct);
             }
             int port = ServerLoad.FreePort();
-            using var server = StartServer(parse, data, port);
+            using var server = BenchServerProcess.Start(parse, data, port, []);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(120) };
             var address = new Uri($"http://127.0.0.1:{port}/");
             await ServerLoad.WaitReadyAsync(http, address, server, ct);
@@ -111,27 +111,6 @@ internal static class BenchServerCommand
         var found = engine.Analyze(image, new FaceRequest(), ct);
         _ = RekognitionJson.Serialize(new DetectFacesResponse([.. found.Select(f => RekognitionMapper.ToFaceDetail(f, image.Width, image.Height))]), indented: false);
         return (Stopwatch.GetElapsedTime(start).TotalMilliseconds, found.Count);
-    }
-
-    private static Process StartServer(ParseResult parse, string data, int port)
-    {
-        var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        string? dll = Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? typeof(BenchServerCommand).Assembly.Location : null;
-        foreach (var a in new[] { dll, "serve", "--urls", $"http://127.0.0.1:{port}", "--data", data, "--models", GlobalOptions.ModelsDirectory(parse) })
-        {
-            if (a is not null) psi.ArgumentList.Add(a);
-        }
-        if (GlobalOptions.Core(parse).Database is { } database)
-        {
-            psi.ArgumentList.Add("--database");
-            psi.ArgumentList.Add(database);
-        }
-        var process = Process.Start(psi)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
     }
 
     private static void Print(Result r, bool json)

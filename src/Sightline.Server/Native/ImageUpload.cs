@@ -21,7 +21,7 @@ public static class ImageUpload
     {
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(ct).ConfigureAwait(false);
+            var form = await NativeInput.FormAsync(request, ct).ConfigureAwait(false);
             var file = form.Files.GetFile(part)
                 ?? throw SightlineException.InvalidParameter($"The multipart body has no file part named '{part}'.");
             using var stream = new MemoryStream();

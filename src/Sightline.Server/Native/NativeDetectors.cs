@@ -28,7 +28,7 @@ public static class NativeDetectors
             if (!request.HasFormContentType)
                 throw SightlineException.InvalidParameter("Send multipart/form-data with file parts 'model' (ONNX) and 'labels' (one class per line) and fields 'id', optionally 'layout' and 'inputSize'.");
             request.HttpContext.Features.Set<IFormFeature>(new FormFeature(request, new FormOptions { MultipartBodyLengthLimit = DetectorRegistry.MaxModelBytes + 1024 * 1024 }));
-            var form = await request.ReadFormAsync(ct);
+            var form = await NativeInput.FormAsync(request, ct);
             var model = form.Files.GetFile("model") ?? throw SightlineException.InvalidParameter("The multipart body has no file part named 'model'.");
             string labels = form.Files.GetFile("labels") is { } file ? await ReadTextAsync(file, ct) : form["labels"].ToString();
             int? inputSize = form["inputSize"].ToString() is { Length: > 0 } text

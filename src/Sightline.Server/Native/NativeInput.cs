@@ -50,6 +50,22 @@ public static class NativeInput
 
     public static string? Text(HttpRequest request, string name) => request.Query[name] is { Count: > 0 } v ? v.ToString() : null;
 
+    /// <summary>
+    /// Reads a multipart/form-data body. A malformed one — no closing boundary, a part without Content-Disposition,
+    /// headers past the limit, a body cut short — is the caller's mistake: 400 naming what is wrong.
+    /// </summary>
+    public static async Task<IFormCollection> FormAsync(HttpRequest request, CancellationToken ct)
+    {
+        try
+        {
+            return await request.ReadFormAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException && !request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            throw SightlineException.InvalidParameter($"The multipart/form-data body is malformed: {ex.Message}");
+        }
+    }
+
     public static async Task<T> JsonAsync<T>(HttpRequest request, CancellationToken ct)
         where T : class
     {

@@ -31,6 +31,18 @@ public sealed class ImageHeaderReaderTests
         }
     }
 
+    [Theory]
+    [InlineData(int.MinValue)]
+    [InlineData(0)]
+    public void A_bmp_height_with_no_real_size_is_refused_as_an_empty_image(int height)
+    {
+        using var img = ImageBytes.Generated(96, 96);
+        var bmp = ImageBytes.Encode(img, ".bmp");
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(22), height);
+        var refused = Assert.Throws<SightlineException>(() => new ImageDecoder().Inspect(bmp));
+        Assert.Contains("empty image", refused.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Reads_the_fixture_jpeg_like_the_decoder()
     {
