@@ -1,6 +1,6 @@
 namespace Sightline.Alerts;
 
-/// <summary>Webhook delivery limits (documented in the README).</summary>
+/// <summary>Webhook delivery limits (documented in docs/alerts.md).</summary>
 public sealed record AlertOptions
 {
     /// <summary>Alerts waiting for delivery; when full a new alert is recorded with status 'dropped' and not sent.</summary>

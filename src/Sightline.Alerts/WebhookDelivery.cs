@@ -13,20 +13,26 @@ namespace Sightline.Alerts;
 /// <summary>
 /// Sends queued alerts to their rules' webhooks: a JSON POST signed with <see cref="AlertRules.SignatureHeader"/>,
 /// retried with exponential backoff on 5xx, 408, 429, connection failures and timeouts; the outcome (delivered or
-/// failed, attempts, last error) is recorded on the alert. Alerts still queued from a previous run are re-queued.
+/// failed, attempts, last error) is recorded on the alert. A delivery the outbound policy refuses (the webhook's name
+/// now resolves to a link-local, metadata or unallowed private address) is also an audit record, so the attempt to
+/// reach an internal address is in the tamper-evident log. Alerts still queued from a previous run are re-queued.
 /// </summary>
 public sealed class WebhookDelivery
 {
     private readonly HttpClient _http;
     private readonly IAlertStore _store;
+    private readonly IAuditStore _audit;
     private readonly AlertQueue _queue;
     private readonly AlertOptions _options;
     private readonly AlertSecrets _secrets;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
 
-    public WebhookDelivery(HttpClient http, IAlertStore store, AlertQueue queue, AlertOptions options, AlertSecrets secrets)
+    /// <summary>The audit entry of a refused delivery: no caller made it, so the actor is the delivery itself.</summary>
+    public static AuditEntry RefusedEntry { get; } = new("system:alerts", "system", "DeliverAlert") { Outcome = "RefusedByOutboundPolicy" };
+
+    public WebhookDelivery(HttpClient http, IAlertStore store, IAuditStore audit, AlertQueue queue, AlertOptions options, AlertSecrets secrets)
     {
-        (_http, _store, _queue, _options, _secrets) = (http, store, queue, options, secrets);
+        (_http, _store, _audit, _queue, _options, _secrets) = (http, store, audit, queue, options, secrets);
         _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
@@ -94,9 +100,31 @@ public sealed class WebhookDelivery
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException)
         {
-            error = OutboundPolicy.RefusalIn(ex) is { } refused ? "refused by the outbound policy: " + refused.Message : ex.Message;
+            error = ex.Message;
+            if (OutboundPolicy.RefusalIn(ex) is { } refused)
+            {
+                error = "refused by the outbound policy: " + refused.Message;
+                // Before the alert's outcome: should the process stop in between, the alert is delivered (and refused
+                // and recorded) again at the next start rather than refused without a record.
+                await _audit.AppendAuditAsync(RefusedEntry with { Details = RefusalDetails(alert, rule, refused.Message) }, CancellationToken.None).ConfigureAwait(false);
+            }
         }
         await _store.SetAlertDeliveryAsync(alert.Id, AlertStatus.Failed, attempts, error, null, ct).ConfigureAwait(false);
+    }
+
+    private static string RefusalDetails(AlertRecord alert, AlertRule rule, string reason)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("alertId", alert.Id);
+            w.WriteString("ruleId", rule.Id);
+            w.WriteString("webhookHost", Uri.TryCreate(rule.WebhookUrl, UriKind.Absolute, out var url) ? url.Authority : rule.WebhookUrl);
+            w.WriteString("reason", reason);
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     /// <summary>The webhook body: the alert as JSON (camelCase); the signature covers exactly these bytes.</summary>

@@ -18,7 +18,7 @@ public sealed partial class CollectionIndexes(ICollectionStore store, int dimens
 {
     /// <summary>
     /// Collections larger than this are searched with HNSW. The exact scan measured 20–24 ms p50 per million
-    /// 512-d faces on the 2-core reference machine (README), so above ~1.5M it would pass ~36 ms.
+    /// 512-d faces on the 2-core reference machine (docs/benchmarks.md), so above ~1.5M it would pass ~36 ms.
     /// </summary>
     public const int DefaultApproximateAbove = 1_500_000;
 
@@ -31,7 +31,7 @@ public sealed partial class CollectionIndexes(ICollectionStore store, int dimens
 
     /// <summary>
     /// The graph's query-time candidate list for a collection of <paramref name="faces"/>: at 1M synthetic faces
-    /// efSearch 512 gave recall@1 1.000, and at 10M recall@1 fell to 0.89 at 512, needing 8,192 for ≥ 0.99 (README),
+    /// efSearch 512 gave recall@1 1.000, and at 10M recall@1 fell to 0.89 at 512, needing 8,192 for ≥ 0.99 (docs/benchmarks.md),
     /// so it grows from 512 as a power of the size through those two points (16× for 10×), up to 10,000.
     /// </summary>
     public static int EfSearchFor(int faces) =>

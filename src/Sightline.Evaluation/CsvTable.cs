@@ -30,12 +30,9 @@ public sealed class CsvTable
     {
         if (!File.Exists(path))
             throw SightlineException.InvalidParameter($"CSV file '{path}' does not exist.");
-        var lines = File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToList();
+        var lines = ReadLines(path).Where(l => l.Trim().Length > 0).ToList();
         if (lines.Count == 0)
             throw SightlineException.InvalidParameter($"CSV file '{path}' is empty.");
-        int longest = lines.FindIndex(l => l.Length > MaxLineChars);
-        if (longest >= 0)
-            throw SightlineException.InvalidParameter($"CSV file '{path}' has a line longer than {MaxLineChars:N0} characters (non-blank line {longest + 1}).");
         var table = new CsvTable(path, Split(lines[0]), [.. lines.Skip(1).Select(Split)]);
         foreach (var column in required)
         {
@@ -60,6 +57,38 @@ public sealed class CsvTable
         return float.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out float v)
             ? v
             : throw SightlineException.InvalidParameter($"CSV file '{Path}' line {line + 2}: '{column}' is '{text}', not a number.");
+    }
+
+    /// <summary>
+    /// The file's lines, refusing one longer than <see cref="MaxLineChars"/> as soon as it gets there: a file of one
+    /// endless line is never held whole (File.ReadAllLines would grow a buffer to its size first).
+    /// </summary>
+    private static List<string> ReadLines(string path)
+    {
+        var lines = new List<string>();
+        var line = new System.Text.StringBuilder();
+        var buffer = new char[8192];
+        using var reader = new StreamReader(path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        int read;
+        while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            for (int i = 0; i < read; i++)
+            {
+                char c = buffer[i];
+                if (c == '\n')
+                {
+                    lines.Add(line.ToString().TrimEnd('\r'));
+                    line.Clear();
+                }
+                else if (line.Length == MaxLineChars)
+                    throw SightlineException.InvalidParameter($"CSV file '{path}' has a line longer than {MaxLineChars:N0} characters (line {lines.Count + 1}).");
+                else
+                    line.Append(c);
+            }
+        }
+        if (line.Length > 0)
+            lines.Add(line.ToString().TrimEnd('\r'));
+        return lines;
     }
 
     /// <summary>At most 200 characters of untrusted text for a message, control characters shown as '?'.</summary>

@@ -26,7 +26,7 @@ public sealed record AnalyzedFace
     public float[]? Embedding { get; init; }
 }
 
-/// <summary>Estimated attributes; each field says which model or rule produced it (README, "Face attributes").</summary>
+/// <summary>Estimated attributes; each field says which model or rule produced it (docs/analysis.md, "Face attributes").</summary>
 public sealed record FaceAttributes(
     float Age,
     float MaleProbability,

@@ -9,7 +9,7 @@ public sealed record FaceEngineOptions
 {
     public string ModelsDirectory { get; init; } = ModelPaths.DefaultModelsDirectory;
 
-    /// <summary>Default detector, chosen by measurement on the detection development set (README, "Detector choice").</summary>
+    /// <summary>Default detector, chosen by measurement on the detection development set (docs/accuracy.md, "Detector choice").</summary>
     public string Detector { get; init; } = "ultraface-rfb320";
 
     public string Landmarks { get; init; } = "landmark68";

@@ -2,7 +2,7 @@ namespace Sightline.Faces;
 
 /// <summary>
 /// Monotone piecewise-linear map from embedding cosine to Rekognition's 0–100 Similarity. The knots tie the
-/// thresholds people use (80, 90, 95, 99) to false-match rates measured on development pairs; see the README
+/// thresholds people use (80, 90, 95, 99) to false-match rates measured on development pairs; see docs/accuracy.md
 /// section "Similarity calibration" for the fit, the counts and the measured error rates.
 /// </summary>
 public sealed class SimilarityCalibration
@@ -28,7 +28,7 @@ public sealed class SimilarityCalibration
     /// impostor). Impostor cosines are close to normal with mean −0.002 and sd 0.097 (max 0.276); genuine
     /// cosines range 0.363–0.93 (median 0.70). Each knot sits where that normal tail puts the per-comparison
     /// false-match rate: 50 ↔ 1e-2, 70 ↔ 1e-3, 80 ↔ 4e-4, 90 ↔ 1e-5, 95 ↔ 1e-6, 99 ↔ 1e-7. The tail is an
-    /// extrapolation beyond the 1,544 impostors measured; the README gives measured rates with their counts.
+    /// extrapolation beyond the 1,544 impostors measured; docs/accuracy.md gives measured rates with their counts.
     /// </summary>
     public static SimilarityCalibration Default { get; } = new(
     [

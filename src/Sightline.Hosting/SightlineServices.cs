@@ -62,7 +62,7 @@ public static class SightlineServices
         services.AddSingleton(new AlertSecrets(options.Secrets));
         services.AddSingleton(sp => new WebhookDelivery(
             new HttpClient(OutboundHttp.Handler(sp.GetRequiredService<OutboundPolicy>(), options.Alerts.AttemptTimeout)) { Timeout = Timeout.InfiniteTimeSpan },
-            sp.GetRequiredService<IAlertStore>(),
+            sp.GetRequiredService<IAlertStore>(), sp.GetRequiredService<IAuditStore>(),
             sp.GetRequiredService<AlertQueue>(), options.Alerts, sp.GetRequiredService<AlertSecrets>()));
         services.AddSingleton(sp => new LabelDesk(sp.GetRequiredService<LabelEngine>(), sp.GetRequiredService<IAlertEvaluator>()));
         services.AddSingleton(sp => new PlateDesk(new PlateReader(sp.GetRequiredService<TextEngine>(), sp.GetRequiredService<LabelEngine>().Detector),

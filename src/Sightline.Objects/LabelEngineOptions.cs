@@ -5,7 +5,7 @@ public sealed record LabelEngineOptions
 {
     public required string ModelsDirectory { get; init; }
 
-    /// <summary>The default detector, chosen on coco_dev (see README, "Objects").</summary>
+    /// <summary>The default detector, chosen on coco_dev (docs/accuracy.md, "Objects").</summary>
     public string Detector { get; init; } = "centernet-coco";
 
     /// <summary>Intra-op threads of the detector's session (one: requests run in parallel instead).</summary>

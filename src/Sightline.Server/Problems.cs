@@ -8,6 +8,16 @@ public static class Problems
 {
     public const string ContentType = "application/problem+json";
 
+    /// <summary>
+    /// Longest error message sent, in characters. Messages quote the value they refuse; a value of megabytes would
+    /// otherwise come back escaped at several times its size, and the escaping buffers stay pooled in the process.
+    /// </summary>
+    public const int MaxMessageChars = 1024;
+
+    /// <summary>An error message as sent: at most <see cref="MaxMessageChars"/> characters, marked where it was cut.</summary>
+    public static string Bounded(string message) =>
+        message.Length <= MaxMessageChars ? message : string.Concat(message.AsSpan(0, MaxMessageChars), $"… ({message.Length - MaxMessageChars:N0} more characters)");
+
     private static readonly JsonSerializerOptions s_json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Task WriteAsync(HttpContext context, SightlineException ex)
@@ -32,7 +42,7 @@ public static class Problems
             ["type"] = "https://sightline.local/problems/" + ex.Kind.ToString().ToLowerInvariant(),
             ["title"] = Title(ex.Kind),
             ["status"] = context.Response.StatusCode,
-            ["detail"] = ex.Message,
+            ["detail"] = Bounded(ex.Message),
             ["errorType"] = ex.RekognitionType,
             ["requestId"] = context.TraceIdentifier,
         };

@@ -141,7 +141,7 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/x-amz-json-1.1";
         context.Response.Headers["x-amzn-ErrorType"] = type;
-        return context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["__type"] = type, ["message"] = message }));
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["__type"] = type, ["message"] = Problems.Bounded(message) }));
     }
 
     private sealed class UnknownOperationException(string message) : Exception(message);

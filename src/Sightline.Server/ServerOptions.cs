@@ -1,6 +1,6 @@
 namespace Sightline.Server;
 
-/// <summary>How the server listens and protects itself. Every limit here is documented in the README.</summary>
+/// <summary>How the server listens and protects itself. Every limit here is documented in docs/operations.md.</summary>
 public sealed record ServerOptions
 {
     public string Urls { get; init; } = "http://127.0.0.1:8080";

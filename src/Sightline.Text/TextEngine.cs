@@ -81,7 +81,7 @@ public sealed class TextEngine : IDisposable
     /// <summary>
     /// The detector's input size: the configured side, but for images over twice that (scanned pages, 12 MP photos)
     /// half the image's longer side, up to 2,048 — small print on a big page vanishes at 960 (magazine page at 960:
-    /// CER 74%, at 1,656: see README).
+    /// CER 74%, at 1,656: see docs/accuracy.md).
     /// </summary>
     private int DetectorSide(Mat bgr)
     {

@@ -116,6 +116,17 @@ public sealed class NativeApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refusal_quotes_at_most_a_bounded_part_of_a_huge_value()
+    {
+        // A megabyte of characters that JSON escapes six times over: the answer must not grow with it.
+        var (status, problem, _) = await SendAsync(HttpMethod.Post, "v1/collections", Json(new { collectionId = new string('\u0001', 1_000_000) }));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        string detail = problem.GetProperty("detail").GetString()!;
+        Assert.InRange(detail.Length, 1, 1100);
+        Assert.Contains("more characters", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_openapi_document_and_browser_are_served()
     {
         string document = await _server.Http.GetStringAsync(new Uri(_server.Address, "openapi/v1.json"));

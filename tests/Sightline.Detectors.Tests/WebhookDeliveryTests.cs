@@ -35,7 +35,7 @@ public sealed class WebhookDeliveryTests : IDisposable
         var raised = await new AlertEvaluator(_f.Alerts, queue).EvaluateAsync("test", null, [new LabelledBox("gun", 90, new NormalBox(0, 0, 1, 1))], RegistryFixture.Ct);
         var handler = new ScriptedHandler(script);
         using var http = new HttpClient(handler);
-        await new WebhookDelivery(http, _f.Alerts, queue, s_fast, secrets).DeliverAsync(raised.Single(), CancellationToken.None);
+        await new WebhookDelivery(http, _f.Alerts, _f.Audit, queue, s_fast, secrets).DeliverAsync(raised.Single(), CancellationToken.None);
         return ((await _f.Alerts.ListAlertsAsync(null, 1, RegistryFixture.Ct)).Single(), handler.Calls);
     }
 
@@ -79,11 +79,16 @@ public sealed class WebhookDeliveryTests : IDisposable
             var queue = new AlertQueue(s_fast);
             var raised = await new AlertEvaluator(_f.Alerts, queue).EvaluateAsync("test", null, [new LabelledBox("gun", 90, new NormalBox(0, 0, 1, 1))], RegistryFixture.Ct);
             using var http = new HttpClient(Sightline.Outbound.OutboundHttp.Handler(Sightline.Outbound.OutboundPolicy.PublicOnly, TimeSpan.FromSeconds(2)));
-            await new WebhookDelivery(http, _f.Alerts, queue, s_fast, secrets).DeliverAsync(raised.Single(), CancellationToken.None);
+            await new WebhookDelivery(http, _f.Alerts, _f.Audit, queue, s_fast, secrets).DeliverAsync(raised.Single(), CancellationToken.None);
             var alert = (await _f.Alerts.ListAlertsAsync(null, 1, RegistryFixture.Ct)).Single();
             Assert.Equal((AlertStatus.Failed, 1), (alert.Status, alert.Attempts));
             Assert.Contains("refused by the outbound policy", alert.LastError, StringComparison.Ordinal);
             Assert.False(listener.Pending(), "no connection reached the refused address");
+            var records = await _f.Audit.ReadAuditAsync(0, 100, RegistryFixture.Ct);
+            var refusal = Assert.Single(records, r => r.Entry.Operation == "DeliverAlert");
+            Assert.Equal(("system:alerts", "RefusedByOutboundPolicy"), (refusal.Entry.Actor, refusal.Entry.Outcome));
+            Assert.Contains(alert.Id, refusal.Entry.Details, StringComparison.Ordinal);
+            Assert.Contains($"127.0.0.1:{port}", refusal.Entry.Details, StringComparison.Ordinal);
         }
         finally
         {

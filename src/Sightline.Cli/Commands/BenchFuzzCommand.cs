@@ -83,8 +83,10 @@ internal static class BenchFuzzCommand
                     for (long i = options.FirstIndex; i < options.FirstIndex + options.Requests; i++)
                     {
                         var fuzz = campaign.Case(options.Seed, i);
+                        double before = await AllocatedAsync(http, address, ct);
                         var (status, seconds, answer, error) = await campaign.SendAsync(http, fuzz, options.RequestLimit, ct);
-                        Console.WriteLine($"#{i} {fuzz.Api} {fuzz.Method} {fuzz.Operation} [{fuzz.Mutation}] {fuzz.Body.Length:N0} bytes → {status} in {seconds:F2} s {error} {(answer.Length > 300 ? answer[..300] : answer)}");
+                        double allocated = await AllocatedAsync(http, address, ct) - before;
+                        Console.WriteLine($"#{i} {fuzz.Api} {fuzz.Method} {fuzz.Operation} [{fuzz.Mutation}] {fuzz.Body.Length:N0} bytes → {status} in {seconds:F2} s, server allocated {allocated / 1048576:F1} MB {error} {(answer.Length > 300 ? answer[..300] : answer)}");
                     }
                 }
                 var report = await Cli.WithProgressAsync($"fuzz (seed {options.Seed})", async progress =>
@@ -155,6 +157,17 @@ internal static class BenchFuzzCommand
         if (faces.Count == 0 && photos.Count > 0)
             throw new SightlineException(ErrorKind.Internal, "The campaign could not index the model pack's fixture photos on the server under test.");
         return new FuzzTarget(address, key.AccessKeyId, key.SecretAccessKey, collections, faces, ["fuzz-user-0"], jobs, "fuzz", objects);
+    }
+
+    /// <summary>Bytes the server has allocated since it started (its /metrics), to see what one request costs it.</summary>
+    private static async Task<double> AllocatedAsync(HttpClient http, Uri address, CancellationToken ct)
+    {
+        foreach (string line in (await http.GetStringAsync(new Uri(address, "/metrics"), ct)).Split('\n'))
+        {
+            if (line.StartsWith("system_runtime_dotnet_gc_heap_total_allocated ", StringComparison.Ordinal))
+                return double.Parse(line[(line.IndexOf(' ', StringComparison.Ordinal) + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return 0;
     }
 
     private static async Task<string> SendJsonAsync(HttpClient http, Uri uri, string json, CancellationToken ct)

@@ -13,7 +13,7 @@ namespace Sightline.Faces.Detection;
 /// </summary>
 public sealed class BlazeFaceDetector : IRegionDetector
 {
-    /// <summary>Score threshold chosen on the detection development set, in the gap between 0.34 and 0.50 (see README).</summary>
+    /// <summary>Score threshold chosen on the detection development set, in the gap between 0.34 and 0.50 (docs/accuracy.md).</summary>
     public const float DefaultThreshold = 0.42f;
 
     private readonly long[] _shape;

@@ -58,7 +58,7 @@ public static class TilePlanner
     }
 }
 
-/// <summary>Multi-scale tiling settings; the defaults were chosen on the detection development set (see README).</summary>
+/// <summary>Multi-scale tiling settings; the defaults were chosen on the detection development set (docs/accuracy.md, "Detector choice").</summary>
 public sealed record TilingOptions
 {
     /// <summary>Smallest face (pixels, image scale) the pyramid is built to find. Rekognition's floor is 40 px in 1080p.</summary>

@@ -47,7 +47,7 @@ public sealed class TiledFaceDetector(IRegionDetector inner, DetectorOptions opt
     /// Second look at a candidate at the preferred scale of the verifying model (a second detector family when one
     /// is configured, else the same one): a region about twice the face size, centred on it. Texture that fired by
     /// chance at one tile scale (fur, hair, hands) rarely fires again for an independent model, while a real face
-    /// does. The candidate keeps its own box and score (README, "Detector choice").
+    /// does. The candidate keeps its own box and score (docs/accuracy.md, "Detector choice").
     /// </summary>
     private DetectedFace? Confirm(Mat bgr, DetectedFace candidate, float threshold)
     {

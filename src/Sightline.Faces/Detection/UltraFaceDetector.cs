@@ -11,7 +11,7 @@ namespace Sightline.Faces.Detection;
 /// </summary>
 public sealed class UltraFaceDetector : IRegionDetector
 {
-    /// <summary>Score threshold chosen on the detection development set (dlib_faces_voc recall vs. false positives; see README).</summary>
+    /// <summary>Score threshold chosen on the detection development set (dlib_faces_voc recall vs. false positives; docs/accuracy.md).</summary>
     public const float DefaultThreshold = 0.7f;
 
     private static readonly float[] s_mean = [127f, 127f, 127f];
