@@ -72,9 +72,25 @@ public static class ImageHeaderReader
             throw Truncated("PNG", "the IHDR chunk is missing");
         int width = checked((int)Math.Min(BinaryPrimitives.ReadUInt32BigEndian(data.Slice(16, 4)), int.MaxValue));
         int height = checked((int)Math.Min(BinaryPrimitives.ReadUInt32BigEndian(data.Slice(20, 4)), int.MaxValue));
-        if (data[^12..].IndexOf("IEND"u8) < 0)
-            throw Truncated("PNG", "the IEND chunk is missing");
+        RequirePngChunksInBounds(data);
         return new ImageHeader(ImageFormat.Png, width, height, ExifOrientation.TopLeft);
+    }
+
+    // Every chunk up to IEND must lie inside the bytes: the decoder sizes its buffer from a chunk's declared length,
+    // so a 100-byte file whose chunk claims 4 GB would have it allocate and scan gigabytes before failing.
+    private static void RequirePngChunksInBounds(ReadOnlySpan<byte> data)
+    {
+        int pos = 8;
+        while (pos <= data.Length - 12)
+        {
+            uint length = BinaryPrimitives.ReadUInt32BigEndian(data.Slice(pos, 4));
+            if (length > (uint)(data.Length - pos - 12))
+                throw Truncated("PNG", "a chunk runs past the end");
+            if (data.Slice(pos + 4, 4).SequenceEqual("IEND"u8))
+                return;
+            pos += 12 + (int)length;
+        }
+        throw Truncated("PNG", "the IEND chunk is missing");
     }
 
     private static ImageHeader ReadWebP(ReadOnlySpan<byte> data)
@@ -127,7 +143,11 @@ public static class ImageHeaderReader
         else
         {
             width = BinaryPrimitives.ReadInt32LittleEndian(data.Slice(18, 4));
-            height = Math.Abs(BinaryPrimitives.ReadInt32LittleEndian(data.Slice(22, 4)));
+            // Negative means rows stored top-down; int.MinValue has no magnitude as an int.
+            height = BinaryPrimitives.ReadInt32LittleEndian(data.Slice(22, 4));
+            if (height == int.MinValue)
+                throw Truncated("BMP", "the height is out of range");
+            height = Math.Abs(height);
         }
         return new ImageHeader(ImageFormat.Bmp, width, height, ExifOrientation.TopLeft);
     }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using OpenCvSharp;
 using Sightline.Faces.Tests.Support;
 using Sightline.Imaging;
@@ -52,6 +53,20 @@ public sealed class ImageHeaderReaderTests
         Assert.Equal(expected, header.Orientation);
         Assert.Equal(transposes, header.Transposes);
         Assert.Equal(transposes ? header.Height : header.Width, header.DisplayWidth);
+    }
+
+    [Theory]
+    [InlineData(0xFFFFFFFFu)]
+    [InlineData(0xFFFFFFFEu)]
+    [InlineData(0x7FFFFFFFu)]
+    public void An_exif_ifd_offset_past_the_block_means_as_stored(uint offset)
+    {
+        // Found by fuzzing: an offset near uint.MaxValue wrapped the bounds check and indexed out of range.
+        using var img = ImageBytes.Generated(160, 90);
+        byte[] jpeg = ImageBytes.WithExifOrientation(ImageBytes.Encode(img, ".jpg"), 6);
+        int tiff = jpeg.AsSpan().IndexOf("MM\0*"u8);
+        BinaryPrimitives.WriteUInt32BigEndian(jpeg.AsSpan(tiff + 4), offset);
+        Assert.Equal(ExifOrientation.TopLeft, ImageHeaderReader.Read(jpeg).Orientation);
     }
 
     [Fact]
