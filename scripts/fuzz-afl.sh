@@ -83,8 +83,16 @@ if (( crashes > 0 || hangs > 0 )); then
     timeout 300 nice -n 10 afl-tmin -i "$f" -o "${f/crashes-/min-}" -t 5000 -m none \
       -- dotnet "$work/instrumented/Sightline.Fuzz.dll" "$target" "${mode[@]}" >/dev/null 2>&1 || true
   done
-  echo "== replaying the crashing inputs (uninstrumented build)"
-  dotnet "$work/plain/Sightline.Fuzz.dll" replay "$target" "$found" | grep -E '^(FINDING|[A-Za-z.]+(Exception|Violation)|   at Sightline)' | grep -v '   at Sightline.Fuzz' | head -60 || true
+  echo "== replaying the crashing inputs (uninstrumented build, one process each: a native crash ends only its own)"
+  for f in $(find "$found" -type f | sort | head -40); do
+    rc=0
+    out=$(dotnet "$work/plain/Sightline.Fuzz.dll" replay "$target" "$f" 2>&1) || rc=$?
+    if (( rc >= 128 )); then
+      echo "FINDING ($(basename "$f")): the process died with signal $((rc - 128))"
+    else
+      echo "$out" | grep -E '^(FINDING|[A-Za-z.]+(Exception|Violation)|   at Sightline)' | grep -v '   at Sightline.Fuzz' | head -8 || true
+    fi
+  done
 fi
 echo "fuzz: target=$target seconds=$run_time execs=$execs execs/s=$rate paths=$(stat corpus_count) crashes=$crashes hangs=$hangs${found:+ findings=$( (( crashes + hangs > 0 )) && echo "$found" || echo none)}"
 (( crashes == 0 ))

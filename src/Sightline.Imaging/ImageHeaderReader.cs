@@ -32,6 +32,10 @@ public static class ImageHeaderReader
                 throw Truncated("JPEG", "a marker was expected");
             byte marker = data[pos + 1];
             if (marker == 0xFF) { pos++; continue; }
+            // FF 00 is a stuffed zero, not a marker: the decoder skips it and scans on for the next marker, so reading
+            // a length here would follow different segments from the decoder's and could report another frame's size.
+            if (marker == 0x00)
+                throw Truncated("JPEG", "a marker was expected");
             if (marker is 0xD8 or 0x01 || marker is >= 0xD0 and <= 0xD7) { pos += 2; continue; }
             int length = BinaryPrimitives.ReadUInt16BigEndian(data.Slice(pos + 2, 2));
             if (length < 2 || pos + 2 + length > data.Length)

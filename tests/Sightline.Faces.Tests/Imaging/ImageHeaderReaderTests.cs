@@ -70,6 +70,18 @@ public sealed class ImageHeaderReaderTests
     }
 
     [Fact]
+    public void A_stuffed_zero_where_a_marker_belongs_is_refused()
+    {
+        // Found by fuzzing: FF 00 read as a segment with a length led the reader to an EXIF thumbnail's frame while
+        // the decoder, which skips the pair, decoded the main image; the size mismatch then crashed the process.
+        using var img = ImageBytes.Generated(160, 90);
+        byte[] jpeg = ImageBytes.Encode(img, ".jpg");
+        byte[] stuffed = [.. jpeg.AsSpan(0, 2), 0xFF, 0x00, 0x00, 0x04, 0x00, 0x00, .. jpeg.AsSpan(2)];
+        var ex = Assert.Throws<SightlineException>(() => ImageHeaderReader.Read(stuffed));
+        Assert.Equal(ErrorKind.InvalidImageFormat, ex.Kind);
+    }
+
+    [Fact]
     public void The_first_exif_orientation_wins_over_a_later_exif_block_without_one()
     {
         // sample1 carries its own Exif APP1 (camera tags, no Orientation). An Exif block with Orientation=6
