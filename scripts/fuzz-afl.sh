@@ -52,6 +52,7 @@ done
 
 echo "== afl-fuzz $target for ${seconds}s"
 # SharpFuzz's fork server runs inside the dotnet host, which carries no AFL instrumentation of its own.
+export SIGHTLINE_FUZZ_WARMUP="$work/in"
 export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 \
   AFL_FORKSRV_INIT_TMOUT=60000 AFL_SKIP_CRASHES=1 AFL_IGNORE_SEED_PROBLEMS=1
 status=0
@@ -72,8 +73,15 @@ hangs=$(stat saved_hangs)
 rate=$(awk -v e="$execs" -v t="$run_time" 'BEGIN {printf "%.0f", e / t}')
 
 found="$here/artifacts/fuzz/$target"
+rm -rf "$found"
+# In process, an input that kills the runtime or runs past the timeout ends the run: keep the input it was on.
+if grep -q 'PROGRAM ABORT' "$work/afl.log"; then
+  grep -A1 'PROGRAM ABORT' "$work/afl.log" >&2
+  mkdir -p "$found"; cp "$work/out/default/.cur_input" "$found/crashes-abort"
+  crashes=$((crashes + 1))
+fi
 if (( crashes > 0 || hangs > 0 )); then
-  rm -rf "$found"; mkdir -p "$found"
+  mkdir -p "$found"
   find "$work/out/default/crashes" "$work/out/default/hangs" -type f -name 'id:*' 2>/dev/null | while read -r f; do
     kind=$(basename "$(dirname "$f")")
     cp "$f" "$found/$kind-$(basename "$f" | cut -d, -f1 | tr -d :)"

@@ -22,9 +22,19 @@ if (args is ["replay", var name, var path, ..] && args.Skip(3).All(a => a == "--
 //                                            restarts the child instead of ending the run
 if (args is [var fuzzed, ..] && FuzzTargets.Names.Contains(fuzzed) && args.Skip(1).All(a => a == "--out-of-process"))
 {
-    var target = FuzzTargets.Create(fuzzed);
+    // Instrumented code may run only once the fork server is up (before it the coverage map is not mapped), so the
+    // target, which opens a store for sigv4, is made on the first input. It then runs the seeds in
+    // $SIGHTLINE_FUZZ_WARMUP once, so that what runs only on first use (serializer metadata) is not counted as
+    // coverage of later inputs.
+    IFuzzTarget? target = null;
     Action<Stream> run = stream =>
     {
+        if (target is null)
+        {
+            target = FuzzTargets.Create(fuzzed);
+            if (Environment.GetEnvironmentVariable("SIGHTLINE_FUZZ_WARMUP") is { Length: > 0 } warmup && Directory.Exists(warmup))
+                Replay.Run(target, warmup);
+        }
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
         target.Run(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
