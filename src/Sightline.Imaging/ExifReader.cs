@@ -16,7 +16,8 @@ internal static class ExifReader
         if (!little && !big)
             return null;
         uint ifd = ReadU32(tiff[4..], little);
-        if (ifd < 8 || ifd + 2 > tiff.Length)
+        // Compared without adding to the offset, which a block could set near uint.MaxValue to wrap the sum.
+        if (ifd < 8 || ifd > (uint)tiff.Length - 2)
             return null;
         int count = ReadU16(tiff[(int)ifd..], little);
         for (int i = 0; i < count; i++)

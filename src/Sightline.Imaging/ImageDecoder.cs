@@ -30,8 +30,10 @@ public sealed class ImageDecoder(ImageLimits limits)
         raw = ToBgr(raw);
         if (raw.Width != header.Width || raw.Height != header.Height)
         {
+            // Sizes are read before the Mat is released: reading them after would touch freed native memory.
+            string message = $"The {header.Format} image decoded to {raw.Width}x{raw.Height}, not the {header.Width}x{header.Height} its header declares.";
             raw.Dispose();
-            throw SightlineException.InvalidImage($"The {header.Format} image decoded to {raw.Width}x{raw.Height}, not the {header.Width}x{header.Height} its header declares.");
+            throw SightlineException.InvalidImage(message);
         }
         return new DecodedImage(Orient(raw, header.Orientation), header);
     }

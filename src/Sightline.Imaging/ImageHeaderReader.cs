@@ -32,6 +32,10 @@ public static class ImageHeaderReader
                 throw Truncated("JPEG", "a marker was expected");
             byte marker = data[pos + 1];
             if (marker == 0xFF) { pos++; continue; }
+            // FF 00 is a stuffed zero, not a marker: the decoder skips it and scans on for the next marker, so reading
+            // a length here would follow different segments from the decoder's and could report another frame's size.
+            if (marker == 0x00)
+                throw Truncated("JPEG", "a marker was expected");
             if (marker is 0xD8 or 0x01 || marker is >= 0xD0 and <= 0xD7) { pos += 2; continue; }
             int length = BinaryPrimitives.ReadUInt16BigEndian(data.Slice(pos + 2, 2));
             if (length < 2 || pos + 2 + length > data.Length)
@@ -72,9 +76,25 @@ public static class ImageHeaderReader
             throw Truncated("PNG", "the IHDR chunk is missing");
         int width = checked((int)Math.Min(BinaryPrimitives.ReadUInt32BigEndian(data.Slice(16, 4)), int.MaxValue));
         int height = checked((int)Math.Min(BinaryPrimitives.ReadUInt32BigEndian(data.Slice(20, 4)), int.MaxValue));
-        if (data[^12..].IndexOf("IEND"u8) < 0)
-            throw Truncated("PNG", "the IEND chunk is missing");
+        RequirePngChunksInBounds(data);
         return new ImageHeader(ImageFormat.Png, width, height, ExifOrientation.TopLeft);
+    }
+
+    // Every chunk up to IEND must lie inside the bytes: the decoder sizes its buffer from a chunk's declared length,
+    // so a 100-byte file whose chunk claims 4 GB would have it allocate and scan gigabytes before failing.
+    private static void RequirePngChunksInBounds(ReadOnlySpan<byte> data)
+    {
+        int pos = 8;
+        while (pos <= data.Length - 12)
+        {
+            uint length = BinaryPrimitives.ReadUInt32BigEndian(data.Slice(pos, 4));
+            if (length > (uint)(data.Length - pos - 12))
+                throw Truncated("PNG", "a chunk runs past the end");
+            if (data.Slice(pos + 4, 4).SequenceEqual("IEND"u8))
+                return;
+            pos += 12 + (int)length;
+        }
+        throw Truncated("PNG", "the IEND chunk is missing");
     }
 
     private static ImageHeader ReadWebP(ReadOnlySpan<byte> data)

@@ -80,9 +80,29 @@ public static class NativeInput
         }
         catch (JsonException ex)
         {
-            throw SightlineException.Serialization($"The JSON body is not valid for this request at {RekognitionRequestReader.Describe(ex)}", ex);
+            throw BodyRefused(ex);
         }
     }
+
+    /// <summary>
+    /// Reads a native API JSON body of type <paramref name="type"/> (one of the bodies above) from bytes, with the same
+    /// rules and refusals as <see cref="JsonAsync{T}"/>: for tests and fuzzing, which have bytes rather than a request.
+    /// </summary>
+    public static object ReadBody(Type type, ReadOnlySpan<byte> body)
+    {
+        var info = NativeJsonContext.Default.GetTypeInfo(type) ?? throw new ArgumentException($"{type.Name} is not a native API body.", nameof(type));
+        try
+        {
+            return JsonSerializer.Deserialize(body, info) ?? throw SightlineException.InvalidParameter("The JSON body is empty.");
+        }
+        catch (JsonException ex)
+        {
+            throw BodyRefused(ex);
+        }
+    }
+
+    private static SightlineException BodyRefused(JsonException ex) =>
+        SightlineException.Serialization($"The JSON body is not valid for this request at {RekognitionRequestReader.Describe(ex)}", ex);
 }
 
 /// <summary>

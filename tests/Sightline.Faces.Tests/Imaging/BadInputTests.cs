@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using OpenCvSharp;
 using Sightline.Faces.Tests.Support;
 using Sightline.Imaging;
@@ -51,6 +52,28 @@ public sealed class BadInputTests
     [Fact]
     public void Png_header_claiming_zero_width_is_InvalidImageFormat() =>
         Assert.Equal(ErrorKind.InvalidImageFormat, KindOf(ImageBytes.PngHeaderOnly(0, 100)));
+
+    [Fact]
+    public void Png_chunk_claiming_more_bytes_than_sent_is_InvalidImageFormat_before_decoding()
+    {
+        // Found by fuzzing: the chunk after IHDR claiming ~4 GB made the decoder allocate and scan for seconds.
+        using var img = ImageBytes.Generated(120, 100);
+        byte[] png = ImageBytes.Encode(img, ".png");
+        BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(33), 0xFA00002F);
+        var ex = Assert.Throws<SightlineException>(() => _decoder.Decode(png).Dispose());
+        Assert.Equal(ErrorKind.InvalidImageFormat, ex.Kind);
+        Assert.Contains("a chunk runs past the end", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bmp_height_of_int_min_is_InvalidImageFormat()
+    {
+        // Found by fuzzing: the top-down sign flip of int.MinValue overflowed.
+        using var img = ImageBytes.Generated(120, 100);
+        byte[] bmp = ImageBytes.Encode(img, ".bmp");
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(22), int.MinValue);
+        Assert.Equal(ErrorKind.InvalidImageFormat, KindOf(bmp));
+    }
 
     [Fact]
     public void Inline_bytes_over_5MB_are_ImageTooLarge()

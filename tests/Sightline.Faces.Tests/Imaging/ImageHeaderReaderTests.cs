@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using OpenCvSharp;
 using Sightline.Faces.Tests.Support;
 using Sightline.Imaging;
@@ -32,7 +33,7 @@ public sealed class ImageHeaderReaderTests
     }
 
     [Theory]
-    [InlineData(int.MinValue)]
+    [InlineData(int.MinValue)] // no magnitude as an int (BadInputTests checks the error kind)
     [InlineData(0)]
     public void A_bmp_height_with_no_real_size_is_refused_as_an_empty_image(int height)
     {
@@ -64,6 +65,32 @@ public sealed class ImageHeaderReaderTests
         Assert.Equal(expected, header.Orientation);
         Assert.Equal(transposes, header.Transposes);
         Assert.Equal(transposes ? header.Height : header.Width, header.DisplayWidth);
+    }
+
+    [Theory]
+    [InlineData(0xFFFFFFFFu)]
+    [InlineData(0xFFFFFFFEu)]
+    [InlineData(0x7FFFFFFFu)]
+    public void An_exif_ifd_offset_past_the_block_means_as_stored(uint offset)
+    {
+        // Found by fuzzing: an offset near uint.MaxValue wrapped the bounds check and indexed out of range.
+        using var img = ImageBytes.Generated(160, 90);
+        byte[] jpeg = ImageBytes.WithExifOrientation(ImageBytes.Encode(img, ".jpg"), 6);
+        int tiff = jpeg.AsSpan().IndexOf("MM\0*"u8);
+        BinaryPrimitives.WriteUInt32BigEndian(jpeg.AsSpan(tiff + 4), offset);
+        Assert.Equal(ExifOrientation.TopLeft, ImageHeaderReader.Read(jpeg).Orientation);
+    }
+
+    [Fact]
+    public void A_stuffed_zero_where_a_marker_belongs_is_refused()
+    {
+        // Found by fuzzing: FF 00 read as a segment with a length led the reader to an EXIF thumbnail's frame while
+        // the decoder, which skips the pair, decoded the main image; the size mismatch then crashed the process.
+        using var img = ImageBytes.Generated(160, 90);
+        byte[] jpeg = ImageBytes.Encode(img, ".jpg");
+        byte[] stuffed = [.. jpeg.AsSpan(0, 2), 0xFF, 0x00, 0x00, 0x04, 0x00, 0x00, .. jpeg.AsSpan(2)];
+        var ex = Assert.Throws<SightlineException>(() => ImageHeaderReader.Read(stuffed));
+        Assert.Equal(ErrorKind.InvalidImageFormat, ex.Kind);
     }
 
     [Fact]
