@@ -59,14 +59,7 @@ internal static class BenchFuzzCommand
             var photos = Directory.Exists(ModelPaths.FixturesDirectory(models)) ? Directory.GetFiles(ModelPaths.FixturesDirectory(models), "*.jpg").Order(StringComparer.Ordinal).ToList() : [];
             var seeds = ImageSeeds.Create(photos);
             var objects = WriteBucket(bucket, seeds);
-            IssuedKey key;
-            using (var core = CliCore.Open(GlobalOptions.Core(parse) with { DataDirectory = data }))
-            {
-                var entry = CollectionHost.LocalEntry("cli bench fuzz");
-                key = await core.Get<AccessKeys>().CreateAsync(entry, Roles.Admin, null, null, "bench fuzz", ct);
-                // The campaign measures robustness, not the per-key limit a deployment sets.
-                await PolicySettings.SetAsync(core.Get<IPolicyStore>(), entry, RateLimit.KeyFor(Roles.Admin), "100000/1000000", ct);
-            }
+            var key = await BenchServerProcess.KeyAsync(parse, data, Roles.Admin, "bench fuzz", ct);
             int port = ServerLoad.FreePort();
             using var server = BenchServerProcess.Start(parse, data, port, ["--bucket", $"fuzz={bucket}", "--auth-failure-burst", "1000000", "--auth-failures-per-minute", "1000000"], log);
             try
@@ -198,7 +191,7 @@ internal static class BenchFuzzCommand
         }
         var summary = new Table().AddColumns("measure", "value");
         summary.AddRow("requests", $"{r.Requests:N0} in {r.Seconds:F0} s (seed {r.Seed}); median {r.MedianMs:F0} ms, slowest {r.SlowestSeconds:F1} s");
-        summary.AddRow("operations reached", $"AWS {r.Operations.Count(o => o.Api == "aws")}, native {r.Operations.Count(o => o.Api == "native")} (of {r.AwsOperations} and {r.NativeOperations} listed)");
+        summary.AddRow("operations reached", $"AWS {r.Operations.Count(o => o.Api == "aws" && o.Operation != "(unknown)")}, native {r.Operations.Count(o => o.Api == "native")} (of {r.AwsOperations} and {r.NativeOperations} listed)");
         summary.AddRow("answers by status", string.Join(", ", r.ByStatus.Select(s => $"{Status(s.Key)}: {s.Value:N0}")));
         summary.AddRow("5xx other than 503 / no answer / slow", $"{r.ServerErrors} / {r.NoAnswer} / {r.Slow}");
         summary.AddRow("server RSS start / peak / end (bound)", $"{r.RssStartMb:F0} / {r.RssPeakMb:F0} / {r.RssEndMb:F0} MB ({r.RssBoundMb:F0})");

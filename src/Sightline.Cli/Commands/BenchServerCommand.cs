@@ -60,14 +60,7 @@ internal static class BenchServerCommand
         string data = Directory.CreateTempSubdirectory("sightline-bench-server-").FullName;
         try
         {
-            IssuedKey key;
-            using (var core = CliCore.Open(GlobalOptions.Core(parse) with { DataDirectory = data }))
-            {
-                var entry = CollectionHost.LocalEntry("cli bench server");
-                key = await core.Get<AccessKeys>().CreateAsync(entry, Roles.Operator, null, null, "bench server", ct);
-                // The bench measures the server's capacity, not the per-key limit a deployment sets.
-                await PolicySettings.SetAsync(core.Get<IPolicyStore>(), entry, RateLimit.KeyFor(Roles.Operator), "100000/1000000", ct);
-            }
+            var key = await BenchServerProcess.KeyAsync(parse, data, Roles.Operator, "bench server", ct);
             int port = ServerLoad.FreePort();
             using var server = BenchServerProcess.Start(parse, data, port, []);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(120) };

@@ -1,11 +1,26 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Sightline.Access;
+using Sightline.Storage;
 
 namespace Sightline.Cli.Commands;
 
 /// <summary>A real server for a benchmark or campaign: this executable's <c>serve</c> as a child process on loopback.</summary>
 internal static class BenchServerProcess
 {
+    /// <summary>
+    /// A key of <paramref name="role"/> in the data directory the server will use, with the role's rate limit lifted:
+    /// a benchmark or campaign measures the server, not the per-key limit a deployment sets.
+    /// </summary>
+    public static async Task<IssuedKey> KeyAsync(ParseResult parse, string data, string role, string command, CancellationToken ct)
+    {
+        using var core = CliCore.Open(GlobalOptions.Core(parse) with { DataDirectory = data });
+        var entry = CollectionHost.LocalEntry("cli " + command);
+        var key = await core.Get<AccessKeys>().CreateAsync(entry, role, null, null, command, ct);
+        await PolicySettings.SetAsync(core.Get<IPolicyStore>(), entry, RateLimit.KeyFor(role), "100000/1000000", ct);
+        return key;
+    }
+
     /// <param name="log">Where the server's output goes (discarded when null).</param>
     public static Process Start(ParseResult parse, string data, int port, IEnumerable<string> extra, string? log = null)
     {
