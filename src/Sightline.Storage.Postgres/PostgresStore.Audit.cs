@@ -60,7 +60,7 @@ public sealed partial class PostgresStore
     {
         var cmd = new NpgsqlBatchCommand(sql);
         foreach (var (name, value) in parameters)
-            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            cmd.Parameters.AddWithValue(name, Storable(value));
         return cmd;
     }
 

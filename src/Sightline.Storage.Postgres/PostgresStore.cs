@@ -103,9 +103,18 @@ public sealed partial class PostgresStore :
     {
         var cmd = new NpgsqlCommand(sql, connection, tx);
         foreach (var (name, value) in parameters)
-            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            cmd.Parameters.AddWithValue(name, Storable(value));
         return cmd;
     }
+
+    /// <summary>
+    /// A parameter's value as PostgreSQL takes it. Its text cannot hold U+0000, which SQLite stores; such a value
+    /// could never have been stored here, so it is refused as the caller's mistake rather than failing in the server.
+    /// </summary>
+    internal static object Storable(object? value) =>
+        value is string text && text.Contains('\0', StringComparison.Ordinal)
+            ? throw SightlineException.InvalidParameter("A text value contains the NUL character (U+0000), which is not accepted.")
+            : value ?? DBNull.Value;
 
     private static async Task<int> ExecAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {

@@ -20,8 +20,8 @@ public sealed class FuzzCampaignTests
         // campaign this test's own database when the suite runs on PostgreSQL.
         string seed = TestDatabase.IsPostgres ? "2" : "1";
         var run = SightlineCli.RunWithin(TimeSpan.FromMinutes(8), "bench", "fuzz", "--requests", "3000", "--seed", seed, "--json", "--data", data.Path);
-        var report = run.Json();
         Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        var report = run.Json();
         Assert.True(report.GetProperty("passed").GetBoolean());
         Assert.Equal(3000, report.GetProperty("requests").GetInt64());
         Assert.Equal(0, report.GetProperty("serverErrors").GetInt64());

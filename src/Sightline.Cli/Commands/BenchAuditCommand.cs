@@ -54,7 +54,7 @@ internal static class BenchAuditCommand
         {
             var bytes = await File.ReadAllBytesAsync(path, ct);
             var decoder = new ImageDecoder();
-            using var host = new CollectionHost(CliCore.Open(GlobalOptions.Core(parse) with { DataDirectory = data }), "cli bench audit");
+            using var host = new CollectionHost(CliCore.Open(BenchServerProcess.Options(parse, data)), "cli bench audit");
             await host.Service.CreateCollectionAsync(host.Audit, "bench", ct);
             using (var enrol = decoder.Decode(bytes))
                 await host.Service.IndexFacesAsync(host.Audit, new IndexFacesRequest("bench", null), enrol, ct);

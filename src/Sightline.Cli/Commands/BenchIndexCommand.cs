@@ -28,7 +28,7 @@ internal static class BenchIndexCommand
             try
             {
                 // A scratch data directory; with --database the collection goes to that database and is deleted after.
-                using var core = CliCore.Open(GlobalOptions.Core(parse) with { DataDirectory = dir });
+                using var core = CliCore.Open(BenchServerProcess.Options(parse, dir));
                 var engine = core.Get<FaceEngine>();
                 engine.Warm(new FaceRequest { Embeddings = true });
                 var service = core.Get<CollectionService>();

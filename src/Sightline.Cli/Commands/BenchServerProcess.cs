@@ -9,12 +9,22 @@ namespace Sightline.Cli.Commands;
 internal static class BenchServerProcess
 {
     /// <summary>
+    /// The options of a bench's own data directory. On a shared database the secrets stay those the command was given
+    /// (a shared database's keys are provisioned once); on the embedded store they are minted in the new directory.
+    /// </summary>
+    public static Hosting.SightlineOptions Options(ParseResult parse, string data)
+    {
+        var given = GlobalOptions.Core(parse);
+        return given with { DataDirectory = data, SecretsDirectory = given.Database is null ? null : given.Secrets };
+    }
+
+    /// <summary>
     /// A key of <paramref name="role"/> in the data directory the server will use, with the role's rate limit lifted:
     /// a benchmark or campaign measures the server, not the per-key limit a deployment sets.
     /// </summary>
     public static async Task<IssuedKey> KeyAsync(ParseResult parse, string data, string role, string command, CancellationToken ct)
     {
-        using var core = CliCore.Open(GlobalOptions.Core(parse) with { DataDirectory = data });
+        using var core = CliCore.Open(Options(parse, data));
         var entry = CollectionHost.LocalEntry("cli " + command);
         var key = await core.Get<AccessKeys>().CreateAsync(entry, role, null, null, command, ct);
         await PolicySettings.SetAsync(core.Get<IPolicyStore>(), entry, RateLimit.KeyFor(role), "100000/1000000", ct);
@@ -30,10 +40,13 @@ internal static class BenchServerProcess
         {
             if (a is not null) psi.ArgumentList.Add(a);
         }
-        if (GlobalOptions.Core(parse).Database is { } database)
+        var options = Options(parse, data);
+        if (options.Database is { } database)
         {
             psi.ArgumentList.Add("--database");
             psi.ArgumentList.Add(database);
+            psi.ArgumentList.Add("--secrets");
+            psi.ArgumentList.Add(options.Secrets);
         }
         foreach (string a in extra)
             psi.ArgumentList.Add(a);
