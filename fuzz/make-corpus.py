@@ -89,8 +89,8 @@ def images():
         # Formats the reader refuses, and TIFF blocks for the EXIF reader on its own.
         write("image", "gif-16.gif", conv("j.gif", *small, "-colors", "4"))
         write("image", "tiff-16.tif", conv("k.tif", "-size", "8x8", "xc:teal", "-compress", "none"))
-        write("image", "exif-tiff-le.bin", tiff_exif(6))
-        write("image", "exif-tiff-be.bin", tiff_exif(8, big_endian=True))
+        write("image", "exif-tiff-le.exif", tiff_exif(6))
+        write("image", "exif-tiff-be.exif", tiff_exif(8, big_endian=True))
         # A JPEG cut short (no EOI) and a PNG without IEND.
         jpeg = open(os.path.join(CORPUS, "image", "jpeg-96.jpg"), "rb").read()
         write("image", "jpeg-truncated.jpg", jpeg[: len(jpeg) // 2])
