@@ -30,4 +30,5 @@ root.Subcommands.Add(RetentionCommands.Holds());
 root.Subcommands.Add(ReportCommands.Build());
 root.Subcommands.Add(DetectorsCommands.Build());
 root.Subcommands.Add(AlertsCommands.Build());
+root.Subcommands.Add(CamerasCommands.Build());
 return await root.Parse(args).InvokeAsync();

@@ -1,5 +1,6 @@
 using Sightline.Alerts;
 using Sightline.Faces;
+using Sightline.Live;
 using Sightline.Models;
 using Sightline.Objects;
 using Sightline.ObjectStorage;
@@ -33,6 +34,8 @@ public sealed record SightlineOptions
     public TextEngineOptions Text { get; init; } = new() { ModelsDirectory = ModelPaths.DefaultModelsDirectory };
 
     public AlertOptions Alerts { get; init; } = new();
+
+    public LiveOptions Live { get; init; } = new();
 
     /// <summary>Local buckets for S3Object inputs: bucket name → directory.</summary>
     public IReadOnlyDictionary<string, string> Buckets { get; init; } = new Dictionary<string, string>();

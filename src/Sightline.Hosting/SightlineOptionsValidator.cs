@@ -38,6 +38,10 @@ internal sealed class SightlineOptionsValidator : IValidateOptions<SightlineOpti
         }
         if (options.Alerts.QueueCapacity < 1 || options.Alerts.Concurrency < 1 || options.Alerts.MaxRetries < 0)
             failures.Add("Alert delivery needs a queue capacity and concurrency of at least 1 and no negative retries.");
+        var live = options.Live;
+        if (live.MaxCameras < 0 || live.RingSeconds <= 0 || live.StallTimeout <= TimeSpan.Zero || live.FirstBackoff <= TimeSpan.Zero || live.MaxBackoff < live.FirstBackoff
+            || live.SyncInterval <= TimeSpan.Zero || live.StatusInterval <= TimeSpan.Zero || live.DefaultDetectWidth < 64)
+            failures.Add("Live cameras need a camera limit of 0 or more, positive intervals, a ring of some length, a last backoff no shorter than the first and a detect width of at least 64.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -8,6 +8,7 @@ using Sightline.Collections;
 using Sightline.Detectors;
 using Sightline.Faces;
 using Sightline.Identification;
+using Sightline.Live;
 using Sightline.Imaging;
 using Sightline.Objects;
 using Sightline.ObjectStorage;
@@ -67,6 +68,12 @@ public static class SightlineServices
         services.AddSingleton(sp => new LabelDesk(sp.GetRequiredService<LabelEngine>(), sp.GetRequiredService<IAlertEvaluator>()));
         services.AddSingleton(sp => new PlateDesk(new PlateReader(sp.GetRequiredService<TextEngine>(), sp.GetRequiredService<LabelEngine>().Detector),
             sp.GetRequiredService<IHotlistStore>(), sp.GetRequiredService<IAlertEvaluator>()));
+        services.AddSingleton(options.Live);
+        services.AddSingleton(new CameraSecrets(options.Secrets));
+        services.AddSingleton(sp => new CameraDesk(sp.GetRequiredService<ICameraStore>(), sp.GetRequiredService<IDetectorStore>(), sp.GetRequiredService<CameraSecrets>(),
+            options.Live, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new LiveCameras(sp.GetRequiredService<ICameraStore>(), sp.GetRequiredService<CameraSecrets>(), options.Live,
+            sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
         services.AddSingleton(sp => new DetectorRegistry(options.DataDirectory, sp.GetRequiredService<IDetectorStore>(), sp.GetRequiredService<IAlertEvaluator>()));
         return services;
     }

@@ -52,6 +52,7 @@ public static class SightlineServer
         builder.Services.AddSingleton<RetentionWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionWorker>());
         builder.Services.AddHostedService<AlertDeliveryWorker>();
+        builder.Services.AddHostedService<LiveCamerasWorker>();
         builder.Services.AddSingleton<NativeFilter>();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>

@@ -235,6 +235,32 @@ internal static class PostgresMigrations
         CREATE TRIGGER faces_log_insert AFTER INSERT ON faces FOR EACH ROW EXECUTE FUNCTION faces_log_change();
         CREATE TRIGGER faces_log_delete AFTER DELETE ON faces FOR EACH ROW EXECUTE FUNCTION faces_log_change();
         """,
+        // 7: cameras (settings as JSON; credentials sealed inside it) and the status their workers report.
+        """
+        CREATE TABLE cameras (
+            name text COLLATE "C" PRIMARY KEY,
+            settings text NOT NULL,
+            created_by text,
+            created_at bigint NOT NULL,
+            updated_at bigint NOT NULL
+        );
+        CREATE TABLE camera_status (
+            camera text COLLATE "C" PRIMARY KEY REFERENCES cameras(name) ON DELETE CASCADE,
+            state text NOT NULL,
+            reason text,
+            measured_fps double precision NOT NULL,
+            frames_received bigint NOT NULL,
+            frames_analysed bigint NOT NULL,
+            frames_dropped bigint NOT NULL,
+            frames_with_motion bigint NOT NULL,
+            restarts integer NOT NULL,
+            width integer,
+            height integer,
+            last_frame_at bigint,
+            updated_at bigint NOT NULL,
+            node text NOT NULL
+        );
+        """,
     ];
 
     public static int Latest => s_steps.Length;

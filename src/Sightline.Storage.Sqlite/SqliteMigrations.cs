@@ -229,6 +229,32 @@ internal static class SqliteMigrations
             INSERT INTO face_changes(collection_id, row_id, added) VALUES (OLD.collection_id, OLD.row_id, 0);
         END;
         """,
+        // 13: cameras (settings as JSON; credentials sealed inside it) and the status their workers report.
+        """
+        CREATE TABLE cameras (
+            name TEXT PRIMARY KEY NOT NULL,
+            settings TEXT NOT NULL,
+            created_by TEXT,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE camera_status (
+            camera TEXT PRIMARY KEY NOT NULL REFERENCES cameras(name) ON DELETE CASCADE,
+            state TEXT NOT NULL,
+            reason TEXT,
+            measured_fps REAL NOT NULL,
+            frames_received INTEGER NOT NULL,
+            frames_analysed INTEGER NOT NULL,
+            frames_dropped INTEGER NOT NULL,
+            frames_with_motion INTEGER NOT NULL,
+            restarts INTEGER NOT NULL,
+            width INTEGER,
+            height INTEGER,
+            last_frame_at INTEGER,
+            updated_at INTEGER NOT NULL,
+            node TEXT NOT NULL
+        );
+        """,
     ];
 
     public static int Latest => s_steps.Length;

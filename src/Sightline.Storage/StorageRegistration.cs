@@ -24,7 +24,7 @@ public static class StorageRegistration
 {
     /// <summary>Exposes one provider's store under every storage contract it implements (one instance for all).</summary>
     public static IServiceCollection AddStoreContracts<TStore>(this IServiceCollection services)
-        where TStore : class, ICollectionStore, IAccessKeyStore, IJobStore, IAuditStore, IPolicyStore, ILeadStore, IRetentionStore, IDetectorStore, IAlertStore, IHotlistStore
+        where TStore : class, ICollectionStore, IAccessKeyStore, IJobStore, IAuditStore, IPolicyStore, ILeadStore, IRetentionStore, IDetectorStore, IAlertStore, IHotlistStore, ICameraStore
     {
         services.AddSingleton<ICollectionStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IAccessKeyStore>(sp => sp.GetRequiredService<TStore>());
@@ -36,6 +36,7 @@ public static class StorageRegistration
         services.AddSingleton<IDetectorStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IAlertStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IHotlistStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<ICameraStore>(sp => sp.GetRequiredService<TStore>());
         return services;
     }
 }

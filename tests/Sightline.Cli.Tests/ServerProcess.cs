@@ -31,6 +31,11 @@ public sealed class ServerProcess : IAsyncDisposable
 
     private readonly string[] _extraArgs = [];
 
+    private System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
+
+    /// <summary>Everything the server has written to its console so far.</summary>
+    public string Output => string.Join('\n', _output);
+
     /// <summary>Set SIGHTLINE_TEST_SERVER_LOG=FILE to keep the servers' output when a test needs explaining.</summary>
     private static readonly object s_logLock = new();
 
@@ -73,11 +78,20 @@ public sealed class ServerProcess : IAsyncDisposable
         }
         var process = Process.Start(psi)!;
         var log = Environment.GetEnvironmentVariable("SIGHTLINE_TEST_SERVER_LOG");
-        process.OutputDataReceived += (_, e) => { if (log is not null && e.Data is not null) lock (s_logLock) File.AppendAllText(log, e.Data + "\n"); };
-        process.ErrorDataReceived += (_, e) => { if (log is not null && e.Data is not null) lock (s_logLock) File.AppendAllText(log, e.Data + "\n"); };
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Keep(string? line)
+        {
+            if (line is null)
+                return;
+            output.Enqueue(line);
+            if (log is not null)
+                lock (s_logLock) File.AppendAllText(log, line + "\n");
+        }
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, address, data, keys, extraArgs);
+        var server = new ServerProcess(process, address, data, keys, extraArgs) { _output = output };
         var deadline = DateTime.UtcNow.AddSeconds(120);
         while (DateTime.UtcNow < deadline)
         {

@@ -30,6 +30,9 @@ public abstract partial class StoreContractTests
         ["DeleteAlertRule"] = async (s, a, c) => Assert.True(await s.Alerts.DeleteAlertRuleAsync(a, "r1", c)),
         ["PutHotlistEntry"] = async (s, a, c) => await s.Hotlists.PutHotlistEntryAsync(a, new HotlistEntry("stolen", "XYZ789", "r", null, "o", T0), c),
         ["RemoveHotlistEntry"] = async (s, a, c) => Assert.True(await s.Hotlists.RemoveHotlistEntryAsync(a, "stolen", "ABC123", c)),
+        ["AddCamera"] = async (s, a, c) => await s.Cameras.AddCameraAsync(a, Camera("cam2"), c),
+        ["UpdateCamera"] = async (s, a, c) => await s.Cameras.UpdateCameraAsync(a, Camera("cam1") with { UpdatedAt = T0.AddMinutes(1) }, c),
+        ["DeleteCamera"] = async (s, a, c) => Assert.True(await s.Cameras.DeleteCameraAsync(a, "cam1", c)),
         ["AppendAudit"] = async (s, a, c) => await s.Audit.AppendAuditAsync(a, c),
         ["AppendSearch"] = async (s, a, c) => await s.Leads.AppendSearchAsync(a, [new("face", "f1", 99.5f)], c),
         ["SucceedWithLeads"] = async (s, a, c) => Assert.True(await s.Jobs.SucceedWithLeadsAsync("j1", a, [new("face", "f1", 99.5f)], T0, c)),
@@ -42,6 +45,7 @@ public abstract partial class StoreContractTests
         ["SetJobStatus"] = async (s, c) => await s.Jobs.SetJobStatusAsync("j1", "FAILED", "x", T0, c),
         ["AddAlerts"] = async (s, c) => await s.Alerts.AddAlertsAsync([new AlertRecord("a2", "r1", "Person", 90, new NormalBox(0, 0, 1, 1), "upload", null, T0)], c),
         ["SetAlertDelivery"] = async (s, c) => await s.Alerts.SetAlertDeliveryAsync("a1", AlertStatus.Delivered, 1, null, T0, c),
+        ["SetCameraStatus"] = async (s, c) => await s.Cameras.SetCameraStatusAsync(Status("cam1", CameraStates.Error), c),
     };
 
     public static TheoryData<string> AuditedWrites => [.. s_audited.Keys];
@@ -64,6 +68,8 @@ public abstract partial class StoreContractTests
         await S.Alerts.AddAlertsAsync([new AlertRecord("a1", "r1", "Person", 90, new NormalBox(0, 0, 1, 1), "upload", null, T0)], Ct);
         await S.Hotlists.PutHotlistEntryAsync(Tester, new HotlistEntry("stolen", "ABC123", "r", null, "o", T0), Ct);
         await S.Jobs.AddJobAsync(Job("j1"), Ct);
+        await S.Cameras.AddCameraAsync(Tester, Camera("cam1"), Ct);
+        await S.Cameras.SetCameraStatusAsync(Status("cam1", CameraStates.Streaming), Ct);
     }
 
     [Theory]

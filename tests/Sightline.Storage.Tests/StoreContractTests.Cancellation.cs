@@ -40,6 +40,9 @@ public abstract partial class StoreContractTests
         ["GetAlertRule"] = (s, c) => s.Alerts.GetAlertRuleAsync("r1", c),
         ["ListAlerts"] = (s, c) => s.Alerts.ListAlertsAsync(null, 10, c),
         ["ListHotlistEntries"] = (s, c) => s.Hotlists.ListHotlistEntriesAsync(null, null, c),
+        ["GetCamera"] = (s, c) => s.Cameras.GetCameraAsync("cam1", c),
+        ["ListCameras"] = (s, c) => s.Cameras.ListCamerasAsync(c),
+        ["ListCameraStatus"] = (s, c) => s.Cameras.ListCameraStatusAsync(c),
     };
 
     public static TheoryData<string> Writes => [.. s_audited.Keys, .. s_unaudited.Keys];
@@ -73,6 +76,8 @@ public abstract partial class StoreContractTests
             string.Join(',', (await S.Alerts.ListAlertsAsync(null, 100, Ct)).Select(a => $"{a.Id}:{a.Status}")),
             string.Join(',', (await S.Hotlists.ListHotlistEntriesAsync(null, null, Ct)).Select(h => h.Plate)),
             string.Join(',', (await S.Jobs.ListJobsAsync("IN_PROGRESS", Ct)).Select(j => j.JobId)),
+            string.Join(',', (await S.Cameras.ListCamerasAsync(Ct)).Select(c => $"{c.Name}:{c.UpdatedAt.ToUnixTimeMilliseconds()}")),
+            string.Join(',', (await S.Cameras.ListCameraStatusAsync(Ct)).Select(c => $"{c.Camera}:{c.State}")),
         };
         return string.Join('|', parts);
     }

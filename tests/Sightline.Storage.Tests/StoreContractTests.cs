@@ -15,6 +15,7 @@ public sealed class Stores(ServiceProvider services) : IDisposable
     public IDetectorStore Detectors => services.GetRequiredService<IDetectorStore>();
     public IAlertStore Alerts => services.GetRequiredService<IAlertStore>();
     public IHotlistStore Hotlists => services.GetRequiredService<IHotlistStore>();
+    public ICameraStore Cameras => services.GetRequiredService<ICameraStore>();
     public IScratchStoreFactory Scratch => services.GetRequiredService<IScratchStoreFactory>();
 
     public void Dispose() => services.Dispose();

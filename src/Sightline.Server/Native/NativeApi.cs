@@ -36,6 +36,7 @@ public static class NativeApi
         NativeText.Map(v1);
         NativePlates.Map(v1);
         NativeDetectors.Map(v1);
+        NativeCameras.Map(v1);
     }
 
     private static void MapLeads(RouteGroupBuilder v1)

@@ -120,4 +120,5 @@ public static class NativeInput
 [JsonSerializable(typeof(VideoJobBody))]
 [JsonSerializable(typeof(HotlistEntryBody))]
 [JsonSerializable(typeof(AlertRuleBody))]
+[JsonSerializable(typeof(Sightline.Live.CameraRequest))]
 internal sealed partial class NativeJsonContext : JsonSerializerContext;

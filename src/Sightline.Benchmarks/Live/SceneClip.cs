@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Sightline.Benchmarks.Live;
+
+/// <summary>
+/// Generated camera scenes for tests and benchmarks: a still, grainy yard (1280×720, 10 fps, H.264 with a keyframe
+/// every second) that a person (cut from one of the model pack's sample photos) walks into from the left at 3 s,
+/// stands in the middle from 6 s to 9 s and leaves to the right by 11 s; the clip lasts 14 s.
+/// </summary>
+public static class SceneClip
+{
+    public const double Seconds = 14;
+
+    /// <summary>When the person is in the frame: from entering to having left.</summary>
+    public static (double From, double To) PersonVisible => (3, 11);
+
+    public static async Task<string> PersonWalksThroughAsync(string photo, string path, CancellationToken ct)
+    {
+        if (File.Exists(path))
+            return path;
+        string x = "if(lt(t,3),-1000,if(lt(t,6),-262+(t-3)*254,if(lt(t,9),500,if(lt(t,11),500+(t-9)*450,2000))))";
+        var psi = new ProcessStartInfo("ffmpeg") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        string seconds = Seconds.ToString(CultureInfo.InvariantCulture);
+        string temp = path + ".part.mp4";
+        foreach (var a in new[]
+        {
+            "-nostdin", "-v", "error", "-y",
+            "-f", "lavfi", "-i", $"color=c=0x667766:s=1280x720:d={seconds}:r=10,noise=alls=20:allf=u",
+            "-loop", "1", "-t", seconds, "-r", "10", "-i", photo,
+            "-filter_complex", $"[1]crop=600:1280:150:0,scale=-2:560[p];[0][p]overlay=x='{x}':y=120",
+            "-c:v", "libx264", "-preset", "veryfast", "-g", "10", "-pix_fmt", "yuv420p", "-t", seconds, temp,
+        })
+            psi.ArgumentList.Add(a);
+        using var ffmpeg = Process.Start(psi)!;
+        var errors = ffmpeg.StandardError.ReadToEndAsync(ct);
+        await ffmpeg.StandardOutput.ReadToEndAsync(ct).ConfigureAwait(false);
+        await ffmpeg.WaitForExitAsync(ct).ConfigureAwait(false);
+        if (ffmpeg.ExitCode != 0)
+            throw new InvalidOperationException("ffmpeg could not make the scene: " + await errors.ConfigureAwait(false));
+        File.Move(temp, path, overwrite: true);
+        return path;
+    }
+}

@@ -1,0 +1,53 @@
+using Sightline.Storage;
+
+namespace Sightline.Live;
+
+/// <summary>What one camera's worker has seen so far; written by capture and analysis, read by the status writer.</summary>
+public sealed class CameraCounters
+{
+    private long _received, _analysed, _dropped, _motion, _lastFrameTicks;
+    private int _restarts;
+    private volatile string _state = CameraStates.Starting;
+    private volatile string? _reason;
+
+    public string State => _state;
+
+    public string? Reason => _reason;
+
+    public long Received => Interlocked.Read(ref _received);
+
+    public long Analysed => Interlocked.Read(ref _analysed);
+
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public long WithMotion => Interlocked.Read(ref _motion);
+
+    public int Restarts => Volatile.Read(ref _restarts);
+
+    public (int Width, int Height)? Size { get; set; }
+
+    public DateTimeOffset? LastFrameAt => Interlocked.Read(ref _lastFrameTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null;
+
+    public void Set(string state, string? reason)
+    {
+        _reason = reason;
+        _state = state;
+    }
+
+    public void FrameReceived(DateTimeOffset at)
+    {
+        Interlocked.Increment(ref _received);
+        Interlocked.Exchange(ref _lastFrameTicks, at.UtcTicks);
+    }
+
+    public void FrameAnalysed(bool motion)
+    {
+        Interlocked.Increment(ref _analysed);
+        if (motion)
+            Interlocked.Increment(ref _motion);
+    }
+
+    public void FramesDropped(long count) => Interlocked.Add(ref _dropped, count);
+
+    public void Restarted() => Interlocked.Increment(ref _restarts);
+}

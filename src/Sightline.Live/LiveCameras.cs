@@ -1,0 +1,146 @@
+using Microsoft.Extensions.Logging;
+using Sightline.Storage;
+
+namespace Sightline.Live;
+
+/// <summary>
+/// Keeps one <see cref="CameraWorker"/> running per enabled camera in the store: reads the list every
+/// <see cref="LiveOptions.SyncInterval"/>, starts workers for new cameras, restarts those whose settings changed and
+/// stops those removed or disabled. Cameras past <see cref="LiveOptions.MaxCameras"/> are reported as errors.
+/// </summary>
+public sealed partial class LiveCameras(ICameraStore store, CameraSecrets secrets, LiveOptions options, TimeProvider time, ILoggerFactory loggers)
+{
+    private readonly Dictionary<string, Running> _running = new(StringComparer.Ordinal);
+    private readonly ILogger _logger = loggers.CreateLogger<LiveCameras>();
+
+    private sealed record Running(CameraWorker Worker, CancellationTokenSource Stop, Task Task);
+
+    /// <summary>The workers running now (for metrics and tests).</summary>
+    public IReadOnlyList<CameraWorker> Workers
+    {
+        get
+        {
+            lock (_running)
+                return [.. _running.Values.Select(r => r.Worker)];
+        }
+    }
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(options.SyncInterval, time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await SyncAsync(ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogSyncFailed(_logger, ex); // the store is briefly unavailable: running cameras go on
+                }
+            }
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+        finally
+        {
+            await StopAllAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async Task SyncAsync(CancellationToken ct)
+    {
+        var cameras = (await store.ListCamerasAsync(ct).ConfigureAwait(false)).Where(c => c.Settings.Enabled).ToList();
+        var wanted = cameras.Take(options.MaxCameras).ToDictionary(c => c.Name, StringComparer.Ordinal);
+        foreach (var (name, running) in Snapshot())
+        {
+            if (!wanted.TryGetValue(name, out var camera) || camera.UpdatedAt != running.Worker.Camera.UpdatedAt)
+                await StopAsync(name, running).ConfigureAwait(false);
+        }
+        foreach (var camera in wanted.Values)
+        {
+            bool present;
+            lock (_running)
+                present = _running.ContainsKey(camera.Name);
+            if (!present)
+                Start(camera);
+        }
+        foreach (var over in cameras.Skip(options.MaxCameras))
+        {
+            await store.SetCameraStatusAsync(new CameraStatus(over.Name, CameraStates.Error, $"over this server's limit of {options.MaxCameras} cameras", 0, 0, 0, 0, 0, 0, null, null, null,
+                time.GetUtcNow(), options.Node), ct).ConfigureAwait(false);
+        }
+    }
+
+    private KeyValuePair<string, Running>[] Snapshot()
+    {
+        lock (_running)
+            return [.. _running];
+    }
+
+    private void Start(CameraRecord camera)
+    {
+        var logger = loggers.CreateLogger("Sightline.Live.Camera");
+        string url;
+        try
+        {
+            url = CameraDefinitions.SourceUrl(camera.Name, camera.Settings, secrets);
+        }
+        catch (SightlineException ex)
+        {
+            // A sealed value this data directory cannot open: shown as the camera's error, retried at the next change.
+            url = "";
+            LogCannotOpen(_logger, camera.Name, ex.Message);
+        }
+        var counters = new CameraCounters();
+        var worker = new CameraWorker(camera, url, options, store, new CameraAnalysis(camera.Settings, counters), time, logger, counters);
+        var stop = new CancellationTokenSource();
+        var task = Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None);
+        lock (_running)
+            _running[camera.Name] = new Running(worker, stop, task);
+        LogStarted(_logger, camera.Name);
+    }
+
+    private async Task StopAsync(string name, Running running)
+    {
+        await running.Stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await running.Task.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogWorkerFailed(_logger, name, ex);
+        }
+        running.Stop.Dispose();
+        lock (_running)
+            _running.Remove(name);
+        LogStopped(_logger, name);
+    }
+
+    private async Task StopAllAsync()
+    {
+        foreach (var (name, running) in Snapshot())
+            await StopAsync(name, running).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 63, Level = LogLevel.Information, Message = "camera {Camera}: watching")]
+    private static partial void LogStarted(ILogger logger, string camera);
+
+    [LoggerMessage(EventId = 64, Level = LogLevel.Information, Message = "camera {Camera}: stopped")]
+    private static partial void LogStopped(ILogger logger, string camera);
+
+    [LoggerMessage(EventId = 65, Level = LogLevel.Error, Message = "reading the camera list failed; running cameras go on")]
+    private static partial void LogSyncFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 66, Level = LogLevel.Error, Message = "camera {Camera}: its worker failed")]
+    private static partial void LogWorkerFailed(ILogger logger, string camera, Exception exception);
+
+    [LoggerMessage(EventId = 67, Level = LogLevel.Error, Message = "camera {Camera}: {Reason}")]
+    private static partial void LogCannotOpen(ILogger logger, string camera, string reason);
+}

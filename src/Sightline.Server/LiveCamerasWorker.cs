@@ -1,0 +1,10 @@
+using Microsoft.Extensions.Hosting;
+using Sightline.Live;
+
+namespace Sightline.Server;
+
+/// <summary>Watches the store's cameras for the server's lifetime (the work is <see cref="LiveCameras"/>'s).</summary>
+public sealed class LiveCamerasWorker(LiveCameras cameras) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => cameras.RunAsync(stoppingToken);
+}

@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Sightline.Access;
+using Sightline.Live;
+
+namespace Sightline.Server.Native;
+
+/// <summary>Cameras (native API): add, change, list with status, remove. Credentials in a URL are sealed and never returned.</summary>
+public static class NativeCameras
+{
+    public static void Map(RouteGroupBuilder v1)
+    {
+        v1.MapGet("/cameras", async (CameraDesk desk, CancellationToken ct) => Results.Ok(new { cameras = await desk.ListAsync(ct) }))
+            .Op("ListCameras", Capability.Read, "Cameras with their status (starting, streaming, reconnecting, error with the reason, disabled, idle), measured fps and frames dropped");
+
+        v1.MapGet("/cameras/{name}", async (string name, CameraDesk desk, CancellationToken ct) => Results.Ok(await desk.GetAsync(name, ct)))
+            .Op("DescribeCamera", Capability.Read, "One camera and its status").Produces<CameraView>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        v1.MapPost("/cameras", async (HttpRequest request, CameraDesk desk, CancellationToken ct) =>
+        {
+            var body = await NativeInput.JsonAsync<CameraRequest>(request, ct);
+            var created = await desk.AddAsync(RequestIdentity.AuditOf(request.HttpContext), body, RequestIdentity.Of(request.HttpContext).Principal?.AccessKeyId, ct);
+            return Results.Created($"/v1/cameras/{created.Name}", created);
+        }).Op("AddCamera", Capability.Administer, "Add a camera (name, url, fps ≤ 10, size WxH, labels, zones, motionMasks, rtspTransport, readPlates); a running server starts it within seconds (audited)")
+            .Accepts<CameraRequest>("application/json").Produces<CameraView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict);
+
+        v1.MapPatch("/cameras/{name}", async (string name, HttpRequest request, CameraDesk desk, CancellationToken ct) =>
+        {
+            var body = await NativeInput.JsonAsync<CameraRequest>(request, ct);
+            if (body.Name is { } renamed && renamed != name)
+                throw SightlineException.InvalidParameter("A camera cannot be renamed; remove it and add it under the new name.");
+            return Results.Ok(await desk.UpdateAsync(RequestIdentity.AuditOf(request.HttpContext), name, body, ct));
+        }).Op("UpdateCamera", Capability.Administer, "Change what the body names; the rest stays (audited); a running server restarts the camera with the new settings")
+            .Accepts<CameraRequest>("application/json").Produces<CameraView>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        v1.MapDelete("/cameras/{name}", async (string name, HttpContext context, CameraDesk desk, CancellationToken ct) =>
+        {
+            await desk.RemoveAsync(RequestIdentity.AuditOf(context), name, ct);
+            return Results.NoContent();
+        }).Op("RemoveCamera", Capability.Administer, "Remove a camera; a running server stops watching it within seconds (audited)").ProducesProblem(StatusCodes.Status404NotFound);
+    }
+}
