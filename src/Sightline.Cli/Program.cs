@@ -31,4 +31,5 @@ root.Subcommands.Add(ReportCommands.Build());
 root.Subcommands.Add(DetectorsCommands.Build());
 root.Subcommands.Add(AlertsCommands.Build());
 root.Subcommands.Add(CamerasCommands.Build());
+root.Subcommands.Add(EventsCommands.Build());
 return await root.Parse(args).InvokeAsync();

@@ -62,6 +62,17 @@ public sealed partial class DetectorRegistry
         return new DetectCustomLabelsResponse([.. all.Where(l => l.Confidence >= floor * 100 - 1e-3f).Take(maxResults ?? MaxResultsLimit)]);
     }
 
+    /// <summary>
+    /// The detector's labelled detections on a frame at or above <paramref name="minScore"/> (0–1), background
+    /// classes left out, boxes in the frame's pixels: for live cameras, which track and alert on their own.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Label, float Score, Inference.RectF Box)>> DetectFrameAsync(string id, OpenCvSharp.Mat bgr, float minScore, CancellationToken ct)
+    {
+        var loaded = await LoadedAsync(id, ct).ConfigureAwait(false);
+        var labels = loaded.Record.Labels;
+        return [.. loaded.Detector.Detect(bgr, minScore).Where(d => !DetectorLabels.IsBackground(labels[d.ClassId]) && d.Box.Area > 0).Select(d => (labels[d.ClassId], d.Score, d.Box))];
+    }
+
     private static NormalBox Normal(BoundingBox b) => new(b.Left, b.Top, b.Width, b.Height);
 
     private static CustomLabel ToLabel(ObjectDetection d, string name, int width, int height)

@@ -9,6 +9,8 @@ using Sightline.Detectors;
 using Sightline.Faces;
 using Sightline.Identification;
 using Sightline.Live;
+using Sightline.Live.Detection;
+using Sightline.Live.Events;
 using Sightline.Imaging;
 using Sightline.Objects;
 using Sightline.ObjectStorage;
@@ -72,7 +74,13 @@ public static class SightlineServices
         services.AddSingleton(new CameraSecrets(options.Secrets));
         services.AddSingleton(sp => new CameraDesk(sp.GetRequiredService<ICameraStore>(), sp.GetRequiredService<IDetectorStore>(), sp.GetRequiredService<CameraSecrets>(),
             options.Live, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new LiveCameras(sp.GetRequiredService<ICameraStore>(), sp.GetRequiredService<CameraSecrets>(), options.Live,
+        services.AddSingleton(sp => new LiveDetector(sp.GetRequiredService<LabelEngine>(), sp.GetRequiredService<DetectorRegistry>(), sp.GetRequiredService<IDetectorStore>()));
+        // One detection worker per core, each inference on one thread: cameras never oversubscribe the machine.
+        services.AddSingleton(_ => new DetectionQueue(Environment.ProcessorCount, 2 * Environment.ProcessorCount));
+        services.AddSingleton<EventHub>();
+        services.AddSingleton(sp => new LiveServices(sp.GetRequiredService<LiveDetector>(), sp.GetRequiredService<DetectionQueue>(), sp.GetRequiredService<IEventStore>(),
+            sp.GetRequiredService<EventHub>(), sp.GetRequiredService<IAlertEvaluator>(), Path.Combine(options.DataDirectory, "events")));
+        services.AddSingleton(sp => new LiveCameras(sp.GetRequiredService<ICameraStore>(), sp.GetRequiredService<CameraSecrets>(), sp.GetRequiredService<LiveServices>(), options.Live,
             sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
         services.AddSingleton(sp => new DetectorRegistry(options.DataDirectory, sp.GetRequiredService<IDetectorStore>(), sp.GetRequiredService<IAlertEvaluator>()));
         return services;

@@ -5,7 +5,7 @@ namespace Sightline.Live;
 /// <summary>What one camera's worker has seen so far; written by capture and analysis, read by the status writer.</summary>
 public sealed class CameraCounters
 {
-    private long _received, _analysed, _dropped, _motion, _lastFrameTicks;
+    private long _received, _analysed, _dropped, _motion, _lastFrameTicks, _detections, _skipped;
     private int _restarts;
     private volatile string _state = CameraStates.Starting;
     private volatile string? _reason;
@@ -23,6 +23,16 @@ public sealed class CameraCounters
     public long WithMotion => Interlocked.Read(ref _motion);
 
     public int Restarts => Volatile.Read(ref _restarts);
+
+    /// <summary>Frames the detector ran on.</summary>
+    public long Detections => Interlocked.Read(ref _detections);
+
+    /// <summary>Frames that needed the detector but found the shared queue full.</summary>
+    public long DetectionsSkipped => Interlocked.Read(ref _skipped);
+
+    public void DetectionRun() => Interlocked.Increment(ref _detections);
+
+    public void DetectionSkipped() => Interlocked.Increment(ref _skipped);
 
     public (int Width, int Height)? Size { get; set; }
 

@@ -29,6 +29,7 @@ public sealed partial class CameraWorker(CameraRecord camera, string sourceUrl, 
         {
             await stopStatus.CancelAsync().ConfigureAwait(false);
             await status.ConfigureAwait(false);
+            await analyzer.StoppedAsync(time.GetUtcNow()).ConfigureAwait(false);
             analyzer.Dispose();
         }
     }

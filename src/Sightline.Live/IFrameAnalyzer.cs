@@ -10,4 +10,7 @@ public interface IFrameAnalyzer : IDisposable
 
     /// <summary>The stream was lost (a reconnect follows); tracks may be kept for the time an object may go unseen.</summary>
     void StreamLost(DateTimeOffset at);
+
+    /// <summary>The camera stops being watched (removed, changed, or the server stops): whatever is open is closed.</summary>
+    Task StoppedAsync(DateTimeOffset at);
 }

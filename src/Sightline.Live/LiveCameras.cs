@@ -8,7 +8,7 @@ namespace Sightline.Live;
 /// <see cref="LiveOptions.SyncInterval"/>, starts workers for new cameras, restarts those whose settings changed and
 /// stops those removed or disabled. Cameras past <see cref="LiveOptions.MaxCameras"/> are reported as errors.
 /// </summary>
-public sealed partial class LiveCameras(ICameraStore store, CameraSecrets secrets, LiveOptions options, TimeProvider time, ILoggerFactory loggers)
+public sealed partial class LiveCameras(ICameraStore store, CameraSecrets secrets, LiveServices live, LiveOptions options, TimeProvider time, ILoggerFactory loggers)
 {
     private readonly Dictionary<string, Running> _running = new(StringComparer.Ordinal);
     private readonly ILogger _logger = loggers.CreateLogger<LiveCameras>();
@@ -98,7 +98,7 @@ public sealed partial class LiveCameras(ICameraStore store, CameraSecrets secret
             LogCannotOpen(_logger, camera.Name, ex.Message);
         }
         var counters = new CameraCounters();
-        var worker = new CameraWorker(camera, url, options, store, new CameraAnalysis(camera.Settings, counters), time, logger, counters);
+        var worker = new CameraWorker(camera, url, options, store, new CameraAnalysis(camera, counters, live, logger), time, logger, counters);
         var stop = new CancellationTokenSource();
         var task = Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None);
         lock (_running)

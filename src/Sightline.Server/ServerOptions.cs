@@ -11,6 +11,9 @@ public sealed record ServerOptions
     /// <summary>Requests processed at once; more wait in the queue.</summary>
     public int MaxConcurrentRequests { get; init; } = Math.Max(2, Environment.ProcessorCount * 2);
 
+    /// <summary>Open server-sent event streams (/v1/events/stream) at once; one more is answered 429.</summary>
+    public int MaxEventStreams { get; init; } = 64;
+
     /// <summary>Requests waiting for a slot; beyond this a request is refused at once with 429 / ThrottlingException.</summary>
     public int QueueLimit { get; init; } = 32;
 

@@ -71,6 +71,9 @@ public static class SightlineServer
         {
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => IsProbe(context.Request.Path)
                 ? RateLimitPartition.GetNoLimiter("probes")
+                // Event streams are long-lived and do no work: their own limit, so they never take the work's permits.
+                : context.Request.Path.StartsWithSegments("/v1/events/stream")
+                ? RateLimitPartition.GetConcurrencyLimiter("streams", _ => new ConcurrencyLimiterOptions { PermitLimit = server.MaxEventStreams, QueueLimit = 0 })
                 : RateLimitPartition.GetConcurrencyLimiter("work", _ => new ConcurrencyLimiterOptions
                 {
                     PermitLimit = server.MaxConcurrentRequests,

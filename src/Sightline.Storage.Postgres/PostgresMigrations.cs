@@ -261,6 +261,29 @@ internal static class PostgresMigrations
             node text NOT NULL
         );
         """,
+        // 8: live events (zones entered as a JSON array).
+        """
+        CREATE TABLE live_events (
+            id text COLLATE "C" PRIMARY KEY,
+            camera text COLLATE "C" NOT NULL,
+            label text NOT NULL,
+            score real NOT NULL,
+            top_score real NOT NULL,
+            box_left real NOT NULL,
+            box_top real NOT NULL,
+            box_width real NOT NULL,
+            box_height real NOT NULL,
+            zones text NOT NULL,
+            start_time bigint NOT NULL,
+            end_time bigint,
+            has_snapshot boolean NOT NULL,
+            has_clip boolean NOT NULL,
+            stationary boolean NOT NULL,
+            updated_at bigint NOT NULL
+        );
+        CREATE INDEX live_events_by_start ON live_events(start_time);
+        CREATE INDEX live_events_by_camera ON live_events(camera, start_time);
+        """,
     ];
 
     public static int Latest => s_steps.Length;

@@ -255,6 +255,29 @@ internal static class SqliteMigrations
             node TEXT NOT NULL
         );
         """,
+        // 14: live events (zones entered as a JSON array).
+        """
+        CREATE TABLE live_events (
+            id TEXT PRIMARY KEY NOT NULL,
+            camera TEXT NOT NULL,
+            label TEXT NOT NULL,
+            score REAL NOT NULL,
+            top_score REAL NOT NULL,
+            box_left REAL NOT NULL,
+            box_top REAL NOT NULL,
+            box_width REAL NOT NULL,
+            box_height REAL NOT NULL,
+            zones TEXT NOT NULL,
+            start_time INTEGER NOT NULL,
+            end_time INTEGER,
+            has_snapshot INTEGER NOT NULL,
+            has_clip INTEGER NOT NULL,
+            stationary INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX live_events_by_start ON live_events(start_time);
+        CREATE INDEX live_events_by_camera ON live_events(camera, start_time);
+        """,
     ];
 
     public static int Latest => s_steps.Length;

@@ -24,7 +24,7 @@ public static class StorageRegistration
 {
     /// <summary>Exposes one provider's store under every storage contract it implements (one instance for all).</summary>
     public static IServiceCollection AddStoreContracts<TStore>(this IServiceCollection services)
-        where TStore : class, ICollectionStore, IAccessKeyStore, IJobStore, IAuditStore, IPolicyStore, ILeadStore, IRetentionStore, IDetectorStore, IAlertStore, IHotlistStore, ICameraStore
+        where TStore : class, ICollectionStore, IAccessKeyStore, IJobStore, IAuditStore, IPolicyStore, ILeadStore, IRetentionStore, IDetectorStore, IAlertStore, IHotlistStore, ICameraStore, IEventStore
     {
         services.AddSingleton<ICollectionStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IAccessKeyStore>(sp => sp.GetRequiredService<TStore>());
@@ -37,6 +37,7 @@ public static class StorageRegistration
         services.AddSingleton<IAlertStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IHotlistStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<ICameraStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<TStore>());
         return services;
     }
 }

@@ -27,7 +27,7 @@ public sealed class CustomDetectorTests : IAsyncLifetime
         return image.ImEncode(".png");
     }
 
-    private static MultipartFormDataContent Registration(string id, byte[] model, string labels, string? layout = null)
+    public static MultipartFormDataContent Registration(string id, byte[] model, string labels, string? layout = null)
     {
         var form = new MultipartFormDataContent
         {

@@ -46,6 +46,8 @@ public abstract partial class StoreContractTests
         ["AddAlerts"] = async (s, c) => await s.Alerts.AddAlertsAsync([new AlertRecord("a2", "r1", "Person", 90, new NormalBox(0, 0, 1, 1), "upload", null, T0)], c),
         ["SetAlertDelivery"] = async (s, c) => await s.Alerts.SetAlertDeliveryAsync("a1", AlertStatus.Delivered, 1, null, T0, c),
         ["SetCameraStatus"] = async (s, c) => await s.Cameras.SetCameraStatusAsync(Status("cam1", CameraStates.Error), c),
+        ["AddEvent"] = async (s, c) => await s.Events.AddEventAsync(LiveEvent("e2", "cam1", T0.AddMinutes(2)), c),
+        ["UpdateEvent"] = async (s, c) => await s.Events.UpdateEventAsync(LiveEvent("e1", "cam1", T0) with { EndTime = T0.AddSeconds(9) }, c),
     };
 
     public static TheoryData<string> AuditedWrites => [.. s_audited.Keys];
@@ -70,6 +72,7 @@ public abstract partial class StoreContractTests
         await S.Jobs.AddJobAsync(Job("j1"), Ct);
         await S.Cameras.AddCameraAsync(Tester, Camera("cam1"), Ct);
         await S.Cameras.SetCameraStatusAsync(Status("cam1", CameraStates.Streaming), Ct);
+        await S.Events.AddEventAsync(LiveEvent("e1", "cam1", T0), Ct);
     }
 
     [Theory]

@@ -19,6 +19,27 @@ public abstract partial class StoreContractTests
     private static CameraStatus Status(string camera, string state) =>
         new(camera, state, state == CameraStates.Error ? "connection refused" : null, 4.9, 100, 98, 2, 40, 1, 1280, 720, T0.AddSeconds(5), T0.AddSeconds(6), "node-a");
 
+    private static LiveEventRecord LiveEvent(string id, string camera, DateTimeOffset start, string label = "person") =>
+        new(id, camera, label, 91.5f, 97.25f, new NormalBox(0.1f, 0.2f, 0.3f, 0.6f), ["gate", "yard"], start, null, true, false, false, start.AddSeconds(1));
+
+    [Fact]
+    public async Task Events_are_stored_updated_and_listed_newest_first_by_camera_label_and_time()
+    {
+        await S.Events.AddEventAsync(LiveEvent("a", "front", T0), Ct);
+        await S.Events.AddEventAsync(LiveEvent("b", "front", T0.AddMinutes(1), "car"), Ct);
+        await S.Events.AddEventAsync(LiveEvent("c", "back", T0.AddMinutes(2)), Ct);
+        var ended = LiveEvent("a", "front", T0) with { EndTime = T0.AddSeconds(30), TopScore = 99, HasClip = true, Stationary = true, Zones = ["gate"] };
+        await S.Events.UpdateEventAsync(ended, Ct);
+        Assert.Equal(ended, await Open().Events.GetEventAsync("a", Ct) is { } read ? read with { Zones = ended.Zones } : null);
+        Assert.Equal(["gate"], (await S.Events.GetEventAsync("a", Ct))!.Zones);
+        Assert.Null(await S.Events.GetEventAsync("zzz", Ct));
+        Assert.Equal(["c", "b", "a"], (await S.Events.ListEventsAsync(new EventQuery(), Ct)).Select(e => e.Id));
+        Assert.Equal(["b", "a"], (await S.Events.ListEventsAsync(new EventQuery(Camera: "front"), Ct)).Select(e => e.Id));
+        Assert.Equal(["c", "a"], (await S.Events.ListEventsAsync(new EventQuery(Label: "PERSON"), Ct)).Select(e => e.Id));
+        Assert.Equal(["c", "b"], (await S.Events.ListEventsAsync(new EventQuery(Since: T0.AddMinutes(1)), Ct)).Select(e => e.Id));
+        Assert.Equal(["c"], (await S.Events.ListEventsAsync(new EventQuery(Limit: 1), Ct)).Select(e => e.Id));
+    }
+
     [Fact]
     public async Task A_camera_is_stored_and_read_back_whole()
     {

@@ -43,6 +43,8 @@ public abstract partial class StoreContractTests
         ["GetCamera"] = (s, c) => s.Cameras.GetCameraAsync("cam1", c),
         ["ListCameras"] = (s, c) => s.Cameras.ListCamerasAsync(c),
         ["ListCameraStatus"] = (s, c) => s.Cameras.ListCameraStatusAsync(c),
+        ["GetEvent"] = (s, c) => s.Events.GetEventAsync("e1", c),
+        ["ListEvents"] = (s, c) => s.Events.ListEventsAsync(new EventQuery(), c),
     };
 
     public static TheoryData<string> Writes => [.. s_audited.Keys, .. s_unaudited.Keys];
@@ -78,6 +80,7 @@ public abstract partial class StoreContractTests
             string.Join(',', (await S.Jobs.ListJobsAsync("IN_PROGRESS", Ct)).Select(j => j.JobId)),
             string.Join(',', (await S.Cameras.ListCamerasAsync(Ct)).Select(c => $"{c.Name}:{c.UpdatedAt.ToUnixTimeMilliseconds()}")),
             string.Join(',', (await S.Cameras.ListCameraStatusAsync(Ct)).Select(c => $"{c.Camera}:{c.State}")),
+            string.Join(',', (await S.Events.ListEventsAsync(new EventQuery(), Ct)).Select(e => $"{e.Id}:{e.EndTime?.ToUnixTimeMilliseconds()}")),
         };
         return string.Join('|', parts);
     }

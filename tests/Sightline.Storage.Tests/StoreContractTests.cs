@@ -16,6 +16,7 @@ public sealed class Stores(ServiceProvider services) : IDisposable
     public IAlertStore Alerts => services.GetRequiredService<IAlertStore>();
     public IHotlistStore Hotlists => services.GetRequiredService<IHotlistStore>();
     public ICameraStore Cameras => services.GetRequiredService<ICameraStore>();
+    public IEventStore Events => services.GetRequiredService<IEventStore>();
     public IScratchStoreFactory Scratch => services.GetRequiredService<IScratchStoreFactory>();
 
     public void Dispose() => services.Dispose();

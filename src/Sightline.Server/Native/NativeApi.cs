@@ -37,6 +37,7 @@ public static class NativeApi
         NativePlates.Map(v1);
         NativeDetectors.Map(v1);
         NativeCameras.Map(v1);
+        NativeEvents.Map(v1);
     }
 
     private static void MapLeads(RouteGroupBuilder v1)

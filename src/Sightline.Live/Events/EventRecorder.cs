@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Logging;
+using OpenCvSharp;
+using LogLevel = Microsoft.Extensions.Logging.LogLevel;
+using Sightline.Live.Tracking;
+using Sightline.Storage;
+
+namespace Sightline.Live.Events;
+
+/// <summary>
+/// Turns one camera's track changes into events: a confirmed track becomes a stored event with its best snapshot
+/// (the whole frame, JPEG) and a 'new' message; a better score, a zone change or a change of stillness is an
+/// 'update'; a track that ends is an 'end'. A store failure is logged and the camera goes on.
+/// </summary>
+public sealed partial class EventRecorder(string camera, IEventStore store, EventHub hub, Alerts.IAlertEvaluator alerts, string eventsDirectory, ILogger logger)
+{
+    public const int SnapshotQuality = 85;
+    private readonly Dictionary<string, LiveEventRecord> _open = new(StringComparer.Ordinal);
+
+    public static string SnapshotPath(string eventsDirectory, string id) => Path.Combine(eventsDirectory, id + ".jpg");
+
+    public static string ClipPath(string eventsDirectory, string id) => Path.Combine(eventsDirectory, id + ".mp4");
+
+    public async Task ApplyAsync(TrackChanges changes, Frame frame, Mat bgr, CancellationToken ct)
+    {
+        foreach (var track in changes.Confirmed)
+        {
+            bool snapshot = WriteSnapshot(track.Id, bgr);
+            var record = new LiveEventRecord(track.Id, camera, track.Label, track.Score, track.TopScore, Normal(track, frame), [.. track.EnteredZones], track.FirstSeen, null,
+                snapshot, false, track.Stationary, frame.At);
+            await SaveAsync(record, added: true, ct).ConfigureAwait(false);
+            _open[track.Id] = record;
+            hub.Publish(new LiveEventMessage("new", LiveEventView.From(record, track.CurrentZones), frame.At));
+            await AlertAsync(record, ct).ConfigureAwait(false);
+        }
+        foreach (var track in changes.Updated)
+        {
+            if (!_open.TryGetValue(track.Id, out var before))
+                continue;
+            bool better = track.TopScore > before.TopScore + 0.5f && WriteSnapshot(track.Id, bgr);
+            var record = before with
+            {
+                Score = track.Score, TopScore = track.TopScore, Box = Normal(track, frame), Zones = [.. track.EnteredZones], Stationary = track.Stationary,
+                HasSnapshot = before.HasSnapshot || better, UpdatedAt = frame.At,
+            };
+            await SaveAsync(record, added: false, ct).ConfigureAwait(false);
+            _open[track.Id] = record;
+            hub.Publish(new LiveEventMessage("update", LiveEventView.From(record, track.CurrentZones), frame.At));
+        }
+        await EndAsync(changes.Ended, frame.At, ct).ConfigureAwait(false);
+    }
+
+    public async Task EndAsync(IReadOnlyList<TrackedObject> ended, DateTimeOffset at, CancellationToken ct)
+    {
+        foreach (var track in ended)
+        {
+            if (!_open.Remove(track.Id, out var before))
+                continue;
+            var record = before with { EndTime = track.LastSeen, UpdatedAt = at };
+            // An end is recorded even when the camera is stopping.
+            await SaveAsync(record, added: false, CancellationToken.None).ConfigureAwait(false);
+            hub.Publish(new LiveEventMessage("end", LiveEventView.From(record, []), at));
+        }
+    }
+
+    /// <summary>A new event goes through the alert rules as any detection does: source <c>camera:NAME</c>, image <c>event:ID</c>.</summary>
+    private async Task AlertAsync(LiveEventRecord record, CancellationToken ct)
+    {
+        try
+        {
+            await alerts.EvaluateAsync("camera:" + camera, "event:" + record.Id, [new Alerts.LabelledBox(record.Label, record.TopScore, record.Box)], ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogSaveFailed(logger, camera, record.Id, ex);
+        }
+    }
+
+    private async Task SaveAsync(LiveEventRecord record, bool added, CancellationToken ct)
+    {
+        try
+        {
+            if (added)
+                await store.AddEventAsync(record, ct).ConfigureAwait(false);
+            else
+                await store.UpdateEventAsync(record, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogSaveFailed(logger, camera, record.Id, ex);
+        }
+    }
+
+    private bool WriteSnapshot(string id, Mat bgr)
+    {
+        try
+        {
+            Directory.CreateDirectory(eventsDirectory);
+            Cv2.ImEncode(".jpg", bgr, out var jpeg, new ImageEncodingParam(ImwriteFlags.JpegQuality, SnapshotQuality));
+            string path = SnapshotPath(eventsDirectory, id), temp = path + ".tmp";
+            File.WriteAllBytes(temp, jpeg);
+            File.Move(temp, path, overwrite: true);
+            return true;
+        }
+        catch (IOException ex)
+        {
+            LogSnapshotFailed(logger, camera, id, ex);
+            return false;
+        }
+    }
+
+    private static NormalBox Normal(TrackedObject t, Frame f) =>
+        new(t.Box.X1 / f.Width, t.Box.Y1 / f.Height, t.Box.Width / f.Width, t.Box.Height / f.Height);
+
+    [LoggerMessage(EventId = 70, Level = LogLevel.Error, Message = "camera {Camera}: event {EventId} could not be stored")]
+    private static partial void LogSaveFailed(ILogger logger, string camera, string eventId, Exception exception);
+
+    [LoggerMessage(EventId = 71, Level = LogLevel.Error, Message = "camera {Camera}: the snapshot of event {EventId} could not be written")]
+    private static partial void LogSnapshotFailed(ILogger logger, string camera, string eventId, Exception exception);
+}

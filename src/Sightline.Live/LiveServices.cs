@@ -1,0 +1,8 @@
+using Sightline.Live.Detection;
+using Sightline.Live.Events;
+using Sightline.Storage;
+
+namespace Sightline.Live;
+
+/// <summary>What every camera's analysis shares: the detectors and their one queue, the event store and hub, and where snapshots go.</summary>
+public sealed record LiveServices(LiveDetector Detector, DetectionQueue Queue, IEventStore Events, EventHub Hub, Alerts.IAlertEvaluator Alerts, string EventsDirectory);

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Sightline.Access;
+using Sightline.Live;
+using Sightline.Live.Events;
+using Sightline.Storage;
+
+namespace Sightline.Server.Native;
+
+/// <summary>Live events (native API): list, one, its snapshot and clip, and the server-sent event stream of changes.</summary>
+public static class NativeEvents
+{
+    /// <summary>A comment line this often keeps idle streams open through proxies.</summary>
+    public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
+
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    public static void Map(RouteGroupBuilder v1)
+    {
+        v1.MapGet("/events", async (HttpRequest request, IEventStore events, CancellationToken ct) =>
+        {
+            var query = EventView.Query(NativeInput.Text(request, "camera"), NativeInput.Text(request, "label"), NativeInput.Text(request, "since"),
+                NativeInput.Int(request, "limit", 1, EventView.MaxLimit));
+            return Results.Ok(new { events = (await events.ListEventsAsync(query, ct)).Select(EventView.From) });
+        }).Op("ListEvents", Capability.Read, "Live events, newest first (camera, label, since as ISO 8601 or Unix seconds, limit ≤ 10,000)");
+
+        v1.MapGet("/events/{eventId}", async (string eventId, IEventStore events, CancellationToken ct) =>
+            Results.Ok(EventView.From(await events.GetEventAsync(eventId, ct) ?? throw NotFound(eventId))))
+            .Op("DescribeEvent", Capability.Read, "One live event").Produces<EventView>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        v1.MapGet("/events/{eventId}/snapshot.jpg", async (string eventId, IEventStore events, LiveServices live, CancellationToken ct) =>
+            await FileOfAsync(events, eventId, e => e.HasSnapshot, EventRecorder.SnapshotPath(live.EventsDirectory, eventId), "image/jpeg", "snapshot", ct))
+            .Op("GetEventSnapshot", Capability.Read, "The event's best snapshot (the whole frame, JPEG)").ProducesProblem(StatusCodes.Status404NotFound);
+
+        v1.MapGet("/events/{eventId}/clip.mp4", async (string eventId, IEventStore events, LiveServices live, CancellationToken ct) =>
+            await FileOfAsync(events, eventId, e => e.HasClip, EventRecorder.ClipPath(live.EventsDirectory, eventId), "video/mp4", "clip", ct))
+            .Op("GetEventClip", Capability.Read, "The event's clip (MP4, a few seconds before and after)").ProducesProblem(StatusCodes.Status404NotFound);
+
+        v1.MapGet("/events/stream", async (HttpContext context, EventHub hub, CancellationToken ct) =>
+        {
+            string? camera = NativeInput.Text(context.Request, "camera"), label = NativeInput.Text(context.Request, "label");
+            using var subscription = hub.Subscribe();
+            var response = context.Response;
+            response.Headers.ContentType = "text/event-stream";
+            response.Headers.CacheControl = "no-cache";
+            response.Headers["X-Accel-Buffering"] = "no";
+            await response.WriteAsync(": sightline events\n\n", ct);
+            await response.Body.FlushAsync(ct);
+            while (!ct.IsCancellationRequested)
+            {
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                wait.CancelAfter(Heartbeat);
+                try
+                {
+                    if (!await subscription.Reader.WaitToReadAsync(wait.Token))
+                        break;
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    await response.WriteAsync(": keep-alive\n\n", ct);
+                    await response.Body.FlushAsync(ct);
+                    continue;
+                }
+                while (subscription.Reader.TryRead(out var message))
+                {
+                    if ((camera is null || message.Event.Camera == camera) && (label is null || string.Equals(message.Event.Label, label, StringComparison.OrdinalIgnoreCase)))
+                        await response.WriteAsync($"event: {message.Type}\ndata: {JsonSerializer.Serialize(new { type = message.Type, frameTime = message.FrameTime, @event = message.Event }, s_json)}\n\n", ct);
+                }
+                await response.Body.FlushAsync(ct);
+            }
+        }).Op("StreamEvents", Capability.Read, "Server-sent events: one 'new', 'update' or 'end' message per change of a live event (camera, label filter), a comment every 15 s")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+    }
+
+    private static SightlineException NotFound(string id) => new(ErrorKind.ResourceNotFound, $"No event '{id}'.");
+
+    private static async Task<IResult> FileOfAsync(IEventStore events, string id, Func<LiveEventRecord, bool> has, string path, string type, string what, CancellationToken ct)
+    {
+        var e = await events.GetEventAsync(id, ct) ?? throw NotFound(id);
+        if (!has(e) || !File.Exists(path))
+            throw new SightlineException(ErrorKind.ResourceNotFound, $"Event '{id}' has no {what}.");
+        return Results.File(path, type);
+    }
+}

@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Sightline.Benchmarks.Live;
+using Sightline.Detectors.Tests;
+
+namespace Sightline.Cli.Tests;
+
+/// <summary>
+/// Events from live streams on loopback: a person walking through a yard (the real default detector) becomes one
+/// event per visit, delivered over server-sent events with its zone and snapshot, across a source that dies and comes
+/// back; a weapon-like custom detector on an RTSP stream fires a signed webhook alert.
+/// </summary>
+[Collection(CliCollection.Name)]
+public sealed class LiveEventTests
+{
+    /// <summary>Reads the server-sent event stream in the background: each message with the time it arrived.</summary>
+    private sealed class SseReader : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+
+        public SseReader(ServerProcess server) => _loop = Task.Run(() => ReadAsync(server));
+
+        public ConcurrentQueue<(string Type, JsonElement Data, DateTimeOffset At)> Messages { get; } = new();
+
+        public TaskCompletionSource Opened { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        private async Task ReadAsync(ServerProcess server)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server.Address, "v1/events/stream"));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", server.Bearer("operator"));
+            using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            try
+            {
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, _stop.Token);
+                Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+                Opened.TrySetResult();
+                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(_stop.Token));
+                string? type = null;
+                while (await reader.ReadLineAsync(_stop.Token) is { } line)
+                {
+                    if (line.StartsWith("event: ", StringComparison.Ordinal))
+                        type = line[7..];
+                    else if (line.StartsWith("data: ", StringComparison.Ordinal) && type is not null)
+                        Messages.Enqueue((type, JsonDocument.Parse(line[6..]).RootElement.Clone(), DateTimeOffset.UtcNow));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // stopped
+            }
+            catch (Exception ex)
+            {
+                Opened.TrySetException(ex);
+            }
+        }
+
+        public int Count(string type) => Messages.Count(m => m.Type == type);
+
+        public async Task UntilAsync(Func<SseReader, bool> done, TimeSpan limit, string what)
+        {
+            var clock = Stopwatch.StartNew();
+            while (!done(this))
+            {
+                if (clock.Elapsed > limit)
+                    throw new Xunit.Sdk.XunitException($"{what} did not happen within {limit}; messages: {string.Join(", ", Messages.Select(m => m.Type))}");
+                await Task.Delay(100);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _loop;
+            _stop.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_person_walking_through_is_one_event_per_visit_with_its_zone_and_snapshot_over_sse_and_none_is_lost_or_split_when_the_source_dies()
+    {
+        string scene = await LiveCameraTests.SceneAsync();
+        await using var source = await LoopbackStream.MjpegAsync(scene, CancellationToken.None);
+        await using var server = await ServerProcess.StartAsync();
+        await using var sse = new SseReader(server);
+        await sse.Opened.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, SightlineCli.Run("cameras", "add", "yard", "--url", source.Url, "--detect", "person", "--zone", "gate=0.3,0,0.7,0,0.7,1,0.3,1:person", "--data", server.Data.Path).ExitCode);
+
+        // The first visit: new, updates, end.
+        await sse.UntilAsync(s => s.Count("end") >= 1, TimeSpan.FromSeconds(60), "the first visit's end");
+        // The source dies in the empty stretch after the visit and comes back; the clip starts again for the new connection.
+        await source.StopAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await source.StartAsync(CancellationToken.None);
+        await sse.UntilAsync(s => s.Count("end") >= 2, TimeSpan.FromSeconds(60), "the second visit's end");
+
+        var messages = sse.Messages.ToList();
+        var news = messages.Where(m => m.Type == "new").Select(m => m.Data.GetProperty("event")).ToList();
+        var ends = messages.Where(m => m.Type == "end").Select(m => m.Data.GetProperty("event")).ToList();
+        Assert.True(news.Count >= 2, $"{news.Count} new events");
+        Assert.Equal(news.Select(e => e.GetProperty("id").GetString()).Distinct().Count(), news.Count);
+        // Every message of one event comes after its 'new'; every event ended once.
+        Assert.All(ends, e => Assert.Contains(news, n => n.GetProperty("id").GetString() == e.GetProperty("id").GetString()));
+        Assert.Equal(ends.Count, ends.Select(e => e.GetProperty("id").GetString()).Distinct().Count());
+        Assert.All(news, n => Assert.Equal(("yard", "person"), (n.GetProperty("camera").GetString(), n.GetProperty("label").GetString())));
+        // Delivered within about a second of the frame that caused it (measured properly by 'sightline bench cameras').
+        Assert.All(messages.Where(m => m.Type == "new"), m => Assert.True(m.At - m.Data.GetProperty("frameTime").GetDateTimeOffset() < TimeSpan.FromSeconds(3)));
+
+        // The store holds the same events: one per visit (each seconds long: a visit is not split), none overlapping.
+        var listed = SightlineCli.Run("events", "list", "--camera", "yard", "--json", "--data", server.Data.Path).Json().GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(news.Count, listed.Count);
+        var spans = listed.Select(e => (Start: e.GetProperty("startTime").GetDateTimeOffset(), End: e.GetProperty("endTime").GetDateTimeOffset())).OrderBy(s => s.Start).ToList();
+        Assert.All(spans, s => Assert.InRange((s.End - s.Start).TotalSeconds, 3, 12));
+        for (int i = 1; i < spans.Count; i++)
+            Assert.True(spans[i].Start > spans[i - 1].End, "two events of the one person overlap");
+        foreach (var e in listed.Take(2))
+        {
+            Assert.Contains("gate", e.GetProperty("zones").EnumerateArray().Select(z => z.GetString()));
+            Assert.InRange(e.GetProperty("score").GetDouble(), 60, 100);
+            Assert.True(e.GetProperty("hasSnapshot").GetBoolean());
+            var snapshot = await server.SendAsync(HttpMethod.Get, $"v1/events/{e.GetProperty("id").GetString()}/snapshot.jpg", "auditor");
+            Assert.Equal(HttpStatusCode.OK, snapshot.Status);
+            Assert.Equal("image/jpeg", snapshot.ContentType);
+        }
+        Assert.True((await server.SendAsync(HttpMethod.Get, "v1/cameras/yard")).Body.GetProperty("restarts").GetInt32() >= 1);
+        Assert.Equal(HttpStatusCode.NotFound, (await server.SendAsync(HttpMethod.Get, "v1/events/nothing-here/snapshot.jpg")).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await server.SendAsync(HttpMethod.Get, "v1/events?since=yesterday")).Status);
+    }
+
+    [Fact]
+    public async Task A_weapon_like_custom_detector_on_an_rtsp_stream_fires_a_signed_webhook_alert()
+    {
+        string scene = await LiveCameraTests.SceneAsync();
+        using var work = new TempDir();
+        using var receiver = new WebhookReceiver();
+        await using var source = await LoopbackStream.RtspAsync(scene, work.Path, loops: 8, CancellationToken.None);
+        await using var server = await ServerProcess.StartAsync();
+        Assert.Equal(HttpStatusCode.Created, (await server.SendAsync(HttpMethod.Post, "v1/detectors", "admin",
+            CustomDetectorTests.Registration("weapons", TinyModels.YoloV8(true), "gun\nknife", "yolov8"))).Status);
+        var rule = await server.SendAsync(HttpMethod.Post, "v1/alert-rules", "admin", ServerProcess.Json(new { label = "gun", minConfidence = 50, webhook = receiver.Url }));
+        Assert.Equal(HttpStatusCode.Created, rule.Status);
+        string secret = rule.Body.GetProperty("secret").GetString()!;
+        var camera = await server.SendAsync(HttpMethod.Post, "v1/cameras", "admin", ServerProcess.Json(new { name = "armory", url = source.Url, labels = new[] { "gun" }, size = "640x360" }));
+        Assert.True(camera.Status == HttpStatusCode.Created, camera.Text);
+
+        Assert.True(await receiver.WaitForAsync(r => !r.Received.IsEmpty, TimeSpan.FromSeconds(60)), "no alert reached the webhook");
+        var (body, signature, _) = receiver.Received.First();
+        var alert = JsonDocument.Parse(body).RootElement;
+        Assert.Equal(("gun", "camera:armory"), (alert.GetProperty("label").GetString(), alert.GetProperty("source").GetString()));
+        Assert.StartsWith("event:", alert.GetProperty("imageRef").GetString(), StringComparison.Ordinal);
+        Assert.Equal(Sightline.Alerts.AlertRules.Sign(secret, body), signature);
+        var events = await server.SendAsync(HttpMethod.Get, "v1/events?camera=armory&label=gun", "operator");
+        Assert.NotEmpty(events.Body.GetProperty("events").EnumerateArray());
+    }
+}
