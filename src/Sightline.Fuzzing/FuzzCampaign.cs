@@ -141,8 +141,10 @@ public sealed class FuzzCampaign(FuzzTarget target, ImageSeeds seeds, JsonDocume
         long start = Stopwatch.GetTimestamp();
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token).ConfigureAwait(false);
-            string answer = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+            // An event stream that opened has answered; it never ends by itself, so it is closed here.
+            string answer = response.Content.Headers.ContentType?.MediaType == "text/event-stream" ? ""
+                : await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
             return ((int)response.StatusCode, Stopwatch.GetElapsedTime(start).TotalSeconds, answer, null);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
