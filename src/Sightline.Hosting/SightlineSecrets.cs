@@ -8,12 +8,12 @@ namespace Sightline.Hosting;
 
 /// <summary>
 /// The keys a deployment keeps outside its database: the master key that seals access-key secrets, the audit chain's
-/// seal key and the key alert-rule secrets are derived from. With the embedded database they are made on first use;
+/// seal key, the key alert-rule secrets are derived from and the key cameras' source credentials are sealed with. With the embedded database they are made on first use;
 /// a shared database needs them provisioned once (<see cref="Provision"/>) and the same directory given to every process.
 /// </summary>
 public static class SightlineSecrets
 {
-    public static IReadOnlyList<string> KeyFiles { get; } = [AccessKeys.MasterKeyFileName, StoreSecrets.AuditKeyFileName, AlertSecrets.KeyFileName];
+    public static IReadOnlyList<string> KeyFiles { get; } = [AccessKeys.MasterKeyFileName, StoreSecrets.AuditKeyFileName, AlertSecrets.KeyFileName, Live.CameraSecrets.KeyFileName];
 
     /// <summary>The key files <paramref name="directory"/> lacks.</summary>
     public static IReadOnlyList<string> Missing(string directory) => [.. KeyFiles.Where(name => !File.Exists(Path.Combine(directory, name)))];

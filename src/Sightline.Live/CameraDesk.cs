@@ -5,9 +5,11 @@ namespace Sightline.Live;
 /// <summary>Adds, changes, lists and removes cameras for the API and the CLI (each change audited with the store's write).</summary>
 public sealed class CameraDesk(ICameraStore store, IDetectorStore detectors, CameraSecrets secrets, LiveOptions options, TimeProvider time)
 {
-    public async Task<CameraView> AddAsync(AuditEntry audit, CameraRequest request, string? createdBy, CancellationToken ct)
+    /// <param name="local">The request comes from the CLI on this machine: only then may the source be a file (a test source).</param>
+    public async Task<CameraView> AddAsync(AuditEntry audit, CameraRequest request, string? createdBy, bool local, CancellationToken ct)
     {
         string name = CameraDefinitions.Name(request.Name);
+        RefuseFiles(request, local);
         var settings = CameraDefinitions.Settings(request, name, await CameraDefinitions.KnownLabelsAsync(detectors, ct).ConfigureAwait(false), secrets);
         var now = time.GetUtcNow();
         var camera = new CameraRecord(name, settings, createdBy, now, now);
@@ -16,8 +18,9 @@ public sealed class CameraDesk(ICameraStore store, IDetectorStore detectors, Cam
     }
 
     /// <summary>Changes what the request names; the rest stays. A running server restarts the camera with the new settings.</summary>
-    public async Task<CameraView> UpdateAsync(AuditEntry audit, string name, CameraRequest request, CancellationToken ct)
+    public async Task<CameraView> UpdateAsync(AuditEntry audit, string name, CameraRequest request, bool local, CancellationToken ct)
     {
+        RefuseFiles(request, local);
         var current = await GetRecordAsync(name, ct).ConfigureAwait(false);
         var settings = CameraDefinitions.Settings(request, current.Name, await CameraDefinitions.KnownLabelsAsync(detectors, ct).ConfigureAwait(false), secrets, current.Settings);
         var now = time.GetUtcNow();
@@ -45,6 +48,13 @@ public sealed class CameraDesk(ICameraStore store, IDetectorStore detectors, Cam
     {
         if (!await store.DeleteCameraAsync(audit, name, ct).ConfigureAwait(false))
             throw new SightlineException(ErrorKind.ResourceNotFound, $"No camera named '{name}'.");
+    }
+
+    /// <summary>A file source over the API would let a remote caller make the server read any local file: the CLI only.</summary>
+    private static void RefuseFiles(CameraRequest request, bool local)
+    {
+        if (!local && request.Url is { } url && url.TrimStart().StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+            throw SightlineException.InvalidParameter("file:// sources are for local testing and are added with the sightline CLI, not over the API.");
     }
 
     private async Task<CameraRecord> GetRecordAsync(string name, CancellationToken ct) =>

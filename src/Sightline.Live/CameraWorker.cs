@@ -36,6 +36,13 @@ public sealed partial class CameraWorker(CameraRecord camera, string sourceUrl, 
 
     private async Task SuperviseAsync(CancellationToken ct)
     {
+        if (sourceUrl.Length == 0)
+        {
+            // Nothing to retry until the camera changes (a change restarts the worker).
+            Counters.Set(CameraStates.Error, $"the stored credentials do not open with this data directory's camera key ({CameraSecrets.KeyFileName}); give the URL again");
+            await Task.Delay(Timeout.Infinite, ct).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+            return;
+        }
         var backoff = options.FirstBackoff;
         while (!ct.IsCancellationRequested)
         {

@@ -52,6 +52,25 @@ public static partial class ServerMetrics
         }
     });
 
+    private static readonly Counter s_cameraFrames = Metrics.CreateCounter("sightline_camera_frames_total", "Frames of live cameras by what became of them (received, analysed, dropped, motion, detected, detection_skipped)", "camera", "outcome");
+    private static readonly Gauge s_cameraStreaming = Metrics.CreateGauge("sightline_camera_streaming", "1 while a camera is streaming, else 0", "camera");
+    private static readonly Counter s_cameraRestarts = Metrics.CreateCounter("sightline_camera_restarts_total", "ffmpeg sessions of a camera started again", "camera");
+
+    /// <summary>Live cameras' counters, read at each scrape from the workers running in this server.</summary>
+    public static void TrackCameras(Live.LiveCameras cameras) => Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+    {
+        foreach (var worker in cameras.Workers)
+        {
+            string name = worker.Camera.Name;
+            var c = worker.Counters;
+            foreach (var (outcome, value) in new[] { ("received", c.Received), ("analysed", c.Analysed), ("dropped", c.Dropped), ("motion", c.WithMotion),
+                ("detected", c.Detections), ("detection_skipped", c.DetectionsSkipped) })
+                s_cameraFrames.WithLabels(name, outcome).IncTo(value);
+            s_cameraStreaming.WithLabels(name).Set(c.State == Storage.CameraStates.Streaming ? 1 : 0);
+            s_cameraRestarts.WithLabels(name).IncTo(c.Restarts);
+        }
+    });
+
     /// <summary>The outer middleware: id, timing, log line, counters; runs before the concurrency limiter.</summary>
     public static Func<HttpContext, RequestDelegate, Task> Middleware(ILogger logger) => async (context, next) =>
     {

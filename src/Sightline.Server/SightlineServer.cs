@@ -106,6 +106,7 @@ public static class SightlineServer
         engine.Warm(new FaceRequest { AllAttributes = true, Embeddings = true });
         var labels = app.Services.GetRequiredService<LabelEngine>();
         ServerMetrics.TrackInference(() => engine.LoadedModels.Append(labels.Detector.Model));
+        ServerMetrics.TrackCameras(app.Services.GetRequiredService<Live.LiveCameras>());
         return app;
     }
 

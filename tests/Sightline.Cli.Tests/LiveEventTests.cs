@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Sightline.Benchmarks.Live;
 using Sightline.Detectors.Tests;
@@ -17,66 +14,14 @@ namespace Sightline.Cli.Tests;
 [Collection(CliCollection.Name)]
 public sealed class LiveEventTests
 {
-    /// <summary>Reads the server-sent event stream in the background: each message with the time it arrived.</summary>
-    private sealed class SseReader : IAsyncDisposable
+    private static async Task UntilAsync(EventStreamReader sse, Func<EventStreamReader, bool> done, TimeSpan limit, string what)
     {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _loop;
-
-        public SseReader(ServerProcess server) => _loop = Task.Run(() => ReadAsync(server));
-
-        public ConcurrentQueue<(string Type, JsonElement Data, DateTimeOffset At)> Messages { get; } = new();
-
-        public TaskCompletionSource Opened { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        private async Task ReadAsync(ServerProcess server)
+        var clock = Stopwatch.StartNew();
+        while (!done(sse))
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server.Address, "v1/events/stream"));
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", server.Bearer("operator"));
-            using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-            try
-            {
-                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, _stop.Token);
-                Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-                Opened.TrySetResult();
-                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(_stop.Token));
-                string? type = null;
-                while (await reader.ReadLineAsync(_stop.Token) is { } line)
-                {
-                    if (line.StartsWith("event: ", StringComparison.Ordinal))
-                        type = line[7..];
-                    else if (line.StartsWith("data: ", StringComparison.Ordinal) && type is not null)
-                        Messages.Enqueue((type, JsonDocument.Parse(line[6..]).RootElement.Clone(), DateTimeOffset.UtcNow));
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                // stopped
-            }
-            catch (Exception ex)
-            {
-                Opened.TrySetException(ex);
-            }
-        }
-
-        public int Count(string type) => Messages.Count(m => m.Type == type);
-
-        public async Task UntilAsync(Func<SseReader, bool> done, TimeSpan limit, string what)
-        {
-            var clock = Stopwatch.StartNew();
-            while (!done(this))
-            {
-                if (clock.Elapsed > limit)
-                    throw new Xunit.Sdk.XunitException($"{what} did not happen within {limit}; messages: {string.Join(", ", Messages.Select(m => m.Type))}");
-                await Task.Delay(100);
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            await _loop;
-            _stop.Dispose();
+            if (clock.Elapsed > limit)
+                throw new Xunit.Sdk.XunitException($"{what} did not happen within {limit}; messages: {string.Join(", ", sse.Messages.Select(m => m.Type))}");
+            await Task.Delay(100);
         }
     }
 
@@ -86,17 +31,17 @@ public sealed class LiveEventTests
         string scene = await LiveCameraTests.SceneAsync();
         await using var source = await LoopbackStream.MjpegAsync(scene, CancellationToken.None);
         await using var server = await ServerProcess.StartAsync();
-        await using var sse = new SseReader(server);
+        await using var sse = new EventStreamReader(server.Address, server.Bearer("operator"));
         await sse.Opened.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(0, SightlineCli.Run("cameras", "add", "yard", "--url", source.Url, "--detect", "person", "--zone", "gate=0.3,0,0.7,0,0.7,1,0.3,1:person", "--data", server.Data.Path).ExitCode);
 
         // The first visit: new, updates, end.
-        await sse.UntilAsync(s => s.Count("end") >= 1, TimeSpan.FromSeconds(60), "the first visit's end");
+        await UntilAsync(sse, s => s.Count("end") >= 1, TimeSpan.FromSeconds(60), "the first visit's end");
         // The source dies in the empty stretch after the visit and comes back; the clip starts again for the new connection.
         await source.StopAsync();
         await Task.Delay(TimeSpan.FromSeconds(2));
         await source.StartAsync(CancellationToken.None);
-        await sse.UntilAsync(s => s.Count("end") >= 2, TimeSpan.FromSeconds(60), "the second visit's end");
+        await UntilAsync(sse, s => s.Count("end") >= 2, TimeSpan.FromSeconds(60), "the second visit's end");
 
         var messages = sse.Messages.ToList();
         var news = messages.Where(m => m.Type == "new").Select(m => m.Data.GetProperty("event")).ToList();

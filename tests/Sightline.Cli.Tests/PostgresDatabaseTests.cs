@@ -31,7 +31,7 @@ public sealed class PostgresDatabaseTests : IDisposable
         var init = SightlineCli.Run("--secrets", secrets, "secrets", "init");
         Assert.True(init.ExitCode == 0, init.ToString());
         var created = init.Stdout.Trim().Split('\n');
-        Assert.Equal(3, created.Length);
+        Assert.Equal(4, created.Length);
         Assert.All(created, line => Assert.EndsWith("created", line.Trim(), StringComparison.Ordinal));
         var again = SightlineCli.Run("--secrets", secrets, "secrets", "init");
         Assert.All(again.Stdout.Trim().Split('\n'), line => Assert.EndsWith("kept", line.Trim(), StringComparison.Ordinal));

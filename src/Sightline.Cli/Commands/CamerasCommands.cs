@@ -62,7 +62,7 @@ internal static class CamerasCommands
         {
             using var core = CliCore.Open(parse);
             var view = await core.Get<CameraDesk>().AddAsync(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse)), options.Request(parse, parse.GetValue(name)!),
-                CollectionHost.LocalEntry("").Actor, ct);
+                CollectionHost.LocalEntry("").Actor, local: true, ct);
             Console.WriteLine($"{view.Name}\t{view.Url}\t{string.Join(',', view.Labels)}\t{view.Fps.ToString(CultureInfo.InvariantCulture)} fps");
             return 0;
         });
@@ -80,7 +80,7 @@ internal static class CamerasCommands
         {
             using var core = CliCore.Open(parse);
             var view = await core.Get<CameraDesk>().UpdateAsync(CollectionHost.LocalEntry(CollectionHost.CommandPath(parse)), parse.GetValue(name)!,
-                options.Request(parse, parse.GetValue(name)!), ct);
+                options.Request(parse, parse.GetValue(name)!), local: true, ct);
             Console.WriteLine($"{view.Name}\t{view.Url}\t{string.Join(',', view.Labels)}\t{view.Fps.ToString(CultureInfo.InvariantCulture)} fps\t{(view.Enabled ? "enabled" : "disabled")}");
             return 0;
         });

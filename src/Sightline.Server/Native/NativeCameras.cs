@@ -20,7 +20,7 @@ public static class NativeCameras
         v1.MapPost("/cameras", async (HttpRequest request, CameraDesk desk, CancellationToken ct) =>
         {
             var body = await NativeInput.JsonAsync<CameraRequest>(request, ct);
-            var created = await desk.AddAsync(RequestIdentity.AuditOf(request.HttpContext), body, RequestIdentity.Of(request.HttpContext).Principal?.AccessKeyId, ct);
+            var created = await desk.AddAsync(RequestIdentity.AuditOf(request.HttpContext), body, RequestIdentity.Of(request.HttpContext).Principal?.AccessKeyId, local: false, ct);
             return Results.Created($"/v1/cameras/{created.Name}", created);
         }).Op("AddCamera", Capability.Administer, "Add a camera (name, url, fps ≤ 10, size WxH, labels, zones, motionMasks, rtspTransport, readPlates); a running server starts it within seconds (audited)")
             .Accepts<CameraRequest>("application/json").Produces<CameraView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict);
@@ -30,7 +30,7 @@ public static class NativeCameras
             var body = await NativeInput.JsonAsync<CameraRequest>(request, ct);
             if (body.Name is { } renamed && renamed != name)
                 throw SightlineException.InvalidParameter("A camera cannot be renamed; remove it and add it under the new name.");
-            return Results.Ok(await desk.UpdateAsync(RequestIdentity.AuditOf(request.HttpContext), name, body, ct));
+            return Results.Ok(await desk.UpdateAsync(RequestIdentity.AuditOf(request.HttpContext), name, body, local: false, ct));
         }).Op("UpdateCamera", Capability.Administer, "Change what the body names; the rest stays (audited); a running server restarts the camera with the new settings")
             .Accepts<CameraRequest>("application/json").Produces<CameraView>().ProducesProblem(StatusCodes.Status404NotFound);
 
