@@ -33,7 +33,7 @@ public sealed class LoopbackStream : IAsyncDisposable
     /// <summary>Serves <paramref name="clip"/> as MJPEG over HTTP (multipart/x-mixed-replace) at its own frame rate, looped.</summary>
     public static async Task<LoopbackStream> MjpegAsync(string clip, CancellationToken ct)
     {
-        int port = FreePort();
+        int port = ServerLoad.FreePort();
         var stream = new LoopbackStream("http", "cam.mjpg", p => Ffmpeg("-re", "-stream_loop", "-1", "-i", clip, "-an", "-c:v", "mjpeg", "-q:v", "5",
             "-f", "mpjpeg", "-listen", "1", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{p}/cam.mjpg")), relaunch: true, port);
         await stream.StartAsync(ct).ConfigureAwait(false);
@@ -54,7 +54,7 @@ public sealed class LoopbackStream : IAsyncDisposable
         await using (var resource = typeof(LoopbackStream).Assembly.GetManifestResourceStream("rtsp-source.py")!)
         await using (var file = File.Create(script))
             await resource.CopyToAsync(file, ct).ConfigureAwait(false);
-        int port = FreePort();
+        int port = ServerLoad.FreePort();
         var stream = new LoopbackStream("rtsp", "cam", p =>
         {
             var psi = new ProcessStartInfo("/usr/bin/python3") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -196,12 +196,5 @@ public sealed class LoopbackStream : IAsyncDisposable
         await process.WaitForExitAsync(ct).ConfigureAwait(false);
         if (process.ExitCode != 0)
             throw new InvalidOperationException("ffmpeg failed: " + await errors.ConfigureAwait(false));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
