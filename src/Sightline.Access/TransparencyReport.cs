@@ -56,7 +56,7 @@ public sealed record TransparencyReport(
                 if (e.Threshold is { } t && float.IsFinite(t)) // older versions could record a refused non-finite threshold
                     thresholds.Add(t);
             }
-            if (ok && (IsSearch(e.Operation) || e.Operation == FaceSearchResults))
+            if (ok && (IsSearch(e.Operation) || e.Operation is FaceSearchResults or LiveFaceSearchOperation))
                 leads += MatchCount(e.Details);
             if (ok && IsReview(e.Operation) && Decision(e.Details) is { } d && decisions.ContainsKey(d))
                 decisions[d]++;
@@ -99,6 +99,9 @@ public sealed record TransparencyReport(
 
     /// <summary>The audit operation of a video search job's results (its matches become leads).</summary>
     public const string FaceSearchResults = "FaceSearchResults";
+
+    /// <summary>The audit operation of a live face search match under an authorization (its matches become leads).</summary>
+    public const string LiveFaceSearchOperation = "LiveFaceSearch";
 
     /// <summary>The audit operation of a retention pass.</summary>
     public const string RetentionOperation = "ApplyRetention";

@@ -32,4 +32,5 @@ root.Subcommands.Add(DetectorsCommands.Build());
 root.Subcommands.Add(AlertsCommands.Build());
 root.Subcommands.Add(CamerasCommands.Build());
 root.Subcommands.Add(EventsCommands.Build());
+root.Subcommands.Add(AuthorizationsCommands.Build());
 return await root.Parse(args).InvokeAsync();

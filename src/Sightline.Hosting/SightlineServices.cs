@@ -11,6 +11,7 @@ using Sightline.Identification;
 using Sightline.Live;
 using Sightline.Live.Detection;
 using Sightline.Live.Events;
+using Sightline.Live.Faces;
 using Sightline.Imaging;
 using Sightline.Objects;
 using Sightline.ObjectStorage;
@@ -79,7 +80,14 @@ public static class SightlineServices
         services.AddSingleton(_ => new DetectionQueue(Environment.ProcessorCount, 2 * Environment.ProcessorCount));
         services.AddSingleton<EventHub>();
         services.AddSingleton(sp => new LiveServices(sp.GetRequiredService<LiveDetector>(), sp.GetRequiredService<DetectionQueue>(), sp.GetRequiredService<IEventStore>(),
-            sp.GetRequiredService<EventHub>(), sp.GetRequiredService<IAlertEvaluator>(), Path.Combine(options.DataDirectory, "events")));
+            sp.GetRequiredService<EventHub>(), sp.GetRequiredService<IAlertEvaluator>(), Path.Combine(options.DataDirectory, "events"))
+        {
+            Faces = new FaceSearchServices(sp.GetRequiredService<FaceEngine>(), sp.GetRequiredService<CollectionService>(), sp.GetRequiredService<ILeadStore>(),
+                sp.GetRequiredService<IAuditStore>(), sp.GetRequiredService<IPolicyStore>(), sp.GetRequiredService<AuthorizationBook>(), Path.Combine(options.DataDirectory, "leads")),
+        });
+        services.AddSingleton(sp => new AuthorizationBook(sp.GetRequiredService<IAuthorizationStore>(), sp.GetRequiredService<TimeProvider>(), options.Live.SyncInterval));
+        services.AddSingleton(sp => new AuthorizationDesk(sp.GetRequiredService<IAuthorizationStore>(), sp.GetRequiredService<ICameraStore>(), sp.GetRequiredService<ICollectionStore>(),
+            sp.GetRequiredService<IPolicyStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new LiveCameras(sp.GetRequiredService<ICameraStore>(), sp.GetRequiredService<CameraSecrets>(), sp.GetRequiredService<LiveServices>(), options.Live,
             sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
         services.AddSingleton(sp => new DetectorRegistry(options.DataDirectory, sp.GetRequiredService<IDetectorStore>(), sp.GetRequiredService<IAlertEvaluator>()));

@@ -28,6 +28,7 @@ public sealed class CameraAnalysis : IFrameAnalyzer
     private readonly ObjectTracker _tracker;
     private readonly TrackerOptions _options;
     private readonly EventRecorder _recorder;
+    private readonly Faces.LiveFaceSearch? _faces;
     private MotionDetector? _motion;
     private (int, int) _size;
 
@@ -37,6 +38,8 @@ public sealed class CameraAnalysis : IFrameAnalyzer
         _options = TrackerOptions.ForRate(camera.Settings.Fps);
         _tracker = new ObjectTracker(camera.Settings.Zones, _options);
         _recorder = new EventRecorder(camera.Name, live.Events, live.Hub, live.Alerts, live.EventsDirectory, logger);
+        if (live.Faces is { } faces)
+            _faces = new Faces.LiveFaceSearch(camera.Name, faces, live.Queue, logger);
     }
 
     public async ValueTask AnalyzeAsync(Frame frame, Mat bgr, CancellationToken cancellationToken)
@@ -47,6 +50,8 @@ public sealed class CameraAnalysis : IFrameAnalyzer
             _motion = new MotionDetector(frame.Width, frame.Height, _camera.Settings.MotionMasks);
             _size = (frame.Width, frame.Height);
         }
+        if (_faces is not null)
+            await _faces.SyncAsync(frame.At, cancellationToken).ConfigureAwait(false);
         var motion = _motion.Detect(bgr);
         _counters.FrameAnalysed(motion.Count > 0);
         if (motion.Count == 0 && _tracker.Tracks.Count == 0)
@@ -78,6 +83,8 @@ public sealed class CameraAnalysis : IFrameAnalyzer
         }
         var changes = _tracker.Update(found, frame.Width, frame.Height, frame.At);
         await _recorder.ApplyAsync(changes, frame, bgr, cancellationToken).ConfigureAwait(false);
+        if (_faces is not null)
+            await _faces.SearchAsync(_tracker.Tracks, frame, bgr, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The motion boxes and tracked objects' boxes together, grown to at least <see cref="MinRegionSide"/>, clamped to the frame.</summary>
@@ -110,7 +117,12 @@ public sealed class CameraAnalysis : IFrameAnalyzer
         // Tracks are kept: an object still there when the stream comes back within the unseen time is the same event.
     }
 
-    public Task StoppedAsync(DateTimeOffset at) => _recorder.EndAsync([.. _tracker.Tracks.Where(t => t.Confirmed)], at, CancellationToken.None);
+    public async Task StoppedAsync(DateTimeOffset at)
+    {
+        await _recorder.EndAsync([.. _tracker.Tracks.Where(t => t.Confirmed)], at, CancellationToken.None).ConfigureAwait(false);
+        if (_faces is not null)
+            await _faces.StoppedAsync(at).ConfigureAwait(false);
+    }
 
     public void Dispose() => _motion?.Dispose();
 }

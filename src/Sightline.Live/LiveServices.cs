@@ -5,4 +5,8 @@ using Sightline.Storage;
 namespace Sightline.Live;
 
 /// <summary>What every camera's analysis shares: the detectors and their one queue, the event store and hub, and where snapshots go.</summary>
-public sealed record LiveServices(LiveDetector Detector, DetectionQueue Queue, IEventStore Events, EventHub Hub, Alerts.IAlertEvaluator Alerts, string EventsDirectory);
+public sealed record LiveServices(LiveDetector Detector, DetectionQueue Queue, IEventStore Events, EventHub Hub, Alerts.IAlertEvaluator Alerts, string EventsDirectory)
+{
+    /// <summary>Live face search under authorizations (null where a host does not run it).</summary>
+    public Faces.FaceSearchServices? Faces { get; init; }
+}

@@ -284,6 +284,15 @@ internal static class PostgresMigrations
         CREATE INDEX live_events_by_start ON live_events(start_time);
         CREATE INDEX live_events_by_camera ON live_events(camera, start_time);
         """,
+        // 9: authorizations for live face search (the record as JSON; revocation also as a column).
+        """
+        CREATE TABLE live_authorizations (
+            id text PRIMARY KEY,
+            document text NOT NULL,
+            created_at bigint NOT NULL,
+            revoked_at bigint
+        );
+        """,
     ];
 
     public static int Latest => s_steps.Length;

@@ -278,6 +278,15 @@ internal static class SqliteMigrations
         CREATE INDEX live_events_by_start ON live_events(start_time);
         CREATE INDEX live_events_by_camera ON live_events(camera, start_time);
         """,
+        // 15: authorizations for live face search (the record as JSON; revocation also as a column).
+        """
+        CREATE TABLE live_authorizations (
+            id TEXT PRIMARY KEY NOT NULL,
+            document TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            revoked_at INTEGER
+        );
+        """,
     ];
 
     public static int Latest => s_steps.Length;

@@ -33,6 +33,8 @@ public abstract partial class StoreContractTests
         ["AddCamera"] = async (s, a, c) => await s.Cameras.AddCameraAsync(a, Camera("cam2"), c),
         ["UpdateCamera"] = async (s, a, c) => await s.Cameras.UpdateCameraAsync(a, Camera("cam1") with { UpdatedAt = T0.AddMinutes(1) }, c),
         ["DeleteCamera"] = async (s, a, c) => Assert.True(await s.Cameras.DeleteCameraAsync(a, "cam1", c)),
+        ["AddAuthorization"] = async (s, a, c) => await s.Authorizations.AddAuthorizationAsync(a, Authorization("auth-2"), c),
+        ["RevokeAuthorization"] = async (s, a, c) => Assert.True(await s.Authorizations.RevokeAuthorizationAsync(a, Authorization("auth-1") with { RevokedAt = T0.AddHours(1), RevokedBy = "admin", RevokeReason = "closed" }, c)),
         ["AppendAudit"] = async (s, a, c) => await s.Audit.AppendAuditAsync(a, c),
         ["AppendSearch"] = async (s, a, c) => await s.Leads.AppendSearchAsync(a, [new("face", "f1", 99.5f)], c),
         ["SucceedWithLeads"] = async (s, a, c) => Assert.True(await s.Jobs.SucceedWithLeadsAsync("j1", a, [new("face", "f1", 99.5f)], T0, c)),
@@ -73,6 +75,7 @@ public abstract partial class StoreContractTests
         await S.Cameras.AddCameraAsync(Tester, Camera("cam1"), Ct);
         await S.Cameras.SetCameraStatusAsync(Status("cam1", CameraStates.Streaming), Ct);
         await S.Events.AddEventAsync(LiveEvent("e1", "cam1", T0), Ct);
+        await S.Authorizations.AddAuthorizationAsync(Tester, Authorization("auth-1"), Ct);
     }
 
     [Theory]

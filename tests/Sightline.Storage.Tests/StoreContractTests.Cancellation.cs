@@ -45,6 +45,8 @@ public abstract partial class StoreContractTests
         ["ListCameraStatus"] = (s, c) => s.Cameras.ListCameraStatusAsync(c),
         ["GetEvent"] = (s, c) => s.Events.GetEventAsync("e1", c),
         ["ListEvents"] = (s, c) => s.Events.ListEventsAsync(new EventQuery(), c),
+        ["GetAuthorization"] = (s, c) => s.Authorizations.GetAuthorizationAsync("auth-1", c),
+        ["ListAuthorizations"] = (s, c) => s.Authorizations.ListAuthorizationsAsync(c),
     };
 
     public static TheoryData<string> Writes => [.. s_audited.Keys, .. s_unaudited.Keys];
@@ -81,6 +83,7 @@ public abstract partial class StoreContractTests
             string.Join(',', (await S.Cameras.ListCamerasAsync(Ct)).Select(c => $"{c.Name}:{c.UpdatedAt.ToUnixTimeMilliseconds()}")),
             string.Join(',', (await S.Cameras.ListCameraStatusAsync(Ct)).Select(c => $"{c.Camera}:{c.State}")),
             string.Join(',', (await S.Events.ListEventsAsync(new EventQuery(), Ct)).Select(e => $"{e.Id}:{e.EndTime?.ToUnixTimeMilliseconds()}")),
+            string.Join(',', (await S.Authorizations.ListAuthorizationsAsync(Ct)).Select(a => $"{a.Id}:{a.RevokedAt?.ToUnixTimeMilliseconds()}")),
         };
         return string.Join('|', parts);
     }

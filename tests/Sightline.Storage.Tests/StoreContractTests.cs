@@ -17,6 +17,7 @@ public sealed class Stores(ServiceProvider services) : IDisposable
     public IHotlistStore Hotlists => services.GetRequiredService<IHotlistStore>();
     public ICameraStore Cameras => services.GetRequiredService<ICameraStore>();
     public IEventStore Events => services.GetRequiredService<IEventStore>();
+    public IAuthorizationStore Authorizations => services.GetRequiredService<IAuthorizationStore>();
     public IScratchStoreFactory Scratch => services.GetRequiredService<IScratchStoreFactory>();
 
     public void Dispose() => services.Dispose();

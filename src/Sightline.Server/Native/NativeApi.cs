@@ -38,6 +38,7 @@ public static class NativeApi
         NativeDetectors.Map(v1);
         NativeCameras.Map(v1);
         NativeEvents.Map(v1);
+        NativeAuthorizations.Map(v1);
     }
 
     private static void MapLeads(RouteGroupBuilder v1)

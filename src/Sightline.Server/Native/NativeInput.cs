@@ -16,6 +16,8 @@ public sealed record TagsBody(Dictionary<string, string>? Tags);
 
 public sealed record ReviewBody(string? Status, string? Note);
 
+public sealed record RevokeBody(string? Reason);
+
 public sealed record RetentionBody(int? FaceDays, int? LeadDays);
 
 public sealed record HoldBody(string? Reason);
@@ -121,4 +123,6 @@ public static class NativeInput
 [JsonSerializable(typeof(HotlistEntryBody))]
 [JsonSerializable(typeof(AlertRuleBody))]
 [JsonSerializable(typeof(Sightline.Live.CameraRequest))]
+[JsonSerializable(typeof(Sightline.Live.Faces.AuthorizationRequest))]
+[JsonSerializable(typeof(RevokeBody))]
 internal sealed partial class NativeJsonContext : JsonSerializerContext;
