@@ -38,6 +38,9 @@ public enum ErrorKind
 
     /// <summary>A request body that is not JSON, or a value of the wrong JSON type for its field.</summary>
     Serialization,
+
+    /// <summary>The resource is in a state that does not allow this (a running stream processor).</summary>
+    ResourceInUse,
 }
 
 /// <summary>A typed failure raised at a boundary (image bytes, arguments, model files).</summary>
@@ -69,6 +72,7 @@ public sealed class SightlineException : Exception
         ErrorKind.InvalidS3Object => "InvalidS3ObjectException",
         ErrorKind.LimitExceeded => "LimitExceededException",
         ErrorKind.Serialization => "SerializationException",
+        ErrorKind.ResourceInUse => "ResourceInUseException",
         _ => "InternalServerError",
     };
 

@@ -12,6 +12,7 @@ using Sightline.Live;
 using Sightline.Live.Detection;
 using Sightline.Live.Events;
 using Sightline.Live.Faces;
+using Sightline.Live.Processors;
 using Sightline.Imaging;
 using Sightline.Objects;
 using Sightline.ObjectStorage;
@@ -85,6 +86,12 @@ public static class SightlineServices
             Faces = new FaceSearchServices(sp.GetRequiredService<FaceEngine>(), sp.GetRequiredService<CollectionService>(), sp.GetRequiredService<ILeadStore>(),
                 sp.GetRequiredService<IAuditStore>(), sp.GetRequiredService<IPolicyStore>(), sp.GetRequiredService<AuthorizationBook>(), Path.Combine(options.DataDirectory, "leads")),
         });
+        services.AddSingleton(sp => new StreamProcessorDesk(sp.GetRequiredService<IStreamProcessorStore>(), sp.GetRequiredService<ICameraStore>(),
+            sp.GetRequiredService<ICollectionStore>(), sp.GetRequiredService<IAuthorizationStore>(), sp.GetRequiredService<ObjectStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new StreamProcessorRunner(sp.GetRequiredService<IStreamProcessorStore>(), sp.GetRequiredService<ICameraStore>(),
+            sp.GetRequiredService<IAuthorizationStore>(), sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<EventHub>(), sp.GetRequiredService<ObjectStore>(),
+            Path.Combine(options.DataDirectory, "events"),
+            options.Live.StatusInterval, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()?.CreateLogger<StreamProcessorRunner>() ?? NullLogger<StreamProcessorRunner>.Instance));
         services.AddSingleton(sp => new AuthorizationBook(sp.GetRequiredService<IAuthorizationStore>(), sp.GetRequiredService<TimeProvider>(), options.Live.SyncInterval));
         services.AddSingleton(sp => new AuthorizationDesk(sp.GetRequiredService<IAuthorizationStore>(), sp.GetRequiredService<ICameraStore>(), sp.GetRequiredService<ICollectionStore>(),
             sp.GetRequiredService<IPolicyStore>(), sp.GetRequiredService<TimeProvider>()));

@@ -66,6 +66,9 @@ public sealed class ObjectStore : IDisposable
 
     public IReadOnlyCollection<string> Buckets => _buckets.Keys;
 
+    /// <summary>The directory of a configured local bucket (where results may be written), or null.</summary>
+    public string? BucketDirectory(string? bucket) => bucket is not null && _buckets.TryGetValue(bucket, out var directory) ? directory : null;
+
     /// <summary>Parses <c>NAME=DIRECTORY</c>.</summary>
     public static KeyValuePair<string, string> ParseMapping(string mapping)
     {

@@ -8,3 +8,9 @@ public sealed class LiveCamerasWorker(LiveCameras cameras) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => cameras.RunAsync(stoppingToken);
 }
+
+/// <summary>Runs the stream processors' states and ConnectedHome results (the library's runner).</summary>
+public sealed class StreamProcessorsWorker(Live.Processors.StreamProcessorRunner runner) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => runner.RunAsync(stoppingToken);
+}

@@ -25,7 +25,7 @@ public static class Problems
         context.Response.StatusCode = ex.Kind switch
         {
             ErrorKind.ResourceNotFound => StatusCodes.Status404NotFound,
-            ErrorKind.ResourceAlreadyExists or ErrorKind.Conflict => StatusCodes.Status409Conflict,
+            ErrorKind.ResourceAlreadyExists or ErrorKind.Conflict or ErrorKind.ResourceInUse => StatusCodes.Status409Conflict,
             ErrorKind.ImageTooLarge => StatusCodes.Status413PayloadTooLarge,
             ErrorKind.InvalidImageFormat => StatusCodes.Status415UnsupportedMediaType,
             ErrorKind.MissingAuthentication or ErrorKind.UnrecognizedClient or ErrorKind.IncompleteSignature or ErrorKind.InvalidSignature => StatusCodes.Status401Unauthorized,
@@ -62,6 +62,7 @@ public static class Problems
         ErrorKind.ResourceNotFound => "Not found",
         ErrorKind.ResourceAlreadyExists => "Already exists",
         ErrorKind.Conflict => "Conflict",
+        ErrorKind.ResourceInUse => "In use",
         ErrorKind.AccessDenied => "Access denied",
         ErrorKind.Throttling => "Too many requests",
         ErrorKind.MissingAuthentication or ErrorKind.UnrecognizedClient or ErrorKind.IncompleteSignature or ErrorKind.InvalidSignature => "Not authenticated",

@@ -52,6 +52,13 @@ public sealed partial class RekognitionEndpoint
         "GetFaceDetection" => RunAsync(request, (GetVideoJobRequest r) => GetFaceDetectionAsync(r, ct)),
         "GetFaceSearch" => SearchAsync(request, async (GetVideoJobRequest r) => Disclosed(await GetFaceSearchAsync(r, ct).ConfigureAwait(false))),
         "DetectCustomLabels" => RunAsync(request, (DetectCustomLabelsRequest r) => DetectCustomLabelsAsync(r, ct)),
+        "CreateStreamProcessor" => RunAsync(request, (CreateStreamProcessorRequest r) => processors.CreateAsync(Audited(audit), r, principal, ct)),
+        "StartStreamProcessor" => RunAsync(request, (StartStreamProcessorRequest r) => processors.StartAsync(Audited(audit), r, ct)),
+        "StopStreamProcessor" => RunAsync(request, (StreamProcessorNameRequest r) => processors.StopAsync(Audited(audit), r, ct)),
+        "DescribeStreamProcessor" => RunAsync(request, (StreamProcessorNameRequest r) => processors.DescribeAsync(r, ct)),
+        "ListStreamProcessors" => RunAsync(request, (ListStreamProcessorsRequest r) => processors.ListAsync(r, ct)),
+        "DeleteStreamProcessor" => RunAsync(request, (StreamProcessorNameRequest r) => processors.DeleteAsync(Audited(audit), r, ct)),
+        "UpdateStreamProcessor" => RunAsync(request, (UpdateStreamProcessorRequest r) => processors.UpdateAsync(Audited(audit), r, ct)),
         _ => throw new UnknownOperationException($"Operation '{operation}' is not supported."),
     };
 

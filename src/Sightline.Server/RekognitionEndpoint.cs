@@ -18,7 +18,8 @@ namespace Sightline.Server;
 /// Errors carry Rekognition's <c>__type</c> so the AWS SDKs raise the matching exception class.
 /// </summary>
 public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer comparer, Alerts.LabelDesk labels, ImageDecoder decoder, CollectionService collections, RequestAuthenticator authenticator, ObjectStore objects, StoredVideo.VideoJobs videoJobs,
-    ILogger<RekognitionEndpoint> logger, IAuditStore auditLog, IdentificationPipeline pipeline, ILeadStore leads, Text.TextEngine text, Detectors.DetectorRegistry detectors)
+    ILogger<RekognitionEndpoint> logger, IAuditStore auditLog, IdentificationPipeline pipeline, ILeadStore leads, Text.TextEngine text, Detectors.DetectorRegistry detectors,
+    Live.Processors.StreamProcessorDesk processors)
 {
     private const string TargetPrefix = "RekognitionService.";
 
@@ -53,6 +54,13 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
         ["StartFaceSearch"] = Capability.Search,
         ["GetFaceSearch"] = Capability.Search,
         ["DetectCustomLabels"] = Capability.Detect,
+        ["CreateStreamProcessor"] = Capability.Administer,
+        ["StartStreamProcessor"] = Capability.Administer,
+        ["StopStreamProcessor"] = Capability.Administer,
+        ["UpdateStreamProcessor"] = Capability.Administer,
+        ["DeleteStreamProcessor"] = Capability.Administer,
+        ["DescribeStreamProcessor"] = Capability.Read,
+        ["ListStreamProcessors"] = Capability.Read,
     };
 
     public async Task HandleAsync(HttpContext context)

@@ -44,6 +44,13 @@ public static class RekognitionRequestReader
         ["StartFaceSearch"] = VideoJsonContext.Default.StartVideoJobRequest,
         ["GetFaceSearch"] = VideoJsonContext.Default.GetVideoJobRequest,
         ["DetectCustomLabels"] = RequestJsonContext.Default.DetectCustomLabelsRequest,
+        ["CreateStreamProcessor"] = StreamProcessorJsonContext.Default.CreateStreamProcessorRequest,
+        ["StartStreamProcessor"] = StreamProcessorJsonContext.Default.StartStreamProcessorRequest,
+        ["StopStreamProcessor"] = StreamProcessorJsonContext.Default.StreamProcessorNameRequest,
+        ["DescribeStreamProcessor"] = StreamProcessorJsonContext.Default.StreamProcessorNameRequest,
+        ["DeleteStreamProcessor"] = StreamProcessorJsonContext.Default.StreamProcessorNameRequest,
+        ["ListStreamProcessors"] = StreamProcessorJsonContext.Default.ListStreamProcessorsRequest,
+        ["UpdateStreamProcessor"] = StreamProcessorJsonContext.Default.UpdateStreamProcessorRequest,
     };
 
     /// <summary>The shape of an operation's request (its fields and their types).</summary>

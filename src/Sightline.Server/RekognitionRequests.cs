@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Sightline.Rekognition;
 
 namespace Sightline.Server;
 
@@ -89,3 +90,12 @@ public sealed record DetectCustomLabelsRequest(string? ProjectVersionArn, ImageI
 [JsonSerializable(typeof(SearchFacesApiRequest))]
 [JsonSerializable(typeof(UserApiRequest))]
 internal sealed partial class RequestJsonContext : JsonSerializerContext;
+
+// Stream processor requests (shapes in Sightline.Rekognition); nesting bounded as for every request.
+[JsonSourceGenerationOptions(MaxDepth = RekognitionRequestReader.MaxDepth)]
+[JsonSerializable(typeof(CreateStreamProcessorRequest))]
+[JsonSerializable(typeof(StartStreamProcessorRequest))]
+[JsonSerializable(typeof(StreamProcessorNameRequest))]
+[JsonSerializable(typeof(ListStreamProcessorsRequest))]
+[JsonSerializable(typeof(UpdateStreamProcessorRequest))]
+internal sealed partial class StreamProcessorJsonContext : JsonSerializerContext;

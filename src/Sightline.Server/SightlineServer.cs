@@ -53,6 +53,7 @@ public static class SightlineServer
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionWorker>());
         builder.Services.AddHostedService<AlertDeliveryWorker>();
         builder.Services.AddHostedService<LiveCamerasWorker>();
+        builder.Services.AddHostedService<StreamProcessorsWorker>();
         builder.Services.AddSingleton<NativeFilter>();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>

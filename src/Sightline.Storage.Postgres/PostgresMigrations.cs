@@ -293,6 +293,15 @@ internal static class PostgresMigrations
             revoked_at bigint
         );
         """,
+        // 10: Rekognition stream processors (the record as JSON; its status also as a column for conditional updates).
+        """
+        CREATE TABLE stream_processors (
+            name text PRIMARY KEY,
+            document text NOT NULL,
+            status text NOT NULL,
+            created_at bigint NOT NULL
+        );
+        """,
     ];
 
     public static int Latest => s_steps.Length;

@@ -287,6 +287,15 @@ internal static class SqliteMigrations
             revoked_at INTEGER
         );
         """,
+        // 16: Rekognition stream processors (the record as JSON; its status also as a column for conditional updates).
+        """
+        CREATE TABLE stream_processors (
+            name TEXT PRIMARY KEY NOT NULL,
+            document TEXT NOT NULL,
+            status TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        """,
     ];
 
     public static int Latest => s_steps.Length;

@@ -16,6 +16,8 @@ const OPERATIONS = [
   'ListUsers', 'AssociateFaces', 'DisassociateFaces', 'SearchUsers', 'SearchUsersByImage',
   'TagResource', 'UntagResource', 'ListTagsForResource',
   'StartFaceDetection', 'GetFaceDetection', 'StartFaceSearch', 'GetFaceSearch', 'DetectText', 'DetectCustomLabels',
+  'CreateStreamProcessor', 'StartStreamProcessor', 'StopStreamProcessor', 'DescribeStreamProcessor', 'ListStreamProcessors',
+  'DeleteStreamProcessor', 'UpdateStreamProcessor',
 ];
 const SLOW = { timeout: 120_000 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -472,6 +474,113 @@ describe('stored video', () => {
     const photoAsVideo = await send(new R.StartFaceDetectionCommand({ Video: { S3Object: { Bucket: 'fixtures', Name: 'sample1.jpg' } } }));
     const failed = await finished(R.GetFaceDetectionCommand, photoAsVideo.JobId);
     assert.ok(['FAILED', 'SUCCEEDED'].includes(failed.JobStatus));
+  });
+});
+
+describe('stream processors', () => {
+  const camera = 'porch';
+  const input = { KinesisVideoStream: { Arn: `arn:aws:kinesisvideo:us-east-1:000000000000:stream/${camera}/1700000000000` } };
+  const role = 'arn:aws:iam::000000000000:role/sightline';
+  const faceSearch = (Name, CollectionId) => new R.CreateStreamProcessorCommand({
+    Name, Input: input, RoleArn: role,
+    Output: { KinesisDataStream: { Arn: 'arn:aws:kinesis:us-east-1:000000000000:stream/porch-faces' } },
+    Settings: { FaceSearch: { CollectionId, FaceMatchThreshold: 90 } },
+  });
+
+  /** Polls DescribeStreamProcessor until the status is one of `statuses`. */
+  async function status(Name, statuses, seconds = 60) {
+    let last;
+    for (let i = 0; i < seconds * 4; i++) {
+      last = await send(new R.DescribeStreamProcessorCommand({ Name }));
+      if (statuses.includes(last.Status)) return last;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error(`${Name} stayed ${last?.Status} (${last?.StatusMessage})`);
+  }
+
+  before(async () => {
+    await server.sightline('cameras', 'add', camera, '--url', `file://${server.videoDir}/${CLIP.name}`, '--detect', 'person,dog', '--fps', '2');
+    await send(new R.CreateCollectionCommand({ CollectionId: 'porch-watch' }));
+    await send(new R.IndexFacesCommand({ CollectionId: 'porch-watch', Image: { Bytes: photos[1] }, MaxFaces: 1 }));
+  }, { timeout: 120_000 });
+
+  it('FaceSearch is AccessDeniedException without an authorization covering the camera and collection', SLOW, async () => {
+    await assert.rejects(send(faceSearch('porch-faces', 'porch-watch')), { name: 'AccessDeniedException' });
+    assert.deepEqual((await send(new R.ListStreamProcessorsCommand({}))).StreamProcessors, []);
+  });
+
+  it('under an authorization: Create, Describe, List, Start (STARTING → RUNNING), Update and Delete refused while running, Stop, Delete', SLOW, async () => {
+    const expires = new Date(Date.now() + 10 * 60_000).toISOString();
+    const auth = JSON.parse(await server.sightline('authorizations', 'add', '--order', 'W-77', '--authority', 'Circuit Court', '--cameras', camera,
+      '--collection', 'porch-watch', '--case', 'COMPAT-1', '--purpose', 'investigation', '--expires', expires, '--json'));
+    const created = await send(faceSearch('porch-faces', 'porch-watch'));
+    assert.equal(created.StreamProcessorArn, 'arn:aws:rekognition:us-east-1:000000000000:streamprocessor/porch-faces');
+    await assert.rejects(send(faceSearch('porch-faces', 'porch-watch')), { name: 'ResourceInUseException' });
+    const described = await send(new R.DescribeStreamProcessorCommand({ Name: 'porch-faces' }));
+    assert.equal(described.Status, 'STOPPED');
+    assert.deepEqual(described.Settings.FaceSearch, { CollectionId: 'porch-watch', FaceMatchThreshold: 90 });
+    assert.equal(described.Input.KinesisVideoStream.Arn, input.KinesisVideoStream.Arn);
+    assert.ok(described.CreationTimestamp instanceof Date);
+    const listed = await send(new R.ListStreamProcessorsCommand({ MaxResults: 10 }));
+    assert.deepEqual(listed.StreamProcessors, [{ Name: 'porch-faces', Status: 'STOPPED' }]);
+
+    await assert.rejects(send(new R.StartStreamProcessorCommand({ Name: 'porch-faces', StopSelector: { MaxDurationInSeconds: 10 } })), { name: 'InvalidParameterException' });
+    const started = await send(new R.StartStreamProcessorCommand({ Name: 'porch-faces' }));
+    assert.match(started.SessionId, UUID);
+    await status('porch-faces', ['RUNNING']);
+    await assert.rejects(send(new R.StartStreamProcessorCommand({ Name: 'porch-faces' })), { name: 'ResourceInUseException' });
+    await assert.rejects(send(new R.DeleteStreamProcessorCommand({ Name: 'porch-faces' })), { name: 'ResourceInUseException' });
+    await assert.rejects(send(new R.UpdateStreamProcessorCommand({ Name: 'porch-faces', DataSharingPreferenceForUpdate: { OptIn: false } })),
+      { name: 'ResourceInUseException' });
+    await send(new R.StopStreamProcessorCommand({ Name: 'porch-faces' }));
+    await status('porch-faces', ['STOPPED']);
+    await assert.rejects(send(new R.UpdateStreamProcessorCommand({ Name: 'porch-faces', SettingsForUpdate: { ConnectedHomeForUpdate: { MinConfidence: 60 } } })),
+      { name: 'InvalidParameterException' });
+
+    // Revoking the authorization stops a running FaceSearch processor by itself, and it cannot start again.
+    await send(new R.StartStreamProcessorCommand({ Name: 'porch-faces' }));
+    await status('porch-faces', ['RUNNING']);
+    await server.sightline('authorizations', 'revoke', auth.id, '--reason', 'order withdrawn');
+    const stopped = await status('porch-faces', ['STOPPED']);
+    assert.match(stopped.StatusMessage, /authorization/);
+    await assert.rejects(send(new R.StartStreamProcessorCommand({ Name: 'porch-faces' })), { name: 'AccessDeniedException' });
+
+    await send(new R.DeleteStreamProcessorCommand({ Name: 'porch-faces' }));
+    await assert.rejects(send(new R.DescribeStreamProcessorCommand({ Name: 'porch-faces' })), { name: 'ResourceNotFoundException' });
+  });
+
+  it('ConnectedHome: PERSON events of the camera land in the S3 destination, Update changes settings, StopSelector stops it', { timeout: 180_000 }, async () => {
+    const home = {
+      Name: 'porch-home', Input: input, RoleArn: role,
+      Output: { S3Destination: { Bucket: 'results', KeyPrefix: 'home' } },
+      NotificationChannel: { SNSTopicArn: 'arn:aws:sns:us-east-1:000000000000:porch-alerts' },
+      Settings: { ConnectedHome: { Labels: ['PERSON', 'PET'], MinConfidence: 50 } },
+      RegionsOfInterest: [{ BoundingBox: { Left: 0, Top: 0, Width: 1, Height: 1 } }],
+    };
+    await assert.rejects(send(new R.CreateStreamProcessorCommand({ ...home, Settings: { ConnectedHome: { Labels: ['CAR'] } } })), { name: 'InvalidParameterException' });
+    await assert.rejects(send(new R.CreateStreamProcessorCommand({ ...home, Output: { S3Destination: { Bucket: 'nowhere' } } })), { name: 'InvalidParameterException' });
+    await assert.rejects(send(new R.CreateStreamProcessorCommand({ ...home, Input: { KinesisVideoStream: { Arn: 'arn:aws:kinesisvideo:us-east-1:0:stream/attic/1' } } })),
+      { name: 'InvalidParameterException' });
+    await assert.rejects(send(new R.CreateStreamProcessorCommand(home), server.client('operator')), { name: 'AccessDeniedException' });
+    await send(new R.CreateStreamProcessorCommand(home));
+    await send(new R.UpdateStreamProcessorCommand({ Name: 'porch-home', SettingsForUpdate: { ConnectedHomeForUpdate: { Labels: ['PERSON'], MinConfidence: 40 } },
+      ParametersToDelete: ['RegionsOfInterest'] }));
+    const updated = await send(new R.DescribeStreamProcessorCommand({ Name: 'porch-home' }));
+    assert.deepEqual(updated.Settings.ConnectedHome, { Labels: ['PERSON'], MinConfidence: 40 });
+    assert.equal(updated.RegionsOfInterest, undefined);
+
+    await send(new R.StartStreamProcessorCommand({ Name: 'porch-home', StopSelector: { MaxDurationInSeconds: 30 } }));
+    await status('porch-home', ['RUNNING']);
+    const stopped = await status('porch-home', ['STOPPED'], 90);
+    assert.match(stopped.StatusMessage, /MaxDurationInSeconds/);
+    const { readdir, readFile: read } = await import('node:fs/promises');
+    const files = await readdir(`${server.resultsDir}/home/porch-home`, { recursive: true });
+    const results = files.filter((f) => f.endsWith('.json'));
+    assert.ok(results.length >= 1, `no results in the bucket: ${files.join(', ')}`);
+    const result = JSON.parse(await read(`${server.resultsDir}/home/porch-home/${results[0]}`, 'utf8'));
+    assert.equal(result.Labels[0].Name, 'PERSON');
+    assert.ok(result.Labels[0].Confidence >= 40);
+    await send(new R.DeleteStreamProcessorCommand({ Name: 'porch-home' }));
   });
 });
 

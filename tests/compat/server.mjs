@@ -107,13 +107,16 @@ export class SightlineServer {
     // The sample photos double as a local S3 bucket named 'fixtures'; a generated clip sits in bucket 'videos'.
     this.videoDir = await mkdtemp(path.join(tmpdir(), 'sightline-compat-videos-'));
     await makeClip(path.join(this.videoDir, 'two-photos.mp4'));
+    // Stream processors write their results to a local bucket named 'results'.
+    this.resultsDir = await mkdtemp(path.join(tmpdir(), 'sightline-compat-results-'));
     // Other buckets come from an S3-compatible endpoint: a stand-in holding bucket 'remote'.
     this.s3 = await startFakeS3('S3KEYEXAMPLE', new Map([
       ['remote/photos/sample1.jpg', await sample('sample1')],
       ['remote/clips/two-photos.mp4', await readFile(path.join(this.videoDir, CLIP.name))],
     ]));
     const args = ['serve', '--urls', this.url, '--data', this.dataDir,
-      '--bucket', `fixtures=${path.join(modelsDir(), 'fixtures')}`, '--bucket', `videos=${this.videoDir}`, '--s3-endpoint', this.s3.url,
+      '--bucket', `fixtures=${path.join(modelsDir(), 'fixtures')}`, '--bucket', `videos=${this.videoDir}`,
+      '--bucket', `results=${this.resultsDir}`, '--s3-endpoint', this.s3.url,
       // The stand-in S3 endpoint listens on loopback, which the server reaches only for a host named like this.
       '--allow-outbound', new URL(this.s3.url).host];
     const env = { ...process.env, SIGHTLINE_S3_ACCESS_KEY_ID: 'S3KEYEXAMPLE', SIGHTLINE_S3_SECRET_ACCESS_KEY: 'S3SECRETEXAMPLE' };
@@ -128,6 +131,11 @@ export class SightlineServer {
     const scope = defaults.caseId ? ['--default-case', defaults.caseId, '--default-purpose', defaults.purpose] : [];
     const key = JSON.parse(await cli(program, ['keys', 'create', '--role', role, ...scope, '--json', '--data', this.dataDir]));
     return { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, role: key.role };
+  }
+
+  /** Runs a CLI command on this server's data directory (what an administrator does on the server's machine); its stdout. */
+  async sightline(...args) {
+    return cli(BUILT, [...args, '--data', this.dataDir]);
   }
 
   async revokeKey(accessKeyId) {
@@ -193,6 +201,7 @@ export class SightlineServer {
     }
     if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
     if (this.videoDir) await rm(this.videoDir, { recursive: true, force: true });
+    if (this.resultsDir) await rm(this.resultsDir, { recursive: true, force: true });
     if (this.s3) await this.s3.close();
   }
 }

@@ -7,6 +7,10 @@ namespace Sightline.Rekognition;
 [JsonSourceGenerationOptions(
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     WriteIndented = true)]
+[JsonSerializable(typeof(CreateStreamProcessorResponse))]
+[JsonSerializable(typeof(StartStreamProcessorResponse))]
+[JsonSerializable(typeof(DescribeStreamProcessorResponse))]
+[JsonSerializable(typeof(ListStreamProcessorsResponse))]
 [JsonSerializable(typeof(DetectFacesResponse))]
 [JsonSerializable(typeof(CompareFacesResponse))]
 [JsonSerializable(typeof(IndexFacesResponse))]
