@@ -11,6 +11,7 @@ using Sightline.Identification;
 using Sightline.Live;
 using Sightline.Live.Detection;
 using Sightline.Live.Events;
+using Sightline.Live.Feeds;
 using Sightline.Imaging;
 using Sightline.Objects;
 using Sightline.ObjectStorage;
@@ -82,6 +83,9 @@ public static class SightlineServices
             sp.GetRequiredService<EventHub>(), sp.GetRequiredService<IAlertEvaluator>(), Path.Combine(options.DataDirectory, "events")));
         services.AddSingleton(sp => new LiveCameras(sp.GetRequiredService<ICameraStore>(), sp.GetRequiredService<CameraSecrets>(), sp.GetRequiredService<LiveServices>(), options.Live,
             sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
+        services.AddSingleton(options.Mqtt);
+        services.AddSingleton(sp => new MqttFeed(options.Mqtt, sp.GetRequiredService<EventHub>(), sp.GetRequiredService<CameraDesk>(), Path.Combine(options.DataDirectory, "events"),
+            (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<MqttFeed>()));
         services.AddSingleton(sp => new DetectorRegistry(options.DataDirectory, sp.GetRequiredService<IDetectorStore>(), sp.GetRequiredService<IAlertEvaluator>()));
         return services;
     }
