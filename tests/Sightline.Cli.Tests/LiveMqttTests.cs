@@ -106,6 +106,21 @@ public sealed class LiveMqttTests(ITestOutputHelper output)
         Assert.Contains("sightline_mqtt_connected 1", metrics, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("http://broker.lan:1883", "mqtt://")]
+    [InlineData("mqtt://broker.lan/sightline", "path")]
+    [InlineData("embedded --mqtt-bind localhost", "IP address")]
+    [InlineData("embedded --mqtt-username viewer", "username and a password")]
+    [InlineData("embedded --mqtt-topic-prefix home/#", "prefix")]
+    public void Serve_refuses_mqtt_options_that_name_no_broker_with_one_line_before_it_starts(string mqtt, string expected)
+    {
+        using var dir = new TempDir();
+        var r = SightlineCli.RunWithin(TimeSpan.FromSeconds(60), ["serve", "--urls", $"http://127.0.0.1:{FreePort()}", "--data", dir.Path, "--mqtt", .. mqtt.Split(' ')]);
+        Assert.True(r.ExitCode == 2 && r.Stderr.Trim().Split('\n').Length == 1, r.ToString());
+        Assert.Contains(expected, r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("MQTT", r.Stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>Frame → MQTT latency of each message (the frame time is in the payload); reported, bounded loosely.</summary>
     private void Report(IReadOnlyList<(string Type, JsonElement Payload, DateTimeOffset At)> events)
     {
