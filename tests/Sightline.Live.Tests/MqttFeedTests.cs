@@ -94,7 +94,11 @@ public sealed class MqttFeedTests
         Assert.Equal(("broker.lan", 1884, "cam@home", "s3cr:t"), (address.Host, address.Port, address.Username, address.Password));
         Assert.DoesNotContain("s3cr", address.ToString(), StringComparison.Ordinal);
         Assert.Equal(MqttOptions.DefaultPort, MqttBrokerAddress.Parse("mqtt://broker").Port);
-        Assert.Empty(new MqttOptions { Mode = MqttMode.External, Url = "mqtt://user:pass@127.0.0.1:1883" }.Problems());
+        var options = new MqttOptions { Mode = MqttMode.External, Url = "mqtt://user:pass@127.0.0.1:1883", Password = "other-secret" };
+        Assert.Empty((options with { Password = null }).Problems());
+        Assert.DoesNotContain("pass", options.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("other-secret", options.ToString(), StringComparison.Ordinal);
+        Assert.Contains("mqtt://127.0.0.1:1883", options.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

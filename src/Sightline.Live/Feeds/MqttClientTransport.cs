@@ -13,7 +13,7 @@ internal sealed class MqttClientTransport(MqttBrokerAddress broker, string? user
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private readonly string _clientId = "sightline-" + Environment.MachineName + "-" + Environment.ProcessId;
 
-    public string Target => broker.ToString();
+    public string Target => "broker " + broker;
 
     public bool IsConnected => _client.IsConnected;
 

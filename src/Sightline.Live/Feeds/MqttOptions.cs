@@ -88,6 +88,15 @@ public sealed record MqttOptions
         return problems;
     }
 
+    /// <summary>As records print themselves, without the password or the URL's credentials.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        string url = Url is null ? "" : MqttBrokerAddress.Problem(Url) is null ? MqttBrokerAddress.Parse(Url).ToString() : "(invalid)";
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture,
+            $"Mode = {Mode}, Url = {url}, Bind = {Bind}, Port = {Port}, TopicPrefix = {TopicPrefix}, Username = {Username}, EventsQos = {EventsQos}, BufferCapacity = {BufferCapacity}");
+        return true;
+    }
+
     /// <summary>The password from the value or the file (first line), else null.</summary>
     public async Task<string?> ReadPasswordAsync(CancellationToken ct)
     {
