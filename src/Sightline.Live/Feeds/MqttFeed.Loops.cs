@@ -84,11 +84,15 @@ public sealed partial class MqttFeed
                 {
                     await transport.ConnectAsync(ct).ConfigureAwait(false);
                     await transport.PublishAsync(online, ct).ConfigureAwait(false);
+                    Interlocked.Increment(ref _published);
                     if (everConnected)
                     {
                         // The broker may have restarted without its retained messages: give them back.
                         foreach (var retained in _retained.Values)
+                        {
                             await transport.PublishAsync(retained, ct).ConfigureAwait(false);
+                            Interlocked.Increment(ref _published);
+                        }
                     }
                     LogConnected(_logger, transport.Target);
                     everConnected = true;
