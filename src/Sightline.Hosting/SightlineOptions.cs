@@ -37,6 +37,9 @@ public sealed record SightlineOptions
 
     public LiveOptions Live { get; init; } = new();
 
+    /// <summary>Live events over MQTT: an embedded broker on loopback by default, an external broker, or off.</summary>
+    public Live.Feeds.MqttOptions Mqtt { get; init; } = new();
+
     /// <summary>Local buckets for S3Object inputs: bucket name → directory.</summary>
     public IReadOnlyDictionary<string, string> Buckets { get; init; } = new Dictionary<string, string>();
 

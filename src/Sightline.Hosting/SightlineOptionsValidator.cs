@@ -42,6 +42,7 @@ internal sealed class SightlineOptionsValidator : IValidateOptions<SightlineOpti
         if (live.MaxCameras < 0 || live.RingSeconds <= 0 || live.StallTimeout <= TimeSpan.Zero || live.FirstBackoff <= TimeSpan.Zero || live.MaxBackoff < live.FirstBackoff
             || live.SyncInterval <= TimeSpan.Zero || live.StatusInterval <= TimeSpan.Zero || live.DefaultDetectWidth < 64)
             failures.Add("Live cameras need a camera limit of 0 or more, positive intervals, a ring of some length, a last backoff no shorter than the first and a detect width of at least 64.");
+        failures.AddRange(options.Mqtt.Problems());
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

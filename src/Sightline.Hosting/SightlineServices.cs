@@ -13,6 +13,7 @@ using Sightline.Live.Detection;
 using Sightline.Live.Events;
 using Sightline.Live.Faces;
 using Sightline.Live.Processors;
+using Sightline.Live.Feeds;
 using Sightline.Imaging;
 using Sightline.Objects;
 using Sightline.ObjectStorage;
@@ -97,6 +98,9 @@ public static class SightlineServices
             sp.GetRequiredService<IPolicyStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new LiveCameras(sp.GetRequiredService<ICameraStore>(), sp.GetRequiredService<CameraSecrets>(), sp.GetRequiredService<LiveServices>(), options.Live,
             sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
+        services.AddSingleton(options.Mqtt);
+        services.AddSingleton(sp => new MqttFeed(options.Mqtt, sp.GetRequiredService<EventHub>(), sp.GetRequiredService<CameraDesk>(), Path.Combine(options.DataDirectory, "events"),
+            (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<MqttFeed>()));
         services.AddSingleton(sp => new DetectorRegistry(options.DataDirectory, sp.GetRequiredService<IDetectorStore>(), sp.GetRequiredService<IAlertEvaluator>()));
         return services;
     }

@@ -71,6 +71,18 @@ public static partial class ServerMetrics
         }
     });
 
+    private static readonly Counter s_mqttPublished = Metrics.CreateCounter("sightline_mqtt_messages_published_total", "MQTT messages handed to the broker");
+    private static readonly Counter s_mqttDropped = Metrics.CreateCounter("sightline_mqtt_messages_dropped_total", "MQTT messages dropped because the broker was away or slow past the buffer");
+    private static readonly Gauge s_mqttConnected = Metrics.CreateGauge("sightline_mqtt_connected", "1 while the MQTT feed has its broker (embedded started or external connected), else 0");
+
+    /// <summary>The MQTT feed's counters, read at each scrape.</summary>
+    public static void TrackMqtt(Live.Feeds.MqttFeed feed) => Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+    {
+        s_mqttPublished.IncTo(feed.Published);
+        s_mqttDropped.IncTo(feed.Dropped);
+        s_mqttConnected.Set(feed.Connected ? 1 : 0);
+    });
+
     /// <summary>The outer middleware: id, timing, log line, counters; runs before the concurrency limiter.</summary>
     public static Func<HttpContext, RequestDelegate, Task> Middleware(ILogger logger) => async (context, next) =>
     {

@@ -54,6 +54,7 @@ public static class SightlineServer
         builder.Services.AddHostedService<AlertDeliveryWorker>();
         builder.Services.AddHostedService<LiveCamerasWorker>();
         builder.Services.AddHostedService<StreamProcessorsWorker>();
+        builder.Services.AddHostedService<MqttFeedWorker>();
         builder.Services.AddSingleton<NativeFilter>();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -85,6 +86,8 @@ public static class SightlineServer
         });
 
         var app = builder.Build();
+        // Options are checked before any model loads: a bad value is one line, not a warm-up and then a failure.
+        _ = app.Services.GetRequiredService<SightlineOptions>();
         app.Use(ServerMetrics.Middleware(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Sightline.Requests")));
         app.UseStatusCodePages(); // problem details for routing failures (404, 405, 415) that no endpoint wrote
         app.UseRateLimiter();
@@ -108,6 +111,7 @@ public static class SightlineServer
         var labels = app.Services.GetRequiredService<LabelEngine>();
         ServerMetrics.TrackInference(() => engine.LoadedModels.Append(labels.Detector.Model));
         ServerMetrics.TrackCameras(app.Services.GetRequiredService<Live.LiveCameras>());
+        ServerMetrics.TrackMqtt(app.Services.GetRequiredService<Live.Feeds.MqttFeed>());
         return app;
     }
 

@@ -69,7 +69,9 @@ public sealed class ServerProcess : IAsyncDisposable
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         // The tests' webhook receivers and S3 endpoints listen on loopback, which an operator must allow by name.
         string[] outbound = extraArgs.Contains("--allow-outbound") ? [] : ["--allow-outbound", "127.0.0.1"];
-        foreach (var a in new[] { SightlineCli.Dll, "serve", "--urls", address.ToString().TrimEnd('/'), "--data", data.Path }.Concat(outbound).Concat(extraArgs))
+        // Servers run side by side in the tests: the MQTT feed only where a test asks for it (the default port is one).
+        string[] mqtt = extraArgs.Contains("--mqtt") ? [] : ["--mqtt", "off"];
+        foreach (var a in new[] { SightlineCli.Dll, "serve", "--urls", address.ToString().TrimEnd('/'), "--data", data.Path }.Concat(outbound).Concat(mqtt).Concat(extraArgs))
             psi.ArgumentList.Add(a);
         if (!extraArgs.Contains("--database") && Sightline.Tests.TestDatabase.For(data.Path) is { } database)
         {

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Sightline.ObjectStorage;
 using Sightline.Server;
 
@@ -23,6 +25,8 @@ internal static class ServeCommand
         {
             urls, jsonLogs, concurrency, queue, buckets, s3, s3Region, labelDetector, authBurst, authRate,
         };
+        foreach (var option in ServeMqttOptions.All)
+            command.Options.Add(option);
         command.SetGuardedAction(async (parse, ct) =>
         {
             int max = parse.GetValue(concurrency), waiting = parse.GetValue(queue);
@@ -40,10 +44,19 @@ internal static class ServeCommand
                 AuthFailureBurst = burst,
                 AuthFailuresPerMinute = perMinute,
             };
-            var core = GlobalOptions.Core(parse) with { Buckets = Buckets(parse.GetValue(buckets) ?? []), S3 = S3(parse.GetValue(s3), parse.GetValue(s3Region)!) };
+            var core = GlobalOptions.Core(parse) with { Buckets = Buckets(parse.GetValue(buckets) ?? []), S3 = S3(parse.GetValue(s3), parse.GetValue(s3Region)!),
+                Mqtt = ServeMqttOptions.From(parse) };
             if (parse.GetValue(labelDetector) is { Length: > 0 } detector)
                 core = core with { Labels = core.Labels with { Detector = detector } };
-            var app = SightlineServer.Build(options, core);
+            WebApplication app;
+            try
+            {
+                app = SightlineServer.Build(options, core);
+            }
+            catch (OptionsValidationException ex)
+            {
+                throw SightlineException.InvalidParameter(string.Join(' ', ex.Failures));
+            }
             await using (app.ConfigureAwait(false))
             {
                 await app.StartAsync(ct).ConfigureAwait(false);
