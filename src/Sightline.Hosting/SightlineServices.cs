@@ -80,6 +80,8 @@ public static class SightlineServices
         services.AddSingleton<EventHub>();
         services.AddSingleton(sp => new LiveServices(sp.GetRequiredService<LiveDetector>(), sp.GetRequiredService<DetectionQueue>(), sp.GetRequiredService<IEventStore>(),
             sp.GetRequiredService<EventHub>(), sp.GetRequiredService<IAlertEvaluator>(), Path.Combine(options.DataDirectory, "events")));
+        services.AddSingleton(sp => new EventRetention(sp.GetRequiredService<ICameraStore>(), sp.GetRequiredService<IEventStore>(), options.Live, Path.Combine(options.DataDirectory, "events"),
+            sp.GetService<ILoggerFactory>()?.CreateLogger<EventRetention>() ?? NullLogger<EventRetention>.Instance));
         services.AddSingleton(sp => new LiveCameras(sp.GetRequiredService<ICameraStore>(), sp.GetRequiredService<CameraSecrets>(), sp.GetRequiredService<LiveServices>(), options.Live,
             sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
         services.AddSingleton(sp => new DetectorRegistry(options.DataDirectory, sp.GetRequiredService<IDetectorStore>(), sp.GetRequiredService<IAlertEvaluator>()));

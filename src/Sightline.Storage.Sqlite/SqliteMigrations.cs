@@ -278,6 +278,11 @@ internal static class SqliteMigrations
         CREATE INDEX live_events_by_start ON live_events(start_time);
         CREATE INDEX live_events_by_camera ON live_events(camera, start_time);
         """,
+        // Events filed under a case (a legal hold on it keeps them past retention).
+        """
+        ALTER TABLE live_events ADD COLUMN case_id TEXT;
+        CREATE INDEX live_events_by_case ON live_events(case_id) WHERE case_id IS NOT NULL;
+        """,
     ];
 
     public static int Latest => s_steps.Length;
