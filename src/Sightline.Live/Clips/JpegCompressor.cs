@@ -24,8 +24,13 @@ public sealed class JpegCompressor : IDisposable
 
     public JpegFrame Compress(Mat bgr, DateTimeOffset at)
     {
-        NativeMethods.HandleException(NativeMethods.imgcodecs_imencode_vector(".jpg", bgr.CvPtr, _buffer.CvPtr, s_parameters, s_parameters.Length, out int ok));
-        GC.KeepAlive(bgr);
+        int ok;
+        using (var input = InputArray.Create(bgr))
+        {
+            NativeMethods.HandleException(NativeMethods.imgcodecs_imencode_vector(".jpg", input.CvPtr, _buffer.CvPtr, s_parameters, s_parameters.Length, out int done));
+            GC.KeepAlive(bgr);
+            ok = done;
+        }
         if (ok == 0)
             throw new InvalidOperationException("OpenCV could not compress a frame to JPEG.");
         unsafe
