@@ -100,15 +100,17 @@ public sealed class ClipEncoder : IAsyncDisposable
         if (Interlocked.Exchange(ref _finished, 1) != 0)
             return (false, "finished already");
         _queue.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
         using var wait = new CancellationTokenSource(FinishTimeout);
         try
         {
+            // The writer ends when the queue is written (or ffmpeg is gone); an ffmpeg that stops reading is killed.
+            await _writer.WaitAsync(wait.Token).ConfigureAwait(false);
             await _process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             Kill();
+            await _writer.ConfigureAwait(false);
             await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             Delete(TempPath);
             return (false, $"ffmpeg did not finish the clip within {FinishTimeout.TotalSeconds:0} s");

@@ -26,7 +26,6 @@ public sealed partial class EventRecorder(string camera, IEventStore store, Even
     {
         foreach (var track in changes.Confirmed)
         {
-            clips.Start(track.Id, track.FirstSeen);
             bool snapshot = WriteSnapshot(track.Id, bgr);
             var record = new LiveEventRecord(track.Id, camera, track.Label, track.Score, track.TopScore, Normal(track, frame), [.. track.EnteredZones], track.FirstSeen, null,
                 snapshot, false, track.Stationary, frame.At);
@@ -35,6 +34,10 @@ public sealed partial class EventRecorder(string camera, IEventStore store, Even
             hub.Publish(new LiveEventMessage("new", LiveEventView.From(record, track.CurrentZones), frame.At));
             await AlertAsync(record, ct).ConfigureAwait(false);
         }
+
+        // After the 'new' messages are out (an encoder takes a process start): the pre-roll still holds the frames.
+        foreach (var track in changes.Confirmed)
+            clips.Start(track.Id, track.FirstSeen);
         foreach (var track in changes.Updated)
         {
             if (!_open.TryGetValue(track.Id, out var before))
