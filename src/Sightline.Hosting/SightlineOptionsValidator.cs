@@ -43,6 +43,11 @@ internal sealed class SightlineOptionsValidator : IValidateOptions<SightlineOpti
             || live.SyncInterval <= TimeSpan.Zero || live.StatusInterval <= TimeSpan.Zero || live.DefaultDetectWidth < 64)
             failures.Add("Live cameras need a camera limit of 0 or more, positive intervals, a ring of some length, a last backoff no shorter than the first and a detect width of at least 64.");
         failures.AddRange(options.Mqtt.Problems());
+        if (!(live.ClipPreSeconds is >= 0 and <= 60) || !(live.ClipPostSeconds is >= 0 and <= 60) || !(live.MaxClipSeconds is >= 1 and <= 3600)
+            || live.ClipPreSeconds + live.ClipPostSeconds >= live.MaxClipSeconds || live.MaxClipsPerCamera is < 0 or > 16)
+            failures.Add("Event clips need ClipPreSeconds and ClipPostSeconds of 0–60, a MaxClipSeconds of 1–3600 longer than the two together, and MaxClipsPerCamera of 0–16.");
+        if (live.OrphanEventDays is < 1 or > Storage.RetentionRule.MaxDays)
+            failures.Add($"OrphanEventDays must be from 1 to {Storage.RetentionRule.MaxDays}.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -96,6 +96,8 @@ public static class SightlineServices
         services.AddSingleton(sp => new AuthorizationBook(sp.GetRequiredService<IAuthorizationStore>(), sp.GetRequiredService<TimeProvider>(), options.Live.SyncInterval));
         services.AddSingleton(sp => new AuthorizationDesk(sp.GetRequiredService<IAuthorizationStore>(), sp.GetRequiredService<ICameraStore>(), sp.GetRequiredService<ICollectionStore>(),
             sp.GetRequiredService<IPolicyStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new EventRetention(sp.GetRequiredService<ICameraStore>(), sp.GetRequiredService<IEventStore>(), options.Live, Path.Combine(options.DataDirectory, "events"),
+            sp.GetService<ILoggerFactory>()?.CreateLogger<EventRetention>() ?? NullLogger<EventRetention>.Instance));
         services.AddSingleton(sp => new LiveCameras(sp.GetRequiredService<ICameraStore>(), sp.GetRequiredService<CameraSecrets>(), sp.GetRequiredService<LiveServices>(), options.Live,
             sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
         services.AddSingleton(options.Mqtt);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using OpenCvSharp;
 using Sightline.Inference;
+using Sightline.Live.Clips;
 using Sightline.Live.Detection;
 using Sightline.Live.Events;
 using Sightline.Live.Tracking;
@@ -29,15 +30,18 @@ public sealed class CameraAnalysis : IFrameAnalyzer
     private readonly TrackerOptions _options;
     private readonly EventRecorder _recorder;
     private readonly Faces.LiveFaceSearch? _faces;
+    private readonly ClipRecorder _clips;
     private MotionDetector? _motion;
     private (int, int) _size;
 
-    public CameraAnalysis(CameraRecord camera, CameraCounters counters, LiveServices live, ILogger logger)
+    public CameraAnalysis(CameraRecord camera, CameraCounters counters, LiveServices live, LiveOptions liveOptions, ILogger logger)
     {
         (_camera, _counters, _live) = (camera, counters, live);
         _options = TrackerOptions.ForRate(camera.Settings.Fps);
         _tracker = new ObjectTracker(camera.Settings.Zones, _options);
-        _recorder = new EventRecorder(camera.Name, live.Events, live.Hub, live.Alerts, live.EventsDirectory, logger);
+        _clips = new ClipRecorder(camera.Name, camera.Settings.Fps, liveOptions, live.EventsDirectory,
+            id => ClipAnnouncement.AnnounceAsync(live.Events, live.Hub, id), logger);
+        _recorder = new EventRecorder(camera.Name, live.Events, live.Hub, live.Alerts, live.EventsDirectory, _clips, logger);
         if (live.Faces is { } faces)
             _faces = new Faces.LiveFaceSearch(camera.Name, faces, live.Queue, logger);
     }
@@ -52,6 +56,8 @@ public sealed class CameraAnalysis : IFrameAnalyzer
         }
         if (_faces is not null)
             await _faces.SyncAsync(frame.At, cancellationToken).ConfigureAwait(false);
+        // Before the analysis: a clip that starts on this frame begins with the frames before it, this one included.
+        _clips.Add(frame, bgr);
         var motion = _motion.Detect(bgr);
         _counters.FrameAnalysed(motion.Count > 0);
         if (motion.Count == 0 && _tracker.Tracks.Count == 0)
@@ -115,6 +121,8 @@ public sealed class CameraAnalysis : IFrameAnalyzer
     public void StreamLost(DateTimeOffset at)
     {
         // Tracks are kept: an object still there when the stream comes back within the unseen time is the same event.
+        // The clips of events that have ended get no more frames from this stream.
+        _clips.StreamLost();
     }
 
     public async Task StoppedAsync(DateTimeOffset at)
@@ -122,7 +130,12 @@ public sealed class CameraAnalysis : IFrameAnalyzer
         await _recorder.EndAsync([.. _tracker.Tracks.Where(t => t.Confirmed)], at, CancellationToken.None).ConfigureAwait(false);
         if (_faces is not null)
             await _faces.StoppedAsync(at).ConfigureAwait(false);
+        await _clips.StopAsync().ConfigureAwait(false);
     }
 
-    public void Dispose() => _motion?.Dispose();
+    public void Dispose()
+    {
+        _motion?.Dispose();
+        _clips.Dispose();
+    }
 }

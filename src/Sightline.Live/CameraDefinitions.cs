@@ -72,6 +72,7 @@ public static partial class CameraDefinitions
             MotionMasks = masks,
             ReadPlates = request.ReadPlates ?? current?.ReadPlates ?? false,
             Enabled = request.Enabled ?? current?.Enabled ?? true,
+            RetainDays = RetentionRule.Check("retainDays", request.RetainDays) ?? current?.RetainDays ?? CameraSettings.DefaultRetainDays,
         };
     }
 
@@ -211,7 +212,7 @@ public static partial class CameraDefinitions
         string state = !s.Enabled ? CameraStates.Disabled : fresh ? status!.State : CameraStates.Idle;
         string? reason = state == CameraStates.Idle ? "no server has reported on this camera in the last " + staleAfter.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s" : fresh ? status!.Reason : null;
         return new CameraView(camera.Name, s.Url, s.SealedCredentials is not null, s.RtspTransport, s.Fps, status?.Width ?? s.Width, status?.Height ?? s.Height, s.Labels, s.Zones,
-            s.MotionMasks.Count, s.ReadPlates, s.Enabled, state, reason, fresh ? status!.MeasuredFps : 0, status?.FramesReceived ?? 0, status?.FramesAnalysed ?? 0,
+            s.MotionMasks.Count, s.ReadPlates, s.Enabled, s.RetainDays, state, reason, fresh ? status!.MeasuredFps : 0, status?.FramesReceived ?? 0, status?.FramesAnalysed ?? 0,
             status?.FramesDropped ?? 0, status?.FramesWithMotion ?? 0, status?.Restarts ?? 0, status?.LastFrameAt, status?.UpdatedAt, status?.Node, camera.CreatedAt, camera.UpdatedAt);
     }
 }

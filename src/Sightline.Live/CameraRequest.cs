@@ -27,6 +27,9 @@ public sealed record CameraRequest
     public bool? ReadPlates { get; init; }
 
     public bool? Enabled { get; init; }
+
+    /// <summary>Days the camera's events are kept (1–36,500; default 30).</summary>
+    public int? RetainDays { get; init; }
 }
 
 /// <summary>A camera as listed by the API and the CLI: its settings without credentials, and its status.</summary>
@@ -43,6 +46,7 @@ public sealed record CameraView(
     int MotionMasks,
     bool ReadPlates,
     bool Enabled,
+    int RetainDays,
     string State,
     string? Reason,
     double MeasuredFps,

@@ -98,7 +98,7 @@ public sealed partial class LiveCameras(ICameraStore store, CameraSecrets secret
             LogCannotOpen(_logger, camera.Name, ex.Message);
         }
         var counters = new CameraCounters();
-        var worker = new CameraWorker(camera, url, options, store, new CameraAnalysis(camera, counters, live, logger), time, logger, counters);
+        var worker = new CameraWorker(camera, url, options, store, new CameraAnalysis(camera, counters, live, options, logger), time, logger, counters);
         var stop = new CancellationTokenSource();
         var task = Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None);
         lock (_running)

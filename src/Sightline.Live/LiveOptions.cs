@@ -32,6 +32,21 @@ public sealed record LiveOptions
     /// <summary>Detect width when the camera gives no size (the source's aspect is kept; never scaled up).</summary>
     public int DefaultDetectWidth { get; init; } = 1280;
 
+    /// <summary>Seconds of frames before an event's start that its clip shows (kept in a pre-roll ring of JPEG frames).</summary>
+    public double ClipPreSeconds { get; init; } = 5;
+
+    /// <summary>Seconds after an event's end that its clip shows (at least until the end is known: the unseen time, 5 s).</summary>
+    public double ClipPostSeconds { get; init; } = 5;
+
+    /// <summary>The longest clip; a longer event's clip stops here (the event goes on).</summary>
+    public double MaxClipSeconds { get; init; } = 120;
+
+    /// <summary>Clips one camera encodes at once (one ffmpeg each); an event past this gets no clip and says so in the log. 0 turns clips off.</summary>
+    public int MaxClipsPerCamera { get; init; } = 4;
+
+    /// <summary>Days the events of a camera that no longer exists are kept (a camera's own events: its retainDays).</summary>
+    public int OrphanEventDays { get; init; } = 30;
+
     /// <summary>The name this server reports in camera statuses.</summary>
     public string Node { get; init; } = Environment.MachineName;
 }

@@ -2,15 +2,17 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Sightline.Access;
 using Sightline.Collections;
+using Sightline.Live.Events;
 using Sightline.Storage;
 
 namespace Sightline.Server;
 
 /// <summary>
-/// Applies the collections' retention rules at start and then every <see cref="ServerOptions.RetentionInterval"/>.
-/// Each batch it deletes is recorded in the audit chain (actor <c>system:retention</c>) in the same transaction.
+/// Applies the collections' retention rules and the cameras' event retention at start and then every
+/// <see cref="ServerOptions.RetentionInterval"/>. Each batch it deletes is recorded in the audit chain (actor
+/// <c>system:retention</c>) in the same transaction.
 /// </summary>
-public sealed partial class RetentionWorker(CollectionService collections, ServerOptions options, ILogger<RetentionWorker> logger) : BackgroundService
+public sealed partial class RetentionWorker(CollectionService collections, EventRetention events, ServerOptions options, ILogger<RetentionWorker> logger) : BackgroundService
 {
     public static AuditEntry Entry { get; } = new("system:retention", "system", TransparencyReport.RetentionOperation);
 
@@ -32,12 +34,13 @@ public sealed partial class RetentionWorker(CollectionService collections, Serve
     }
 
     /// <summary>One pass; run on request its batches are recorded under the caller's entry, on the timer under <see cref="Entry"/>.</summary>
-    public async Task<IReadOnlyList<RetentionSweep>> RunOnceAsync(AuditEntry audit, CancellationToken ct)
+    public async Task<RetentionRun> RunOnceAsync(AuditEntry audit, CancellationToken ct)
     {
-        var sweeps = await collections.ApplyRetentionAsync(audit, DateTimeOffset.UtcNow, ct).ConfigureAwait(false);
+        var now = DateTimeOffset.UtcNow;
+        var sweeps = await collections.ApplyRetentionAsync(audit, now, ct).ConfigureAwait(false);
         foreach (var s in sweeps.Where(s => s.Faces.Count + s.Leads + s.HeldFaces + s.HeldLeads > 0))
             LogSwept(logger, s.CollectionId, s.Faces.Count, s.Leads, s.HeldFaces, s.HeldLeads);
-        return sweeps;
+        return new RetentionRun(sweeps, await events.ApplyAsync(audit, now, ct).ConfigureAwait(false));
     }
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "retention in {CollectionId}: deleted {Faces} face(s) and {Leads} lead(s); legal holds kept {HeldFaces} face(s) and {HeldLeads} lead(s)")]
@@ -45,4 +48,19 @@ public sealed partial class RetentionWorker(CollectionService collections, Serve
 
     [LoggerMessage(EventId = 31, Level = LogLevel.Error, Message = "retention pass failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);
+}
+
+/// <summary>One retention pass: the collections' sweeps and the events'.</summary>
+public sealed record RetentionRun(IReadOnlyList<RetentionSweep> Collections, EventRetentionRun Events)
+{
+    /// <summary>As the API and the CLI print it.</summary>
+    public object ToView() => new
+    {
+        collections = Collections.Select(s => new { s.CollectionId, deletedFaces = s.Faces.Count, deletedLeads = s.Leads, s.HeldFaces, s.HeldLeads }),
+        events = new
+        {
+            cameras = Events.Sweeps.Select(s => new { camera = s.Camera, deletedEvents = s.Deleted.Count, heldEvents = s.Held }),
+            strayFiles = Events.StrayFiles,
+        },
+    };
 }

@@ -302,6 +302,11 @@ internal static class PostgresMigrations
             created_at bigint NOT NULL
         );
         """,
+        // 11: events filed under a case (a legal hold on it keeps them past retention).
+        """
+        ALTER TABLE live_events ADD COLUMN case_id text;
+        CREATE INDEX live_events_by_case ON live_events(case_id) WHERE case_id IS NOT NULL;
+        """,
     ];
 
     public static int Latest => s_steps.Length;

@@ -5,16 +5,16 @@ namespace Sightline.Storage.Postgres;
 
 public sealed partial class PostgresStore
 {
-    private const string EventColumns = "id, camera, label, score, top_score, box_left, box_top, box_width, box_height, zones, start_time, end_time, has_snapshot, has_clip, stationary, updated_at";
+    private const string EventColumns = "id, camera, label, score, top_score, box_left, box_top, box_width, box_height, zones, start_time, end_time, has_snapshot, has_clip, stationary, updated_at, case_id";
 
     public async Task AddEventAsync(LiveEventRecord e, CancellationToken cancellationToken) =>
-        await ExecuteAsync($"INSERT INTO live_events ({EventColumns}) VALUES (@id, @camera, @label, @score, @top, @l, @t, @w, @h, @zones, @start, @end, @snap, @clip, @still, @updated);",
+        await ExecuteAsync($"INSERT INTO live_events ({EventColumns}) VALUES (@id, @camera, @label, @score, @top, @l, @t, @w, @h, @zones, @start, @end, @snap, @clip, @still, @updated, @case::text);",
             cancellationToken, EventParameters(e)).ConfigureAwait(false);
 
     public async Task UpdateEventAsync(LiveEventRecord e, CancellationToken cancellationToken) =>
         await ExecuteAsync("""
             UPDATE live_events SET score = @score, top_score = @top, box_left = @l, box_top = @t, box_width = @w, box_height = @h, zones = @zones,
-                end_time = @end, has_snapshot = @snap, has_clip = @clip, stationary = @still, updated_at = @updated
+                end_time = @end, has_snapshot = @snap, has_clip = has_clip OR @clip, stationary = @still, updated_at = @updated
             WHERE id = @id;
             """, cancellationToken, EventParameters(e)).ConfigureAwait(false);
 
@@ -33,10 +33,56 @@ public sealed partial class PostgresStore
         ("id", e.Id), ("camera", e.Camera), ("label", e.Label), ("score", e.Score), ("top", e.TopScore), ("l", e.Box.Left), ("t", e.Box.Top), ("w", e.Box.Width),
         ("h", e.Box.Height), ("zones", JsonSerializer.Serialize(e.Zones.ToArray(), CameraJson.Default.StringArray)), ("start", e.StartTime.ToUnixTimeMilliseconds()),
         ("end", e.EndTime?.ToUnixTimeMilliseconds()), ("snap", e.HasSnapshot), ("clip", e.HasClip), ("still", e.Stationary), ("updated", e.UpdatedAt.ToUnixTimeMilliseconds()),
+        ("case", e.Case),
     ];
 
     private static LiveEventRecord ReadEvent(NpgsqlDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFloat(3), r.GetFloat(4), new NormalBox(r.GetFloat(5), r.GetFloat(6), r.GetFloat(7), r.GetFloat(8)),
             JsonSerializer.Deserialize(r.GetString(9), CameraJson.Default.StringArray) ?? [], FromUnixMs(r.GetInt64(10)), Time(r, 11),
-            r.GetBoolean(12), r.GetBoolean(13), r.GetBoolean(14), FromUnixMs(r.GetInt64(15)));
+            r.GetBoolean(12), r.GetBoolean(13), r.GetBoolean(14), FromUnixMs(r.GetInt64(15))) { Case = r.IsDBNull(16) ? null : r.GetString(16) };
+
+    /// <summary>An event filed under a case that has a legal hold.</summary>
+    private const string HeldEvent = "case_id IS NOT NULL AND case_id IN (SELECT case_id FROM legal_holds)";
+
+    public async Task SetEventClipAsync(string id, CancellationToken cancellationToken) =>
+        await ExecuteAsync("UPDATE live_events SET has_clip = true WHERE id = @id;", cancellationToken, ("id", id)).ConfigureAwait(false);
+
+    public Task<LiveEventRecord?> SetEventCaseAsync(AuditEntry audit, string id, string? caseId, CancellationToken cancellationToken) =>
+        WriteAsync<LiveEventRecord?>(async (c, tx) =>
+        {
+            LiveEventRecord? stored;
+            await using (var cmd = Command(c, $"UPDATE live_events SET case_id = @case::text WHERE id = @id RETURNING {EventColumns};", tx, ("id", id), ("case", caseId)))
+                stored = (await ReadAllAsync(cmd, ReadEvent, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+            if (stored is null)
+                return null;
+            await AppendAuditedAsync(c, tx, audit, EventAudit.Case(id, caseId), null, cancellationToken).ConfigureAwait(false);
+            return stored;
+        }, cancellationToken);
+
+    public Task<EventSweep> SweepEventsAsync(AuditEntry audit, string? camera, DateTimeOffset cutoff, int batch, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, tx) =>
+        {
+            // A hold placed while the sweep runs waits for it (as the sweep of faces does).
+            await ExecAsync(c, tx, "LOCK TABLE legal_holds IN SHARE MODE;", cancellationToken).ConfigureAwait(false);
+            string scope = camera is null ? "camera NOT IN (SELECT name FROM cameras)" : "camera = @camera";
+            (string, object?)[] parameters = camera is null ? [("t", Ms(cutoff))] : [("camera", camera), ("t", Ms(cutoff))];
+            List<string> deleted;
+            await using (var cmd = Command(c, $"DELETE FROM live_events WHERE id IN (SELECT id FROM live_events WHERE {scope} AND start_time < @t AND NOT ({HeldEvent}) ORDER BY start_time, id LIMIT @n) AND NOT ({HeldEvent}) RETURNING id;", tx,
+                [.. parameters, ("n", batch)]))
+                deleted = await ReadAllAsync(cmd, r => r.GetString(0), cancellationToken).ConfigureAwait(false);
+            int held = Convert.ToInt32(await ScalarAsync(c, tx, $"SELECT COUNT(*) FROM live_events WHERE {scope} AND start_time < @t AND {HeldEvent};", cancellationToken, parameters).ConfigureAwait(false),
+                System.Globalization.CultureInfo.InvariantCulture);
+            var sweep = new EventSweep(camera, [.. deleted.Order(StringComparer.Ordinal)], held);
+            if (deleted.Count > 0)
+                await AppendAuditedAsync(c, tx, audit, EventAudit.Sweep(sweep), null, cancellationToken).ConfigureAwait(false);
+            return sweep; // nothing deleted: nothing to audit
+        }, cancellationToken);
+
+    public async Task<IReadOnlySet<string>> ExistingEventsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in ids.Chunk(1000))
+            found.UnionWith(await QueryAsync("SELECT id FROM live_events WHERE id = ANY(@ids);", r => r.GetString(0), cancellationToken, ("ids", chunk)).ConfigureAwait(false));
+        return found;
+    }
 }

@@ -42,6 +42,11 @@ public sealed record CameraSettings
     public bool ReadPlates { get; init; }
 
     public bool Enabled { get; init; } = true;
+
+    /// <summary>Days the camera's events (with their snapshots and clips) are kept; a legal hold on an event's case keeps it longer.</summary>
+    public int RetainDays { get; init; } = DefaultRetainDays;
+
+    public const int DefaultRetainDays = 30;
 }
 
 /// <summary>A registered camera. <see cref="UpdatedAt"/> changes with every change of its settings.</summary>
@@ -108,6 +113,7 @@ public interface ICameraStore
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CameraSettings))]
 [JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(EventSweepDetails))]
 public sealed partial class CameraJson : JsonSerializerContext;
 
 /// <summary>What both providers write about a camera: the audit details of a change, and the settings read back.</summary>

@@ -17,20 +17,62 @@ public sealed record LiveEventRecord(
     bool HasSnapshot,
     bool HasClip,
     bool Stationary,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>The case the event is filed under; a legal hold on that case keeps it past retention.</summary>
+    public string? Case { get; init; }
+}
 
 /// <summary>Which events to list: newest first, all filters optional.</summary>
 public sealed record EventQuery(string? Camera = null, string? Label = null, DateTimeOffset? Since = null, int Limit = 100);
 
-/// <summary>Live events. Recording them is the system's own bookkeeping, not audited (what is done with them is).</summary>
+/// <summary>What one retention pass deleted of a camera's events (or, with no camera, of the events of removed cameras).</summary>
+public sealed record EventSweep(string? Camera, IReadOnlyList<string> Deleted, int Held);
+
+/// <summary>
+/// Live events. Recording them is the system's own bookkeeping, not audited; filing one under a case and deleting
+/// them by retention are, in the write's transaction.
+/// </summary>
 public interface IEventStore
 {
     Task AddEventAsync(LiveEventRecord record, CancellationToken cancellationToken);
 
-    /// <summary>Replaces the event's changing fields (score, box, zones, end, snapshot, clip, stationary).</summary>
+    /// <summary>
+    /// Replaces the event's changing fields (score, box, zones, end, snapshot, stationary); a clip once recorded stays
+    /// (the clip may be finished while the event is still being updated). The case is left as it is.
+    /// </summary>
     Task UpdateEventAsync(LiveEventRecord record, CancellationToken cancellationToken);
+
+    /// <summary>Records that the event's clip is in place; ignored when the event is gone.</summary>
+    Task SetEventClipAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Files the event under <paramref name="caseId"/> (null: under none), audited; null (nothing recorded) when there is no such event.</summary>
+    Task<LiveEventRecord?> SetEventCaseAsync(AuditEntry audit, string id, string? caseId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes, in one audited transaction, up to <paramref name="batch"/> events of <paramref name="camera"/> (null:
+    /// of cameras that no longer exist) that started before <paramref name="cutoff"/>, oldest first, sparing those
+    /// filed under a case with a legal hold. A pass that deletes nothing records nothing.
+    /// </summary>
+    Task<EventSweep> SweepEventsAsync(AuditEntry audit, string? camera, DateTimeOffset cutoff, int batch, CancellationToken cancellationToken);
+
+    /// <summary>Which of the given ids are stored events.</summary>
+    Task<IReadOnlySet<string>> ExistingEventsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
 
     Task<LiveEventRecord?> GetEventAsync(string id, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<LiveEventRecord>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken);
+}
+
+/// <summary>The audit details of a retention pass over events: the camera (none: removed cameras), the deleted ids, and how many a hold spared.</summary>
+public sealed record EventSweepDetails(string? Camera, string[] DeletedEvents, int HeldEvents);
+
+/// <summary>What both providers write about events in the audit chain.</summary>
+public static class EventAudit
+{
+    public static string Case(string id, string? caseId) =>
+        System.Text.Json.JsonSerializer.Serialize(caseId is null ? [id] : new[] { id, caseId }, CameraJson.Default.StringArray);
+
+    public static string Sweep(EventSweep sweep) =>
+        System.Text.Json.JsonSerializer.Serialize(new EventSweepDetails(sweep.Camera, [.. sweep.Deleted], sweep.Held), CameraJson.Default.EventSweepDetails);
 }

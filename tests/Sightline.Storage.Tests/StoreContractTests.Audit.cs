@@ -35,6 +35,8 @@ public abstract partial class StoreContractTests
         ["DeleteCamera"] = async (s, a, c) => Assert.True(await s.Cameras.DeleteCameraAsync(a, "cam1", c)),
         ["AddAuthorization"] = async (s, a, c) => await s.Authorizations.AddAuthorizationAsync(a, Authorization("auth-2"), c),
         ["RevokeAuthorization"] = async (s, a, c) => Assert.True(await s.Authorizations.RevokeAuthorizationAsync(a, Authorization("auth-1") with { RevokedAt = T0.AddHours(1), RevokedBy = "admin", RevokeReason = "closed" }, c)),
+        ["SetEventCase"] = async (s, a, c) => Assert.NotNull(await s.Events.SetEventCaseAsync(a, "e1", "case-1", c)),
+        ["SweepEvents"] = async (s, a, c) => Assert.Equal(["e1"], (await s.Events.SweepEventsAsync(a, "cam1", T0.AddDays(1), 10, c)).Deleted),
         ["AppendAudit"] = async (s, a, c) => await s.Audit.AppendAuditAsync(a, c),
         ["AppendSearch"] = async (s, a, c) => await s.Leads.AppendSearchAsync(a, [new("face", "f1", 99.5f)], c),
         ["SucceedWithLeads"] = async (s, a, c) => Assert.True(await s.Jobs.SucceedWithLeadsAsync("j1", a, [new("face", "f1", 99.5f)], T0, c)),
@@ -49,6 +51,7 @@ public abstract partial class StoreContractTests
         ["SetAlertDelivery"] = async (s, c) => await s.Alerts.SetAlertDeliveryAsync("a1", AlertStatus.Delivered, 1, null, T0, c),
         ["SetCameraStatus"] = async (s, c) => await s.Cameras.SetCameraStatusAsync(Status("cam1", CameraStates.Error), c),
         ["AddEvent"] = async (s, c) => await s.Events.AddEventAsync(LiveEvent("e2", "cam1", T0.AddMinutes(2)), c),
+        ["SetEventClip"] = async (s, c) => await s.Events.SetEventClipAsync("e1", c),
         ["UpdateEvent"] = async (s, c) => await s.Events.UpdateEventAsync(LiveEvent("e1", "cam1", T0) with { EndTime = T0.AddSeconds(9) }, c),
     };
 

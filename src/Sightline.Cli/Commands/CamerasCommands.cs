@@ -11,7 +11,7 @@ internal static class CamerasCommands
     private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
     private sealed record SettingOptions(Option<string> Url, Option<string> Detect, Option<double?> Fps, Option<string> Size, Option<string[]> Zones, Option<string[]> Masks,
-        Option<string> Transport, Option<bool?> Plates, Option<bool?> Enabled)
+        Option<string> Transport, Option<bool?> Plates, Option<bool?> Enabled, Option<int?> RetainDays)
     {
         public static SettingOptions Make(bool urlRequired) => new(
             new Option<string>("--url") { Description = "rtsp://, rtsps://, http(s):// (MJPEG, HLS) or file:// (looped, for testing); user:password@ is sealed and never shown", Required = urlRequired },
@@ -22,9 +22,10 @@ internal static class CamerasCommands
             new Option<string[]>("--mask") { Description = "A motion mask polygon x1,y1,x2,y2,… in relative coordinates (repeatable)" },
             new Option<string>("--rtsp-transport") { Description = "RTSP over tcp (default) or udp" },
             new Option<bool?>("--read-plates") { Description = "Read the plates of tracked vehicles (true/false)" },
-            new Option<bool?>("--enabled") { Description = "Watch the camera (true, the default) or keep it registered but stopped (false)" });
+            new Option<bool?>("--enabled") { Description = "Watch the camera (true, the default) or keep it registered but stopped (false)" },
+            new Option<int?>("--retain-days") { Description = $"Keep the camera's events, snapshots and clips this many days (1–{Storage.RetentionRule.MaxDays}, default {Storage.CameraSettings.DefaultRetainDays}); a legal hold on an event's case keeps it longer" });
 
-        public IEnumerable<Option> All => [Url, Detect, Fps, Size, Zones, Masks, Transport, Plates, Enabled];
+        public IEnumerable<Option> All => [Url, Detect, Fps, Size, Zones, Masks, Transport, Plates, Enabled, RetainDays];
 
         public CameraRequest Request(ParseResult parse, string name) => new()
         {
@@ -38,6 +39,7 @@ internal static class CamerasCommands
             RtspTransport = parse.GetValue(Transport),
             ReadPlates = parse.GetValue(Plates),
             Enabled = parse.GetValue(Enabled),
+            RetainDays = parse.GetValue(RetainDays),
         };
     }
 

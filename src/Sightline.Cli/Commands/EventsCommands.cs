@@ -6,7 +6,7 @@ using Sightline.Storage;
 
 namespace Sightline.Cli.Commands;
 
-/// <summary><c>sightline events list</c>: live events recorded under --data.</summary>
+/// <summary><c>sightline events list|keep</c>: live events recorded under --data, and filing one under a case.</summary>
 internal static class EventsCommands
 {
     private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
@@ -37,6 +37,32 @@ internal static class EventsCommands
             return 0;
         });
         command.Subcommands.Add(list);
+        command.Subcommands.Add(Keep());
         return command;
+    }
+
+    private static Command Keep()
+    {
+        var id = new Argument<string>("ID") { Description = "The event" };
+        var caseId = new Option<string>("--case") { Description = "The case to file it under ('' for none); a legal hold on the case keeps the event past retention", Required = true };
+        var keep = new Command("keep", "File an event under a case (audited); 'sightline holds place CASE' keeps it past its camera's retention") { id, caseId, GlobalOptions.Json };
+        keep.SetGuardedAction(async (parse, ct) =>
+        {
+            string? given = parse.GetValue(caseId);
+            string? filed = string.IsNullOrEmpty(given) ? null : given;
+            using var core = CliCore.Open(parse);
+            var entry = CollectionHost.LocalEntry(CollectionHost.CommandPath(parse));
+            var view = await EventCases.FileAsync(core.Get<IEventStore>(), entry, parse.GetValue(id)!, filed, ct);
+            bool held = filed is not null && (await core.Get<IRetentionStore>().ListHoldsAsync(ct)).Any(h => h.Case == filed);
+            if (parse.GetValue(GlobalOptions.Json))
+                Console.WriteLine(JsonSerializer.Serialize(new { @event = view, held }, s_json));
+            else if (filed is null)
+                Console.WriteLine($"event {view.Id} is filed under no case");
+            else
+                Console.WriteLine(held ? $"event {view.Id} is filed under case {filed}, which is under legal hold: it is kept past retention"
+                    : $"event {view.Id} is filed under case {filed}, which is not under legal hold: retention still applies until 'sightline holds place {filed} --reason ...'");
+            return 0;
+        });
+        return keep;
     }
 }

@@ -36,16 +36,24 @@ internal static class RetentionCommands
             Console.WriteLine(JsonSerializer.Serialize(rule, s_json));
             return 0;
         });
-        var run = new Command("run", "Apply the rules now (what the server does every hour)") { GlobalOptions.Json };
+        var run = new Command("run", "Apply the rules of collections and cameras now (what the server does every hour)") { GlobalOptions.Json };
         run.SetGuardedAction(async (parse, ct) =>
         {
             using var host = new CollectionHost(parse);
-            var sweeps = await host.Service.ApplyRetentionAsync(host.Audit, DateTimeOffset.UtcNow, ct);
+            var now = DateTimeOffset.UtcNow;
+            var sweeps = await host.Service.ApplyRetentionAsync(host.Audit, now, ct);
+            var events = await host.Core.Get<Live.Events.EventRetention>().ApplyAsync(host.Audit, now, ct);
             var rows = sweeps.Select(s => new { s.CollectionId, deletedFaces = s.Faces.Count, deletedLeads = s.Leads, s.HeldFaces, s.HeldLeads }).ToList();
+            var cameras = events.Sweeps.Select(s => new { camera = s.Camera, deletedEvents = s.Deleted.Count, heldEvents = s.Held }).ToList();
             if (parse.GetValue(GlobalOptions.Json))
-                Console.WriteLine(JsonSerializer.Serialize(rows, s_json));
-            else
-                foreach (var r in rows) Console.WriteLine($"{r.CollectionId}: deleted {r.deletedFaces} face(s), {r.deletedLeads} lead(s); held {r.HeldFaces} face(s), {r.HeldLeads} lead(s)");
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new { collections = rows, events = new { cameras, strayFiles = events.StrayFiles } }, s_json));
+                return 0;
+            }
+            foreach (var r in rows) Console.WriteLine($"{r.CollectionId}: deleted {r.deletedFaces} face(s), {r.deletedLeads} lead(s); held {r.HeldFaces} face(s), {r.HeldLeads} lead(s)");
+            foreach (var c in cameras) Console.WriteLine($"camera {c.camera ?? "(removed cameras)"}: deleted {c.deletedEvents} event(s); held {c.heldEvents}");
+            if (events.StrayFiles > 0)
+                Console.WriteLine($"removed {events.StrayFiles} stray event file(s)");
             return 0;
         });
         command.Subcommands.Add(show);

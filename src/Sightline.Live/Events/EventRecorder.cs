@@ -9,9 +9,11 @@ namespace Sightline.Live.Events;
 /// <summary>
 /// Turns one camera's track changes into events: a confirmed track becomes a stored event with its best snapshot
 /// (the whole frame, JPEG) and a 'new' message; a better score, a zone change or a change of stillness is an
-/// 'update'; a track that ends is an 'end'. A store failure is logged and the camera goes on.
+/// 'update'; a track that ends is an 'end'. Each event's clip is started and ended with it (<see cref="Clips.ClipRecorder"/>).
+/// A store failure is logged and the camera goes on.
 /// </summary>
-public sealed partial class EventRecorder(string camera, IEventStore store, EventHub hub, Alerts.IAlertEvaluator alerts, string eventsDirectory, ILogger logger)
+public sealed partial class EventRecorder(string camera, IEventStore store, EventHub hub, Alerts.IAlertEvaluator alerts, string eventsDirectory, Clips.ClipRecorder clips,
+    ILogger logger)
 {
     public const int SnapshotQuality = 85;
     private readonly Dictionary<string, LiveEventRecord> _open = new(StringComparer.Ordinal);
@@ -32,6 +34,10 @@ public sealed partial class EventRecorder(string camera, IEventStore store, Even
             hub.Publish(new LiveEventMessage("new", LiveEventView.From(record, track.CurrentZones), frame.At));
             await AlertAsync(record, ct).ConfigureAwait(false);
         }
+
+        // After the 'new' messages are out (an encoder takes a process start): the pre-roll still holds the frames.
+        foreach (var track in changes.Confirmed)
+            clips.Start(track.Id, track.FirstSeen);
         foreach (var track in changes.Updated)
         {
             if (!_open.TryGetValue(track.Id, out var before))
@@ -40,7 +46,7 @@ public sealed partial class EventRecorder(string camera, IEventStore store, Even
             var record = before with
             {
                 Score = track.Score, TopScore = track.TopScore, Box = Normal(track, frame), Zones = [.. track.EnteredZones], Stationary = track.Stationary,
-                HasSnapshot = before.HasSnapshot || better, UpdatedAt = frame.At,
+                HasSnapshot = before.HasSnapshot || better, HasClip = before.HasClip || clips.HasClip(track.Id), UpdatedAt = frame.At,
             };
             await SaveAsync(record, added: false, ct).ConfigureAwait(false);
             _open[track.Id] = record;
@@ -55,7 +61,8 @@ public sealed partial class EventRecorder(string camera, IEventStore store, Even
         {
             if (!_open.Remove(track.Id, out var before))
                 continue;
-            var record = before with { EndTime = track.LastSeen, UpdatedAt = at };
+            var record = before with { EndTime = track.LastSeen, UpdatedAt = at, HasClip = before.HasClip || clips.HasClip(track.Id) };
+            clips.End(track.Id, track.LastSeen);
             // An end is recorded even when the camera is stopping.
             await SaveAsync(record, added: false, CancellationToken.None).ConfigureAwait(false);
             hub.Publish(new LiveEventMessage("end", LiveEventView.From(record, []), at));

@@ -15,11 +15,12 @@ public sealed record EventView(
     NormalBox Box,
     bool HasSnapshot,
     bool HasClip,
-    bool Stationary)
+    bool Stationary,
+    string? Case = null)
 {
     public const int MaxLimit = 10_000;
 
-    public static EventView From(LiveEventRecord e) => new(e.Id, e.Camera, e.Label, e.TopScore, e.Zones, e.StartTime, e.EndTime, e.Box, e.HasSnapshot, e.HasClip, e.Stationary);
+    public static EventView From(LiveEventRecord e) => new(e.Id, e.Camera, e.Label, e.TopScore, e.Zones, e.StartTime, e.EndTime, e.Box, e.HasSnapshot, e.HasClip, e.Stationary, e.Case);
 
     /// <summary>The boundary for listing: a limit in range and a time as ISO 8601 or Unix seconds.</summary>
     public static EventQuery Query(string? camera, string? label, string? since, int? limit)

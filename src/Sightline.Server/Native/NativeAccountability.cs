@@ -23,8 +23,8 @@ public static class NativeAccountability
             .Accepts<RetentionBody>("application/json").Produces<RetentionRule>();
 
         v1.MapPost("/retention/runs", async (HttpContext context, RetentionWorker worker, CancellationToken ct) =>
-            Results.Ok(new { collections = (await worker.RunOnceAsync(RequestIdentity.AuditOf(context), ct)).Select(s => new { s.CollectionId, deletedFaces = s.Faces.Count, deletedLeads = s.Leads, s.HeldFaces, s.HeldLeads }) }))
-            .Op("ApplyRetention", Capability.Administer, "Apply the retention rules now (the server also does so every hour); deletions are audited");
+            Results.Ok((await worker.RunOnceAsync(RequestIdentity.AuditOf(context), ct)).ToView()))
+            .Op("ApplyRetention", Capability.Administer, "Apply the retention rules of collections and cameras now (the server also does so every hour); deletions are audited");
 
         v1.MapGet("/holds", async (IRetentionStore retention, CancellationToken ct) => Results.Ok(new { holds = await retention.ListHoldsAsync(ct) }))
             .Op("ListLegalHolds", Capability.Audit, "Cases under legal hold");

@@ -30,6 +30,13 @@ public static class NativeEvents
             Results.Ok(EventView.From(await events.GetEventAsync(eventId, ct) ?? throw NotFound(eventId))))
             .Op("DescribeEvent", Capability.Read, "One live event").Produces<EventView>().ProducesProblem(StatusCodes.Status404NotFound);
 
+        v1.MapPatch("/events/{eventId}", async (string eventId, HttpRequest request, IEventStore events, CancellationToken ct) =>
+        {
+            var body = await NativeInput.JsonAsync<EventBody>(request, ct);
+            return Results.Ok(await EventCases.FileAsync(events, RequestIdentity.AuditOf(request.HttpContext), eventId, body.Case, ct));
+        }).Op("UpdateEvent", Capability.Review, "File the event under a case ({\"case\": \"...\"}, null for none): a legal hold on the case keeps it past retention (admin, reviewer; audited)")
+            .Accepts<EventBody>("application/json").Produces<EventView>().ProducesProblem(StatusCodes.Status404NotFound);
+
         v1.MapGet("/events/{eventId}/snapshot.jpg", async (string eventId, IEventStore events, LiveServices live, CancellationToken ct) =>
             await FileOfAsync(events, eventId, e => e.HasSnapshot, EventRecorder.SnapshotPath(live.EventsDirectory, eventId), "image/jpeg", "snapshot", ct))
             .Op("GetEventSnapshot", Capability.Read, "The event's best snapshot (the whole frame, JPEG)").ProducesProblem(StatusCodes.Status404NotFound);
@@ -81,6 +88,6 @@ public static class NativeEvents
         var e = await events.GetEventAsync(id, ct) ?? throw NotFound(id);
         if (!has(e) || !File.Exists(path))
             throw new SightlineException(ErrorKind.ResourceNotFound, $"Event '{id}' has no {what}.");
-        return Results.File(path, type);
+        return Results.File(path, type, enableRangeProcessing: true);
     }
 }

@@ -22,6 +22,9 @@ public sealed record RetentionBody(int? FaceDays, int? LeadDays);
 
 public sealed record HoldBody(string? Reason);
 
+/// <summary>PATCH /v1/events/{id}: the case to file the event under (null: under none); the property must be given.</summary>
+public sealed record EventBody([property: JsonRequired] string? Case);
+
 public sealed record VideoLocation(string? Bucket, string? Name);
 
 public sealed record VideoJobBody(VideoLocation? Video, string? CollectionId, float? FaceMatchThreshold, string? FaceAttributes, string? JobTag, string? ClientRequestToken);
@@ -119,6 +122,7 @@ public static class NativeInput
 [JsonSerializable(typeof(ReviewBody))]
 [JsonSerializable(typeof(RetentionBody))]
 [JsonSerializable(typeof(HoldBody))]
+[JsonSerializable(typeof(EventBody))]
 [JsonSerializable(typeof(VideoJobBody))]
 [JsonSerializable(typeof(HotlistEntryBody))]
 [JsonSerializable(typeof(AlertRuleBody))]
