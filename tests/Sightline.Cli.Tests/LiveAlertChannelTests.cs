@@ -84,7 +84,7 @@ public sealed class LiveAlertChannelTests
         Assert.True(elsewhere.Received.IsEmpty);
 
         // The email: one message to both addresses, the event in plain text and its snapshot attached.
-        var (from, to, raw) = smtp.Messages.First(m => MimeMessage.Load(new MemoryStream(m.Data)).TextBody.Contains(eventId, StringComparison.Ordinal));
+        var (from, to, raw) = smtp.Messages.First(m => MimeMessage.Load(new MemoryStream(m.Data)).TextBody?.Contains(eventId, StringComparison.Ordinal) == true);
         Assert.Equal("<alerts@example.org>", from.Split(' ')[0]);
         Assert.Equal(["<desk@example.org>", "<officer@example.org>"], to.Select(t => t.Split(' ')[0]).Order(StringComparer.Ordinal));
         using var message = MimeMessage.Load(new MemoryStream(raw));
@@ -94,7 +94,7 @@ public sealed class LiveAlertChannelTests
         var snapshot = Assert.Single(message.Attachments.OfType<MimePart>());
         Assert.Equal((eventId + ".jpg", "image/jpeg"), (snapshot.FileName, snapshot.ContentType.MimeType));
         using var jpeg = new MemoryStream();
-        await snapshot.Content.DecodeToAsync(jpeg);
+        await Assert.IsType<MimeContent>(snapshot.Content).DecodeToAsync(jpeg);
         Assert.True(jpeg.Length > 1000 && jpeg.GetBuffer()[0] == 0xFF && jpeg.GetBuffer()[1] == 0xD8, "the attachment is not a JPEG");
 
         // The text: the gateway's form template filled in and encoded, with the Authorization from its file.
