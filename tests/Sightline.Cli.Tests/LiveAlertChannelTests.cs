@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text.Json;
 using MimeKit;
 using Sightline.Benchmarks.Live;
@@ -51,6 +52,26 @@ public sealed class LiveAlertChannelTests
             "--alert-channels", channels, "--allow-outbound", "127.0.0.1", "--data", data).Stderr, StringComparison.Ordinal);
         Assert.NotEqual(0, SightlineCli.Run("alerts", "rules", "add", "--label", "person", "--min-confidence", "50", "--camera", "front door", "--email", "o@example.org",
             "--alert-channels", channels, "--allow-outbound", "127.0.0.1", "--data", data).ExitCode);
+
+        // The native API takes the same targets and refuses the same mistakes with a problem, never a 500.
+        var viaApi = await server.SendAsync(HttpMethod.Post, "v1/alert-rules", "admin", ServerProcess.Json(new
+        {
+            label = "car", minConfidence = 70, cameras = new[] { "yard" }, zones = new[] { "drive" }, emails = new[] { "officer@example.org" }, sms = new[] { "desk:+15551234567" },
+        }));
+        Assert.True(viaApi.Status == HttpStatusCode.Created, viaApi.Text);
+        Assert.Equal(["drive"], viaApi.Body.GetProperty("zones").EnumerateArray().Select(z => z.GetString()));
+        foreach (object bad in new object[]
+        {
+            new { label = "car", minConfidence = 70, emails = new[] { "officer" } },
+            new { label = "car", minConfidence = 70, sms = new[] { "desk:555" } },
+            new { label = "car", minConfidence = 70, zones = new[] { "drive way" }, emails = new[] { "officer@example.org" } },
+            new { label = "car", minConfidence = 70, cameras = new[] { "yard" } },
+        })
+        {
+            var refused = await server.SendAsync(HttpMethod.Post, "v1/alert-rules", "admin", ServerProcess.Json(bad));
+            Assert.True(refused.Status == HttpStatusCode.BadRequest, refused.Text);
+        }
+        Assert.Equal(HttpStatusCode.NoContent, (await server.SendAsync(HttpMethod.Delete, "v1/alert-rules/" + viaApi.Body.GetProperty("id").GetString(), "admin")).Status);
 
         Assert.Equal(0, SightlineCli.Run("cameras", "add", "yard", "--url", source.Url, "--detect", "person", "--zone", "gate=0.3,0,0.7,0,0.7,1,0.3,1:person", "--data", data).ExitCode);
 
