@@ -120,9 +120,14 @@ public sealed class LiveAlertChannelTests
 
         // The text: the gateway's form template filled in and encoded, with the Authorization from its file.
         var texts = gateway.Received.Zip(gateway.Requests).Select(p => (Form: Form(p.First.Body), Request: p.Second)).ToList();
-        var text = Assert.Single(texts, t => t.Form["Body"].Contains("yard", StringComparison.Ordinal) && t.Form["To"] == "+15551234567");
-        Assert.Equal(("POST", "application/x-www-form-urlencoded", Authorization), (text.Request.Method, text.Request.ContentType, text.Request.Authorization));
-        Assert.Matches(@"^Sightline: person at yard gate \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", text.Form["Body"]);
+        // (One text per event: a later visit of the looping clip may have sent another by now.)
+        Assert.NotEmpty(texts);
+        Assert.All(texts, text =>
+        {
+            Assert.Equal(("POST", "application/x-www-form-urlencoded", Authorization), (text.Request.Method, text.Request.ContentType, text.Request.Authorization));
+            Assert.Equal("+15551234567", text.Form["To"]);
+            Assert.Matches(@"^Sightline: person at yard gate \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", text.Form["Body"]);
+        });
 
         // Delivered, and the secrets are nowhere: not in the rules, the alerts or the server's log.
         Assert.True(await gateway.WaitForAsync(_ => SightlineCli.Run("alerts", "list", "--status", "delivered", "--json", "--data", data).Json().GetArrayLength() >= 2,
