@@ -1,52 +1,41 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Polly;
-using Polly.Retry;
-using Polly.Timeout;
 using Sightline.Outbound;
 using Sightline.Storage;
 
 namespace Sightline.Alerts;
 
 /// <summary>
-/// Sends queued alerts to their rules' webhooks: a JSON POST signed with <see cref="AlertRules.SignatureHeader"/>,
-/// retried with exponential backoff on 5xx, 408, 429, connection failures and timeouts; the outcome (delivered or
-/// failed, attempts, last error) is recorded on the alert. A delivery the outbound policy refuses (the webhook's name
-/// now resolves to a link-local, metadata or unallowed private address) is also an audit record, so the attempt to
-/// reach an internal address is in the tamper-evident log. Alerts still queued from a previous run are re-queued.
+/// Delivers queued alerts, each on its channel: the rule's webhook (a JSON POST signed with
+/// <see cref="AlertRules.SignatureHeader"/>), email (<see cref="EmailDelivery"/>) or an SMS gateway
+/// (<see cref="SmsDelivery"/>), retried with exponential backoff; the outcome (delivered or failed, attempts, last
+/// error) is recorded on the alert. An HTTP delivery the outbound policy refuses (the webhook's or gateway's name now
+/// resolves to a link-local, metadata or unallowed private address) is also an audit record, so the attempt to reach
+/// an internal address is in the tamper-evident log. Alerts still queued from a previous run are re-queued.
 /// </summary>
 public sealed class WebhookDelivery
 {
-    private readonly HttpClient _http;
+    private readonly HttpAlertSender _sender;
     private readonly IAlertStore _store;
     private readonly IAuditStore _audit;
     private readonly AlertQueue _queue;
     private readonly AlertOptions _options;
     private readonly AlertSecrets _secrets;
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly EmailDelivery? _email;
+    private readonly SmsDelivery? _sms;
 
     /// <summary>The audit entry of a refused delivery: no caller made it, so the actor is the delivery itself.</summary>
     public static AuditEntry RefusedEntry { get; } = new("system:alerts", "system", "DeliverAlert") { Outcome = "RefusedByOutboundPolicy" };
 
-    public WebhookDelivery(HttpClient http, IAlertStore store, IAuditStore audit, AlertQueue queue, AlertOptions options, AlertSecrets secrets)
+    /// <param name="email">Null when no SMTP server is configured (email alerts then fail, saying so).</param>
+    /// <param name="channels">The SMS gateways; none when null.</param>
+    public WebhookDelivery(HttpClient http, IAlertStore store, IAuditStore audit, AlertQueue queue, AlertOptions options, AlertSecrets secrets,
+        EmailDelivery? email = null, AlertChannels? channels = null)
     {
-        (_http, _store, _audit, _queue, _options, _secrets) = (http, store, audit, queue, options, secrets);
-        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = options.MaxRetries,
-                Delay = options.FirstRetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = false,
-                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
-                    .Handle<HttpRequestException>(ex => OutboundPolicy.RefusalIn(ex) is null) // a refused address stays refused
-                    .Handle<TimeoutRejectedException>()
-                    .HandleResult(r => (int)r.StatusCode >= 500 || r.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests),
-            })
-            .AddTimeout(options.AttemptTimeout)
-            .Build();
+        (_store, _audit, _queue, _options, _secrets, _email) = (store, audit, queue, options, secrets, email);
+        _sender = new HttpAlertSender(http, options);
+        _sms = channels is null ? null : new SmsDelivery(channels, _sender);
     }
 
     /// <summary>Queues again the alerts a previous run left undelivered (oldest first); call once at start.</summary>
@@ -74,42 +63,41 @@ public sealed class WebhookDelivery
             await _store.SetAlertDeliveryAsync(alert.Id, AlertStatus.Failed, 0, "the rule was removed before delivery", null, ct).ConfigureAwait(false);
             return;
         }
+        var outcome = alert.Channel switch
+        {
+            AlertChannel.Webhook => rule.WebhookUrl is { } url ? await SendWebhookAsync(alert, rule, url, ct).ConfigureAwait(false) : DeliveryOutcome.Failed("the rule has no webhook"),
+            AlertChannel.Email => _email is null ? DeliveryOutcome.Failed("no SMTP server is configured (Smtp)") : await _email.SendAsync(alert, rule, ct).ConfigureAwait(false),
+            var c when c.StartsWith(AlertChannel.SmsPrefix, StringComparison.Ordinal) => _sms is null ? DeliveryOutcome.Failed("no SMS gateways are configured")
+                : await _sms.SendAsync(alert, c[AlertChannel.SmsPrefix.Length..], ct).ConfigureAwait(false),
+            var c => DeliveryOutcome.Failed($"unknown channel '{c}'"),
+        };
+        if (outcome.Delivered)
+        {
+            // The receiver has it: recorded even when the worker is stopping.
+            await _store.SetAlertDeliveryAsync(alert.Id, AlertStatus.Delivered, outcome.Attempts, null, DateTimeOffset.UtcNow, CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+        if (outcome.Refused is { } refused)
+        {
+            // Before the alert's outcome: should the process stop in between, the alert is delivered (and refused
+            // and recorded) again at the next start rather than refused without a record.
+            await _audit.AppendAuditAsync(RefusedEntry with { Details = RefusalDetails(alert, rule, refused) }, CancellationToken.None).ConfigureAwait(false);
+        }
+        await _store.SetAlertDeliveryAsync(alert.Id, AlertStatus.Failed, outcome.Attempts, outcome.Error, null, ct).ConfigureAwait(false);
+    }
+
+    private Task<DeliveryOutcome> SendWebhookAsync(AlertRecord alert, AlertRule rule, string url, CancellationToken ct)
+    {
         byte[] body = Payload(alert);
         string signature = AlertRules.Sign(_secrets.Resolve(rule), body);
-        int attempts = 0;
-        string? error = null;
-        try
+        return _sender.SendAsync(() =>
         {
-            using var response = await _pipeline.ExecuteAsync(async token =>
-            {
-                attempts++;
-                using var request = new HttpRequestMessage(HttpMethod.Post, rule.WebhookUrl) { Content = new ByteArrayContent(body) };
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                request.Headers.Add(AlertRules.SignatureHeader, signature);
-                request.Headers.Add("X-Sightline-Alert", alert.Id);
-                // Only the status matters: the body is never read, however large.
-                return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
-            }, ct).ConfigureAwait(false);
-            if (response.IsSuccessStatusCode)
-            {
-                // The webhook has it: recorded even when the worker is stopping.
-                await _store.SetAlertDeliveryAsync(alert.Id, AlertStatus.Delivered, attempts, null, DateTimeOffset.UtcNow, CancellationToken.None).ConfigureAwait(false);
-                return;
-            }
-            error = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException)
-        {
-            error = ex.Message;
-            if (OutboundPolicy.RefusalIn(ex) is { } refused)
-            {
-                error = "refused by the outbound policy: " + refused.Message;
-                // Before the alert's outcome: should the process stop in between, the alert is delivered (and refused
-                // and recorded) again at the next start rather than refused without a record.
-                await _audit.AppendAuditAsync(RefusedEntry with { Details = RefusalDetails(alert, rule, refused.Message) }, CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-        await _store.SetAlertDeliveryAsync(alert.Id, AlertStatus.Failed, attempts, error, null, ct).ConfigureAwait(false);
+            var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.Add(AlertRules.SignatureHeader, signature);
+            request.Headers.Add("X-Sightline-Alert", alert.Id);
+            return request;
+        }, ct);
     }
 
     private static string RefusalDetails(AlertRecord alert, AlertRule rule, string reason)
@@ -120,7 +108,9 @@ public sealed class WebhookDelivery
             w.WriteStartObject();
             w.WriteString("alertId", alert.Id);
             w.WriteString("ruleId", rule.Id);
-            w.WriteString("webhookHost", Uri.TryCreate(rule.WebhookUrl, UriKind.Absolute, out var url) ? url.Authority : rule.WebhookUrl);
+            w.WriteString("channel", alert.Channel.StartsWith(AlertChannel.SmsPrefix, StringComparison.Ordinal) ? "sms" : alert.Channel);
+            if (alert.Channel == AlertChannel.Webhook)
+                w.WriteString("webhookHost", Uri.TryCreate(rule.WebhookUrl, UriKind.Absolute, out var url) ? url.Authority : rule.WebhookUrl);
             w.WriteString("reason", reason);
             w.WriteEndObject();
         }
@@ -147,6 +137,13 @@ public sealed class WebhookDelivery
             w.WriteString("source", alert.Source);
             if (alert.ImageRef is { } image)
                 w.WriteString("imageRef", image);
+            if (alert.Zones.Count > 0)
+            {
+                w.WriteStartArray("zones");
+                foreach (string zone in alert.Zones)
+                    w.WriteStringValue(zone);
+                w.WriteEndArray();
+            }
             w.WriteString("at", alert.At.ToString("O", CultureInfo.InvariantCulture));
             w.WriteEndObject();
         }

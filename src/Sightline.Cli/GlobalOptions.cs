@@ -44,14 +44,24 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
+    public static readonly Option<string> AlertChannels = new("--alert-channels")
+    {
+        Description = "JSON file with the SMTP server (Smtp) and SMS gateways (SmsGateways) alert rules may send through (default $SIGHTLINE_ALERT_CHANNELS; none)",
+        Recursive = true,
+    };
+
     /// <summary>The core's options from the global options: data, database, model pack and (for faces) the detector.</summary>
     public static SightlineOptions Core(ParseResult parse)
     {
         string? database = parse.GetValue(Database) is { Length: > 0 } d ? d : Environment.GetEnvironmentVariable("SIGHTLINE_DATABASE") is { Length: > 0 } e ? e : null;
         string[] allowed = parse.GetValue(AllowOutbound) is { Length: > 0 } given ? given
             : (Environment.GetEnvironmentVariable("SIGHTLINE_ALLOW_OUTBOUND") ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        string? channelsFile = parse.GetValue(AlertChannels) is { Length: > 0 } c ? c : Environment.GetEnvironmentVariable("SIGHTLINE_ALERT_CHANNELS") is { Length: > 0 } ce ? ce : null;
+        var channels = channelsFile is null ? null : Sightline.Alerts.AlertChannelsFile.Load(Path.GetFullPath(channelsFile));
         return new SightlineOptions
         {
+            Smtp = channels?.Smtp,
+            SmsGateways = channels?.SmsGateways ?? new Dictionary<string, Sightline.Alerts.SmsGateway>(),
             DataDirectory = DataDirectory(parse),
             Database = database,
             SecretsDirectory = SecretsDirectory(parse),

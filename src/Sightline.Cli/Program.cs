@@ -9,6 +9,7 @@ root.Options.Add(GlobalOptions.Data);
 root.Options.Add(GlobalOptions.Database);
 root.Options.Add(GlobalOptions.Secrets);
 root.Options.Add(GlobalOptions.AllowOutbound);
+root.Options.Add(GlobalOptions.AlertChannels);
 root.Subcommands.Add(ModelsCommands.Build());
 root.Subcommands.Add(FacesCommands.Build());
 root.Subcommands.Add(TextCommands.Build());

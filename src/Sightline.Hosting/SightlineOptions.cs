@@ -40,6 +40,12 @@ public sealed record SightlineOptions
     /// <summary>Live events over MQTT: an embedded broker on loopback by default, an external broker, or off.</summary>
     public Live.Feeds.MqttOptions Mqtt { get; init; } = new();
 
+    /// <summary>The SMTP server alert emails go through; null for none (rules with email addresses are then refused).</summary>
+    public SmtpSettings? Smtp { get; init; }
+
+    /// <summary>SMS gateways by name, each an HTTP request template rules send through (<c>--sms NAME:+NUMBER</c>).</summary>
+    public IReadOnlyDictionary<string, SmsGateway> SmsGateways { get; init; } = new Dictionary<string, SmsGateway>();
+
     /// <summary>Local buckets for S3Object inputs: bucket name → directory.</summary>
     public IReadOnlyDictionary<string, string> Buckets { get; init; } = new Dictionary<string, string>();
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Sightline.Alerts;
 using Sightline.Outbound;
 using Sightline.Storage.Postgres;
 using Sightline.Storage.Sqlite;
@@ -38,6 +39,7 @@ internal sealed class SightlineOptionsValidator : IValidateOptions<SightlineOpti
         }
         if (options.Alerts.QueueCapacity < 1 || options.Alerts.Concurrency < 1 || options.Alerts.MaxRetries < 0)
             failures.Add("Alert delivery needs a queue capacity and concurrency of at least 1 and no negative retries.");
+        failures.AddRange(new AlertChannels(options.Smtp, options.SmsGateways).Problems(new OutboundPolicy(options.AllowOutbound)));
         var live = options.Live;
         if (live.MaxCameras < 0 || live.RingSeconds <= 0 || live.StallTimeout <= TimeSpan.Zero || live.FirstBackoff <= TimeSpan.Zero || live.MaxBackoff < live.FirstBackoff
             || live.SyncInterval <= TimeSpan.Zero || live.StatusInterval <= TimeSpan.Zero || live.DefaultDetectWidth < 64)

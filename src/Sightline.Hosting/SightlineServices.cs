@@ -66,10 +66,14 @@ public static class SightlineServices
         services.AddSingleton<AlertQueue>();
         services.AddSingleton<IAlertEvaluator, AlertEvaluator>();
         services.AddSingleton(new AlertSecrets(options.Secrets));
+        services.AddSingleton(new AlertChannels(options.Smtp, options.SmsGateways));
+        string eventsDirectory = Path.Combine(options.DataDirectory, "events");
         services.AddSingleton(sp => new WebhookDelivery(
             new HttpClient(OutboundHttp.Handler(sp.GetRequiredService<OutboundPolicy>(), options.Alerts.AttemptTimeout)) { Timeout = Timeout.InfiniteTimeSpan },
             sp.GetRequiredService<IAlertStore>(), sp.GetRequiredService<IAuditStore>(),
-            sp.GetRequiredService<AlertQueue>(), options.Alerts, sp.GetRequiredService<AlertSecrets>()));
+            sp.GetRequiredService<AlertQueue>(), options.Alerts, sp.GetRequiredService<AlertSecrets>(),
+            options.Smtp is { } smtp ? new EmailDelivery(smtp, options.Alerts, id => EventRecorder.SnapshotPath(eventsDirectory, id)) : null,
+            sp.GetRequiredService<AlertChannels>()));
         services.AddSingleton(sp => new LabelDesk(sp.GetRequiredService<LabelEngine>(), sp.GetRequiredService<IAlertEvaluator>()));
         services.AddSingleton(sp => new PlateDesk(new PlateReader(sp.GetRequiredService<TextEngine>(), sp.GetRequiredService<LabelEngine>().Detector),
             sp.GetRequiredService<IHotlistStore>(), sp.GetRequiredService<IAlertEvaluator>()));

@@ -12,7 +12,7 @@ namespace Sightline.Live;
 /// </summary>
 public static partial class CameraDefinitions
 {
-    public const int MaxNameLength = 64;
+    public const int MaxNameLength = CameraNames.MaxLength;
     public const int MaxUrlLength = 2048;
     public const double MaxFps = 10;
     public const int MaxWidth = 3840;
@@ -23,8 +23,7 @@ public static partial class CameraDefinitions
     public const int MaxMasks = 16;
     public const int MaxPolygonPoints = 64;
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
-    private static partial Regex NamePattern();
+    private static Regex NamePattern() => CameraNames.Pattern();
 
     public static string Name(string? name) =>
         name is not null && NamePattern().IsMatch(name) ? name

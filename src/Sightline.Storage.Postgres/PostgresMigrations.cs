@@ -307,6 +307,16 @@ internal static class PostgresMigrations
         ALTER TABLE live_events ADD COLUMN case_id text;
         CREATE INDEX live_events_by_case ON live_events(case_id) WHERE case_id IS NOT NULL;
         """,
+        // 12: alert rules for cameras and zones with email and SMS channels (lists as JSON arrays; '' for no webhook),
+        // and one alert per channel with the zones its event was in.
+        """
+        ALTER TABLE alert_rules ADD COLUMN cameras text NOT NULL DEFAULT '[]';
+        ALTER TABLE alert_rules ADD COLUMN zones text NOT NULL DEFAULT '[]';
+        ALTER TABLE alert_rules ADD COLUMN emails text NOT NULL DEFAULT '[]';
+        ALTER TABLE alert_rules ADD COLUMN sms text NOT NULL DEFAULT '[]';
+        ALTER TABLE alerts ADD COLUMN channel text NOT NULL DEFAULT 'webhook';
+        ALTER TABLE alerts ADD COLUMN zones text NOT NULL DEFAULT '[]';
+        """,
     ];
 
     public static int Latest => s_steps.Length;

@@ -301,6 +301,16 @@ internal static class SqliteMigrations
         ALTER TABLE live_events ADD COLUMN case_id TEXT;
         CREATE INDEX live_events_by_case ON live_events(case_id) WHERE case_id IS NOT NULL;
         """,
+        // 18: alert rules for cameras and zones with email and SMS channels (lists as JSON arrays; '' for no webhook),
+        // and one alert per channel with the zones its event was in.
+        """
+        ALTER TABLE alert_rules ADD COLUMN cameras TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE alert_rules ADD COLUMN zones TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE alert_rules ADD COLUMN emails TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE alert_rules ADD COLUMN sms TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE alerts ADD COLUMN channel TEXT NOT NULL DEFAULT 'webhook';
+        ALTER TABLE alerts ADD COLUMN zones TEXT NOT NULL DEFAULT '[]';
+        """,
     ];
 
     public static int Latest => s_steps.Length;

@@ -10,8 +10,42 @@ public sealed record NormalBox(float Left, float Top, float Width, float Height)
     }
 }
 
-/// <summary>"Label L with confidence ≥ C [centred in region R] → POST to the webhook." The secret signs the deliveries.</summary>
-public sealed record AlertRule(string Id, string Label, float MinConfidence, NormalBox? Region, string WebhookUrl, string Secret, string? CreatedBy, DateTimeOffset CreatedAt);
+/// <summary>
+/// "Label L with confidence ≥ C [centred in region R] [from cameras …] [in zones …] → the webhook, email, SMS." The
+/// secret signs webhook deliveries. A rule has at least one channel; one naming cameras or zones matches camera events
+/// only.
+/// </summary>
+public sealed record AlertRule(string Id, string Label, float MinConfidence, NormalBox? Region, string? WebhookUrl, string Secret, string? CreatedBy, DateTimeOffset CreatedAt)
+{
+    /// <summary>Cameras whose events match; none for any source.</summary>
+    public IReadOnlyList<string> Cameras { get; init; } = [];
+
+    /// <summary>Zones an event must be in (or enter); none for anywhere.</summary>
+    public IReadOnlyList<string> Zones { get; init; } = [];
+
+    /// <summary>Addresses that receive the alert by email (one message to all).</summary>
+    public IReadOnlyList<string> Emails { get; init; } = [];
+
+    /// <summary>SMS targets as <c>GATEWAY:NUMBER</c>, each sent through the named gateway template.</summary>
+    public IReadOnlyList<string> Sms { get; init; } = [];
+
+    /// <summary>Value equality, the lists compared by their items.</summary>
+    public bool Equals(AlertRule? other) =>
+        other is not null && (Id, Label, MinConfidence, Region, WebhookUrl, Secret, CreatedBy, CreatedAt) == (other.Id, other.Label, other.MinConfidence, other.Region, other.WebhookUrl, other.Secret, other.CreatedBy, other.CreatedAt)
+        && Cameras.SequenceEqual(other.Cameras) && Zones.SequenceEqual(other.Zones) && Emails.SequenceEqual(other.Emails) && Sms.SequenceEqual(other.Sms);
+
+    public override int GetHashCode() => HashCode.Combine(Id, Label, MinConfidence, WebhookUrl, CreatedAt);
+}
+
+/// <summary>Where an alert goes: each channel of a rule gets its own alert record and delivery status.</summary>
+public static class AlertChannel
+{
+    public const string Webhook = "webhook";
+    public const string Email = "email";
+
+    /// <summary>The channel of one SMS target: <c>sms:GATEWAY:NUMBER</c>.</summary>
+    public const string SmsPrefix = "sms:";
+}
 
 public static class AlertStatus
 {
@@ -23,7 +57,7 @@ public static class AlertStatus
     public const string Dropped = "dropped";
 }
 
-/// <summary>One rule match: what was seen, where, from which source, and how its webhook delivery went.</summary>
+/// <summary>One rule match on one channel: what was seen, where, from which source, and how its delivery went.</summary>
 public sealed record AlertRecord(
     string Id,
     string RuleId,
@@ -41,6 +75,19 @@ public sealed record AlertRecord(
     public string? LastError { get; init; }
 
     public DateTimeOffset? DeliveredAt { get; init; }
+
+    /// <summary><see cref="AlertChannel.Webhook"/>, <see cref="AlertChannel.Email"/> or <c>sms:GATEWAY:NUMBER</c>.</summary>
+    public string Channel { get; init; } = AlertChannel.Webhook;
+
+    /// <summary>The camera zones the event was in when the alert was raised (none for other sources).</summary>
+    public IReadOnlyList<string> Zones { get; init; } = [];
+
+    /// <summary>Value equality, the zones compared by their items.</summary>
+    public bool Equals(AlertRecord? other) =>
+        other is not null && (Id, RuleId, Label, Confidence, Box, Source, ImageRef, At) == (other.Id, other.RuleId, other.Label, other.Confidence, other.Box, other.Source, other.ImageRef, other.At)
+        && (Status, Attempts, LastError, DeliveredAt, Channel) == (other.Status, other.Attempts, other.LastError, other.DeliveredAt, other.Channel) && Zones.SequenceEqual(other.Zones);
+
+    public override int GetHashCode() => HashCode.Combine(Id, RuleId, Status, At);
 }
 
 /// <summary>
@@ -49,7 +96,7 @@ public sealed record AlertRecord(
 /// </summary>
 public interface IAlertStore
 {
-    /// <summary>The record names the rule, its label and its webhook, never its secret.</summary>
+    /// <summary>The record names the rule, its label and its channels, never its secret.</summary>
     Task AddAlertRuleAsync(AuditEntry audit, AlertRule rule, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<AlertRule>> ListAlertRulesAsync(CancellationToken cancellationToken);
@@ -65,4 +112,17 @@ public interface IAlertStore
 
     /// <summary>Newest first; only one status when given.</summary>
     Task<IReadOnlyList<AlertRecord>> ListAlertsAsync(string? status, int limit, CancellationToken cancellationToken);
+}
+
+/// <summary>How both providers store a rule's lists and an alert's zones (JSON arrays) and a rule without a webhook ('').</summary>
+public static class AlertFields
+{
+    public static string List(IReadOnlyList<string> values) => System.Text.Json.JsonSerializer.Serialize(values.ToArray(), CameraJson.Default.StringArray);
+
+    public static IReadOnlyList<string> List(string json) => System.Text.Json.JsonSerializer.Deserialize(json, CameraJson.Default.StringArray) ?? [];
+
+    /// <summary>The webhook column predates optional webhooks and is NOT NULL: a rule without one stores ''.</summary>
+    public static string StoredWebhook(string? url) => url ?? "";
+
+    public static string? Webhook(string stored) => stored.Length == 0 ? null : stored;
 }

@@ -30,6 +30,9 @@ public sealed class WebhookReceiver : IDisposable
     /// <summary>Every request: body, signature header, and the status it was answered with.</summary>
     public ConcurrentQueue<(byte[] Body, string? Signature, int Status)> Received { get; } = new();
 
+    /// <summary>Every request's method, path and query, Content-Type and Authorization (as an SMS gateway sees them), in the order of <see cref="Received"/>.</summary>
+    public ConcurrentQueue<(string Method, string PathAndQuery, string? ContentType, string? Authorization)> Requests { get; } = new();
+
     public async Task<bool> WaitForAsync(Func<WebhookReceiver, bool> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -58,6 +61,7 @@ public sealed class WebhookReceiver : IDisposable
             using var buffer = new MemoryStream();
             await context.Request.InputStream.CopyToAsync(buffer);
             int status = Interlocked.Increment(ref _count) <= _failFirst ? 500 : 200;
+            Requests.Enqueue((context.Request.HttpMethod, context.Request.Url?.PathAndQuery ?? "", context.Request.ContentType, context.Request.Headers["Authorization"]));
             Received.Enqueue((buffer.ToArray(), context.Request.Headers["X-Sightline-Signature"], status));
             context.Response.StatusCode = status;
             context.Response.Close();

@@ -32,7 +32,7 @@ public sealed partial class EventRecorder(string camera, IEventStore store, Even
             await SaveAsync(record, added: true, ct).ConfigureAwait(false);
             _open[track.Id] = record;
             hub.Publish(new LiveEventMessage("new", LiveEventView.From(record, track.CurrentZones), frame.At));
-            await AlertAsync(record, ct).ConfigureAwait(false);
+            await AlertAsync(record, null, ct).ConfigureAwait(false);
         }
 
         // After the 'new' messages are out (an encoder takes a process start): the pre-roll still holds the frames.
@@ -51,6 +51,8 @@ public sealed partial class EventRecorder(string camera, IEventStore store, Even
             await SaveAsync(record, added: false, ct).ConfigureAwait(false);
             _open[track.Id] = record;
             hub.Publish(new LiveEventMessage("update", LiveEventView.From(record, track.CurrentZones), frame.At));
+            if (record.Zones.Except(before.Zones).Any())
+                await AlertAsync(record, before.Zones, ct).ConfigureAwait(false);
         }
         await EndAsync(changes.Ended, frame.At, ct).ConfigureAwait(false);
     }
@@ -69,12 +71,16 @@ public sealed partial class EventRecorder(string camera, IEventStore store, Even
         }
     }
 
-    /// <summary>A new event goes through the alert rules as any detection does: source <c>camera:NAME</c>, image <c>event:ID</c>.</summary>
-    private async Task AlertAsync(LiveEventRecord record, CancellationToken ct)
+    /// <summary>
+    /// A new event, and an event entering a zone it was not in, go through the alert rules (source <c>camera:NAME</c>,
+    /// image <c>event:ID</c>); a rule fires once per event, when it starts or when it first enters one of the rule's zones.
+    /// </summary>
+    private async Task AlertAsync(LiveEventRecord record, IReadOnlyList<string>? zonesBefore, CancellationToken ct)
     {
         try
         {
-            await alerts.EvaluateAsync("camera:" + camera, "event:" + record.Id, [new Alerts.LabelledBox(record.Label, record.TopScore, record.Box)], ct).ConfigureAwait(false);
+            var ev = new Alerts.CameraEventAlert(camera, record.Id, record.Label, record.TopScore, record.Box, record.Zones, record.UpdatedAt);
+            await alerts.EvaluateEventAsync(ev, zonesBefore, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

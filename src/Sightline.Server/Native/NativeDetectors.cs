@@ -13,7 +13,8 @@ namespace Sightline.Server.Native;
 
 public sealed record RegionBody(float Left, float Top, float Width, float Height);
 
-public sealed record AlertRuleBody(string? Label, float? MinConfidence, RegionBody? Region, string? Webhook);
+public sealed record AlertRuleBody(string? Label, float? MinConfidence, RegionBody? Region, string? Webhook, IReadOnlyList<string>? Cameras = null, IReadOnlyList<string>? Zones = null,
+    IReadOnlyList<string>? Emails = null, IReadOnlyList<string>? Sms = null);
 
 /// <summary>Custom detectors (register, list, remove, detect) and alert rules and alerts (native API).</summary>
 public static class NativeDetectors
@@ -67,15 +68,16 @@ public static class NativeDetectors
         v1.MapGet("/alert-rules", async (IAlertStore alerts, CancellationToken ct) => Results.Ok(new { rules = (await alerts.ListAlertRulesAsync(ct)).Select(AlertRuleView.From) }))
             .Op("ListAlertRules", Capability.Administer, "Alert rules (secrets are never listed)");
 
-        v1.MapPost("/alert-rules", async (HttpRequest request, IAlertStore alerts, AlertSecrets secrets, Outbound.OutboundPolicy outbound, CancellationToken ct) =>
+        v1.MapPost("/alert-rules", async (HttpRequest request, IAlertStore alerts, AlertSecrets secrets, Outbound.OutboundPolicy outbound, AlertChannels channels, CancellationToken ct) =>
         {
             var body = await NativeInput.JsonAsync<AlertRuleBody>(request, ct);
             var region = body.Region is { } r ? new NormalBox(r.Left, r.Top, r.Width, r.Height) : null;
-            var (rule, secret) = AlertRules.Create(body.Label, body.MinConfidence, region, body.Webhook, RequestIdentity.Of(request.HttpContext).Principal?.AccessKeyId,
-                DateTimeOffset.UtcNow, secrets, outbound);
+            var targets = new AlertRuleTargets(body.Cameras, body.Zones, body.Emails, body.Sms);
+            var (rule, secret) = AlertRules.Create(body.Label, body.MinConfidence, region, body.Webhook, targets, RequestIdentity.Of(request.HttpContext).Principal?.AccessKeyId,
+                DateTimeOffset.UtcNow, secrets, outbound, channels);
             await alerts.AddAlertRuleAsync(RequestIdentity.AuditOf(request.HttpContext), rule, ct);
             return Results.Created($"/v1/alert-rules/{rule.Id}", CreatedAlertRule.From(rule, secret));
-        }).Op("CreateAlertRule", Capability.Administer, "Alert when label ≥ minConfidence [centred in region] is detected: a signed POST to the webhook; the secret is shown only here (audited)")
+        }).Op("CreateAlertRule", Capability.Administer, "Alert when label ≥ minConfidence [centred in region] [on cameras] [in zones] is detected: a signed POST to the webhook, email, SMS; the secret is shown only here (audited)")
             .Accepts<AlertRuleBody>("application/json").Produces<CreatedAlertRule>(StatusCodes.Status201Created);
 
         v1.MapDelete("/alert-rules/{ruleId}", async (string ruleId, HttpContext context, IAlertStore alerts, CancellationToken ct) =>
