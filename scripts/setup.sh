@@ -26,6 +26,12 @@ if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]} with apt-get" >&2
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The tests start their own mosquitto; the package's service (where systemd started one just now) would hold
+  # 1883, the port of the server's embedded broker.
+  if [[ " ${missing[*]} " == *" mosquitto "* ]] && command -v systemctl >/dev/null && systemctl is-active --quiet mosquitto 2>/dev/null; then
+    echo "setup: stopping and disabling the mosquitto service the package started (the tests run their own)" >&2
+    $sudo systemctl disable --now mosquitto >/dev/null 2>&1 || true
+  fi
 fi
 
 # Builds the CLI on first use, then fetches and verifies the pinned model pack (and the test photos).

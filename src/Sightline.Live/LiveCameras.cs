@@ -27,6 +27,7 @@ public sealed partial class LiveCameras(ICameraStore store, CameraSecrets secret
 
     public async Task RunAsync(CancellationToken ct)
     {
+        await CloseLeftOpenAsync(ct).ConfigureAwait(false);
         using var timer = new PeriodicTimer(options.SyncInterval, time);
         try
         {
@@ -123,6 +124,26 @@ public sealed partial class LiveCameras(ICameraStore store, CameraSecrets secret
         LogStopped(_logger, name);
     }
 
+    /// <summary>
+    /// Events a killed server left open (no end recorded) end at their last update, before any camera starts: a
+    /// track never outlives its worker, so a restarted camera starts new events.
+    /// </summary>
+    private async Task CloseLeftOpenAsync(CancellationToken ct)
+    {
+        try
+        {
+            var open = (await live.Events.ListEventsAsync(new EventQuery(Limit: Events.EventView.MaxLimit), ct).ConfigureAwait(false)).Where(e => e.EndTime is null).ToList();
+            foreach (var e in open)
+                await live.Events.UpdateEventAsync(e with { EndTime = e.UpdatedAt }, ct).ConfigureAwait(false);
+            if (open.Count > 0)
+                LogClosedLeftOpen(_logger, open.Count);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogSyncFailed(_logger, ex);
+        }
+    }
+
     private async Task StopAllAsync()
     {
         foreach (var (name, running) in Snapshot())
@@ -143,4 +164,7 @@ public sealed partial class LiveCameras(ICameraStore store, CameraSecrets secret
 
     [LoggerMessage(EventId = 67, Level = LogLevel.Error, Message = "camera {Camera}: {Reason}")]
     private static partial void LogCannotOpen(ILogger logger, string camera, string reason);
+
+    [LoggerMessage(EventId = 68, Level = LogLevel.Information, Message = "ended {Count} events left open by a server that stopped without ending them")]
+    private static partial void LogClosedLeftOpen(ILogger logger, int count);
 }

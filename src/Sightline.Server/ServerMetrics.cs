@@ -59,17 +59,35 @@ public static partial class ServerMetrics
     /// <summary>Live cameras' counters, read at each scrape from the workers running in this server.</summary>
     public static void TrackCameras(Live.LiveCameras cameras) => Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
     {
-        foreach (var worker in cameras.Workers)
+        var workers = cameras.Workers.ToList();
+        // A removed camera's series go with it (a scrape never shows a camera that is no longer watched).
+        lock (s_cameraSeries)
+        {
+            foreach (var gone in s_cameraSeries.Where(n => !workers.Any(w => w.Camera.Name == n)).ToList())
+            {
+                foreach (var outcome in s_frameOutcomes)
+                    s_cameraFrames.RemoveLabelled(gone, outcome);
+                s_cameraStreaming.RemoveLabelled(gone);
+                s_cameraRestarts.RemoveLabelled(gone);
+                s_cameraSeries.Remove(gone);
+            }
+            foreach (var w in workers)
+                s_cameraSeries.Add(w.Camera.Name);
+        }
+        foreach (var worker in workers)
         {
             string name = worker.Camera.Name;
             var c = worker.Counters;
-            foreach (var (outcome, value) in new[] { ("received", c.Received), ("analysed", c.Analysed), ("dropped", c.Dropped), ("motion", c.WithMotion),
-                ("detected", c.Detections), ("detection_skipped", c.DetectionsSkipped) })
-                s_cameraFrames.WithLabels(name, outcome).IncTo(value);
+            long[] values = [c.Received, c.Analysed, c.Dropped, c.WithMotion, c.Detections, c.DetectionsSkipped];
+            for (int i = 0; i < s_frameOutcomes.Length; i++)
+                s_cameraFrames.WithLabels(name, s_frameOutcomes[i]).IncTo(values[i]);
             s_cameraStreaming.WithLabels(name).Set(c.State == Storage.CameraStates.Streaming ? 1 : 0);
             s_cameraRestarts.WithLabels(name).IncTo(c.Restarts);
         }
     });
+
+    private static readonly HashSet<string> s_cameraSeries = new(StringComparer.Ordinal);
+    private static readonly string[] s_frameOutcomes = ["received", "analysed", "dropped", "motion", "detected", "detection_skipped"];
 
     private static readonly Counter s_mqttPublished = Metrics.CreateCounter("sightline_mqtt_messages_published_total", "MQTT messages handed to the broker");
     private static readonly Counter s_mqttDropped = Metrics.CreateCounter("sightline_mqtt_messages_dropped_total", "MQTT messages dropped because the broker was away or slow past the buffer");

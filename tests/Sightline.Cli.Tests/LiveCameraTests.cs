@@ -138,6 +138,10 @@ public sealed class LiveCameraTests
         Assert.Equal(0, FfmpegsWith(source.Url));
         Assert.Equal(HttpStatusCode.NotFound, (await server.SendAsync(HttpMethod.Get, "v1/cameras/yard")).Status);
         Assert.Equal("error", State(await CameraAsync(server, "broken")));
+        // Its metric series went with it; the other camera's stay.
+        string after = await server.Http.GetStringAsync(new Uri(server.Address, "metrics"));
+        Assert.DoesNotContain("camera=\"yard\"", after, StringComparison.Ordinal);
+        Assert.Contains("sightline_camera_streaming{camera=\"broken\"} 0", after, StringComparison.Ordinal);
         Assert.True(pickedUp < TimeSpan.FromSeconds(15));
     }
 

@@ -77,6 +77,37 @@ public sealed class LiveEventTests
     }
 
     [Fact]
+    public async Task An_event_left_open_by_a_killed_server_is_ended_when_the_server_starts_again()
+    {
+        string scene = await LiveCameraTests.SceneAsync();
+        await using var source = await LoopbackStream.MjpegAsync(scene, CancellationToken.None);
+        var first = await ServerProcess.StartAsync();
+        string id;
+        await using (var sse = new EventStreamReader(first.Address, first.Bearer("operator")))
+        {
+            await sse.Opened.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(0, SightlineCli.Run("cameras", "add", "yard", "--url", source.Url, "--detect", "person", "--data", first.Data.Path).ExitCode);
+            await UntilAsync(sse, s => s.Count("new") >= 1, TimeSpan.FromSeconds(60), "an event");
+            id = sse.Messages.First(m => m.Type == "new").Data.GetProperty("event").GetProperty("id").GetString()!;
+            Assert.Equal(0, sse.Count("end"));
+        }
+        // Killed mid-event: nothing ends it, so the store holds it open until a server starts on the data again.
+        await using var second = await first.KillAndRestartAsync();
+        var clock = Stopwatch.StartNew();
+        JsonElement stored;
+        do
+        {
+            await Task.Delay(250);
+            stored = (await second.SendAsync(HttpMethod.Get, $"v1/events/{id}", "operator")).Body;
+        }
+        while (!Ended(stored) && clock.Elapsed < TimeSpan.FromSeconds(30));
+        Assert.True(Ended(stored), stored.ToString());
+        Assert.True(stored.GetProperty("endTime").GetDateTimeOffset() >= stored.GetProperty("startTime").GetDateTimeOffset());
+
+        static bool Ended(JsonElement e) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("endTime", out var end) && end.ValueKind == JsonValueKind.String;
+    }
+
+    [Fact]
     public async Task A_weapon_like_custom_detector_on_an_rtsp_stream_fires_a_signed_webhook_alert()
     {
         string scene = await LiveCameraTests.SceneAsync();

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import * as R from '@aws-sdk/client-rekognition';
-import { CLIP, SightlineServer, sample } from './server.mjs';
+import { CLIP, SCENE, SightlineServer, sample } from './server.mjs';
 import { yoloV8Detector } from './tiny-onnx.mjs';
 
 const SDK = `@aws-sdk/client-rekognition@${createRequire(import.meta.url)('@aws-sdk/client-rekognition/package.json').version}`;
@@ -499,10 +499,13 @@ describe('stream processors', () => {
   }
 
   before(async () => {
-    await server.sightline('cameras', 'add', camera, '--url', `file://${server.videoDir}/${CLIP.name}`, '--detect', 'person,dog', '--fps', '2');
+    await server.sightline('cameras', 'add', camera, '--url', `file://${server.videoDir}/${SCENE.name}`, '--detect', 'person,dog', '--fps', '5');
     await send(new R.CreateCollectionCommand({ CollectionId: 'porch-watch' }));
     await send(new R.IndexFacesCommand({ CollectionId: 'porch-watch', Image: { Bytes: photos[1] }, MaxFaces: 1 }));
   }, { timeout: 120_000 });
+
+  // The camera costs CPU while it runs; the rest of the suite does without it.
+  after(() => server.sightline('cameras', 'remove', camera));
 
   it('FaceSearch is AccessDeniedException without an authorization covering the camera and collection', SLOW, async () => {
     await assert.rejects(send(faceSearch('porch-faces', 'porch-watch')), { name: 'AccessDeniedException' });

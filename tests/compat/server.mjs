@@ -53,6 +53,17 @@ async function makeClip(target) {
     '-r', '10', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', target], { timeout: CLI_TIMEOUT_MS });
 }
 
+/** A 14 s 1280×720 scene at 10 fps: a still, grainy yard that a person (cut from sample1) walks through from 3 s to 11 s. */
+export const SCENE = { name: 'person-walks.mp4' };
+
+async function makeScene(target) {
+  const x = 'if(lt(t,3),-1000,if(lt(t,6),-262+(t-3)*254,if(lt(t,9),500,if(lt(t,11),500+(t-9)*450,2000))))';
+  await run('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=0x667766:s=1280x720:d=14:r=10,noise=alls=20:allf=u',
+    '-loop', '1', '-t', '14', '-r', '10', '-i', path.join(modelsDir(), 'fixtures', 'sample1.jpg'),
+    '-filter_complex', `[1]crop=600:1280:150:0,scale=-2:560[p];[0][p]overlay=x='${x}':y=120`,
+    '-c:v', 'libx264', '-preset', 'veryfast', '-g', '10', '-pix_fmt', 'yuv420p', '-t', '14', target], { timeout: CLI_TIMEOUT_MS });
+}
+
 async function freePort() {
   const probe = createServer();
   await new Promise((resolve, reject) => probe.once('error', reject).listen(0, '127.0.0.1', resolve));
@@ -107,6 +118,8 @@ export class SightlineServer {
     // The sample photos double as a local S3 bucket named 'fixtures'; a generated clip sits in bucket 'videos'.
     this.videoDir = await mkdtemp(path.join(tmpdir(), 'sightline-compat-videos-'));
     await makeClip(path.join(this.videoDir, 'two-photos.mp4'));
+    // A camera for the stream processors plays this scene (looped) as its live source.
+    await makeScene(path.join(this.videoDir, SCENE.name));
     // Stream processors write their results to a local bucket named 'results'.
     this.resultsDir = await mkdtemp(path.join(tmpdir(), 'sightline-compat-results-'));
     // Other buckets come from an S3-compatible endpoint: a stand-in holding bucket 'remote'.
