@@ -184,7 +184,9 @@ public sealed class LiveCameraTests
 }
 
 /// <summary><c>sightline bench cameras</c> end to end on one short count: it reports what the docs cite.</summary>
+/// <remarks>It uses the store only as every camera does (covered on both databases elsewhere): run once, on the default.</remarks>
 [Collection(CliCollection.Name)]
+[Trait("Store", "Agnostic")]
 public sealed class BenchCamerasTests
 {
     [Fact]

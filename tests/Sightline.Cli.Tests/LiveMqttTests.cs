@@ -12,6 +12,7 @@ namespace Sightline.Cli.Tests;
 /// should be; an external mosquitto that is killed and started again gets the events that come after.
 /// </summary>
 [Collection(CliCollection.Name)]
+[Trait("Store", "Agnostic")] // the feed reads the event hub, not the store: run once, on the default database
 public sealed class LiveMqttTests(ITestOutputHelper output)
 {
     [Fact]
