@@ -11,6 +11,10 @@ namespace Sightline.Storage.Sqlite;
 public sealed partial class SqliteCollectionStore : ICollectionStore, IAccessKeyStore, IDisposable
 {
     public const string FileName = "sightline.db";
+
+    /// <summary>The schema version this build migrates a database to (SQLite's user_version).</summary>
+    public static int SchemaVersion => SqliteMigrations.Latest;
+
     private readonly string _connectionString;
     private readonly StoreSecrets _secrets;
 
@@ -30,7 +34,7 @@ public sealed partial class SqliteCollectionStore : ICollectionStore, IAccessKey
         // Construction is synchronous (the container builds the store): the file is opened and migrated here, once.
         using var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000;");
+        Execute(connection, "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
         SqliteMigrations.Apply(connection);
     }
 

@@ -315,27 +315,38 @@ internal static class SqliteMigrations
 
     public static int Latest => s_steps.Length;
 
+    /// <summary>
+    /// Brings the schema up to <see cref="Latest"/>, one step per IMMEDIATE transaction that reads the version it
+    /// starts from: processes opening a fresh file at once (a server and a CLI command) take turns, and a step another
+    /// process applied meanwhile is not applied twice.
+    /// </summary>
     public static void Apply(SqliteConnection connection)
     {
-        int version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
-        if (version > Latest)
-            throw new SightlineException(ErrorKind.Internal, $"The database schema is version {version}, newer than this build understands ({Latest}). Use a newer Sightline.");
-        for (int step = version; step < Latest; step++)
+        while (true)
         {
-            using var tx = connection.BeginTransaction();
+            using var tx = connection.BeginTransaction(deferred: false);
+            int version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;", tx), System.Globalization.CultureInfo.InvariantCulture);
+            if (version > Latest)
+                throw new SightlineException(ErrorKind.Internal, $"The database schema is version {version}, newer than this build understands ({Latest}). Use a newer Sightline.");
+            if (version == Latest)
+            {
+                tx.Commit();
+                return;
+            }
             using (var cmd = connection.CreateCommand())
             {
                 cmd.Transaction = tx;
-                cmd.CommandText = s_steps[step] + $"\nPRAGMA user_version = {step + 1};";
+                cmd.CommandText = s_steps[version] + $"\nPRAGMA user_version = {version + 1};";
                 cmd.ExecuteNonQuery();
             }
             tx.Commit();
         }
     }
 
-    private static object? Scalar(SqliteConnection connection, string sql)
+    private static object? Scalar(SqliteConnection connection, string sql, SqliteTransaction tx)
     {
         using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
         cmd.CommandText = sql;
         return cmd.ExecuteScalar();
     }

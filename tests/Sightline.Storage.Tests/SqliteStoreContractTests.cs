@@ -27,6 +27,28 @@ public sealed class SqliteStoreContractTests : StoreContractTests
         cmd.ExecuteNonQuery();
     }
 
+    [Fact]
+    public async Task Stores_opening_a_fresh_file_at_once_migrate_it_once_and_all_open()
+    {
+        // A server and CLI commands started together on a new data directory: each step is applied by one of them.
+        string database = Path.Combine(_dir, "fresh", SqliteCollectionStore.FileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(database)!);
+        var secrets = new StoreSecrets(Path.Combine(_dir, "fresh-secrets"));
+        using var start = new Barrier(4);
+        var opened = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            start.SignalAndWait();
+            return new SqliteCollectionStore(database, secrets);
+        })));
+        foreach (var store in opened)
+            store.Dispose();
+        using var connection = new SqliteConnection($"Data Source={database};Pooling=False");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA user_version;";
+        Assert.Equal(SqliteCollectionStore.SchemaVersion, Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);

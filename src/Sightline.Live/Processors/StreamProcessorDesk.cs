@@ -24,8 +24,8 @@ public sealed class StreamProcessorDesk(IStreamProcessorStore store, ICameraStor
         string cameraName = StreamProcessorRules.Camera(r.Input?.KinesisVideoStream?.Arn);
         var camera = await cameras.GetCameraAsync(cameraName, ct).ConfigureAwait(false)
             ?? throw SightlineException.InvalidParameter($"Input.KinesisVideoStream.Arn names camera '{cameraName}', which is not registered ('sightline cameras add').");
-        if (r.Tags is { Count: > MaxTags })
-            throw SightlineException.InvalidParameter($"Tags holds at most {MaxTags} tags.");
+        if (r.Tags is { Count: > MaxTags } || r.Tags?.Any(t => t.Key.Length is 0 or > 128 || t.Value is null || t.Value.Length > 256) == true)
+            throw SightlineException.InvalidParameter($"Tags holds at most {MaxTags} tags, keys of 1–128 characters and values of at most 256.");
         if ((r.Settings?.FaceSearch is null) == (r.Settings?.ConnectedHome is null))
             throw SightlineException.InvalidParameter("Settings needs exactly one of FaceSearch and ConnectedHome.");
         if ((await store.ListStreamProcessorsAsync(ct).ConfigureAwait(false)).Count >= MaxProcessors)
@@ -167,6 +167,8 @@ public sealed class StreamProcessorDesk(IStreamProcessorStore store, ICameraStor
             updated = updated with { RegionsOfInterest = StreamProcessorRules.Regions(r.RegionsOfInterestForUpdate) };
         if (r.DataSharingPreferenceForUpdate?.OptIn is { } optIn)
             updated = updated with { DataSharingOptIn = optIn };
+        if (r.ParametersToDelete is { Count: > 2 })
+            throw SightlineException.InvalidParameter("ParametersToDelete holds at most 2 names (ConnectedHomeMinConfidence, RegionsOfInterest).");
         foreach (var parameter in r.ParametersToDelete ?? [])
         {
             updated = parameter switch

@@ -64,7 +64,7 @@ public static partial class StreamProcessorRules
             throw SightlineException.InvalidParameter("Settings.ConnectedHome.Labels must hold 1 to 4 of PERSON, PET, PACKAGE, ALL.");
         foreach (var label in labels)
         {
-            if (!ConnectedHomeLabels.ContainsKey(label))
+            if (label is null || !ConnectedHomeLabels.ContainsKey(label))
                 throw SightlineException.InvalidParameter($"Unknown ConnectedHome label '{label}'. Valid: PERSON, PET, PACKAGE, ALL.");
         }
         return [.. labels.Distinct(StringComparer.Ordinal)];
@@ -86,7 +86,7 @@ public static partial class StreamProcessorRules
         var result = new List<RegionOfInterest>();
         foreach (var r in regions)
         {
-            if ((r.BoundingBox is null) == (r.Polygon is null))
+            if (r is null || (r.BoundingBox is null) == (r.Polygon is null))
                 throw SightlineException.InvalidParameter("Each region of interest is exactly one of BoundingBox and Polygon.");
             if (r.BoundingBox is { } b)
             {
