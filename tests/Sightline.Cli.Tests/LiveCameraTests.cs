@@ -140,6 +140,11 @@ public sealed class LiveCameraTests
         Assert.Equal("error", State(await CameraAsync(server, "broken")));
         // Its metric series went with it; the other camera's stay.
         string after = await server.Http.GetStringAsync(new Uri(server.Address, "metrics"));
+        for (var gone = Stopwatch.StartNew(); after.Contains("camera=\"yard\"", StringComparison.Ordinal) && gone.Elapsed < TimeSpan.FromSeconds(15);)
+        {
+            await Task.Delay(250); // the worker leaves the list once its stop has finished
+            after = await server.Http.GetStringAsync(new Uri(server.Address, "metrics"));
+        }
         Assert.DoesNotContain("camera=\"yard\"", after, StringComparison.Ordinal);
         Assert.Contains("sightline_camera_streaming{camera=\"broken\"} 0", after, StringComparison.Ordinal);
         Assert.True(pickedUp < TimeSpan.FromSeconds(15));

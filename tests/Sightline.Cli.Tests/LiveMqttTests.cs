@@ -66,7 +66,9 @@ public sealed class LiveMqttTests(ITestOutputHelper output)
         await late.ConnectAsync(port, TimeSpan.FromSeconds(5), "viewer", "n0t-in-the-logs");
         await late.UntilAsync(m => m.On("sightline/available").Any() && m.On("sightline/yard/person").Any() && m.On("sightline/yard/status").Any()
             && m.On("sightline/yard/person/snapshot").Any(), TimeSpan.FromSeconds(5), "the retained state");
-        Assert.All(late.Messages, m => Assert.True(m.Retain, m.Topic));
+        // (Live messages may follow — the next visit, a clip being ready — but what came first is the retained state.)
+        foreach (var topic in new[] { "sightline/available", "sightline/yard/person", "sightline/yard/status", "sightline/yard/person/snapshot" })
+            Assert.True(late.On(topic).First().Retain, topic);
 
         string metrics = await server.Http.GetStringAsync(new Uri(server.Address, "metrics"));
         Assert.Contains("sightline_mqtt_connected 1", metrics, StringComparison.Ordinal);

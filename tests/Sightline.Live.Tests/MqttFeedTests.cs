@@ -62,6 +62,12 @@ public sealed class MqttFeedTests
         Assert.All(ended.Messages, m => Assert.Equal(1, m.Qos));
         Assert.False(ended.Messages[0].Retain);
         Assert.Equal(1, state.Open);
+
+        // Its clip ready after the end: an update on the events topic, but the event stays closed and uncounted.
+        var clipReady = state.Apply(new LiveEventMessage("update", View("e1", 90, T0.AddSeconds(4)), T0.AddSeconds(9)));
+        Assert.Equal("sightline/events", clipReady.Messages.Single().Topic);
+        Assert.Null(clipReady.Snapshot);
+        Assert.Equal((1, 1), (state.Open, state.Count("yard", "person")));
     }
 
     [Fact]

@@ -9,7 +9,8 @@ public sealed record MqttChange(IReadOnlyList<MqttMessage> Messages, LiveEventVi
 /// <summary>
 /// Turns the hub's event messages into MQTT messages: keeps the last view of each open event (the 'before' of the
 /// next message) and the count of open events per camera and label (published retained when it changes). A message
-/// for an event it has not seen start (the feed began mid-event) opens it. One reader only.
+/// for an event it has not seen start (the feed began mid-event) opens it; an update after an event's end (its clip
+/// is ready) does not. One reader only.
 /// </summary>
 public sealed class MqttEventState(MqttTopics topics, int qos)
 {
@@ -33,6 +34,11 @@ public sealed class MqttEventState(MqttTopics topics, int qos)
             if (known)
                 messages.Add(CountChanged(after, -1));
             snapshot = after.HasSnapshot ? after : null;
+        }
+        else if (after.EndTime is not null)
+        {
+            // A change after the end (its clip is ready): carried on the events topic, but the event stays closed.
+            _open.Remove(after.Id);
         }
         else
         {
