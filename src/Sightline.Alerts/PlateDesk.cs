@@ -16,27 +16,38 @@ public sealed class PlateDesk(PlateReader reader, IHotlistStore hotlists, IAlert
     /// <summary>Reads within one confusable character of a listed plate also hit (0 for exact only).</summary>
     public int MaxConfusions { get; init; } = 1;
 
+    public PlateReader Reader => reader;
+
     public async Task<(IReadOnlyList<PlateRead> Plates, IReadOnlyList<HotlistHit> Hits)> ReadAsync(OpenCvSharp.Mat bgr, string? imageRef, CancellationToken ct)
     {
         var plates = reader.Read(bgr, ct);
+        var matched = await MatchAsync(plates, ct).ConfigureAwait(false);
+        var boxes = matched.Select(m => new LabelledBox("hotlist:" + m.Hit.List, m.Plate.Confidence * 100, Normal(m.Plate, bgr.Width, bgr.Height))).ToList();
+        if (boxes.Count > 0)
+            await alerts.EvaluateAsync("plates", imageRef, boxes, ct).ConfigureAwait(false);
+        return (plates, [.. matched.Select(m => m.Hit)]);
+    }
+
+    /// <summary>The hotlist entries (unexpired) the reads hit; nothing is sent or stored here.</summary>
+    public async Task<IReadOnlyList<(PlateRead Plate, HotlistHit Hit)>> MatchAsync(IReadOnlyList<PlateRead> plates, CancellationToken ct)
+    {
         var entries = plates.Count == 0 ? [] : await hotlists.ListHotlistEntriesAsync(null, DateTimeOffset.UtcNow, ct).ConfigureAwait(false);
-        var hits = new List<HotlistHit>();
-        var boxes = new List<LabelledBox>();
+        var hits = new List<(PlateRead, HotlistHit)>();
         foreach (var plate in plates)
         {
             foreach (var entry in entries)
             {
-                if (HotlistMatcher.Distance(plate.Text, entry.Plate, MaxConfusions) is not { } d)
-                    continue;
-                hits.Add(new HotlistHit(entry.List, entry.Plate, plate.Text, entry.Reason, d, MathF.Round(plate.Confidence * 100, 2)));
-                var b = plate.Quad.Bounds;
-                boxes.Add(new LabelledBox("hotlist:" + entry.List, plate.Confidence * 100,
-                    new NormalBox(b.X1 / bgr.Width, b.Y1 / bgr.Height, b.Width / bgr.Width, b.Height / bgr.Height)));
+                if (HotlistMatcher.Distance(plate.Text, entry.Plate, MaxConfusions) is { } d)
+                    hits.Add((plate, new HotlistHit(entry.List, entry.Plate, plate.Text, entry.Reason, d, MathF.Round(plate.Confidence * 100, 2))));
             }
         }
-        if (boxes.Count > 0)
-            await alerts.EvaluateAsync("plates", imageRef, boxes, ct).ConfigureAwait(false);
-        return (plates, hits);
+        return hits;
+    }
+
+    public static NormalBox Normal(PlateRead plate, int width, int height)
+    {
+        var b = plate.Quad.Bounds;
+        return new NormalBox(b.X1 / width, b.Y1 / height, b.Width / width, b.Height / height);
     }
 
     /// <summary>Validates an entry for the hotlist store (which records its addition with the caller's audit entry).</summary>

@@ -90,6 +90,7 @@ public static class SightlineServices
         {
             Faces = new FaceSearchServices(sp.GetRequiredService<FaceEngine>(), sp.GetRequiredService<CollectionService>(), sp.GetRequiredService<ILeadStore>(),
                 sp.GetRequiredService<IAuditStore>(), sp.GetRequiredService<IPolicyStore>(), sp.GetRequiredService<AuthorizationBook>(), Path.Combine(options.DataDirectory, "leads")),
+            Plates = sp.GetRequiredService<PlateDesk>(),
         });
         services.AddSingleton(sp => new StreamProcessorDesk(sp.GetRequiredService<IStreamProcessorStore>(), sp.GetRequiredService<ICameraStore>(),
             sp.GetRequiredService<ICollectionStore>(), sp.GetRequiredService<IAuthorizationStore>(), sp.GetRequiredService<ObjectStore>(), sp.GetRequiredService<TimeProvider>()));

@@ -13,7 +13,7 @@ namespace Sightline.Live;
 /// A camera's analysis of each frame: motion first (masked); the detector runs, through the shared queue, only when
 /// something moves or an object is being tracked, and then on the region around the motion and the tracked objects
 /// (the whole frame when that region is most of it); the tracker follows what it finds and the recorder turns
-/// confirmed tracks into events.
+/// confirmed tracks into events; vehicles of a camera that reads plates are read once each (<see cref="Plates.LivePlates"/>).
 /// </summary>
 public sealed class CameraAnalysis : IFrameAnalyzer
 {
@@ -30,6 +30,7 @@ public sealed class CameraAnalysis : IFrameAnalyzer
     private readonly TrackerOptions _options;
     private readonly EventRecorder _recorder;
     private readonly Faces.LiveFaceSearch? _faces;
+    private readonly Plates.LivePlates? _plates;
     private readonly ClipRecorder _clips;
     private MotionDetector? _motion;
     private (int, int) _size;
@@ -44,6 +45,8 @@ public sealed class CameraAnalysis : IFrameAnalyzer
         _recorder = new EventRecorder(camera.Name, live.Events, live.Hub, live.Alerts, live.EventsDirectory, _clips, logger);
         if (live.Faces is { } faces)
             _faces = new Faces.LiveFaceSearch(camera.Name, faces, live.Queue, logger);
+        if (camera.Settings.ReadPlates && live.Plates is { } plates)
+            _plates = new Plates.LivePlates(camera.Name, plates, live, counters, logger);
     }
 
     public async ValueTask AnalyzeAsync(Frame frame, Mat bgr, CancellationToken cancellationToken)
@@ -63,7 +66,7 @@ public sealed class CameraAnalysis : IFrameAnalyzer
         if (motion.Count == 0 && _tracker.Tracks.Count == 0)
         {
             // A still, empty scene: no inference is spent.
-            await _recorder.EndAsync(_tracker.Expire(frame.At), frame.At, cancellationToken).ConfigureAwait(false);
+            await EndAsync(_tracker.Expire(frame.At), frame, bgr, cancellationToken).ConfigureAwait(false);
             return;
         }
         var region = Region(motion, frame.Width, frame.Height);
@@ -73,7 +76,7 @@ public sealed class CameraAnalysis : IFrameAnalyzer
         if (pending is null)
         {
             _counters.DetectionSkipped();
-            await _recorder.EndAsync(_tracker.Expire(frame.At), frame.At, cancellationToken).ConfigureAwait(false);
+            await EndAsync(_tracker.Expire(frame.At), frame, bgr, cancellationToken).ConfigureAwait(false);
             return;
         }
         // Awaited to the end even when stopping: the detector reads this frame's buffer until it returns.
@@ -91,6 +94,13 @@ public sealed class CameraAnalysis : IFrameAnalyzer
         await _recorder.ApplyAsync(changes, frame, bgr, cancellationToken).ConfigureAwait(false);
         if (_faces is not null)
             await _faces.SearchAsync(_tracker.Tracks, frame, bgr, cancellationToken).ConfigureAwait(false);
+        _plates?.Observe(_tracker.Tracks, changes.Ended, frame, bgr, cancellationToken);
+    }
+
+    private async Task EndAsync(IReadOnlyList<TrackedObject> ended, Frame frame, Mat bgr, CancellationToken cancellationToken)
+    {
+        await _recorder.EndAsync(ended, frame.At, cancellationToken).ConfigureAwait(false);
+        _plates?.Observe(_tracker.Tracks, ended, frame, bgr, cancellationToken);
     }
 
     /// <summary>The motion boxes and tracked objects' boxes together, grown to at least <see cref="MinRegionSide"/>, clamped to the frame.</summary>
@@ -130,6 +140,8 @@ public sealed class CameraAnalysis : IFrameAnalyzer
         await _recorder.EndAsync([.. _tracker.Tracks.Where(t => t.Confirmed)], at, CancellationToken.None).ConfigureAwait(false);
         if (_faces is not null)
             await _faces.StoppedAsync(at).ConfigureAwait(false);
+        if (_plates is not null)
+            await _plates.StoppedAsync().ConfigureAwait(false);
         await _clips.StopAsync().ConfigureAwait(false);
     }
 
@@ -137,5 +149,6 @@ public sealed class CameraAnalysis : IFrameAnalyzer
     {
         _motion?.Dispose();
         _clips.Dispose();
+        _plates?.Dispose();
     }
 }

@@ -5,7 +5,7 @@ namespace Sightline.Live;
 /// <summary>What one camera's worker has seen so far; written by capture and analysis, read by the status writer.</summary>
 public sealed class CameraCounters
 {
-    private long _received, _analysed, _dropped, _motion, _lastFrameTicks, _detections, _skipped;
+    private long _received, _analysed, _dropped, _motion, _lastFrameTicks, _detections, _skipped, _plates, _hits;
     private int _restarts;
     private volatile string _state = CameraStates.Starting;
     private volatile string? _reason;
@@ -29,6 +29,18 @@ public sealed class CameraCounters
 
     /// <summary>Frames that needed the detector but found the shared queue full.</summary>
     public long DetectionsSkipped => Interlocked.Read(ref _skipped);
+
+    /// <summary>Tracked vehicles whose plate was read (one read each; the reads themselves are not kept).</summary>
+    public long PlateReads => Interlocked.Read(ref _plates);
+
+    /// <summary>Plate reads that matched a hotlist (each an event).</summary>
+    public long HotlistHits => Interlocked.Read(ref _hits);
+
+    public void PlateRead(int hits)
+    {
+        Interlocked.Increment(ref _plates);
+        Interlocked.Add(ref _hits, hits);
+    }
 
     public void DetectionRun() => Interlocked.Increment(ref _detections);
 

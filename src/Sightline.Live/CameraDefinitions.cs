@@ -22,6 +22,7 @@ public static partial class CameraDefinitions
     public const int MaxZones = 16;
     public const int MaxMasks = 16;
     public const int MaxPolygonPoints = 64;
+    public const int MaxLoiterSeconds = 3600;
 
     private static Regex NamePattern() => CameraNames.Pattern();
 
@@ -58,6 +59,9 @@ public static partial class CameraDefinitions
         var labels = request.Labels is { } asked ? Labels(asked, knownLabels) : current?.Labels ?? ["person"];
         var zones = request.Zones is { } z ? Zones(z, labels) : current?.Zones ?? [];
         var masks = request.MotionMasks is { } m ? Masks(m) : current?.MotionMasks ?? [];
+        bool plates = request.ReadPlates ?? current?.ReadPlates ?? false;
+        if (plates && !labels.Any(Plates.LivePlates.Reads))
+            throw SightlineException.InvalidParameter($"readPlates needs a vehicle or plate label among the camera's labels ({string.Join(", ", Plates.LivePlates.Labels)}); it watches {string.Join(", ", labels)}.");
         return new CameraSettings
         {
             Url = url,
@@ -69,7 +73,7 @@ public static partial class CameraDefinitions
             Labels = labels,
             Zones = zones,
             MotionMasks = masks,
-            ReadPlates = request.ReadPlates ?? current?.ReadPlates ?? false,
+            ReadPlates = plates,
             Enabled = request.Enabled ?? current?.Enabled ?? true,
             RetainDays = RetentionRule.Check("retainDays", request.RetainDays) ?? current?.RetainDays ?? CameraSettings.DefaultRetainDays,
         };
@@ -162,7 +166,10 @@ public static partial class CameraDefinitions
                     ?? throw SightlineException.InvalidParameter($"Zone '{name}' names label '{l}', which the camera does not watch ({string.Join(", ", labels)}).");
                 zoneLabels.Add(label);
             }
-            result.Add(new CameraZone(name, Polygon(z.Polygon, $"zone '{name}'"), zoneLabels));
+            int loiter = z.LoiterSeconds ?? 0;
+            if (loiter < 0 || loiter > MaxLoiterSeconds)
+                throw SightlineException.InvalidParameter($"Zone '{name}': loiterSeconds is 0 to {MaxLoiterSeconds}, got {loiter}.");
+            result.Add(new CameraZone(name, Polygon(z.Polygon, $"zone '{name}'"), zoneLabels) { LoiterSeconds = loiter });
         }
         return result;
     }
@@ -190,6 +197,24 @@ public static partial class CameraDefinitions
         int colon = rest.IndexOf(':', StringComparison.Ordinal);
         string coords = colon < 0 ? rest : rest[..colon];
         return new ZoneRequest(text[..eq], ParseNumbers(coords, "--zone"), colon < 0 ? [] : rest[(colon + 1)..].Split(','));
+    }
+
+    /// <summary>Applies the CLI's <c>--loiter ZONE=SECONDS</c> options to the zones given beside them.</summary>
+    public static IReadOnlyList<ZoneRequest> ApplyLoiter(IReadOnlyList<ZoneRequest> zones, IReadOnlyList<string> loiter)
+    {
+        var result = zones.ToList();
+        foreach (var text in loiter)
+        {
+            int eq = text.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || !int.TryParse(text.AsSpan(eq + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int seconds))
+                throw SightlineException.InvalidParameter($"--loiter is ZONE=SECONDS (whole seconds); got '{text}'.");
+            string name = text[..eq];
+            int i = result.FindIndex(z => z.Name == name);
+            if (i < 0)
+                throw SightlineException.InvalidParameter($"--loiter names zone '{name}', which no --zone of this command defines.");
+            result[i] = result[i] with { LoiterSeconds = seconds };
+        }
+        return result;
     }
 
     public static IReadOnlyList<float> ParseNumbers(string text, string what)

@@ -1,7 +1,10 @@
 namespace Sightline.Live;
 
-/// <summary>A zone as the API and the CLI take it: a name, a polygon as flat relative coordinates x1,y1,x2,y2,…, and the labels that matter there.</summary>
-public sealed record ZoneRequest(string? Name, IReadOnlyList<float>? Polygon, IReadOnlyList<string>? Labels);
+/// <summary>
+/// A zone as the API and the CLI take it: a name, a polygon as flat relative coordinates x1,y1,x2,y2,…, the labels
+/// that matter there, and the seconds an object must stay to count as in it (loitering; 0 or none: at once).
+/// </summary>
+public sealed record ZoneRequest(string? Name, IReadOnlyList<float>? Polygon, IReadOnlyList<string>? Labels, int? LoiterSeconds = null);
 
 /// <summary>A camera as the API and the CLI take it, before validation (<see cref="CameraDefinitions"/>).</summary>
 public sealed record CameraRequest

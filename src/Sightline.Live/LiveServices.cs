@@ -9,4 +9,7 @@ public sealed record LiveServices(LiveDetector Detector, DetectionQueue Queue, I
 {
     /// <summary>Live face search under authorizations (null where a host does not run it).</summary>
     public Faces.FaceSearchServices? Faces { get; init; }
+
+    /// <summary>Plate reading and hotlists for cameras with <c>readPlates</c> (null where a host does not run it).</summary>
+    public Alerts.PlateDesk? Plates { get; init; }
 }

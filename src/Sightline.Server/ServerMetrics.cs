@@ -55,6 +55,7 @@ public static partial class ServerMetrics
     private static readonly Counter s_cameraFrames = Metrics.CreateCounter("sightline_camera_frames_total", "Frames of live cameras by what became of them (received, analysed, dropped, motion, detected, detection_skipped)", "camera", "outcome");
     private static readonly Gauge s_cameraStreaming = Metrics.CreateGauge("sightline_camera_streaming", "1 while a camera is streaming, else 0", "camera");
     private static readonly Counter s_cameraRestarts = Metrics.CreateCounter("sightline_camera_restarts_total", "ffmpeg sessions of a camera started again", "camera");
+    private static readonly Counter s_cameraPlates = Metrics.CreateCounter("sightline_camera_plate_reads_total", "Tracked vehicles of a camera whose plate was read, by outcome (read, hotlist_hit); reads are not kept", "camera", "outcome");
 
     /// <summary>Live cameras' counters, read at each scrape from the workers running in this server.</summary>
     public static void TrackCameras(Live.LiveCameras cameras) => Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
@@ -69,6 +70,8 @@ public static partial class ServerMetrics
                     s_cameraFrames.RemoveLabelled(gone, outcome);
                 s_cameraStreaming.RemoveLabelled(gone);
                 s_cameraRestarts.RemoveLabelled(gone);
+                s_cameraPlates.RemoveLabelled(gone, "read");
+                s_cameraPlates.RemoveLabelled(gone, "hotlist_hit");
                 s_cameraSeries.Remove(gone);
             }
             foreach (var w in workers)
@@ -83,6 +86,8 @@ public static partial class ServerMetrics
                 s_cameraFrames.WithLabels(name, s_frameOutcomes[i]).IncTo(values[i]);
             s_cameraStreaming.WithLabels(name).Set(c.State == Storage.CameraStates.Streaming ? 1 : 0);
             s_cameraRestarts.WithLabels(name).IncTo(c.Restarts);
+            s_cameraPlates.WithLabels(name, "read").IncTo(c.PlateReads);
+            s_cameraPlates.WithLabels(name, "hotlist_hit").IncTo(c.HotlistHits);
         }
     });
 

@@ -317,6 +317,10 @@ internal static class PostgresMigrations
         ALTER TABLE alerts ADD COLUMN channel text NOT NULL DEFAULT 'webhook';
         ALTER TABLE alerts ADD COLUMN zones text NOT NULL DEFAULT '[]';
         """,
+        // 13: the plate read of a hotlist hit seen on a camera (no other read is stored).
+        """
+        ALTER TABLE live_events ADD COLUMN plate text;
+        """,
     ];
 
     public static int Latest => s_steps.Length;

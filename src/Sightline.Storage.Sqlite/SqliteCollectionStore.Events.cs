@@ -5,12 +5,12 @@ namespace Sightline.Storage.Sqlite;
 
 public sealed partial class SqliteCollectionStore : IEventStore
 {
-    private const string EventColumns = "id, camera, label, score, top_score, box_left, box_top, box_width, box_height, zones, start_time, end_time, has_snapshot, has_clip, stationary, updated_at, case_id";
+    private const string EventColumns = "id, camera, label, score, top_score, box_left, box_top, box_width, box_height, zones, start_time, end_time, has_snapshot, has_clip, stationary, updated_at, case_id, plate";
 
     public async Task AddEventAsync(LiveEventRecord e, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await ExecAsync(connection, null, $"INSERT INTO live_events ({EventColumns}) VALUES ($id, $camera, $label, $score, $top, $l, $t, $w, $h, $zones, $start, $end, $snap, $clip, $still, $updated, $case);",
+        await ExecAsync(connection, null, $"INSERT INTO live_events ({EventColumns}) VALUES ($id, $camera, $label, $score, $top, $l, $t, $w, $h, $zones, $start, $end, $snap, $clip, $still, $updated, $case, $plate);",
             cancellationToken, EventParameters(e)).ConfigureAwait(false);
     }
 
@@ -39,13 +39,13 @@ public sealed partial class SqliteCollectionStore : IEventStore
         ("$id", e.Id), ("$camera", e.Camera), ("$label", e.Label), ("$score", e.Score), ("$top", e.TopScore), ("$l", e.Box.Left), ("$t", e.Box.Top), ("$w", e.Box.Width),
         ("$h", e.Box.Height), ("$zones", JsonSerializer.Serialize(e.Zones.ToArray(), CameraJson.Default.StringArray)), ("$start", e.StartTime.ToUnixTimeMilliseconds()),
         ("$end", e.EndTime?.ToUnixTimeMilliseconds()), ("$snap", e.HasSnapshot), ("$clip", e.HasClip), ("$still", e.Stationary), ("$updated", e.UpdatedAt.ToUnixTimeMilliseconds()),
-        ("$case", e.Case),
+        ("$case", e.Case), ("$plate", e.Plate),
     ];
 
     private static LiveEventRecord ReadEvent(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFloat(3), r.GetFloat(4), new NormalBox(r.GetFloat(5), r.GetFloat(6), r.GetFloat(7), r.GetFloat(8)),
             JsonSerializer.Deserialize(r.GetString(9), CameraJson.Default.StringArray) ?? [], FromUnixMs(r.GetInt64(10)), r.IsDBNull(11) ? null : FromUnixMs(r.GetInt64(11)),
-            r.GetBoolean(12), r.GetBoolean(13), r.GetBoolean(14), FromUnixMs(r.GetInt64(15))) { Case = r.IsDBNull(16) ? null : r.GetString(16) };
+            r.GetBoolean(12), r.GetBoolean(13), r.GetBoolean(14), FromUnixMs(r.GetInt64(15))) { Case = r.IsDBNull(16) ? null : r.GetString(16), Plate = r.IsDBNull(17) ? null : r.GetString(17) };
 
     /// <summary>An event filed under a case that has a legal hold.</summary>
     private const string HeldEvent = "case_id IS NOT NULL AND case_id IN (SELECT case_id FROM legal_holds)";

@@ -311,6 +311,10 @@ internal static class SqliteMigrations
         ALTER TABLE alerts ADD COLUMN channel TEXT NOT NULL DEFAULT 'webhook';
         ALTER TABLE alerts ADD COLUMN zones TEXT NOT NULL DEFAULT '[]';
         """,
+        // 19: the plate read of a hotlist hit seen on a camera (no other read is stored).
+        """
+        ALTER TABLE live_events ADD COLUMN plate TEXT;
+        """,
     ];
 
     public static int Latest => s_steps.Length;

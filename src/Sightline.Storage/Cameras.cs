@@ -6,7 +6,14 @@ namespace Sightline.Storage;
 public sealed record RelativePoint(float X, float Y);
 
 /// <summary>A named polygon of a camera's frame and the labels that matter there (none: every watched label).</summary>
-public sealed record CameraZone(string Name, IReadOnlyList<RelativePoint> Polygon, IReadOnlyList<string> Labels);
+public sealed record CameraZone(string Name, IReadOnlyList<RelativePoint> Polygon, IReadOnlyList<string> Labels)
+{
+    /// <summary>
+    /// Seconds an object must stay in the zone before it counts as in it (0: at once). An object that does is
+    /// loitering there; leaving the zone starts the count again (Frigate's <c>loitering_time</c>).
+    /// </summary>
+    public int LoiterSeconds { get; init; }
+}
 
 /// <summary>
 /// How a camera is watched. The source URL is kept without its credentials; those are sealed (AES-GCM under the

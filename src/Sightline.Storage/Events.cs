@@ -21,6 +21,9 @@ public sealed record LiveEventRecord(
 {
     /// <summary>The case the event is filed under; a legal hold on that case keeps it past retention.</summary>
     public string? Case { get; init; }
+
+    /// <summary>For a hotlist hit (label <c>hotlist:LIST</c>): the plate as read. No other plate read is ever stored.</summary>
+    public string? Plate { get; init; }
 }
 
 /// <summary>Which events to list: newest first, all filters optional.</summary>

@@ -33,7 +33,8 @@ public sealed class LiveEventTests
         await using var server = await ServerProcess.StartAsync();
         await using var sse = new EventStreamReader(server.Address, server.Bearer("operator"));
         await sse.Opened.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(0, SightlineCli.Run("cameras", "add", "yard", "--url", source.Url, "--detect", "person", "--zone", "gate=0.3,0,0.7,0,0.7,1,0.3,1:person", "--data", server.Data.Path).ExitCode);
+        Assert.Equal(0, SightlineCli.Run("cameras", "add", "yard", "--url", source.Url, "--detect", "person", "--zone", "gate=0.3,0,0.7,0,0.7,1,0.3,1:person",
+            "--zone", "porch=0.3,0,0.7,0,0.7,1,0.3,1", "--loiter", "porch=2", "--data", server.Data.Path).ExitCode);
 
         // The first visit: new, updates, end.
         await UntilAsync(sse, s => s.Count("end") >= 1, TimeSpan.FromSeconds(60), "the first visit's end");
@@ -62,9 +63,14 @@ public sealed class LiveEventTests
         Assert.All(spans, s => Assert.InRange((s.End - s.Start).TotalSeconds, 3, 12));
         for (int i = 1; i < spans.Count; i++)
             Assert.True(spans[i].Start > spans[i - 1].End, "two events of the one person overlap");
+        // The person stands in the middle for about 3 s: long enough to count as loitering on the porch (2 s), which the
+        // gate (no loitering time) counted at once.
+        Assert.Contains(messages, m => m.Type == "update" && m.Data.GetProperty("event").GetProperty("loitering").GetBoolean()
+            && m.Data.GetProperty("event").GetProperty("currentZones").EnumerateArray().Any(z => z.GetString() == "porch"));
+        Assert.All(messages.Where(m => m.Type == "new"), m => Assert.False(m.Data.GetProperty("event").GetProperty("loitering").GetBoolean()));
         foreach (var e in listed.Take(2))
         {
-            Assert.Contains("gate", e.GetProperty("zones").EnumerateArray().Select(z => z.GetString()));
+            Assert.Equal(["gate", "porch"], e.GetProperty("zones").EnumerateArray().Select(z => z.GetString()).Order(StringComparer.Ordinal));
             Assert.InRange(e.GetProperty("score").GetDouble(), 60, 100);
             Assert.True(e.GetProperty("hasSnapshot").GetBoolean());
             var snapshot = await server.SendAsync(HttpMethod.Get, $"v1/events/{e.GetProperty("id").GetString()}/snapshot.jpg", "auditor");

@@ -48,9 +48,10 @@ public sealed class CameraDefinitionTests : IDisposable
         {
             Url = "http://127.0.0.1:8080/cam.mjpg",
             Labels = ["PERSON, car", "Knife"],
-            Zones = [CameraDefinitions.ParseZone("gate=0.1,0.1,0.5,0.1,0.5,0.9:person")],
+            Zones = CameraDefinitions.ApplyLoiter([CameraDefinitions.ParseZone("gate=0.1,0.1,0.5,0.1,0.5,0.9:person")], ["gate=45"]),
             MotionMasks = [CameraDefinitions.ParseNumbers("0,0,1,0,1,0.1", "--mask")],
             Size = "640x360",
+            ReadPlates = true,
         }, "yard", s_known, new CameraSecrets(_secrets));
         Assert.Equal(["person", "car", "knife"], settings.Labels);
         Assert.Equal(5, settings.Fps);
@@ -59,6 +60,8 @@ public sealed class CameraDefinitionTests : IDisposable
         var zone = Assert.Single(settings.Zones);
         Assert.Equal(("gate", 3), (zone.Name, zone.Polygon.Count));
         Assert.Equal(["person"], zone.Labels);
+        Assert.Equal(45, zone.LoiterSeconds);
+        Assert.True(settings.ReadPlates);
         Assert.Equal(new RelativePoint(0.5f, 0.9f), zone.Polygon[2]);
         Assert.Single(settings.MotionMasks);
         Assert.Null(settings.SealedCredentials);
@@ -80,6 +83,9 @@ public sealed class CameraDefinitionTests : IDisposable
     [InlineData("transport", "sctp")]
     [InlineData("polygon", "0,0,1,1")]
     [InlineData("polygon", "0,0,1,0,2,1")]
+    [InlineData("loiter", "-1")]
+    [InlineData("loiter", "3601")]
+    [InlineData("plates", "person")]
     public void Bad_settings_are_refused_naming_the_problem(string what, string value)
     {
         var request = new CameraRequest { Url = "rtsp://10.0.0.1/s", Labels = ["person"] };
@@ -91,11 +97,20 @@ public sealed class CameraDefinitionTests : IDisposable
             "zoneLabel" => request with { Zones = [new ZoneRequest("z", [0, 0, 1, 0, 1, 1], [value])] },
             "url" => request with { Url = value },
             "transport" => request with { RtspTransport = value },
+            "loiter" => request with { Zones = [new ZoneRequest("z", [0, 0, 1, 0, 1, 1], [], int.Parse(value, System.Globalization.CultureInfo.InvariantCulture))] },
+            "plates" => request with { Labels = [value], ReadPlates = true },
             _ => request with { MotionMasks = [CameraDefinitions.ParseNumbers(value, "--mask")] },
         };
         var ex = Refused(() => CameraDefinitions.Settings(request, "cam", s_known, new CameraSecrets(_secrets)));
         Assert.DoesNotContain("secret", ex.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("gate")]
+    [InlineData("gate=ten")]
+    [InlineData("porch=30")]
+    public void A_loitering_time_names_a_zone_of_the_same_command_in_whole_seconds(string loiter) =>
+        Refused(() => CameraDefinitions.ApplyLoiter([CameraDefinitions.ParseZone("gate=0,0,1,0,1,1")], [loiter]));
 
     [Theory]
     [InlineData("")]

@@ -71,6 +71,46 @@ public sealed class ObjectTrackerTests
     }
 
     [Fact]
+    public void A_zone_with_a_loitering_time_counts_only_after_the_object_stayed_that_long_and_leaving_starts_the_count_again()
+    {
+        IReadOnlyList<RelativePoint> rightHalf = [new(0.5f, 0), new(1, 0), new(1, 1), new(0.5f, 1)];
+        var tracker = new ObjectTracker([new CameraZone("porch", rightHalf, []) { LoiterSeconds = 3 }, new CameraZone("east", rightHalf, [])],
+            new TrackerOptions { ConfirmFrames = 2, ZoneInertia = 2 });
+        var updatedAt = new List<double>();
+        // In the right half from the first frame, walking about, for 5 s at 5 fps.
+        for (int i = 0; i < 25; i++)
+        {
+            var changes = tracker.Update([Person(400 + 20 * Math.Abs(i % 4 - 2))], 640, 360, T0.AddMilliseconds(200 * i));
+            var track = tracker.Tracks[0];
+            if (i == 5)
+            {
+                Assert.Equal(["east"], track.CurrentZones);
+                Assert.False(track.Loitering);
+            }
+            if (changes.Updated.Count > 0)
+                updatedAt.Add(i * 0.2);
+        }
+        var loiterer = Assert.Single(tracker.Tracks);
+        Assert.Equal(["east", "porch"], loiterer.CurrentZones);
+        Assert.True(loiterer.Loitering);
+        Assert.Equal(["east", "porch"], loiterer.EnteredZones.Order(StringComparer.Ordinal));
+        // The change that made it a loiterer was an update at 3 s, when the count reached the zone's time.
+        Assert.Contains(3.0, updatedAt.Select(t => Math.Round(t, 1)));
+
+        // Out of the zone (walking left), then back: the count starts again.
+        int frame = 25;
+        for (float x = 420; x >= 160; x -= 26)
+            tracker.Update([Person(x)], 640, 360, T0.AddMilliseconds(200 * frame++));
+        Assert.Equal([], loiterer.CurrentZones);
+        Assert.False(loiterer.Loitering);
+        for (float x = 186; x <= 420; x += 26)
+            tracker.Update([Person(x)], 640, 360, T0.AddMilliseconds(200 * frame++));
+        Assert.Same(loiterer, Assert.Single(tracker.Tracks));
+        Assert.Equal(["east"], loiterer.CurrentZones);
+        Assert.False(loiterer.Loitering);
+    }
+
+    [Fact]
     public void An_object_that_stops_moving_becomes_stationary()
     {
         var tracker = new ObjectTracker([], new TrackerOptions { StationaryAfter = TimeSpan.FromSeconds(10) });

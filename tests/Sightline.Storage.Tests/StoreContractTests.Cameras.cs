@@ -11,7 +11,7 @@ public abstract partial class StoreContractTests
         Width = 640,
         Height = 360,
         Labels = ["person", "car", "knife"],
-        Zones = [new CameraZone("gate", [new(0.1f, 0.2f), new(0.9f, 0.2f), new(0.5f, 0.9f)], ["person"])],
+        Zones = [new CameraZone("gate", [new(0.1f, 0.2f), new(0.9f, 0.2f), new(0.5f, 0.9f)], ["person"]) { LoiterSeconds = 30 }],
         MotionMasks = [[new(0, 0), new(1, 0), new(1, 0.1f)]],
         ReadPlates = true,
     }, "admin", T0, T0);
@@ -26,8 +26,10 @@ public abstract partial class StoreContractTests
     public async Task Events_are_stored_updated_and_listed_newest_first_by_camera_label_and_time()
     {
         await S.Events.AddEventAsync(LiveEvent("a", "front", T0), Ct);
-        await S.Events.AddEventAsync(LiveEvent("b", "front", T0.AddMinutes(1), "car"), Ct);
+        var hit = LiveEvent("b", "front", T0.AddMinutes(1), "hotlist:stolen") with { Plate = "7ABC123" };
+        await S.Events.AddEventAsync(hit, Ct);
         await S.Events.AddEventAsync(LiveEvent("c", "back", T0.AddMinutes(2)), Ct);
+        Assert.Equal(("7ABC123", null), ((await Open().Events.GetEventAsync("b", Ct))!.Plate, (await S.Events.GetEventAsync("c", Ct))!.Plate));
         var ended = LiveEvent("a", "front", T0) with { EndTime = T0.AddSeconds(30), TopScore = 99, HasClip = true, Stationary = true, Zones = ["gate"] };
         await S.Events.UpdateEventAsync(ended, Ct);
         Assert.Equal(ended, await Open().Events.GetEventAsync("a", Ct) is { } read ? read with { Zones = ended.Zones } : null);

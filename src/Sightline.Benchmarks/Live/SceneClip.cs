@@ -17,20 +17,34 @@ public static class SceneClip
 
     public static async Task<string> PersonWalksThroughAsync(string photo, string path, CancellationToken ct)
     {
-        if (File.Exists(path))
-            return path;
         string x = "if(lt(t,3),-1000,if(lt(t,6),-262+(t-3)*254,if(lt(t,9),500,if(lt(t,11),500+(t-9)*450,2000))))";
-        var psi = new ProcessStartInfo("ffmpeg") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
         string seconds = Seconds.ToString(CultureInfo.InvariantCulture);
-        string temp = path + ".part.mp4";
-        foreach (var a in new[]
-        {
-            "-nostdin", "-v", "error", "-y",
+        return await MakeAsync(path, ct,
             "-f", "lavfi", "-i", $"color=c=0x667766:s=1280x720:d={seconds}:r=10,noise=alls=20:allf=u",
             "-loop", "1", "-t", seconds, "-r", "10", "-i", photo,
             "-filter_complex", $"[1]crop=600:1280:150:0,scale=-2:560[p];[0][p]overlay=x='{x}':y=120",
-            "-c:v", "libx264", "-preset", "veryfast", "-g", "10", "-pix_fmt", "yuv420p", "-t", seconds, temp,
-        })
+            "-t", seconds).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A still, grainy street (1280×720, 10 fps, 6 s) where, at 1 s, a vehicle (<paramref name="vehicle"/>, an image
+    /// placed at <paramref name="x"/>, <paramref name="y"/>) pulls up at once and stays.
+    /// </summary>
+    public static async Task<string> VehicleStopsAsync(string vehicle, int x, int y, string path, CancellationToken ct) =>
+        await MakeAsync(path, ct,
+            "-f", "lavfi", "-i", "color=c=0x556655:s=1280x720:d=6:r=10,noise=alls=20:allf=u",
+            "-loop", "1", "-t", "6", "-r", "10", "-i", vehicle,
+            "-filter_complex", FormattableString.Invariant($"[0][1]overlay=x={x}:y={y}:enable='gte(t,1)'"),
+            "-t", "6").ConfigureAwait(false);
+
+    /// <summary>Runs ffmpeg with <paramref name="inputsAndFilters"/> into an H.264 clip at <paramref name="path"/> (kept: made once per machine).</summary>
+    private static async Task<string> MakeAsync(string path, CancellationToken ct, params string[] inputsAndFilters)
+    {
+        if (File.Exists(path))
+            return path;
+        var psi = new ProcessStartInfo("ffmpeg") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        string temp = path + ".part.mp4";
+        foreach (var a in new[] { "-nostdin", "-v", "error", "-y" }.Concat(inputsAndFilters).Concat(["-c:v", "libx264", "-preset", "veryfast", "-g", "10", "-pix_fmt", "yuv420p", temp]))
             psi.ArgumentList.Add(a);
         using var ffmpeg = Process.Start(psi)!;
         var errors = ffmpeg.StandardError.ReadToEndAsync(ct);

@@ -11,7 +11,7 @@ internal static class CamerasCommands
     private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
     private sealed record SettingOptions(Option<string> Url, Option<string> Detect, Option<double?> Fps, Option<string> Size, Option<string[]> Zones, Option<string[]> Masks,
-        Option<string> Transport, Option<bool?> Plates, Option<bool?> Enabled, Option<int?> RetainDays)
+        Option<string[]> Loiter, Option<string> Transport, Option<bool?> Plates, Option<bool?> Enabled, Option<int?> RetainDays)
     {
         public static SettingOptions Make(bool urlRequired) => new(
             new Option<string>("--url") { Description = "rtsp://, rtsps://, http(s):// (MJPEG, HLS) or file:// (looped, for testing); user:password@ is sealed and never shown", Required = urlRequired },
@@ -20,12 +20,13 @@ internal static class CamerasCommands
             new Option<string>("--size") { Description = "Detect size WIDTHxHEIGHT (default: the source's aspect at a width of at most 1280)" },
             new Option<string[]>("--zone") { Description = "A zone NAME=x1,y1,x2,y2,…[:label,…] in relative coordinates (repeatable)", AllowMultipleArgumentsPerToken = false },
             new Option<string[]>("--mask") { Description = "A motion mask polygon x1,y1,x2,y2,… in relative coordinates (repeatable)" },
+            new Option<string[]>("--loiter") { Description = $"ZONE=SECONDS: an object counts as in that zone (loitering) only after staying that long, 0–{CameraDefinitions.MaxLoiterSeconds} (repeatable; zones of this command)" },
             new Option<string>("--rtsp-transport") { Description = "RTSP over tcp (default) or udp" },
             new Option<bool?>("--read-plates") { Description = "Read the plates of tracked vehicles (true/false)" },
             new Option<bool?>("--enabled") { Description = "Watch the camera (true, the default) or keep it registered but stopped (false)" },
             new Option<int?>("--retain-days") { Description = $"Keep the camera's events, snapshots and clips this many days (1–{Storage.RetentionRule.MaxDays}, default {Storage.CameraSettings.DefaultRetainDays}); a legal hold on an event's case keeps it longer" });
 
-        public IEnumerable<Option> All => [Url, Detect, Fps, Size, Zones, Masks, Transport, Plates, Enabled, RetainDays];
+        public IEnumerable<Option> All => [Url, Detect, Fps, Size, Zones, Masks, Loiter, Transport, Plates, Enabled, RetainDays];
 
         public CameraRequest Request(ParseResult parse, string name) => new()
         {
@@ -34,13 +35,21 @@ internal static class CamerasCommands
             Labels = parse.GetValue(Detect) is { } labels ? [labels] : null,
             Fps = parse.GetValue(Fps),
             Size = parse.GetValue(Size),
-            Zones = parse.GetValue(Zones) is { Length: > 0 } zones ? [.. zones.Select(CameraDefinitions.ParseZone)] : null,
+            Zones = ZoneRequests(parse),
             MotionMasks = parse.GetValue(Masks) is { Length: > 0 } masks ? [.. masks.Select(m => CameraDefinitions.ParseNumbers(m, "--mask"))] : null,
             RtspTransport = parse.GetValue(Transport),
             ReadPlates = parse.GetValue(Plates),
             Enabled = parse.GetValue(Enabled),
             RetainDays = parse.GetValue(RetainDays),
         };
+
+        private IReadOnlyList<ZoneRequest>? ZoneRequests(ParseResult parse)
+        {
+            var loiter = parse.GetValue(Loiter) ?? [];
+            if (parse.GetValue(Zones) is { Length: > 0 } zones)
+                return CameraDefinitions.ApplyLoiter([.. zones.Select(CameraDefinitions.ParseZone)], loiter);
+            return loiter.Length == 0 ? null : throw SightlineException.InvalidParameter("--loiter applies to the zones given with --zone in the same command.");
+        }
     }
 
     public static Command Build()

@@ -19,9 +19,15 @@ public sealed record LiveEventView(
     bool HasClip,
     bool Stationary)
 {
-    public static LiveEventView From(LiveEventRecord e, IReadOnlyList<string> currentZones) =>
+    /// <summary>In a zone with a loitering time, having stayed there that long (live messages only; the stored event keeps the zones entered).</summary>
+    public bool Loitering { get; init; }
+
+    /// <summary>A hotlist hit: the plate as read (reads that hit no list are never kept or sent).</summary>
+    public string? Plate { get; init; }
+
+    public static LiveEventView From(LiveEventRecord e, IReadOnlyList<string> currentZones, bool loitering = false) =>
         new(e.Id, e.Camera, e.Label, e.Score, e.TopScore, [e.Box.Left, e.Box.Top, e.Box.Left + e.Box.Width, e.Box.Top + e.Box.Height], currentZones, e.Zones,
-            e.StartTime, e.EndTime, e.HasSnapshot, e.HasClip, e.Stationary);
+            e.StartTime, e.EndTime, e.HasSnapshot, e.HasClip, e.Stationary) { Loitering = loitering, Plate = e.Plate };
 }
 
 /// <summary>One change of an event: new, update or end, and the time of the frame that caused it (for latency).</summary>

@@ -31,7 +31,7 @@ public sealed partial class EventRecorder(string camera, IEventStore store, Even
                 snapshot, false, track.Stationary, frame.At);
             await SaveAsync(record, added: true, ct).ConfigureAwait(false);
             _open[track.Id] = record;
-            hub.Publish(new LiveEventMessage("new", LiveEventView.From(record, track.CurrentZones), frame.At));
+            hub.Publish(new LiveEventMessage("new", LiveEventView.From(record, track.CurrentZones, track.Loitering), frame.At));
             await AlertAsync(record, null, ct).ConfigureAwait(false);
         }
 
@@ -50,7 +50,7 @@ public sealed partial class EventRecorder(string camera, IEventStore store, Even
             };
             await SaveAsync(record, added: false, ct).ConfigureAwait(false);
             _open[track.Id] = record;
-            hub.Publish(new LiveEventMessage("update", LiveEventView.From(record, track.CurrentZones), frame.At));
+            hub.Publish(new LiveEventMessage("update", LiveEventView.From(record, track.CurrentZones, track.Loitering), frame.At));
             if (record.Zones.Except(before.Zones).Any())
                 await AlertAsync(record, before.Zones, ct).ConfigureAwait(false);
         }
@@ -103,15 +103,21 @@ public sealed partial class EventRecorder(string camera, IEventStore store, Even
         }
     }
 
+    /// <summary>Writes an event's snapshot (JPEG, whole or not at all); an <see cref="IOException"/> when it cannot.</summary>
+    public static void WriteSnapshot(string eventsDirectory, string id, Mat image)
+    {
+        Directory.CreateDirectory(eventsDirectory);
+        Cv2.ImEncode(".jpg", image, out var jpeg, new ImageEncodingParam(ImwriteFlags.JpegQuality, SnapshotQuality));
+        string path = SnapshotPath(eventsDirectory, id), temp = path + ".tmp";
+        File.WriteAllBytes(temp, jpeg);
+        File.Move(temp, path, overwrite: true);
+    }
+
     private bool WriteSnapshot(string id, Mat bgr)
     {
         try
         {
-            Directory.CreateDirectory(eventsDirectory);
-            Cv2.ImEncode(".jpg", bgr, out var jpeg, new ImageEncodingParam(ImwriteFlags.JpegQuality, SnapshotQuality));
-            string path = SnapshotPath(eventsDirectory, id), temp = path + ".tmp";
-            File.WriteAllBytes(temp, jpeg);
-            File.Move(temp, path, overwrite: true);
+            WriteSnapshot(eventsDirectory, id, bgr);
             return true;
         }
         catch (IOException ex)

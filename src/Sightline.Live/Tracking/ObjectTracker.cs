@@ -12,7 +12,8 @@ public sealed record TrackChanges(IReadOnlyList<TrackedObject> Confirmed, IReadO
 /// against each track's constant-velocity prediction (greedy, best overlap first); unmatched detections start tentative
 /// tracks; a track is confirmed after <see cref="TrackerOptions.ConfirmFrames"/> hits when its median score reaches
 /// <see cref="TrackerOptions.MinMedianScore"/>, and ends when unseen for <see cref="TrackerOptions.MaxUnseen"/>. Zones
-/// test the bottom centre of the box (where a person stands), with a few frames of inertia.
+/// test the bottom centre of the box (where a person stands), with a few frames of inertia; a zone with a loitering
+/// time counts only once the object has stayed in it that long.
 /// </summary>
 public sealed class ObjectTracker(IReadOnlyList<CameraZone> zones, TrackerOptions options)
 {
@@ -49,7 +50,7 @@ public sealed class ObjectTracker(IReadOnlyList<CameraZone> zones, TrackerOption
             float topBefore = track.TopScore;
             bool stationaryBefore = track.Stationary;
             track.Update(detections[d].Box, detections[d].Confidence, at, still, options.StationaryAfter);
-            bool zonesChanged = track.UpdateZones(ZonesOf(track, width, height), options.ZoneInertia);
+            bool zonesChanged = track.UpdateZones(ZonesOf(track, width, height), options.ZoneInertia, at);
             if (!track.Confirmed && track.Hits >= options.ConfirmFrames && track.MedianScore >= options.MinMedianScore)
             {
                 track.Confirmed = true;
@@ -70,7 +71,7 @@ public sealed class ObjectTracker(IReadOnlyList<CameraZone> zones, TrackerOption
             if (detectionUsed[d])
                 continue;
             var track = new TrackedObject(NewId(at), detections[d].Label, detections[d].Box, detections[d].Confidence, at);
-            track.UpdateZones(ZonesOf(track, width, height), options.ZoneInertia);
+            track.UpdateZones(ZonesOf(track, width, height), options.ZoneInertia, at);
             _tracks.Add(track);
         }
         return new TrackChanges(confirmed, updated, Expire(at));
@@ -85,10 +86,10 @@ public sealed class ObjectTracker(IReadOnlyList<CameraZone> zones, TrackerOption
         return [.. ended.Where(t => t.Confirmed)];
     }
 
-    private List<string> ZonesOf(TrackedObject track, int width, int height)
+    private List<CameraZone> ZonesOf(TrackedObject track, int width, int height)
     {
         float x = track.Box.CenterX / width, y = track.Box.Y2 / height;
-        return [.. zones.Where(z => (z.Labels.Count == 0 || z.Labels.Contains(track.Label, StringComparer.OrdinalIgnoreCase)) && Inside(z.Polygon, x, y)).Select(z => z.Name)];
+        return [.. zones.Where(z => (z.Labels.Count == 0 || z.Labels.Contains(track.Label, StringComparer.OrdinalIgnoreCase)) && Inside(z.Polygon, x, y))];
     }
 
     /// <summary>Even-odd ray casting.</summary>

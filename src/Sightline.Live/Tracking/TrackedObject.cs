@@ -10,7 +10,7 @@ namespace Sightline.Live.Tracking;
 public sealed class TrackedObject
 {
     private readonly List<float> _scores = [];
-    private readonly Dictionary<string, int> _zoneFrames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int Frames, DateTimeOffset Since)> _zoneFrames = new(StringComparer.Ordinal);
 
     internal TrackedObject(string id, string label, RectF box, float confidence, DateTimeOffset at)
     {
@@ -57,6 +57,9 @@ public sealed class TrackedObject
 
     public bool Stationary { get; private set; }
 
+    /// <summary>In a zone with a loitering time, having stayed there at least that long.</summary>
+    public bool Loitering { get; private set; }
+
     public DateTimeOffset StillSince { get; private set; }
 
     public IReadOnlyList<string> CurrentZones { get; private set; } = [];
@@ -96,16 +99,21 @@ public sealed class TrackedObject
 
     internal void Missed() => Misses++;
 
-    /// <summary>Updates zone membership from the zones the box's bottom centre is in; a zone counts after <paramref name="inertia"/> frames in a row.</summary>
-    internal bool UpdateZones(IReadOnlyList<string> inside, int inertia)
+    /// <summary>
+    /// Updates zone membership from the zones the box's bottom centre is in: a zone counts after <paramref name="inertia"/>
+    /// frames in a row and, when it has a loitering time, once the object has been in it that long without leaving.
+    /// </summary>
+    internal bool UpdateZones(IReadOnlyList<Storage.CameraZone> inside, int inertia, DateTimeOffset at)
     {
-        foreach (var zone in _zoneFrames.Keys.Where(z => !inside.Contains(z)).ToList())
+        foreach (var zone in _zoneFrames.Keys.Where(z => !inside.Any(i => i.Name == z)).ToList())
             _zoneFrames.Remove(zone);
         foreach (var zone in inside)
-            _zoneFrames[zone] = _zoneFrames.GetValueOrDefault(zone) + 1;
-        var current = _zoneFrames.Where(z => z.Value >= inertia).Select(z => z.Key).Order(StringComparer.Ordinal).ToList();
+            _zoneFrames[zone.Name] = _zoneFrames.TryGetValue(zone.Name, out var f) ? (f.Frames + 1, f.Since) : (1, at);
+        var counted = inside.Where(z => _zoneFrames[z.Name] is var f && f.Frames >= inertia && at - f.Since >= TimeSpan.FromSeconds(z.LoiterSeconds)).ToList();
+        var current = counted.Select(z => z.Name).Order(StringComparer.Ordinal).ToList();
         bool changed = !current.SequenceEqual(CurrentZones);
         CurrentZones = current;
+        Loitering = counted.Any(z => z.LoiterSeconds > 0);
         foreach (var zone in current.Where(z => !_entered.Contains(z)))
             _entered.Add(zone);
         return changed;
