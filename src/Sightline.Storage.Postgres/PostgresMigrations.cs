@@ -321,6 +321,17 @@ internal static class PostgresMigrations
         """
         ALTER TABLE live_events ADD COLUMN plate text;
         """,
+        // 14: console sessions (the token's SHA-256, never the token).
+        """
+        CREATE TABLE web_sessions (
+            token_hash text PRIMARY KEY,
+            access_key_id text NOT NULL,
+            created_at bigint NOT NULL,
+            expires_at bigint NOT NULL,
+            revoked_at bigint
+        );
+        CREATE INDEX web_sessions_by_expiry ON web_sessions(expires_at);
+        """,
     ];
 
     public static int Latest => s_steps.Length;

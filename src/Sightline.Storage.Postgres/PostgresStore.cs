@@ -10,7 +10,7 @@ namespace Sightline.Storage.Postgres;
 /// is row-locked for each append. Times are stored as bigint Unix milliseconds, as the SQLite store keeps them.
 /// </summary>
 public sealed partial class PostgresStore :
-    ICollectionStore, IAccessKeyStore, IJobStore, IAuditStore, IPolicyStore, ILeadStore, IRetentionStore, IDetectorStore, IAlertStore, IHotlistStore, ICameraStore, IEventStore, IAuthorizationStore, IStreamProcessorStore, IDisposable
+    ICollectionStore, IAccessKeyStore, IJobStore, IAuditStore, IPolicyStore, ILeadStore, IRetentionStore, IDetectorStore, IAlertStore, IHotlistStore, ICameraStore, IEventStore, IAuthorizationStore, IStreamProcessorStore, IWebSessionStore, IDisposable
 {
     /// <summary>How many times a transaction that lost a serialization race or a deadlock is run again.</summary>
     private const int Attempts = 4;

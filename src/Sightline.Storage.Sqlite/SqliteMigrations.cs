@@ -315,6 +315,17 @@ internal static class SqliteMigrations
         """
         ALTER TABLE live_events ADD COLUMN plate TEXT;
         """,
+        // 20: console sessions (the token's SHA-256, never the token).
+        """
+        CREATE TABLE web_sessions (
+            token_hash TEXT PRIMARY KEY NOT NULL,
+            access_key_id TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            revoked_at INTEGER
+        );
+        CREATE INDEX web_sessions_by_expiry ON web_sessions(expires_at);
+        """,
     ];
 
     public static int Latest => s_steps.Length;

@@ -24,7 +24,7 @@ public static class StorageRegistration
 {
     /// <summary>Exposes one provider's store under every storage contract it implements (one instance for all).</summary>
     public static IServiceCollection AddStoreContracts<TStore>(this IServiceCollection services)
-        where TStore : class, ICollectionStore, IAccessKeyStore, IJobStore, IAuditStore, IPolicyStore, ILeadStore, IRetentionStore, IDetectorStore, IAlertStore, IHotlistStore, ICameraStore, IEventStore, IAuthorizationStore, IStreamProcessorStore
+        where TStore : class, ICollectionStore, IAccessKeyStore, IJobStore, IAuditStore, IPolicyStore, ILeadStore, IRetentionStore, IDetectorStore, IAlertStore, IHotlistStore, ICameraStore, IEventStore, IAuthorizationStore, IStreamProcessorStore, IWebSessionStore
     {
         services.AddSingleton<ICollectionStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IAccessKeyStore>(sp => sp.GetRequiredService<TStore>());
@@ -40,6 +40,7 @@ public static class StorageRegistration
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IAuthorizationStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IStreamProcessorStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IWebSessionStore>(sp => sp.GetRequiredService<TStore>());
         return services;
     }
 }

@@ -207,6 +207,8 @@ public sealed class BenchCamerasTests
         Assert.True(row.GetProperty("received").GetInt64() > 60);
         Assert.True(row.GetProperty("cpuPercent").GetDouble() > 0);
         Assert.True(row.GetProperty("rssMb").GetDouble() > row.GetProperty("baseRssMb").GetDouble() - 1);
+        // PSS divides shared library pages among the processes: never above RSS, and well above nothing.
+        Assert.InRange(row.GetProperty("pssMb").GetDouble(), 50, row.GetProperty("rssMb").GetDouble() + 1);
         // The scene has a person in it for 8 of every 14 s: in 8 s each camera sees one come, move or go.
         Assert.True(row.GetProperty("messages").GetInt32() > 0, run.Stdout);
         Assert.True(row.GetProperty("latencyP95Ms").GetDouble() > 0);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -7,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Sightline.Benchmarks.Live;
 using Sightline.Hosting;
 using Sightline.Storage;
+using Sightline.Tests;
 
 namespace Sightline.Cli.Tests;
 
@@ -62,7 +62,7 @@ public sealed class LiveClipTests
         using var work = new TempDir();
         string file = Path.Combine(work.Path, "clip.mp4");
         await File.WriteAllBytesAsync(file, clip);
-        var (codec, pixels, seconds) = await ProbeAsync(file);
+        var (codec, pixels, seconds) = await VideoProbe.ProbeAsync(file);
         Assert.Equal(("h264", "yuv420p"), (codec, pixels));
         // From 5 s before the start to 5 s after the end (the end is known 5 s after the person was last seen).
         double expected = (end - start).TotalSeconds + 5 + 5;
@@ -152,19 +152,4 @@ public sealed class LiveClipTests
     }
 
     private static int IndexOf(byte[] data, ReadOnlySpan<byte> what) => data.AsSpan().IndexOf(what);
-
-    private static async Task<(string Codec, string PixelFormat, double Seconds)> ProbeAsync(string path)
-    {
-        var psi = new ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name,pix_fmt:format=duration", "-of", "json", path })
-            psi.ArgumentList.Add(a);
-        using var probe = Process.Start(psi)!;
-        string json = await probe.StandardOutput.ReadToEndAsync();
-        await probe.WaitForExitAsync();
-        Assert.True(probe.ExitCode == 0, await probe.StandardError.ReadToEndAsync());
-        var root = JsonDocument.Parse(json).RootElement;
-        var stream = root.GetProperty("streams")[0];
-        return (stream.GetProperty("codec_name").GetString()!, stream.GetProperty("pix_fmt").GetString()!,
-            double.Parse(root.GetProperty("format").GetProperty("duration").GetString()!, CultureInfo.InvariantCulture));
-    }
 }

@@ -1,9 +1,7 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenCvSharp;
 using Sightline.Live.Clips;
+using Sightline.Tests;
 
 namespace Sightline.Live.Tests;
 
@@ -84,7 +82,7 @@ public sealed class ClipTests : IDisposable
         }
         await clips.StopAsync();
         Assert.Equal(["e1"], ready);
-        var (codec, pixels, seconds) = await ProbeAsync(Path.Combine(_directory, "e1.mp4"));
+        var (codec, pixels, seconds) = await VideoProbe.ProbeAsync(Path.Combine(_directory, "e1.mp4"));
         Assert.Equal(("h264", "yuv420p"), (codec, pixels));
         Assert.InRange(seconds, 4.8, 5.3); // 3.0 s to 8.0 s at 10 fps
         Assert.Empty(Directory.GetFiles(_directory, "*.tmp"));
@@ -115,8 +113,8 @@ public sealed class ClipTests : IDisposable
         await clips.StopAsync();
         Assert.Equal(["late", "long", "other"], ready.Order(StringComparer.Ordinal));
         Assert.False(File.Exists(Path.Combine(_directory, "third.mp4")));
-        Assert.InRange((await ProbeAsync(Path.Combine(_directory, "long.mp4"))).Seconds, 2.9, 3.3);
-        Assert.InRange((await ProbeAsync(Path.Combine(_directory, "late.mp4"))).Seconds, 2.4, 2.8); // 3.5 s to 6.0 s, stopped with the camera
+        Assert.InRange((await VideoProbe.ProbeAsync(Path.Combine(_directory, "long.mp4"))).Seconds, 2.9, 3.3);
+        Assert.InRange((await VideoProbe.ProbeAsync(Path.Combine(_directory, "late.mp4"))).Seconds, 2.4, 2.8); // 3.5 s to 6.0 s, stopped with the camera
     }
 
     [Fact]
@@ -136,20 +134,5 @@ public sealed class ClipTests : IDisposable
             killed.Offer(compressor.Compress(picture, s_t0));
         await killed.DisposeAsync();
         Assert.Empty(Directory.GetFiles(_directory));
-    }
-
-    internal static async Task<(string Codec, string PixelFormat, double Seconds)> ProbeAsync(string path)
-    {
-        var psi = new ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name,pix_fmt:format=duration", "-of", "json", path })
-            psi.ArgumentList.Add(a);
-        using var probe = Process.Start(psi)!;
-        string json = await probe.StandardOutput.ReadToEndAsync();
-        await probe.WaitForExitAsync();
-        Assert.True(probe.ExitCode == 0, await probe.StandardError.ReadToEndAsync());
-        var root = JsonDocument.Parse(json).RootElement;
-        var stream = root.GetProperty("streams")[0];
-        return (stream.GetProperty("codec_name").GetString()!, stream.GetProperty("pix_fmt").GetString()!,
-            double.Parse(root.GetProperty("format").GetProperty("duration").GetString()!, CultureInfo.InvariantCulture));
     }
 }

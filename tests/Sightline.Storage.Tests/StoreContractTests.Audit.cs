@@ -35,6 +35,8 @@ public abstract partial class StoreContractTests
         ["DeleteCamera"] = async (s, a, c) => Assert.True(await s.Cameras.DeleteCameraAsync(a, "cam1", c)),
         ["AddAuthorization"] = async (s, a, c) => await s.Authorizations.AddAuthorizationAsync(a, Authorization("auth-2"), c),
         ["RevokeAuthorization"] = async (s, a, c) => Assert.True(await s.Authorizations.RevokeAuthorizationAsync(a, Authorization("auth-1") with { RevokedAt = T0.AddHours(1), RevokedBy = "admin", RevokeReason = "closed" }, c)),
+        ["AddSession"] = async (s, a, c) => await s.Sessions.AddSessionAsync(a, new WebSession("h2", "K1", T0, T0.AddHours(8)), c),
+        ["RevokeSession"] = async (s, a, c) => Assert.True(await s.Sessions.RevokeSessionAsync(a, "h1", T0.AddHours(1), c)),
         ["SetEventCase"] = async (s, a, c) => Assert.NotNull(await s.Events.SetEventCaseAsync(a, "e1", "case-1", c)),
         ["SweepEvents"] = async (s, a, c) => Assert.Equal(["e1"], (await s.Events.SweepEventsAsync(a, "cam1", T0.AddDays(1), 10, c)).Deleted),
         ["AppendAudit"] = async (s, a, c) => await s.Audit.AppendAuditAsync(a, c),
@@ -79,6 +81,7 @@ public abstract partial class StoreContractTests
         await S.Cameras.SetCameraStatusAsync(Status("cam1", CameraStates.Streaming), Ct);
         await S.Events.AddEventAsync(LiveEvent("e1", "cam1", T0), Ct);
         await S.Authorizations.AddAuthorizationAsync(Tester, Authorization("auth-1"), Ct);
+        await S.Sessions.AddSessionAsync(Tester, new WebSession("h1", "K1", T0, T0.AddHours(8)), Ct);
     }
 
     [Theory]

@@ -18,6 +18,7 @@ public sealed class Stores(ServiceProvider services) : IDisposable
     public ICameraStore Cameras => services.GetRequiredService<ICameraStore>();
     public IEventStore Events => services.GetRequiredService<IEventStore>();
     public IAuthorizationStore Authorizations => services.GetRequiredService<IAuthorizationStore>();
+    public IWebSessionStore Sessions => services.GetRequiredService<IWebSessionStore>();
     public IScratchStoreFactory Scratch => services.GetRequiredService<IScratchStoreFactory>();
 
     public void Dispose() => services.Dispose();

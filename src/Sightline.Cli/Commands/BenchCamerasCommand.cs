@@ -13,12 +13,12 @@ namespace Sightline.Cli.Commands;
 /// <summary>
 /// <c>sightline bench cameras</c>: plays clips as live network streams on loopback (alternately MJPEG over HTTP and
 /// RTSP), points N cameras of a real server at them, and measures per N: frames analysed and dropped per camera, CPU
-/// and RSS of the server and its ffmpeg children per camera, and event latency (frame → server-sent event) p50/p95.
+/// and memory (RSS and PSS) of the server and its ffmpeg children per camera, and event latency (frame → server-sent event) p50/p95.
 /// </summary>
 internal static class BenchCamerasCommand
 {
     public sealed record Row(int Cameras, double Seconds, double AnalysedFpsPerCamera, long Received, long Analysed, long Dropped, double DroppedPercent,
-        double CpuPercent, double CpuPercentPerCamera, double BaseRssMb, double RssMb, double RssMbPerCamera, int Events, int Messages, double LatencyP50Ms, double LatencyP95Ms);
+        double CpuPercent, double CpuPercentPerCamera, double BaseRssMb, double RssMb, double RssMbPerCamera, double BasePssMb, double PssMb, double PssMbPerCamera, int Events, int Messages, double LatencyP50Ms, double LatencyP95Ms);
 
     public static Command Build()
     {
@@ -89,7 +89,7 @@ internal static class BenchCamerasCommand
             await ServerLoad.WaitReadyAsync(http, address, server, ct);
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", $"{key.AccessKeyId}:{key.SecretAccessKey}");
             // The server alone, models loaded: what the cameras add is measured above this.
-            double baseRss = ProcessTree.Measure(server.Id).RssMb;
+            var alone = ProcessTree.Measure(server.Id);
             for (int i = 0; i < n; i++)
             {
                 string clip = clips[i % clips.Count];
@@ -112,17 +112,20 @@ internal static class BenchCamerasCommand
             }
             await Task.Delay(TimeSpan.FromSeconds(3), ct); // past the first second's burst
             var before = await CamerasAsync(http, address, n, ct);
-            var (cpu0, _, _) = ProcessTree.Measure(server.Id);
+            double cpu0 = ProcessTree.Measure(server.Id).CpuSeconds;
             int messages0 = events.Messages.Count;
             var rss = new List<double>();
+            var pss = new List<double>();
             var measured = Stopwatch.StartNew();
             while (measured.Elapsed < TimeSpan.FromSeconds(seconds))
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), ct);
-                rss.Add(ProcessTree.Measure(server.Id).RssMb);
+                var sample = ProcessTree.Measure(server.Id);
+                rss.Add(sample.RssMb);
+                pss.Add(sample.PssMb);
             }
             double elapsed = measured.Elapsed.TotalSeconds;
-            var (cpu1, _, _) = ProcessTree.Measure(server.Id);
+            double cpu1 = ProcessTree.Measure(server.Id).CpuSeconds;
             var after = await CamerasAsync(http, address, n, ct);
             long Sum(List<JsonElement> list, string field) => list.Sum(c => c.GetProperty(field).GetInt64());
             long received = Sum(after, "framesReceived") - Sum(before, "framesReceived");
@@ -131,10 +134,10 @@ internal static class BenchCamerasCommand
             var latencies = events.Messages.Skip(messages0).Select(m => (m.At - m.Data.GetProperty("frameTime").GetDateTimeOffset()).TotalMilliseconds).Order().ToList();
             int newEvents = events.Messages.Skip(messages0).Count(m => m.Type == "new");
             double cpuPercent = (cpu1 - cpu0) / elapsed * 100;
-            double rssMedian = ServerLoad.Median(rss);
+            double rssMedian = ServerLoad.Median(rss), pssMedian = ServerLoad.Median(pss);
             return new Row(n, Math.Round(elapsed, 1), Math.Round(analysed / elapsed / n, 2), received, analysed, dropped,
-                Math.Round(received == 0 ? 0 : 100.0 * dropped / received, 2), Math.Round(cpuPercent, 1), Math.Round(cpuPercent / n, 1), Math.Round(baseRss), Math.Round(rssMedian),
-                Math.Round((rssMedian - baseRss) / n), newEvents, latencies.Count, Math.Round(ServerLoad.Percentile(latencies, 0.5)), Math.Round(ServerLoad.Percentile(latencies, 0.95)));
+                Math.Round(received == 0 ? 0 : 100.0 * dropped / received, 2), Math.Round(cpuPercent, 1), Math.Round(cpuPercent / n, 1), Math.Round(alone.RssMb), Math.Round(rssMedian),
+                Math.Round((rssMedian - alone.RssMb) / n), Math.Round(alone.PssMb), Math.Round(pssMedian), Math.Round((pssMedian - alone.PssMb) / n), newEvents, latencies.Count, Math.Round(ServerLoad.Percentile(latencies, 0.5)), Math.Round(ServerLoad.Percentile(latencies, 0.95)));
         }
         finally
         {
@@ -181,11 +184,11 @@ internal static class BenchCamerasCommand
             Console.WriteLine(JsonSerializer.Serialize(new { rows }, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true }));
             return;
         }
-        Console.WriteLine("cameras\tanalysed fps/cam\tdropped\tCPU %\tCPU %/cam\tRSS MB (server alone)\tRSS MB added/cam\tevents\tmessages\tlatency p50 ms\tp95 ms");
+        Console.WriteLine("cameras\tanalysed fps/cam\tdropped\tCPU %\tCPU %/cam\tRSS MB (server alone)\tRSS MB added/cam\tPSS MB (server alone)\tPSS MB added/cam\tevents\tmessages\tlatency p50 ms\tp95 ms");
         foreach (var r in rows)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Cameras}\t{r.AnalysedFpsPerCamera}\t{r.Dropped} of {r.Received} ({r.DroppedPercent}%)\t{r.CpuPercent}\t{r.CpuPercentPerCamera}\t{r.RssMb} ({r.BaseRssMb})\t{r.RssMbPerCamera}\t{r.Events}\t{r.Messages}\t{r.LatencyP50Ms}\t{r.LatencyP95Ms}"));
+                $"{r.Cameras}\t{r.AnalysedFpsPerCamera}\t{r.Dropped} of {r.Received} ({r.DroppedPercent}%)\t{r.CpuPercent}\t{r.CpuPercentPerCamera}\t{r.RssMb} ({r.BaseRssMb})\t{r.RssMbPerCamera}\t{r.PssMb} ({r.BasePssMb})\t{r.PssMbPerCamera}\t{r.Events}\t{r.Messages}\t{r.LatencyP50Ms}\t{r.LatencyP95Ms}"));
         }
     }
 }
