@@ -42,7 +42,7 @@ public sealed class RequestIdentity
 /// too many failed authentications is refused before its credentials are read, and an authenticated key over its
 /// role's rate limit is refused with Throttling.
 /// </summary>
-public sealed class RequestAuthenticator(SigV4Verifier verifier, AccessKeys keys, FailedAuthLimits failures, KeyRateLimits rates)
+public sealed class RequestAuthenticator(SigV4Verifier verifier, AccessKeys keys, Web.ConsoleSessions sessions, FailedAuthLimits failures, KeyRateLimits rates)
 {
     /// <summary>Verifies an AWS Signature Version 4 over the buffered <paramref name="body"/>.</summary>
     public Task<Principal> VerifySigV4Async(HttpContext context, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) => LimitedAsync(context, () =>
@@ -56,14 +56,35 @@ public sealed class RequestAuthenticator(SigV4Verifier verifier, AccessKeys keys
         return verifier.VerifyAsync(request, cancellationToken);
     }, cancellationToken);
 
-    /// <summary>Checks <c>Authorization: Bearer ACCESS_KEY_ID:SECRET</c> (native API).</summary>
-    public Task<Principal> VerifyBearerAsync(HttpContext context, CancellationToken cancellationToken) => LimitedAsync(context, () =>
+    /// <summary>
+    /// Checks <c>Authorization: Bearer ACCESS_KEY_ID:SECRET</c> (native API) or, without that header, the console's
+    /// session cookie (with its CSRF token on requests that change anything).
+    /// </summary>
+    public Task<Principal> VerifyNativeAsync(HttpContext context, CancellationToken cancellationToken) => LimitedAsync(context, async () =>
     {
         string authorization = context.Request.Headers.Authorization.ToString();
+        if (authorization.Length == 0 && Web.ConsoleSessions.HasCookie(context))
+            return (await sessions.AuthenticateAsync(context, cancellationToken).ConfigureAwait(false)).Principal;
         if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             throw new SightlineException(ErrorKind.MissingAuthentication, "Send 'Authorization: Bearer ACCESS_KEY_ID:SECRET_ACCESS_KEY' (create a key with 'sightline keys create').");
-        return keys.AuthenticateBearerAsync(authorization[7..].Trim(), cancellationToken);
+        return await keys.AuthenticateBearerAsync(authorization[7..].Trim(), cancellationToken).ConfigureAwait(false);
     }, cancellationToken);
+
+    /// <summary>Checks an access key id and secret given to the console's sign-in, under the same limits.</summary>
+    public Task<Principal> VerifyKeyAsync(HttpContext context, string accessKeyId, string secret, CancellationToken cancellationToken) =>
+        LimitedAsync(context, () => keys.AuthenticateBearerAsync(accessKeyId + ":" + secret, cancellationToken), cancellationToken);
+
+    /// <summary>The console session of the request (for the session endpoints themselves), under the same limits.</summary>
+    public async Task<(Principal Principal, Storage.WebSession Session, string Csrf)> VerifySessionAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        (Principal, Storage.WebSession, string)? found = null;
+        await LimitedAsync(context, async () =>
+        {
+            found = await sessions.AuthenticateAsync(context, cancellationToken).ConfigureAwait(false);
+            return found.Value.Item1;
+        }, cancellationToken).ConfigureAwait(false);
+        return found!.Value;
+    }
 
     private async Task<Principal> LimitedAsync(HttpContext context, Func<Task<Principal>> authenticate, CancellationToken cancellationToken)
     {

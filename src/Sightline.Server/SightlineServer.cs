@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Prometheus;
 using Scalar.AspNetCore;
 using Sightline.Server.Native;
+using Sightline.Server.Web;
 using Sightline.Access;
 using Sightline.Alerts;
 using Sightline.Detectors;
@@ -46,6 +47,8 @@ public static class SightlineServer
         builder.Services.AddSingleton(sp => new SigV4Verifier(sp.GetRequiredService<AccessKeys>(), "rekognition", maxSkew: server.MaxClockSkew));
         builder.Services.AddSingleton<Limits.FailedAuthLimits>();
         builder.Services.AddSingleton<Limits.KeyRateLimits>();
+        builder.Services.AddSingleton<Web.ConsoleSessions>();
+        builder.Services.AddSingleton<ConsoleAssets>();
         builder.Services.AddSingleton<RequestAuthenticator>();
         builder.Services.AddSingleton<RekognitionEndpoint>();
         builder.Services.AddHostedService<VideoJobWorker>();
@@ -100,6 +103,8 @@ public static class SightlineServer
         app.MapMetrics("/metrics");
         app.MapPost("/", (HttpContext context, RekognitionEndpoint endpoint) => endpoint.HandleAsync(context)).ExcludeFromDescription();
         app.MapNativeApi();
+        app.MapConsoleSessions();
+        ConsoleAssets.Map(app);
         app.MapOpenApi("/openapi/{documentName}.json");
         // The API reference calls nothing outside this server: no AI agent or MCP, no telemetry, no vendor fonts, no
         // client-generation or deploy buttons that reach the vendor's services.
@@ -116,5 +121,6 @@ public static class SightlineServer
     }
 
     private static bool IsProbe(PathString path) =>
-        path == "/healthz" || path == "/readyz" || path == "/metrics" || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/docs");
+        path == "/healthz" || path == "/readyz" || path == "/metrics" || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/docs")
+        || path.StartsWithSegments("/console");
 }

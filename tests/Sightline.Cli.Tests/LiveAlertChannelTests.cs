@@ -12,6 +12,7 @@ namespace Sightline.Cli.Tests;
 /// (an SMS gateway's form template) exactly once per event; a rule for another camera never fires.
 /// </summary>
 [Collection(CliCollection.Name)]
+[Trait("Store", "Agnostic")] // end to end over the stores the contract suite checks on both providers: run once, on the default database
 public sealed class LiveAlertChannelTests
 {
     private const string Authorization = "Basic c2lnaHRsaW5lOmdhdGV3YXktc2VjcmV0";

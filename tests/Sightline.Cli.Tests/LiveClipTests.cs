@@ -16,6 +16,7 @@ namespace Sightline.Cli.Tests;
 /// with their files by their camera's retention, except one filed under a held case.
 /// </summary>
 [Collection(CliCollection.Name)]
+[Trait("Store", "Agnostic")] // end to end over the stores the contract suite checks on both providers: run once, on the default database
 public sealed class LiveClipTests
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace Sightline.Cli.Tests;
 /// back; a weapon-like custom detector on an RTSP stream fires a signed webhook alert.
 /// </summary>
 [Collection(CliCollection.Name)]
+[Trait("Store", "Agnostic")] // end to end over the stores the contract suite checks on both providers: run once, on the default database
 public sealed class LiveEventTests
 {
     private static async Task UntilAsync(EventStreamReader sse, Func<EventStreamReader, bool> done, TimeSpan limit, string what)

@@ -11,6 +11,7 @@ namespace Sightline.Cli.Tests;
 /// at expiry the search stops by itself — each start, match and stop in the audit chain.
 /// </summary>
 [Collection(CliCollection.Name)]
+[Trait("Store", "Agnostic")] // end to end over the stores the contract suite checks on both providers: run once, on the default database
 public sealed class LiveFaceSearchTests
 {
     private static async Task UntilAsync(Func<Task<bool>> done, TimeSpan limit, string what)

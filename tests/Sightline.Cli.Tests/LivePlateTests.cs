@@ -12,6 +12,7 @@ namespace Sightline.Cli.Tests;
 /// plate once, and a hotlist hit becomes an event with the plate and a signed alert; nothing else is kept.
 /// </summary>
 [Collection(CliCollection.Name)]
+[Trait("Store", "Agnostic")] // end to end over the stores the contract suite checks on both providers: run once, on the default database
 public sealed class LivePlateTests
 {
     private static readonly SemaphoreSlim s_clipGate = new(1, 1);

@@ -129,4 +129,5 @@ public static class NativeInput
 [JsonSerializable(typeof(Sightline.Live.CameraRequest))]
 [JsonSerializable(typeof(Sightline.Live.Faces.AuthorizationRequest))]
 [JsonSerializable(typeof(RevokeBody))]
+[JsonSerializable(typeof(Sightline.Server.Web.SignInBody))]
 internal sealed partial class NativeJsonContext : JsonSerializerContext;

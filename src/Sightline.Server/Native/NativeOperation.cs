@@ -9,7 +9,7 @@ namespace Sightline.Server.Native;
 public sealed record NativeOperation(string Name, Capability Capability);
 
 /// <summary>
-/// Runs before every native endpoint: counts the request as admitted, checks the bearer token and the role, and
+/// Runs before every native endpoint: counts the request as admitted, checks the bearer token (or console session) and the role, and
 /// turns failures into RFC 7807 problem details. Handlers therefore only do the work.
 /// </summary>
 public sealed partial class NativeFilter(RequestAuthenticator authenticator, IAuditStore auditLog, ILogger<NativeFilter> logger) : IEndpointFilter
@@ -27,7 +27,7 @@ public sealed partial class NativeFilter(RequestAuthenticator authenticator, IAu
         bool handlerRan = false; // and so may have handed an identification search to the pipeline
         try
         {
-            var principal = await authenticator.VerifyBearerAsync(context, context.RequestAborted).ConfigureAwait(false);
+            var principal = await authenticator.VerifyNativeAsync(context, context.RequestAborted).ConfigureAwait(false);
             identity.Principal = principal;
             if (AuditFacts.IsAudited(operation.Capability))
             {

@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Sightline.Benchmarks.Live;
+
+namespace Sightline.Cli.Tests;
+
+/// <summary>
+/// The console in a real browser (Debian's chromium, headless, driven by Playwright) against a real server on
+/// loopback: sign in (a wrong secret refused on the page), see a live event arrive without reload from a camera on
+/// an MJPEG stream, sign out; a forged cookie gets the sign-in page; the page asks nothing of any other host; axe
+/// finds no accessibility violation on either screen. Screenshots of each screen go to artifacts/console/.
+/// </summary>
+[Collection(CliCollection.Name)]
+[Trait("Store", "Agnostic")] // end to end over the stores the contract suite checks on both providers: run once, on the default database
+public sealed class ConsoleBrowserTests
+{
+    private static readonly string s_artifacts = Path.Combine(RepositoryRoot(), "artifacts", "console");
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Sightline.slnx")))
+            dir = dir.Parent;
+        return dir?.FullName ?? AppContext.BaseDirectory;
+    }
+
+    /// <summary>Debian's chromium (setup installs it); Playwright downloads no browser.</summary>
+    public static async Task<IBrowser> LaunchAsync(IPlaywright playwright)
+    {
+        string path = new[] { "/usr/bin/chromium", "/usr/lib/chromium/chromium" }.FirstOrDefault(File.Exists)
+            ?? throw new Xunit.Sdk.XunitException("Debian's chromium is missing: run ./scripts/setup.sh.");
+        return await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = path, Headless = true });
+    }
+
+    private static async Task AccessibleAsync(IPage page, string screen)
+    {
+        var result = await page.RunAxe();
+        Assert.True(result.Violations.Length == 0, $"{screen}: " + string.Join("; ", result.Violations.Select(v =>
+            $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")));
+    }
+
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(s_artifacts);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(s_artifacts, name + ".png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task An_operator_signs_in_sees_a_live_event_arrive_and_signs_out_and_the_page_talks_to_no_other_host()
+    {
+        string scene = await LiveCameraTests.SceneAsync();
+        await using var source = await LoopbackStream.MjpegAsync(scene, CancellationToken.None);
+        await using var server = await ServerProcess.StartAsync();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        var requests = new ConcurrentQueue<string>();
+        context.Request += (_, r) => requests.Enqueue(r.Url);
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+
+        var (id, secret) = server.Keys["operator"];
+        var loaded = await page.GotoAsync(server.Address.ToString());
+        Assert.Equal(200, loaded!.Status);
+        Assert.Contains("default-src 'none'", loaded.Headers["content-security-policy"], StringComparison.Ordinal);
+        await page.GetByTestId("login-key-id").WaitForAsync();
+        await AccessibleAsync(page, "sign-in");
+        await ScreenshotAsync(page, "sign-in");
+
+        await page.GetByTestId("login-key-id").FillAsync(id);
+        await page.GetByTestId("login-secret").FillAsync("not-the-secret");
+        await page.GetByTestId("login-submit").ClickAsync();
+        await page.GetByRole(AriaRole.Alert).WaitForAsync();
+        Assert.Contains("wrong", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+
+        await page.GetByTestId("login-secret").FillAsync(secret);
+        await page.GetByTestId("login-submit").ClickAsync();
+        var nav = page.GetByTestId("nav");
+        await nav.WaitForAsync();
+        Assert.Contains("Live events", await nav.InnerTextAsync(), StringComparison.Ordinal);
+        await page.GetByText("Live", new PageGetByTextOptions { Exact = true }).WaitForAsync();
+
+        // A camera added now: its first event reaches the open page over the event stream, no reload.
+        Assert.Equal(0, SightlineCli.Run("cameras", "add", "yard", "--url", source.Url, "--detect", "person", "--data", server.Data.Path).ExitCode);
+        var item = page.GetByTestId("event-item").First;
+        await item.WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
+        string text = await item.InnerTextAsync();
+        Assert.Contains("person", text, StringComparison.Ordinal);
+        Assert.Contains("yard", text, StringComparison.Ordinal);
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('[data-testid=event-item] img')].some(i => i.complete && i.naturalWidth > 0)");
+        await AccessibleAsync(page, "live events");
+        await ScreenshotAsync(page, "live-events");
+
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Sign out" }).ClickAsync();
+        await page.GetByTestId("login-key-id").WaitForAsync();
+        Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "sightline_session");
+
+        // Nothing but this server was asked for anything.
+        Assert.NotEmpty(requests);
+        Assert.All(requests, url => Assert.Equal(server.Address.Authority, new Uri(url).Authority));
+
+        // A forged session cookie gets the sign-in page, not the console.
+        await using var forged = await browser.NewContextAsync();
+        await forged.AddCookiesAsync([new Cookie { Name = "sightline_session", Value = new string('A', 43), Url = server.Address.ToString() }]);
+        var forgedPage = await forged.NewPageAsync();
+        await forgedPage.GotoAsync(server.Address.ToString());
+        await forgedPage.GetByTestId("login-key-id").WaitForAsync();
+        Assert.Equal(0, await forgedPage.GetByTestId("nav").CountAsync());
+    }
+}

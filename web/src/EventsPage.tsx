@@ -1,0 +1,101 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { api } from './api';
+import { fromStored, fromStream, upsert, type LiveEvent } from './events';
+
+const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+type Link = 'connecting' | 'live' | 'reconnecting';
+
+/** Events as they happen: the latest stored ones, then every change from the server's event stream. */
+export function EventsPage() {
+  const [events, setEvents] = useState<LiveEvent[]>([]);
+  const [link, setLink] = useState<Link>('connecting');
+  const [error, setError] = useState('');
+  const [camera, setCamera] = useState('');
+  const [label, setLabel] = useState('');
+
+  useEffect(() => {
+    let closed = false;
+    api<{ events: Parameters<typeof fromStored>[0][] }>('/v1/events?limit=100')
+      .then((r) => !closed && setEvents((now) => r.events.map(fromStored).reduce((list, e) => (list.some((x) => x.id === e.id) ? list : upsert(list, e)), now)))
+      .catch((e) => setError(e.message));
+    const source = new EventSource('/v1/events/stream');
+    source.onopen = () => setLink('live');
+    source.onerror = () => setLink('reconnecting');
+    const onChange = (m: MessageEvent) => {
+      const data = JSON.parse(m.data);
+      setEvents((list) => upsert(list, fromStream(data.event)));
+    };
+    for (const type of ['new', 'update', 'end']) source.addEventListener(type, onChange as EventListener);
+    return () => {
+      closed = true;
+      source.close();
+    };
+  }, []);
+
+  const cameras = useMemo(() => [...new Set(events.map((e) => e.camera))].sort(), [events]);
+  const labels = useMemo(() => [...new Set(events.map((e) => e.label))].sort(), [events]);
+  const shown = events.filter((e) => (!camera || e.camera === camera) && (!label || e.label === label));
+
+  return (
+    <section aria-labelledby="events-title">
+      <div class="page-head">
+        <h1 id="events-title">Live events</h1>
+        <p class={`link ${link}`} role="status">{link === 'live' ? 'Live' : link === 'connecting' ? 'Connecting…' : 'Reconnecting…'}</p>
+      </div>
+      <div class="filters">
+        <label>
+          Camera
+          <select value={camera} onChange={(e) => setCamera(e.currentTarget.value)}>
+            <option value="">All cameras</option>
+            {cameras.map((c) => <option key={c} value={c}>{c}</option>)}
+          </select>
+        </label>
+        <label>
+          Label
+          <select value={label} onChange={(e) => setLabel(e.currentTarget.value)}>
+            <option value="">All labels</option>
+            {labels.map((l) => <option key={l} value={l}>{l}</option>)}
+          </select>
+        </label>
+      </div>
+      {error && <p class="error" role="alert">{error}</p>}
+      {shown.length === 0 ? (
+        <p class="empty">No events yet. They appear here as cameras see them.</p>
+      ) : (
+        <ul class="events" aria-live="polite">
+          {shown.map((e) => <EventItem key={e.id} event={e} />)}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function EventItem({ event: e }: { event: LiveEvent }) {
+  return (
+    <li class="event" data-testid="event-item" data-event-id={e.id}>
+      {e.hasSnapshot ? (
+        // The whole frame at its best moment (the event's box is where the object was last, not necessarily there).
+        <img src={`/v1/events/${encodeURIComponent(e.id)}/snapshot.jpg`} alt={`Snapshot: ${e.label} on ${e.camera}`} loading="lazy" width={160} height={90} />
+      ) : (
+        <div class="no-snapshot" aria-hidden="true" />
+      )}
+      <div class="facts">
+        <p class="what">
+          <strong>{e.label}</strong> on <strong>{e.camera}</strong>
+          {e.plate && <span class="plate"> · plate {e.plate}</span>}
+        </p>
+        <p>
+          Score {e.score.toFixed(1)}
+          {e.zones.length > 0 && <> · zones {e.zones.join(', ')}</>}
+          {e.loitering && <> · loitering</>}
+          {e.stationary && <> · stationary</>}
+        </p>
+        <p class="times">
+          <time dateTime={e.startTime}>{when.format(new Date(e.startTime))}</time>
+          {e.endTime ? <> – <time dateTime={e.endTime}>{when.format(new Date(e.endTime))}</time></> : <span class="open"> · in progress</span>}
+        </p>
+      </div>
+    </li>
+  );
+}
