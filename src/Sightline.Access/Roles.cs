@@ -23,6 +23,9 @@ public enum Capability
 
     /// <summary>Decide leads: confirm, reject or mark inconclusive a search's matches.</summary>
     Review,
+
+    /// <summary>Handle live events: acknowledge, escalate, add a note.</summary>
+    Respond,
 }
 
 /// <summary>The roles an access key carries and what each may do.</summary>
@@ -39,13 +42,13 @@ public static class Roles
     public static bool IsKnown(string role) => All.Contains(role, StringComparer.Ordinal);
 
     /// <summary>
-    /// admin: everything. operator: detect, read, index (enrolment). analyst: detect, read, search. auditor: read
-    /// and audit — no image analysis, no searches. reviewer: read and review leads.
+    /// admin: everything. operator: detect, read, index (enrolment), respond (handle live events). analyst: detect,
+    /// read, search. auditor: read and audit — no image analysis, no searches. reviewer: read and review leads.
     /// </summary>
     public static bool Allows(string role, Capability capability) => role switch
     {
         Admin => true,
-        Operator => capability is Capability.Detect or Capability.Read or Capability.Index,
+        Operator => capability is Capability.Detect or Capability.Read or Capability.Index or Capability.Respond,
         Analyst => capability is Capability.Detect or Capability.Read or Capability.Search,
         Auditor => capability is Capability.Read or Capability.Audit,
         Reviewer => capability is Capability.Read or Capability.Review,

@@ -32,12 +32,15 @@ public sealed class CameraAnalysis : IFrameAnalyzer
     private readonly Faces.LiveFaceSearch? _faces;
     private readonly Plates.LivePlates? _plates;
     private readonly ClipRecorder _clips;
+    private readonly LivePicture _picture;
+    private JpegCompressor? _pictureJpeg;
+    private DateTimeOffset _pictureAt;
     private MotionDetector? _motion;
     private (int, int) _size;
 
-    public CameraAnalysis(CameraRecord camera, CameraCounters counters, LiveServices live, LiveOptions liveOptions, ILogger logger)
+    public CameraAnalysis(CameraRecord camera, CameraCounters counters, LiveServices live, LiveOptions liveOptions, ILogger logger, LivePicture picture)
     {
-        (_camera, _counters, _live) = (camera, counters, live);
+        (_camera, _counters, _live, _picture) = (camera, counters, live, picture);
         _options = TrackerOptions.ForRate(camera.Settings.Fps);
         _tracker = new ObjectTracker(camera.Settings.Zones, _options);
         _clips = new ClipRecorder(camera.Name, camera.Settings.Fps, liveOptions, live.EventsDirectory,
@@ -60,7 +63,7 @@ public sealed class CameraAnalysis : IFrameAnalyzer
         if (_faces is not null)
             await _faces.SyncAsync(frame.At, cancellationToken).ConfigureAwait(false);
         // Before the analysis: a clip that starts on this frame begins with the frames before it, this one included.
-        _clips.Add(frame, bgr);
+        Show(frame, bgr, _clips.Add(frame, bgr));
         var motion = _motion.Detect(bgr);
         _counters.FrameAnalysed(motion.Count > 0);
         if (motion.Count == 0 && _tracker.Tracks.Count == 0)
@@ -91,14 +94,37 @@ public sealed class CameraAnalysis : IFrameAnalyzer
             }
         }
         var changes = _tracker.Update(found, frame.Width, frame.Height, frame.At);
+        ShowTracks(frame);
         await _recorder.ApplyAsync(changes, frame, bgr, cancellationToken).ConfigureAwait(false);
         if (_faces is not null)
             await _faces.SearchAsync(_tracker.Tracks, frame, bgr, cancellationToken).ConfigureAwait(false);
         _plates?.Observe(_tracker.Tracks, changes.Ended, frame, bgr, cancellationToken);
     }
 
+    /// <summary>The live view's frame: the clips' JPEG of it, or, with clips off, one compressed here once a second.</summary>
+    private void Show(Frame frame, Mat bgr, JpegFrame? jpeg)
+    {
+        if (jpeg is not null)
+        {
+            _picture.SetFrame(jpeg);
+            return;
+        }
+        if (frame.At - _pictureAt < TimeSpan.FromSeconds(1))
+            return;
+        _pictureAt = frame.At;
+        _pictureJpeg ??= new JpegCompressor();
+        var own = _pictureJpeg.Compress(bgr, frame.At);
+        _picture.SetFrame(own);
+        own.Release();
+    }
+
+    private void ShowTracks(Frame frame) => _picture.SetTracks(new LiveTracks(frame.At, frame.Width, frame.Height,
+        [.. _tracker.Tracks.Where(t => t.Confirmed).Select(t => new LiveTrack(t.Id, t.Label,
+            new NormalBox(t.Box.X1 / frame.Width, t.Box.Y1 / frame.Height, t.Box.Width / frame.Width, t.Box.Height / frame.Height), t.Stationary, t.Loitering, t.CurrentZones))]));
+
     private async Task EndAsync(IReadOnlyList<TrackedObject> ended, Frame frame, Mat bgr, CancellationToken cancellationToken)
     {
+        ShowTracks(frame);
         await _recorder.EndAsync(ended, frame.At, cancellationToken).ConfigureAwait(false);
         _plates?.Observe(_tracker.Tracks, ended, frame, bgr, cancellationToken);
     }
@@ -150,5 +176,6 @@ public sealed class CameraAnalysis : IFrameAnalyzer
         _motion?.Dispose();
         _clips.Dispose();
         _plates?.Dispose();
+        _pictureJpeg?.Dispose();
     }
 }

@@ -17,6 +17,9 @@ public sealed partial class CameraWorker(CameraRecord camera, string sourceUrl, 
 
     public CameraCounters Counters => counters;
 
+    /// <summary>Its latest frame and tracks, for live views (the analysis keeps it current).</summary>
+    public LivePicture Picture { get; init; } = new();
+
     public async Task RunAsync(CancellationToken ct)
     {
         using var stopStatus = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -31,6 +34,7 @@ public sealed partial class CameraWorker(CameraRecord camera, string sourceUrl, 
             await status.ConfigureAwait(false);
             await analyzer.StoppedAsync(time.GetUtcNow()).ConfigureAwait(false);
             analyzer.Dispose();
+            Picture.Dispose();
         }
     }
 

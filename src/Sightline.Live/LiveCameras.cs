@@ -15,6 +15,13 @@ public sealed partial class LiveCameras(ICameraStore store, CameraSecrets secret
 
     private sealed record Running(CameraWorker Worker, CancellationTokenSource Stop, Task Task);
 
+    /// <summary>The live view of a camera this server is running; null when it runs no such camera.</summary>
+    public LivePicture? Picture(string camera)
+    {
+        lock (_running)
+            return _running.TryGetValue(camera, out var r) ? r.Worker.Picture : null;
+    }
+
     /// <summary>The workers running now (for metrics and tests).</summary>
     public IReadOnlyList<CameraWorker> Workers
     {
@@ -99,7 +106,8 @@ public sealed partial class LiveCameras(ICameraStore store, CameraSecrets secret
             LogCannotOpen(_logger, camera.Name, ex.Message);
         }
         var counters = new CameraCounters();
-        var worker = new CameraWorker(camera, url, options, store, new CameraAnalysis(camera, counters, live, options, logger), time, logger, counters);
+        var picture = new LivePicture();
+        var worker = new CameraWorker(camera, url, options, store, new CameraAnalysis(camera, counters, live, options, logger, picture), time, logger, counters) { Picture = picture };
         var stop = new CancellationTokenSource();
         var task = Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None);
         lock (_running)

@@ -17,7 +17,7 @@ public static class AuditFacts
     public const string PurposeHeader = "X-Sightline-Purpose";
 
     /// <summary>State-changing calls and identification searches are audited; reads and plain detection are not.</summary>
-    public static bool IsAudited(Capability capability) => capability is Capability.Index or Capability.Search or Capability.Administer or Capability.Review;
+    public static bool IsAudited(Capability capability) => capability is Capability.Index or Capability.Search or Capability.Administer or Capability.Review or Capability.Respond;
 
     /// <summary>What is known before the body is read: the caller, the case and purpose, the route's collection.</summary>
     public static AuditEntry Entry(HttpContext context, Principal principal, string operation)

@@ -332,6 +332,18 @@ internal static class PostgresMigrations
         );
         CREATE INDEX web_sessions_by_expiry ON web_sessions(expires_at);
         """,
+        // 15: what people did about events (acknowledged, escalated, notes), in order.
+        """
+        CREATE TABLE event_actions (
+            seq bigserial PRIMARY KEY,
+            event_id text NOT NULL,
+            action text NOT NULL,
+            actor text NOT NULL,
+            at bigint NOT NULL,
+            note text
+        );
+        CREATE INDEX event_actions_by_event ON event_actions(event_id, seq);
+        """,
     ];
 
     public static int Latest => s_steps.Length;

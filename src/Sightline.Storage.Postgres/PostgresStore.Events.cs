@@ -6,6 +6,7 @@ namespace Sightline.Storage.Postgres;
 public sealed partial class PostgresStore
 {
     private const string EventColumns = "id, camera, label, score, top_score, box_left, box_top, box_width, box_height, zones, start_time, end_time, has_snapshot, has_clip, stationary, updated_at, case_id, plate";
+    private const string SelectColumns = EventColumns + ", " + EventActions.HandlingSql;
 
     public async Task AddEventAsync(LiveEventRecord e, CancellationToken cancellationToken) =>
         await ExecuteAsync($"INSERT INTO live_events ({EventColumns}) VALUES (@id, @camera, @label, @score, @top, @l, @t, @w, @h, @zones, @start, @end, @snap, @clip, @still, @updated, @case::text, @plate::text);",
@@ -19,14 +20,16 @@ public sealed partial class PostgresStore
             """, cancellationToken, EventParameters(e)).ConfigureAwait(false);
 
     public async Task<LiveEventRecord?> GetEventAsync(string id, CancellationToken cancellationToken) =>
-        (await QueryAsync($"SELECT {EventColumns} FROM live_events WHERE id = @id;", ReadEvent, cancellationToken, ("id", id)).ConfigureAwait(false)).FirstOrDefault();
+        (await QueryAsync($"SELECT {SelectColumns} FROM live_events WHERE id = @id;", ReadEvent, cancellationToken, ("id", id)).ConfigureAwait(false)).FirstOrDefault();
 
     public async Task<IReadOnlyList<LiveEventRecord>> ListEventsAsync(EventQuery q, CancellationToken cancellationToken) =>
         await QueryAsync($"""
-            SELECT {EventColumns} FROM live_events
+            SELECT {SelectColumns} FROM live_events
             WHERE (@camera::text IS NULL OR camera = @camera) AND (@label::text IS NULL OR lower(label) = lower(@label)) AND (@since::bigint IS NULL OR start_time >= @since)
+                AND (@handling::text IS NULL OR {EventActions.HandlingSql} = @handling)
             ORDER BY start_time DESC, id DESC LIMIT @limit;
-            """, ReadEvent, cancellationToken, ("camera", q.Camera), ("label", q.Label), ("since", q.Since?.ToUnixTimeMilliseconds()), ("limit", q.Limit)).ConfigureAwait(false);
+            """, ReadEvent, cancellationToken, ("camera", q.Camera), ("label", q.Label), ("since", q.Since?.ToUnixTimeMilliseconds()), ("limit", q.Limit),
+            ("handling", q.Handling)).ConfigureAwait(false);
 
     private static (string, object?)[] EventParameters(LiveEventRecord e) =>
     [
@@ -39,7 +42,7 @@ public sealed partial class PostgresStore
     private static LiveEventRecord ReadEvent(NpgsqlDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFloat(3), r.GetFloat(4), new NormalBox(r.GetFloat(5), r.GetFloat(6), r.GetFloat(7), r.GetFloat(8)),
             JsonSerializer.Deserialize(r.GetString(9), CameraJson.Default.StringArray) ?? [], FromUnixMs(r.GetInt64(10)), Time(r, 11),
-            r.GetBoolean(12), r.GetBoolean(13), r.GetBoolean(14), FromUnixMs(r.GetInt64(15))) { Case = r.IsDBNull(16) ? null : r.GetString(16), Plate = r.IsDBNull(17) ? null : r.GetString(17) };
+            r.GetBoolean(12), r.GetBoolean(13), r.GetBoolean(14), FromUnixMs(r.GetInt64(15))) { Case = r.IsDBNull(16) ? null : r.GetString(16), Plate = r.IsDBNull(17) ? null : r.GetString(17), Handling = r.GetString(18) };
 
     /// <summary>An event filed under a case that has a legal hold.</summary>
     private const string HeldEvent = "case_id IS NOT NULL AND case_id IN (SELECT case_id FROM legal_holds)";
@@ -51,7 +54,7 @@ public sealed partial class PostgresStore
         WriteAsync<LiveEventRecord?>(async (c, tx) =>
         {
             LiveEventRecord? stored;
-            await using (var cmd = Command(c, $"UPDATE live_events SET case_id = @case::text WHERE id = @id RETURNING {EventColumns};", tx, ("id", id), ("case", caseId)))
+            await using (var cmd = Command(c, $"UPDATE live_events SET case_id = @case::text WHERE id = @id RETURNING {SelectColumns};", tx, ("id", id), ("case", caseId)))
                 stored = (await ReadAllAsync(cmd, ReadEvent, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
             if (stored is null)
                 return null;
@@ -74,7 +77,10 @@ public sealed partial class PostgresStore
                 System.Globalization.CultureInfo.InvariantCulture);
             var sweep = new EventSweep(camera, [.. deleted.Order(StringComparer.Ordinal)], held);
             if (deleted.Count > 0)
+            {
+                await ExecAsync(c, tx, "DELETE FROM event_actions WHERE event_id = ANY(@ids);", cancellationToken, ("ids", deleted.ToArray())).ConfigureAwait(false);
                 await AppendAuditedAsync(c, tx, audit, EventAudit.Sweep(sweep), null, cancellationToken).ConfigureAwait(false);
+            }
             return sweep; // nothing deleted: nothing to audit
         }, cancellationToken);
 
@@ -85,4 +91,20 @@ public sealed partial class PostgresStore
             found.UnionWith(await QueryAsync("SELECT id FROM live_events WHERE id = ANY(@ids);", r => r.GetString(0), cancellationToken, ("ids", chunk)).ConfigureAwait(false));
         return found;
     }
+
+    public Task<bool> AddEventActionAsync(AuditEntry audit, EventAction action, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, tx) =>
+        {
+            if (await ExecAsync(c, tx, """
+                INSERT INTO event_actions (event_id, action, actor, at, note) SELECT @id, @action, @actor, @at, @note::text WHERE EXISTS (SELECT 1 FROM live_events WHERE id = @id);
+                """, cancellationToken, ("id", action.EventId), ("action", action.Action), ("actor", action.Actor), ("at", Ms(action.At)), ("note", action.Note)).ConfigureAwait(false) == 0)
+                return false;
+            await AppendAuditedAsync(c, tx, audit, EventAudit.Action(action), null, cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<EventAction>> ListEventActionsAsync(string eventId, CancellationToken cancellationToken) =>
+        await QueryAsync("SELECT event_id, action, actor, at, note FROM event_actions WHERE event_id = @id ORDER BY seq;",
+            r => new EventAction(r.GetString(0), r.GetString(1), r.GetString(2), FromUnixMs(r.GetInt64(3)), r.IsDBNull(4) ? null : r.GetString(4)), cancellationToken,
+            ("id", eventId)).ConfigureAwait(false);
 }

@@ -6,6 +6,7 @@ namespace Sightline.Storage.Sqlite;
 public sealed partial class SqliteCollectionStore : IEventStore
 {
     private const string EventColumns = "id, camera, label, score, top_score, box_left, box_top, box_width, box_height, zones, start_time, end_time, has_snapshot, has_clip, stationary, updated_at, case_id, plate";
+    private const string SelectColumns = EventColumns + ", " + EventActions.HandlingSql;
 
     public async Task AddEventAsync(LiveEventRecord e, CancellationToken cancellationToken)
     {
@@ -25,14 +26,16 @@ public sealed partial class SqliteCollectionStore : IEventStore
     }
 
     public async Task<LiveEventRecord?> GetEventAsync(string id, CancellationToken cancellationToken) =>
-        (await QueryAsync($"SELECT {EventColumns} FROM live_events WHERE id = $id;", ReadEvent, cancellationToken, ("$id", id)).ConfigureAwait(false)).FirstOrDefault();
+        (await QueryAsync($"SELECT {SelectColumns} FROM live_events WHERE id = $id;", ReadEvent, cancellationToken, ("$id", id)).ConfigureAwait(false)).FirstOrDefault();
 
     public async Task<IReadOnlyList<LiveEventRecord>> ListEventsAsync(EventQuery q, CancellationToken cancellationToken) =>
         await QueryAsync($"""
-            SELECT {EventColumns} FROM live_events
+            SELECT {SelectColumns} FROM live_events
             WHERE ($camera IS NULL OR camera = $camera) AND ($label IS NULL OR label = $label COLLATE NOCASE) AND ($since IS NULL OR start_time >= $since)
+                AND ($handling IS NULL OR {EventActions.HandlingSql} = $handling)
             ORDER BY start_time DESC, id DESC LIMIT $limit;
-            """, ReadEvent, cancellationToken, ("$camera", q.Camera), ("$label", q.Label), ("$since", q.Since?.ToUnixTimeMilliseconds()), ("$limit", q.Limit)).ConfigureAwait(false);
+            """, ReadEvent, cancellationToken, ("$camera", q.Camera), ("$label", q.Label), ("$since", q.Since?.ToUnixTimeMilliseconds()), ("$limit", q.Limit),
+            ("$handling", q.Handling)).ConfigureAwait(false);
 
     private static (string, object?)[] EventParameters(LiveEventRecord e) =>
     [
@@ -45,7 +48,7 @@ public sealed partial class SqliteCollectionStore : IEventStore
     private static LiveEventRecord ReadEvent(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFloat(3), r.GetFloat(4), new NormalBox(r.GetFloat(5), r.GetFloat(6), r.GetFloat(7), r.GetFloat(8)),
             JsonSerializer.Deserialize(r.GetString(9), CameraJson.Default.StringArray) ?? [], FromUnixMs(r.GetInt64(10)), r.IsDBNull(11) ? null : FromUnixMs(r.GetInt64(11)),
-            r.GetBoolean(12), r.GetBoolean(13), r.GetBoolean(14), FromUnixMs(r.GetInt64(15))) { Case = r.IsDBNull(16) ? null : r.GetString(16), Plate = r.IsDBNull(17) ? null : r.GetString(17) };
+            r.GetBoolean(12), r.GetBoolean(13), r.GetBoolean(14), FromUnixMs(r.GetInt64(15))) { Case = r.IsDBNull(16) ? null : r.GetString(16), Plate = r.IsDBNull(17) ? null : r.GetString(17), Handling = r.GetString(18) };
 
     /// <summary>An event filed under a case that has a legal hold.</summary>
     private const string HeldEvent = "case_id IS NOT NULL AND case_id IN (SELECT case_id FROM legal_holds)";
@@ -63,7 +66,7 @@ public sealed partial class SqliteCollectionStore : IEventStore
         if (await ExecAsync(connection, tx, "UPDATE live_events SET case_id = $case WHERE id = $id;", cancellationToken, ("$id", id), ("$case", caseId)).ConfigureAwait(false) == 0)
             return null;
         LiveEventRecord stored;
-        await using (var cmd = Command(connection, $"SELECT {EventColumns} FROM live_events WHERE id = $id;", tx, ("$id", id)))
+        await using (var cmd = Command(connection, $"SELECT {SelectColumns} FROM live_events WHERE id = $id;", tx, ("$id", id)))
             stored = (await ReadAllAsync(cmd, ReadEvent, cancellationToken).ConfigureAwait(false)).Single();
         await CommitAuditedAsync(connection, tx, audit, EventAudit.Case(id, caseId), null, cancellationToken).ConfigureAwait(false);
         return stored;
@@ -83,6 +86,8 @@ public sealed partial class SqliteCollectionStore : IEventStore
         var sweep = new EventSweep(camera, [.. deleted.Order(StringComparer.Ordinal)], held);
         if (deleted.Count == 0)
             return sweep; // rolled back: nothing deleted, nothing to record
+        await ExecAsync(connection, tx, "DELETE FROM event_actions WHERE event_id IN (SELECT value FROM json_each($ids));", cancellationToken,
+            ("$ids", JsonSerializer.Serialize(deleted.ToArray(), CameraJson.Default.StringArray))).ConfigureAwait(false);
         await CommitAuditedAsync(connection, tx, audit, EventAudit.Sweep(sweep), null, cancellationToken).ConfigureAwait(false);
         return sweep;
     }
@@ -99,4 +104,22 @@ public sealed partial class SqliteCollectionStore : IEventStore
         }
         return found;
     }
+
+    public async Task<bool> AddEventActionAsync(AuditEntry audit, EventAction action, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (await ExecAsync(connection, tx, """
+            INSERT INTO event_actions (event_id, action, actor, at, note) SELECT $id, $action, $actor, $at, $note WHERE EXISTS (SELECT 1 FROM live_events WHERE id = $id);
+            """, cancellationToken, ("$id", action.EventId), ("$action", action.Action), ("$actor", action.Actor), ("$at", action.At.ToUnixTimeMilliseconds()),
+            ("$note", action.Note)).ConfigureAwait(false) == 0)
+            return false;
+        await CommitAuditedAsync(connection, tx, audit, EventAudit.Action(action), null, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    public async Task<IReadOnlyList<EventAction>> ListEventActionsAsync(string eventId, CancellationToken cancellationToken) =>
+        await QueryAsync("SELECT event_id, action, actor, at, note FROM event_actions WHERE event_id = $id ORDER BY seq;",
+            r => new EventAction(r.GetString(0), r.GetString(1), r.GetString(2), FromUnixMs(r.GetInt64(3)), r.IsDBNull(4) ? null : r.GetString(4)), cancellationToken,
+            ("$id", eventId)).ConfigureAwait(false);
 }

@@ -326,6 +326,18 @@ internal static class SqliteMigrations
         );
         CREATE INDEX web_sessions_by_expiry ON web_sessions(expires_at);
         """,
+        // 21: what people did about events (acknowledged, escalated, notes), in order.
+        """
+        CREATE TABLE event_actions (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_id TEXT NOT NULL,
+            action TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            note TEXT
+        );
+        CREATE INDEX event_actions_by_event ON event_actions(event_id, seq);
+        """,
     ];
 
     public static int Latest => s_steps.Length;

@@ -24,10 +24,49 @@ public sealed record LiveEventRecord(
 
     /// <summary>For a hotlist hit (label <c>hotlist:LIST</c>): the plate as read. No other plate read is ever stored.</summary>
     public string? Plate { get; init; }
+
+    /// <summary>How people have handled it: new, acknowledged or escalated (the latest of those actions; notes do not change it).</summary>
+    public string Handling { get; init; } = EventActions.New;
+}
+
+/// <summary>What a person did about an event — acknowledged it, escalated it, or added a note — who, when, and the note.</summary>
+public sealed record EventAction(string EventId, string Action, string Actor, DateTimeOffset At, string? Note);
+
+public static class EventActions
+{
+    public const string Acknowledge = "acknowledge";
+    public const string Escalate = "escalate";
+    public const string Note = "note";
+    public const int MaxNoteLength = 2000;
+
+    /// <summary>The handling of an event no one has acknowledged or escalated.</summary>
+    public const string New = "new";
+
+    public static IReadOnlyList<string> All { get; } = [Acknowledge, Escalate, Note];
+
+    /// <summary>The handling an action leaves the event in (a note leaves it as it was).</summary>
+    public static string? HandlingAfter(string action) => action switch
+    {
+        Acknowledge => "acknowledged",
+        Escalate => "escalated",
+        _ => null,
+    };
+
+    /// <summary>The handling states to filter by.</summary>
+    public static IReadOnlyList<string> Handlings { get; } = [New, "acknowledged", "escalated"];
+
+    /// <summary>SQL (both providers) for an event's handling, from its latest acknowledge or escalate.</summary>
+    public const string HandlingSql =
+        "COALESCE((SELECT CASE a.action WHEN 'acknowledge' THEN 'acknowledged' ELSE 'escalated' END FROM event_actions a "
+        + "WHERE a.event_id = live_events.id AND a.action <> 'note' ORDER BY a.seq DESC LIMIT 1), 'new')";
 }
 
 /// <summary>Which events to list: newest first, all filters optional.</summary>
-public sealed record EventQuery(string? Camera = null, string? Label = null, DateTimeOffset? Since = null, int Limit = 100);
+public sealed record EventQuery(string? Camera = null, string? Label = null, DateTimeOffset? Since = null, int Limit = 100)
+{
+    /// <summary>Only events in this handling state (new, acknowledged, escalated).</summary>
+    public string? Handling { get; init; }
+}
 
 /// <summary>What one retention pass deleted of a camera's events (or, with no camera, of the events of removed cameras).</summary>
 public sealed record EventSweep(string? Camera, IReadOnlyList<string> Deleted, int Held);
@@ -64,6 +103,12 @@ public interface IEventStore
 
     Task<LiveEventRecord?> GetEventAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>Records what a person did about an event, audited in its transaction; false (nothing written) when there is no such event.</summary>
+    Task<bool> AddEventActionAsync(AuditEntry audit, EventAction action, CancellationToken cancellationToken);
+
+    /// <summary>An event's actions, oldest first.</summary>
+    Task<IReadOnlyList<EventAction>> ListEventActionsAsync(string eventId, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<LiveEventRecord>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken);
 }
 
@@ -75,6 +120,10 @@ public static class EventAudit
 {
     public static string Case(string id, string? caseId) =>
         System.Text.Json.JsonSerializer.Serialize(caseId is null ? [id] : new[] { id, caseId }, CameraJson.Default.StringArray);
+
+    /// <summary>An action's audit details: the event, the action and the note (the actor and time are the record's own).</summary>
+    public static string Action(EventAction action) =>
+        System.Text.Json.JsonSerializer.Serialize(action.Note is null ? [action.EventId, action.Action] : new[] { action.EventId, action.Action, action.Note }, CameraJson.Default.StringArray);
 
     public static string Sweep(EventSweep sweep) =>
         System.Text.Json.JsonSerializer.Serialize(new EventSweepDetails(sweep.Camera, [.. sweep.Deleted], sweep.Held), CameraJson.Default.EventSweepDetails);

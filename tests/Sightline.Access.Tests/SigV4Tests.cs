@@ -118,6 +118,8 @@ public sealed class SigV4Tests : IDisposable
         Assert.False(Roles.Allows(Roles.Operator, Capability.Search));
         Assert.False(Roles.Allows(Roles.Auditor, Capability.Detect));
         Assert.True(Roles.Allows(Roles.Auditor, Capability.Audit));
+        Assert.True(Roles.Allows(Roles.Operator, Capability.Respond));
+        Assert.False(Roles.Allows(Roles.Auditor, Capability.Respond) || Roles.Allows(Roles.Reviewer, Capability.Respond) || Roles.Allows(Roles.Analyst, Capability.Respond));
         Assert.Equal(ErrorKind.AccessDenied, Assert.Throws<SightlineException>(() => Roles.Demand("SLX", Roles.Auditor, Capability.Search, "SearchFaces")).Kind);
     }
 

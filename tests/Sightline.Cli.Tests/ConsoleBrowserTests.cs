@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
@@ -9,7 +10,8 @@ namespace Sightline.Cli.Tests;
 /// <summary>
 /// The console in a real browser (Debian's chromium, headless, driven by Playwright) against a real server on
 /// loopback: sign in (a wrong secret refused on the page), see a live event arrive without reload from a camera on
-/// an MJPEG stream, sign out; a forged cookie gets the sign-in page; the page asks nothing of any other host; axe
+/// an MJPEG stream, acknowledge it and add a note (both audited), see the camera's tile stream on the camera wall and
+/// open it, sign out; an auditor sees it handled with nothing to press; a forged cookie gets the sign-in page; the page asks nothing of any other host; axe
 /// finds no accessibility violation on either screen. Screenshots of each screen go to artifacts/console/.
 /// </summary>
 [Collection(CliCollection.Name)]
@@ -48,7 +50,7 @@ public sealed class ConsoleBrowserTests
     }
 
     [Fact]
-    public async Task An_operator_signs_in_sees_a_live_event_arrive_and_signs_out_and_the_page_talks_to_no_other_host()
+    public async Task An_operator_signs_in_sees_a_live_event_arrive_acknowledges_and_notes_it_signs_out_and_the_page_talks_to_no_other_host()
     {
         string scene = await LiveCameraTests.SceneAsync();
         await using var source = await LoopbackStream.MjpegAsync(scene, CancellationToken.None);
@@ -84,14 +86,57 @@ public sealed class ConsoleBrowserTests
 
         // A camera added now: its first event reaches the open page over the event stream, no reload.
         Assert.Equal(0, SightlineCli.Run("cameras", "add", "yard", "--url", source.Url, "--detect", "person", "--data", server.Data.Path).ExitCode);
-        var item = page.GetByTestId("event-item").First;
-        await item.WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
+        await page.GetByTestId("event-item").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
+        string eventId = (await page.GetByTestId("event-item").First.GetAttributeAsync("data-event-id"))!;
+        var item = page.Locator($"[data-event-id='{eventId}']");
         string text = await item.InnerTextAsync();
         Assert.Contains("person", text, StringComparison.Ordinal);
         Assert.Contains("yard", text, StringComparison.Ordinal);
+        Assert.Contains("New", await item.GetByTestId("event-status").InnerTextAsync(), StringComparison.Ordinal);
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('[data-testid=event-item] img')].some(i => i.complete && i.naturalWidth > 0)");
         await AccessibleAsync(page, "live events");
         await ScreenshotAsync(page, "live-events");
+
+        // Acknowledged from the page: who and when shown, and on the record under the operator's key.
+        await item.GetByTestId("event-ack").ClickAsync();
+        await item.GetByText($"Acknowledged by {id}").WaitForAsync();
+        await item.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Note…" }).ClickAsync();
+        await item.GetByTestId("event-note").FillAsync("Delivery driver, known to site staff.");
+        await item.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Add note" }).ClickAsync();
+        await item.GetByText("Delivery driver, known to site staff.").WaitForAsync();
+        await AccessibleAsync(page, "live events, handled");
+        await ScreenshotAsync(page, "live-events-acknowledged");
+        var actions = (await server.SendAsync(HttpMethod.Get, $"v1/events/{eventId}/actions", "auditor")).Body.GetProperty("actions").EnumerateArray().ToList();
+        Assert.Equal([("acknowledge", id), ("note", id)], actions.Select(a => (a.GetProperty("action").GetString(), a.GetProperty("actor").GetString())));
+        Assert.Equal("acknowledged", (await server.SendAsync(HttpMethod.Get, $"v1/events/{eventId}", "auditor")).Body.GetProperty("handling").GetString());
+        var audit = SightlineCli.Run("audit", "list", "--json", "--data", server.Data.Path).Json().EnumerateArray().ToList();
+        Assert.Contains(audit, r => r.GetProperty("operation").GetString() == "AcknowledgeEvent" && r.GetProperty("actor").GetString() == id);
+        Assert.Contains(audit, r => r.GetProperty("operation").GetString() == "NoteEvent" && r.GetProperty("actor").GetString() == id);
+        Assert.Contains(audit, r => r.GetProperty("operation").GetString() == "SignIn" && r.GetProperty("actor").GetString() == id && r.GetProperty("outcome").GetString() != "ok");
+        // The API refuses what the page would never send, and roles that may not handle events.
+        Assert.Equal(HttpStatusCode.BadRequest, (await server.SendAsync(HttpMethod.Post, $"v1/events/{eventId}/actions", "operator", ServerProcess.Json(new { action = "delete" }))).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await server.SendAsync(HttpMethod.Post, $"v1/events/{eventId}/actions", "operator", ServerProcess.Json(new { action = "note", note = " " }))).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await server.SendAsync(HttpMethod.Post, "v1/events/nothing-here/actions", "operator", ServerProcess.Json(new { action = "acknowledge" }))).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await server.SendAsync(HttpMethod.Post, $"v1/events/{eventId}/actions", "auditor", ServerProcess.Json(new { action = "escalate" }))).Status);
+
+        // The camera wall: the camera's tile streams its latest frame; opened, it is large with its recent events.
+        await nav.GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = "Cameras" }).ClickAsync();
+        var tile = page.GetByTestId("camera-tile").Filter(new LocatorFilterOptions { HasText = "yard" });
+        await tile.GetByText("Streaming").WaitForAsync();
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('[data-testid=camera-tile] img')].some(i => i.complete && i.naturalWidth === 1280)");
+        await AccessibleAsync(page, "cameras");
+        await ScreenshotAsync(page, "cameras");
+        await tile.GetByRole(AriaRole.Button).ClickAsync();
+        await page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = "yard" }).WaitForAsync();
+        await page.GetByText("Recent events").WaitForAsync();
+        await page.Locator(".recent li").First.WaitForAsync();
+        await AccessibleAsync(page, "camera");
+        await ScreenshotAsync(page, "camera");
+        var frame = await server.Http.GetAsync(new Uri(server.Address, "v1/cameras/yard/live.jpg"));
+        Assert.Equal(HttpStatusCode.Unauthorized, frame.StatusCode); // no key, no frame
+        var tracks = await server.SendAsync(HttpMethod.Get, "v1/cameras/yard/tracks", "auditor");
+        Assert.Equal((HttpStatusCode.OK, 1280), (tracks.Status, tracks.Body.GetProperty("width").GetInt32()));
+        Assert.Equal(HttpStatusCode.NotFound, (await server.SendAsync(HttpMethod.Get, "v1/cameras/nowhere/live.jpg", "auditor")).Status);
 
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Sign out" }).ClickAsync();
         await page.GetByTestId("login-key-id").WaitForAsync();
@@ -99,11 +144,23 @@ public sealed class ConsoleBrowserTests
 
         // Nothing but this server was asked for anything.
         Assert.NotEmpty(requests);
-        Assert.All(requests, url => Assert.Equal(server.Address.Authority, new Uri(url).Authority));
+        // (The camera wall shows frames through object URLs, blob:ORIGIN/ID, which name this server as their origin.)
+        Assert.All(requests, url => Assert.Equal(server.Address.Authority, new Uri(url.StartsWith("blob:", StringComparison.Ordinal) ? url[5..] : url).Authority));
+
+        // An auditor sees the events but has nothing to press.
+        await using var auditorContext = await browser.NewContextAsync();
+        var auditorPage = await auditorContext.NewPageAsync();
+        await auditorPage.GotoAsync(server.Address.ToString());
+        await auditorPage.GetByTestId("login-key-id").FillAsync(server.Keys["auditor"].Id);
+        await auditorPage.GetByTestId("login-secret").FillAsync(server.Keys["auditor"].Secret);
+        await auditorPage.GetByTestId("login-submit").ClickAsync();
+        await auditorPage.Locator($"[data-event-id='{eventId}']").WaitForAsync();
+        Assert.Contains("Acknowledged", await auditorPage.Locator($"[data-event-id='{eventId}']").GetByTestId("event-status").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await auditorPage.GetByTestId("event-ack").CountAsync());
 
         // A forged session cookie gets the sign-in page, not the console.
         await using var forged = await browser.NewContextAsync();
-        await forged.AddCookiesAsync([new Cookie { Name = "sightline_session", Value = new string('A', 43), Url = server.Address.ToString() }]);
+        await forged.AddCookiesAsync([new Microsoft.Playwright.Cookie { Name = "sightline_session", Value = new string('A', 43), Url = server.Address.ToString() }]);
         var forgedPage = await forged.NewPageAsync();
         await forgedPage.GotoAsync(server.Address.ToString());
         await forgedPage.GetByTestId("login-key-id").WaitForAsync();

@@ -35,6 +35,7 @@ public abstract partial class StoreContractTests
         ["DeleteCamera"] = async (s, a, c) => Assert.True(await s.Cameras.DeleteCameraAsync(a, "cam1", c)),
         ["AddAuthorization"] = async (s, a, c) => await s.Authorizations.AddAuthorizationAsync(a, Authorization("auth-2"), c),
         ["RevokeAuthorization"] = async (s, a, c) => Assert.True(await s.Authorizations.RevokeAuthorizationAsync(a, Authorization("auth-1") with { RevokedAt = T0.AddHours(1), RevokedBy = "admin", RevokeReason = "closed" }, c)),
+        ["AddEventAction"] = async (s, a, c) => Assert.True(await s.Events.AddEventActionAsync(a, new EventAction("e1", EventActions.Acknowledge, "K1", T0.AddMinutes(5), "seen"), c)),
         ["AddSession"] = async (s, a, c) => await s.Sessions.AddSessionAsync(a, new WebSession("h2", "K1", T0, T0.AddHours(8)), c),
         ["RevokeSession"] = async (s, a, c) => Assert.True(await s.Sessions.RevokeSessionAsync(a, "h1", T0.AddHours(1), c)),
         ["SetEventCase"] = async (s, a, c) => Assert.NotNull(await s.Events.SetEventCaseAsync(a, "e1", "case-1", c)),

@@ -1,18 +1,20 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api } from './api';
-import { fromStored, fromStream, upsert, type LiveEvent } from './events';
+import { api, can, type Session } from './api';
+import { fromStored, fromStream, upsert, type EventAction, type LiveEvent } from './events';
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
 type Link = 'connecting' | 'live' | 'reconnecting';
 
 /** Events as they happen: the latest stored ones, then every change from the server's event stream. */
-export function EventsPage() {
+export function EventsPage({ session }: { session: Session }) {
   const [events, setEvents] = useState<LiveEvent[]>([]);
   const [link, setLink] = useState<Link>('connecting');
   const [error, setError] = useState('');
   const [camera, setCamera] = useState('');
   const [label, setLabel] = useState('');
+  const [handling, setHandling] = useState('');
+  const respond = can(session, 'respond');
 
   useEffect(() => {
     let closed = false;
@@ -24,7 +26,7 @@ export function EventsPage() {
     source.onerror = () => setLink('reconnecting');
     const onChange = (m: MessageEvent) => {
       const data = JSON.parse(m.data);
-      setEvents((list) => upsert(list, fromStream(data.event)));
+      setEvents((list) => upsert(list, fromStream(data.event), 200, true));
     };
     for (const type of ['new', 'update', 'end']) source.addEventListener(type, onChange as EventListener);
     return () => {
@@ -35,7 +37,8 @@ export function EventsPage() {
 
   const cameras = useMemo(() => [...new Set(events.map((e) => e.camera))].sort(), [events]);
   const labels = useMemo(() => [...new Set(events.map((e) => e.label))].sort(), [events]);
-  const shown = events.filter((e) => (!camera || e.camera === camera) && (!label || e.label === label));
+  const shown = events.filter((e) => (!camera || e.camera === camera) && (!label || e.label === label) && (!handling || e.handling === handling));
+  const handled = (e: LiveEvent) => setEvents((list) => upsert(list, e));
 
   return (
     <section aria-labelledby="events-title">
@@ -58,22 +61,57 @@ export function EventsPage() {
             {labels.map((l) => <option key={l} value={l}>{l}</option>)}
           </select>
         </label>
+        <label>
+          Status
+          <select value={handling} onChange={(e) => setHandling(e.currentTarget.value)}>
+            <option value="">Any status</option>
+            <option value="new">New</option>
+            <option value="acknowledged">Acknowledged</option>
+            <option value="escalated">Escalated</option>
+          </select>
+        </label>
       </div>
       {error && <p class="error" role="alert">{error}</p>}
       {shown.length === 0 ? (
         <p class="empty">No events yet. They appear here as cameras see them.</p>
       ) : (
         <ul class="events" aria-live="polite">
-          {shown.map((e) => <EventItem key={e.id} event={e} />)}
+          {shown.map((e) => <EventItem key={e.id} event={e} respond={respond} onHandled={handled} />)}
         </ul>
       )}
     </section>
   );
 }
 
-function EventItem({ event: e }: { event: LiveEvent }) {
+const actionWords: Record<string, string> = { acknowledge: 'Acknowledged', escalate: 'Escalated', note: 'Note added' };
+
+function EventItem({ event: e, respond, onHandled }: { event: LiveEvent; respond: boolean; onHandled: (e: LiveEvent) => void }) {
+  const [noting, setNoting] = useState(false);
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+
+  const act = async (action: string, text?: string) => {
+    setBusy(true);
+    setError('');
+    try {
+      const r = await api<{ event: Parameters<typeof fromStored>[0]; actions: EventAction[] }>(`/v1/events/${encodeURIComponent(e.id)}/actions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ action, note: text ?? null }),
+      });
+      onHandled({ ...fromStored(r.event), lastAction: r.actions[r.actions.length - 1] ?? null });
+      setNoting(false);
+      setNote('');
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
   return (
-    <li class="event" data-testid="event-item" data-event-id={e.id}>
+    <li class={`event handling-${e.handling}`} data-testid="event-item" data-event-id={e.id}>
       {e.hasSnapshot ? (
         // The whole frame at its best moment (the event's box is where the object was last, not necessarily there).
         <img src={`/v1/events/${encodeURIComponent(e.id)}/snapshot.jpg`} alt={`Snapshot: ${e.label} on ${e.camera}`} loading="lazy" width={160} height={90} />
@@ -95,7 +133,32 @@ function EventItem({ event: e }: { event: LiveEvent }) {
           <time dateTime={e.startTime}>{when.format(new Date(e.startTime))}</time>
           {e.endTime ? <> – <time dateTime={e.endTime}>{when.format(new Date(e.endTime))}</time></> : <span class="open"> · in progress</span>}
         </p>
+        <p class="handling" data-testid="event-status">
+          <span class={`badge ${e.handling}`}>{e.handling === 'new' ? 'New' : e.handling === 'acknowledged' ? 'Acknowledged' : 'Escalated'}</span>
+          {e.lastAction && (
+            <span class="by">
+              {' '}{actionWords[e.lastAction.action] ?? e.lastAction.action} by {e.lastAction.actor}, {when.format(new Date(e.lastAction.at))}
+              {e.lastAction.note && <> — “{e.lastAction.note}”</>}
+            </span>
+          )}
+        </p>
+        {error && <p class="error" role="alert">{error}</p>}
+        {respond && noting && (
+          <form class="note" onSubmit={(ev) => { ev.preventDefault(); act('note', note); }}>
+            <label for={`note-${e.id}`}>Note</label>
+            <textarea id={`note-${e.id}`} data-testid="event-note" rows={2} maxLength={2000} required value={note}
+              onInput={(ev) => setNote(ev.currentTarget.value)} />
+            <button type="submit" disabled={busy || !note.trim()}>Add note</button>
+          </form>
+        )}
       </div>
+      {respond && (
+        <div class="actions" role="group" aria-label={`Handle ${e.label} on ${e.camera}`}>
+          <button type="button" data-testid="event-ack" disabled={busy || e.handling === 'acknowledged'} onClick={() => act('acknowledge')}>Acknowledge</button>
+          <button type="button" class="quiet" data-testid="event-escalate" disabled={busy || e.handling === 'escalated'} onClick={() => act('escalate')}>Escalate</button>
+          <button type="button" class="quiet" aria-expanded={noting} onClick={() => setNoting(!noting)}>Note…</button>
+        </div>
+      )}
     </li>
   );
 }

@@ -1,12 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { can, signOut, type Session } from './api';
+import { CamerasPage } from './CamerasPage';
 import { EventsPage } from './EventsPage';
 
 type Page = { path: string; title: string; capability: string; render: (s: Session) => preact.JSX.Element };
 
 // Screens appear in the navigation only for roles that may use them, as the API enforces.
 const pages: Page[] = [
-  { path: '#/events', title: 'Live events', capability: 'read', render: () => <EventsPage /> },
+  { path: '#/events', title: 'Live events', capability: 'read', render: (s) => <EventsPage session={s} /> },
+  { path: '#/cameras', title: 'Cameras', capability: 'read', render: () => <CamerasPage /> },
 ];
 
 function useHash() {

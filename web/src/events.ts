@@ -13,9 +13,15 @@ export type LiveEvent = {
   stationary: boolean;
   loitering: boolean;
   plate: string | null;
+  /** new, acknowledged or escalated (the stream does not carry it: a streamed change keeps what is known). */
+  handling: string;
+  /** The latest thing a person did about it, when this page knows. */
+  lastAction: EventAction | null;
 };
 
-type Stored = Omit<LiveEvent, 'loitering'> & { loitering?: boolean };
+export type EventAction = { eventId: string; action: string; actor: string; at: string; note: string | null };
+
+type Stored = Omit<LiveEvent, 'loitering' | 'handling' | 'lastAction'> & { loitering?: boolean; handling?: string };
 
 type Streamed = {
   id: string;
@@ -32,7 +38,13 @@ type Streamed = {
   plate?: string | null;
 };
 
-export const fromStored = (e: Stored): LiveEvent => ({ ...e, loitering: e.loitering ?? false, plate: e.plate ?? null });
+export const fromStored = (e: Stored): LiveEvent => ({
+  ...e,
+  loitering: e.loitering ?? false,
+  plate: e.plate ?? null,
+  handling: e.handling ?? 'new',
+  lastAction: null,
+});
 
 export const fromStream = (e: Streamed): LiveEvent => ({
   id: e.id,
@@ -47,10 +59,14 @@ export const fromStream = (e: Streamed): LiveEvent => ({
   stationary: e.stationary,
   loitering: e.loitering ?? false,
   plate: e.plate ?? null,
+  handling: 'new',
+  lastAction: null,
 });
 
 /** The list with one event added or replaced, newest first, at most `limit` long. */
-export function upsert(list: LiveEvent[], event: LiveEvent, limit = 200): LiveEvent[] {
+export function upsert(list: LiveEvent[], event: LiveEvent, limit = 200, streamed = false): LiveEvent[] {
+  const known = list.find((e) => e.id === event.id);
+  const merged = streamed && known ? { ...event, handling: known.handling, lastAction: known.lastAction } : event;
   const rest = list.filter((e) => e.id !== event.id);
-  return [event, ...rest].sort((a, b) => b.startTime.localeCompare(a.startTime)).slice(0, limit);
+  return [merged, ...rest].sort((a, b) => b.startTime.localeCompare(a.startTime)).slice(0, limit);
 }

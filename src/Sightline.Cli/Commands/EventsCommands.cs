@@ -18,10 +18,12 @@ internal static class EventsCommands
         var label = new Option<string>("--label") { Description = "Only events of this label" };
         var since = new Option<string>("--since") { Description = "Only events that started at or after this time (ISO 8601 or Unix seconds)" };
         var limit = new Option<int?>("--limit") { Description = $"At most this many, newest first (default 100, at most {EventView.MaxLimit})" };
-        var list = new Command("list", "Events, newest first") { camera, label, since, limit, GlobalOptions.Json };
+        var handling = new Option<string>("--handling") { Description = "Only events that are new, acknowledged or escalated" };
+        var list = new Command("list", "Events, newest first") { camera, label, since, handling, limit, GlobalOptions.Json };
         list.SetGuardedAction(async (parse, ct) =>
         {
-            var query = EventView.Query(parse.GetValue(camera), parse.GetValue(label), parse.GetValue(since), parse.GetValue(limit));
+            var query = EventView.Query(parse.GetValue(camera), parse.GetValue(label), parse.GetValue(since), parse.GetValue(limit))
+                with { Handling = EventHandling.Filter(parse.GetValue(handling)) };
             using var core = CliCore.Open(parse);
             var events = (await core.Get<IEventStore>().ListEventsAsync(query, ct)).Select(EventView.From).ToList();
             if (parse.GetValue(GlobalOptions.Json))
@@ -32,7 +34,7 @@ internal static class EventsCommands
             foreach (var e in events)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{e.Id}\t{e.Camera}\t{e.Label}\t{e.Score:0.0}\t{e.StartTime:u}\t{(e.EndTime is { } end ? end.ToString("u", CultureInfo.InvariantCulture) : "ongoing")}\t{string.Join(',', e.Zones)}"));
+                    $"{e.Id}\t{e.Camera}\t{e.Label}\t{e.Score:0.0}\t{e.StartTime:u}\t{(e.EndTime is { } end ? end.ToString("u", CultureInfo.InvariantCulture) : "ongoing")}\t{string.Join(',', e.Zones)}\t{e.Handling}"));
             }
             return 0;
         });

@@ -58,11 +58,15 @@ public sealed partial class ClipRecorder : IDisposable
     /// <summary>Whether the event's clip is in place (for the messages of an event still open).</summary>
     public bool HasClip(string eventId) => _made.ContainsKey(eventId);
 
-    /// <summary>Keeps the frame for the pre-roll and gives it to every open clip; a clip past its end or its length is finished first.</summary>
-    public void Add(Frame frame, Mat bgr)
+    /// <summary>
+    /// Keeps the frame for the pre-roll and gives it to every open clip; a clip past its end or its length is finished
+    /// first. The JPEG is returned for the caller to take its own reference to while the pre-roll holds it (null when
+    /// clips are off).
+    /// </summary>
+    public JpegFrame? Add(Frame frame, Mat bgr)
     {
         if (!Enabled)
-            return;
+            return null;
         _latest = frame.At;
         var jpeg = _jpeg.Compress(bgr, frame.At);
         foreach (var (id, clip) in _open.ToList())
@@ -73,6 +77,7 @@ public sealed partial class ClipRecorder : IDisposable
                 clip.Encoder.Offer(jpeg.AddReference());
         }
         _preRoll.Add(jpeg);
+        return jpeg;
     }
 
     /// <summary>An event starts: its clip begins <see cref="LiveOptions.ClipPreSeconds"/> before <paramref name="start"/>.</summary>

@@ -17,11 +17,12 @@ public sealed record EventView(
     bool HasClip,
     bool Stationary,
     string? Case = null,
-    string? Plate = null)
+    string? Plate = null,
+    string Handling = EventActions.New)
 {
     public const int MaxLimit = 10_000;
 
-    public static EventView From(LiveEventRecord e) => new(e.Id, e.Camera, e.Label, e.TopScore, e.Zones, e.StartTime, e.EndTime, e.Box, e.HasSnapshot, e.HasClip, e.Stationary, e.Case, e.Plate);
+    public static EventView From(LiveEventRecord e) => new(e.Id, e.Camera, e.Label, e.TopScore, e.Zones, e.StartTime, e.EndTime, e.Box, e.HasSnapshot, e.HasClip, e.Stationary, e.Case, e.Plate, e.Handling);
 
     /// <summary>The boundary for listing: a limit in range and a time as ISO 8601 or Unix seconds.</summary>
     public static EventQuery Query(string? camera, string? label, string? since, int? limit)

@@ -17,6 +17,21 @@ public static class NativeCameras
         v1.MapGet("/cameras/{name}", async (string name, CameraDesk desk, CancellationToken ct) => Results.Ok(await desk.GetAsync(name, ct)))
             .Op("DescribeCamera", Capability.Read, "One camera and its status").Produces<CameraView>().ProducesProblem(StatusCodes.Status404NotFound);
 
+        v1.MapGet("/cameras/{name}/live.jpg", async (string name, HttpContext context, CameraDesk desk, LiveCameras cameras, CancellationToken ct) =>
+        {
+            var picture = await RunningAsync(name, desk, cameras, ct);
+            var latest = picture.Latest() ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"Camera '{name}' has no frame yet.");
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.Headers["X-Frame-Time"] = latest.At.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Bytes(latest.Jpeg, "image/jpeg");
+        }).Op("GetCameraFrame", Capability.Read, "The camera's latest analysed frame (JPEG at detect size; X-Frame-Time says when): the live view's fallback")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        v1.MapGet("/cameras/{name}/tracks", async (string name, CameraDesk desk, LiveCameras cameras, CancellationToken ct) =>
+            Results.Ok((await RunningAsync(name, desk, cameras, ct)).Tracks))
+            .Op("GetCameraTracks", Capability.Read, "The objects the camera is tracking now (confirmed tracks: id within the camera, label, relative box, stationary, loitering, zones)")
+            .Produces<LiveTracks>().ProducesProblem(StatusCodes.Status404NotFound);
+
         v1.MapPost("/cameras", async (HttpRequest request, CameraDesk desk, CancellationToken ct) =>
         {
             var body = await NativeInput.JsonAsync<CameraRequest>(request, ct);
@@ -39,5 +54,13 @@ public static class NativeCameras
             await desk.RemoveAsync(RequestIdentity.AuditOf(context), name, ct);
             return Results.NoContent();
         }).Op("RemoveCamera", Capability.Administer, "Remove a camera; a running server stops watching it within seconds (audited)").ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    /// <summary>The live view of a camera this server runs; 404 naming why when there is none.</summary>
+    private static async Task<LivePicture> RunningAsync(string name, CameraDesk desk, LiveCameras cameras, CancellationToken ct)
+    {
+        var camera = await desk.GetAsync(name, ct); // 404 for a camera that does not exist
+        return cameras.Picture(camera.Name)
+            ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"Camera '{camera.Name}' is not being watched by this server ({camera.State}).");
     }
 }

@@ -22,9 +22,9 @@ public static class NativeEvents
         v1.MapGet("/events", async (HttpRequest request, IEventStore events, CancellationToken ct) =>
         {
             var query = EventView.Query(NativeInput.Text(request, "camera"), NativeInput.Text(request, "label"), NativeInput.Text(request, "since"),
-                NativeInput.Int(request, "limit", 1, EventView.MaxLimit));
+                NativeInput.Int(request, "limit", 1, EventView.MaxLimit)) with { Handling = EventHandling.Filter(NativeInput.Text(request, "handling")) };
             return Results.Ok(new { events = (await events.ListEventsAsync(query, ct)).Select(EventView.From) });
-        }).Op("ListEvents", Capability.Read, "Live events, newest first (camera, label, since as ISO 8601 or Unix seconds, limit ≤ 10,000)");
+        }).Op("ListEvents", Capability.Read, "Live events, newest first (camera, label, since as ISO 8601 or Unix seconds, handling: new, acknowledged or escalated, limit ≤ 10,000)");
 
         v1.MapGet("/events/{eventId}", async (string eventId, IEventStore events, CancellationToken ct) =>
             Results.Ok(EventView.From(await events.GetEventAsync(eventId, ct) ?? throw NotFound(eventId))))
@@ -36,6 +36,24 @@ public static class NativeEvents
             return Results.Ok(await EventCases.FileAsync(events, RequestIdentity.AuditOf(request.HttpContext), eventId, body.Case, ct));
         }).Op("UpdateEvent", Capability.Review, "File the event under a case ({\"case\": \"...\"}, null for none): a legal hold on the case keeps it past retention (admin, reviewer; audited)")
             .Accepts<EventBody>("application/json").Produces<EventView>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        v1.MapPost("/events/{eventId}/actions", async (string eventId, HttpRequest request, IEventStore events, TimeProvider time, CancellationToken ct) =>
+        {
+            var body = await NativeInput.JsonAsync<EventActionBody>(request, ct);
+            var identity = RequestIdentity.Of(request.HttpContext);
+            var action = EventHandling.Action(eventId, body.Action, body.Note, identity.Principal!.AccessKeyId, time.GetUtcNow());
+            var audit = RequestIdentity.AuditOf(request.HttpContext) with { Operation = EventHandling.Operation(action.Action) };
+            identity.Operation = audit.Operation;
+            if (!await events.AddEventActionAsync(audit, action, ct))
+                throw NotFound(eventId);
+            var stored = await events.GetEventAsync(eventId, ct) ?? throw NotFound(eventId);
+            return Results.Ok(new { @event = EventView.From(stored), actions = await events.ListEventActionsAsync(eventId, ct) });
+        }).Op("HandleEvent", Capability.Respond, "Acknowledge or escalate a live event, or add a note ({\"action\": \"acknowledge\"|\"escalate\"|\"note\", \"note\"}; admin, operator; audited with who and when)")
+            .Accepts<EventActionBody>("application/json").ProducesProblem(StatusCodes.Status404NotFound);
+
+        v1.MapGet("/events/{eventId}/actions", async (string eventId, IEventStore events, CancellationToken ct) =>
+            Results.Ok(new { actions = await events.GetEventAsync(eventId, ct) is null ? throw NotFound(eventId) : await events.ListEventActionsAsync(eventId, ct) }))
+            .Op("ListEventActions", Capability.Read, "Who acknowledged, escalated or annotated an event, and when, oldest first").ProducesProblem(StatusCodes.Status404NotFound);
 
         v1.MapGet("/events/{eventId}/snapshot.jpg", async (string eventId, IEventStore events, LiveServices live, CancellationToken ct) =>
             await FileOfAsync(events, eventId, e => e.HasSnapshot, EventRecorder.SnapshotPath(live.EventsDirectory, eventId), "image/jpeg", "snapshot", ct))

@@ -25,6 +25,9 @@ public sealed record HoldBody(string? Reason);
 /// <summary>PATCH /v1/events/{id}: the case to file the event under (null: under none); the property must be given.</summary>
 public sealed record EventBody([property: JsonRequired] string? Case);
 
+/// <summary>What a person did about a live event: acknowledge, escalate or note, with a note (required for a note).</summary>
+public sealed record EventActionBody(string? Action, string? Note);
+
 public sealed record VideoLocation(string? Bucket, string? Name);
 
 public sealed record VideoJobBody(VideoLocation? Video, string? CollectionId, float? FaceMatchThreshold, string? FaceAttributes, string? JobTag, string? ClientRequestToken);
@@ -130,4 +133,5 @@ public static class NativeInput
 [JsonSerializable(typeof(Sightline.Live.Faces.AuthorizationRequest))]
 [JsonSerializable(typeof(RevokeBody))]
 [JsonSerializable(typeof(Sightline.Server.Web.SignInBody))]
+[JsonSerializable(typeof(EventActionBody))]
 internal sealed partial class NativeJsonContext : JsonSerializerContext;
