@@ -67,6 +67,14 @@ public sealed partial class PostgresStore
     public async Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(long afterSeq, int limit, CancellationToken cancellationToken) =>
         await QueryAsync($"SELECT {AuditColumns} FROM audit_log WHERE seq > @after ORDER BY seq LIMIT @limit;", ReadAuditRow, cancellationToken, ("after", afterSeq), ("limit", limit)).ConfigureAwait(false);
 
+    public async Task<IReadOnlyList<AuditRecord>> QueryAuditAsync(AuditQuery q, CancellationToken cancellationToken) =>
+        await QueryAsync($"""
+            SELECT {AuditColumns} FROM audit_log
+            WHERE (@actor::text IS NULL OR actor = @actor) AND (@case::text IS NULL OR case_id = @case) AND (@operation::text IS NULL OR operation = @operation)
+                AND (@before::bigint IS NULL OR seq < @before)
+            ORDER BY seq DESC LIMIT @limit;
+            """, ReadAuditRow, cancellationToken, ("actor", q.Actor), ("case", q.Case), ("operation", q.Operation), ("before", q.BeforeSeq), ("limit", q.Limit)).ConfigureAwait(false);
+
     public IAsyncEnumerable<AuditRecord> ReadAuditBetweenAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
         StreamAsync($"SELECT {AuditColumns} FROM audit_log WHERE at >= @from AND at < @to ORDER BY seq;", ReadAuditRow, cancellationToken, ("from", Ms(from)), ("to", Ms(to)));
 

@@ -59,6 +59,13 @@ public sealed partial class SqliteCollectionStore : IAuditStore
     public async Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(long afterSeq, int limit, CancellationToken cancellationToken) =>
         await QueryAsync($"SELECT {AuditColumns} FROM audit_log WHERE seq > $after ORDER BY seq LIMIT $limit;", ReadAuditRow, cancellationToken, ("$after", afterSeq), ("$limit", limit)).ConfigureAwait(false);
 
+    public async Task<IReadOnlyList<AuditRecord>> QueryAuditAsync(AuditQuery q, CancellationToken cancellationToken) =>
+        await QueryAsync($"""
+            SELECT {AuditColumns} FROM audit_log
+            WHERE ($actor IS NULL OR actor = $actor) AND ($case IS NULL OR case_id = $case) AND ($operation IS NULL OR operation = $operation) AND ($before IS NULL OR seq < $before)
+            ORDER BY seq DESC LIMIT $limit;
+            """, ReadAuditRow, cancellationToken, ("$actor", q.Actor), ("$case", q.Case), ("$operation", q.Operation), ("$before", q.BeforeSeq), ("$limit", q.Limit)).ConfigureAwait(false);
+
     public async IAsyncEnumerable<AuditRecord> ReadAuditBetweenAsync(DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -71,6 +71,12 @@ public static class AuditChain
 }
 
 /// <summary>Where an audit check found the chain broken.</summary>
+/// <summary>Which audit records to show: exact actor, case and operation (each optional), before a sequence number, at most <see cref="Limit"/>.</summary>
+public sealed record AuditQuery(string? Actor = null, string? Case = null, string? Operation = null, long? BeforeSeq = null, int Limit = 100)
+{
+    public const int MaxLimit = 1000;
+}
+
 public sealed record AuditVerification(long Records, long? FirstBadSeq, string? Problem)
 {
     public bool Intact => Problem is null;
@@ -84,6 +90,9 @@ public interface IAuditStore
 
     /// <summary>A page of records after <paramref name="afterSeq"/>, in order.</summary>
     Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(long afterSeq, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Records matching <paramref name="query"/>, newest first (for people reading the log; exports use <see cref="ReadAuditAsync"/>).</summary>
+    Task<IReadOnlyList<AuditRecord>> QueryAuditAsync(AuditQuery query, CancellationToken cancellationToken);
 
     /// <summary>Records made in [<paramref name="from"/>, <paramref name="to"/>), in order, streamed.</summary>
     IAsyncEnumerable<AuditRecord> ReadAuditBetweenAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);

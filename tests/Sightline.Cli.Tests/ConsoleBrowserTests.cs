@@ -11,7 +11,8 @@ namespace Sightline.Cli.Tests;
 /// The console in a real browser (Debian's chromium, headless, driven by Playwright) against a real server on
 /// loopback: sign in (a wrong secret refused on the page), see a live event arrive without reload from a camera on
 /// an MJPEG stream, acknowledge it and add a note (both audited), see the camera's tile stream on the camera wall and
-/// open it, sign out; an auditor sees it handled with nothing to press; a forged cookie gets the sign-in page; the page asks nothing of any other host; axe
+/// open it, sign out; an auditor sees it handled with nothing to press, finds each of the operator's steps in the audit
+/// view and verifies the chain there; a forged cookie gets the sign-in page; the page asks nothing of any other host; axe
 /// finds no accessibility violation on either screen. Screenshots of each screen go to artifacts/console/.
 /// </summary>
 [Collection(CliCollection.Name)]
@@ -81,7 +82,9 @@ public sealed class ConsoleBrowserTests
         await page.GetByTestId("login-submit").ClickAsync();
         var nav = page.GetByTestId("nav");
         await nav.WaitForAsync();
-        Assert.Contains("Live events", await nav.InnerTextAsync(), StringComparison.Ordinal);
+        string navText = await nav.InnerTextAsync();
+        Assert.Contains("Live events", navText, StringComparison.Ordinal);
+        Assert.DoesNotContain("Audit log", navText, StringComparison.Ordinal); // an operator's key may not read the audit log
         await page.GetByText("Live", new PageGetByTextOptions { Exact = true }).WaitForAsync();
 
         // A camera added now: its first event reaches the open page over the event stream, no reload.
@@ -157,6 +160,21 @@ public sealed class ConsoleBrowserTests
         await auditorPage.Locator($"[data-event-id='{eventId}']").WaitForAsync();
         Assert.Contains("Acknowledged", await auditorPage.Locator($"[data-event-id='{eventId}']").GetByTestId("event-status").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await auditorPage.GetByTestId("event-ack").CountAsync());
+
+        // The auditor finds the operator's steps in the audit view and verifies the chain there.
+        await auditorPage.GetByTestId("nav").GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = "Audit log" }).ClickAsync();
+        await auditorPage.GetByTestId("audit-row").First.WaitForAsync();
+        await auditorPage.GetByLabel("Access key").FillAsync(id);
+        await auditorPage.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Filter" }).ClickAsync();
+        await auditorPage.GetByTestId("audit-row").Filter(new LocatorFilterOptions { HasText = "NoteEvent" }).WaitForAsync();
+        var rows = await auditorPage.GetByTestId("audit-row").AllInnerTextsAsync();
+        Assert.All(rows, r => Assert.Contains(id, r, StringComparison.Ordinal));
+        foreach (var step in new[] { "SignIn", "AcknowledgeEvent", "NoteEvent", "SignOut" })
+            Assert.Contains(rows, r => r.Contains(step, StringComparison.Ordinal));
+        await auditorPage.GetByTestId("audit-verify").ClickAsync();
+        await auditorPage.GetByText("Intact: all").WaitForAsync();
+        await AccessibleAsync(auditorPage, "audit log");
+        await ScreenshotAsync(auditorPage, "audit-log");
 
         // A forged session cookie gets the sign-in page, not the console.
         await using var forged = await browser.NewContextAsync();

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { can, signOut, type Session } from './api';
+import { AuditPage } from './AuditPage';
 import { CamerasPage } from './CamerasPage';
 import { EventsPage } from './EventsPage';
 
@@ -9,6 +10,7 @@ type Page = { path: string; title: string; capability: string; render: (s: Sessi
 const pages: Page[] = [
   { path: '#/events', title: 'Live events', capability: 'read', render: (s) => <EventsPage session={s} /> },
   { path: '#/cameras', title: 'Cameras', capability: 'read', render: () => <CamerasPage /> },
+  { path: '#/audit', title: 'Audit log', capability: 'audit', render: () => <AuditPage /> },
 ];
 
 function useHash() {

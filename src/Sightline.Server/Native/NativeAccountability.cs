@@ -44,6 +44,32 @@ public static class NativeAccountability
         })
             .Op("LiftLegalHold", Capability.Administer, "Lift a legal hold (audited)");
 
+        v1.MapGet("/audit", async (HttpRequest request, IAuditStore audit, CancellationToken ct) =>
+        {
+            long? before = NativeInput.Text(request, "before") is { } b
+                ? long.TryParse(b, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long seq) && seq > 0 ? seq
+                    : throw SightlineException.InvalidParameter($"before must be a positive sequence number, got '{b}'.")
+                : null;
+            var query = new AuditQuery(NativeInput.Text(request, "actor"), NativeInput.Text(request, "case"), NativeInput.Text(request, "operation"), before,
+                NativeInput.Int(request, "limit", 1, AuditQuery.MaxLimit) ?? 100);
+            var records = await audit.QueryAuditAsync(query, ct);
+            return Results.Ok(new
+            {
+                records = records.Select(r => new
+                {
+                    r.Seq, r.At, r.Entry.Actor, r.Entry.Role, r.Entry.Operation, r.Entry.Outcome, r.Entry.CollectionId, r.Entry.Case, r.Entry.Purpose,
+                    Threshold = AuditChain.ThresholdText(r.Entry.Threshold), r.Entry.Probe, r.Entry.Details, r.Hash,
+                }),
+                next = records.Count == query.Limit ? records[^1].Seq : (long?)null,
+            });
+        }).Op("ListAuditRecords", Capability.Audit, "Audit records, newest first (actor, case and operation exact; before a sequence number; limit ≤ 1,000); 'next' pages on");
+
+        v1.MapGet("/audit/verification", async (IAuditStore audit, CancellationToken ct) =>
+        {
+            var result = await audit.VerifyAuditAsync(ct);
+            return Results.Ok(new { result.Intact, result.Records, result.FirstBadSeq, result.Problem, VerifiedAt = DateTimeOffset.UtcNow });
+        }).Op("VerifyAuditChain", Capability.Audit, "Recompute the audit chain's hashes and check its seals now: intact, or the first bad record and what is wrong");
+
         v1.MapGet("/reports/transparency", async (HttpRequest request, IAuditStore audit, ICollectionStore collections, IPolicyStore policies, IRetentionStore retention, CancellationToken ct) =>
         {
             var to = TransparencyReport.ParseBound(NativeInput.Text(request, "to"), "to", DateTimeOffset.UtcNow);
