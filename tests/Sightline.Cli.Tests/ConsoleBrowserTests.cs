@@ -37,14 +37,14 @@ public sealed class ConsoleBrowserTests
         return await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = path, Headless = true });
     }
 
-    private static async Task AccessibleAsync(IPage page, string screen)
+    internal static async Task AccessibleAsync(IPage page, string screen)
     {
         var result = await page.RunAxe();
         Assert.True(result.Violations.Length == 0, $"{screen}: " + string.Join("; ", result.Violations.Select(v =>
             $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")));
     }
 
-    private static async Task ScreenshotAsync(IPage page, string name)
+    internal static async Task ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(s_artifacts);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(s_artifacts, name + ".png"), FullPage = true });

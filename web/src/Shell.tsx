@@ -3,6 +3,7 @@ import { can, signOut, type Session } from './api';
 import { AuditPage } from './AuditPage';
 import { CamerasPage } from './CamerasPage';
 import { EventsPage } from './EventsPage';
+import { SearchPage } from './SearchPage';
 
 type Page = { path: string; title: string; capability: string; render: (s: Session) => preact.JSX.Element };
 
@@ -10,6 +11,7 @@ type Page = { path: string; title: string; capability: string; render: (s: Sessi
 const pages: Page[] = [
   { path: '#/events', title: 'Live events', capability: 'read', render: (s) => <EventsPage session={s} /> },
   { path: '#/cameras', title: 'Cameras', capability: 'read', render: () => <CamerasPage /> },
+  { path: '#/search', title: 'Search', capability: 'search', render: () => <SearchPage /> },
   { path: '#/audit', title: 'Audit log', capability: 'audit', render: () => <AuditPage /> },
 ];
 

@@ -44,6 +44,12 @@ public static class NativeAccountability
         })
             .Op("LiftLegalHold", Capability.Administer, "Lift a legal hold (audited)");
 
+        v1.MapGet("/policy", async (IPolicyStore policies, CancellationToken ct) =>
+        {
+            var policy = await policies.GetPolicyAsync(ct);
+            return Results.Ok(new { policy.RequireCase, policy.IdentificationThresholdFloor, policy.Purposes, policy.ReviewOwnSearches });
+        }).Op("GetSearchPolicy", Capability.Read, "The search policy in force: whether a case is required, the threshold floor, the purposes a search may name, whether people may review their own searches");
+
         v1.MapGet("/audit", async (HttpRequest request, IAuditStore audit, CancellationToken ct) =>
         {
             long? before = NativeInput.Text(request, "before") is { } b
