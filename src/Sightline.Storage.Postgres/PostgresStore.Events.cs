@@ -26,10 +26,10 @@ public sealed partial class PostgresStore
         await QueryAsync($"""
             SELECT {SelectColumns} FROM live_events
             WHERE (@camera::text IS NULL OR camera = @camera) AND (@label::text IS NULL OR lower(label) = lower(@label)) AND (@since::bigint IS NULL OR start_time >= @since)
-                AND (@handling::text IS NULL OR {EventActions.HandlingSql} = @handling)
+                AND (@handling::text IS NULL OR {EventActions.HandlingSql} = @handling) AND (@plate::text IS NULL OR plate = @plate)
             ORDER BY start_time DESC, id DESC LIMIT @limit;
             """, ReadEvent, cancellationToken, ("camera", q.Camera), ("label", q.Label), ("since", q.Since?.ToUnixTimeMilliseconds()), ("limit", q.Limit),
-            ("handling", q.Handling)).ConfigureAwait(false);
+            ("handling", q.Handling), ("plate", q.Plate)).ConfigureAwait(false);
 
     private static (string, object?)[] EventParameters(LiveEventRecord e) =>
     [

@@ -32,10 +32,10 @@ public sealed partial class SqliteCollectionStore : IEventStore
         await QueryAsync($"""
             SELECT {SelectColumns} FROM live_events
             WHERE ($camera IS NULL OR camera = $camera) AND ($label IS NULL OR label = $label COLLATE NOCASE) AND ($since IS NULL OR start_time >= $since)
-                AND ($handling IS NULL OR {EventActions.HandlingSql} = $handling)
+                AND ($handling IS NULL OR {EventActions.HandlingSql} = $handling) AND ($plate IS NULL OR plate = $plate)
             ORDER BY start_time DESC, id DESC LIMIT $limit;
             """, ReadEvent, cancellationToken, ("$camera", q.Camera), ("$label", q.Label), ("$since", q.Since?.ToUnixTimeMilliseconds()), ("$limit", q.Limit),
-            ("$handling", q.Handling)).ConfigureAwait(false);
+            ("$handling", q.Handling), ("$plate", q.Plate)).ConfigureAwait(false);
 
     private static (string, object?)[] EventParameters(LiveEventRecord e) =>
     [

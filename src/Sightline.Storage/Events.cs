@@ -66,6 +66,9 @@ public sealed record EventQuery(string? Camera = null, string? Label = null, Dat
 {
     /// <summary>Only events in this handling state (new, acknowledged, escalated).</summary>
     public string? Handling { get; init; }
+
+    /// <summary>Only hotlist hits with this plate as read (normalised: A–Z, 0–9).</summary>
+    public string? Plate { get; init; }
 }
 
 /// <summary>What one retention pass deleted of a camera's events (or, with no camera, of the events of removed cameras).</summary>

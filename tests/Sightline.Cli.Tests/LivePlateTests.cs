@@ -98,6 +98,28 @@ public sealed class LivePlateTests
         // The vehicle itself is an event too (its label), with no plate; no other read left anything behind.
         var all = (await server.SendAsync(HttpMethod.Get, "v1/events?camera=gate", "operator")).Body.GetProperty("events").EnumerateArray().ToList();
         Assert.Equal(["hotlist:stolen", "vehicle"], all.Select(e => e.GetProperty("label").GetString()).Order(StringComparer.Ordinal));
+        // Plate search finds the hit (separators and case as typed), and only hits: a plate that hit nothing was never kept.
+        var found = await server.SendAsync(HttpMethod.Get, "v1/events?plate=7abc-123", "auditor");
+        Assert.Equal([id], found.Body.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("id").GetString()));
+        Assert.Equal(HttpStatusCode.BadRequest, (await server.SendAsync(HttpMethod.Get, "v1/events?plate=-", "auditor")).Status);
+        using (var playwright = await Microsoft.Playwright.Playwright.CreateAsync())
+        {
+            await using var browser = await ConsoleBrowserTests.LaunchAsync(playwright);
+            var page = await browser.NewPageAsync();
+            await page.GotoAsync(server.Address.ToString());
+            await page.GetByTestId("login-key-id").FillAsync(server.Keys["auditor"].Id);
+            await page.GetByTestId("login-secret").FillAsync(server.Keys["auditor"].Secret);
+            await page.GetByTestId("login-submit").ClickAsync();
+            await page.GetByTestId("plate-search").FillAsync("7ABC 123");
+            await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Find hotlist hits" }).ClickAsync();
+            await page.GetByText("Hotlist hits of 7ABC 123").WaitForAsync();
+            var hitItem = page.GetByTestId("event-item");
+            Assert.Equal(1, await hitItem.CountAsync());
+            Assert.Contains("plate 7ABC123", await hitItem.InnerTextAsync(), StringComparison.Ordinal);
+            await ConsoleBrowserTests.AccessibleAsync(page, "plate search");
+            await ConsoleBrowserTests.ScreenshotAsync(page, "plate-search");
+        }
+
         string metrics = await server.Http.GetStringAsync(new Uri(server.Address, "metrics"));
         Assert.Contains("sightline_camera_plate_reads_total{camera=\"gate\",outcome=\"read\"} 1", metrics, StringComparison.Ordinal);
         Assert.Contains("sightline_camera_plate_reads_total{camera=\"gate\",outcome=\"hotlist_hit\"} 1", metrics, StringComparison.Ordinal);

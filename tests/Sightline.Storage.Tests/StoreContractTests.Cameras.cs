@@ -30,6 +30,8 @@ public abstract partial class StoreContractTests
         await S.Events.AddEventAsync(hit, Ct);
         await S.Events.AddEventAsync(LiveEvent("c", "back", T0.AddMinutes(2)), Ct);
         Assert.Equal(("7ABC123", null), ((await Open().Events.GetEventAsync("b", Ct))!.Plate, (await S.Events.GetEventAsync("c", Ct))!.Plate));
+        Assert.Equal(["b"], (await S.Events.ListEventsAsync(new EventQuery { Plate = "7ABC123" }, Ct)).Select(e => e.Id));
+        Assert.Empty(await S.Events.ListEventsAsync(new EventQuery { Plate = "7ABC124" }, Ct));
         var ended = LiveEvent("a", "front", T0) with { EndTime = T0.AddSeconds(30), TopScore = 99, HasClip = true, Stationary = true, Zones = ["gate"] };
         await S.Events.UpdateEventAsync(ended, Ct);
         Assert.Equal(ended, await Open().Events.GetEventAsync("a", Ct) is { } read ? read with { Zones = ended.Zones } : null);

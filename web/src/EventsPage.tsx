@@ -14,6 +14,8 @@ export function EventsPage({ session }: { session: Session }) {
   const [camera, setCamera] = useState('');
   const [label, setLabel] = useState('');
   const [handling, setHandling] = useState('');
+  const [plate, setPlate] = useState('');
+  const [plateHits, setPlateHits] = useState<{ plate: string; events: LiveEvent[] } | null>(null);
   const respond = can(session, 'respond');
 
   useEffect(() => {
@@ -38,7 +40,22 @@ export function EventsPage({ session }: { session: Session }) {
   const cameras = useMemo(() => [...new Set(events.map((e) => e.camera))].sort(), [events]);
   const labels = useMemo(() => [...new Set(events.map((e) => e.label))].sort(), [events]);
   const shown = events.filter((e) => (!camera || e.camera === camera) && (!label || e.label === label) && (!handling || e.handling === handling));
-  const handled = (e: LiveEvent) => setEvents((list) => upsert(list, e));
+  const handled = (e: LiveEvent) => {
+    setEvents((list) => upsert(list, e));
+    setPlateHits((hits) => hits && { ...hits, events: hits.events.map((x) => (x.id === e.id ? e : x)) });
+  };
+
+  // Hotlist hits of one plate, from the store (reads that hit no list were never kept).
+  const findPlate = async (ev: Event) => {
+    ev.preventDefault();
+    setError('');
+    try {
+      const r = await api<{ events: Parameters<typeof fromStored>[0][] }>(`/v1/events?plate=${encodeURIComponent(plate.trim())}&limit=100`);
+      setPlateHits({ plate: plate.trim(), events: r.events.map(fromStored) });
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
 
   return (
     <section aria-labelledby="events-title">
@@ -71,8 +88,24 @@ export function EventsPage({ session }: { session: Session }) {
           </select>
         </label>
       </div>
+      <form class="filters plate-search" onSubmit={findPlate} role="search" aria-label="Hotlist hits of a plate">
+        <label>
+          Plate
+          <input data-testid="plate-search" value={plate} maxLength={16} spellcheck={false} onInput={(e) => setPlate(e.currentTarget.value)} />
+        </label>
+        <button type="submit" class="quiet" disabled={!plate.trim()}>Find hotlist hits</button>
+        {plateHits && <button type="button" class="quiet" onClick={() => setPlateHits(null)}>Back to live events</button>}
+      </form>
       {error && <p class="error" role="alert">{error}</p>}
-      {shown.length === 0 ? (
+      {plateHits ? (
+        <>
+          <h2>{plateHits.events.length === 0 ? `No hotlist hits of ${plateHits.plate}` : `Hotlist hits of ${plateHits.plate}`}</h2>
+          <p class="hint">Only plates on a hotlist are ever kept; a plate that hit no list leaves no trace to search.</p>
+          <ul class="events">
+            {plateHits.events.map((e) => <EventItem key={e.id} event={e} respond={respond} onHandled={handled} />)}
+          </ul>
+        </>
+      ) : shown.length === 0 ? (
         <p class="empty">No events yet. They appear here as cameras see them.</p>
       ) : (
         <ul class="events" aria-live="polite">

@@ -19,11 +19,16 @@ internal static class EventsCommands
         var since = new Option<string>("--since") { Description = "Only events that started at or after this time (ISO 8601 or Unix seconds)" };
         var limit = new Option<int?>("--limit") { Description = $"At most this many, newest first (default 100, at most {EventView.MaxLimit})" };
         var handling = new Option<string>("--handling") { Description = "Only events that are new, acknowledged or escalated" };
-        var list = new Command("list", "Events, newest first") { camera, label, since, handling, limit, GlobalOptions.Json };
+        var plate = new Option<string>("--plate") { Description = "Only hotlist hits of this plate (as read; separators are dropped)" };
+        var list = new Command("list", "Events, newest first") { camera, label, since, handling, plate, limit, GlobalOptions.Json };
         list.SetGuardedAction(async (parse, ct) =>
         {
             var query = EventView.Query(parse.GetValue(camera), parse.GetValue(label), parse.GetValue(since), parse.GetValue(limit))
-                with { Handling = EventHandling.Filter(parse.GetValue(handling)) };
+                with
+                {
+                    Handling = EventHandling.Filter(parse.GetValue(handling)),
+                    Plate = parse.GetValue(plate) is { } p ? Text.HotlistMatcher.Plate(p) : null,
+                };
             using var core = CliCore.Open(parse);
             var events = (await core.Get<IEventStore>().ListEventsAsync(query, ct)).Select(EventView.From).ToList();
             if (parse.GetValue(GlobalOptions.Json))

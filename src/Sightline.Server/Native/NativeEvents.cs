@@ -22,9 +22,13 @@ public static class NativeEvents
         v1.MapGet("/events", async (HttpRequest request, IEventStore events, CancellationToken ct) =>
         {
             var query = EventView.Query(NativeInput.Text(request, "camera"), NativeInput.Text(request, "label"), NativeInput.Text(request, "since"),
-                NativeInput.Int(request, "limit", 1, EventView.MaxLimit)) with { Handling = EventHandling.Filter(NativeInput.Text(request, "handling")) };
+                NativeInput.Int(request, "limit", 1, EventView.MaxLimit)) with
+            {
+                Handling = EventHandling.Filter(NativeInput.Text(request, "handling")),
+                Plate = NativeInput.Text(request, "plate") is { } plate ? Text.HotlistMatcher.Plate(plate) : null,
+            };
             return Results.Ok(new { events = (await events.ListEventsAsync(query, ct)).Select(EventView.From) });
-        }).Op("ListEvents", Capability.Read, "Live events, newest first (camera, label, since as ISO 8601 or Unix seconds, handling: new, acknowledged or escalated, limit ≤ 10,000)");
+        }).Op("ListEvents", Capability.Read, "Live events, newest first (camera, label, since as ISO 8601 or Unix seconds, handling: new, acknowledged or escalated, plate of a hotlist hit, limit ≤ 10,000)");
 
         v1.MapGet("/events/{eventId}", async (string eventId, IEventStore events, CancellationToken ct) =>
             Results.Ok(EventView.From(await events.GetEventAsync(eventId, ct) ?? throw NotFound(eventId))))
