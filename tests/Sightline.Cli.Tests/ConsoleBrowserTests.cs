@@ -37,6 +37,16 @@ public sealed class ConsoleBrowserTests
         return await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = path, Headless = true });
     }
 
+    /// <summary>Opens the console and signs in with <paramref name="role"/>'s key; returns when the navigation shows.</summary>
+    internal static async Task SignInAsync(IPage page, ServerProcess server, string role)
+    {
+        await page.GotoAsync(server.Address.ToString());
+        await page.GetByTestId("login-key-id").FillAsync(server.Keys[role].Id);
+        await page.GetByTestId("login-secret").FillAsync(server.Keys[role].Secret);
+        await page.GetByTestId("login-submit").ClickAsync();
+        await page.GetByTestId("nav").WaitForAsync();
+    }
+
     internal static async Task AccessibleAsync(IPage page, string screen)
     {
         var result = await page.RunAxe();
@@ -153,10 +163,7 @@ public sealed class ConsoleBrowserTests
         // An auditor sees the events but has nothing to press.
         await using var auditorContext = await browser.NewContextAsync();
         var auditorPage = await auditorContext.NewPageAsync();
-        await auditorPage.GotoAsync(server.Address.ToString());
-        await auditorPage.GetByTestId("login-key-id").FillAsync(server.Keys["auditor"].Id);
-        await auditorPage.GetByTestId("login-secret").FillAsync(server.Keys["auditor"].Secret);
-        await auditorPage.GetByTestId("login-submit").ClickAsync();
+        await SignInAsync(auditorPage, server, "auditor");
         await auditorPage.Locator($"[data-event-id='{eventId}']").WaitForAsync();
         Assert.Contains("Acknowledged", await auditorPage.Locator($"[data-event-id='{eventId}']").GetByTestId("event-status").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await auditorPage.GetByTestId("event-ack").CountAsync());

@@ -12,15 +12,6 @@ namespace Sightline.Cli.Tests;
 [Trait("Store", "Agnostic")] // end to end over the stores the contract suite checks on both providers: run once, on the default database
 public sealed class ConsoleSearchTests
 {
-    private static async Task SignInAsync(IPage page, ServerProcess server, string role)
-    {
-        await page.GotoAsync(server.Address.ToString());
-        await page.GetByTestId("login-key-id").FillAsync(server.Keys[role].Id);
-        await page.GetByTestId("login-secret").FillAsync(server.Keys[role].Secret);
-        await page.GetByTestId("login-submit").ClickAsync();
-        await page.GetByTestId("nav").WaitForAsync();
-    }
-
     [Fact]
     public async Task An_analyst_searches_under_a_case_and_purpose_and_gets_leads_for_review_and_a_reviewer_has_no_search()
     {
@@ -33,7 +24,7 @@ public sealed class ConsoleSearchTests
         await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(20_000);
-        await SignInAsync(page, server, "analyst");
+        await ConsoleBrowserTests.SignInAsync(page, server, "analyst");
         await page.GetByTestId("nav").GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = "Search" }).ClickAsync();
         await page.GetByTestId("search-upload").SetInputFilesAsync(SightlineCli.Fixture("sample4"));
         await page.GetByLabel("Collection", new PageGetByLabelOptions { Exact = true }).SelectOptionAsync("watch");
@@ -59,7 +50,7 @@ public sealed class ConsoleSearchTests
         // A reviewer decides leads but does not search: no search in the navigation, none on the page.
         await using var reviewerContext = await browser.NewContextAsync();
         var reviewer = await reviewerContext.NewPageAsync();
-        await SignInAsync(reviewer, server, "reviewer");
+        await ConsoleBrowserTests.SignInAsync(reviewer, server, "reviewer");
         Assert.DoesNotContain("Search", await reviewer.GetByTestId("nav").InnerTextAsync(), StringComparison.Ordinal);
         await reviewer.GotoAsync(new Uri(server.Address, "#/search").ToString());
         await reviewer.GetByTestId("nav").WaitForAsync();

@@ -106,10 +106,7 @@ public sealed class LivePlateTests
         {
             await using var browser = await ConsoleBrowserTests.LaunchAsync(playwright);
             var page = await browser.NewPageAsync();
-            await page.GotoAsync(server.Address.ToString());
-            await page.GetByTestId("login-key-id").FillAsync(server.Keys["auditor"].Id);
-            await page.GetByTestId("login-secret").FillAsync(server.Keys["auditor"].Secret);
-            await page.GetByTestId("login-submit").ClickAsync();
+            await ConsoleBrowserTests.SignInAsync(page, server, "auditor");
             await page.GetByTestId("plate-search").FillAsync("7ABC 123");
             await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Find hotlist hits" }).ClickAsync();
             await page.GetByText("Hotlist hits of 7ABC 123").WaitForAsync();
