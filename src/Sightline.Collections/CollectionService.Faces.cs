@@ -34,11 +34,18 @@ public sealed partial class CollectionService
         string imageId = Guid.NewGuid().ToString("D");
         var newFaces = accepted.Select(a => new NewFace(Guid.NewGuid().ToString("D"), imageId, external,
             a.Detail.BoundingBox.Left, a.Detail.BoundingBox.Top, a.Detail.BoundingBox.Width, a.Detail.BoundingBox.Height,
-            a.Detail.Confidence, a.Face.Embedding!)).ToList();
+            a.Detail.Confidence, a.Face.Embedding!, FaceCrops.Jpeg(image.Bgr, a.Face.Box))).ToList();
         var stored = newFaces.Count == 0 ? [] : await store.AddFacesAsync(audit, request.CollectionId, newFaces, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
         await indexes.AddedAsync(request.CollectionId, stored).ConfigureAwait(false);
         var records = stored.Zip(accepted, (s, a) => new FaceRecord(ToFace(s, FaceModelVersion), a.Detail)).ToList();
         return new IndexFacesResponse(records, FaceModelVersion, unindexed);
+    }
+
+    /// <summary>The small image of an indexed face kept for its reviewers (null when none was kept).</summary>
+    public async Task<byte[]?> GetFaceImageAsync(string collectionId, string faceId, CancellationToken cancellationToken)
+    {
+        var collection = await RequireAsync(collectionId, cancellationToken).ConfigureAwait(false);
+        return await store.GetFaceImageAsync(collection.Id, Validate.FaceId(faceId), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ListFacesResponse> ListFacesAsync(string collectionId, string? nextToken, int? maxResults, IReadOnlyCollection<string>? faceIds, string? userId, CancellationToken cancellationToken)

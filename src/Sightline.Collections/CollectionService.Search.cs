@@ -6,7 +6,7 @@ namespace Sightline.Collections;
 
 public sealed partial class CollectionService
 {
-    /// <summary>SearchFacesByImage: the largest face of the probe against the collection. The probe is not stored.</summary>
+    /// <summary>SearchFacesByImage: the largest face of the probe against the collection. The image is not stored; when the search makes leads, a small crop of the searched face is kept with them for their reviewers.</summary>
     public async Task<Identified<SearchFacesByImageResponse>> SearchFacesByImageAsync(string collectionId, DecodedImage image, int? maxFaces, float? faceMatchThreshold, CancellationToken cancellationToken)
     {
         var collection = await RequireAsync(collectionId, cancellationToken).ConfigureAwait(false);
@@ -17,7 +17,10 @@ public sealed partial class CollectionService
             throw SightlineException.InvalidParameter("There are no faces in the image. Should be at least 1.");
         var probe = faces[0];
         var matches = await SearchAsync(collection.Id, probe.Embedding!, k, threshold, excludeRowId: null, cancellationToken).ConfigureAwait(false);
-        return new(new SearchFacesByImageResponse(RekognitionMapper.Box(probe.Box, image.Width, image.Height), probe.Score * 100f, matches, FaceModelVersion), LeadMatches.Of(matches));
+        return new(new SearchFacesByImageResponse(RekognitionMapper.Box(probe.Box, image.Width, image.Height), probe.Score * 100f, matches, FaceModelVersion), LeadMatches.Of(matches))
+        {
+            ProbeImage = matches.Count > 0 ? FaceCrops.Jpeg(image.Bgr, probe.Box) : null,
+        };
     }
 
     /// <summary>SearchFaces: an indexed face against the rest of its collection.</summary>
@@ -30,7 +33,10 @@ public sealed partial class CollectionService
         var face = await store.GetFaceAsync(collection.Id, id, cancellationToken).ConfigureAwait(false)
             ?? throw new SightlineException(ErrorKind.InvalidParameter, $"Face {id} is not in collection {collection.Id}.");
         var matches = await SearchAsync(collection.Id, face.Embedding!, k, threshold, face.RowId, cancellationToken).ConfigureAwait(false);
-        return new(new SearchFacesResponse(id, matches, FaceModelVersion), LeadMatches.Of(matches));
+        return new(new SearchFacesResponse(id, matches, FaceModelVersion), LeadMatches.Of(matches))
+        {
+            ProbeImage = matches.Count > 0 ? await store.GetFaceImageAsync(collection.Id, id, cancellationToken).ConfigureAwait(false) : null,
+        };
     }
 
     /// <summary>A face already embedded (a video frame's) against a collection: matches at or above the threshold, best first.</summary>

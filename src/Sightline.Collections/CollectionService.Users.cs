@@ -151,7 +151,10 @@ public sealed partial class CollectionService
             throw SightlineException.InvalidParameter("There are no faces in the image. Should be at least 1.");
         var matches = await MatchUsersAsync(c.Id, [faces[0].Embedding!], threshold, max, null, cancellationToken).ConfigureAwait(false);
         return new(new SearchUsersByImageResponse(matches, FaceModelVersion,
-            new SearchedFaceDetails(RekognitionMapper.ToFaceDetail(faces[0], image.Width, image.Height))), LeadMatches.Of(matches));
+            new SearchedFaceDetails(RekognitionMapper.ToFaceDetail(faces[0], image.Width, image.Height))), LeadMatches.Of(matches))
+        {
+            ProbeImage = matches.Count > 0 ? FaceCrops.Jpeg(image.Bgr, faces[0].Box) : null,
+        };
     }
 
     private async Task<List<UserMatch>> MatchUsersAsync(string collectionId, List<float[]> probes, float threshold, int max, string? excludeUser, CancellationToken cancellationToken)

@@ -7,7 +7,11 @@ namespace Sightline.Collections;
 /// A search's response with the matches it returned as typed leads beside it, so whoever records the search never
 /// has to read its own answer back out of JSON.
 /// </summary>
-public sealed record Identified<TResponse>(TResponse Response, IReadOnlyList<LeadMatch> Leads);
+public sealed record Identified<TResponse>(TResponse Response, IReadOnlyList<LeadMatch> Leads)
+{
+    /// <summary>A JPEG of the searched face, kept with the leads for their reviewers (only when there are leads).</summary>
+    public byte[]? ProbeImage { get; init; }
+}
 
 /// <summary>Leads from the typed matches of Rekognition's response shapes.</summary>
 public static class LeadMatches

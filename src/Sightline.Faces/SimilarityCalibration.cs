@@ -41,7 +41,38 @@ public sealed class SimilarityCalibration
         (0.458f, 95f),
         (0.501f, 99f),
         (1.000f, 100f),
-    ]);
+    ])
+    {
+        Impostors = (-0.002f, 0.097f),
+    };
+
+    /// <summary>
+    /// The normal fitted to impostor cosines that the knots were placed on (mean, standard deviation); null for a
+    /// calibration without one (a site's own model), whose false-match rates are then not estimated.
+    /// </summary>
+    public (float Mean, float Sd)? Impostors { get; init; }
+
+    /// <summary>
+    /// The estimated per-comparison false-match rate at <paramref name="similarity"/>: the chance that one comparison
+    /// with a different person scores at least this high, from the fitted impostor normal (an extrapolation beyond the
+    /// impostor pairs measured; docs/accuracy.md). Null without <see cref="Impostors"/>.
+    /// </summary>
+    public double? EstimatedFalseMatchRate(float similarity)
+    {
+        if (Impostors is not { } n || float.IsNaN(similarity))
+            return null;
+        double z = (ToCosine(similarity) - n.Mean) / n.Sd;
+        return 0.5 * Erfc(z / Math.Sqrt(2));
+    }
+
+    /// <summary>The complementary error function (Chebyshev fit, fractional error below 1.2e-7).</summary>
+    private static double Erfc(double x)
+    {
+        double t = 1.0 / (1.0 + 0.5 * Math.Abs(x));
+        double r = t * Math.Exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807
+            + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+        return x >= 0 ? r : 2.0 - r;
+    }
 
     public IReadOnlyList<(float Cosine, float Similarity)> Knots => [.. _cos.Zip(_sim)];
 

@@ -89,7 +89,7 @@ public static class SightlineServices
             sp.GetRequiredService<EventHub>(), sp.GetRequiredService<IAlertEvaluator>(), Path.Combine(options.DataDirectory, "events"))
         {
             Faces = new FaceSearchServices(sp.GetRequiredService<FaceEngine>(), sp.GetRequiredService<CollectionService>(), sp.GetRequiredService<ILeadStore>(),
-                sp.GetRequiredService<IAuditStore>(), sp.GetRequiredService<IPolicyStore>(), sp.GetRequiredService<AuthorizationBook>(), Path.Combine(options.DataDirectory, "leads")),
+                sp.GetRequiredService<IAuditStore>(), sp.GetRequiredService<IPolicyStore>(), sp.GetRequiredService<AuthorizationBook>()),
             Plates = sp.GetRequiredService<PlateDesk>(),
         });
         services.AddSingleton(sp => new StreamProcessorDesk(sp.GetRequiredService<IStreamProcessorStore>(), sp.GetRequiredService<ICameraStore>(),

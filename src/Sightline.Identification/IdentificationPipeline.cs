@@ -36,7 +36,7 @@ public sealed class IdentificationPipeline(IPolicyStore policies, IAuditStore au
             var (admitted, effective) = SearchGate.Admit(await policies.GetPolicyAsync(cancellationToken).ConfigureAwait(false), entry, threshold);
             entry = admitted;
             var found = await search(effective, admitted).ConfigureAwait(false);
-            await leads.AppendSearchAsync(admitted with { Details = LeadDetails.Of(found.Leads) }, found.Leads, cancellationToken).ConfigureAwait(false);
+            await leads.AppendSearchAsync(admitted with { Details = LeadDetails.Of(found.Leads) }, found.Leads, found.ProbeImage, cancellationToken).ConfigureAwait(false);
             return found.Response;
         }
         catch (SightlineException ex)

@@ -100,7 +100,7 @@ public sealed partial class RekognitionEndpoint(FaceEngine engine, FaceComparer 
                 var answer = await DispatchAsync(operation, request, principal.AccessKeyId, audit, ct).ConfigureAwait(false);
                 // What a search-capability read disclosed (a face search job's results) is recorded before the answer leaves.
                 if (audit is not null && capability == Capability.Search)
-                    await leads.AppendSearchAsync(audit with { Details = LeadDetails.Of(answer.Leads) }, [], ct).ConfigureAwait(false);
+                    await leads.AppendSearchAsync(audit with { Details = LeadDetails.Of(answer.Leads) }, [], null, ct).ConfigureAwait(false);
                 response = answer.Response;
             }
             context.Response.ContentType = "application/x-amz-json-1.1";

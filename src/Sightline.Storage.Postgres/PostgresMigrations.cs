@@ -344,6 +344,27 @@ internal static class PostgresMigrations
         );
         CREATE INDEX event_actions_by_event ON event_actions(event_id, seq);
         """,
+        // 16: images for the people who review matches: each indexed face's own crop (deleted with the face), and the
+        // searched face of a search that made leads (kept while a lead points at it).
+        """
+        CREATE TABLE face_images (
+            row_id bigint PRIMARY KEY REFERENCES faces(row_id) ON DELETE CASCADE,
+            jpeg bytea NOT NULL
+        );
+        CREATE TABLE probe_images (
+            sha text COLLATE "C" PRIMARY KEY,
+            jpeg bytea NOT NULL
+        );
+        ALTER TABLE leads ADD COLUMN probe_sha text COLLATE "C";
+        CREATE INDEX leads_by_probe ON leads(probe_sha) WHERE probe_sha IS NOT NULL;
+        CREATE FUNCTION probe_images_follow_leads() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            DELETE FROM probe_images WHERE sha = OLD.probe_sha AND NOT EXISTS (SELECT 1 FROM leads WHERE probe_sha = OLD.probe_sha);
+            RETURN NULL;
+        END
+        $$;
+        CREATE TRIGGER probe_images_follow_leads AFTER DELETE ON leads FOR EACH ROW WHEN (OLD.probe_sha IS NOT NULL) EXECUTE FUNCTION probe_images_follow_leads();
+        """,
     ];
 
     public static int Latest => s_steps.Length;

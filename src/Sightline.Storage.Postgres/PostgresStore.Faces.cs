@@ -21,8 +21,11 @@ public sealed partial class PostgresStore
                 foreach (var f in faces)
                 {
                     var cmd = new NpgsqlBatchCommand("""
-                        INSERT INTO faces (face_id, collection_id, image_id, external_image_id, box_left, box_top, box_width, box_height, confidence, created_at, embedding)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING row_id;
+                        WITH f AS (
+                            INSERT INTO faces (face_id, collection_id, image_id, external_image_id, box_left, box_top, box_width, box_height, confidence, created_at, embedding)
+                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING row_id),
+                        i AS (INSERT INTO face_images (row_id, jpeg) SELECT row_id, $12 FROM f WHERE $12::bytea IS NOT NULL)
+                        SELECT row_id FROM f;
                         """);
                     cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = f.FaceId });
                     cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = collectionId });
@@ -32,6 +35,7 @@ public sealed partial class PostgresStore
                         cmd.Parameters.Add(new NpgsqlParameter<float> { TypedValue = v });
                     cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = created });
                     cmd.Parameters.Add(new NpgsqlParameter<byte[]> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = ToBlob(f.Embedding) });
+                    cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)f.Image ?? DBNull.Value });
                     batch.BatchCommands.Add(cmd);
                 }
                 await using var r = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -46,6 +50,10 @@ public sealed partial class PostgresStore
             return result;
         }, cancellationToken, new Violation(ErrorKind.ResourceNotFound, $"The collection id: {collectionId} does not exist"));
     }
+
+    public async Task<byte[]?> GetFaceImageAsync(string collectionId, string faceId, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT i.jpeg FROM faces f JOIN face_images i ON i.row_id = f.row_id WHERE f.collection_id = @c AND f.face_id = @f;", r => (byte[])r.GetValue(0), cancellationToken,
+            ("c", collectionId), ("f", faceId)).ConfigureAwait(false)).FirstOrDefault();
 
     public async Task<IReadOnlyList<StoredFace>> ListFacesAsync(string collectionId, long afterRowId, int limit, FaceFilter filter, CancellationToken cancellationToken)
     {

@@ -36,7 +36,7 @@ public sealed partial class PostgresStore
             if (await ExecAsync(c, tx, "UPDATE video_jobs SET status = 'SUCCEEDED', status_message = NULL, completed_at = @t WHERE id = @id AND status = 'IN_PROGRESS';", cancellationToken,
                 ("id", jobId), ("t", Ms(completedAt))).ConfigureAwait(false) == 0)
                 return false;
-            await AppendSearchAsync(c, tx, entry, matches, cancellationToken).ConfigureAwait(false);
+            await AppendSearchAsync(c, tx, entry, matches, null, cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken);
 

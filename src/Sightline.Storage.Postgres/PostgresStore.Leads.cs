@@ -4,24 +4,32 @@ namespace Sightline.Storage.Postgres;
 
 public sealed partial class PostgresStore
 {
-    private const string LeadColumns = "id, search_seq, case_id, purpose, collection_id, subject_type, subject_id, similarity, searched_by, status, reviewer, note, created_at, reviewed_at";
+    private const string LeadColumns = "id, search_seq, case_id, purpose, collection_id, subject_type, subject_id, similarity, searched_by, status, reviewer, note, created_at, reviewed_at, probe_sha";
 
-    public Task<long> AppendSearchAsync(AuditEntry entry, IReadOnlyList<LeadMatch> matches, CancellationToken cancellationToken) =>
-        WriteAsync((c, tx) => AppendSearchAsync(c, tx, entry, matches, cancellationToken), cancellationToken);
+    public Task<long> AppendSearchAsync(AuditEntry entry, IReadOnlyList<LeadMatch> matches, byte[]? probeImage, CancellationToken cancellationToken) =>
+        WriteAsync((c, tx) => AppendSearchAsync(c, tx, entry, matches, probeImage, cancellationToken), cancellationToken);
 
-    private async Task<long> AppendSearchAsync(NpgsqlConnection connection, NpgsqlTransaction tx, AuditEntry entry, IReadOnlyList<LeadMatch> matches, CancellationToken cancellationToken)
+    public async Task<byte[]?> GetLeadProbeAsync(string leadId, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT p.jpeg FROM leads l JOIN probe_images p ON p.sha = l.probe_sha WHERE l.id = @id;", r => (byte[])r.GetValue(0), cancellationToken, ("id", leadId)).ConfigureAwait(false))
+            .FirstOrDefault();
+
+    private async Task<long> AppendSearchAsync(NpgsqlConnection connection, NpgsqlTransaction tx, AuditEntry entry, IReadOnlyList<LeadMatch> matches, byte[]? probeImage, CancellationToken cancellationToken)
     {
         if (matches.Count == 0)
             return await AppendAsync(connection, tx, entry, cancellationToken).ConfigureAwait(false);
         // The leads table before the audit chain's head, the order every writer keeps (see LockHoldsAsync).
         await ExecAsync(connection, tx, "LOCK TABLE leads IN ROW EXCLUSIVE MODE;", cancellationToken).ConfigureAwait(false);
         long seq = await AppendAsync(connection, tx, entry, cancellationToken).ConfigureAwait(false);
+        string? sha = probeImage is { Length: > 0 } ? ProbeImages.Sha256(probeImage) : null;
+        if (sha is not null)
+            await ExecAsync(connection, tx, "INSERT INTO probe_images (sha, jpeg) VALUES (@sha, @jpeg) ON CONFLICT (sha) DO NOTHING;", cancellationToken,
+                ("sha", sha), ("jpeg", probeImage)).ConfigureAwait(false);
         await ExecAsync(connection, tx, $"""
             INSERT INTO leads ({LeadColumns})
-            SELECT id, @seq, @case, @purpose, @c, type, subject, sim, @by, 'pending', NULL, NULL, @now, NULL
+            SELECT id, @seq, @case, @purpose, @c, type, subject, sim, @by, 'pending', NULL, NULL, @now, NULL, @probe::text
             FROM unnest(@ids::text[], @types::text[], @subjects::text[], @sims::real[]) WITH ORDINALITY AS m(id, type, subject, sim, n) ORDER BY n;
             """, cancellationToken,
-            ("seq", seq), ("case", entry.Case), ("purpose", entry.Purpose), ("c", entry.CollectionId), ("by", entry.Actor), ("now", Ms(DateTimeOffset.UtcNow)),
+            ("seq", seq), ("case", entry.Case), ("purpose", entry.Purpose), ("c", entry.CollectionId), ("by", entry.Actor), ("now", Ms(DateTimeOffset.UtcNow)), ("probe", sha),
             ("ids", matches.Select(_ => Guid.NewGuid().ToString()).ToArray()), ("types", matches.Select(m => m.SubjectType).ToArray()),
             ("subjects", matches.Select(m => m.SubjectId).ToArray()), ("sims", matches.Select(m => m.Similarity).ToArray())).ConfigureAwait(false);
         return seq;
@@ -48,5 +56,5 @@ public sealed partial class PostgresStore
 
     private static Lead ReadLead(NpgsqlDataReader r) =>
         new(r.GetString(0), r.GetInt64(1), Text(r, 2), Text(r, 3), Text(r, 4), r.GetString(5), r.GetString(6), r.GetFloat(7), r.GetString(8),
-            r.GetString(9), Text(r, 10), Text(r, 11), FromUnixMs(r.GetInt64(12)), Time(r, 13));
+            r.GetString(9), Text(r, 10), Text(r, 11), FromUnixMs(r.GetInt64(12)), Time(r, 13), Text(r, 14));
 }

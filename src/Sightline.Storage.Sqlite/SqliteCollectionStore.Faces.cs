@@ -19,6 +19,9 @@ public sealed partial class SqliteCollectionStore
             """, tx);
         var p = new[] { "$face", "$collection", "$image", "$external", "$l", "$t", "$w", "$h", "$conf", "$created", "$embedding" }
             .ToDictionary(n => n, n => cmd.Parameters.Add(n, SqliteType.Text));
+        await using var image = Command(connection, "INSERT INTO face_images (row_id, jpeg) VALUES ($row, $jpeg);", tx);
+        var imageRow = image.Parameters.Add("$row", SqliteType.Integer);
+        var imageJpeg = image.Parameters.Add("$jpeg", SqliteType.Blob);
         var result = new List<StoredFace>(faces.Count);
         long created = createdAt.ToUnixTimeMilliseconds();
         try
@@ -38,6 +41,12 @@ public sealed partial class SqliteCollectionStore
                 p["$embedding"].SqliteType = SqliteType.Blob;
                 p["$embedding"].Value = ToBlob(f.Embedding);
                 long rowId = (long)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                if (f.Image is { Length: > 0 } jpeg)
+                {
+                    imageRow.Value = rowId;
+                    imageJpeg.Value = jpeg;
+                    await image.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
                 result.Add(new StoredFace(rowId, f.FaceId, collectionId, f.ImageId, f.ExternalImageId, f.Left, f.Top, f.Width, f.Height, f.Confidence, null, FromUnixMs(created), f.Embedding));
             }
         }
@@ -78,6 +87,13 @@ public sealed partial class SqliteCollectionStore
     public async Task<StoredFace?> GetFaceAsync(string collectionId, string faceId, CancellationToken cancellationToken) =>
         (await QueryAsync($"SELECT {FaceColumns}, embedding FROM faces WHERE collection_id = $c AND face_id = $f;", r => ReadFace(r, true), cancellationToken,
             ("$c", collectionId), ("$f", faceId)).ConfigureAwait(false)).FirstOrDefault();
+
+    public async Task<byte[]?> GetFaceImageAsync(string collectionId, string faceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ScalarAsync(connection, null, "SELECT i.jpeg FROM faces f JOIN face_images i ON i.row_id = f.row_id WHERE f.collection_id = $c AND f.face_id = $f;", cancellationToken,
+            ("$c", collectionId), ("$f", faceId)).ConfigureAwait(false) as byte[];
+    }
 
     public async Task<IReadOnlyList<StoredFace>> GetFacesByRowIdsAsync(IReadOnlyCollection<long> rowIds, CancellationToken cancellationToken)
     {

@@ -5,13 +5,13 @@ namespace Sightline.Storage.Sqlite;
 
 public sealed partial class SqliteCollectionStore : ILeadStore
 {
-    private const string LeadColumns = "id, search_seq, case_id, purpose, collection_id, subject_type, subject_id, similarity, searched_by, status, reviewer, note, created_at, reviewed_at";
+    private const string LeadColumns = "id, search_seq, case_id, purpose, collection_id, subject_type, subject_id, similarity, searched_by, status, reviewer, note, created_at, reviewed_at, probe_sha";
 
-    public async Task<long> AppendSearchAsync(AuditEntry entry, IReadOnlyList<LeadMatch> matches, CancellationToken cancellationToken)
+    public async Task<long> AppendSearchAsync(AuditEntry entry, IReadOnlyList<LeadMatch> matches, byte[]? probeImage, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
-        long seq = await AppendSearchAsync(connection, tx, entry, matches, cancellationToken).ConfigureAwait(false);
+        long seq = await AppendSearchAsync(connection, tx, entry, matches, probeImage, cancellationToken).ConfigureAwait(false);
         await CommitAsync(tx, cancellationToken).ConfigureAwait(false);
         return seq;
     }
@@ -23,22 +23,32 @@ public sealed partial class SqliteCollectionStore : ILeadStore
         if (await ExecAsync(connection, tx, "UPDATE video_jobs SET status = 'SUCCEEDED', status_message = NULL, completed_at = $t WHERE id = $id AND status = 'IN_PROGRESS';", cancellationToken,
             ("$id", jobId), ("$t", completedAt.ToUnixTimeMilliseconds())).ConfigureAwait(false) == 0)
             return false;
-        await AppendSearchAsync(connection, tx, entry, matches, cancellationToken).ConfigureAwait(false);
+        await AppendSearchAsync(connection, tx, entry, matches, null, cancellationToken).ConfigureAwait(false);
         await CommitAsync(tx, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
-    private async Task<long> AppendSearchAsync(SqliteConnection connection, SqliteTransaction tx, AuditEntry entry, IReadOnlyList<LeadMatch> matches, CancellationToken cancellationToken)
+    private async Task<long> AppendSearchAsync(SqliteConnection connection, SqliteTransaction tx, AuditEntry entry, IReadOnlyList<LeadMatch> matches, byte[]? probeImage, CancellationToken cancellationToken)
     {
         long seq = await AppendAsync(connection, tx, entry, cancellationToken).ConfigureAwait(false);
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        string? sha = matches.Count > 0 && probeImage is { Length: > 0 } ? ProbeImages.Sha256(probeImage) : null;
+        if (sha is not null)
+            await ExecAsync(connection, tx, "INSERT INTO probe_images (sha, jpeg) VALUES ($sha, $jpeg) ON CONFLICT (sha) DO NOTHING;", cancellationToken,
+                ("$sha", sha), ("$jpeg", probeImage)).ConfigureAwait(false);
         foreach (var m in matches)
         {
-            await ExecAsync(connection, tx, $"INSERT INTO leads ({LeadColumns}) VALUES ($id, $seq, $case, $purpose, $c, $type, $subject, $sim, $by, 'pending', NULL, NULL, $now, NULL);", cancellationToken,
+            await ExecAsync(connection, tx, $"INSERT INTO leads ({LeadColumns}) VALUES ($id, $seq, $case, $purpose, $c, $type, $subject, $sim, $by, 'pending', NULL, NULL, $now, NULL, $probe);", cancellationToken,
                 ("$id", Guid.NewGuid().ToString()), ("$seq", seq), ("$case", entry.Case), ("$purpose", entry.Purpose), ("$c", entry.CollectionId),
-                ("$type", m.SubjectType), ("$subject", m.SubjectId), ("$sim", m.Similarity), ("$by", entry.Actor), ("$now", now)).ConfigureAwait(false);
+                ("$type", m.SubjectType), ("$subject", m.SubjectId), ("$sim", m.Similarity), ("$by", entry.Actor), ("$now", now), ("$probe", sha)).ConfigureAwait(false);
         }
         return seq;
+    }
+
+    public async Task<byte[]?> GetLeadProbeAsync(string leadId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ScalarAsync(connection, null, "SELECT p.jpeg FROM leads l JOIN probe_images p ON p.sha = l.probe_sha WHERE l.id = $id;", cancellationToken, ("$id", leadId)).ConfigureAwait(false) as byte[];
     }
 
     public async IAsyncEnumerable<Lead> ListLeadsAsync(string? caseId, string? status, int limit, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -72,5 +82,5 @@ public sealed partial class SqliteCollectionStore : ILeadStore
 
     private static Lead ReadLead(SqliteDataReader r) =>
         new(r.GetString(0), r.GetInt64(1), Text(r, 2), Text(r, 3), Text(r, 4), r.GetString(5), r.GetString(6), r.GetFloat(7), r.GetString(8),
-            r.GetString(9), Text(r, 10), Text(r, 11), FromUnixMs(r.GetInt64(12)), r.IsDBNull(13) ? null : FromUnixMs(r.GetInt64(13)));
+            r.GetString(9), Text(r, 10), Text(r, 11), FromUnixMs(r.GetInt64(12)), r.IsDBNull(13) ? null : FromUnixMs(r.GetInt64(13)), Text(r, 14));
 }

@@ -338,6 +338,24 @@ internal static class SqliteMigrations
         );
         CREATE INDEX event_actions_by_event ON event_actions(event_id, seq);
         """,
+        // 22: images for the people who review matches: each indexed face's own crop (deleted with the face), and the
+        // searched face of a search that made leads (kept while a lead points at it).
+        """
+        CREATE TABLE face_images (
+            row_id INTEGER PRIMARY KEY NOT NULL REFERENCES faces(row_id) ON DELETE CASCADE,
+            jpeg BLOB NOT NULL
+        );
+        CREATE TABLE probe_images (
+            sha TEXT PRIMARY KEY NOT NULL,
+            jpeg BLOB NOT NULL
+        );
+        ALTER TABLE leads ADD COLUMN probe_sha TEXT;
+        CREATE INDEX leads_by_probe ON leads(probe_sha) WHERE probe_sha IS NOT NULL;
+        CREATE TRIGGER probe_images_follow_leads AFTER DELETE ON leads WHEN OLD.probe_sha IS NOT NULL
+        BEGIN
+            DELETE FROM probe_images WHERE sha = OLD.probe_sha AND NOT EXISTS (SELECT 1 FROM leads WHERE probe_sha = OLD.probe_sha);
+        END;
+        """,
     ];
 
     public static int Latest => s_steps.Length;

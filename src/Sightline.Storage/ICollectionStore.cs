@@ -21,8 +21,8 @@ public sealed record StoredFace(
 /// <summary>One entry of the face change log: a face row added to or deleted from a collection, in commit order.</summary>
 public sealed record FaceChange(long Seq, string CollectionId, long RowId, bool Added);
 
-/// <summary>A face to add; the store assigns the row id.</summary>
-public sealed record NewFace(string FaceId, string ImageId, string? ExternalImageId, float Left, float Top, float Width, float Height, float Confidence, float[] Embedding);
+/// <summary>A face to add; the store assigns the row id. <see cref="Image"/>: a small JPEG of the face for the people who review matches, deleted with the face.</summary>
+public sealed record NewFace(string FaceId, string ImageId, string? ExternalImageId, float Left, float Top, float Width, float Height, float Confidence, float[] Embedding, byte[]? Image = null);
 
 /// <summary>Which faces a listing returns: all, only the given face ids, only one user's; with or without embeddings.</summary>
 public sealed record FaceFilter(IReadOnlyCollection<string>? FaceIds = null, bool WithEmbeddings = false, string? UserId = null)
@@ -70,6 +70,9 @@ public interface ICollectionStore
     Task<IReadOnlyList<StoredFace>> ListFacesAsync(string collectionId, long afterRowId, int limit, FaceFilter filter, CancellationToken cancellationToken);
 
     Task<StoredFace?> GetFaceAsync(string collectionId, string faceId, CancellationToken cancellationToken);
+
+    /// <summary>The face's image kept when it was indexed (null: no such face, or none kept).</summary>
+    Task<byte[]?> GetFaceImageAsync(string collectionId, string faceId, CancellationToken cancellationToken);
 
     /// <summary>Faces by row id (the vector index's ids), in no particular order; missing ones are skipped.</summary>
     Task<IReadOnlyList<StoredFace>> GetFacesByRowIdsAsync(IReadOnlyCollection<long> rowIds, CancellationToken cancellationToken);

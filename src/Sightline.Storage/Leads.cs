@@ -21,7 +21,8 @@ public sealed record Lead(
     string? Reviewer,
     string? Note,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? ReviewedAt);
+    DateTimeOffset? ReviewedAt,
+    string? ProbeSha256 = null);
 
 public static class LeadStatus
 {
@@ -38,8 +39,15 @@ public static class LeadStatus
 /// <summary>Leads and their review, written with the audit records of the searches and reviews.</summary>
 public interface ILeadStore
 {
-    /// <summary>Records a search and one pending lead per match in one transaction; returns the record's sequence number.</summary>
-    Task<long> AppendSearchAsync(AuditEntry entry, IReadOnlyList<LeadMatch> matches, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records a search and one pending lead per match in one transaction; returns the record's sequence number. With
+    /// matches, <paramref name="probeImage"/> (a JPEG of the searched face, for its reviewers) is kept with them, by its
+    /// SHA-256, for as long as a lead points at it: deleting the last such lead deletes the image in the same transaction.
+    /// </summary>
+    Task<long> AppendSearchAsync(AuditEntry entry, IReadOnlyList<LeadMatch> matches, byte[]? probeImage, CancellationToken cancellationToken);
+
+    /// <summary>The searched face's image the lead was made from, when one was kept.</summary>
+    Task<byte[]?> GetLeadProbeAsync(string leadId, CancellationToken cancellationToken);
 
     /// <summary>Leads in the order they were made, optionally of one case or status, streamed.</summary>
     IAsyncEnumerable<Lead> ListLeadsAsync(string? caseId, string? status, int limit, CancellationToken cancellationToken);

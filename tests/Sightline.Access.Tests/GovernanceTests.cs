@@ -43,7 +43,7 @@ public sealed class GovernanceTests : IDisposable
     {
         var leads = _core.Get<ILeadStore>();
         await leads.AppendSearchAsync(new AuditEntry(searcher, Roles.Analyst, "SearchFaces") { Case = "2026-7", CollectionId = "c" },
-            [.. Enumerable.Range(0, matches).Select(i => new LeadMatch("face", $"f{i}", 99f))], Ct);
+            [.. Enumerable.Range(0, matches).Select(i => new LeadMatch("face", $"f{i}", 99f))], null, Ct);
         return [.. (await leads.ListLeadsAsync("2026-7", LeadStatus.Pending, 100, Ct).ToListAsync(Ct))];
     }
 

@@ -135,6 +135,15 @@ public sealed class ServerProcess : IAsyncDisposable
         return new Reply(response.StatusCode, body, type, text);
     }
 
+    /// <summary>A native API GET of a binary resource (an image) as <paramref name="role"/>: status and bytes.</summary>
+    public async Task<(HttpStatusCode Status, byte[] Bytes, string? ContentType)> GetBytesAsync(string path, string role = "admin")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Address, path));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Bearer(role));
+        using var response = await Http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsByteArrayAsync(), response.Content.Headers.ContentType?.MediaType);
+    }
+
     /// <summary>An AWS JSON 1.1 call signed with Signature Version 4 as the SDKs sign it; <paramref name="role"/> null sends it unsigned.</summary>
     public async Task<(HttpStatusCode Status, JsonElement Body)> CallAwsAsync(string operation, object body, string? role = "admin", DateTimeOffset? signedAt = null,
         IReadOnlyDictionary<string, string>? extraHeaders = null)

@@ -18,6 +18,15 @@ public sealed class SqliteStoreContractTests : StoreContractTests
 
     protected override void ExecuteAsStore(string database, string sql) => Execute(database, sql);
 
+    protected override long CountAsStore(string database, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={database};Pooling=False");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static void Execute(string database, string sql)
     {
         using var connection = new SqliteConnection($"Data Source={database};Pooling=False");

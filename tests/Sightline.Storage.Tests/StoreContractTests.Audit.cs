@@ -41,7 +41,7 @@ public abstract partial class StoreContractTests
         ["SetEventCase"] = async (s, a, c) => Assert.NotNull(await s.Events.SetEventCaseAsync(a, "e1", "case-1", c)),
         ["SweepEvents"] = async (s, a, c) => Assert.Equal(["e1"], (await s.Events.SweepEventsAsync(a, "cam1", T0.AddDays(1), 10, c)).Deleted),
         ["AppendAudit"] = async (s, a, c) => await s.Audit.AppendAuditAsync(a, c),
-        ["AppendSearch"] = async (s, a, c) => await s.Leads.AppendSearchAsync(a, [new("face", "f1", 99.5f)], c),
+        ["AppendSearch"] = async (s, a, c) => await s.Leads.AppendSearchAsync(a, [new("face", "f1", 99.5f)], null, c),
         ["SucceedWithLeads"] = async (s, a, c) => Assert.True(await s.Jobs.SucceedWithLeadsAsync("j1", a, [new("face", "f1", 99.5f)], T0, c)),
     };
 
@@ -71,7 +71,7 @@ public abstract partial class StoreContractTests
         await S.Collections.AddFacesAsync(Tester, "c3", [Face("g1")], T0, Ct);
         await S.Collections.CreateUserAsync(Tester, "c1", "u1", T0, null, Ct);
         await S.Keys.AddKeyAsync(Tester, new StoredAccessKey("K1", "admin", [1], [2], T0, null, null, null, null), Ct);
-        await S.Leads.AppendSearchAsync(Entry("SearchFaces", actor: "searcher") with { Case = "case-1", CollectionId = "c1" }, [new("face", "f2", 99f)], Ct);
+        await S.Leads.AppendSearchAsync(Entry("SearchFaces", actor: "searcher") with { Case = "case-1", CollectionId = "c1" }, [new("face", "f2", 99f)], null, Ct);
         await S.Retention.PlaceHoldAsync(Tester, new LegalHold("case-1", "order", "admin", T0), Ct);
         await S.Detectors.AddDetectorAsync(Tester, new DetectorRecord("d1", "yolo", 1, 1, ["x"], "sha", 1, null, T0), Ct);
         await S.Alerts.AddAlertRuleAsync(Tester, new AlertRule("r1", "Person", 50, null, "https://hooks.example/", "secret", null, T0), Ct);

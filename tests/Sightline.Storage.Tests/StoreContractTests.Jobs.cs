@@ -77,9 +77,9 @@ public abstract partial class StoreContractTests
     [Fact]
     public async Task A_search_records_one_pending_lead_per_match_under_its_audit_record()
     {
-        Assert.Equal(1, await S.Leads.AppendSearchAsync(Entry("SearchFaces") with { CollectionId = "c" }, s_matches, Ct));
-        Assert.Equal(2, await S.Leads.AppendSearchAsync(Entry("SearchFaces") with { Case = "2026-002" }, [new("face", "f9", 99f)], Ct));
-        Assert.Equal(3, await S.Leads.AppendSearchAsync(Entry("SearchFaces"), [], Ct));
+        Assert.Equal(1, await S.Leads.AppendSearchAsync(Entry("SearchFaces") with { CollectionId = "c" }, s_matches, null, Ct));
+        Assert.Equal(2, await S.Leads.AppendSearchAsync(Entry("SearchFaces") with { Case = "2026-002" }, [new("face", "f9", 99f)], null, Ct));
+        Assert.Equal(3, await S.Leads.AppendSearchAsync(Entry("SearchFaces"), [], null, Ct));
 
         var leads = (await S.Leads.ListLeadsAsync("2026-001", null, 100, Ct).ToListAsync(Ct));
         Assert.Equal(3, leads.Count);
@@ -95,7 +95,7 @@ public abstract partial class StoreContractTests
     [Fact]
     public async Task A_decision_is_stored_only_while_the_lead_is_in_the_status_it_is_decided_from()
     {
-        await S.Leads.AppendSearchAsync(Entry("SearchFaces", actor: "searcher"), s_matches, Ct);
+        await S.Leads.AppendSearchAsync(Entry("SearchFaces", actor: "searcher"), s_matches, null, Ct);
         var leads = (await S.Leads.ListLeadsAsync(null, null, 10, Ct).ToListAsync(Ct));
         Assert.Equal(leads[0], await S.Leads.GetLeadAsync(leads[0].LeadId, Ct));
         Assert.Null(await S.Leads.GetLeadAsync(Guid.NewGuid().ToString(), Ct));
@@ -116,7 +116,7 @@ public abstract partial class StoreContractTests
     [Fact]
     public async Task Two_reviewers_racing_on_one_lead_leave_one_decision()
     {
-        await S.Leads.AppendSearchAsync(Entry("SearchFaces", actor: "searcher"), [s_matches[0]], Ct);
+        await S.Leads.AppendSearchAsync(Entry("SearchFaces", actor: "searcher"), [s_matches[0]], null, Ct);
         string id = (await S.Leads.ListLeadsAsync(null, null, 1, Ct).ToListAsync(Ct)).Single().LeadId;
         var stores = new[] { S, Open() };
         var results = await TogetherAsync(4, async t => await stores[t % 2].Leads.SetLeadDecisionAsync(Entry("ReviewLead", $"reviewer{t}"), id, LeadStatus.Pending, LeadStatus.Confirmed, $"note {t}", $"reviewer{t}", Ct));

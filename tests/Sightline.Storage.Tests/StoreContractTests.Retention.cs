@@ -35,8 +35,8 @@ public abstract partial class StoreContractTests
         await S.Collections.CreateCollectionAsync(Tester, "c", "arn", "6.0", T0, Ct);
         await S.Collections.AddFacesAsync(Tester, "c", [Face("f1"), Face("f2")], T0, Ct);
         await S.Collections.AddFacesAsync(Tester, "c", [Face("f3"), Face("f4")], T0.AddDays(10), Ct);
-        await S.Leads.AppendSearchAsync(Entry("SearchFaces") with { Case = "held", CollectionId = "c" }, [new("face", "f1", 99f)], Ct);
-        await S.Leads.AppendSearchAsync(Entry("SearchFaces") with { Case = "open", CollectionId = "c" }, [new("face", "f3", 99f)], Ct);
+        await S.Leads.AppendSearchAsync(Entry("SearchFaces") with { Case = "held", CollectionId = "c" }, [new("face", "f1", 99f)], null, Ct);
+        await S.Leads.AppendSearchAsync(Entry("SearchFaces") with { Case = "open", CollectionId = "c" }, [new("face", "f3", 99f)], null, Ct);
         await S.Retention.PlaceHoldAsync(Tester, new LegalHold("held", "court order", "admin", T0), Ct);
     }
 
@@ -96,7 +96,7 @@ public abstract partial class StoreContractTests
     {
         await S.Collections.CreateCollectionAsync(Tester, "c", "arn", "6.0", T0, Ct);
         var faces = await S.Collections.AddFacesAsync(Tester, "c", [.. Enumerable.Range(0, 40).Select(i => Face($"f{i}", i))], T0, Ct);
-        await S.Leads.AppendSearchAsync(Entry("SearchFaces") with { Case = "k", CollectionId = "c" }, [.. faces.Select(f => new LeadMatch("face", f.FaceId, 99f))], Ct);
+        await S.Leads.AppendSearchAsync(Entry("SearchFaces") with { Case = "k", CollectionId = "c" }, [.. faces.Select(f => new LeadMatch("face", f.FaceId, 99f))], null, Ct);
         var stores = new[] { S, Open() };
         var results = await TogetherAsync(3, async t =>
         {

@@ -50,6 +50,9 @@ public abstract partial class StoreContractTests : IDisposable
     /// <summary>Runs SQL on the database with the store's own credentials, guards in place.</summary>
     protected abstract void ExecuteAsStore(string database, string sql);
 
+    /// <summary>A count query's answer, read as the store's own user.</summary>
+    protected abstract long CountAsStore(string database, string sql);
+
     protected string Database => _database ??= NewDatabase();
 
     /// <summary>The test's store.</summary>

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using OpenCvSharp;
@@ -118,12 +117,7 @@ public sealed partial class LiveFaceSearch(string camera, FaceSearchServices ser
         var faces = await pending.ConfigureAwait(false);
         if (faces.Count == 0 || faces[0].Embedding is not { } embedding || Math.Min(faces[0].Box.Width, faces[0].Box.Height) < MinFaceSide)
             return null;
-        var b = faces[0].Box;
-        float mw = b.Width * 0.25f, mh = b.Height * 0.25f;
-        int cx1 = (int)Math.Clamp(b.X1 - mw, 0, probe.Width - 1), cy1 = (int)Math.Clamp(b.Y1 - mh, 0, probe.Height - 1);
-        int cx2 = (int)Math.Clamp(b.X2 + mw, cx1 + 1, probe.Width), cy2 = (int)Math.Clamp(b.Y2 + mh, cy1 + 1, probe.Height);
-        using var crop = new Mat(probe.Bgr, new Rect(cx1, cy1, cx2 - cx1, cy2 - cy1));
-        Cv2.ImEncode(".jpg", crop, out var jpeg, new ImageEncodingParam(ImwriteFlags.JpegQuality, 90));
+        var jpeg = FaceCrops.Jpeg(probe.Bgr, faces[0].Box);
         return (embedding, jpeg);
     }
 
@@ -147,17 +141,16 @@ public sealed partial class LiveFaceSearch(string camera, FaceSearchServices ser
             session.Searches++;
             if (matches.Count == 0)
                 continue;
-            string sha = Convert.ToHexStringLower(SHA256.HashData(jpeg));
+            string sha = ProbeImages.Sha256(jpeg);
             try
             {
-                WriteCrop(sha, jpeg);
                 var leads = LeadMatches.Of(matches);
                 await services.Leads.AppendSearchAsync(Entry(a, MatchOperation) with
                 {
                     Threshold = MatchThreshold.Recordable(threshold),
                     Probe = $"camera:{camera} event:{trackId} authorization:{a.Id} sha256:{sha}",
                     Details = LeadDetails.Of(leads),
-                }, leads, ct).ConfigureAwait(false);
+                }, leads, jpeg, ct).ConfigureAwait(false);
                 session.Matches++;
                 LogLead(logger, camera, a.Id, trackId, matches.Count, matches[0].Similarity);
             }
@@ -166,14 +159,6 @@ public sealed partial class LiveFaceSearch(string camera, FaceSearchServices ser
                 LogAuditFailed(logger, camera, a.Id, ex);
             }
         }
-    }
-
-    private void WriteCrop(string sha, byte[] jpeg)
-    {
-        Directory.CreateDirectory(services.CropsDirectory);
-        string path = FaceSearchServices.CropPath(services.CropsDirectory, sha), temp = path + ".tmp";
-        File.WriteAllBytes(temp, jpeg);
-        File.Move(temp, path, overwrite: true);
     }
 
     private async Task StopAsync(string id, string reason, DateTimeOffset at)

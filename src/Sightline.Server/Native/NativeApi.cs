@@ -30,7 +30,7 @@ public static class NativeApi
         MapCollectionFaces(v1);
         MapUsers(v1);
         MapJobs(v1);
-        MapLeads(v1);
+        NativeLeads.Map(v1);
         NativeAccountability.Map(v1);
         NativeEvaluations.Map(v1);
         NativeText.Map(v1);
@@ -39,21 +39,6 @@ public static class NativeApi
         NativeCameras.Map(v1);
         NativeEvents.Map(v1);
         NativeAuthorizations.Map(v1);
-    }
-
-    private static void MapLeads(RouteGroupBuilder v1)
-    {
-        v1.MapGet("/leads", async (HttpRequest request, ILeadStore leads, CancellationToken ct) =>
-            Results.Ok(new { leads = await leads.ListLeadsAsync(NativeInput.Text(request, "case"), LeadDesk.Status(NativeInput.Text(request, "status") ?? LeadStatus.Pending), NativeInput.Int(request, "limit", 1, 10_000) ?? 1000, ct).ToListAsync(ct) }))
-            .Op("ListLeads", Capability.Review, "Leads awaiting review (status=pending by default; filter by case)");
-
-        v1.MapPost("/leads/{leadId}/review", async (string leadId, HttpRequest request, ILeadStore leads, IPolicyStore policies, CancellationToken ct) =>
-        {
-            var body = await NativeInput.JsonAsync<ReviewBody>(request, ct);
-            var principal = RequestIdentity.Of(request.HttpContext).Principal!;
-            return Results.Ok(await LeadDesk.ReviewAsync(leads, await policies.GetPolicyAsync(ct), RequestIdentity.AuditOf(request.HttpContext), leadId, body.Status, body.Note, principal.AccessKeyId, ct));
-        }).Op("ReviewLead", Capability.Review, "Confirm, reject or mark inconclusive a lead, with a note (audited)").Accepts<ReviewBody>("application/json")
-            .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static void MapJobs(RouteGroupBuilder v1)

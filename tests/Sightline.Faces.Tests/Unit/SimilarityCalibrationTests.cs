@@ -37,6 +37,33 @@ public sealed class SimilarityCalibrationTests
         Assert.True(s_default.ToSimilarity(0.3f) < 80);
     }
 
+    [Theory]
+    [InlineData(50f, 1e-2)]
+    [InlineData(70f, 1e-3)]
+    [InlineData(80f, 4e-4)]
+    [InlineData(90f, 1e-5)]
+    [InlineData(95f, 1e-6)]
+    [InlineData(99f, 1e-7)]
+    public void The_estimated_false_match_rate_at_each_knot_is_the_rate_it_was_placed_at(float similarity, double rate)
+    {
+        double estimated = s_default.EstimatedFalseMatchRate(similarity)!.Value;
+        // Within a factor of 1.5: the knots were rounded to three decimals of cosine.
+        Assert.InRange(estimated, rate / 1.5, rate * 1.5);
+    }
+
+    [Fact]
+    public void The_estimated_false_match_rate_falls_as_similarity_rises_and_is_unknown_without_an_impostor_fit()
+    {
+        double last = 1;
+        for (float s = 0; s <= 100; s += 0.5f)
+        {
+            double rate = s_default.EstimatedFalseMatchRate(s)!.Value;
+            Assert.InRange(rate, 0, last);
+            last = rate;
+        }
+        Assert.Null(new SimilarityCalibration([(-1f, 0f), (1f, 100f)]).EstimatedFalseMatchRate(90));
+    }
+
     [Fact]
     public void Constructor_rejects_non_monotone_knots()
     {
