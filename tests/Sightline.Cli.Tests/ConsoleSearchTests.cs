@@ -13,7 +13,7 @@ namespace Sightline.Cli.Tests;
 public sealed class ConsoleSearchTests
 {
     [Fact]
-    public async Task An_analyst_searches_under_a_case_and_purpose_and_gets_leads_for_review_and_a_reviewer_has_no_search()
+    public async Task An_analyst_searches_under_a_case_and_purpose_a_reviewer_compares_the_faces_and_decides_the_lead_and_the_auditor_finds_both()
     {
         await using var server = await ServerProcess.StartAsync();
         Assert.Equal(HttpStatusCode.Created, (await server.SendAsync(HttpMethod.Post, "v1/collections", "admin", ServerProcess.Json(new { collectionId = "watch" }))).Status);
@@ -55,5 +55,56 @@ public sealed class ConsoleSearchTests
         await reviewer.GotoAsync(new Uri(server.Address, "#/search").ToString());
         await reviewer.GetByTestId("nav").WaitForAsync();
         Assert.Equal(0, await reviewer.GetByTestId("search-upload").CountAsync());
+
+        // The reviewer's queue: the analyst's leads, the searched face beside the enrolled one, what the score means.
+        await reviewer.GetByTestId("nav").GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = "Review" }).ClickAsync();
+        await reviewer.GetByTestId("lead-item").First.WaitForAsync();
+        Assert.Equal(leads.Count, await reviewer.GetByTestId("lead-item").CountAsync());
+        var best = leads.MaxBy(l => l.GetProperty("similarity").GetSingle());
+        await reviewer.GetByTestId("lead-item").Filter(new LocatorFilterOptions { HasText = best.GetProperty("similarity").GetSingle().ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + "%" }).First.ClickAsync();
+        await reviewer.WaitForFunctionAsync("() => [...document.querySelectorAll('.compare img')].length >= 2 && [...document.querySelectorAll('.compare img')].every(i => i.complete && i.naturalWidth > 0)");
+        string detail = await reviewer.Locator(".lead-detail").InnerTextAsync();
+        Assert.Contains("Searched face", detail, StringComparison.Ordinal);
+        Assert.Contains("Enrolled: photo-4", detail, StringComparison.Ordinal);
+        Assert.Contains("2026-777", detail, StringComparison.Ordinal);
+        Assert.Contains(server.Keys["analyst"].Id, detail, StringComparison.Ordinal);
+        Assert.Matches(@"scores this high in (about 1 in [\d,]+|[\d.]+%) comparisons", detail);
+        // No decision without a note.
+        Assert.True(await reviewer.GetByTestId("lead-confirm").IsDisabledAsync());
+        Assert.True(await reviewer.GetByTestId("lead-reject").IsDisabledAsync());
+        await ConsoleBrowserTests.AccessibleAsync(reviewer, "review");
+        await ConsoleBrowserTests.ScreenshotAsync(reviewer, "review");
+        await reviewer.GetByTestId("lead-note").FillAsync("Compared the searched face with the enrolled photo: different jawline and ear shape.");
+        await reviewer.GetByTestId("lead-reject").ClickAsync();
+        await reviewer.GetByRole(AriaRole.Status).Filter(new LocatorFilterOptions { HasText = "rejected" }).WaitForAsync();
+        Assert.Equal(leads.Count - 1, await reviewer.GetByTestId("lead-item").CountAsync());
+        var decided = (await server.SendAsync(HttpMethod.Get, $"v1/leads/{best.GetProperty("leadId").GetString()}", "reviewer")).Body.GetProperty("lead");
+        Assert.Equal(("rejected", server.Keys["reviewer"].Id), (decided.GetProperty("status").GetString(), decided.GetProperty("reviewer").GetString()));
+        Assert.Contains("jawline", decided.GetProperty("note").GetString(), StringComparison.Ordinal);
+
+        // An admin may search and review, but not a lead of their own search: the page says why and offers no decision.
+        Assert.Equal(HttpStatusCode.OK, (await server.SendAsync(HttpMethod.Post, "v1/collections/watch/searches?case=2026-778&purpose=investigation", "admin", ServerProcess.Jpeg("sample4"))).Status);
+        await using var adminContext = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var admin = await adminContext.NewPageAsync();
+        admin.SetDefaultTimeout(20_000);
+        await ConsoleBrowserTests.SignInAsync(admin, server, "admin");
+        await admin.GotoAsync(new Uri(server.Address, "#/review").ToString());
+        await admin.GetByLabel("Case").FillAsync("2026-778");
+        await admin.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Filter" }).ClickAsync();
+        await admin.GetByTestId("lead-item").Filter(new LocatorFilterOptions { HasText = "your search" }).First.ClickAsync();
+        await admin.GetByRole(AriaRole.Note).Filter(new LocatorFilterOptions { HasText = "another person" }).WaitForAsync();
+        Assert.Equal(0, await admin.GetByTestId("lead-confirm").CountAsync());
+
+        // The auditor finds the search and the review, under the case, in the audit view.
+        await using var auditorContext = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var auditor = await auditorContext.NewPageAsync();
+        auditor.SetDefaultTimeout(20_000);
+        await ConsoleBrowserTests.SignInAsync(auditor, server, "auditor");
+        await auditor.GetByTestId("nav").GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = "Audit log" }).ClickAsync();
+        await auditor.GetByTestId("audit-row").First.WaitForAsync();
+        await auditor.GetByTestId("audit-row").Filter(new LocatorFilterOptions { HasText = "ReviewLead" }).First.WaitForAsync();
+        var rows = await auditor.GetByTestId("audit-row").AllInnerTextsAsync();
+        Assert.Contains(rows, r => r.Contains("ReviewLead", StringComparison.Ordinal) && r.Contains(server.Keys["reviewer"].Id, StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.Contains("SearchFacesByImage", StringComparison.Ordinal) && r.Contains("2026-777", StringComparison.Ordinal) && r.Contains(server.Keys["analyst"].Id, StringComparison.Ordinal));
     }
 }

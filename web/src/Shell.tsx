@@ -3,6 +3,7 @@ import { can, signOut, type Session } from './api';
 import { AuditPage } from './AuditPage';
 import { CamerasPage } from './CamerasPage';
 import { EventsPage } from './EventsPage';
+import { ReviewPage } from './ReviewPage';
 import { SearchPage } from './SearchPage';
 
 type Page = { path: string; title: string; capability: string; render: (s: Session) => preact.JSX.Element };
@@ -12,6 +13,7 @@ const pages: Page[] = [
   { path: '#/events', title: 'Live events', capability: 'read', render: (s) => <EventsPage session={s} /> },
   { path: '#/cameras', title: 'Cameras', capability: 'read', render: () => <CamerasPage /> },
   { path: '#/search', title: 'Search', capability: 'search', render: () => <SearchPage /> },
+  { path: '#/review', title: 'Review', capability: 'review', render: (s) => <ReviewPage session={s} /> },
   { path: '#/audit', title: 'Audit log', capability: 'audit', render: () => <AuditPage /> },
 ];
 
