@@ -55,15 +55,23 @@ public sealed class SimilarityCalibration
     /// <summary>
     /// The estimated per-comparison false-match rate at <paramref name="similarity"/>: the chance that one comparison
     /// with a different person scores at least this high, from the fitted impostor normal (an extrapolation beyond the
-    /// impostor pairs measured; docs/accuracy.md). Null without <see cref="Impostors"/>.
+    /// impostor pairs measured; docs/accuracy.md). Above <see cref="HighestEstimatedSimilarity"/>, the rate there (an upper
+    /// bound). Null without <see cref="Impostors"/>.
     /// </summary>
     public double? EstimatedFalseMatchRate(float similarity)
     {
         if (Impostors is not { } n || float.IsNaN(similarity))
             return null;
+        similarity = Math.Min(similarity, HighestEstimatedSimilarity);
         double z = (ToCosine(similarity) - n.Mean) / n.Sd;
         return 0.5 * Erfc(z / Math.Sqrt(2));
     }
+
+    /// <summary>
+    /// The highest similarity a false-match rate is estimated for (the last knot below the top): above it the curve is
+    /// extrapolated so far that the rate is only "at most" the rate there.
+    /// </summary>
+    public float HighestEstimatedSimilarity => _sim[^2];
 
     /// <summary>The complementary error function (Chebyshev fit, fractional error below 1.2e-7).</summary>
     private static double Erfc(double x)

@@ -19,7 +19,8 @@ public sealed record LeadCandidate(string SubjectType, string SubjectId, string?
 /// What the similarity means: the estimated chance that one comparison with a different person scores this high, the
 /// collection's size now, and so how many false candidates a search of it could be expected to show at this score.
 /// </summary>
-public sealed record LeadFalseMatch(double? PerComparison, long? FacesInCollection, double? ExpectedInCollection, string Basis);
+/// <param name="AtMost">The similarity is above the highest the calibration estimates a rate for: the rates are upper bounds.</param>
+public sealed record LeadFalseMatch(double? PerComparison, bool AtMost, long? FacesInCollection, double? ExpectedInCollection, string Basis);
 
 /// <summary>One lead with what its reviewer needs to decide it.</summary>
 public sealed record LeadReview(Lead Lead, LeadSearch? Search, LeadCandidate Candidate, LeadFalseMatch FalseMatch, bool HasProbeImage, bool MayDecide, string? WhyNot)
@@ -45,7 +46,7 @@ public sealed record LeadReview(Lead Lead, LeadSearch? Search, LeadCandidate Can
 
         var (candidate, faceCount) = await CandidateAsync(lead, collections, cancellationToken).ConfigureAwait(false);
         double? rate = calibration.EstimatedFalseMatchRate(lead.Similarity);
-        var falseMatch = new LeadFalseMatch(rate, faceCount, rate * faceCount, Basis);
+        var falseMatch = new LeadFalseMatch(rate, rate is not null && lead.Similarity > calibration.HighestEstimatedSimilarity, faceCount, rate * faceCount, Basis);
 
         string? whyNot = lead.Status != LeadStatus.Pending
             ? string.Create(CultureInfo.InvariantCulture, $"Already decided: {lead.Status} by {lead.Reviewer}.")

@@ -68,7 +68,7 @@ public sealed class ConsoleSearchTests
         Assert.Contains("Enrolled: photo-4", detail, StringComparison.Ordinal);
         Assert.Contains("2026-777", detail, StringComparison.Ordinal);
         Assert.Contains(server.Keys["analyst"].Id, detail, StringComparison.Ordinal);
-        Assert.Matches(@"scores this high in (about 1 in [\d,]+|[\d.]+%) comparisons", detail);
+        Assert.Matches(@"scores this high in (at most )?(about 1 in [\d,]+|[\d.]+%) comparisons", detail);
         // No decision without a note.
         Assert.True(await reviewer.GetByTestId("lead-confirm").IsDisabledAsync());
         Assert.True(await reviewer.GetByTestId("lead-reject").IsDisabledAsync());

@@ -22,7 +22,7 @@ type Review = {
   lead: Lead;
   search: { seq: number; at: string; operation: string; actor: string; role: string; case: string | null; purpose: string | null; threshold: string | null; probe: string | null } | null;
   candidate: { subjectType: string; subjectId: string; collectionId: string | null; inCollection: boolean; faces: { faceId: string; externalImageId: string | null; userId: string | null }[] };
-  falseMatch: { perComparison: number | null; facesInCollection: number | null; expectedInCollection: number | null; basis: string };
+  falseMatch: { perComparison: number | null; atMost: boolean; facesInCollection: number | null; expectedInCollection: number | null; basis: string };
   hasProbeImage: boolean;
   mayDecide: boolean;
   whyNot: string | null;
@@ -115,9 +115,10 @@ export function LeadDetail({ lead, onDecided }: { lead: Lead; onDecided: (lead: 
           {falseMatch.perComparison == null
             ? 'This face model has no calibrated false-match rate.'
             : <>
-                A different person scores this high in {oneIn(falseMatch.perComparison)} comparisons (estimated).
+                A different person scores this high in {falseMatch.atMost && 'at most '}{oneIn(falseMatch.perComparison)} comparisons (estimated
+                {falseMatch.atMost && '; the calibration estimates no further'}).
                 {falseMatch.facesInCollection != null && falseMatch.expectedInCollection != null &&
-                  <> Collection {candidate.collectionId} holds {falseMatch.facesInCollection.toLocaleString('en')} faces now: a search of it could show {expected(falseMatch.expectedInCollection)} at this score or above.</>}
+                  <> Collection {candidate.collectionId} holds {falseMatch.facesInCollection.toLocaleString('en')} faces now: a search of it could show {falseMatch.atMost && 'at most '}{expected(falseMatch.expectedInCollection)} at this score or above.</>}
               </>}
           <details>
             <summary>How this is estimated</summary>

@@ -58,9 +58,11 @@ public sealed class SimilarityCalibrationTests
         for (float s = 0; s <= 100; s += 0.5f)
         {
             double rate = s_default.EstimatedFalseMatchRate(s)!.Value;
-            Assert.InRange(rate, 0, last);
+            Assert.InRange(rate, 1e-8, last);
             last = rate;
         }
+        // Past the last estimated knot (99) the rate is held there: an upper bound, not an extrapolation to 1 in 10^24.
+        Assert.Equal(s_default.EstimatedFalseMatchRate(99), s_default.EstimatedFalseMatchRate(100));
         Assert.Null(new SimilarityCalibration([(-1f, 0f), (1f, 100f)]).EstimatedFalseMatchRate(90));
     }
 
