@@ -48,6 +48,7 @@ public sealed class ConsoleCollectionsTests
         await row.WaitForAsync();
         Assert.Equal(HttpStatusCode.OK, (await server.SendAsync(HttpMethod.Get, "v1/collections/watch-ui", "auditor")).Status);
         await ConsoleBrowserTests.AccessibleAsync(page, "collections");
+        await ConsoleBrowserTests.ScreenshotAsync(page, "collections");
         await row.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "watch-ui" }).ClickAsync();
         await page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = "Collection watch-ui" }).WaitForAsync();
 
@@ -61,8 +62,8 @@ public sealed class ConsoleCollectionsTests
         Assert.NotEmpty(enrolled);
         Assert.All(enrolled, f => Assert.Equal("photo-4", f.GetProperty("externalImageId").GetString()));
         Assert.Contains(enrolled.Count == 1 ? "1 face indexed" : $"{enrolled.Count} faces indexed", await result.InnerTextAsync(), StringComparison.Ordinal);
-        string faceId = enrolled[0].GetProperty("faceId").GetString()!;
-        var faceRow = page.Locator($"[data-testid=face-row][data-face-id='{faceId}']");
+        string faceId = enrolled[^1].GetProperty("faceId").GetString()!;
+        ILocator faceRow = page.Locator($"[data-testid=face-row][data-face-id='{faceId}']");
         await faceRow.WaitForAsync();
         Assert.Contains("photo-4", await faceRow.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(enrolled.Count, await page.GetByTestId("face-row").CountAsync());
@@ -86,16 +87,31 @@ public sealed class ConsoleCollectionsTests
         await ConsoleBrowserTests.AccessibleAsync(analyst, "collection, read only");
         await ConsoleBrowserTests.ScreenshotAsync(analyst, "collection-read-only");
 
+        // A search under a case that is then put on legal hold: the face it found is kept, and the page says so with the API's reason.
+        var (searched, found) = await server.SendAsync(HttpMethod.Post, "v1/collections/watch-ui/searches?case=HOLD-UI&purpose=investigation", "analyst", ServerProcess.Jpeg("sample4"));
+        Assert.Equal(HttpStatusCode.OK, searched);
+        var matched = found.GetProperty("faceMatches").EnumerateArray().Select(m => m.GetProperty("face").GetProperty("faceId").GetString()!).ToHashSet();
+        string held = matched.First();
+        Assert.Equal(HttpStatusCode.OK, (await server.SendAsync(HttpMethod.Put, "v1/holds/HOLD-UI", "admin", ServerProcess.Json(new { reason = "Court order: preserve" }))).Status);
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await page.Locator($"[data-testid=face-row][data-face-id='{held}']").GetByTestId("face-delete").ClickAsync();
+        await page.GetByTestId("confirm-delete").ClickAsync();
+        Assert.Contains("legal hold", await dialog.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+        await ConsoleBrowserTests.ScreenshotAsync(page, "collection-delete-refused");
+        await dialog.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Cancel" }).ClickAsync();
+        Assert.Contains(await FacesAsync(server, "watch-ui"), f => f.GetProperty("faceId").GetString() == held);
+        faceId = enrolled.Select(f => f.GetProperty("faceId").GetString()!).First(f => !matched.Contains(f));
+        faceRow = page.Locator($"[data-testid=face-row][data-face-id='{faceId}']");
+
         // A face deleted through the confirmation, which says what goes; the API no longer lists it.
         await faceRow.GetByTestId("face-delete").ClickAsync();
-        var dialog = page.GetByRole(AriaRole.Dialog);
         await dialog.WaitForAsync();
         Assert.Contains(faceId, await dialog.InnerTextAsync(), StringComparison.Ordinal);
         await ConsoleBrowserTests.AccessibleAsync(page, "confirm delete");
         await ConsoleBrowserTests.ScreenshotAsync(page, "collection-confirm-delete");
         await page.GetByTestId("confirm-delete").ClickAsync();
         await page.GetByText($"Face {faceId} deleted.").WaitForAsync();
-        Assert.Equal(0, await faceRow.CountAsync());
+        await faceRow.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
         Assert.DoesNotContain(await FacesAsync(server, "watch-ui"), f => f.GetProperty("faceId").GetString() == faceId);
 
         // Cancelling deletes nothing; confirming deletes the user, then the collection.
@@ -108,11 +124,18 @@ public sealed class ConsoleCollectionsTests
         await page.GetByText("User person-1 deleted.").WaitForAsync();
         Assert.Empty((await server.SendAsync(HttpMethod.Get, "v1/collections/watch-ui/users", "auditor")).Body.GetProperty("users").EnumerateArray());
 
+        // The collection: refused with the API's message while the hold stands, deleted once it is lifted.
         await page.GetByTestId("collection-delete").ClickAsync();
         Assert.Contains("watch-ui", await dialog.InnerTextAsync(), StringComparison.Ordinal);
         await page.GetByTestId("confirm-delete").ClickAsync();
+        Assert.Contains("under a legal hold", await dialog.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+        await dialog.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Cancel" }).ClickAsync();
+        Assert.Equal(HttpStatusCode.OK, (await server.SendAsync(HttpMethod.Get, "v1/collections/watch-ui", "auditor")).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await server.SendAsync(HttpMethod.Delete, "v1/holds/HOLD-UI", "admin")).Status);
+        await page.GetByTestId("collection-delete").ClickAsync();
+        await page.GetByTestId("confirm-delete").ClickAsync();
         await page.GetByText("Collection watch-ui deleted.").WaitForAsync();
-        Assert.Equal(0, await page.GetByTestId("collection-row").Filter(new LocatorFilterOptions { HasText = "watch-ui" }).CountAsync());
+        await page.GetByTestId("collection-row").Filter(new LocatorFilterOptions { HasText = "watch-ui" }).WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
         var ids = (await server.SendAsync(HttpMethod.Get, "v1/collections", "auditor")).Body.GetProperty("collectionIds").EnumerateArray().Select(i => i.GetString());
         Assert.DoesNotContain("watch-ui", ids);
 
@@ -158,7 +181,7 @@ public sealed class ConsoleCollectionsTests
         Assert.Contains("AB123CD", await page.GetByRole(AriaRole.Dialog).InnerTextAsync(), StringComparison.Ordinal);
         await page.GetByTestId("confirm-delete").ClickAsync();
         await page.GetByText("AB123CD removed from stolen.").WaitForAsync();
-        Assert.Equal(0, await plateRow.CountAsync());
+        await plateRow.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
         Assert.Empty((await server.SendAsync(HttpMethod.Get, "v1/hotlists", "auditor")).Body.GetProperty("entries").EnumerateArray());
 
         // An authorization recorded on the page: checked before it is sent, then listed by the API.

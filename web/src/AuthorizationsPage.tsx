@@ -105,9 +105,11 @@ export function AuthorizationsPage() {
   }, []);
 
   const revoked = async (done: boolean) => {
-    if (done && target) setNotice(`Authorization ${target.orderNumber} revoked.`);
+    const order = target?.orderNumber;
     setTarget(null);
-    if (done) await load();
+    if (!done) return;
+    await load();
+    setNotice(`Authorization ${order} revoked.`);
   };
 
   return (
@@ -134,7 +136,7 @@ export function AuthorizationsPage() {
                 const f = flag(a);
                 return (
                   <tr key={a.id} data-testid="authorization-row" data-authorization-id={a.id} class={`auth-${f.cls}`}>
-                    <td>{a.orderNumber}</td>
+                    <td class="nowrap">{a.orderNumber}</td>
                     <td>{a.authority}</td>
                     <td>{a.case}</td>
                     <td>{a.purpose}</td>
@@ -159,7 +161,7 @@ export function AuthorizationsPage() {
           </table>
         </div>
       )}
-      <AuthorizationForm onCreated={async () => { setNotice('Authorization recorded.'); await load(); }} />
+      <AuthorizationForm onCreated={async () => { await load(); setNotice('Authorization recorded.'); }} />
       <RevokeDialog target={target} onDone={revoked} />
     </section>
   );

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api';
-import { path, type Described, type Face, type User } from './collections';
+import { count, path, type Described, type Face, type User } from './collections';
 import { ConfirmDialog, errorText, type Confirmation } from './ConfirmDialog';
 import { EnrolForm } from './EnrolForm';
 import { UsersPanel } from './UsersPanel';
@@ -78,8 +78,8 @@ export function CollectionDetail({ id, mayIndex, onBack, onDeleted }: { id: stri
       const r = await api<Deletion>(`${base}/faces/${path(face.faceId)}`, { method: 'DELETE' });
       const refused = r.unsuccessfulFaceDeletions.find((u) => u.faceId === face.faceId);
       if (refused) throw new Error(`Not deleted: ${refused.reasons.map((x) => why[x] ?? x).join('; ')}.`);
-      setNotice(`Face ${face.faceId} deleted.`);
       await reload();
+      setNotice(`Face ${face.faceId} deleted.`);
     },
   });
 
@@ -89,8 +89,8 @@ export function CollectionDetail({ id, mayIndex, onBack, onDeleted }: { id: stri
     action: 'Delete user',
     run: async () => {
       await api(`${base}/users/${path(user.userId)}`, { method: 'DELETE' });
-      setNotice(`User ${user.userId} deleted.`);
       await reload();
+      setNotice(`User ${user.userId} deleted.`);
     },
   });
 
@@ -111,7 +111,7 @@ export function CollectionDetail({ id, mayIndex, onBack, onDeleted }: { id: stri
         <h1 id="collection-title">Collection {id}</h1>
         {mayIndex && <button type="button" class="danger" data-testid="collection-delete" onClick={deleteCollection}>Delete collection…</button>}
       </div>
-      {described && <p class="hint">{described.faceCount} faces · {described.userCount} users</p>}
+      {described && <p class="hint">{count(described.faceCount, 'face')} · {count(described.userCount, 'user')}</p>}
       {notice && <p class="verified" role="status">{notice}</p>}
       {error && <p class="error" role="alert">{error}</p>}
       {mayIndex && <EnrolForm base={base} onEnrolled={reload} />}

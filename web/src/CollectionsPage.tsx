@@ -50,8 +50,8 @@ export function CollectionsPage({ session }: { session: Session }) {
     try {
       await api('/v1/collections', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ collectionId: id }) });
       setName('');
-      setNotice(`Collection ${id} created.`);
       await load();
+      setNotice(`Collection ${id} created.`);
     } catch (err) {
       setError(errorText(err));
     } finally {
@@ -62,7 +62,7 @@ export function CollectionsPage({ session }: { session: Session }) {
   if (open !== null)
     return (
       <CollectionDetail id={open} mayIndex={mayIndex} onBack={() => setOpen(null)}
-        onDeleted={() => { setNotice(`Collection ${open} deleted.`); setOpen(null); }} />
+        onDeleted={() => { setNotice(`Collection ${open} deleted.`); setRows((r) => r?.filter((x) => x.id !== open) ?? null); setOpen(null); }} />
     );
 
   return (

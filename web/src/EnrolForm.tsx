@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from './api';
-import { externalImageIdPattern } from './collections';
+import { count, externalImageIdPattern } from './collections';
 import { errorText } from './ConfirmDialog';
 
 type Indexed = {
@@ -9,7 +9,7 @@ type Indexed = {
 };
 
 const reason = (r: string) => r.toLowerCase().replaceAll('_', ' ');
-const faces = (n: number) => (n === 1 ? '1 face' : `${n} faces`);
+const faces = (n: number) => count(n, 'face');
 
 /** Enrol from the browser: a photo and an optional external image id; says what was indexed and what was not, and why. */
 export function EnrolForm({ base, onEnrolled }: { base: string; onEnrolled: () => Promise<void> }) {

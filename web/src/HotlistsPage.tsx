@@ -47,9 +47,9 @@ export function HotlistsPage({ session }: { session: Session }) {
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ reason, expiresAt: expires?.toISOString() ?? null }),
       });
-      setNotice(`${plate} added to ${list}.`);
       setForm({ list, plate: '', reason: '', expires: '' });
       await load();
+      setNotice(`${plate} added to ${list}.`);
     } catch (err) {
       setError(errorText(err));
     } finally {
@@ -63,8 +63,8 @@ export function HotlistsPage({ session }: { session: Session }) {
     action: 'Remove plate',
     run: async () => {
       await api(`/v1/hotlists/${path(entry.list, 'entries', entry.plate)}`, { method: 'DELETE' });
-      setNotice(`${entry.plate} removed from ${entry.list}.`);
       await load();
+      setNotice(`${entry.plate} removed from ${entry.list}.`);
     },
   });
 

@@ -18,8 +18,9 @@ export function UsersPanel({ base, users, faces, mayIndex, onChanged, onDelete }
     setError('');
     setNotice('');
     try {
-      setNotice(await what());
+      const done = await what();
       await onChanged();
+      setNotice(done);
     } catch (e) {
       setError(errorText(e));
     }

@@ -12,3 +12,6 @@ export const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', ti
 
 /** URL path segments, each escaped. */
 export const path = (...parts: string[]) => parts.map(encodeURIComponent).join('/');
+
+/** "1 face", "3 faces". */
+export const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
