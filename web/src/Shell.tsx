@@ -1,9 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { can, signOut, type Session } from './api';
 import { AuditPage } from './AuditPage';
+import { AuthorizationsPage } from './AuthorizationsPage';
 import { CamerasPage } from './CamerasPage';
+import { CollectionsPage } from './CollectionsPage';
 import { EventsPage } from './EventsPage';
 import { ReviewPage } from './ReviewPage';
+import { HotlistsPage } from './HotlistsPage';
 import { SearchPage } from './SearchPage';
 
 type Page = { path: string; title: string; capability: string; render: (s: Session) => preact.JSX.Element };
@@ -15,6 +18,9 @@ const pages: Page[] = [
   { path: '#/search', title: 'Search', capability: 'search', render: () => <SearchPage /> },
   { path: '#/review', title: 'Review', capability: 'review', render: (s) => <ReviewPage session={s} /> },
   { path: '#/audit', title: 'Audit log', capability: 'audit', render: () => <AuditPage /> },
+  { path: '#/collections', title: 'Collections', capability: 'read', render: (s) => <CollectionsPage session={s} /> },
+  { path: '#/hotlists', title: 'Hotlists', capability: 'read', render: (s) => <HotlistsPage session={s} /> },
+  { path: '#/authorizations', title: 'Authorizations', capability: 'administer', render: () => <AuthorizationsPage /> },
 ];
 
 function useHash() {
