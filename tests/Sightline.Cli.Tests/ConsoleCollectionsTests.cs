@@ -67,8 +67,8 @@ public sealed class ConsoleCollectionsTests
         await faceRow.WaitForAsync();
         Assert.Contains("photo-4", await faceRow.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(enrolled.Count, await page.GetByTestId("face-row").CountAsync());
-        // The thumbnail shows, or a neutral placeholder where the server kept no image of the face.
-        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('[data-testid=face-row] td:first-child')].every(c => c.querySelector('.no-thumb') || c.querySelector('img')?.complete)");
+        // Every face enrolled now has its thumbnail, loaded from the server.
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('[data-testid=face-row] td:first-child')].every(c => c.querySelector('img')?.complete && c.querySelector('img').naturalWidth > 0)");
 
         await page.GetByLabel("New user id").FillAsync("person-1");
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Create user" }).ClickAsync();
