@@ -105,6 +105,7 @@ public static class SightlineServices
             sp.GetService<ILoggerFactory>()?.CreateLogger<EventRetention>() ?? NullLogger<EventRetention>.Instance));
         services.AddSingleton(sp => new LiveCameras(sp.GetRequiredService<ICameraStore>(), sp.GetRequiredService<CameraSecrets>(), sp.GetRequiredService<LiveServices>(), options.Live,
             sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
+        services.AddSingleton(sp => new Live.Video.LiveVideo(sp.GetRequiredService<LiveCameras>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
         services.AddSingleton(options.Mqtt);
         services.AddSingleton(sp => new MqttFeed(options.Mqtt, sp.GetRequiredService<EventHub>(), sp.GetRequiredService<CameraDesk>(), Path.Combine(options.DataDirectory, "events"),
             (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<MqttFeed>()));

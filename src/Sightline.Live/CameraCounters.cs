@@ -9,6 +9,14 @@ public sealed class CameraCounters
     private int _restarts;
     private volatile string _state = CameraStates.Starting;
     private volatile string? _reason;
+    private volatile string? _sourceCodec;
+
+    /// <summary>The source's video codec as ffmpeg named it in the last session (h264, mjpeg, …).</summary>
+    public string? SourceCodec
+    {
+        get => _sourceCodec;
+        set => _sourceCodec = value;
+    }
 
     public string State => _state;
 

@@ -66,6 +66,7 @@ internal static class CameraSession
                 return await EndAsync(process, log, stderr, killedFor, 0).ConfigureAwait(false);
             }
             counters.Size = (width, height);
+            counters.SourceCodec = log.SourceCodec;
             int capacity = Math.Max(2, (int)Math.Ceiling(camera.Settings.Fps * options.RingSeconds));
             var ring = new FrameRing(width, height, capacity, () => counters.FramesDropped(1));
             var analysis = Task.Run(() => AnalyseAsync(ring, analyzer, counters, ct), CancellationToken.None);

@@ -20,6 +20,20 @@ public static class CameraSource
         var args = psi.ArgumentList;
         foreach (var a in new[] { "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info" })
             args.Add(a);
+        AddInput(args, sourceUrl, settings);
+        string fps = settings.Fps.ToString("0.###", CultureInfo.InvariantCulture);
+        string scale = settings.Width is { } w && settings.Height is { } h
+            ? FormattableString.Invariant($"scale={w}:{h}")
+            : FormattableString.Invariant($"scale='min({options.DefaultDetectWidth},iw)':-2");
+        // Frames past the rate are dropped, never duplicated: a burst after a network stall is not analysed twice
+        // (the fps filter would fill the gap with copies).
+        Add(args, "-fps_mode", "vfr", "-r", fps, "-vf", scale, "-f", "rawvideo", "-pix_fmt", "bgr24", "pipe:1");
+        return psi;
+    }
+
+    /// <summary>The input half of a camera's ffmpeg command (transport, timeouts, timestamps, the first video stream only).</summary>
+    internal static void AddInput(System.Collections.ObjectModel.Collection<string> args, string sourceUrl, CameraSettings settings)
+    {
         var uri = new Uri(settings.Url);
         switch (uri.Scheme)
         {
@@ -37,17 +51,9 @@ public static class CameraSource
         if (!uri.IsFile)
             Add(args, "-fflags", "+genpts+discardcorrupt", "-use_wallclock_as_timestamps", "1");
         Add(args, "-i", uri.IsFile ? uri.LocalPath : sourceUrl, "-map", "0:v:0", "-an", "-sn", "-dn");
-        string fps = settings.Fps.ToString("0.###", CultureInfo.InvariantCulture);
-        string scale = settings.Width is { } w && settings.Height is { } h
-            ? FormattableString.Invariant($"scale={w}:{h}")
-            : FormattableString.Invariant($"scale='min({options.DefaultDetectWidth},iw)':-2");
-        // Frames past the rate are dropped, never duplicated: a burst after a network stall is not analysed twice
-        // (the fps filter would fill the gap with copies).
-        Add(args, "-fps_mode", "vfr", "-r", fps, "-vf", scale, "-f", "rawvideo", "-pix_fmt", "bgr24", "pipe:1");
-        return psi;
     }
 
-    private static void Add(System.Collections.ObjectModel.Collection<string> args, params string[] values)
+    internal static void Add(System.Collections.ObjectModel.Collection<string> args, params string[] values)
     {
         foreach (var v in values)
             args.Add(v);

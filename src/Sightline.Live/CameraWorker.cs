@@ -15,6 +15,9 @@ public sealed partial class CameraWorker(CameraRecord camera, string sourceUrl, 
 {
     public CameraRecord Camera => camera;
 
+    /// <summary>The source URL with its credentials, for the camera's live video.</summary>
+    internal string SourceUrl => sourceUrl;
+
     public CameraCounters Counters => counters;
 
     /// <summary>Its latest frame and tracks, for live views (the analysis keeps it current).</summary>

@@ -16,6 +16,9 @@ public sealed partial class FfmpegLog
 
     public (int Width, int Height)? Source { get; private set; }
 
+    /// <summary>The source's video codec as ffmpeg names it (h264, hevc, mjpeg, …), once its input stream is described.</summary>
+    public string? SourceCodec { get; private set; }
+
     /// <summary>Completes when ffmpeg has told the size of the frames it writes.</summary>
     public Task<(int Width, int Height)> OutputSize => _output.Task;
 
@@ -30,6 +33,8 @@ public sealed partial class FfmpegLog
         }
         if (line.StartsWith("Output #0", StringComparison.Ordinal))
             _inOutput = true;
+        if (!_inOutput && SourceCodec is null && Codec().Match(line) is { Success: true } codec)
+            SourceCodec = codec.Groups[1].Value;
         if (!line.Contains("Video:", StringComparison.Ordinal) || Size().Match(line) is not { Success: true } m)
             return;
         var size = (int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
@@ -40,6 +45,9 @@ public sealed partial class FfmpegLog
     }
 
     public void Ended() => _output.TrySetCanceled();
+
+    [GeneratedRegex(@"Stream #\d+:\d+\S*: Video: ([a-z0-9_]+)")]
+    private static partial Regex Codec();
 
     [GeneratedRegex(@", (\d{1,5})x(\d{1,5})\b")]
     private static partial Regex Size();

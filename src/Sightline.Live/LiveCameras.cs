@@ -22,6 +22,17 @@ public sealed partial class LiveCameras(ICameraStore store, CameraSecrets secret
             return _running.TryGetValue(camera, out var r) ? r.Worker.Picture : null;
     }
 
+    /// <summary>What the live video of a camera this server runs reads: its source (credentials included), settings and codec; null when it runs no such camera or it has not streamed yet.</summary>
+    public (string SourceUrl, CameraSettings Settings, string? Codec)? VideoSource(string camera)
+    {
+        lock (_running)
+        {
+            if (!_running.TryGetValue(camera, out var r) || r.Worker.SourceUrl.Length == 0 || r.Worker.Counters.Size is null)
+                return null;
+            return (r.Worker.SourceUrl, r.Worker.Camera.Settings, r.Worker.Counters.SourceCodec);
+        }
+    }
+
     /// <summary>The workers running now (for metrics and tests).</summary>
     public IReadOnlyList<CameraWorker> Workers
     {

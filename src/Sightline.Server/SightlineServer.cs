@@ -56,6 +56,7 @@ public static class SightlineServer
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionWorker>());
         builder.Services.AddHostedService<AlertDeliveryWorker>();
         builder.Services.AddHostedService<LiveCamerasWorker>();
+        builder.Services.AddHostedService<LiveVideoWorker>();
         builder.Services.AddHostedService<StreamProcessorsWorker>();
         builder.Services.AddHostedService<MqttFeedWorker>();
         builder.Services.AddSingleton<NativeFilter>();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Sightline.Access;
 using Sightline.Live;
+using Sightline.Live.Video;
 
 namespace Sightline.Server.Native;
 
@@ -26,6 +27,31 @@ public static class NativeCameras
             return Results.Bytes(latest.Jpeg, "image/jpeg");
         }).Op("GetCameraFrame", Capability.Read, "The camera's latest analysed frame (JPEG at detect size; X-Frame-Time says when): the live view's fallback")
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        v1.MapGet("/cameras/{name}/video.mp4", async (string name, HttpContext context, CameraDesk desk, LiveVideo video, CancellationToken ct) =>
+        {
+            await desk.GetAsync(name, ct);
+            using var viewer = await video.WatchAsync(name, ct);
+            var response = context.Response;
+            response.ContentType = "video/mp4";
+            response.Headers.CacheControl = "no-store";
+            response.Headers["X-Accel-Buffering"] = "no";
+            response.Headers["X-Video-Codecs"] = viewer.Codecs;
+            try
+            {
+                await foreach (var segment in viewer.Segments.ReadAllAsync(ct))
+                {
+                    await response.Body.WriteAsync(segment, ct);
+                    await response.Body.FlushAsync(ct);
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException)
+            {
+                // the viewer left, fell behind, or the camera's video ended: the player reconnects
+            }
+            return Results.Empty;
+        }).Op("GetCameraVideo", Capability.Read, "The camera's live video as one fragmented MP4 stream (H.264; X-Video-Codecs gives the codec string for Media Source Extensions): the source's own H.264 copied, or other codecs encoded at most 1280 wide and 15 fps")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         v1.MapGet("/cameras/{name}/tracks", async (string name, CameraDesk desk, LiveCameras cameras, CancellationToken ct) =>
             Results.Ok((await RunningAsync(name, desk, cameras, ct)).Tracks))
