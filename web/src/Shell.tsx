@@ -3,7 +3,10 @@ import { can, signOut, type Session } from './api';
 import { AuditPage } from './AuditPage';
 import { CamerasPage } from './CamerasPage';
 import { EventsPage } from './EventsPage';
+import { RetentionPage } from './RetentionPage';
 import { SearchPage } from './SearchPage';
+import { SettingsPage } from './SettingsPage';
+import { TransparencyPage } from './TransparencyPage';
 
 type Page = { path: string; title: string; capability: string; render: (s: Session) => preact.JSX.Element };
 
@@ -13,6 +16,9 @@ const pages: Page[] = [
   { path: '#/cameras', title: 'Cameras', capability: 'read', render: () => <CamerasPage /> },
   { path: '#/search', title: 'Search', capability: 'search', render: () => <SearchPage /> },
   { path: '#/audit', title: 'Audit log', capability: 'audit', render: () => <AuditPage /> },
+  { path: '#/transparency', title: 'Transparency', capability: 'audit', render: () => <TransparencyPage /> },
+  { path: '#/retention', title: 'Retention', capability: 'audit', render: (s) => <RetentionPage session={s} /> },
+  { path: '#/settings', title: 'Settings', capability: 'administer', render: (s) => <SettingsPage session={s} /> },
 ];
 
 function useHash() {
