@@ -58,7 +58,7 @@ export function KeySettings({ session }: { session: Session }) {
       {issued && (
         <div class="secret" role="status">
           <p><strong>Key {issued.accessKeyId} ({issued.role}) issued.</strong> Copy its secret now: it is not stored and <strong>cannot be shown again</strong>.</p>
-          <p><code data-testid="key-secret" class="secret-value">{issued.secretAccessKey}</code></p>
+          <p><code data-testid="key-secret" data-key={issued.accessKeyId} class="secret-value">{issued.secretAccessKey}</code></p>
           <button type="button" class="quiet" onClick={() => setIssued(null)}>I have copied it</button>
         </div>
       )}
