@@ -139,7 +139,7 @@ export function TransparencyPage() {
             <div><dt>Identification threshold floor</dt><dd>{report.rules.identificationThresholdFloor}</dd></div>
             <div><dt>A case is required</dt><dd>{report.rules.requireCase ? 'yes' : 'no'}</dd></div>
             <div><dt>People may review their own searches</dt><dd>{report.rules.reviewOwnSearches ? 'yes' : 'no'}</dd></div>
-            <div><dt>Purposes</dt><dd>{report.rules.purposes.join(', ') || '—'}</dd></div>
+            <div><dt>Purposes</dt><dd class="words">{report.rules.purposes.join(', ') || '—'}</dd></div>
             <div><dt>Collections with retention rules</dt><dd>{report.rules.collectionsWithRetention}</dd></div>
             <div><dt>Legal holds</dt><dd>{report.rules.legalHolds}</dd></div>
             <div><dt>Faces deleted by retention</dt><dd>{report.rules.facesDeletedByRetention}</dd></div>

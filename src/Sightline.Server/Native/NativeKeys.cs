@@ -2,25 +2,18 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Sightline.Access;
-using Sightline.Storage;
 
 namespace Sightline.Server.Native;
 
 /// <summary>POST /v1/keys: the role a new key carries and what its searches carry when they name no case or purpose.</summary>
 public sealed record KeyBody(string? Role, string? DefaultCase = null, string? DefaultPurpose = null, string? Description = null);
 
-/// <summary>A key as listed: never its secret, salt or hash.</summary>
-public sealed record KeyView(string AccessKeyId, string Role, string? DefaultCase, string? DefaultPurpose, string? Description, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
-{
-    public static KeyView From(StoredAccessKey k) => new(k.AccessKeyId, k.Role, k.DefaultCase, k.DefaultPurpose, k.Description, k.CreatedAt, k.RevokedAt);
-}
-
 /// <summary>Access keys (native API, administrators only): list, issue (the secret shown once), revoke — each change audited, as <c>sightline keys</c> does.</summary>
 public static class NativeKeys
 {
     public static void Map(RouteGroupBuilder v1)
     {
-        v1.MapGet("/keys", async (AccessKeys keys, CancellationToken ct) => Results.Ok(new { keys = (await keys.ListAsync(ct)).Select(KeyView.From) }))
+        v1.MapGet("/keys", async (AccessKeys keys, CancellationToken ct) => Results.Ok(new { keys = (await keys.ListAsync(ct)).Select(AccessKeyView.From) }))
             .Op("ListAccessKeys", Capability.Administer, "Access keys with role, defaults, creation and revocation (never secrets)");
 
         v1.MapPost("/keys", async (HttpRequest request, AccessKeys keys, CancellationToken ct) =>
