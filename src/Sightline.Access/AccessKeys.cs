@@ -7,6 +7,12 @@ namespace Sightline.Access;
 /// <summary>A key as handed to its holder, once: the secret is never stored and cannot be shown again.</summary>
 public sealed record IssuedKey(string AccessKeyId, string SecretAccessKey, string Role, string? DefaultCase, string? DefaultPurpose);
 
+/// <summary>A key as listed (the API and the CLI): never its secret, salt or hash.</summary>
+public sealed record AccessKeyView(string AccessKeyId, string Role, string? DefaultCase, string? DefaultPurpose, string? Description, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
+{
+    public static AccessKeyView From(StoredAccessKey k) => new(k.AccessKeyId, k.Role, k.DefaultCase, k.DefaultPurpose, k.Description, k.CreatedAt, k.RevokedAt);
+}
+
 /// <summary>Who is calling: the access key and what it carries.</summary>
 public sealed record Principal(string AccessKeyId, string Role, string? DefaultCase, string? DefaultPurpose);
 

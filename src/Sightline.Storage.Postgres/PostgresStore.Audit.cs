@@ -71,9 +71,10 @@ public sealed partial class PostgresStore
         await QueryAsync($"""
             SELECT {AuditColumns} FROM audit_log
             WHERE (@actor::text IS NULL OR actor = @actor) AND (@case::text IS NULL OR case_id = @case) AND (@operation::text IS NULL OR operation = @operation)
-                AND (@before::bigint IS NULL OR seq < @before)
+                AND (@before::bigint IS NULL OR seq < @before) AND (@from::bigint IS NULL OR at >= @from) AND (@to::bigint IS NULL OR at < @to)
             ORDER BY seq DESC LIMIT @limit;
-            """, ReadAuditRow, cancellationToken, ("actor", q.Actor), ("case", q.Case), ("operation", q.Operation), ("before", q.BeforeSeq), ("limit", q.Limit)).ConfigureAwait(false);
+            """, ReadAuditRow, cancellationToken, ("actor", q.Actor), ("case", q.Case), ("operation", q.Operation), ("before", q.BeforeSeq),
+            ("from", Ms(q.From)), ("to", Ms(q.To)), ("limit", q.Limit)).ConfigureAwait(false);
 
     public IAsyncEnumerable<AuditRecord> ReadAuditBetweenAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
         StreamAsync($"SELECT {AuditColumns} FROM audit_log WHERE at >= @from AND at < @to ORDER BY seq;", ReadAuditRow, cancellationToken, ("from", Ms(from)), ("to", Ms(to)));

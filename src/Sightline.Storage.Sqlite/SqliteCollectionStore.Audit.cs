@@ -63,8 +63,10 @@ public sealed partial class SqliteCollectionStore : IAuditStore
         await QueryAsync($"""
             SELECT {AuditColumns} FROM audit_log
             WHERE ($actor IS NULL OR actor = $actor) AND ($case IS NULL OR case_id = $case) AND ($operation IS NULL OR operation = $operation) AND ($before IS NULL OR seq < $before)
+                AND ($from IS NULL OR at >= $from) AND ($to IS NULL OR at < $to)
             ORDER BY seq DESC LIMIT $limit;
-            """, ReadAuditRow, cancellationToken, ("$actor", q.Actor), ("$case", q.Case), ("$operation", q.Operation), ("$before", q.BeforeSeq), ("$limit", q.Limit)).ConfigureAwait(false);
+            """, ReadAuditRow, cancellationToken, ("$actor", q.Actor), ("$case", q.Case), ("$operation", q.Operation), ("$before", q.BeforeSeq),
+            ("$from", q.From?.ToUnixTimeMilliseconds()), ("$to", q.To?.ToUnixTimeMilliseconds()), ("$limit", q.Limit)).ConfigureAwait(false);
 
     public async IAsyncEnumerable<AuditRecord> ReadAuditBetweenAsync(DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

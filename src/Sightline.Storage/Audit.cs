@@ -71,8 +71,12 @@ public static class AuditChain
 }
 
 /// <summary>Where an audit check found the chain broken.</summary>
-/// <summary>Which audit records to show: exact actor, case and operation (each optional), before a sequence number, at most <see cref="Limit"/>.</summary>
-public sealed record AuditQuery(string? Actor = null, string? Case = null, string? Operation = null, long? BeforeSeq = null, int Limit = 100)
+/// <summary>
+/// Which audit records to show: exact actor, case and operation (each optional), before a sequence number, made in
+/// [<see cref="From"/>, <see cref="To"/>) (each bound optional), at most <see cref="Limit"/>.
+/// </summary>
+public sealed record AuditQuery(string? Actor = null, string? Case = null, string? Operation = null, long? BeforeSeq = null, int Limit = 100,
+    DateTimeOffset? From = null, DateTimeOffset? To = null)
 {
     public const int MaxLimit = 1000;
 }

@@ -19,9 +19,9 @@ type Verification = { intact: boolean; records: number; firstBadSeq: number | nu
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
-/** The audit chain for auditors: newest first, filtered by who, case and operation, and verified on demand. */
+/** The audit chain for auditors: newest first, filtered by who, case, operation and time, and verified on demand. */
 export function AuditPage() {
-  const [filter, setFilter] = useState({ actor: '', case: '', operation: '' });
+  const [filter, setFilter] = useState({ actor: '', case: '', operation: '', from: '', to: '' });
   const [applied, setApplied] = useState(filter);
   const [records, setRecords] = useState<AuditRecord[]>([]);
   const [next, setNext] = useState<number | null>(null);
@@ -34,6 +34,9 @@ export function AuditPage() {
     if (applied.actor) q.set('actor', applied.actor);
     if (applied.case) q.set('case', applied.case);
     if (applied.operation) q.set('operation', applied.operation);
+    // datetime-local is the browser's local time; the API takes instants.
+    if (applied.from) q.set('from', new Date(applied.from).toISOString());
+    if (applied.to) q.set('to', new Date(applied.to).toISOString());
     if (before !== null) q.set('before', String(before));
     try {
       const r = await api<{ records: AuditRecord[]; next: number | null }>(`/v1/audit?${q}`);
@@ -84,6 +87,14 @@ export function AuditPage() {
         {field('actor', 'Access key')}
         {field('case', 'Case')}
         {field('operation', 'Operation')}
+        <label>
+          From
+          <input type="datetime-local" value={filter.from} data-testid="audit-from" onInput={(e) => setFilter({ ...filter, from: e.currentTarget.value })} />
+        </label>
+        <label>
+          Until (not included)
+          <input type="datetime-local" value={filter.to} data-testid="audit-to" onInput={(e) => setFilter({ ...filter, to: e.currentTarget.value })} />
+        </label>
         <button type="submit" class="quiet">Filter</button>
       </form>
       {error && <p class="error" role="alert">{error}</p>}

@@ -7,7 +7,10 @@ import { CollectionsPage } from './CollectionsPage';
 import { EventsPage } from './EventsPage';
 import { ReviewPage } from './ReviewPage';
 import { HotlistsPage } from './HotlistsPage';
+import { RetentionPage } from './RetentionPage';
 import { SearchPage } from './SearchPage';
+import { SettingsPage } from './SettingsPage';
+import { TransparencyPage } from './TransparencyPage';
 
 type Page = { path: string; title: string; capability: string; render: (s: Session) => preact.JSX.Element };
 
@@ -21,6 +24,9 @@ const pages: Page[] = [
   { path: '#/collections', title: 'Collections', capability: 'read', render: (s) => <CollectionsPage session={s} /> },
   { path: '#/hotlists', title: 'Hotlists', capability: 'read', render: (s) => <HotlistsPage session={s} /> },
   { path: '#/authorizations', title: 'Authorizations', capability: 'administer', render: () => <AuthorizationsPage /> },
+  { path: '#/transparency', title: 'Transparency', capability: 'audit', render: () => <TransparencyPage /> },
+  { path: '#/retention', title: 'Retention', capability: 'audit', render: (s) => <RetentionPage session={s} /> },
+  { path: '#/settings', title: 'Settings', capability: 'administer', render: (s) => <SettingsPage session={s} /> },
 ];
 
 function useHash() {

@@ -57,7 +57,7 @@ internal static class KeysCommands
             var keys = await core.Get<AccessKeys>().ListAsync(ct);
             if (parse.GetValue(GlobalOptions.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(keys.Select(k => new { k.AccessKeyId, k.Role, k.CreatedAt, k.RevokedAt, k.DefaultCase, k.DefaultPurpose, k.Description }), s_json));
+                Console.WriteLine(JsonSerializer.Serialize(keys.Select(AccessKeyView.From), s_json));
                 return 0;
             }
             var table = new Table().AddColumns("access key", "role", "created", "revoked", "default case", "default purpose", "description");

@@ -57,7 +57,9 @@ public static class NativeAccountability
                     : throw SightlineException.InvalidParameter($"before must be a positive sequence number, got '{b}'.")
                 : null;
             var query = new AuditQuery(NativeInput.Text(request, "actor"), NativeInput.Text(request, "case"), NativeInput.Text(request, "operation"), before,
-                NativeInput.Int(request, "limit", 1, AuditQuery.MaxLimit) ?? 100);
+                NativeInput.Int(request, "limit", 1, AuditQuery.MaxLimit) ?? 100, NativeInput.Instant(request, "from"), NativeInput.Instant(request, "to"));
+            if (query is { From: { } from, To: { } to } && to <= from)
+                throw SightlineException.InvalidParameter($"Query parameter 'to' must be after 'from' (from {from:O}, to {to:O}).");
             var records = await audit.QueryAuditAsync(query, ct);
             return Results.Ok(new
             {
@@ -68,7 +70,7 @@ public static class NativeAccountability
                 }),
                 next = records.Count == query.Limit ? records[^1].Seq : (long?)null,
             });
-        }).Op("ListAuditRecords", Capability.Audit, "Audit records, newest first (actor, case and operation exact; before a sequence number; limit ≤ 1,000); 'next' pages on");
+        }).Op("ListAuditRecords", Capability.Audit, "Audit records, newest first (actor, case and operation exact; made in [from, to), ISO 8601; before a sequence number; limit ≤ 1,000); 'next' pages on");
 
         v1.MapGet("/audit/verification", async (IAuditStore audit, CancellationToken ct) =>
         {

@@ -39,6 +39,7 @@ public static class NativeApi
         NativeCameras.Map(v1);
         NativeEvents.Map(v1);
         NativeAuthorizations.Map(v1);
+        NativeKeys.Map(v1);
     }
 
     private static void MapJobs(RouteGroupBuilder v1)

@@ -56,6 +56,18 @@ public static class NativeInput
             : throw SightlineException.InvalidParameter($"Query parameter '{name}' must be a number from {min} to {max}, got '{value}'.");
     }
 
+    /// <summary>An instant in the query: an ISO 8601 date (midnight UTC) or date and time (UTC unless it names an offset).</summary>
+    public static DateTimeOffset? Instant(HttpRequest request, string name)
+    {
+        string? value = request.Query[name];
+        if (value is null)
+            return null;
+        return value.Length >= 10 && char.IsAsciiDigit(value[0]) && value[4] == '-' && value[7] == '-'
+            && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
+            ? at
+            : throw SightlineException.InvalidParameter($"Query parameter '{name}' must be an ISO 8601 date or date-time (e.g. 2026-01-01 or 2026-01-01T08:00:00Z), got '{value}'.");
+    }
+
     public static string? Text(HttpRequest request, string name) => request.Query[name] is { Count: > 0 } v ? v.ToString() : null;
 
     /// <summary>
@@ -134,4 +146,5 @@ public static class NativeInput
 [JsonSerializable(typeof(RevokeBody))]
 [JsonSerializable(typeof(Sightline.Server.Web.SignInBody))]
 [JsonSerializable(typeof(EventActionBody))]
+[JsonSerializable(typeof(KeyBody))]
 internal sealed partial class NativeJsonContext : JsonSerializerContext;
