@@ -64,7 +64,9 @@ public sealed class ConsoleBrowserTests
     public async Task An_operator_signs_in_sees_a_live_event_arrive_acknowledges_and_notes_it_signs_out_and_the_page_talks_to_no_other_host()
     {
         string scene = await LiveCameraTests.SceneAsync();
-        await using var source = await LoopbackStream.MjpegAsync(scene, CancellationToken.None);
+        using var work = new TempDir();
+        // An RTSP camera (H.264): the wall's live video relays it as it is, over its own connection to the camera.
+        await using var source = await LoopbackStream.RtspAsync(scene, work.Path, loops: 8, CancellationToken.None, shared: true);
         await using var server = await ServerProcess.StartAsync();
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
@@ -143,6 +145,21 @@ public sealed class ConsoleBrowserTests
         await page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = "yard" }).WaitForAsync();
         await page.GetByText("Recent events").WaitForAsync();
         await page.Locator(".recent li").First.WaitForAsync();
+        // Large, the camera plays live video (the source's H.264 relayed, through Media Source Extensions).
+        var videoState = page.GetByTestId("live-video-state");
+        try
+        {
+            await videoState.Filter(new LocatorFilterOptions { HasText = "Live video." }).WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail("The live video did not play: " + await videoState.InnerTextAsync());
+        }
+        await page.WaitForFunctionAsync("() => { const v = document.querySelector('[data-testid=live-video]'); return v && v.readyState >= 2 && v.videoWidth === 1280 && v.currentTime > 1; }",
+            null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+        double played = await page.EvaluateAsync<double>("() => document.querySelector('[data-testid=live-video]').currentTime");
+        await page.WaitForTimeoutAsync(1500);
+        Assert.True(await page.EvaluateAsync<double>("() => document.querySelector('[data-testid=live-video]').currentTime") > played + 0.5, "the live video is not moving");
         await AccessibleAsync(page, "camera");
         await ScreenshotAsync(page, "camera");
         var frame = await server.Http.GetAsync(new Uri(server.Address, "v1/cameras/yard/live.jpg"));

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api';
 import { fromStored, type LiveEvent } from './events';
+import { LiveVideo, type VideoState } from './LiveVideo';
 
 type Camera = { name: string; state: string; reason: string | null; measuredFps: number; framesDropped: number; labels: string[] };
 type Track = { id: string; label: string; box: { left: number; top: number; width: number; height: number }; stationary: boolean; loitering: boolean };
@@ -120,19 +121,65 @@ function LiveFrame({ camera, interval }: { camera: Camera; interval: number }) {
       ) : (
         <span class="no-frame">{camera.state === 'streaming' ? 'Waiting for a frame…' : stateWords[camera.state] ?? camera.state}</span>
       )}
-      {frame && tracks.map((t) => (
+      {frame && <TrackBoxes tracks={tracks} />}
+    </span>
+  );
+}
+
+/** The boxes of tracked objects, drawn over a frame or the video (relative coordinates). */
+function TrackBoxes({ tracks }: { tracks: Track[] }) {
+  return (
+    <>
+      {tracks.map((t) => (
         <span key={t.id} class={`track${t.loitering ? ' loitering' : ''}`} aria-hidden="true"
           style={{ left: pct(t.box.left), top: pct(t.box.top), width: pct(t.box.width), height: pct(t.box.height) }}>
           <span class="track-label">{t.label}{t.loitering ? ' · loitering' : t.stationary ? ' · still' : ''}</span>
         </span>
       ))}
-    </span>
+    </>
+  );
+}
+
+/**
+ * The camera's live video with the boxes of what it tracks now (polled twice a second; the video runs a fraction of a
+ * second behind them). Until the video plays, or when it cannot, the analysed frames show instead.
+ */
+function CameraVideo({ camera }: { camera: Camera }) {
+  const [video, setVideo] = useState<VideoState>({ playing: false, problem: null });
+  const [tracks, setTracks] = useState<Tracks | null>(null);
+
+  useEffect(() => {
+    if (!video.playing) return;
+    let stop = false;
+    const load = () =>
+      api<Tracks>(`/v1/cameras/${encodeURIComponent(camera.name)}/tracks`).then((t) => !stop && setTracks(t)).catch(() => undefined);
+    load();
+    const timer = setInterval(load, 500);
+    return () => {
+      stop = true;
+      clearInterval(timer);
+    };
+  }, [camera.name, video.playing]);
+
+  const playing = video.playing && !video.problem;
+  const aspect = tracks && tracks.width > 0 ? `${tracks.width} / ${tracks.height}` : '16 / 9';
+  return (
+    <>
+      <span class={`frame${playing ? '' : ' hidden'}`} style={{ aspectRatio: aspect }}>
+        <LiveVideo camera={camera.name} label={`Live video of camera ${camera.name}`} onState={setVideo} />
+        {playing && tracks && <TrackBoxes tracks={tracks.tracks} />}
+      </span>
+      {!playing && <LiveFrame camera={camera} interval={500} />}
+      <p class="hint" role="status" data-testid="live-video-state">
+        {playing ? 'Live video.' : video.problem ? `Live video unavailable (${video.problem}); showing the analysed frames, twice a second.` : 'Starting the live video…'}
+      </p>
+    </>
   );
 }
 
 const pct = (share: number) => `${(Math.min(1, Math.max(0, share)) * 100).toFixed(2)}%`;
 
-/** One camera large: its live frame (twice a second) and its recent events. */
+/** One camera large: its live video (or, failing that, its analysed frames twice a second) and its recent events. */
 function CameraLarge({ camera, onClose }: { camera: Camera; onClose: () => void }) {
   const [events, setEvents] = useState<LiveEvent[]>([]);
   useEffect(() => {
@@ -161,7 +208,7 @@ function CameraLarge({ camera, onClose }: { camera: Camera; onClose: () => void 
         {camera.reason && <> · {camera.reason}</>}
         {' '}· watching {camera.labels.join(', ')}
       </p>
-      <LiveFrame camera={camera} interval={500} />
+      {camera.state === 'streaming' ? <CameraVideo camera={camera} /> : <LiveFrame camera={camera} interval={500} />}
       <h2>Recent events</h2>
       {events.length === 0 ? (
         <p class="empty">None yet.</p>

@@ -42,9 +42,10 @@ public sealed class LoopbackStream : IAsyncDisposable
 
     /// <summary>
     /// Serves an H.264 MP4 over RTSP (TCP or UDP, as the client asks) with GStreamer's RTSP server; the clip is
-    /// looped <paramref name="loops"/> times into a file beside it first (a remux, no re-encoding).
+    /// looped <paramref name="loops"/> times into a file beside it first (a remux, no re-encoding). Each client gets its
+    /// own stream from the start, unless <paramref name="shared"/>: then all see the same moment, as with a real camera.
     /// </summary>
-    public static async Task<LoopbackStream> RtspAsync(string clip, string workDirectory, int loops, CancellationToken ct)
+    public static async Task<LoopbackStream> RtspAsync(string clip, string workDirectory, int loops, CancellationToken ct, bool shared = false)
     {
         Directory.CreateDirectory(workDirectory);
         string looped = Path.Combine(workDirectory, Path.GetFileNameWithoutExtension(clip) + $"-x{loops}.mp4");
@@ -58,7 +59,7 @@ public sealed class LoopbackStream : IAsyncDisposable
         var stream = new LoopbackStream("rtsp", "cam", p =>
         {
             var psi = new ProcessStartInfo("/usr/bin/python3") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { script, p.ToString(CultureInfo.InvariantCulture), "cam=" + looped })
+            foreach (var a in (string[])[script, .. shared ? ["--shared"] : Array.Empty<string>(), p.ToString(CultureInfo.InvariantCulture), "cam=" + looped])
                 psi.ArgumentList.Add(a);
             return psi;
         }, relaunch: false, port);

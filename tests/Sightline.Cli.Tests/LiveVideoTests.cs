@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using Sightline.Benchmarks.Live;
+
+namespace Sightline.Cli.Tests;
+
+/// <summary>A camera's live video over HTTP from a real server: an RTSP camera's H.264 relayed as fragmented MP4 that decodes.</summary>
+[Collection(CliCollection.Name)]
+[Trait("Store", "Agnostic")] // the relay touches no store: run once, on the default database
+public sealed class LiveVideoTests
+{
+    /// <summary>Reads the live video for <paramref name="seconds"/>: the status, the codec header and the bytes.</summary>
+    private static async Task<(HttpStatusCode Status, string? Codecs, string? Type, byte[] Bytes)> WatchAsync(ServerProcess server, string camera, string role, double seconds)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server.Address, $"v1/cameras/{camera}/video.mp4"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", server.Bearer(role));
+        using var response = await server.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        if (!response.IsSuccessStatusCode)
+            return (response.StatusCode, null, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsByteArrayAsync());
+        using var body = await response.Content.ReadAsStreamAsync();
+        using var copy = new MemoryStream();
+        using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (await body.ReadAsync(buffer, enough.Token) is > 0 and var n)
+                copy.Write(buffer, 0, n);
+        }
+        catch (OperationCanceledException)
+        {
+            // watched long enough
+        }
+        return (response.StatusCode, response.Headers.TryGetValues("X-Video-Codecs", out var v) ? v.First() : null, response.Content.Headers.ContentType?.MediaType, copy.ToArray());
+    }
+
+    [Fact]
+    public async Task An_rtsp_cameras_h264_is_relayed_as_it_is_to_several_viewers_and_decodes()
+    {
+        string scene = await LiveCameraTests.SceneAsync();
+        using var work = new TempDir();
+        await using var source = await LoopbackStream.RtspAsync(scene, work.Path, loops: 8, CancellationToken.None);
+        await using var server = await ServerProcess.StartAsync();
+        var added = await server.SendAsync(HttpMethod.Post, "v1/cameras", "admin", ServerProcess.Json(new { name = "gate", url = source.Url, size = "640x360" }));
+        Assert.True(added.Status == HttpStatusCode.Created, added.Text);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await server.SendAsync(HttpMethod.Get, "v1/cameras/gate", "operator")).Body.GetProperty("state").GetString() != "streaming" && DateTime.UtcNow < deadline)
+            await Task.Delay(250);
+
+        // Two viewers at once (an operator and an auditor: reading is enough), one ffmpeg for both.
+        var operatorView = WatchAsync(server, "gate", "operator", 4);
+        await Task.Delay(1000);
+        var (status, codecs, type, bytes) = await WatchAsync(server, "gate", "auditor", 3);
+        var first = await operatorView;
+        Assert.Equal((HttpStatusCode.OK, "video/mp4"), (status, type));
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Matches("^avc1\\.[0-9a-f]{6}$", codecs);
+        foreach (var (name, video) in new[] { ("first", first.Bytes), ("second", bytes) })
+        {
+            string path = Path.Combine(work.Path, name + ".mp4");
+            await File.WriteAllBytesAsync(path, video);
+            // The relay copies: the source's own size (the scene is 1280x720), not the 640x360 the camera analyses.
+            Assert.Equal("h264,1280,720", Probe(path, out int frames));
+            Assert.True(frames >= 20, $"{name} viewer: {frames} frames");
+        }
+
+        // Refusals: no key, an unknown camera, a camera that is not running.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await server.Http.GetAsync(new Uri(server.Address, "v1/cameras/gate/video.mp4"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await WatchAsync(server, "nowhere", "operator", 1)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await server.SendAsync(HttpMethod.Patch, "v1/cameras/gate", "admin", ServerProcess.Json(new { enabled = false }))).Status);
+        deadline = DateTime.UtcNow.AddSeconds(30);
+        HttpStatusCode stopped;
+        while ((stopped = (await WatchAsync(server, "gate", "operator", 1)).Status) == HttpStatusCode.OK && DateTime.UtcNow < deadline)
+            await Task.Delay(500);
+        Assert.Equal(HttpStatusCode.NotFound, stopped);
+    }
+
+    /// <summary>ffprobe's codec, width and height of the first video stream, and the frames it decoded.</summary>
+    private static string Probe(string path, out int frames)
+    {
+        var psi = new ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height,nb_read_frames", "-of", "csv=p=0", path })
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd().Trim();
+        p.WaitForExit();
+        var fields = output.Split(',');
+        frames = fields.Length == 4 ? int.Parse(fields[3], System.Globalization.CultureInfo.InvariantCulture) : 0;
+        return string.Join(',', fields.Take(3));
+    }
+}

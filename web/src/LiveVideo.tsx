@@ -1,0 +1,105 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+
+/** How far behind the live edge the player may drift before it jumps forward (seconds). */
+const MaxLag = 1.5;
+
+/** Seconds of played video kept in the buffer; older is removed so a day-long view does not fill memory. */
+const KeepBehind = 10;
+
+export type VideoState = { playing: boolean; problem: string | null };
+
+/**
+ * A camera's live video: the server's fragmented MP4 stream (`GET /v1/cameras/{name}/video.mp4`) read with fetch and
+ * fed to Media Source Extensions, kept within a second and a half of the live edge. Calls `onState` with whether it
+ * plays, or why not, so the caller can show the snapshot view instead; it tries again every 15 s after a failure.
+ */
+export function LiveVideo({ camera, label, onState }: { camera: string; label: string; onState: (s: VideoState) => void }) {
+  const video = useRef<HTMLVideoElement>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    const element = video.current;
+    if (!element) return;
+    if (typeof MediaSource === 'undefined') {
+      onState({ playing: false, problem: 'this browser has no Media Source Extensions' });
+      return;
+    }
+    const abort = new AbortController();
+    const source = new MediaSource();
+    const objectUrl = URL.createObjectURL(source);
+    element.src = objectUrl;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const fail = (problem: string) => {
+      if (abort.signal.aborted) return;
+      abort.abort();
+      onState({ playing: false, problem });
+      retry = setTimeout(() => setAttempt((a) => a + 1), 15000);
+    };
+
+    source.addEventListener('sourceopen', async () => {
+      let response: Response;
+      try {
+        response = await fetch(`/v1/cameras/${encodeURIComponent(camera)}/video.mp4`, { credentials: 'same-origin', cache: 'no-store', signal: abort.signal });
+      } catch {
+        return fail('the server could not be reached');
+      }
+      if (!response.ok || !response.body) {
+        let detail = `HTTP ${response.status}`;
+        try {
+          const problem = await response.json();
+          detail = problem.detail ?? detail;
+        } catch {
+          // not a problem document
+        }
+        return fail(detail);
+      }
+      const codecs = response.headers.get('X-Video-Codecs') ?? 'avc1.42c01f';
+      const type = `video/mp4; codecs="${codecs}"`;
+      if (!MediaSource.isTypeSupported(type)) return fail(`this browser cannot play ${codecs}`);
+      const buffer = source.addSourceBuffer(type);
+      const queue: Uint8Array<ArrayBuffer>[] = [];
+      const pump = () => {
+        if (buffer.updating || source.readyState !== 'open') return;
+        const played = element.currentTime;
+        if (buffer.buffered.length > 0 && played - buffer.buffered.start(0) > KeepBehind * 2) {
+          buffer.remove(buffer.buffered.start(0), played - KeepBehind);
+          return;
+        }
+        const next = queue.shift();
+        if (next) buffer.appendBuffer(next);
+      };
+      buffer.addEventListener('updateend', () => {
+        const ranges = buffer.buffered;
+        if (ranges.length > 0) {
+          const end = ranges.end(ranges.length - 1);
+          // Start (or catch up) at the live edge: a late joiner's first fragment does not start at zero.
+          if (element.currentTime < ranges.start(0) || end - element.currentTime > MaxLag) element.currentTime = Math.max(ranges.start(0), end - 0.3);
+          if (element.paused) element.play().then(() => onState({ playing: true, problem: null }), () => undefined);
+        }
+        pump();
+      });
+      const reader = response.body.getReader();
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          queue.push(value);
+          pump();
+        }
+        fail('the live video ended');
+      } catch {
+        fail('the live video stopped');
+      }
+    });
+
+    return () => {
+      abort.abort();
+      clearTimeout(retry);
+      element.removeAttribute('src');
+      element.load();
+      URL.revokeObjectURL(objectUrl);
+    };
+  }, [camera, attempt]);
+
+  return <video ref={video} class="live-video" muted playsInline autoPlay aria-label={label} data-testid="live-video" />;
+}
