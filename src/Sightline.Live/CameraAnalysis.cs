@@ -96,6 +96,7 @@ public sealed class CameraAnalysis : IFrameAnalyzer
         var changes = _tracker.Update(found, frame.Width, frame.Height, frame.At);
         ShowTracks(frame);
         await _recorder.ApplyAsync(changes, frame, bgr, cancellationToken).ConfigureAwait(false);
+        _recorder.Observe(_tracker.Tracks, frame);
         if (_faces is not null)
             await _faces.SearchAsync(_tracker.Tracks, frame, bgr, cancellationToken).ConfigureAwait(false);
         _plates?.Observe(_tracker.Tracks, changes.Ended, frame, bgr, cancellationToken);

@@ -134,6 +134,21 @@ public sealed class ConsoleBrowserTests
         Assert.Equal(HttpStatusCode.NotFound, (await server.SendAsync(HttpMethod.Post, "v1/events/nothing-here/actions", "operator", ServerProcess.Json(new { action = "acknowledge" }))).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await server.SendAsync(HttpMethod.Post, $"v1/events/{eventId}/actions", "auditor", ServerProcess.Json(new { action = "escalate" }))).Status);
 
+        // Once the event has ended and its clip is made, the clip plays on the page with the object's box on its frames.
+        await item.GetByTestId("event-play").ClickAsync(new LocatorClickOptions { Timeout = 60_000 });
+        await page.WaitForFunctionAsync("() => { const v = document.querySelector('[data-testid=event-clip]'); return v && v.readyState >= 2; }");
+        await page.EvaluateAsync("() => document.querySelector('[data-testid=event-clip]').play()");
+        await item.GetByTestId("clip-box").WaitForAsync(new LocatorWaitForOptions { Timeout = 20_000 });
+        var path = (await server.SendAsync(HttpMethod.Get, $"v1/events/{eventId}/path", "auditor")).Body;
+        var points = path.GetProperty("points").EnumerateArray().ToList();
+        Assert.True(points.Count >= 5, $"{points.Count} boxes on the path");
+        Assert.True(path.GetProperty("clipStart").GetDateTimeOffset() <= points[0].GetProperty("at").GetDateTimeOffset());
+        // Each frame of the clip is timed (a stream's first second can come in a burst): the offsets never go back.
+        var offsets = path.GetProperty("frameOffsets").EnumerateArray().Select(o => o.GetInt64()).ToList();
+        Assert.True(offsets.Count >= 10 && offsets[0] == 0 && offsets.Zip(offsets.Skip(1)).All(p => p.Second >= p.First));
+        Assert.All(points, p => Assert.InRange(p.GetProperty("width").GetDouble(), 0.01, 1));
+        await ScreenshotAsync(page, "event-clip");
+
         // The camera wall: the camera's tile streams its latest frame; opened, it is large with its recent events.
         await nav.GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = "Cameras" }).ClickAsync();
         var tile = page.GetByTestId("camera-tile").Filter(new LocatorFilterOptions { HasText = "yard" });

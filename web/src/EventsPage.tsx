@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { ClipPlayer } from './ClipPlayer';
 import { api, can, type Session } from './api';
 import { fromStored, fromStream, upsert, type EventAction, type LiveEvent } from './events';
 
@@ -120,6 +121,7 @@ const actionWords: Record<string, string> = { acknowledge: 'Acknowledged', escal
 
 function EventItem({ event: e, respond, onHandled }: { event: LiveEvent; respond: boolean; onHandled: (e: LiveEvent) => void }) {
   const [noting, setNoting] = useState(false);
+  const [playing, setPlaying] = useState(false);
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
@@ -175,6 +177,12 @@ function EventItem({ event: e, respond, onHandled }: { event: LiveEvent; respond
             </span>
           )}
         </p>
+        {e.hasClip && e.endTime && (
+          <button type="button" class="quiet" data-testid="event-play" aria-expanded={playing} onClick={() => setPlaying(!playing)}>
+            {playing ? 'Hide clip' : 'Play clip'}
+          </button>
+        )}
+        {playing && <ClipPlayer eventId={e.id} label={`${e.label} on ${e.camera}`} />}
         {error && <p class="error" role="alert">{error}</p>}
         {respond && noting && (
           <form class="note" onSubmit={(ev) => { ev.preventDefault(); act('note', note); }}>

@@ -41,6 +41,16 @@ public sealed partial class ClipRecorder : IDisposable
         public DateTimeOffset From { get; } = from;
 
         public DateTimeOffset? Until { get; set; }
+
+        /// <summary>The times of the frames the encoder took, in order: frame k of the clip shows the camera at Frames[k].</summary>
+        public List<DateTimeOffset> Frames { get; } = [];
+
+        public void Offer(JpegFrame frame)
+        {
+            var at = frame.At;
+            if (Encoder.Offer(frame))
+                Frames.Add(at);
+        }
     }
 
     /// <param name="ready">Called with an event's id once its clip is in place (to mark the event and tell the feeds).</param>
@@ -58,6 +68,12 @@ public sealed partial class ClipRecorder : IDisposable
     /// <summary>Whether the event's clip is in place (for the messages of an event still open).</summary>
     public bool HasClip(string eventId) => _made.ContainsKey(eventId);
 
+    /// <summary>The clips' frame rate: one frame per analysed frame.</summary>
+    public double Fps => _fps;
+
+    /// <summary>The times of the frames of the event's clip so far, while it is being made (frame k shows the camera at [k]); null when it has none.</summary>
+    public IReadOnlyList<DateTimeOffset>? ClipFrames(string eventId) => _open.TryGetValue(eventId, out var clip) ? [.. clip.Frames] : null;
+
     /// <summary>
     /// Keeps the frame for the pre-roll and gives it to every open clip; a clip past its end or its length is finished
     /// first. The JPEG is returned for the caller to take its own reference to while the pre-roll holds it (null when
@@ -74,7 +90,7 @@ public sealed partial class ClipRecorder : IDisposable
             if (frame.At > clip.Until || frame.At - clip.From > MaxLength)
                 Finish(id, clip);
             else
-                clip.Encoder.Offer(jpeg.AddReference());
+                clip.Offer(jpeg.AddReference());
         }
         _preRoll.Add(jpeg);
         return jpeg;
@@ -100,9 +116,10 @@ public sealed partial class ClipRecorder : IDisposable
             return;
         }
         var frames = _preRoll.Since(from);
+        var clip = new OpenClip(encoder, frames.Count > 0 ? frames[0].At : start);
         foreach (var f in frames)
-            encoder.Offer(f);
-        _open[eventId] = new OpenClip(encoder, frames.Count > 0 ? frames[0].At : start);
+            clip.Offer(f);
+        _open[eventId] = clip;
     }
 
     /// <summary>An event ends: its clip goes on to <see cref="LiveOptions.ClipPostSeconds"/> after <paramref name="end"/> (finished now if the frames are there).</summary>

@@ -17,6 +17,7 @@ public sealed partial class EventRecorder(string camera, IEventStore store, Even
 {
     public const int SnapshotQuality = 85;
     private readonly Dictionary<string, LiveEventRecord> _open = new(StringComparer.Ordinal);
+    private readonly EventPaths _paths = new(eventsDirectory);
 
     public static string SnapshotPath(string eventsDirectory, string id) => Path.Combine(eventsDirectory, id + ".jpg");
 
@@ -31,6 +32,7 @@ public sealed partial class EventRecorder(string camera, IEventStore store, Even
                 snapshot, false, track.Stationary, frame.At);
             await SaveAsync(record, added: true, ct).ConfigureAwait(false);
             _open[track.Id] = record;
+            _paths.Begin(track.Id);
             hub.Publish(new LiveEventMessage("new", LiveEventView.From(record, track.CurrentZones, track.Loitering), frame.At));
             await AlertAsync(record, null, ct).ConfigureAwait(false);
         }
@@ -57,6 +59,9 @@ public sealed partial class EventRecorder(string camera, IEventStore store, Even
         await EndAsync(changes.Ended, frame.At, ct).ConfigureAwait(false);
     }
 
+    /// <summary>Every analysed frame: the boxes of the open events' objects, for their clips' players.</summary>
+    public void Observe(IEnumerable<TrackedObject> tracks, Frame frame) => _paths.Observe(tracks, frame);
+
     public async Task EndAsync(IReadOnlyList<TrackedObject> ended, DateTimeOffset at, CancellationToken ct)
     {
         foreach (var track in ended)
@@ -64,6 +69,7 @@ public sealed partial class EventRecorder(string camera, IEventStore store, Even
             if (!_open.Remove(track.Id, out var before))
                 continue;
             var record = before with { EndTime = track.LastSeen, UpdatedAt = at, HasClip = before.HasClip || clips.HasClip(track.Id) };
+            WritePath(track.Id);
             clips.End(track.Id, track.LastSeen);
             // An end is recorded even when the camera is stopping.
             await SaveAsync(record, added: false, CancellationToken.None).ConfigureAwait(false);
@@ -113,6 +119,18 @@ public sealed partial class EventRecorder(string camera, IEventStore store, Even
         File.Move(temp, path, overwrite: true);
     }
 
+    private void WritePath(string id)
+    {
+        try
+        {
+            _paths.End(id, clips.ClipFrames(id), clips.Fps);
+        }
+        catch (IOException ex)
+        {
+            LogSnapshotFailed(logger, camera, id, ex);
+        }
+    }
+
     private bool WriteSnapshot(string id, Mat bgr)
     {
         try
@@ -133,6 +151,6 @@ public sealed partial class EventRecorder(string camera, IEventStore store, Even
     [LoggerMessage(EventId = 70, Level = LogLevel.Error, Message = "camera {Camera}: event {EventId} could not be stored")]
     private static partial void LogSaveFailed(ILogger logger, string camera, string eventId, Exception exception);
 
-    [LoggerMessage(EventId = 71, Level = LogLevel.Error, Message = "camera {Camera}: the snapshot of event {EventId} could not be written")]
+    [LoggerMessage(EventId = 71, Level = LogLevel.Error, Message = "camera {Camera}: the snapshot or path of event {EventId} could not be written")]
     private static partial void LogSnapshotFailed(ILogger logger, string camera, string eventId, Exception exception);
 }

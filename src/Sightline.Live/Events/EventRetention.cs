@@ -57,7 +57,10 @@ public sealed partial class EventRetention(ICameraStore cameras, IEventStore eve
     {
         Delete(EventRecorder.SnapshotPath(eventsDirectory, id));
         Delete(EventRecorder.ClipPath(eventsDirectory, id));
+        Delete(EventPaths.PathFile(eventsDirectory, id));
     }
+
+    private const string PathSuffix = ".path.json";
 
     private async Task<int> RemoveStrayFilesAsync(DateTimeOffset now, DateTimeOffset olderThan, CancellationToken ct)
     {
@@ -73,9 +76,9 @@ public sealed partial class EventRetention(ICameraStore cameras, IEventStore eve
                 if (now - written > TemporaryFileAge && Delete(file.FullName))
                     removed++;
             }
-            else if (written < olderThan && file.Extension is ".jpg" or ".mp4")
+            else if (written < olderThan && (file.Extension is ".jpg" or ".mp4" || file.Name.EndsWith(PathSuffix, StringComparison.Ordinal)))
             {
-                string id = Path.GetFileNameWithoutExtension(file.Name);
+                string id = file.Name.EndsWith(PathSuffix, StringComparison.Ordinal) ? file.Name[..^PathSuffix.Length] : Path.GetFileNameWithoutExtension(file.Name);
                 if (!candidates.TryGetValue(id, out var files))
                     candidates[id] = files = [];
                 files.Add(file.FullName);

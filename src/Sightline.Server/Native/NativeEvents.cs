@@ -63,6 +63,14 @@ public static class NativeEvents
             await FileOfAsync(events, eventId, e => e.HasSnapshot, EventRecorder.SnapshotPath(live.EventsDirectory, eventId), "image/jpeg", "snapshot", ct))
             .Op("GetEventSnapshot", Capability.Read, "The event's best snapshot (the whole frame, JPEG)").ProducesProblem(StatusCodes.Status404NotFound);
 
+        v1.MapGet("/events/{eventId}/path", async (string eventId, IEventStore events, LiveServices live, CancellationToken ct) =>
+        {
+            _ = await events.GetEventAsync(eventId, ct) ?? throw NotFound(eventId);
+            return Results.Ok(EventPaths.Read(live.EventsDirectory, eventId)
+                ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"Event {eventId} has no path yet (it is written when the event ends)."));
+        }).Op("GetEventPath", Capability.Read, "The event's object on each analysed frame (time, relative box) and its clip's first-frame time and rate: what a player draws over the clip")
+            .Produces<EventPath>().ProducesProblem(StatusCodes.Status404NotFound);
+
         v1.MapGet("/events/{eventId}/clip.mp4", async (string eventId, IEventStore events, LiveServices live, CancellationToken ct) =>
             await FileOfAsync(events, eventId, e => e.HasClip, EventRecorder.ClipPath(live.EventsDirectory, eventId), "video/mp4", "clip", ct))
             .Op("GetEventClip", Capability.Read, "The event's clip (MP4, a few seconds before and after)").ProducesProblem(StatusCodes.Status404NotFound);
