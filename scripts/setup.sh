@@ -17,8 +17,9 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql
 # Debian's own Python (MP4 demuxer and H.264 parser from the good and bad plugin sets; no encoder is needed).
 # The MQTT feed is tested against Debian's mosquitto as an external broker (started by the tests on a free port; the
 # package's own service, where one runs, listens on 1883, the embedded broker's default port).
-# The console is tested end to end in Debian's chromium (driven headless by Playwright; no browser is downloaded).
-for pkg in python3-gi python3-gst-1.0 gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-good gstreamer1.0-plugins-bad mosquitto chromium; do
+# The console is tested end to end in Debian's chromium (driven headless by Playwright; no browser is downloaded)
+# and in Debian's firefox-esr (driven over WebDriver BiDi, which Firefox speaks itself).
+for pkg in python3-gi python3-gst-1.0 gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-good gstreamer1.0-plugins-bad mosquitto chromium firefox-esr; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if ((${#missing[@]})); then

@@ -188,7 +188,7 @@ public sealed class ServerProcess : IAsyncDisposable
         return content;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api';
 import { fromStored, type LiveEvent } from './events';
-import { LiveVideo, type VideoState } from './LiveVideo';
+import { LiveVideo, shownAt, type VideoState } from './LiveVideo';
 
 type Camera = { name: string; state: string; reason: string | null; measuredFps: number; framesDropped: number; labels: string[] };
 type Track = { id: string; label: string; box: { left: number; top: number; width: number; height: number }; stationary: boolean; loitering: boolean };
@@ -140,26 +140,59 @@ function TrackBoxes({ tracks }: { tracks: Track[] }) {
   );
 }
 
+const pct = (share: number) => `${(Math.min(1, Math.max(0, share)) * 100).toFixed(2)}%`;
+
+/** Boxes kept for the video, which runs behind the tracker: about ten seconds at five polls a second. */
+const TrackHistory = 50;
+
 /**
- * The camera's live video with the boxes of what it tracks now (polled twice a second; the video runs a fraction of a
- * second behind them). Until the video plays, or when it cannot, the analysed frames show instead.
+ * The camera's live video with the boxes of what it tracks, drawn on the video at the moment it shows: the tracks
+ * are polled five times a second and kept for a few seconds, and each video frame takes the boxes tracked at its
+ * time (estimated from how far it plays behind the newest video received). Until the video plays, or when it cannot, the
+ * analysed frames show instead.
  */
 function CameraVideo({ camera }: { camera: Camera }) {
   const [video, setVideo] = useState<VideoState>({ playing: false, problem: null });
   const [tracks, setTracks] = useState<Tracks | null>(null);
+  const history = useRef<Tracks[]>([]);
 
   useEffect(() => {
     if (!video.playing) return;
     let stop = false;
     const load = () =>
-      api<Tracks>(`/v1/cameras/${encodeURIComponent(camera.name)}/tracks`).then((t) => !stop && setTracks(t)).catch(() => undefined);
+      api<Tracks>(`/v1/cameras/${encodeURIComponent(camera.name)}/tracks`)
+        .then((t) => {
+          if (stop || !t.at) return;
+          const h = history.current;
+          if (h.length === 0 || h[h.length - 1].at !== t.at) h.push(t);
+          if (h.length > TrackHistory) h.shift();
+        })
+        .catch(() => undefined);
     load();
-    const timer = setInterval(load, 500);
+    const poll = setInterval(load, 200);
+    // On each shown frame: the boxes of the latest analysed frame at or before it (none if that is over a second old).
+    const element = video.element;
+    const draw = () => {
+      const h = history.current;
+      if (h.length === 0 || !element) return setTracks(null);
+      const shown = shownAt(element);
+      let pick: Tracks | null = null;
+      for (const t of h) if (Date.parse(t.at!) <= shown + 50) pick = t;
+      setTracks(pick && shown - Date.parse(pick.at!) < 1000 ? pick : null);
+    };
+    const frames = element && 'requestVideoFrameCallback' in element;
+    const tick = () => {
+      if (stop) return;
+      draw();
+      if (frames) element!.requestVideoFrameCallback(tick);
+      else requestAnimationFrame(tick);
+    };
+    tick();
     return () => {
       stop = true;
-      clearInterval(timer);
+      clearInterval(poll);
     };
-  }, [camera.name, video.playing]);
+  }, [camera.name, video.playing, video.element]);
 
   const playing = video.playing && !video.problem;
   const aspect = tracks && tracks.width > 0 ? `${tracks.width} / ${tracks.height}` : '16 / 9';
@@ -176,8 +209,6 @@ function CameraVideo({ camera }: { camera: Camera }) {
     </>
   );
 }
-
-const pct = (share: number) => `${(Math.min(1, Math.max(0, share)) * 100).toFixed(2)}%`;
 
 /** One camera large: its live video (or, failing that, its analysed frames twice a second) and its recent events. */
 function CameraLarge({ camera, onClose }: { camera: Camera; onClose: () => void }) {

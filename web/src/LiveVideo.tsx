@@ -6,7 +6,21 @@ const MaxLag = 1.5;
 /** Seconds of played video kept in the buffer; older is removed so a day-long view does not fill memory. */
 const KeepBehind = 10;
 
-export type VideoState = { playing: boolean; problem: string | null };
+/** Whether the video plays or why not, and the element that plays it (for whoever draws over it). */
+export type VideoState = { playing: boolean; problem: string | null; element?: HTMLVideoElement };
+
+/** The time a fragment's first frame waits at the server before the fragment leaves (about half a fragment), ms. */
+const FragmentWait = 150;
+
+/**
+ * When the frame the video shows now was seen by the camera (ms since the epoch), estimated from how far it plays
+ * behind the newest video received: that newest data left the server as soon as its fragment was complete.
+ */
+export function shownAt(element: HTMLVideoElement, now = Date.now()) {
+  const ranges = element.buffered;
+  const behind = ranges.length > 0 ? Math.max(0, ranges.end(ranges.length - 1) - element.currentTime) : 0;
+  return now - behind * 1000 - FragmentWait;
+}
 
 /**
  * A camera's live video: the server's fragmented MP4 stream (`GET /v1/cameras/{name}/video.mp4`) read with fetch and
@@ -74,7 +88,7 @@ export function LiveVideo({ camera, label, onState }: { camera: string; label: s
           const end = ranges.end(ranges.length - 1);
           // Start (or catch up) at the live edge: a late joiner's first fragment does not start at zero.
           if (element.currentTime < ranges.start(0) || end - element.currentTime > MaxLag) element.currentTime = Math.max(ranges.start(0), end - 0.3);
-          if (element.paused) element.play().then(() => onState({ playing: true, problem: null }), () => undefined);
+          if (element.paused) element.play().then(() => onState({ playing: true, problem: null, element }), () => undefined);
         }
         pump();
       });
