@@ -64,6 +64,19 @@ public sealed class LiveVideoTests
             Assert.True(frames >= 20, $"{name} viewer: {frames} frames");
         }
 
+        // The HLS fallback of the same video: a playlist of whole GOPs that ffmpeg, as an HLS player, reads and decodes.
+        var playlist = await server.SendAsync(HttpMethod.Get, "v1/cameras/gate/hls/live.m3u8", "operator");
+        Assert.Equal((HttpStatusCode.OK, "application/vnd.apple.mpegurl"), (playlist.Status, playlist.ContentType));
+        Assert.Contains("#EXT-X-MAP:URI=\"init.mp4\"", playlist.Text, StringComparison.Ordinal);
+        Assert.Matches(@"#EXTINF:\d+\.\d{3},\n\d+\.m4s", playlist.Text);
+        string hls = Path.Combine(work.Path, "hls.mp4");
+        Run("ffmpeg", "-v", "error", "-headers", $"Authorization: Bearer {server.Bearer("operator")}\r\n", "-i", new Uri(server.Address, "v1/cameras/gate/hls/live.m3u8").ToString(),
+            "-t", "3", "-c", "copy", "-y", hls);
+        Assert.Equal("h264,1280,720", Probe(hls, out int hlsFrames));
+        Assert.True(hlsFrames >= 20, $"HLS: {hlsFrames} frames");
+        Assert.Equal(HttpStatusCode.NotFound, (await server.SendAsync(HttpMethod.Get, "v1/cameras/gate/hls/999999.m4s", "operator")).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await server.SendAsync(HttpMethod.Get, "v1/cameras/gate/hls/..%2Fsecret", "operator")).Status);
+
         // Refusals: no key, an unknown camera, a camera that is not running.
         Assert.Equal(HttpStatusCode.Unauthorized, (await server.Http.GetAsync(new Uri(server.Address, "v1/cameras/gate/video.mp4"))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await WatchAsync(server, "nowhere", "operator", 1)).Status);
@@ -73,6 +86,18 @@ public sealed class LiveVideoTests
         while ((stopped = (await WatchAsync(server, "gate", "operator", 1)).Status) == HttpStatusCode.OK && DateTime.UtcNow < deadline)
             await Task.Delay(500);
         Assert.Equal(HttpStatusCode.NotFound, stopped);
+    }
+
+    private static void Run(string tool, params string[] args)
+    {
+        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.StandardOutput.ReadToEnd();
+        Assert.True(p.WaitForExit(60_000), $"{tool} did not finish");
+        Assert.True(p.ExitCode == 0, $"{tool} failed: {stderr.Result}");
     }
 
     /// <summary>ffprobe's codec, width and height of the first video stream, and the frames it decoded.</summary>

@@ -24,7 +24,8 @@ export function shownAt(element: HTMLVideoElement, now = Date.now()) {
 
 /**
  * A camera's live video: the server's fragmented MP4 stream (`GET /v1/cameras/{name}/video.mp4`) read with fetch and
- * fed to Media Source Extensions, kept within a second and a half of the live edge. Calls `onState` with whether it
+ * fed to Media Source Extensions, kept within a second and a half of the live edge; where there are no Media Source
+ * Extensions, the same video's HLS playlist (`/v1/cameras/{name}/hls/live.m3u8`), played natively. Calls `onState` with whether it
  * plays, or why not, so the caller can show the snapshot view instead; it tries again every 15 s after a failure.
  */
 export function LiveVideo({ camera, label, onState }: { camera: string; label: string; onState: (s: VideoState) => void }) {
@@ -35,8 +36,23 @@ export function LiveVideo({ camera, label, onState }: { camera: string; label: s
     const element = video.current;
     if (!element) return;
     if (typeof MediaSource === 'undefined') {
-      onState({ playing: false, problem: 'this browser has no Media Source Extensions' });
-      return;
+      // No Media Source Extensions (Safari on iPhone): the HLS playlist of the same video, played natively.
+      if (!element.canPlayType('application/vnd.apple.mpegurl')) {
+        onState({ playing: false, problem: 'this browser plays neither Media Source Extensions nor HLS' });
+        return;
+      }
+      const playing = () => onState({ playing: true, problem: null, element });
+      const failed = () => onState({ playing: false, problem: 'the HLS stream could not be played' });
+      element.addEventListener('playing', playing);
+      element.addEventListener('error', failed);
+      element.src = `/v1/cameras/${encodeURIComponent(camera)}/hls/live.m3u8`;
+      element.play().catch(() => undefined);
+      return () => {
+        element.removeEventListener('playing', playing);
+        element.removeEventListener('error', failed);
+        element.removeAttribute('src');
+        element.load();
+      };
     }
     const abort = new AbortController();
     const source = new MediaSource();

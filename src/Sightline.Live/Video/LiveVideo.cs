@@ -29,9 +29,41 @@ public sealed partial class LiveVideo(LiveCameras cameras, ILoggerFactory logger
     /// <summary>Joins (starting if need be) the camera's live video.</summary>
     public async Task<LiveVideoViewer> WatchAsync(string camera, CancellationToken ct)
     {
+        var feed = Start(camera, viewer: true);
+        try
+        {
+            return await feed.JoinAsync(StartTimeout, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or IOException)
+        {
+            throw NotStarted(camera, ex);
+        }
+    }
+
+    /// <summary>The camera's live video for an HLS player (starting it if need be), once its init segment is known; the feed counts as watched.</summary>
+    public async Task<LiveVideoFeed> HlsAsync(string camera, CancellationToken ct)
+    {
+        var feed = Start(camera, viewer: false);
+        feed.Touch();
+        try
+        {
+            await feed.WaitReadyAsync(StartTimeout, ct).ConfigureAwait(false);
+            return feed;
+        }
+        catch (Exception ex) when (ex is TimeoutException or IOException)
+        {
+            throw NotStarted(camera, ex);
+        }
+    }
+
+    private static SightlineException NotStarted(string camera, Exception ex) => ex is TimeoutException
+        ? new SightlineException(ErrorKind.ResourceInUse, $"The live video of camera '{camera}' did not start within {StartTimeout.TotalSeconds:0} s; its snapshots still show.")
+        : new SightlineException(ErrorKind.ResourceInUse, $"The live video of camera '{camera}' could not start ({ex.Message}); its snapshots still show.");
+
+    private LiveVideoFeed Start(string camera, bool viewer)
+    {
         var source = cameras.VideoSource(camera)
             ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"Camera '{camera}' is not streaming on this server; its live video starts when it does.");
-        LiveVideoFeed feed;
         lock (_feeds)
         {
             if (_feeds.TryGetValue(camera, out var running) && (running.Task.IsCompleted || running.SourceUrl != source.SourceUrl))
@@ -55,21 +87,9 @@ public sealed partial class LiveVideo(LiveCameras cameras, ILoggerFactory logger
                 _feeds[camera] = running;
                 LogStarted(_logger, camera, encodes ? "encoding to H.264" : "copying H.264");
             }
-            if (running.Feed.Viewers >= MaxViewers)
+            if (viewer && running.Feed.Viewers >= MaxViewers)
                 throw new SightlineException(ErrorKind.Throttling, $"Camera '{camera}' has {MaxViewers} live video viewers already.");
-            feed = running.Feed;
-        }
-        try
-        {
-            return await feed.JoinAsync(StartTimeout, ct).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            throw new SightlineException(ErrorKind.ResourceInUse, $"The live video of camera '{camera}' did not start within {StartTimeout.TotalSeconds:0} s; its snapshots still show.");
-        }
-        catch (IOException ex)
-        {
-            throw new SightlineException(ErrorKind.ResourceInUse, $"The live video of camera '{camera}' could not start ({ex.Message}); its snapshots still show.");
+            return running.Feed;
         }
     }
 

@@ -37,6 +37,19 @@ public sealed partial class LiveVideoFeed
     private readonly TaskCompletionSource<(byte[] Init, string Codecs)> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _gopBytes;
     private long _lastViewerLeftTicks = Stopwatch.GetTimestamp();
+    private long _lastPlaylistTicks;
+
+    /// <summary>The same video as HLS segments, for players without Media Source Extensions.</summary>
+    public LiveHls Hls { get; } = new();
+
+    /// <summary>The init segment and codec string once known (for HLS); null before.</summary>
+    public (byte[] Init, string Codecs)? Ready => _ready.Task.IsCompletedSuccessfully ? _ready.Task.Result : null;
+
+    /// <summary>Waits for the init segment; throws as <see cref="JoinAsync"/> does.</summary>
+    public Task WaitReadyAsync(TimeSpan timeout, CancellationToken ct) => _ready.Task.WaitAsync(timeout, ct);
+
+    /// <summary>An HLS player asked for the playlist: the feed counts as watched for a while.</summary>
+    public void Touch() => Interlocked.Exchange(ref _lastPlaylistTicks, Stopwatch.GetTimestamp());
 
     public LiveVideoFeed(string camera, ILogger logger)
     {
@@ -62,7 +75,11 @@ public sealed partial class LiveVideoFeed
         get
         {
             lock (_gate)
-                return _viewers.Count > 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(_lastViewerLeftTicks);
+            {
+                long playlist = Interlocked.Read(ref _lastPlaylistTicks);
+                var sinceViewer = _viewers.Count > 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(_lastViewerLeftTicks);
+                return playlist == 0 ? sinceViewer : TimeSpan.FromTicks(Math.Min(sinceViewer.Ticks, Stopwatch.GetElapsedTime(playlist).Ticks));
+            }
         }
     }
 
@@ -152,6 +169,7 @@ public sealed partial class LiveVideoFeed
                     ftyp = box;
                     break;
                 case "moov":
+                    Hls.Timescale = Mp4Boxes.Timescale(box) ?? 0;
                     string codecs = Mp4Boxes.Codecs(box) ?? throw new InvalidDataException("The live video has no H.264 track.");
                     _ready.TrySetResult((Concat([ftyp ?? [], box]), codecs));
                     break;
@@ -159,7 +177,10 @@ public sealed partial class LiveVideoFeed
                     moof = box;
                     break;
                 case "mdat" when moof is not null:
-                    Publish(Concat([moof, box]), Mp4Boxes.StartsWithKeyframe(moof));
+                    bool keyframe = Mp4Boxes.StartsWithKeyframe(moof);
+                    var segment = Concat([moof, box]);
+                    Hls.Add(segment, keyframe, Mp4Boxes.DecodeTime(moof));
+                    Publish(segment, keyframe);
                     moof = null;
                     break;
             }

@@ -148,6 +148,27 @@ public static class Mp4Boxes
         return null;
     }
 
+    /// <summary>The timescale (units a second) of the first track's media, from its <c>mdhd</c>; null when absent.</summary>
+    public static uint? Timescale(ReadOnlyMemory<byte> moov)
+    {
+        if (Find(Payload(moov), ["trak", "mdia", "mdhd"]) is not { } mdhd)
+            return null;
+        var p = Payload(mdhd).Span;
+        int at = p.Length > 0 && p[0] == 1 ? 4 + 16 : 4 + 8; // version/flags, then the creation and modification times
+        return p.Length >= at + 4 ? BinaryPrimitives.ReadUInt32BigEndian(p[at..]) : null;
+    }
+
+    /// <summary>A media segment's base decode time (its first <c>tfdt</c>), in the track's timescale; null when absent.</summary>
+    public static ulong? DecodeTime(ReadOnlyMemory<byte> moof)
+    {
+        if (Find(Payload(moof), ["traf", "tfdt"]) is not { } tfdt)
+            return null;
+        var p = Payload(tfdt).Span;
+        if (p.Length >= 12 && p[0] == 1)
+            return BinaryPrimitives.ReadUInt64BigEndian(p[4..]);
+        return p.Length >= 8 ? BinaryPrimitives.ReadUInt32BigEndian(p[4..]) : null;
+    }
+
     private static ReadOnlyMemory<byte>? Find(ReadOnlyMemory<byte> payload, string[] path)
     {
         foreach (var (type, child) in Children(payload))

@@ -53,6 +53,41 @@ public static class NativeCameras
         }).Op("GetCameraVideo", Capability.Read, "The camera's live video as one fragmented MP4 stream (H.264; X-Video-Codecs gives the codec string for Media Source Extensions): the source's own H.264 copied, or other codecs encoded at most 1280 wide and 15 fps")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
+        v1.MapGet("/cameras/{name}/hls/live.m3u8", async (string name, HttpContext context, CameraDesk desk, LiveVideo video, CancellationToken ct) =>
+        {
+            await desk.GetAsync(name, ct);
+            var feed = await video.HlsAsync(name, ct);
+            // The first segment closes at the second keyframe: wait for it rather than answer with an empty playlist.
+            var deadline = DateTime.UtcNow + LiveVideo.StartTimeout;
+            string? playlist;
+            while ((playlist = feed.Hls.Playlist()) is null && DateTime.UtcNow < deadline)
+                await Task.Delay(100, ct);
+            context.Response.Headers.CacheControl = "no-store";
+            return playlist is null
+                ? throw new SightlineException(ErrorKind.ResourceInUse, $"The live video of camera '{name}' has no complete segment yet.")
+                : Results.Text(playlist, "application/vnd.apple.mpegurl");
+        }).Op("GetCameraHlsPlaylist", Capability.Read, "The camera's live video as an HLS playlist (fMP4 segments of one GOP each, a sliding window of six): the fallback for players without Media Source Extensions")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
+        v1.MapGet("/cameras/{name}/hls/init.mp4", async (string name, HttpContext context, CameraDesk desk, LiveVideo video, CancellationToken ct) =>
+        {
+            await desk.GetAsync(name, ct);
+            var (init, _) = (await video.HlsAsync(name, ct)).Ready!.Value;
+            context.Response.Headers.CacheControl = "no-store";
+            return Results.Bytes(init, "video/mp4");
+        }).Op("GetCameraHlsInit", Capability.Read, "The HLS playlist's init segment").ProducesProblem(StatusCodes.Status404NotFound);
+
+        v1.MapGet("/cameras/{name}/hls/{segment}", async (string name, string segment, HttpContext context, CameraDesk desk, LiveVideo video, CancellationToken ct) =>
+        {
+            if (!segment.EndsWith(".m4s", StringComparison.Ordinal) || !long.TryParse(segment.AsSpan(0, segment.Length - 4), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long sequence))
+                throw SightlineException.InvalidParameter($"'{segment}' is not a segment of the playlist (NUMBER.m4s).");
+            await desk.GetAsync(name, ct);
+            var bytes = (await video.HlsAsync(name, ct)).Hls.Segment(sequence)
+                ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"Segment {sequence} of camera '{name}' is no longer (or not yet) in the playlist.");
+            context.Response.Headers.CacheControl = "no-store";
+            return Results.Bytes(bytes, "video/iso.segment");
+        }).Op("GetCameraHlsSegment", Capability.Read, "One media segment of the HLS playlist").ProducesProblem(StatusCodes.Status404NotFound);
+
         v1.MapGet("/cameras/{name}/tracks", async (string name, CameraDesk desk, LiveCameras cameras, CancellationToken ct) =>
             Results.Ok((await RunningAsync(name, desk, cameras, ct)).Tracks))
             .Op("GetCameraTracks", Capability.Read, "The objects the camera is tracking now (confirmed tracks: id within the camera, label, relative box, stationary, loitering, zones)")
