@@ -19,12 +19,14 @@ public sealed record TransparencyReport(
     TransparencyLeads Leads,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> OperationsByRole,
     IReadOnlyList<TransparencyCollection> Collections,
-    TransparencyRules Rules)
+    TransparencyRules Rules,
+    TransparencyFalseMatches? FalseMatches = null)
 {
     public const int MaxPeriodDays = 3660;
 
+    /// <param name="falseMatchRate">The face model's estimated per-comparison false-match rate at a similarity (null: not estimated).</param>
     public static async Task<TransparencyReport> BuildAsync(IAuditStore audit, ICollectionStore collections, IPolicyStore policies, IRetentionStore retention,
-        DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+        DateTimeOffset from, DateTimeOffset to, Func<float, double?>? falseMatchRate, CancellationToken ct)
     {
         if (to <= from)
             throw SightlineException.InvalidParameter($"The report period must end after it starts (from {from:O}, to {to:O}).");
@@ -80,16 +82,23 @@ public sealed record TransparencyReport(
             after = page[^1].Id;
         }
         int rules = (await retention.ListRetentionAsync(ct).ConfigureAwait(false)).Count, holds = (await retention.ListHoldsAsync(ct).ConfigureAwait(false)).Count;
+        float? lowest = thresholds.Count == 0 ? null : thresholds[0], median = thresholds.Count == 0 ? null : thresholds[thresholds.Count / 2];
+        var falseMatches = falseMatchRate is null ? null : new TransparencyFalseMatches(falseMatchRate(policy.IdentificationThresholdFloor),
+            lowest is { } l ? falseMatchRate(l) : null, median is { } m ? falseMatchRate(m) : null, FalseMatchBasis);
         return new TransparencyReport(from, to, DateTimeOffset.UtcNow,
-            new TransparencySearches(searches, byPurpose, withoutCase, refused,
-                thresholds.Count == 0 ? null : thresholds[0], thresholds.Count == 0 ? null : thresholds[thresholds.Count / 2]),
+            new TransparencySearches(searches, byPurpose, withoutCase, refused, lowest, median),
             new TransparencyLeads(leads, reviewed, decisions[LeadStatus.Confirmed], decisions[LeadStatus.Rejected], decisions[LeadStatus.Inconclusive],
                 Rate(decisions[LeadStatus.Confirmed], reviewed), Rate(decisions[LeadStatus.Rejected], reviewed)),
             byRole.ToDictionary(r => r.Key, r => (IReadOnlyDictionary<string, long>)r.Value),
             sizes,
             new TransparencyRules(policy.IdentificationThresholdFloor, policy.RequireCase, policy.ReviewOwnSearches, policy.Purposes,
-                rules, holds, retentionDeletions));
+                rules, holds, retentionDeletions),
+            falseMatches);
     }
+
+    public const string FalseMatchBasis =
+        "Per comparison of a probe with one enrolled face of a different person, estimated from the face model's calibration (docs/accuracy.md); "
+        + "a search of a collection of N faces makes N comparisons, and look-alikes match more often than strangers. Reviewers' rejections are the measured counterpart.";
 
     /// <summary>A period bound: an ISO 8601 date (midnight UTC) or date and time; InvalidParameter naming <paramref name="name"/> otherwise.</summary>
     public static DateTimeOffset ParseBound(string? value, string name, DateTimeOffset fallback) =>
@@ -183,6 +192,12 @@ public sealed record TransparencyReport(
         Row("rules", "collectionsWithRetention", Rules.CollectionsWithRetention);
         Row("rules", "legalHolds", Rules.LegalHolds);
         Row("rules", "facesDeletedByRetention", Rules.FacesDeletedByRetention);
+        if (FalseMatches is { } f)
+        {
+            Row("falseMatchRate", "atThresholdFloor", f.AtThresholdFloor);
+            Row("falseMatchRate", "atLowestThreshold", f.AtLowestThreshold);
+            Row("falseMatchRate", "atMedianThreshold", f.AtMedianThreshold);
+        }
         return sb.ToString();
     }
 
@@ -194,6 +209,9 @@ public sealed record TransparencySearches(long Total, IReadOnlyDictionary<string
 public sealed record TransparencyLeads(long Produced, long Reviewed, long Confirmed, long Rejected, long Inconclusive, double? ConfirmedRate, double? RejectedRate);
 
 public sealed record TransparencyCollection(string CollectionId, long Faces, long Users);
+
+/// <summary>The estimated per-comparison false-match rate at the policy's floor and at the lowest and median thresholds searched with.</summary>
+public sealed record TransparencyFalseMatches(double? AtThresholdFloor, double? AtLowestThreshold, double? AtMedianThreshold, string Basis);
 
 public sealed record TransparencyRules(float IdentificationThresholdFloor, bool RequireCase, bool ReviewOwnSearches, IReadOnlyList<string> Purposes,
     int CollectionsWithRetention, int LegalHolds, long FacesDeletedByRetention);

@@ -24,7 +24,8 @@ public static class AccountabilityReport
     {
         var catalog = new ModelCatalog(modelsDirectory);
         var policy = await store.Policies.GetPolicyAsync(ct).ConfigureAwait(false);
-        var use = await TransparencyReport.BuildAsync(store.Audit, store.Collections, store.Policies, store.Retention, now.AddDays(-365), now, ct).ConfigureAwait(false);
+        var use = await TransparencyReport.BuildAsync(store.Audit, store.Collections, store.Policies, store.Retention, now.AddDays(-365), now,
+            Faces.SimilarityCalibration.Default.EstimatedFalseMatchRate, ct).ConfigureAwait(false);
         var audit = await store.Audit.VerifyAuditAsync(ct).ConfigureAwait(false);
         var rules = await store.Retention.ListRetentionAsync(ct).ConfigureAwait(false);
         int holds = (await store.Retention.ListHoldsAsync(ct).ConfigureAwait(false)).Count;

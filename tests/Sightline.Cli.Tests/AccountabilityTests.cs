@@ -117,6 +117,8 @@ public sealed class AccountabilityTests : IAsyncLifetime
         Assert.Equal(2, report.GetProperty("operationsByRole").GetProperty("analyst").GetProperty("SearchFacesByImage").GetInt64()); // one admitted, one refused
         Assert.Equal(faces.Count, report.GetProperty("collections")[0].GetProperty("faces").GetInt64());
         Assert.Equal(99, report.GetProperty("rules").GetProperty("identificationThresholdFloor").GetSingle());
+        // The calibration's estimate at the floor in force, 99: about 1 in 10 million per comparison.
+        Assert.InRange(report.GetProperty("falseMatches").GetProperty("atThresholdFloor").GetDouble(), 1e-7 / 1.5, 1e-7 * 1.5);
         // Aggregate only: no case number, face, lead, note or key appears.
         foreach (string secret in faces.Concat([leadId, "C-55", "ear shape", _server.Keys["analyst"].Id]))
             Assert.DoesNotContain(secret, reply.Text, StringComparison.Ordinal);
@@ -124,6 +126,7 @@ public sealed class AccountabilityTests : IAsyncLifetime
         var csv = await SendAsync(HttpMethod.Get, "v1/reports/transparency?from=2020-01-01&format=csv", "auditor");
         Assert.Equal("text/csv", csv.ContentType);
         Assert.Contains("searchesByPurpose,missing-person,1", csv.Text, StringComparison.Ordinal);
+        Assert.Contains("falseMatchRate,atThresholdFloor,", csv.Text, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Get, "v1/reports/transparency", "analyst")).Status);
         var (bad, problem) = await SendAsync(HttpMethod.Get, "v1/reports/transparency?from=last-tuesday", "auditor");
         Assert.Equal(HttpStatusCode.BadRequest, bad);

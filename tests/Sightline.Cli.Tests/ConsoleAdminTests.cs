@@ -57,6 +57,8 @@ public sealed class ConsoleAdminTests
             Assert.Equal(leads.GetProperty("produced").GetInt64() - leads.GetProperty("reviewed").GetInt64(), outcomes["not yet reviewed"]);
             var byRole = report.GetProperty("operationsByRole").EnumerateObject().ToDictionary(r => r.Name, r => r.Value.EnumerateObject().Sum(o => o.Value.GetInt64()));
             Assert.Equal(byRole, await BarsAsync(auditor, "roles"));
+            // The estimated false-match rates at the thresholds in force and used, as the report gives them.
+            Assert.Matches(@"At the threshold floor \(\d+(\.\d+)?\)\s+(about 1 in [\d,]+|[\d.]+%) comparisons", await auditor.GetByTestId("report-false-matches").InnerTextAsync());
             await ConsoleBrowserTests.AccessibleAsync(auditor, "transparency report");
             await ConsoleBrowserTests.ScreenshotAsync(auditor, "transparency");
 

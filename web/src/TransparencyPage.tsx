@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api';
+import { oneIn } from './LeadDetail';
 import { BarChart, BarTable, type Bar } from './Chart';
 import { message, when } from './ui';
 
@@ -20,10 +21,12 @@ type Report = {
     legalHolds: number;
     facesDeletedByRetention: number;
   };
+  falseMatches: { atThresholdFloor: number | null; atLowestThreshold: number | null; atMedianThreshold: number | null; basis: string } | null;
 };
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const rate = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
+const fmr = (r: number | null) => (r === null ? '—' : `${oneIn(r)} comparisons`);
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
 /** The transparency report over a period: what can be published about the use of face search, as tables and charts, and as CSV. */
@@ -103,6 +106,18 @@ export function TransparencyPage() {
             <BarChart id="leads" title="Lead review outcomes" bars={outcomes} unit="leads" />
             <BarTable caption="Lead review outcomes" head={['Outcome', 'Leads']} bars={outcomes} />
           </div>
+
+          {report.falseMatches && (
+            <>
+              <h2>Estimated false-match rates</h2>
+              <dl class="figures" data-testid="report-false-matches">
+                <div><dt>At the threshold floor ({report.rules.identificationThresholdFloor})</dt><dd>{fmr(report.falseMatches.atThresholdFloor)}</dd></div>
+                <div><dt>At the lowest threshold searched with{report.searches.lowestThreshold !== null ? ` (${report.searches.lowestThreshold})` : ''}</dt><dd>{fmr(report.falseMatches.atLowestThreshold)}</dd></div>
+                <div><dt>At the median threshold searched with{report.searches.medianThreshold !== null ? ` (${report.searches.medianThreshold})` : ''}</dt><dd>{fmr(report.falseMatches.atMedianThreshold)}</dd></div>
+              </dl>
+              <p class="hint">{report.falseMatches.basis}</p>
+            </>
+          )}
 
           <h2>Operations by role</h2>
           <div class="chart-pair">

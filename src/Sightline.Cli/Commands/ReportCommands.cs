@@ -32,7 +32,8 @@ internal static class ReportCommands
             var end = TransparencyReport.ParseBound(parse.GetValue(to), "--to", DateTimeOffset.UtcNow);
             var start = TransparencyReport.ParseBound(parse.GetValue(from), "--from", end.AddDays(-365));
             using var core = CliCore.Open(parse);
-            var report = await TransparencyReport.BuildAsync(core.Get<IAuditStore>(), core.Get<ICollectionStore>(), core.Get<IPolicyStore>(), core.Get<IRetentionStore>(), start, end, ct);
+            var report = await TransparencyReport.BuildAsync(core.Get<IAuditStore>(), core.Get<ICollectionStore>(), core.Get<IPolicyStore>(), core.Get<IRetentionStore>(), start, end,
+                Faces.SimilarityCalibration.Default.EstimatedFalseMatchRate, ct);
             if (parse.GetValue(GlobalOptions.Json))
                 Console.WriteLine(report.ToJson());
             else if (parse.GetValue(csv))

@@ -78,11 +78,12 @@ public static class NativeAccountability
             return Results.Ok(new { result.Intact, result.Records, result.FirstBadSeq, result.Problem, VerifiedAt = DateTimeOffset.UtcNow });
         }).Op("VerifyAuditChain", Capability.Audit, "Recompute the audit chain's hashes and check its seals now: intact, or the first bad record and what is wrong");
 
-        v1.MapGet("/reports/transparency", async (HttpRequest request, IAuditStore audit, ICollectionStore collections, IPolicyStore policies, IRetentionStore retention, CancellationToken ct) =>
+        v1.MapGet("/reports/transparency", async (HttpRequest request, IAuditStore audit, ICollectionStore collections, IPolicyStore policies, IRetentionStore retention,
+            Faces.FaceComparer comparer, CancellationToken ct) =>
         {
             var to = TransparencyReport.ParseBound(NativeInput.Text(request, "to"), "to", DateTimeOffset.UtcNow);
             var from = TransparencyReport.ParseBound(NativeInput.Text(request, "from"), "from", to.AddDays(-365));
-            var report = await TransparencyReport.BuildAsync(audit, collections, policies, retention, from, to, ct);
+            var report = await TransparencyReport.BuildAsync(audit, collections, policies, retention, from, to, comparer.Calibration.EstimatedFalseMatchRate, ct);
             return NativeInput.Text(request, "format") switch
             {
                 null or "json" => Results.Text(report.ToJson(), "application/json"),
