@@ -6,8 +6,8 @@ namespace Sightline.Cli.Tests;
 
 /// <summary>
 /// The console's sessions over HTTP on a real server: a key and secret exchanged for an HttpOnly, SameSite=Strict
-/// cookie that stands for the key on the API (CSRF token required to change anything); wrong secrets, forged and
-/// signed-out cookies and revoked keys refused; sign-in, its failures and sign-out in the audit chain.
+/// cookie that stands for the key on the API (CSRF token required to change anything); wrong secrets, forged,
+/// signed-out and expired cookies and revoked keys refused; sign-in, its failures and sign-out in the audit chain.
 /// </summary>
 [Collection(CliCollection.Name)]
 public sealed class ConsoleSessionTests
@@ -93,10 +93,40 @@ public sealed class ConsoleSessionTests
         Assert.Equal(0, SightlineCli.Run("keys", "revoke", server.Keys["auditor"].Id, "--data", server.Data.Path).ExitCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await auditor.GetAsync("v1/collections")).StatusCode);
 
+        // A session past its expiry is refused, though its cookie is still sent (a browser whose clock is wrong, a stolen copy).
+        using var operatorBrowser = Browser(server);
+        Assert.Equal(HttpStatusCode.OK, (await SignInAsync(operatorBrowser, server.Keys["operator"].Id, server.Keys["operator"].Secret)).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await operatorBrowser.GetAsync("v1/cameras")).StatusCode);
+        Assert.Equal(1, ExpireSessions(server, server.Keys["operator"].Id));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await operatorBrowser.GetAsync("v1/cameras")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await operatorBrowser.GetAsync("ui/session")).StatusCode);
+
         var audit = SightlineCli.Run("audit", "list", "--json", "--data", server.Data.Path).Json().EnumerateArray().ToList();
         bool Has(string operation, string outcome) => audit.Any(r => r.GetProperty("operation").GetString() == operation && r.GetProperty("actor").GetString() == id
             && (outcome == "ok") == (r.GetProperty("outcome").GetString() == "ok"));
         Assert.True(Has("SignIn", "failed") && Has("SignIn", "ok") && Has("SignOut", "ok") && Has("CreateCollection", "ok"), string.Join('\n', audit));
         Assert.Equal(0, SightlineCli.Run("audit", "verify", "--data", server.Data.Path).ExitCode);
+    }
+
+    /// <summary>Moves the key's sessions' expiry into the past, in whichever database the server runs on.</summary>
+    private static int ExpireSessions(ServerProcess server, string accessKeyId)
+    {
+        long past = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds();
+        if (Sightline.Tests.TestDatabase.For(server.Data.Path) is { } postgres)
+        {
+            using var pg = new Npgsql.NpgsqlConnection(postgres);
+            pg.Open();
+            using var update = new Npgsql.NpgsqlCommand("UPDATE web_sessions SET expires_at = @past WHERE access_key_id = @key;", pg);
+            update.Parameters.AddWithValue("past", past);
+            update.Parameters.AddWithValue("key", accessKeyId);
+            return update.ExecuteNonQuery();
+        }
+        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(server.Data.Path, Storage.Sqlite.SqliteCollectionStore.FileName)};Pooling=False");
+        db.Open();
+        using var expire = db.CreateCommand();
+        expire.CommandText = "PRAGMA busy_timeout = 10000; UPDATE web_sessions SET expires_at = $past WHERE access_key_id = $key;";
+        expire.Parameters.AddWithValue("$past", past);
+        expire.Parameters.AddWithValue("$key", accessKeyId);
+        return expire.ExecuteNonQuery();
     }
 }
