@@ -119,8 +119,11 @@ public sealed class CameraAnalysis : IFrameAnalyzer
         own.Release();
     }
 
+    /// <summary>How long a moving object not detected any more keeps its box in the live view (its track lives on longer, in case it comes back).</summary>
+    private static readonly TimeSpan ShownUnseen = TimeSpan.FromSeconds(1);
+
     private void ShowTracks(Frame frame) => _picture.SetTracks(new LiveTracks(frame.At, frame.Width, frame.Height,
-        [.. _tracker.Tracks.Where(t => t.Confirmed).Select(t => new LiveTrack(t.Id, t.Label,
+        [.. _tracker.Tracks.Where(t => t.Confirmed && (t.Stationary || frame.At - t.LastSeen <= ShownUnseen)).Select(t => new LiveTrack(t.Id, t.Label,
             new NormalBox(t.Box.X1 / frame.Width, t.Box.Y1 / frame.Height, t.Box.Width / frame.Width, t.Box.Height / frame.Height), t.Stationary, t.Loitering, t.CurrentZones))]));
 
     private async Task EndAsync(IReadOnlyList<TrackedObject> ended, Frame frame, Mat bgr, CancellationToken cancellationToken)

@@ -99,6 +99,7 @@ public sealed class ConsoleCollectionsTests
         Assert.Contains("legal hold", await dialog.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
         await ConsoleBrowserTests.ScreenshotAsync(page, "collection-delete-refused");
         await dialog.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Cancel" }).ClickAsync();
+        await dialog.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Hidden });
         Assert.Contains(await FacesAsync(server, "watch-ui"), f => f.GetProperty("faceId").GetString() == held);
         faceId = enrolled.Select(f => f.GetProperty("faceId").GetString()!).First(f => !matched.Contains(f));
         faceRow = page.Locator($"[data-testid=face-row][data-face-id='{faceId}']");
@@ -130,6 +131,7 @@ public sealed class ConsoleCollectionsTests
         await page.GetByTestId("confirm-delete").ClickAsync();
         Assert.Contains("under a legal hold", await dialog.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
         await dialog.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Cancel" }).ClickAsync();
+        await dialog.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Hidden });
         Assert.Equal(HttpStatusCode.OK, (await server.SendAsync(HttpMethod.Get, "v1/collections/watch-ui", "auditor")).Status);
         Assert.Equal(HttpStatusCode.NoContent, (await server.SendAsync(HttpMethod.Delete, "v1/holds/HOLD-UI", "admin")).Status);
         await page.GetByTestId("collection-delete").ClickAsync();

@@ -175,7 +175,7 @@ function CameraVideo({ camera }: { camera: Camera }) {
     const draw = () => {
       const h = history.current;
       if (h.length === 0 || !element) return setTracks(null);
-      const shown = shownAt(element);
+      const shown = shownAt(element, video.zero);
       let pick: Tracks | null = null;
       for (const t of h) if (Date.parse(t.at!) <= shown + 50) pick = t;
       setTracks(pick && shown - Date.parse(pick.at!) < 1000 ? pick : null);
@@ -192,7 +192,7 @@ function CameraVideo({ camera }: { camera: Camera }) {
       stop = true;
       clearInterval(poll);
     };
-  }, [camera.name, video.playing, video.element]);
+  }, [camera.name, video.playing, video.element, video.zero]);
 
   const playing = video.playing && !video.problem;
   const aspect = tracks && tracks.width > 0 ? `${tracks.width} / ${tracks.height}` : '16 / 9';

@@ -6,17 +6,21 @@ const MaxLag = 1.5;
 /** Seconds of played video kept in the buffer; older is removed so a day-long view does not fill memory. */
 const KeepBehind = 10;
 
-/** Whether the video plays or why not, and the element that plays it (for whoever draws over it). */
-export type VideoState = { playing: boolean; problem: string | null; element?: HTMLVideoElement };
+/**
+ * Whether the video plays or why not, the element that plays it (for whoever draws over it), and when the camera
+ * showed media time zero (ms since the epoch), when the server said.
+ */
+export type VideoState = { playing: boolean; problem: string | null; element?: HTMLVideoElement; zero?: number };
 
 /** The time a fragment's first frame waits at the server before the fragment leaves (about half a fragment), ms. */
 const FragmentWait = 150;
 
 /**
- * When the frame the video shows now was seen by the camera (ms since the epoch), estimated from how far it plays
- * behind the newest video received: that newest data left the server as soon as its fragment was complete.
+ * When the frame the video shows now was seen by the camera (ms since the epoch): from the server's estimate of media
+ * time zero when it gave one, else from how far the player is behind the newest video received.
  */
-export function shownAt(element: HTMLVideoElement, now = Date.now()) {
+export function shownAt(element: HTMLVideoElement, zero?: number, now = Date.now()) {
+  if (zero !== undefined) return zero + element.currentTime * 1000;
   const ranges = element.buffered;
   const behind = ranges.length > 0 ? Math.max(0, ranges.end(ranges.length - 1) - element.currentTime) : 0;
   return now - behind * 1000 - FragmentWait;
@@ -84,6 +88,8 @@ export function LiveVideo({ camera, label, onState }: { camera: string; label: s
         return fail(detail);
       }
       const codecs = response.headers.get('X-Video-Codecs') ?? 'avc1.42c01f';
+      const zeroHeader = response.headers.get('X-Video-Start');
+      const zero = zeroHeader ? Date.parse(zeroHeader) : undefined;
       const type = `video/mp4; codecs="${codecs}"`;
       if (!MediaSource.isTypeSupported(type)) return fail(`this browser cannot play ${codecs}`);
       const buffer = source.addSourceBuffer(type);
@@ -104,7 +110,7 @@ export function LiveVideo({ camera, label, onState }: { camera: string; label: s
           const end = ranges.end(ranges.length - 1);
           // Start (or catch up) at the live edge: a late joiner's first fragment does not start at zero.
           if (element.currentTime < ranges.start(0) || end - element.currentTime > MaxLag) element.currentTime = Math.max(ranges.start(0), end - 0.3);
-          if (element.paused) element.play().then(() => onState({ playing: true, problem: null, element }), () => undefined);
+          if (element.paused) element.play().then(() => onState({ playing: true, problem: null, element, zero }), () => undefined);
         }
         pump();
       });

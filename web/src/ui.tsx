@@ -27,7 +27,7 @@ export function ConfirmButton({ label, confirm, onConfirm, testId }: { label: st
     }
   };
   return (
-    <span class="confirm" role="group" aria-label={confirm}>
+    <span class="inline-confirm" role="group" aria-label={confirm}>
       <span>{confirm}</span>
       <button type="button" class="danger" data-testid={testId && `${testId}-confirm`} onClick={go} disabled={busy}>Yes, {label.toLowerCase()}</button>
       <button type="button" class="quiet" onClick={() => setAsking(false)}>Cancel</button>

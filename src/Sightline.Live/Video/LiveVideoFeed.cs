@@ -7,6 +7,12 @@ namespace Sightline.Live.Video;
 /// <summary>What a viewer of a camera's live video receives: the codec string, then the init segment and media segments in order.</summary>
 public sealed class LiveVideoViewer(LiveVideoFeed feed, string codecs, ChannelReader<byte[]> segments) : IDisposable
 {
+    /// <summary>
+    /// When the camera showed what plays at media time zero (estimated from when fragments arrived): the video at
+    /// <c>currentTime</c> seconds shows the camera at this plus <c>currentTime</c>; null before two fragments came.
+    /// </summary>
+    public DateTimeOffset? MediaZero => feed.MediaZero;
+
     /// <summary>The RFC 6381 codec string for Media Source Extensions (e.g. <c>avc1.42c01f</c>).</summary>
     public string Codecs => codecs;
 
@@ -38,6 +44,37 @@ public sealed partial class LiveVideoFeed
     private int _gopBytes;
     private long _lastViewerLeftTicks = Stopwatch.GetTimestamp();
     private long _lastPlaylistTicks;
+
+    private double? _mediaZeroMs;
+    private double? _previousArrivalMs;
+
+    /// <summary>The wall-clock time of media time zero, once estimated (see <see cref="LiveVideoViewer.MediaZero"/>).</summary>
+    public DateTimeOffset? MediaZero
+    {
+        get
+        {
+            lock (_gate)
+                return _mediaZeroMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds((long)ms) : null;
+        }
+    }
+
+    /// <summary>
+    /// A fragment is written when the first frame after it arrives, so the previous fragment's arrival is (at least)
+    /// the arrival of the frame at this fragment's decode time; the least delayed such pair estimates media time zero.
+    /// </summary>
+    private void Clock(ulong? decodeTime)
+    {
+        double now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        lock (_gate)
+        {
+            if (_previousArrivalMs is { } previous && decodeTime is { } at && Hls.Timescale > 0)
+            {
+                double zero = previous - at * 1000.0 / Hls.Timescale;
+                _mediaZeroMs = _mediaZeroMs is { } known ? Math.Min(known, zero) : zero;
+            }
+            _previousArrivalMs = now;
+        }
+    }
 
     /// <summary>The same video as HLS segments, for players without Media Source Extensions.</summary>
     public LiveHls Hls { get; } = new();
@@ -177,6 +214,7 @@ public sealed partial class LiveVideoFeed
                     moof = box;
                     break;
                 case "mdat" when moof is not null:
+                    Clock(Mp4Boxes.DecodeTime(moof));
                     bool keyframe = Mp4Boxes.StartsWithKeyframe(moof);
                     var segment = Concat([moof, box]);
                     Hls.Add(segment, keyframe, Mp4Boxes.DecodeTime(moof));

@@ -32,11 +32,17 @@ public static class NativeCameras
         {
             await desk.GetAsync(name, ct);
             using var viewer = await video.WatchAsync(name, ct);
+            // A new video knows its clock after its second fragment (a fraction of a second): worth waiting for, so the
+            // player can draw boxes at the moment it shows.
+            for (int i = 0; i < 30 && viewer.MediaZero is null; i++)
+                await Task.Delay(100, ct);
             var response = context.Response;
             response.ContentType = "video/mp4";
             response.Headers.CacheControl = "no-store";
             response.Headers["X-Accel-Buffering"] = "no";
             response.Headers["X-Video-Codecs"] = viewer.Codecs;
+            if (viewer.MediaZero is { } zero)
+                response.Headers["X-Video-Start"] = zero.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
             try
             {
                 await foreach (var segment in viewer.Segments.ReadAllAsync(ct))
@@ -50,7 +56,7 @@ public static class NativeCameras
                 // the viewer left, fell behind, or the camera's video ended: the player reconnects
             }
             return Results.Empty;
-        }).Op("GetCameraVideo", Capability.Read, "The camera's live video as one fragmented MP4 stream (H.264; X-Video-Codecs gives the codec string for Media Source Extensions): the source's own H.264 copied, or other codecs encoded at most 1280 wide and 15 fps")
+        }).Op("GetCameraVideo", Capability.Read, "The camera's live video as one fragmented MP4 stream (H.264; X-Video-Codecs gives the codec string for Media Source Extensions, X-Video-Start when the camera showed media time zero): the source's own H.264 copied, or other codecs encoded at most 1280 wide and 15 fps")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         v1.MapGet("/cameras/{name}/hls/live.m3u8", async (string name, HttpContext context, CameraDesk desk, LiveVideo video, CancellationToken ct) =>
