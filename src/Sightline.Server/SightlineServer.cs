@@ -95,6 +95,7 @@ public static class SightlineServer
         app.Use(ServerMetrics.Middleware(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Sightline.Requests")));
         app.UseStatusCodePages(); // problem details for routing failures (404, 405, 415) that no endpoint wrote
         app.UseRateLimiter();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) }); // live video to the console
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", async (FaceEngine engine, ICollectionStore collections, CancellationToken ct) =>
         {

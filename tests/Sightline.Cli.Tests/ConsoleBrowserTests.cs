@@ -153,7 +153,9 @@ public sealed class ConsoleBrowserTests
         await nav.GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = "Cameras" }).ClickAsync();
         var tile = page.GetByTestId("camera-tile").Filter(new LocatorFilterOptions { HasText = "yard" });
         await tile.GetByText("Streaming").WaitForAsync();
-        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('[data-testid=camera-tile] img')].some(i => i.complete && i.naturalWidth === 1280)");
+        // The tile plays the camera's live video (over a WebSocket, so a wall of them does not use up the browser's connections).
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('[data-testid=camera-tile] video')].some(v => v.readyState >= 2 && v.videoWidth === 1280 && v.currentTime > 0.5)",
+            null, new PageWaitForFunctionOptions { Timeout = 30_000 });
         await AccessibleAsync(page, "cameras");
         await ScreenshotAsync(page, "cameras");
         await tile.GetByRole(AriaRole.Button).ClickAsync();

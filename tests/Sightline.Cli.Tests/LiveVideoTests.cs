@@ -64,6 +64,39 @@ public sealed class LiveVideoTests
             Assert.True(frames >= 20, $"{name} viewer: {frames} frames");
         }
 
+        // The console's transport: a WebSocket, a text message describing the stream, then the segments as binary messages.
+        using (var socket = new System.Net.WebSockets.ClientWebSocket())
+        {
+            socket.Options.SetRequestHeader("Authorization", "Bearer " + server.Bearer("operator"));
+            var wsUri = new UriBuilder(new Uri(server.Address, "v1/cameras/gate/video.ws")) { Scheme = "ws" }.Uri;
+            await socket.ConnectAsync(wsUri, CancellationToken.None);
+            var buffer = new byte[4 << 20];
+            var hello = await socket.ReceiveAsync(buffer, CancellationToken.None);
+            Assert.Equal(System.Net.WebSockets.WebSocketMessageType.Text, hello.MessageType);
+            using var helloJson = System.Text.Json.JsonDocument.Parse(buffer.AsMemory(0, hello.Count));
+            Assert.Equal(codecs, helloJson.RootElement.GetProperty("codecs").GetString());
+            using var received = new MemoryStream();
+            using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+            try
+            {
+                while (true)
+                {
+                    var message = await socket.ReceiveAsync(buffer, enough.Token);
+                    Assert.Equal(System.Net.WebSockets.WebSocketMessageType.Binary, message.MessageType);
+                    received.Write(buffer, 0, message.Count);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // watched long enough
+            }
+            string viaSocket = Path.Combine(work.Path, "socket.mp4");
+            await File.WriteAllBytesAsync(viaSocket, received.ToArray());
+            Assert.Equal("h264,1280,720", Probe(viaSocket, out int socketFrames));
+            Assert.True(socketFrames >= 20, $"WebSocket: {socketFrames} frames");
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, (await server.SendAsync(HttpMethod.Get, "v1/cameras/gate/video.ws", "operator")).Status);
+
         // The HLS fallback of the same video: a playlist of whole GOPs that ffmpeg, as an HLS player, reads and decodes.
         var playlist = await server.SendAsync(HttpMethod.Get, "v1/cameras/gate/hls/live.m3u8", "operator");
         Assert.Equal((HttpStatusCode.OK, "application/vnd.apple.mpegurl"), (playlist.Status, playlist.ContentType));

@@ -19,8 +19,9 @@ const stateWords: Record<string, string> = {
 };
 
 /**
- * The camera wall: one tile per camera with its state and measured rate, its latest analysed frame and the boxes of
- * the objects it is tracking at that moment; a tile opens the camera large with its recent events.
+ * The camera wall: one tile per camera with its state and measured rate, its live video (its analysed frames until
+ * that plays, or when it cannot) and the boxes of the objects it is tracking; a tile opens the camera large with its
+ * recent events.
  */
 export function CamerasPage() {
   const [cameras, setCameras] = useState<Camera[] | null>(null);
@@ -59,7 +60,7 @@ export function CamerasPage() {
           {cameras.map((c) => (
             <li key={c.name} data-testid="camera-tile" data-camera={c.name}>
               <button type="button" class="tile" onClick={() => setOpen(c.name)}>
-                <LiveFrame camera={c} interval={1000} />
+                {c.state === 'streaming' ? <CameraVideo camera={c} compact /> : <LiveFrame camera={c} interval={1000} />}
                 <span class="tile-facts">
                   <strong>{c.name}</strong>
                   <span class={`state ${c.state}`}>{stateWords[c.state] ?? c.state}</span>
@@ -151,7 +152,7 @@ const TrackHistory = 50;
  * time (estimated from how far it plays behind the newest video received). Until the video plays, or when it cannot, the
  * analysed frames show instead.
  */
-function CameraVideo({ camera }: { camera: Camera }) {
+function CameraVideo({ camera, compact = false }: { camera: Camera; compact?: boolean }) {
   const [video, setVideo] = useState<VideoState>({ playing: false, problem: null });
   const [tracks, setTracks] = useState<Tracks | null>(null);
   const history = useRef<Tracks[]>([]);
@@ -169,7 +170,7 @@ function CameraVideo({ camera }: { camera: Camera }) {
         })
         .catch(() => undefined);
     load();
-    const poll = setInterval(load, 200);
+    const poll = setInterval(load, compact ? 500 : 200);
     // On each shown frame: the boxes of the latest analysed frame at or before it (none if that is over a second old).
     const element = video.element;
     const draw = () => {
@@ -202,10 +203,14 @@ function CameraVideo({ camera }: { camera: Camera }) {
         <LiveVideo camera={camera.name} label={`Live video of camera ${camera.name}`} onState={setVideo} />
         {playing && tracks && <TrackBoxes tracks={tracks.tracks} />}
       </span>
-      {!playing && <LiveFrame camera={camera} interval={500} />}
-      <p class="hint" role="status" data-testid="live-video-state">
-        {playing ? 'Live video.' : video.problem ? `Live video unavailable (${video.problem}); showing the analysed frames, twice a second.` : 'Starting the live video…'}
-      </p>
+      {!playing && <LiveFrame camera={camera} interval={compact ? 1000 : 500} />}
+      {compact ? (
+        <span class="sr-only" data-testid="live-video-state">{playing ? 'Live video.' : 'Analysed frames.'}</span>
+      ) : (
+        <p class="hint" role="status" data-testid="live-video-state">
+          {playing ? 'Live video.' : video.problem ? `Live video unavailable (${video.problem}); showing the analysed frames, twice a second.` : 'Starting the live video…'}
+        </p>
+      )}
     </>
   );
 }

@@ -27,8 +27,8 @@ export function shownAt(element: HTMLVideoElement, zero?: number, now = Date.now
 }
 
 /**
- * A camera's live video: the server's fragmented MP4 stream (`GET /v1/cameras/{name}/video.mp4`) read with fetch and
- * fed to Media Source Extensions, kept within a second and a half of the live edge; where there are no Media Source
+ * A camera's live video: the server's fragmented MP4 stream over a WebSocket (`/v1/cameras/{name}/video.ws`; over
+ * HTTP, `video.mp4`, when the socket is refused, which also says why) fed to Media Source Extensions, kept within a second and a half of the live edge; where there are no Media Source
  * Extensions, the same video's HLS playlist (`/v1/cameras/{name}/hls/live.m3u8`), played natively. Calls `onState` with whether it
  * plays, or why not, so the caller can show the snapshot view instead; it tries again every 15 s after a failure.
  */
@@ -70,32 +70,11 @@ export function LiveVideo({ camera, label, onState }: { camera: string; label: s
       retry = setTimeout(() => setAttempt((a) => a + 1), 15000);
     };
 
-    source.addEventListener('sourceopen', async () => {
-      let response: Response;
-      try {
-        response = await fetch(`/v1/cameras/${encodeURIComponent(camera)}/video.mp4`, { credentials: 'same-origin', cache: 'no-store', signal: abort.signal });
-      } catch {
-        return fail('the server could not be reached');
-      }
-      if (!response.ok || !response.body) {
-        let detail = `HTTP ${response.status}`;
-        try {
-          const problem = await response.json();
-          detail = problem.detail ?? detail;
-        } catch {
-          // not a problem document
-        }
-        return fail(detail);
-      }
-      const codecs = response.headers.get('X-Video-Codecs') ?? 'avc1.42c01f';
-      const zeroHeader = response.headers.get('X-Video-Start');
-      const zero = zeroHeader ? Date.parse(zeroHeader) : undefined;
-      const type = `video/mp4; codecs="${codecs}"`;
-      if (!MediaSource.isTypeSupported(type)) return fail(`this browser cannot play ${codecs}`);
-      const buffer = source.addSourceBuffer(type);
+    source.addEventListener('sourceopen', () => {
       const queue: Uint8Array<ArrayBuffer>[] = [];
+      let buffer: SourceBuffer | null = null;
       const pump = () => {
-        if (buffer.updating || source.readyState !== 'open') return;
+        if (!buffer || buffer.updating || source.readyState !== 'open') return;
         const played = element.currentTime;
         if (buffer.buffered.length > 0 && played - buffer.buffered.start(0) > KeepBehind * 2) {
           buffer.remove(buffer.buffered.start(0), played - KeepBehind);
@@ -104,28 +83,84 @@ export function LiveVideo({ camera, label, onState }: { camera: string; label: s
         const next = queue.shift();
         if (next) buffer.appendBuffer(next);
       };
-      buffer.addEventListener('updateend', () => {
-        const ranges = buffer.buffered;
-        if (ranges.length > 0) {
-          const end = ranges.end(ranges.length - 1);
-          // Start (or catch up) at the live edge: a late joiner's first fragment does not start at zero.
-          if (element.currentTime < ranges.start(0) || end - element.currentTime > MaxLag) element.currentTime = Math.max(ranges.start(0), end - 0.3);
-          if (element.paused) element.play().then(() => onState({ playing: true, problem: null, element, zero }), () => undefined);
-        }
+      const push = (chunk: Uint8Array<ArrayBuffer>) => {
+        queue.push(chunk);
         pump();
-      });
-      const reader = response.body.getReader();
-      try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          queue.push(value);
-          pump();
+      };
+      /** The stream's description arrived: a source buffer for its codec (false when this browser cannot play it). */
+      const begin = (codecs: string, start: string | null) => {
+        const type = `video/mp4; codecs="${codecs}"`;
+        if (!MediaSource.isTypeSupported(type)) {
+          fail(`this browser cannot play ${codecs}`);
+          return false;
         }
-        fail('the live video ended');
-      } catch {
-        fail('the live video stopped');
-      }
+        const zero = start ? Date.parse(start) : undefined;
+        const b = source.addSourceBuffer(type);
+        b.addEventListener('updateend', () => {
+          const ranges = b.buffered;
+          if (ranges.length > 0) {
+            const end = ranges.end(ranges.length - 1);
+            // Start (or catch up) at the live edge: a late joiner's first fragment does not start at zero.
+            if (element.currentTime < ranges.start(0) || end - element.currentTime > MaxLag) element.currentTime = Math.max(ranges.start(0), end - 0.3);
+            if (element.paused) element.play().then(() => onState({ playing: true, problem: null, element, zero }), () => undefined);
+          }
+          pump();
+        });
+        buffer = b;
+        return true;
+      };
+
+      // A WebSocket first: it does not take one of the browser's six connections to this server.
+      const path = `/v1/cameras/${encodeURIComponent(camera)}/video`;
+      const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}.ws`);
+      socket.binaryType = 'arraybuffer';
+      let described = false;
+      socket.onmessage = (m) => {
+        if (typeof m.data === 'string') {
+          const hello = JSON.parse(m.data) as { codecs: string; start: string | null };
+          described = true;
+          if (!begin(hello.codecs, hello.start)) socket.close();
+        } else {
+          push(new Uint8Array(m.data as ArrayBuffer));
+        }
+      };
+      socket.onclose = () => {
+        if (abort.signal.aborted) return;
+        if (described) fail('the live video ended');
+        else viaFetch(); // refused before it began: the stream over HTTP says why (or plays where sockets cannot)
+      };
+      abort.signal.addEventListener('abort', () => socket.close());
+
+      const viaFetch = async () => {
+        let response: Response;
+        try {
+          response = await fetch(`${path}.mp4`, { credentials: 'same-origin', cache: 'no-store', signal: abort.signal });
+        } catch {
+          return fail('the server could not be reached');
+        }
+        if (!response.ok || !response.body) {
+          let detail = `HTTP ${response.status}`;
+          try {
+            const problem = await response.json();
+            detail = problem.detail ?? detail;
+          } catch {
+            // not a problem document
+          }
+          return fail(detail);
+        }
+        if (!begin(response.headers.get('X-Video-Codecs') ?? 'avc1.42c01f', response.headers.get('X-Video-Start'))) return;
+        const reader = response.body.getReader();
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            push(value as Uint8Array<ArrayBuffer>);
+          }
+          fail('the live video ended');
+        } catch {
+          fail('the live video stopped');
+        }
+      };
     });
 
     return () => {

@@ -59,6 +59,20 @@ public static class NativeCameras
         }).Op("GetCameraVideo", Capability.Read, "The camera's live video as one fragmented MP4 stream (H.264; X-Video-Codecs gives the codec string for Media Source Extensions, X-Video-Start when the camera showed media time zero): the source's own H.264 copied, or other codecs encoded at most 1280 wide and 15 fps")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
+        v1.MapGet("/cameras/{name}/video.ws", async (string name, HttpContext context, CameraDesk desk, LiveVideo video, CancellationToken ct) =>
+        {
+            if (!context.WebSockets.IsWebSocketRequest)
+                throw SightlineException.InvalidParameter("This is the WebSocket form of the live video: connect with a WebSocket upgrade (or GET video.mp4).");
+            await desk.GetAsync(name, ct);
+            using var viewer = await video.WatchAsync(name, ct);
+            for (int i = 0; i < 30 && viewer.MediaZero is null; i++)
+                await Task.Delay(100, ct);
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            await LiveVideoSocket.RelayAsync(socket, viewer, ct);
+            return Results.Empty;
+        }).Op("GetCameraVideoSocket", Capability.Read, "The camera's live video over a WebSocket: a text message {codecs, start}, then the init segment and each fragment as binary messages (what browsers use: WebSockets do not count against their six connections to a host)")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
         v1.MapGet("/cameras/{name}/hls/live.m3u8", async (string name, HttpContext context, CameraDesk desk, LiveVideo video, CancellationToken ct) =>
         {
             await desk.GetAsync(name, ct);
