@@ -99,6 +99,10 @@ public sealed class ConsoleBrowserTests
         Assert.DoesNotContain("Audit log", navText, StringComparison.Ordinal); // an operator's key may not read the audit log
         await page.GetByText("Live", new PageGetByTextOptions { Exact = true }).WaitForAsync();
 
+        // An alert rule on people, delivered to a webhook: the event shows the alert it raised and its delivery.
+        using var receiver = new WebhookReceiver();
+        Assert.Equal(HttpStatusCode.Created, (await server.SendAsync(HttpMethod.Post, "v1/alert-rules", "admin", ServerProcess.Json(new { label = "person", minConfidence = 50, webhook = receiver.Url }))).Status);
+
         // A camera added now: its first event reaches the open page over the event stream, no reload.
         Assert.Equal(0, SightlineCli.Run("cameras", "add", "yard", "--url", source.Url, "--detect", "person", "--data", server.Data.Path).ExitCode);
         await page.GetByTestId("event-item").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
@@ -109,6 +113,8 @@ public sealed class ConsoleBrowserTests
         Assert.Contains("yard", text, StringComparison.Ordinal);
         Assert.Contains("New", await item.GetByTestId("event-status").InnerTextAsync(), StringComparison.Ordinal);
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('[data-testid=event-item] img')].some(i => i.complete && i.naturalWidth > 0)");
+        await item.GetByTestId("event-alerts").Filter(new LocatorFilterOptions { HasText = "webhook delivered" }).WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        Assert.False(receiver.Received.IsEmpty);
         await AccessibleAsync(page, "live events");
         await ScreenshotAsync(page, "live-events");
 

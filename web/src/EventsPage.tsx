@@ -18,6 +18,7 @@ export function EventsPage({ session }: { session: Session }) {
   const [plate, setPlate] = useState('');
   const [plateHits, setPlateHits] = useState<{ plate: string; events: LiveEvent[] } | null>(null);
   const respond = can(session, 'respond');
+  const alerts = useEventAlerts();
 
   useEffect(() => {
     let closed = false;
@@ -103,14 +104,14 @@ export function EventsPage({ session }: { session: Session }) {
           <h2>{plateHits.events.length === 0 ? `No hotlist hits of ${plateHits.plate}` : `Hotlist hits of ${plateHits.plate}`}</h2>
           <p class="hint">Only plates on a hotlist are ever kept; a plate that hit no list leaves no trace to search.</p>
           <ul class="events">
-            {plateHits.events.map((e) => <EventItem key={e.id} event={e} respond={respond} onHandled={handled} />)}
+            {plateHits.events.map((e) => <EventItem key={e.id} event={e} alerts={alerts.get(e.id)} respond={respond} onHandled={handled} />)}
           </ul>
         </>
       ) : shown.length === 0 ? (
         <p class="empty">No events yet. They appear here as cameras see them.</p>
       ) : (
         <ul class="events" aria-live="polite">
-          {shown.map((e) => <EventItem key={e.id} event={e} respond={respond} onHandled={handled} />)}
+          {shown.map((e) => <EventItem key={e.id} event={e} alerts={alerts.get(e.id)} respond={respond} onHandled={handled} />)}
         </ul>
       )}
     </section>
@@ -119,7 +120,39 @@ export function EventsPage({ session }: { session: Session }) {
 
 const actionWords: Record<string, string> = { acknowledge: 'Acknowledged', escalate: 'Escalated', note: 'Note added' };
 
-function EventItem({ event: e, respond, onHandled }: { event: LiveEvent; respond: boolean; onHandled: (e: LiveEvent) => void }) {
+type Alert = { id: string; channel: string; status: string; imageRef: string | null; at: string; lastError: string | null };
+
+const alertWords: Record<string, string> = { queued: 'sending', delivered: 'delivered', failed: 'failed', dropped: 'dropped' };
+
+/** The alerts the alert rules raised for each event (by event id), refreshed every five seconds. */
+function useEventAlerts() {
+  const [byEvent, setByEvent] = useState<Map<string, Alert[]>>(new Map());
+  useEffect(() => {
+    let stop = false;
+    const load = () =>
+      api<{ alerts: Alert[] }>('/v1/alerts?limit=500')
+        .then((r) => {
+          if (stop) return;
+          const map = new Map<string, Alert[]>();
+          for (const a of r.alerts) {
+            if (!a.imageRef?.startsWith('event:')) continue;
+            const id = a.imageRef.slice('event:'.length);
+            map.set(id, [...(map.get(id) ?? []), a]);
+          }
+          setByEvent(map);
+        })
+        .catch(() => undefined);
+    load();
+    const timer = setInterval(load, 5000);
+    return () => {
+      stop = true;
+      clearInterval(timer);
+    };
+  }, []);
+  return byEvent;
+}
+
+function EventItem({ event: e, alerts, respond, onHandled }: { event: LiveEvent; alerts?: Alert[]; respond: boolean; onHandled: (e: LiveEvent) => void }) {
   const [noting, setNoting] = useState(false);
   const [playing, setPlaying] = useState(false);
   const [note, setNote] = useState('');
@@ -177,6 +210,16 @@ function EventItem({ event: e, respond, onHandled }: { event: LiveEvent; respond
             </span>
           )}
         </p>
+        {alerts && alerts.length > 0 && (
+          <p class="alerts" data-testid="event-alerts">
+            Alert{alerts.length > 1 ? 's' : ''}:{' '}
+            {alerts.map((a, i) => (
+              <span key={a.id} class={`alert-${a.status}`} title={a.lastError ?? undefined}>
+                {i > 0 && ' · '}{a.channel.split(':')[0]} {alertWords[a.status] ?? a.status}
+              </span>
+            ))}
+          </p>
+        )}
         {e.hasClip && e.endTime && (
           <button type="button" class="quiet" data-testid="event-play" aria-expanded={playing} onClick={() => setPlaying(!playing)}>
             {playing ? 'Hide clip' : 'Play clip'}
