@@ -49,6 +49,9 @@ public sealed record SightlineOptions
     /// <summary>Local buckets for S3Object inputs: bucket name → directory.</summary>
     public IReadOnlyDictionary<string, string> Buckets { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Stored-video jobs' NotificationChannel: SNS topic ARN → webhook URL or <c>mqtt</c> (<c>PREFIX/jobs/TOPIC</c>).</summary>
+    public IReadOnlyDictionary<string, string> JobTopics { get; init; } = new Dictionary<string, string>();
+
     /// <summary>An S3-compatible endpoint for buckets that are not local; null for none.</summary>
     public S3Settings? S3 { get; init; }
 

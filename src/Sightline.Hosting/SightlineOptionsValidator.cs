@@ -37,6 +37,13 @@ internal sealed class SightlineOptionsValidator : IValidateOptions<SightlineOpti
                 failures.Add(ex.Message);
             }
         }
+        foreach (var (arn, target) in options.JobTopics)
+        {
+            if (StoredVideo.JobNotifications.Problem(arn, target) is { } topicProblem)
+                failures.Add(topicProblem);
+            else if (target == StoredVideo.JobNotifications.Mqtt && options.Mqtt.Mode == Live.Feeds.MqttMode.Off)
+                failures.Add($"The job topic {arn} maps to MQTT, which is off.");
+        }
         if (options.Alerts.QueueCapacity < 1 || options.Alerts.Concurrency < 1 || options.Alerts.MaxRetries < 0)
             failures.Add("Alert delivery needs a queue capacity and concurrency of at least 1 and no negative retries.");
         failures.AddRange(new AlertChannels(options.Smtp, options.SmsGateways).Problems(new OutboundPolicy(options.AllowOutbound)));

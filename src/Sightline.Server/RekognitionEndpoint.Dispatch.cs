@@ -50,6 +50,12 @@ public sealed partial class RekognitionEndpoint
         "ListTagsForResource" => RunAsync(request, (TagsApiRequest r) => collections.ListTagsForResourceAsync(r.ResourceArn, ct)),
         "StartFaceDetection" => RunAsync(request, (StartVideoJobRequest r) => StartVideoJobAsync(VideoJobs.FaceDetection, r, principal, null, ct)),
         "GetFaceDetection" => RunAsync(request, (GetVideoJobRequest r) => GetFaceDetectionAsync(r, ct)),
+        "StartLabelDetection" or "StartTextDetection" or "StartSegmentDetection" or "StartPersonTracking" =>
+            RunAsync(request, (StartVideoJobRequest r) => StartVideoJobAsync(operation["Start".Length..], r, principal, null, ct)),
+        "GetLabelDetection" => RunAsync(request, (GetVideoJobRequest r) => GetLabelDetectionAsync(r, ct)),
+        "GetTextDetection" => RunAsync(request, (GetVideoJobRequest r) => GetTextDetectionAsync(r, ct)),
+        "GetSegmentDetection" => RunAsync(request, (GetVideoJobRequest r) => GetSegmentDetectionAsync(r, ct)),
+        "GetPersonTracking" => RunAsync(request, (GetVideoJobRequest r) => GetPersonTrackingAsync(r, ct)),
         "GetFaceSearch" => SearchAsync(request, async (GetVideoJobRequest r) => Disclosed(await GetFaceSearchAsync(r, ct).ConfigureAwait(false))),
         "DetectCustomLabels" => RunAsync(request, (DetectCustomLabelsRequest r) => DetectCustomLabelsAsync(r, ct)),
         "CreateStreamProcessor" => RunAsync(request, (CreateStreamProcessorRequest r) => processors.CreateAsync(Audited(audit), r, principal, ct)),

@@ -22,7 +22,7 @@ public sealed class FaceTracker
             float overlap = 0;
             foreach (var (box, previous) in _previous)
             {
-                float iou = IoU(box, boxes[i]);
+                float iou = Analysis.Boxes.Iou(box, boxes[i]);
                 if (!taken.Contains(previous) && iou > overlap)
                     (index, overlap) = (previous, iou);
             }
@@ -32,14 +32,5 @@ public sealed class FaceTracker
         }
         _previous = current;
         return result;
-    }
-
-    private static float IoU(BoundingBox a, BoundingBox b)
-    {
-        float x1 = Math.Max(a.Left, b.Left), y1 = Math.Max(a.Top, b.Top);
-        float x2 = Math.Min(a.Left + a.Width, b.Left + b.Width), y2 = Math.Min(a.Top + a.Height, b.Top + b.Height);
-        float inter = Math.Max(0, x2 - x1) * Math.Max(0, y2 - y1);
-        float union = a.Width * a.Height + b.Width * b.Height - inter;
-        return union > 0 ? inter / union : 0;
     }
 }

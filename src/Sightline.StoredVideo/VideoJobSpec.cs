@@ -1,6 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Sightline.Objects;
+using Sightline.Rekognition;
 using Sightline.Storage;
+using Sightline.Text;
 
 namespace Sightline.StoredVideo;
 
@@ -8,8 +11,8 @@ namespace Sightline.StoredVideo;
 public sealed record VideoSource(string? Bucket, string? Name, string? Version = null);
 
 /// <summary>
-/// What a stored-video job is asked to do, whichever API asked: the kind (<see cref="VideoJobs.FaceDetection"/> or
-/// <see cref="VideoJobs.FaceSearch"/>), the video, and for a search the collection and threshold.
+/// What a stored-video job is asked to do, whichever API asked: the kind (one of <see cref="VideoJobs.Kinds"/>), the
+/// video, and what that kind takes: a search's collection and threshold, label filters, text filters, segment types.
 /// </summary>
 public sealed record VideoJobSpec(string Kind, VideoSource Video)
 {
@@ -19,9 +22,27 @@ public sealed record VideoJobSpec(string Kind, VideoSource Video)
     public string? ClientRequestToken { get; init; }
     public string? JobTag { get; init; }
 
+    /// <summary>StartLabelDetection's MinConfidence and GENERAL_LABELS filters (MaxLabels unused).</summary>
+    public LabelQuery? Labels { get; init; }
+
+    /// <summary>StartTextDetection's Filters.</summary>
+    public TextFilters? Text { get; init; }
+
+    /// <summary>StartSegmentDetection's SegmentTypes and Filters.</summary>
+    public SegmentRequest? Segments { get; init; }
+
+    /// <summary>NotificationChannel.SNSTopicArn: the topic told of the job's completion, as the server maps it.</summary>
+    public string? NotificationTopic { get; init; }
+
     /// <summary>The job's request as stored with it (the shape StartFaceDetection and StartFaceSearch take, so jobs stored by any version read back).</summary>
     internal string ToJson() => JsonSerializer.Serialize(
-        new StoredRequest(new StoredVideo(new StoredObject(Video.Bucket, Video.Name, Video.Version)), AllAttributes ? "ALL" : "DEFAULT", CollectionId, FaceMatchThreshold, ClientRequestToken, JobTag),
+        new StoredRequest(new StoredVideo(new StoredObject(Video.Bucket, Video.Name, Video.Version)), AllAttributes ? "ALL" : "DEFAULT", CollectionId, FaceMatchThreshold, ClientRequestToken, JobTag)
+        {
+            Labels = Labels,
+            Text = Text,
+            Segments = Segments,
+            NotificationTopic = NotificationTopic,
+        },
         StoredJobJsonContext.Default.StoredRequest);
 
     /// <summary>The spec of a stored job.</summary>
@@ -37,6 +58,10 @@ public sealed record VideoJobSpec(string Kind, VideoSource Video)
             FaceMatchThreshold = stored.FaceMatchThreshold,
             ClientRequestToken = stored.ClientRequestToken,
             JobTag = stored.JobTag,
+            Labels = stored.Labels,
+            Text = stored.Text,
+            Segments = stored.Segments,
+            NotificationTopic = stored.NotificationTopic,
         };
     }
 }
@@ -51,7 +76,13 @@ internal sealed record StoredObject(string? Bucket, string? Name, string? Versio
 
 internal sealed record StoredVideo(StoredObject? S3Object);
 
-internal sealed record StoredRequest(StoredVideo? Video, string? FaceAttributes, string? CollectionId, float? FaceMatchThreshold, string? ClientRequestToken, string? JobTag);
+internal sealed record StoredRequest(StoredVideo? Video, string? FaceAttributes, string? CollectionId, float? FaceMatchThreshold, string? ClientRequestToken, string? JobTag)
+{
+    public LabelQuery? Labels { get; init; }
+    public TextFilters? Text { get; init; }
+    public SegmentRequest? Segments { get; init; }
+    public string? NotificationTopic { get; init; }
+}
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StoredRequest))]

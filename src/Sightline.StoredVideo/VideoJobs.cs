@@ -2,7 +2,10 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Sightline.Collections;
 using Sightline.Faces;
+using Sightline.Objects;
 using Sightline.ObjectStorage;
+using Sightline.StoredVideo.Analysis;
+using Sightline.Text;
 using Sightline.Rekognition;
 using Sightline.Storage;
 using Sightline.Video;
@@ -10,18 +13,29 @@ using Sightline.Video;
 namespace Sightline.StoredVideo;
 
 /// <summary>
-/// Stored-video jobs (face detection and face search): validated and recorded durably when accepted, queued in a
+/// Stored-video jobs (face detection and search, labels, text, segments, person tracking): validated and recorded durably when accepted, queued in a
 /// bounded queue (a full queue is LimitExceeded), run one at a time by <see cref="RunAsync"/>, results written
 /// atomically to <c>ID.json</c> in the results directory. Jobs still in progress when the process stopped are run
-/// again at start. Face search follows faces only within one video.
+/// again at start. Face search and person tracking follow people only within one video.
 /// </summary>
-public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceEngine engine, CollectionService collections, string resultsDirectory,
-    ILogger<VideoJobs> logger)
+public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceEngine engine, CollectionService collections, LabelEngine labels, TextEngine text,
+    string resultsDirectory, ILogger<VideoJobs> logger, JobNotifications? notifications = null)
 {
     public const string FaceDetection = "FaceDetection";
     public const string FaceSearch = "FaceSearch";
+    public const string LabelDetection = "LabelDetection";
+    public const string TextDetection = "TextDetection";
+    public const string SegmentDetection = "SegmentDetection";
+    public const string PersonTracking = "PersonTracking";
+
+    /// <summary>The kinds of job this service runs (their Start/Get operations are Start{Kind} and Get{Kind}).</summary>
+    public static readonly IReadOnlyList<string> Kinds = [FaceDetection, FaceSearch, LabelDetection, TextDetection, SegmentDetection, PersonTracking];
+
     public const int MaxQueuedJobs = 20;
     private const string InProgress = "IN_PROGRESS";
+
+    /// <summary>Where jobs started with a NotificationChannel are told of their completion; null when none is mapped.</summary>
+    public JobNotifications? Notifications => notifications;
 
     private readonly Channel<string> _queue = Channel.CreateBounded<string>(new BoundedChannelOptions(MaxQueuedJobs) { SingleReader = true });
     private readonly VideoLimits _limits = new();
@@ -29,7 +43,7 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
     /// <summary>Accepts a job (or, for a client request token seen before, returns the job it started) and queues it.</summary>
     public async Task<string> StartAsync(VideoJobSpec spec, JobAdmission admission, CancellationToken ct)
     {
-        if (spec.Kind is not (FaceDetection or FaceSearch))
+        if (!Kinds.Contains(spec.Kind))
             throw SightlineException.InvalidParameter($"No video job kind {spec.Kind}.");
         if (spec.ClientRequestToken is { Length: 0 or > 64 })
             throw SightlineException.InvalidParameter("ClientRequestToken must be 1 to 64 characters.");
@@ -43,6 +57,10 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
             await collections.RequireSearchableAsync(spec.CollectionId ?? throw SightlineException.InvalidParameter("CollectionId is required."), ct).ConfigureAwait(false);
             Validate.Threshold("FaceMatchThreshold", spec.FaceMatchThreshold, CollectionService.DefaultFaceMatchThreshold);
         }
+        spec.Labels?.Validate();
+        spec.Segments?.Validate();
+        if (spec.Kind == SegmentDetection && spec.Segments is null)
+            throw SightlineException.InvalidParameter("SegmentTypes is required: TECHNICAL_CUE, SHOT or both.");
         if ((await jobs.ListJobsAsync(InProgress, ct).ConfigureAwait(false)).Count >= MaxQueuedJobs)
             throw new SightlineException(ErrorKind.LimitExceeded, $"{MaxQueuedJobs} video jobs are already queued or running; retry when one finishes.");
         string id = Guid.NewGuid().ToString("N");
@@ -67,7 +85,10 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         foreach (var unfinished in await jobs.ListJobsAsync(InProgress, stoppingToken).ConfigureAwait(false))
-            await _queue.Writer.WriteAsync(unfinished.JobId, stoppingToken).ConfigureAwait(false);
+        {
+            if (Kinds.Contains(unfinished.Kind))
+                await _queue.Writer.WriteAsync(unfinished.JobId, stoppingToken).ConfigureAwait(false);
+        }
         await foreach (string id in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
         {
             if (await jobs.GetJobAsync(id, stoppingToken).ConfigureAwait(false) is not { Status: InProgress } job)
@@ -84,6 +105,7 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
                 else
                     await jobs.SetJobStatusAsync(id, "SUCCEEDED", null, DateTimeOffset.UtcNow, stoppingToken).ConfigureAwait(false);
                 LogFinished(logger, id, "SUCCEEDED", "");
+                await NotifyAsync(id, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -93,12 +115,14 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
             {
                 await jobs.SetJobStatusAsync(id, "FAILED", ex.Message, DateTimeOffset.UtcNow, stoppingToken).ConfigureAwait(false);
                 LogFinished(logger, id, "FAILED", ex.Message);
+                await NotifyAsync(id, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // One bad job must not stop the worker (or the host): it fails, the next one runs.
                 await jobs.SetJobStatusAsync(id, "FAILED", "The job failed inside the server; see the server log for request " + id + ".", DateTimeOffset.UtcNow, stoppingToken).ConfigureAwait(false);
                 LogCrashed(logger, ex, id);
+                await NotifyAsync(id, stoppingToken).ConfigureAwait(false);
             }
         }
     }
@@ -124,45 +148,40 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
         await jobs.SucceedWithLeadsAsync(job.JobId, entry, matches, DateTimeOffset.UtcNow, ct).ConfigureAwait(false);
     }
 
+    /// <summary>Tells the job's notification topic, if it named one, that the job ended.</summary>
+    private async Task NotifyAsync(string jobId, CancellationToken ct)
+    {
+        if (notifications is not null && await jobs.GetJobAsync(jobId, ct).ConfigureAwait(false) is { } ended)
+            await notifications.NotifyAsync(ended, VideoJobSpec.Of(ended), ct).ConfigureAwait(false);
+    }
+
     private string ResultPath(string jobId) => Path.Combine(resultsDirectory, jobId + ".json");
 
     private async Task<VideoJobResults> RunAsync(StoredJob job, CancellationToken ct)
     {
         var spec = VideoJobSpec.Of(job);
         using var local = await objects.OpenAsync(spec.Video.Bucket, spec.Video.Name, _limits.MaxBytes, ct).ConfigureAwait(false);
-        string path = local.Path;
-        var info = await VideoProbe.ProbeAsync(path, _limits, ct).ConfigureAwait(false);
+        var info = await VideoProbe.ProbeAsync(local.Path, _limits, ct).ConfigureAwait(false);
         var metadata = new VideoMetadata(info.Codec, info.DurationMillis, info.Format, (float)info.FrameRate, info.Height, info.Width);
-        var faces = new List<FaceDetection>();
-        var persons = new List<PersonMatch>();
-        var tracker = new FaceTracker();
-        bool search = job.Kind == FaceSearch;
-        var faceRequest = new FaceRequest { AllAttributes = spec.AllAttributes, Embeddings = search };
-        await foreach (var (timestamp, frame) in VideoFrames.ReadAsync(path, info, _limits, ct).ConfigureAwait(false))
+        double rate = _limits.SampleFps;
+        IVideoAnalysis analysis = job.Kind switch
+        {
+            FaceDetection or FaceSearch => new FaceAnalysis(engine, collections, spec, rate),
+            LabelDetection => new LabelAnalysis(labels, spec.Labels ?? new LabelQuery { MinConfidence = 50 }, rate),
+            TextDetection => new TextAnalysis(text, spec.Text ?? new TextFilters(), rate),
+            PersonTracking => new PersonAnalysis(labels, rate),
+            SegmentDetection => new SegmentAnalysis(spec.Segments ?? throw new SightlineException(ErrorKind.Internal, $"Job {job.JobId} has no segment types.")),
+            _ => throw new SightlineException(ErrorKind.Internal, $"Job {job.JobId} is of no kind this server runs ({job.Kind})."),
+        };
+        await foreach (var (timestamp, frame) in VideoFrames.ReadAsync(local.Path, info, analysis.Sampling, ct).ConfigureAwait(false))
         {
             using (frame)
-            {
-                var found = engine.Analyze(frame, faceRequest, ct);
-                var details = found.Select(f => RekognitionMapper.ToFaceDetail(f, frame.Width, frame.Height)).ToList();
-                var indexes = tracker.Assign(details.Select(d => d.BoundingBox).ToList());
-                for (int i = 0; i < found.Count; i++)
-                {
-                    if (!search)
-                    {
-                        faces.Add(new FaceDetection(timestamp, details[i]));
-                        continue;
-                    }
-                    var matches = await collections.SearchByEmbeddingAsync(spec.CollectionId!, found[i].Embedding!, 10,
-                        spec.FaceMatchThreshold ?? CollectionService.DefaultFaceMatchThreshold, ct).ConfigureAwait(false);
-                    if (matches.Count > 0)
-                        persons.Add(new PersonMatch(timestamp, new PersonDetail(indexes[i], details[i].BoundingBox, details[i]), matches));
-                }
-            }
+                await analysis.AddAsync(timestamp, frame, ct).ConfigureAwait(false);
         }
-        return new VideoJobResults(metadata, search ? null : faces, search ? persons : null);
+        return analysis.Finish(metadata, info);
     }
 
-    /// <summary>The kind of a job (FaceDetection or FaceSearch); ResourceNotFound when there is none.</summary>
+    /// <summary>The kind of a job (one of <see cref="Kinds"/>); ResourceNotFound when there is none.</summary>
     public async Task<string> KindOfAsync(string jobId, CancellationToken ct) =>
         (jobId.Length is > 0 and <= 64 ? (await jobs.GetJobAsync(jobId, ct).ConfigureAwait(false))?.Kind : null) ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"No video job {jobId}.");
 

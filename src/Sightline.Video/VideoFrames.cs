@@ -7,21 +7,41 @@ using Sightline.Imaging;
 namespace Sightline.Video;
 
 /// <summary>
-/// Decodes a video into BGR frames at <see cref="VideoLimits.SampleFps"/> with ffmpeg (one process per video, raw
+/// Decodes a video into BGR frames (by default at <see cref="VideoLimits.SampleFps"/>) with ffmpeg (one process per video, raw
 /// frames on a pipe), each with its timestamp in milliseconds. Killing the enumeration kills ffmpeg.
 /// </summary>
 public static class VideoFrames
 {
-    public static async IAsyncEnumerable<(long TimestampMillis, DecodedImage Frame)> ReadAsync(string path, VideoInfo info, VideoLimits limits,
+    public static IAsyncEnumerable<(long TimestampMillis, DecodedImage Frame)> ReadAsync(string path, VideoInfo info, VideoLimits limits, CancellationToken ct) =>
+        ReadAsync(path, info, new FrameSampling(limits.SampleFps, null), ct);
+
+    /// <summary>
+    /// Frames as <paramref name="sampling"/> asks: at its rate (every frame at the video's own rate when null; the
+    /// timestamp is then the frame number over that rate) and, when it gives a width, scaled to it.
+    /// </summary>
+    public static async IAsyncEnumerable<(long TimestampMillis, DecodedImage Frame)> ReadAsync(string path, VideoInfo info, FrameSampling sampling,
         [EnumeratorCancellation] CancellationToken ct)
     {
+        double rate = sampling.Fps ?? (info.FrameRate > 0 ? info.FrameRate : 25);
+        var (width, height) = sampling.Size(info);
+        var filters = new List<string>();
+        if (sampling.Fps is { } fps)
+            filters.Add(FormattableString.Invariant($"fps={fps}"));
+        if ((width, height) != (info.Width, info.Height))
+            filters.Add(FormattableString.Invariant($"scale={width}:{height}:flags=area"));
         var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-v", "error", "-nostdin", "-i", path, "-an", "-vf", FormattableString.Invariant($"fps={limits.SampleFps}"),
-            "-f", "rawvideo", "-pix_fmt", "bgr24", "pipe:1" })
+        foreach (var a in new[] { "-v", "error", "-nostdin", "-i", path, "-an" })
+            psi.ArgumentList.Add(a);
+        if (filters.Count > 0)
+        {
+            psi.ArgumentList.Add("-vf");
+            psi.ArgumentList.Add(string.Join(',', filters));
+        }
+        foreach (var a in new[] { "-f", "rawvideo", "-pix_fmt", "bgr24", "pipe:1" })
             psi.ArgumentList.Add(a);
         using var process = Process.Start(psi) ?? throw new SightlineException(ErrorKind.Internal, "ffmpeg could not be started; install it (scripts/setup.sh does).");
         var errors = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        int frameBytes = checked(info.Width * info.Height * 3);
+        int frameBytes = checked(width * height * 3);
         var buffer = ArrayPool<byte>.Shared.Rent(frameBytes);
         var stream = process.StandardOutput.BaseStream;
         try
@@ -31,9 +51,9 @@ public static class VideoFrames
                 int read = await stream.ReadAtLeastAsync(buffer.AsMemory(0, frameBytes), frameBytes, throwOnEndOfStream: false, ct).ConfigureAwait(false);
                 if (read < frameBytes)
                     break;
-                var mat = new Mat(info.Height, info.Width, MatType.CV_8UC3);
+                var mat = new Mat(height, width, MatType.CV_8UC3);
                 System.Runtime.InteropServices.Marshal.Copy(buffer, 0, mat.Data, frameBytes);
-                yield return ((long)Math.Round(index * 1000 / limits.SampleFps), DecodedImage.FromBgr(mat));
+                yield return ((long)Math.Round(index * 1000 / rate), DecodedImage.FromBgr(mat));
             }
             await process.WaitForExitAsync(ct).ConfigureAwait(false);
             if (process.ExitCode != 0)
@@ -45,5 +65,19 @@ public static class VideoFrames
             if (!process.HasExited)
                 process.Kill(entireProcessTree: true);
         }
+    }
+}
+
+/// <summary>How densely and how large frames are decoded: <paramref name="Fps"/> null is every frame; <paramref name="Width"/> null is full size.</summary>
+public sealed record FrameSampling(double? Fps, int? Width)
+{
+    /// <summary>The decoded size: the given width (never wider than the video) and the height keeping the aspect, both even.</summary>
+    public (int Width, int Height) Size(VideoInfo info)
+    {
+        if (Width is not { } w || w >= info.Width)
+            return (info.Width, info.Height);
+        w = Math.Max(2, w & ~1);
+        int h = Math.Max(2, (int)Math.Round(info.Height * (double)w / info.Width / 2) * 2);
+        return (w, h);
     }
 }

@@ -80,6 +80,56 @@ public sealed class VideoJobTests
     }
 
     [Fact]
+    public async Task Label_text_segment_and_person_jobs_accepted_before_a_kill_each_run_to_the_end_after_restart()
+    {
+        using var videos = new TempDir();
+        MakeClip(videos, "sample1", 10);
+        var server = await ServerProcess.StartAsync("--bucket", $"videos={videos.Path}");
+        try
+        {
+            var video = new { bucket = "videos", name = "sample1-10s.mp4" };
+            var jobs = new Dictionary<string, string>();
+            foreach (var (route, body) in new (string, object)[]
+            {
+                ("person-tracking", new { video }),
+                ("label-detection", new { video, minConfidence = 60 }),
+                ("text-detection", new { video }),
+                ("segment-detection", new { video, segmentTypes = new[] { "SHOT", "TECHNICAL_CUE" } }),
+            })
+                jobs[route] = (await SendAsync(server, HttpMethod.Post, "v1/jobs/" + route, body)).GetProperty("jobId").GetString()!;
+            await Task.Delay(1000);
+            Assert.Equal("IN_PROGRESS", (await SendAsync(server, HttpMethod.Get, $"v1/jobs/{jobs["person-tracking"]}")).GetProperty("jobStatus").GetString());
+
+            server = await server.KillAndRestartAsync();
+            var done = new Dictionary<string, JsonElement>();
+            foreach (var (route, id) in jobs)
+            {
+                done[route] = await FinishedAsync(server, id, TimeSpan.FromMinutes(4));
+                Assert.True(done[route].GetProperty("jobStatus").GetString() == "SUCCEEDED", $"{route}: {done[route]}");
+            }
+            // Three people in the photo, each followed for the whole still clip (5 frames a second over 10 s).
+            var persons = done["person-tracking"].GetProperty("persons").EnumerateArray().ToList();
+            var perIndex = persons.GroupBy(p => p.GetProperty("person").GetProperty("index").GetInt64()).ToList();
+            Assert.Equal(3, perIndex.Count);
+            Assert.All(perIndex, g => Assert.InRange(g.Count(), 45, 51));
+            var labels = done["label-detection"].GetProperty("labels").EnumerateArray().ToList();
+            Assert.InRange(labels.Where(l => l.GetProperty("label").GetProperty("name").GetString() == "Person").Select(l => l.GetProperty("timestamp").GetInt64()).Distinct().Count(), 45, 51);
+            // A still clip is one shot of every frame.
+            var segments = done["segment-detection"].GetProperty("segments").EnumerateArray().ToList();
+            var shot = Assert.Single(segments);
+            Assert.Equal(0, shot.GetProperty("startFrameNumber").GetInt64());
+            long end = shot.GetProperty("endFrameNumber").GetInt64(); // ffmpeg's -loop may add a frame or two past 10 s
+            Assert.InRange(end, 99, 102);
+            Assert.Equal($"00:00:{(end + 1) / 10:00}:{(end + 1) % 10:00}", shot.GetProperty("endTimecodeSMPTE").GetString());
+            Assert.True(done["text-detection"].TryGetProperty("textModelVersion", out _));
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Face_search_jobs_need_the_search_role_and_find_enrolled_faces()
     {
         using var videos = new TempDir();

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import * as R from '@aws-sdk/client-rekognition';
-import { CLIP, SCENE, SightlineServer, sample } from './server.mjs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CLIP, EDIT, JOB_TOPIC, SCENE, SightlineServer, makeEdit, sample } from './server.mjs';
 import { yoloV8Detector } from './tiny-onnx.mjs';
 
 const SDK = `@aws-sdk/client-rekognition@${createRequire(import.meta.url)('@aws-sdk/client-rekognition/package.json').version}`;
@@ -16,6 +18,8 @@ const OPERATIONS = [
   'ListUsers', 'AssociateFaces', 'DisassociateFaces', 'SearchUsers', 'SearchUsersByImage',
   'TagResource', 'UntagResource', 'ListTagsForResource',
   'StartFaceDetection', 'GetFaceDetection', 'StartFaceSearch', 'GetFaceSearch', 'DetectText', 'DetectCustomLabels',
+  'StartLabelDetection', 'GetLabelDetection', 'StartTextDetection', 'GetTextDetection', 'StartSegmentDetection', 'GetSegmentDetection',
+  'StartPersonTracking', 'GetPersonTracking',
   'CreateStreamProcessor', 'StartStreamProcessor', 'StopStreamProcessor', 'DescribeStreamProcessor', 'ListStreamProcessors',
   'DeleteStreamProcessor', 'UpdateStreamProcessor',
 ];
@@ -474,6 +478,161 @@ describe('stored video', () => {
     const photoAsVideo = await send(new R.StartFaceDetectionCommand({ Video: { S3Object: { Bucket: 'fixtures', Name: 'sample1.jpg' } } }));
     const failed = await finished(R.GetFaceDetectionCommand, photoAsVideo.JobId);
     assert.ok(['FAILED', 'SUCCEEDED'].includes(failed.JobStatus));
+  });
+});
+
+describe('stored video analysis: labels, text, segments, person tracking', () => {
+  const edit = { S3Object: { Bucket: 'videos', Name: EDIT.name } };
+  const scene = { S3Object: { Bucket: 'videos', Name: SCENE.name } };
+
+  before(async () => {
+    const card = path.join(server.videoDir, 'card.bmp');
+    await writeFile(card, textBmp('SIGHT 2026', 12));
+    await makeEdit(path.join(server.videoDir, EDIT.name), card);
+  }, { timeout: 120_000 });
+
+  async function finished(Command, JobId, extra = {}) {
+    for (let i = 0; i < 360; i++) {
+      const res = await send(new Command({ JobId, ...extra }));
+      if (res.JobStatus !== 'IN_PROGRESS') return res;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    throw new Error(`job ${JobId} did not finish`);
+  }
+
+  /** Every page of a Get* operation's `field`, MaxResults at a time. */
+  async function allPages(Command, JobId, field, MaxResults, extra = {}) {
+    const items = [];
+    let NextToken;
+    do {
+      const page = await send(new Command({ JobId, MaxResults, NextToken, ...extra }));
+      assert.ok(page[field].length <= MaxResults);
+      items.push(...page[field]);
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return items;
+  }
+
+  it('StartSegmentDetection: the known cuts as shots, black frames and colour bars as technical cues, SMPTE timecodes, paging, and the completion told to the mapped SNS topic', { timeout: 180_000 }, async () => {
+    const { JobId } = await send(new R.StartSegmentDetectionCommand({
+      Video: edit, SegmentTypes: ['SHOT', 'TECHNICAL_CUE'], JobTag: 'edit',
+      NotificationChannel: { SNSTopicArn: JOB_TOPIC, RoleArn: 'arn:aws:iam::000000000000:role/sightline' },
+    }));
+    const res = await finished(R.GetSegmentDetectionCommand, JobId);
+    assert.equal(res.JobStatus, 'SUCCEEDED', res.StatusMessage);
+    assert.deepEqual(res.SelectedSegmentTypes.map((t) => t.Type).sort(), ['SHOT', 'TECHNICAL_CUE']);
+    assert.equal(res.VideoMetadata[0].FrameWidth, 1280);
+    const shots = res.Segments.filter((s) => s.Type === 'SHOT');
+    assert.deepEqual(shots.map((s) => s.StartFrameNumber), EDIT.shots, JSON.stringify(shots.map((s) => [s.StartFrameNumber, s.ShotSegment.Confidence])));
+    assert.deepEqual(shots.map((s) => s.ShotSegment.Index), [0, 1, 2, 3, 4]);
+    assert.equal(shots.at(-1).EndFrameNumber, EDIT.frames - 1);
+    const second = shots[1];
+    assert.equal(second.StartTimecodeSMPTE, '00:00:02:00');
+    assert.equal(second.EndTimecodeSMPTE, '00:00:03:00');
+    assert.equal(second.DurationSMPTE, '00:00:01:00');
+    assert.equal(second.StartTimestampMillis, 2000);
+    assert.equal(second.DurationFrames, 10);
+    const cues = res.Segments.filter((s) => s.Type === 'TECHNICAL_CUE').map((s) => [s.TechnicalCueSegment.Type, s.StartFrameNumber, s.EndFrameNumber]);
+    assert.deepEqual(cues, [['BlackFrames', ...EDIT.black], ['ColorBars', ...EDIT.bars]]);
+    assert.equal((await allPages(R.GetSegmentDetectionCommand, JobId, 'Segments', 2)).length, res.Segments.length);
+
+    const shotsOnly = await send(new R.StartSegmentDetectionCommand({ Video: edit, SegmentTypes: ['SHOT'], Filters: { ShotFilter: { MinSegmentConfidence: 60 } } }));
+    const only = await finished(R.GetSegmentDetectionCommand, shotsOnly.JobId);
+    assert.ok(only.Segments.length > 0 && only.Segments.every((s) => s.Type === 'SHOT' && s.ShotSegment.Confidence >= 60));
+
+    const note = server.jobNotes.find((n) => n.message.JobId === JobId);
+    assert.ok(note, `no completion for ${JobId}: ${JSON.stringify(server.jobNotes)}`);
+    assert.equal(note.topic, JOB_TOPIC);
+    assert.deepEqual({ ...note.message, Timestamp: 0 }, { JobId, Status: 'SUCCEEDED', API: 'StartSegmentDetection', JobTag: 'edit', Timestamp: 0, Video: { S3ObjectName: EDIT.name, S3Bucket: 'videos' } });
+  });
+
+  it('StartLabelDetection: labels per timestamp with instances, SEGMENTS with start and end, SortBy NAME, filters', { timeout: 180_000 }, async () => {
+    const { JobId } = await send(new R.StartLabelDetectionCommand({ Video: edit, MinConfidence: 60 }));
+    const res = await finished(R.GetLabelDetectionCommand, JobId);
+    assert.equal(res.JobStatus, 'SUCCEEDED', res.StatusMessage);
+    assert.ok(res.LabelModelVersion);
+    assert.deepEqual(res.GetRequestMetadata, { SortBy: 'TIMESTAMP', AggregateBy: 'TIMESTAMPS' });
+    const people = res.Labels.filter((l) => l.Label.Name === 'Person');
+    assert.ok(people.some((l) => l.Timestamp < 2000) && people.some((l) => l.Timestamp >= 6000), 'people in the first and last shots');
+    assert.ok(people.every((l) => l.Label.Confidence >= 60 && l.Label.Instances.length > 0 && (l.Timestamp < 2000 || l.Timestamp >= 6000)),
+      'no person on the black frames, the card or the bars');
+    const stamps = res.Labels.map((l) => l.Timestamp);
+    assert.deepEqual(stamps, [...stamps].sort((a, b) => a - b));
+
+    const segments = await send(new R.GetLabelDetectionCommand({ JobId, AggregateBy: 'SEGMENTS', SortBy: 'NAME' }));
+    const personSegments = segments.Labels.filter((l) => l.Label.Name === 'Person');
+    assert.equal(personSegments.length, 2, JSON.stringify(personSegments));
+    assert.equal(personSegments[0].StartTimestampMillis, 0);
+    assert.ok(Math.abs(personSegments[0].EndTimestampMillis - 2000) <= 200, `${personSegments[0].EndTimestampMillis}`);
+    assert.ok(personSegments.every((s) => s.DurationMillis === s.EndTimestampMillis - s.StartTimestampMillis && s.Label.Instances.length === 0));
+    const names = segments.Labels.map((l) => l.Label.Name);
+    assert.deepEqual(names, [...names].sort());
+
+    const filtered = await send(new R.StartLabelDetectionCommand({ Video: edit, Settings: { GeneralLabels: { LabelInclusionFilters: ['Person'] } } }));
+    const onlyPeople = await finished(R.GetLabelDetectionCommand, filtered.JobId);
+    assert.ok(onlyPeople.Labels.length > 0 && onlyPeople.Labels.every((l) => l.Label.Name === 'Person'));
+    assert.equal((await allPages(R.GetLabelDetectionCommand, filtered.JobId, 'Labels', 3)).length, onlyPeople.Labels.length);
+  });
+
+  it('StartTextDetection: a card\'s line and words reported once for its whole appearance, regions of interest', { timeout: 180_000 }, async () => {
+    const { JobId } = await send(new R.StartTextDetectionCommand({ Video: edit }));
+    const res = await finished(R.GetTextDetectionCommand, JobId);
+    assert.equal(res.JobStatus, 'SUCCEEDED', res.StatusMessage);
+    assert.ok(res.TextModelVersion);
+    const lines = res.TextDetections.filter((t) => t.TextDetection.Type === 'LINE');
+    const shown = JSON.stringify(lines.map((t) => [t.Timestamp, t.TextDetection.DetectedText]));
+    // The card is on screen for 2 s (10 sampled frames): each of its lines is reported once, when it appears.
+    const card = lines.filter((t) => t.Timestamp >= 3000 && t.Timestamp < 5000);
+    assert.ok(card.some((t) => t.TextDetection.DetectedText.includes('2026')), shown);
+    assert.ok(card.every((t) => t.Timestamp <= 3200), shown);
+    assert.equal(new Set(card.map((t) => t.TextDetection.DetectedText)).size, card.length, shown);
+    for (const line of card) {
+      const words = res.TextDetections.filter((t) => t.TextDetection.Type === 'WORD' && t.TextDetection.ParentId === line.TextDetection.Id && t.Timestamp === line.Timestamp);
+      assert.ok(words.length > 0, `the words of ${line.TextDetection.DetectedText}`);
+    }
+    assert.ok(!lines.some((t) => t.TextDetection.DetectedText.includes('2026') && (t.Timestamp < 3000 || t.Timestamp >= 5000)), shown);
+
+    const corner = await send(new R.StartTextDetectionCommand({ Video: edit, Filters: { RegionsOfInterest: [{ BoundingBox: { Left: 0, Top: 0, Width: 0.1, Height: 0.1 } }] } }));
+    const none = await finished(R.GetTextDetectionCommand, corner.JobId);
+    assert.equal(none.JobStatus, 'SUCCEEDED');
+    assert.ok(!none.TextDetections.some((t) => t.TextDetection.DetectedText.includes('2026')));
+  });
+
+  it('StartPersonTracking: the person walking through the scene is one index for the whole walk, SortBy INDEX', { timeout: 180_000 }, async () => {
+    const { JobId } = await send(new R.StartPersonTrackingCommand({ Video: scene }));
+    const res = await finished(R.GetPersonTrackingCommand, JobId);
+    assert.equal(res.JobStatus, 'SUCCEEDED', res.StatusMessage);
+    const indexes = new Set(res.Persons.map((p) => p.Person.Index));
+    assert.deepEqual([...indexes], [0], `indexes ${[...indexes]}`);
+    const times = res.Persons.map((p) => p.Timestamp);
+    assert.ok(Math.min(...times) <= 4000 && Math.max(...times) >= 9000, `followed ${Math.min(...times)}–${Math.max(...times)} ms`);
+    assert.ok(res.Persons.every((p) => p.Person.BoundingBox.Width > 0 && p.Person.Face === undefined));
+    const byIndex = await allPages(R.GetPersonTrackingCommand, JobId, 'Persons', 7, { SortBy: 'INDEX' });
+    assert.equal(byIndex.length, res.Persons.length);
+  });
+
+  it('errors: bad job ids, kinds and tokens, filters out of range, a photo that is not a video', SLOW, async () => {
+    await assertError(send(new R.GetLabelDetectionCommand({ JobId: 'f'.repeat(32) })), 'ResourceNotFoundException', 400);
+    await assertError(send(new R.GetTextDetectionCommand({ JobId: 'f'.repeat(32) })), 'ResourceNotFoundException', 400);
+    await assertError(send(new R.GetSegmentDetectionCommand({ JobId: 'f'.repeat(32) })), 'ResourceNotFoundException', 400);
+    await assertError(send(new R.GetPersonTrackingCommand({ JobId: 'f'.repeat(32) })), 'ResourceNotFoundException', 400);
+    const { JobId } = await send(new R.StartPersonTrackingCommand({ Video: edit }));
+    await assertError(send(new R.GetLabelDetectionCommand({ JobId })), 'ResourceNotFoundException', 400); // a job of another kind
+    await assertError(send(new R.GetPersonTrackingCommand({ JobId, NextToken: 'not-a-token' })), 'InvalidParameterException', 400);
+    await assertError(send(new R.GetPersonTrackingCommand({ JobId, SortBy: 'NAME' })), 'InvalidParameterException', 400);
+    await assertError(send(new R.StartLabelDetectionCommand({ Video: edit, MinConfidence: 101 })), 'InvalidParameterException', 400);
+    await assertError(send(new R.StartLabelDetectionCommand({ Video: edit, Settings: { GeneralLabels: { LabelInclusionFilters: ['Unicorn'] } } })), 'InvalidParameterException', 400);
+    await assertError(send(new R.GetLabelDetectionCommand({ JobId, AggregateBy: 'FRAMES' })), 'InvalidParameterException', 400);
+    await assertError(send(new R.StartTextDetectionCommand({ Video: edit, Filters: { WordFilter: { MinConfidence: 150 } } })), 'InvalidParameterException', 400);
+    await assertError(send(new R.StartSegmentDetectionCommand({ Video: edit, SegmentTypes: [] })), 'InvalidParameterException', 400);
+    await assertError(send(new R.StartSegmentDetectionCommand({ Video: edit, SegmentTypes: ['SHOT'], Filters: { ShotFilter: { MinSegmentConfidence: 20 } } })), 'InvalidParameterException', 400);
+    await assertError(send(new R.StartSegmentDetectionCommand({ Video: edit, SegmentTypes: ['SHOT'], NotificationChannel: { SNSTopicArn: 'arn:aws:sns:us-east-1:000000000000:unmapped', RoleArn: 'arn:aws:iam::0:role/r' } })), 'InvalidParameterException', 400);
+    await assertError(send(new R.StartLabelDetectionCommand({ Video: edit }), server.client('auditor')), 'AccessDeniedException', 400);
+    const photo = await send(new R.StartSegmentDetectionCommand({ Video: { S3Object: { Bucket: 'fixtures', Name: 'sample1.jpg' } }, SegmentTypes: ['SHOT'] }));
+    const failed = await finished(R.GetSegmentDetectionCommand, photo.JobId);
+    assert.ok(['FAILED', 'SUCCEEDED'].includes(failed.JobStatus));
+    const text = await send(new R.StartTextDetectionCommand({ Video: { S3Object: { Bucket: 'fixtures', Name: 'none.mp4' } } })).catch((e) => e);
+    assert.equal(text.name, 'InvalidS3ObjectException');
   });
 });
 

@@ -3,6 +3,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -63,6 +64,29 @@ async function makeScene(target) {
     '-filter_complex', `[1]crop=600:1280:150:0,scale=-2:560[p];[0][p]overlay=x='${x}':y=120`,
     '-c:v', 'libx264', '-preset', 'veryfast', '-g', '10', '-pix_fmt', 'yuv420p', '-t', '14', target], { timeout: CLI_TIMEOUT_MS });
 }
+
+/**
+ * An edited 1280×720 clip at 10 fps with known cuts: sample1 (frames 0–19), black (20–29), a text card (30–49),
+ * SMPTE colour bars (50–59), sample4 (60–79).
+ */
+export const EDIT = { name: 'edit.mp4', shots: [0, 20, 30, 50, 60], frames: 80, black: [20, 29], bars: [50, 59], text: [30, 49] };
+
+/** Builds EDIT with ffmpeg from the sample photos and a text card image. */
+export async function makeEdit(target, textCard) {
+  const fit = 'scale=1280:720:force_original_aspect_ratio=decrease,pad=1280:720:(ow-iw)/2:(oh-ih)/2:color=white,setsar=1,fps=10,format=yuv420p';
+  const fixtures = path.join(modelsDir(), 'fixtures');
+  await run('ffmpeg', ['-v', 'error', '-y',
+    '-loop', '1', '-t', '2', '-i', path.join(fixtures, 'sample1.jpg'),
+    '-f', 'lavfi', '-t', '1', '-i', 'color=c=black:s=1280x720:r=10',
+    '-loop', '1', '-t', '2', '-i', textCard,
+    '-f', 'lavfi', '-t', '1', '-i', 'smptebars=s=1280x720:r=10',
+    '-loop', '1', '-t', '2', '-i', path.join(fixtures, 'sample4.jpg'),
+    '-filter_complex', [0, 1, 2, 3, 4].map((i) => `[${i}]${fit}[v${i}]`).join(';') + ';[v0][v1][v2][v3][v4]concat=n=5:v=1:a=0',
+    '-r', '10', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', target], { timeout: CLI_TIMEOUT_MS });
+}
+
+/** The SNS topic the server maps to the suite's webhook: stored-video jobs started with it POST their completion there. */
+export const JOB_TOPIC = 'arn:aws:sns:us-east-1:000000000000:sightline-jobs';
 
 async function freePort() {
   const probe = createServer();
@@ -127,7 +151,17 @@ export class SightlineServer {
       ['remote/photos/sample1.jpg', await sample('sample1')],
       ['remote/clips/two-photos.mp4', await readFile(path.join(this.videoDir, CLIP.name))],
     ]));
+    // Job completions (NotificationChannel) arrive here.
+    this.jobNotes = [];
+    this.jobHook = createHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => { body += chunk; });
+      req.on('end', () => { this.jobNotes.push({ topic: req.headers['x-sightline-topic'], message: JSON.parse(body) }); res.end(); });
+    });
+    await new Promise((resolve) => this.jobHook.listen(0, '127.0.0.1', resolve));
+    const hook = `127.0.0.1:${this.jobHook.address().port}`;
     const args = ['serve', '--urls', this.url, '--data', this.dataDir,
+      '--job-topic', `${JOB_TOPIC}=http://${hook}/jobs`, '--allow-outbound', hook,
       '--bucket', `fixtures=${path.join(modelsDir(), 'fixtures')}`, '--bucket', `videos=${this.videoDir}`,
       '--bucket', `results=${this.resultsDir}`, '--s3-endpoint', this.s3.url,
       // The stand-in S3 endpoint listens on loopback, which the server reaches only for a host named like this.
@@ -216,5 +250,6 @@ export class SightlineServer {
     if (this.videoDir) await rm(this.videoDir, { recursive: true, force: true });
     if (this.resultsDir) await rm(this.resultsDir, { recursive: true, force: true });
     if (this.s3) await this.s3.close();
+    if (this.jobHook) await new Promise((resolve) => this.jobHook.close(resolve));
   }
 }

@@ -16,6 +16,7 @@ internal static class ServeCommand
         var concurrency = new Option<int>("--max-concurrent") { Description = "Requests processed at once (default 2 × cores)", DefaultValueFactory = _ => Math.Max(2, Environment.ProcessorCount * 2) };
         var queue = new Option<int>("--queue") { Description = "Requests that may wait for a slot before 429 / ThrottlingException", DefaultValueFactory = _ => 32 };
         var buckets = new Option<string[]>("--bucket") { Description = "Serve S3Object inputs from a local directory: NAME=DIRECTORY (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var jobTopics = new Option<string[]>("--job-topic") { Description = "Tell stored-video jobs started with NotificationChannel.SNSTopicArn ARN of their completion: ARN=URL (a JSON POST) or ARN=mqtt (PREFIX/jobs/TOPIC) (repeatable)", AllowMultipleArgumentsPerToken = false };
         var s3 = new Option<string>("--s3-endpoint") { Description = "S3-compatible endpoint (MinIO, AWS) for buckets not given with --bucket; credentials from $SIGHTLINE_S3_ACCESS_KEY_ID and $SIGHTLINE_S3_SECRET_ACCESS_KEY" };
         var s3Region = new Option<string>("--s3-region") { Description = "Region used to sign S3 requests", DefaultValueFactory = _ => "us-east-1" };
         var labelDetector = new Option<string>("--label-detector") { Description = "Object detector for DetectLabels (default centernet-coco; also nanodet-coco)" };
@@ -23,7 +24,7 @@ internal static class ServeCommand
         var authRate = new Option<int>("--auth-failures-per-minute") { Description = "How fast an address earns failed attempts back", DefaultValueFactory = _ => 30 };
         var command = new Command("serve", "Run the HTTP server: the Rekognition API (AWS JSON 1.1, SigV4 with keys from 'sightline keys create'), /healthz, /readyz, /metrics")
         {
-            urls, jsonLogs, concurrency, queue, buckets, s3, s3Region, labelDetector, authBurst, authRate,
+            urls, jsonLogs, concurrency, queue, buckets, jobTopics, s3, s3Region, labelDetector, authBurst, authRate,
         };
         foreach (var option in ServeMqttOptions.All)
             command.Options.Add(option);
@@ -45,7 +46,7 @@ internal static class ServeCommand
                 AuthFailuresPerMinute = perMinute,
             };
             var core = GlobalOptions.Core(parse) with { Buckets = Buckets(parse.GetValue(buckets) ?? []), S3 = S3(parse.GetValue(s3), parse.GetValue(s3Region)!),
-                Mqtt = ServeMqttOptions.From(parse) };
+                Mqtt = ServeMqttOptions.From(parse), JobTopics = JobTopics(parse.GetValue(jobTopics) ?? []) };
             if (parse.GetValue(labelDetector) is { Length: > 0 } detector)
                 core = core with { Labels = core.Labels with { Detector = detector } };
             WebApplication app;
@@ -75,6 +76,18 @@ internal static class ServeCommand
         if (string.IsNullOrEmpty(key) || string.IsNullOrEmpty(secret))
             throw SightlineException.InvalidParameter("--s3-endpoint needs $SIGHTLINE_S3_ACCESS_KEY_ID and $SIGHTLINE_S3_SECRET_ACCESS_KEY.");
         return new S3Settings(endpoint, key, secret, region);
+    }
+
+    private static Dictionary<string, string> JobTopics(string[] mappings)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string mapping in mappings)
+        {
+            int at = mapping.IndexOf('=', StringComparison.Ordinal);
+            if (at <= 0 || !result.TryAdd(mapping[..at], mapping[(at + 1)..]))
+                throw SightlineException.InvalidParameter($"--job-topic takes ARN=URL or ARN=mqtt, each ARN once; got '{mapping}'.");
+        }
+        return result;
     }
 
     private static Dictionary<string, string> Buckets(string[] mappings)

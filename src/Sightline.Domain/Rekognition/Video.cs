@@ -12,8 +12,11 @@ public sealed record StartVideoJobResponse(string JobId);
 
 public sealed record FaceDetection(long Timestamp, FaceDetail Face);
 
-/// <summary>A face followed through one video (Index is per video only: Sightline does not follow people across videos or cameras).</summary>
-public sealed record PersonDetail(long Index, BoundingBox BoundingBox, FaceDetail Face);
+/// <summary>
+/// A face (face search) or a person (person tracking) followed through one video. Index is per video only: Sightline
+/// does not follow people across videos or cameras. Person tracking leaves Face out.
+/// </summary>
+public sealed record PersonDetail(long Index, BoundingBox BoundingBox, FaceDetail? Face);
 
 public sealed record PersonMatch(long Timestamp, PersonDetail Person, IReadOnlyList<FaceMatch> FaceMatches);
 
@@ -37,5 +40,16 @@ public sealed record GetFaceSearchResponse(string JobStatus, string JobId)
     public string? JobTag { get; init; }
 }
 
-/// <summary>A finished job's results as kept on disk.</summary>
-public sealed record VideoJobResults(VideoMetadata VideoMetadata, IReadOnlyList<FaceDetection>? Faces, IReadOnlyList<PersonMatch>? Persons);
+/// <summary>A finished job's results as kept on disk: the list of its kind is set, the others are null.</summary>
+public sealed record VideoJobResults(VideoMetadata VideoMetadata, IReadOnlyList<FaceDetection>? Faces, IReadOnlyList<PersonMatch>? Persons)
+{
+    public IReadOnlyList<LabelDetection>? Labels { get; init; }
+    public IReadOnlyList<TextDetectionResult>? TextDetections { get; init; }
+    public IReadOnlyList<PersonDetection>? PersonTracks { get; init; }
+    public IReadOnlyList<SegmentDetection>? Segments { get; init; }
+    public IReadOnlyList<SegmentTypeInfo>? SelectedSegmentTypes { get; init; }
+    public IReadOnlyList<AudioMetadata>? AudioMetadata { get; init; }
+
+    /// <summary>The model version of the labels or text found (LabelModelVersion, TextModelVersion).</summary>
+    public string? ModelVersion { get; init; }
+}

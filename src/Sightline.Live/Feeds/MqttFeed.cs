@@ -84,6 +84,15 @@ public sealed partial class MqttFeed
         }
     }
 
+    /// <summary>Publishes a stored-video job's completion to <c>PREFIX/jobs/TOPIC</c> (not retained); false when MQTT is off.</summary>
+    public bool PublishJob(string topic, string json)
+    {
+        if (_options.Mode == MqttMode.Off)
+            return false;
+        Enqueue(MqttMessage.Text($"{_topics.Prefix}/jobs/{MqttTopics.Segment(topic)}", json, false, _options.EventsQos));
+        return true;
+    }
+
     private void Enqueue(MqttMessage message)
     {
         if (message.Retain)

@@ -45,8 +45,31 @@ public static class NativeApi
     private static void MapJobs(RouteGroupBuilder v1)
     {
         static StartVideoJobRequest ToRequest(VideoJobBody body) => new(
-            new VideoInput(new S3ObjectInput(body.Video?.Bucket, body.Video?.Name, null)), body.ClientRequestToken, null, body.FaceAttributes,
-            body.JobTag, body.CollectionId, body.FaceMatchThreshold);
+            new VideoInput(new S3ObjectInput(body.Video?.Bucket, body.Video?.Name, null)), body.ClientRequestToken, body.NotificationChannel, body.FaceAttributes,
+            body.JobTag, body.CollectionId, body.FaceMatchThreshold)
+        {
+            MinConfidence = body.MinConfidence,
+            Settings = body.Settings,
+            Filters = body.Filters,
+            SegmentTypes = body.SegmentTypes,
+        };
+
+        foreach (var (route, kind, summary) in new[]
+        {
+            ("label-detection", VideoJobs.LabelDetection, "Labels (objects with boxes, parents, categories) in each sampled frame of a stored video: minConfidence, settings.generalLabels filters"),
+            ("text-detection", VideoJobs.TextDetection, "Text lines and words in a stored video, each reported once per appearance: filters.wordFilter, filters.regionsOfInterest"),
+            ("segment-detection", VideoJobs.SegmentDetection, "Shots and technical cues (black frames, colour bars) of a stored video: segmentTypes SHOT and/or TECHNICAL_CUE, filters"),
+            ("person-tracking", VideoJobs.PersonTracking, "People followed within one stored video, each with an index (never linked across videos)"),
+        })
+        {
+            v1.MapPost("/jobs/" + route, async (HttpRequest request, VideoJobs jobs, CancellationToken ct) =>
+            {
+                var body = await NativeInput.JsonAsync<VideoJobBody>(request, ct);
+                var started = await jobs.StartAsync(kind, ToRequest(body), RequestIdentity.Of(request.HttpContext).Principal?.AccessKeyId, null, ct);
+                return Results.Accepted($"/v1/jobs/{started.JobId}", started);
+            }).Op("Start" + kind, Capability.Detect, summary + "; poll GET /v1/jobs/{jobId}")
+                .Accepts<VideoJobBody>("application/json").Produces<StartVideoJobResponse>(StatusCodes.Status202Accepted);
+        }
 
         v1.MapPost("/jobs/face-detection", async (HttpRequest request, VideoJobs jobs, CancellationToken ct) =>
         {
@@ -70,14 +93,24 @@ public static class NativeApi
 
         v1.MapGet("/jobs/{jobId}", async (string jobId, HttpRequest request, VideoJobs jobs, RekognitionEndpoint endpoint, CancellationToken ct) =>
         {
-            var get = new GetVideoJobRequest(jobId, NativeInput.Int(request, "maxResults", 1, 1000), NativeInput.Text(request, "nextToken"), NativeInput.Text(request, "sortBy"));
-            if (await jobs.KindOfAsync(jobId, ct) == VideoJobs.FaceDetection)
-                return Results.Ok(await endpoint.GetFaceDetectionAsync(get, ct));
+            var get = new GetVideoJobRequest(jobId, NativeInput.Int(request, "maxResults", 1, 1000), NativeInput.Text(request, "nextToken"), NativeInput.Text(request, "sortBy"))
+            {
+                AggregateBy = NativeInput.Text(request, "aggregateBy"),
+            };
+            switch (await jobs.KindOfAsync(jobId, ct))
+            {
+                case VideoJobs.FaceDetection: return Results.Ok(await endpoint.GetFaceDetectionAsync(get, ct));
+                case VideoJobs.LabelDetection: return Results.Ok(await endpoint.GetLabelDetectionAsync(get, ct));
+                case VideoJobs.TextDetection: return Results.Ok(await endpoint.GetTextDetectionAsync(get, ct));
+                case VideoJobs.SegmentDetection: return Results.Ok(await endpoint.GetSegmentDetectionAsync(get, ct));
+                case VideoJobs.PersonTracking: return Results.Ok(await endpoint.GetPersonTrackingAsync(get, ct));
+            }
             var principal = RequestIdentity.Of(request.HttpContext).Principal!;
             Roles.Demand(principal.AccessKeyId, principal.Role, Capability.Search, "GetFaceSearch");
             return Results.Ok(await endpoint.GetFaceSearchAsync(get, ct));
-        }).Op("GetVideoJob", Capability.Detect, "A video job's status and a page of its results (maxResults, nextToken; sortBy INDEX|TIMESTAMP for searches)")
-            .Produces<GetFaceDetectionResponse>().Produces<GetFaceSearchResponse>();
+        }).Op("GetVideoJob", Capability.Detect, "A video job's status and a page of its results (maxResults, nextToken; sortBy INDEX|TIMESTAMP for searches and person tracking, NAME|TIMESTAMP and aggregateBy TIMESTAMPS|SEGMENTS for labels)")
+            .Produces<GetFaceDetectionResponse>().Produces<GetFaceSearchResponse>().Produces<GetLabelDetectionResponse>().Produces<GetTextDetectionResponse>()
+            .Produces<GetSegmentDetectionResponse>().Produces<GetPersonTrackingResponse>();
     }
 
     internal static RouteHandlerBuilder Op(this RouteHandlerBuilder builder, string name, Capability capability, string summary) =>

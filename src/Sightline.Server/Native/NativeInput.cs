@@ -30,7 +30,14 @@ public sealed record EventActionBody(string? Action, string? Note);
 
 public sealed record VideoLocation(string? Bucket, string? Name);
 
-public sealed record VideoJobBody(VideoLocation? Video, string? CollectionId, float? FaceMatchThreshold, string? FaceAttributes, string? JobTag, string? ClientRequestToken);
+public sealed record VideoJobBody(VideoLocation? Video, string? CollectionId, float? FaceMatchThreshold, string? FaceAttributes, string? JobTag, string? ClientRequestToken)
+{
+    public float? MinConfidence { get; init; }
+    public DetectLabelsSettings? Settings { get; init; }
+    public VideoFiltersInput? Filters { get; init; }
+    public IReadOnlyList<string>? SegmentTypes { get; init; }
+    public NotificationChannelInput? NotificationChannel { get; init; }
+}
 
 /// <summary>Query and JSON inputs of the native API, parsed here so every mistake gets a problem naming it.</summary>
 public static class NativeInput

@@ -1,0 +1,34 @@
+using Sightline.Imaging;
+using Sightline.Objects;
+using Sightline.Rekognition;
+using Sightline.Video;
+
+namespace Sightline.StoredVideo.Analysis;
+
+/// <summary>
+/// Person tracking: people found by the object detector on each sampled frame, followed from frame to frame within
+/// this one video (<see cref="BoxTracks"/>), each with an index. Never linked across videos or cameras.
+/// </summary>
+internal sealed class PersonAnalysis(LabelEngine engine, double sampleFps) : IVideoAnalysis
+{
+    /// <summary>A person's box at or above this confidence is followed (StartLabelDetection's default).</summary>
+    public const float MinConfidence = 50;
+
+    private static readonly LabelQuery s_people = new LabelQuery { MinConfidence = MinConfidence, LabelInclusionFilters = ["Person"] }.Validate();
+    private readonly BoxTracks _tracks = new(minIou: 0.25f, maxUnseenMillis: 1000, minDetections: 3);
+
+    public FrameSampling Sampling { get; } = new(sampleFps, null);
+
+    public ValueTask AddAsync(long timestampMillis, DecodedImage frame, CancellationToken ct)
+    {
+        var people = engine.DetectLabels(frame, s_people, ct).Labels.FirstOrDefault(l => l.Name == "Person")?.Instances ?? [];
+        _tracks.Add(timestampMillis, [.. people.Select(p => p.BoundingBox)]);
+        return ValueTask.CompletedTask;
+    }
+
+    public VideoJobResults Finish(VideoMetadata metadata, VideoInfo info) => new(metadata, null, null)
+    {
+        PersonTracks = [.. _tracks.Finish().SelectMany(t => t.Boxes.Select(b => new PersonDetection(b.Timestamp, new PersonDetail(t.Index, b.Box, null))))
+            .OrderBy(p => p.Timestamp).ThenBy(p => p.Person.Index)],
+    };
+}
