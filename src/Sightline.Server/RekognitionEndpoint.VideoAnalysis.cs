@@ -109,6 +109,18 @@ public sealed partial class RekognitionEndpoint
         return response with { VideoMetadata = results.VideoMetadata, Persons = page, NextToken = next };
     }
 
+    /// <summary>A plate reading job (native API only): its hotlist hits and how many vehicles were read.</summary>
+    internal async Task<GetPlateReadingResponse> GetPlateReadingAsync(GetVideoJobRequest request, CancellationToken ct)
+    {
+        Unsorted(request, "GetPlateReading");
+        var (job, results, offset, limit) = await videoJobs.GetAsync(VideoJobs.PlateReading, request.JobId, request.MaxResults, request.NextToken, ct).ConfigureAwait(false);
+        var response = new GetPlateReadingResponse(job.Status, job.JobId) { StatusMessage = job.StatusMessage, JobTag = job.JobTag, Video = VideoOf(job) };
+        if (results is null)
+            return response;
+        var (page, next) = Page(results.PlateHits ?? [], offset, limit);
+        return response with { VideoMetadata = results.VideoMetadata, Hits = page, NextToken = next, VehiclesRead = results.VehiclesRead };
+    }
+
     private static void Unsorted(GetVideoJobRequest request, string operation)
     {
         if (request.SortBy is not null || request.AggregateBy is not null)

@@ -36,6 +36,9 @@ public sealed record StartVideoJobRequest(
     public VideoFiltersInput? Filters { get; init; }
     public IReadOnlyList<string>? SegmentTypes { get; init; }
 
+    /// <summary>Plate reading (native API): the vehicle or plate labels to read.</summary>
+    public IReadOnlyList<string>? Labels { get; init; }
+
     float? IAuditedRequest.MatchThreshold => FaceMatchThreshold;
 
     ImageInput? IAuditedRequest.ProbeInput => Video is { S3Object: { } location } ? new ImageInput(null, location) : null;
@@ -69,6 +72,7 @@ internal static class VideoJobMapping
         Refuse(kind, "Settings", request.Settings, VideoJobs.LabelDetection);
         Refuse(kind, "Filters", request.Filters, VideoJobs.TextDetection, VideoJobs.SegmentDetection);
         Refuse(kind, "SegmentTypes", request.SegmentTypes, VideoJobs.SegmentDetection);
+        Refuse(kind, "labels", request.Labels, VideoJobs.PlateReading);
         var spec = new VideoJobSpec(kind, new VideoSource(video.Bucket, video.Name, video.Version))
         {
             AllAttributes = request.FaceAttributes == "ALL",
@@ -79,6 +83,7 @@ internal static class VideoJobMapping
             Labels = kind == VideoJobs.LabelDetection ? Labels(request) : null,
             Text = kind == VideoJobs.TextDetection ? Text(request.Filters) : null,
             Segments = kind == VideoJobs.SegmentDetection ? Segments(request) : null,
+            PlateLabels = request.Labels,
             NotificationTopic = request.NotificationChannel is { } channel
                 ? (jobs.Notifications ?? throw SightlineException.InvalidParameter($"NotificationChannel is not available on this server; poll Get{kind}.")).Check(channel.SNSTopicArn, kind)
                 : null,

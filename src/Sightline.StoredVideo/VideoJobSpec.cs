@@ -31,6 +31,9 @@ public sealed record VideoJobSpec(string Kind, VideoSource Video)
     /// <summary>StartSegmentDetection's SegmentTypes and Filters.</summary>
     public SegmentRequest? Segments { get; init; }
 
+    /// <summary>A plate reading job's vehicle or plate labels (default COCO's vehicles).</summary>
+    public IReadOnlyList<string>? PlateLabels { get; init; }
+
     /// <summary>NotificationChannel.SNSTopicArn: the topic told of the job's completion, as the server maps it.</summary>
     public string? NotificationTopic { get; init; }
 
@@ -41,6 +44,7 @@ public sealed record VideoJobSpec(string Kind, VideoSource Video)
             Labels = Labels,
             Text = Text,
             Segments = Segments,
+            PlateLabels = PlateLabels,
             NotificationTopic = NotificationTopic,
         },
         StoredJobJsonContext.Default.StoredRequest);
@@ -61,6 +65,7 @@ public sealed record VideoJobSpec(string Kind, VideoSource Video)
             Labels = stored.Labels,
             Text = stored.Text,
             Segments = stored.Segments,
+            PlateLabels = stored.PlateLabels,
             NotificationTopic = stored.NotificationTopic,
         };
     }
@@ -81,6 +86,7 @@ internal sealed record StoredRequest(StoredVideo? Video, string? FaceAttributes,
     public LabelQuery? Labels { get; init; }
     public TextFilters? Text { get; init; }
     public SegmentRequest? Segments { get; init; }
+    public IReadOnlyList<string>? PlateLabels { get; init; }
     public string? NotificationTopic { get; init; }
 }
 

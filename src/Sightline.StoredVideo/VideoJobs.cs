@@ -1,7 +1,10 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Sightline.Alerts;
 using Sightline.Collections;
 using Sightline.Faces;
+using Sightline.Live.Detection;
+using Sightline.Live.Plates;
 using Sightline.Objects;
 using Sightline.ObjectStorage;
 using Sightline.StoredVideo.Analysis;
@@ -19,7 +22,7 @@ namespace Sightline.StoredVideo;
 /// again at start. Face search and person tracking follow people only within one video.
 /// </summary>
 public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceEngine engine, CollectionService collections, LabelEngine labels, TextEngine text,
-    string resultsDirectory, ILogger<VideoJobs> logger, JobNotifications? notifications = null)
+    PlateDesk plates, LiveDetector detector, string resultsDirectory, ILogger<VideoJobs> logger, JobNotifications? notifications = null)
 {
     public const string FaceDetection = "FaceDetection";
     public const string FaceSearch = "FaceSearch";
@@ -28,8 +31,11 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
     public const string SegmentDetection = "SegmentDetection";
     public const string PersonTracking = "PersonTracking";
 
+    /// <summary>Plates of the vehicles in a stored video against the hotlists (native API only: Rekognition has no such job).</summary>
+    public const string PlateReading = "PlateReading";
+
     /// <summary>The kinds of job this service runs (their Start/Get operations are Start{Kind} and Get{Kind}).</summary>
-    public static readonly IReadOnlyList<string> Kinds = [FaceDetection, FaceSearch, LabelDetection, TextDetection, SegmentDetection, PersonTracking];
+    public static readonly IReadOnlyList<string> Kinds = [FaceDetection, FaceSearch, LabelDetection, TextDetection, SegmentDetection, PersonTracking, PlateReading];
 
     public const int MaxQueuedJobs = 20;
     private const string InProgress = "IN_PROGRESS";
@@ -58,6 +64,8 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
             Validate.Threshold("FaceMatchThreshold", spec.FaceMatchThreshold, CollectionService.DefaultFaceMatchThreshold);
         }
         spec.Labels?.Validate();
+        if (spec.PlateLabels is { } plateLabels && (plateLabels.Count is 0 or > 8 || plateLabels.Any(l => !LivePlates.Reads(l))))
+            throw SightlineException.InvalidParameter($"labels (the vehicles or plates to read) must be 1 to 8 of: {string.Join(", ", LivePlates.Labels)}.");
         spec.Segments?.Validate();
         if (spec.Kind == SegmentDetection && spec.Segments is null)
             throw SightlineException.InvalidParameter("SegmentTypes is required: TECHNICAL_CUE, SHOT or both.");
@@ -170,15 +178,23 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
             LabelDetection => new LabelAnalysis(labels, spec.Labels ?? new LabelQuery { MinConfidence = 50 }, rate),
             TextDetection => new TextAnalysis(text, spec.Text ?? new TextFilters(), rate),
             PersonTracking => new PersonAnalysis(labels, rate),
+            PlateReading => new PlateAnalysis(detector, spec.PlateLabels ?? PlateAnalysis.DefaultLabels, plates, "job:" + job.JobId, rate),
             SegmentDetection => new SegmentAnalysis(spec.Segments ?? throw new SightlineException(ErrorKind.Internal, $"Job {job.JobId} has no segment types.")),
             _ => throw new SightlineException(ErrorKind.Internal, $"Job {job.JobId} is of no kind this server runs ({job.Kind})."),
         };
-        await foreach (var (timestamp, frame) in VideoFrames.ReadAsync(local.Path, info, analysis.Sampling, ct).ConfigureAwait(false))
+        try
         {
-            using (frame)
-                await analysis.AddAsync(timestamp, frame, ct).ConfigureAwait(false);
+            await foreach (var (timestamp, frame) in VideoFrames.ReadAsync(local.Path, info, analysis.Sampling, ct).ConfigureAwait(false))
+            {
+                using (frame)
+                    await analysis.AddAsync(timestamp, frame, ct).ConfigureAwait(false);
+            }
+            return await analysis.FinishAsync(metadata, info, ct).ConfigureAwait(false);
         }
-        return analysis.Finish(metadata, info);
+        finally
+        {
+            (analysis as IDisposable)?.Dispose();
+        }
     }
 
     /// <summary>The kind of a job (one of <see cref="Kinds"/>); ResourceNotFound when there is none.</summary>

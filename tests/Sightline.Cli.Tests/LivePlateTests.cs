@@ -31,7 +31,7 @@ public sealed class LivePlateTests
         return path;
     }
 
-    private static async Task<string> ClipAsync()
+    internal static async Task<string> ClipAsync()
     {
         await s_clipGate.WaitAsync();
         try
@@ -49,7 +49,7 @@ public sealed class LivePlateTests
     /// A YOLOv8 detector (one class) whose one box, in its 64×64 letterboxed input, is centred at (32, 36.5), 48×19:
     /// on a 1280×720 frame, x 160–1120 and y 260–640, where the vehicle stands.
     /// </summary>
-    private static byte[] VehicleDetector() =>
+    internal static byte[] VehicleDetector() =>
         TinyModels.Build(TinyModels.Input64, new FixedOutput("output0", [1, 5, 1], [32, 36.5f, 48, 19, 0.9f]));
 
     [Fact]

@@ -130,6 +130,38 @@ public sealed class VideoJobTests
     }
 
     [Fact]
+    public async Task A_plate_reading_job_reads_each_vehicle_once_and_keeps_only_the_hotlist_hit()
+    {
+        using var videos = new TempDir();
+        File.Copy(await LivePlateTests.ClipAsync(), Path.Combine(videos.Path, "gate.mp4"));
+        await using var server = await ServerProcess.StartAsync("--bucket", $"videos={videos.Path}");
+        using var receiver = new WebhookReceiver();
+        Assert.Equal(HttpStatusCode.OK, (await server.SendAsync(HttpMethod.Put, "v1/hotlists/stolen/entries/7ABC-123", "admin",
+            ServerProcess.Json(new { reason = "Reported stolen 2026-12-01" }))).Status);
+        Assert.Equal(HttpStatusCode.Created, (await server.SendAsync(HttpMethod.Post, "v1/detectors", "admin",
+            CustomDetectorTests.Registration("vehicles", LivePlateTests.VehicleDetector(), "vehicle", "yolov8"))).Status);
+        Assert.Equal(HttpStatusCode.Created, (await server.SendAsync(HttpMethod.Post, "v1/alert-rules", "admin",
+            ServerProcess.Json(new { label = "hotlist:stolen", minConfidence = 50, webhook = receiver.Url }))).Status);
+
+        var refused = await server.SendAsync(HttpMethod.Post, "v1/jobs/plate-reading", "admin", ServerProcess.Json(new { video = new { bucket = "videos", name = "gate.mp4" }, labels = new[] { "person" } }));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        var started = await SendAsync(server, HttpMethod.Post, "v1/jobs/plate-reading", new { video = new { bucket = "videos", name = "gate.mp4" }, labels = new[] { "vehicle" } });
+        var job = await FinishedAsync(server, started.GetProperty("jobId").GetString()!, TimeSpan.FromMinutes(4));
+        Assert.True(job.GetProperty("jobStatus").GetString() == "SUCCEEDED", job.ToString());
+        Assert.Equal(1, job.GetProperty("vehiclesRead").GetInt32()); // one vehicle, read once however long it stays
+        var hit = Assert.Single(job.GetProperty("hits").EnumerateArray());
+        Assert.Equal(("7ABC123", "stolen", "7ABC123", 0), (hit.GetProperty("plate").GetString(), hit.GetProperty("list").GetString(),
+            hit.GetProperty("listedPlate").GetString(), hit.GetProperty("distance").GetInt32()));
+        Assert.True(await receiver.WaitForAsync(r => !r.Received.IsEmpty, TimeSpan.FromSeconds(30)), "the hit raised no alert");
+
+        // Off the list, the same video keeps nothing: the read is only counted.
+        Assert.Equal(HttpStatusCode.NoContent, (await server.SendAsync(HttpMethod.Delete, "v1/hotlists/stolen/entries/7ABC123", "admin")).Status);
+        var again = await SendAsync(server, HttpMethod.Post, "v1/jobs/plate-reading", new { video = new { bucket = "videos", name = "gate.mp4" }, labels = new[] { "vehicle" } });
+        var clean = await FinishedAsync(server, again.GetProperty("jobId").GetString()!, TimeSpan.FromMinutes(4));
+        Assert.Equal((1, 0), (clean.GetProperty("vehiclesRead").GetInt32(), clean.GetProperty("hits").GetArrayLength()));
+    }
+
+    [Fact]
     public async Task Face_search_jobs_need_the_search_role_and_find_enrolled_faces()
     {
         using var videos = new TempDir();

@@ -38,6 +38,7 @@ namespace Sightline.Rekognition;
 [JsonSerializable(typeof(GetTextDetectionResponse))]
 [JsonSerializable(typeof(GetPersonTrackingResponse))]
 [JsonSerializable(typeof(GetSegmentDetectionResponse))]
+[JsonSerializable(typeof(GetPlateReadingResponse))]
 [JsonSerializable(typeof(DetectTextResponse))]
 [JsonSerializable(typeof(DetectCustomLabelsResponse))]
 [JsonSerializable(typeof(DetectLabelsResponse))]

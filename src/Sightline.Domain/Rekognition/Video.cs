@@ -49,6 +49,10 @@ public sealed record VideoJobResults(VideoMetadata VideoMetadata, IReadOnlyList<
     public IReadOnlyList<SegmentDetection>? Segments { get; init; }
     public IReadOnlyList<SegmentTypeInfo>? SelectedSegmentTypes { get; init; }
     public IReadOnlyList<AudioMetadata>? AudioMetadata { get; init; }
+    public IReadOnlyList<PlateHit>? PlateHits { get; init; }
+
+    /// <summary>Vehicles whose plate was read once each (plate reading); how many hit is <see cref="PlateHits"/>.</summary>
+    public int? VehiclesRead { get; init; }
 
     /// <summary>The model version of the labels or text found (LabelModelVersion, TextModelVersion).</summary>
     public string? ModelVersion { get; init; }

@@ -81,3 +81,20 @@ public sealed record GetSegmentDetectionResponse(string JobStatus, string JobId)
     public VideoRef? Video { get; init; }
     public string? JobTag { get; init; }
 }
+
+/// <summary>
+/// A vehicle of a stored video whose plate hit a hotlist: when it was best seen, its index within this video, its box
+/// then, the plate as read and the entry it hit. Reads that hit no list are not kept.
+/// </summary>
+public sealed record PlateHit(long Timestamp, long Index, BoundingBox BoundingBox, string Plate, string List, string ListedPlate, string Reason, int Distance, float Confidence);
+
+public sealed record GetPlateReadingResponse(string JobStatus, string JobId)
+{
+    public string? StatusMessage { get; init; }
+    public VideoMetadata? VideoMetadata { get; init; }
+    public string? NextToken { get; init; }
+    public IReadOnlyList<PlateHit>? Hits { get; init; }
+    public int? VehiclesRead { get; init; }
+    public VideoRef? Video { get; init; }
+    public string? JobTag { get; init; }
+}

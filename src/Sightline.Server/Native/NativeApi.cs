@@ -52,6 +52,7 @@ public static class NativeApi
             Settings = body.Settings,
             Filters = body.Filters,
             SegmentTypes = body.SegmentTypes,
+            Labels = body.Labels,
         };
 
         foreach (var (route, kind, summary) in new[]
@@ -60,6 +61,7 @@ public static class NativeApi
             ("text-detection", VideoJobs.TextDetection, "Text lines and words in a stored video, each reported once per appearance: filters.wordFilter, filters.regionsOfInterest"),
             ("segment-detection", VideoJobs.SegmentDetection, "Shots and technical cues (black frames, colour bars) of a stored video: segmentTypes SHOT and/or TECHNICAL_CUE, filters"),
             ("person-tracking", VideoJobs.PersonTracking, "People followed within one stored video, each with an index (never linked across videos)"),
+            ("plate-reading", VideoJobs.PlateReading, "Each vehicle's plate in a stored video read once and checked against the hotlists; only hits are kept (they raise alerts hotlist:LIST)"),
         })
         {
             v1.MapPost("/jobs/" + route, async (HttpRequest request, VideoJobs jobs, CancellationToken ct) =>
@@ -104,13 +106,14 @@ public static class NativeApi
                 case VideoJobs.TextDetection: return Results.Ok(await endpoint.GetTextDetectionAsync(get, ct));
                 case VideoJobs.SegmentDetection: return Results.Ok(await endpoint.GetSegmentDetectionAsync(get, ct));
                 case VideoJobs.PersonTracking: return Results.Ok(await endpoint.GetPersonTrackingAsync(get, ct));
+                case VideoJobs.PlateReading: return Results.Ok(await endpoint.GetPlateReadingAsync(get, ct));
             }
             var principal = RequestIdentity.Of(request.HttpContext).Principal!;
             Roles.Demand(principal.AccessKeyId, principal.Role, Capability.Search, "GetFaceSearch");
             return Results.Ok(await endpoint.GetFaceSearchAsync(get, ct));
         }).Op("GetVideoJob", Capability.Detect, "A video job's status and a page of its results (maxResults, nextToken; sortBy INDEX|TIMESTAMP for searches and person tracking, NAME|TIMESTAMP and aggregateBy TIMESTAMPS|SEGMENTS for labels)")
             .Produces<GetFaceDetectionResponse>().Produces<GetFaceSearchResponse>().Produces<GetLabelDetectionResponse>().Produces<GetTextDetectionResponse>()
-            .Produces<GetSegmentDetectionResponse>().Produces<GetPersonTrackingResponse>();
+            .Produces<GetSegmentDetectionResponse>().Produces<GetPersonTrackingResponse>().Produces<GetPlateReadingResponse>();
     }
 
     internal static RouteHandlerBuilder Op(this RouteHandlerBuilder builder, string name, Capability capability, string summary) =>

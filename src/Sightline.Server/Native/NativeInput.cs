@@ -36,6 +36,7 @@ public sealed record VideoJobBody(VideoLocation? Video, string? CollectionId, fl
     public DetectLabelsSettings? Settings { get; init; }
     public VideoFiltersInput? Filters { get; init; }
     public IReadOnlyList<string>? SegmentTypes { get; init; }
+    public IReadOnlyList<string>? Labels { get; init; }
     public NotificationChannelInput? NotificationChannel { get; init; }
 }
 

@@ -14,8 +14,10 @@ internal sealed class BoxTracks(float minIou, long maxUnseenMillis, int minDetec
 {
     private readonly List<List<(long Timestamp, BoundingBox Box)>> _tracks = [];
 
-    public void Add(long timestamp, IReadOnlyList<BoundingBox> boxes)
+    /// <summary>Adds a frame's boxes; returns for each box the number of the track it joined (0, 1, … in order of creation).</summary>
+    public int[] Add(long timestamp, IReadOnlyList<BoundingBox> boxes)
     {
+        var joined = new int[boxes.Count];
         var live = _tracks.Where(t => timestamp - t[^1].Timestamp <= maxUnseenMillis).ToList();
         var pairs = new List<(float Iou, int Track, int Box)>();
         for (int t = 0; t < live.Count; t++)
@@ -37,13 +39,23 @@ internal sealed class BoxTracks(float minIou, long maxUnseenMillis, int minDetec
             takenTracks.Add(t);
             takenBoxes.Add(b);
             live[t].Add((timestamp, boxes[b]));
+            joined[b] = _tracks.IndexOf(live[t]);
         }
         for (int b = 0; b < boxes.Count; b++)
         {
-            if (!takenBoxes.Contains(b))
-                _tracks.Add([(timestamp, boxes[b])]);
+            if (takenBoxes.Contains(b))
+                continue;
+            joined[b] = _tracks.Count;
+            _tracks.Add([(timestamp, boxes[b])]);
         }
+        return joined;
     }
+
+    /// <summary>Whether track <paramref name="track"/> has not been seen for longer than it may be, as of <paramref name="timestamp"/>.</summary>
+    public bool Ended(int track, long timestamp) => timestamp - _tracks[track][^1].Timestamp > maxUnseenMillis;
+
+    /// <summary>How many boxes track <paramref name="track"/> has.</summary>
+    public int Count(int track) => _tracks[track].Count;
 
     /// <summary>The tracks long enough to keep, indexed 0, 1, … in order of first appearance.</summary>
     public IReadOnlyList<BoxTrack> Finish() =>

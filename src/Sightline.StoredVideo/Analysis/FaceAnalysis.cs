@@ -35,5 +35,5 @@ internal sealed class FaceAnalysis(FaceEngine engine, CollectionService collecti
         }
     }
 
-    public VideoJobResults Finish(VideoMetadata metadata, VideoInfo info) => new(metadata, _search ? null : _faces, _search ? _persons : null);
+    public ValueTask<VideoJobResults> FinishAsync(VideoMetadata metadata, VideoInfo info, CancellationToken ct) => ValueTask.FromResult(new VideoJobResults(metadata, _search ? null : _faces, _search ? _persons : null));
 }

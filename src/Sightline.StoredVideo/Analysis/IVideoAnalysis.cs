@@ -14,5 +14,5 @@ internal interface IVideoAnalysis
 
     ValueTask AddAsync(long timestampMillis, DecodedImage frame, CancellationToken ct);
 
-    VideoJobResults Finish(VideoMetadata metadata, VideoInfo info);
+    ValueTask<VideoJobResults> FinishAsync(VideoMetadata metadata, VideoInfo info, CancellationToken ct);
 }

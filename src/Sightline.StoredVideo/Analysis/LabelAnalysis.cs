@@ -19,5 +19,5 @@ internal sealed class LabelAnalysis(LabelEngine engine, LabelQuery query, double
         return ValueTask.CompletedTask;
     }
 
-    public VideoJobResults Finish(VideoMetadata metadata, VideoInfo info) => new(metadata, null, null) { Labels = _labels, ModelVersion = engine.ModelVersion };
+    public ValueTask<VideoJobResults> FinishAsync(VideoMetadata metadata, VideoInfo info, CancellationToken ct) => ValueTask.FromResult(new VideoJobResults(metadata, null, null) { Labels = _labels, ModelVersion = engine.ModelVersion });
 }

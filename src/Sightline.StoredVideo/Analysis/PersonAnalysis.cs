@@ -26,9 +26,9 @@ internal sealed class PersonAnalysis(LabelEngine engine, double sampleFps) : IVi
         return ValueTask.CompletedTask;
     }
 
-    public VideoJobResults Finish(VideoMetadata metadata, VideoInfo info) => new(metadata, null, null)
+    public ValueTask<VideoJobResults> FinishAsync(VideoMetadata metadata, VideoInfo info, CancellationToken ct) => ValueTask.FromResult(new VideoJobResults(metadata, null, null)
     {
         PersonTracks = [.. _tracks.Finish().SelectMany(t => t.Boxes.Select(b => new PersonDetection(b.Timestamp, new PersonDetail(t.Index, b.Box, null))))
             .OrderBy(p => p.Timestamp).ThenBy(p => p.Person.Index)],
-    };
+    });
 }

@@ -37,7 +37,7 @@ internal sealed class SegmentAnalysis(SegmentRequest request) : IVideoAnalysis
         return ValueTask.CompletedTask;
     }
 
-    public VideoJobResults Finish(VideoMetadata metadata, VideoInfo info)
+    public ValueTask<VideoJobResults> FinishAsync(VideoMetadata metadata, VideoInfo info, CancellationToken ct)
     {
         double fps = info.FrameRate > 0 ? info.FrameRate : 25;
         var segments = new List<SegmentDetection>();
@@ -59,12 +59,12 @@ internal sealed class SegmentAnalysis(SegmentRequest request) : IVideoAnalysis
                     segments.Add(Segment(SegmentRequest.Shot, cuts[i].Frame, cuts[i + 1].Frame - 1, fps) with { ShotSegment = new ShotSegment(i, confidence) });
             }
         }
-        return new VideoJobResults(metadata, null, null)
+        return ValueTask.FromResult(new VideoJobResults(metadata, null, null)
         {
             Segments = [.. segments.OrderBy(s => s.StartFrameNumber).ThenBy(s => s.Type, StringComparer.Ordinal)],
             SelectedSegmentTypes = [.. request.Types.Select(t => new SegmentTypeInfo(t, ModelVersion))],
             AudioMetadata = [],
-        };
+        });
     }
 
     /// <summary>The frames that start a shot, with the confidence of each cut: the first frame and the end (one past the last frame) count as certain.</summary>

@@ -43,7 +43,7 @@ internal sealed class TextAnalysis(TextEngine engine, TextFilters filters, doubl
         return ValueTask.CompletedTask;
     }
 
-    public VideoJobResults Finish(VideoMetadata metadata, VideoInfo info) => new(metadata, null, null) { TextDetections = _results, ModelVersion = engine.ModelVersion };
+    public ValueTask<VideoJobResults> FinishAsync(VideoMetadata metadata, VideoInfo info, CancellationToken ct) => ValueTask.FromResult(new VideoJobResults(metadata, null, null) { TextDetections = _results, ModelVersion = engine.ModelVersion });
 
     /// <summary>The same text read twice: at most one edit in five characters apart (case and spacing ignored).</summary>
     internal static bool Similar(string a, string b)
