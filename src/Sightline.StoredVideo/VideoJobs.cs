@@ -169,27 +169,45 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
     {
         var spec = VideoJobSpec.Of(job);
         using var local = await objects.OpenAsync(spec.Video.Bucket, spec.Video.Name, _limits.MaxBytes, ct).ConfigureAwait(false);
-        var info = await VideoProbe.ProbeAsync(local.Path, _limits, ct).ConfigureAwait(false);
+        return (await AnalyseAsync(spec, "job:" + job.JobId, local.Path, ct).ConfigureAwait(false)).Results;
+    }
+
+    /// <summary>
+    /// Runs a job's analysis on a local file without recording a job (the CLI, benchmarks): the results, and the
+    /// seconds spent in the analysis of frames (detectors, trackers), apart from decoding.
+    /// </summary>
+    public async Task<(VideoJobResults Results, int Frames, double AnalysisSeconds)> AnalyseAsync(VideoJobSpec spec, string imageRef, string path, CancellationToken ct)
+    {
+        if (!Kinds.Contains(spec.Kind) || spec.Kind == FaceSearch)
+            throw SightlineException.InvalidParameter($"{spec.Kind} cannot run on a local file.");
+        var info = await VideoProbe.ProbeAsync(path, _limits, ct).ConfigureAwait(false);
         var metadata = new VideoMetadata(info.Codec, info.DurationMillis, info.Format, (float)info.FrameRate, info.Height, info.Width);
         double rate = _limits.SampleFps;
-        IVideoAnalysis analysis = job.Kind switch
+        IVideoAnalysis analysis = spec.Kind switch
         {
             FaceDetection or FaceSearch => new FaceAnalysis(engine, collections, spec, rate),
             LabelDetection => new LabelAnalysis(labels, spec.Labels ?? new LabelQuery { MinConfidence = 50 }, rate),
             TextDetection => new TextAnalysis(text, spec.Text ?? new TextFilters(), rate),
             PersonTracking => new PersonAnalysis(labels, rate),
-            PlateReading => new PlateAnalysis(detector, spec.PlateLabels ?? PlateAnalysis.DefaultLabels, plates, "job:" + job.JobId, rate),
-            SegmentDetection => new SegmentAnalysis(spec.Segments ?? throw new SightlineException(ErrorKind.Internal, $"Job {job.JobId} has no segment types.")),
-            _ => throw new SightlineException(ErrorKind.Internal, $"Job {job.JobId} is of no kind this server runs ({job.Kind})."),
+            PlateReading => new PlateAnalysis(detector, spec.PlateLabels ?? PlateAnalysis.DefaultLabels, plates, imageRef, rate),
+            _ => new SegmentAnalysis(spec.Segments ?? new SegmentRequest([SegmentRequest.Shot, SegmentRequest.TechnicalCue])),
         };
         try
         {
-            await foreach (var (timestamp, frame) in VideoFrames.ReadAsync(local.Path, info, analysis.Sampling, ct).ConfigureAwait(false))
+            int frames = 0;
+            long busy = 0;
+            await foreach (var (timestamp, frame) in VideoFrames.ReadAsync(path, info, analysis.Sampling, ct).ConfigureAwait(false))
             {
                 using (frame)
+                {
+                    long started = System.Diagnostics.Stopwatch.GetTimestamp();
                     await analysis.AddAsync(timestamp, frame, ct).ConfigureAwait(false);
+                    busy += System.Diagnostics.Stopwatch.GetTimestamp() - started;
+                    frames++;
+                }
             }
-            return await analysis.FinishAsync(metadata, info, ct).ConfigureAwait(false);
+            var results = await analysis.FinishAsync(metadata, info, ct).ConfigureAwait(false);
+            return (results, frames, (double)busy / System.Diagnostics.Stopwatch.Frequency);
         }
         finally
         {

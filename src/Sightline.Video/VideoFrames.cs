@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using OpenCvSharp;
 using Sightline.Imaging;
 
@@ -15,11 +16,57 @@ public static class VideoFrames
     public static IAsyncEnumerable<(long TimestampMillis, DecodedImage Frame)> ReadAsync(string path, VideoInfo info, VideoLimits limits, CancellationToken ct) =>
         ReadAsync(path, info, new FrameSampling(limits.SampleFps, null), ct);
 
+    /// <summary>Frames decoded ahead of the consumer: ffmpeg decodes the next ones while the last is analysed.</summary>
+    public const int ReadAhead = 3;
+
     /// <summary>
     /// Frames as <paramref name="sampling"/> asks: at its rate (every frame at the video's own rate when null; the
-    /// timestamp is then the frame number over that rate) and, when it gives a width, scaled to it.
+    /// timestamp is then the frame number over that rate) and, when it gives a width, scaled to it. Up to
+    /// <see cref="ReadAhead"/> frames are decoded ahead; the consumer disposes each frame it is given.
     /// </summary>
     public static async IAsyncEnumerable<(long TimestampMillis, DecodedImage Frame)> ReadAsync(string path, VideoInfo info, FrameSampling sampling,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        var frames = Channel.CreateBounded<(long, DecodedImage)>(new BoundedChannelOptions(ReadAhead) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var frame in DecodeAsync(path, info, sampling, stop.Token).ConfigureAwait(false))
+                {
+                    try
+                    {
+                        await frames.Writer.WriteAsync(frame, stop.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        frame.Item2.Dispose();
+                        throw;
+                    }
+                }
+                frames.Writer.TryComplete();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                frames.Writer.TryComplete(ex);
+            }
+        }, CancellationToken.None);
+        try
+        {
+            await foreach (var frame in frames.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+                yield return frame;
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await producer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            while (frames.Reader.TryRead(out var left))
+                left.Item2.Dispose();
+        }
+    }
+
+    private static async IAsyncEnumerable<(long TimestampMillis, DecodedImage Frame)> DecodeAsync(string path, VideoInfo info, FrameSampling sampling,
         [EnumeratorCancellation] CancellationToken ct)
     {
         double rate = sampling.Fps ?? (info.FrameRate > 0 ? info.FrameRate : 25);

@@ -10,7 +10,8 @@ internal sealed class LabelAnalysis(LabelEngine engine, LabelQuery query, double
 {
     private readonly List<LabelDetection> _labels = [];
 
-    public FrameSampling Sampling { get; } = new(sampleFps, null);
+    /// <summary>At most 1280 px wide: the detector sees less than that, so larger frames would only cost decoding.</summary>
+    public FrameSampling Sampling { get; } = new(sampleFps, 1280);
 
     public ValueTask AddAsync(long timestampMillis, DecodedImage frame, CancellationToken ct)
     {

@@ -17,7 +17,8 @@ internal sealed class PersonAnalysis(LabelEngine engine, double sampleFps) : IVi
     private static readonly LabelQuery s_people = new LabelQuery { MinConfidence = MinConfidence, LabelInclusionFilters = ["Person"] }.Validate();
     private readonly BoxTracks _tracks = new(minIou: 0.25f, maxUnseenMillis: 1000, minDetections: 3);
 
-    public FrameSampling Sampling { get; } = new(sampleFps, null);
+    /// <summary>At most 1280 px wide: the detector sees less than that, so larger frames would only cost decoding.</summary>
+    public FrameSampling Sampling { get; } = new(sampleFps, 1280);
 
     public ValueTask AddAsync(long timestampMillis, DecodedImage frame, CancellationToken ct)
     {

@@ -16,7 +16,8 @@ internal sealed class TextAnalysis(TextEngine engine, TextFilters filters, doubl
     private readonly List<TextDetectionResult> _results = [];
     private List<(string Text, BoundingBox Box, long LastSeen)> _onScreen = [];
 
-    public FrameSampling Sampling { get; } = new(sampleFps, null);
+    /// <summary>At most 1280 px wide: the detector sees less than that, so larger frames would only cost decoding.</summary>
+    public FrameSampling Sampling { get; } = new(sampleFps, 1280);
 
     public ValueTask AddAsync(long timestampMillis, DecodedImage frame, CancellationToken ct)
     {
