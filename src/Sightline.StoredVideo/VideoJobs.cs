@@ -178,8 +178,8 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
     /// </summary>
     public async Task<(VideoJobResults Results, int Frames, double AnalysisSeconds)> AnalyseAsync(VideoJobSpec spec, string imageRef, string path, CancellationToken ct)
     {
-        if (!Kinds.Contains(spec.Kind) || spec.Kind == FaceSearch)
-            throw SightlineException.InvalidParameter($"{spec.Kind} cannot run on a local file.");
+        if (!Kinds.Contains(spec.Kind) || (spec.Kind == FaceSearch && spec.CollectionId is null))
+            throw SightlineException.InvalidParameter($"No video job kind {spec.Kind} (a face search needs a collection).");
         var info = await VideoProbe.ProbeAsync(path, _limits, ct).ConfigureAwait(false);
         var metadata = new VideoMetadata(info.Codec, info.DurationMillis, info.Format, (float)info.FrameRate, info.Height, info.Width);
         double rate = _limits.SampleFps;
