@@ -51,7 +51,7 @@ public sealed class HostileRequestTests(ITestOutputHelper output)
         output.WriteLine($"{sent} hostile AWS requests in {clock.Elapsed.TotalSeconds:F1} s; {refusedSearches} refused identification requests");
         foreach (var (status, count) in statuses)
             output.WriteLine($"  {status}: {count}");
-        Assert.InRange(sent, 300, 2000);
+        Assert.InRange(sent, 300, 4000); // every field of every operation's shape, mutated
         AssertAuditHolds(server.Data.Path, refusedSearches);
     }
 
