@@ -13,6 +13,7 @@ root.Options.Add(GlobalOptions.AlertChannels);
 root.Subcommands.Add(ModelsCommands.Build());
 root.Subcommands.Add(FacesCommands.Build());
 root.Subcommands.Add(TextCommands.Build());
+root.Subcommands.Add(VideoCommands.Build());
 root.Subcommands.Add(PlatesCommands.Build());
 root.Subcommands.Add(HotlistCommands.Build());
 root.Subcommands.Add(LabelsCommands.Build());

@@ -22,6 +22,7 @@ using Sightline.Storage;
 using Sightline.Storage.Postgres;
 using Sightline.Storage.Sqlite;
 using Sightline.StoredVideo;
+using Sightline.StoredVideo.Redaction;
 using Sightline.Text;
 
 namespace Sightline.Hosting;
@@ -67,6 +68,11 @@ public static class SightlineServices
             new HttpClient(OutboundHttp.Handler(sp.GetRequiredService<OutboundPolicy>(), TimeSpan.FromSeconds(10))) { Timeout = Timeout.InfiniteTimeSpan },
             (topic, json) => sp.GetRequiredService<MqttFeed>().PublishJob(topic, json),
             sp.GetService<ILoggerFactory>()?.CreateLogger<JobNotifications>() ?? NullLogger<JobNotifications>.Instance));
+        // Plate redaction loads the text and object models only when a redaction asks for plates.
+        services.AddSingleton(sp => new VideoRedactor(sp.GetRequiredService<FaceEngine>(), () => sp.GetRequiredService<PlateDesk>().Reader));
+        services.AddSingleton(sp => new RedactionJobs(sp.GetRequiredService<IJobStore>(), sp.GetRequiredService<ObjectStore>(), sp.GetRequiredService<VideoRedactor>(),
+            sp.GetRequiredService<IAuditStore>(), Path.Combine(options.DataDirectory, "redactions"),
+            sp.GetService<ILoggerFactory>()?.CreateLogger<RedactionJobs>() ?? NullLogger<RedactionJobs>.Instance));
 
         services.AddSingleton<AlertQueue>();
         services.AddSingleton<IAlertEvaluator, AlertEvaluator>();

@@ -52,6 +52,7 @@ public static class SightlineServer
         builder.Services.AddSingleton<RequestAuthenticator>();
         builder.Services.AddSingleton<RekognitionEndpoint>();
         builder.Services.AddHostedService<VideoJobWorker>();
+        builder.Services.AddHostedService<Native.RedactionJobWorker>();
         builder.Services.AddSingleton<RetentionWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionWorker>());
         builder.Services.AddHostedService<AlertDeliveryWorker>();

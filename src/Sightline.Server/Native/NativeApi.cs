@@ -30,6 +30,7 @@ public static class NativeApi
         MapCollectionFaces(v1);
         MapUsers(v1);
         MapJobs(v1);
+        NativeRedaction.Map(v1);
         NativeLeads.Map(v1);
         NativeAccountability.Map(v1);
         NativeEvaluations.Map(v1);
