@@ -176,7 +176,8 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
     /// Runs a job's analysis on a local file without recording a job (the CLI, benchmarks): the results, and the
     /// seconds spent in the analysis of frames (detectors, trackers), apart from decoding.
     /// </summary>
-    public async Task<(VideoJobResults Results, int Frames, double AnalysisSeconds)> AnalyseAsync(VideoJobSpec spec, string imageRef, string path, CancellationToken ct)
+    public async Task<(VideoJobResults Results, int Frames, double AnalysisSeconds)> AnalyseAsync(VideoJobSpec spec, string imageRef, string path, CancellationToken ct,
+        IProgress<(int Done, int Total)>? progress = null)
     {
         if (!Kinds.Contains(spec.Kind) || (spec.Kind == FaceSearch && spec.CollectionId is null))
             throw SightlineException.InvalidParameter($"No video job kind {spec.Kind} (a face search needs a collection).");
@@ -192,6 +193,7 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
             PlateReading => new PlateAnalysis(detector, spec.PlateLabels ?? PlateAnalysis.DefaultLabels, plates, imageRef, rate),
             _ => new SegmentAnalysis(spec.Segments ?? new SegmentRequest([SegmentRequest.Shot, SegmentRequest.TechnicalCue])),
         };
+        int expected = (int)Math.Ceiling(info.DurationMillis / 1000.0 * (analysis.Sampling.Fps ?? Math.Max(1, info.FrameRate)));
         try
         {
             int frames = 0;
@@ -204,6 +206,7 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
                     await analysis.AddAsync(timestamp, frame, ct).ConfigureAwait(false);
                     busy += System.Diagnostics.Stopwatch.GetTimestamp() - started;
                     frames++;
+                    progress?.Report((frames, expected));
                 }
             }
             var results = await analysis.FinishAsync(metadata, info, ct).ConfigureAwait(false);

@@ -162,6 +162,32 @@ public sealed class VideoJobTests
     }
 
     [Fact]
+    public async Task Video_plates_on_the_cli_prints_the_hotlist_hit_of_the_one_vehicle()
+    {
+        using var dir = new TempDir();
+        string clip = await LivePlateTests.ClipAsync();
+        string model = Path.Combine(dir.Path, "vehicles.onnx");
+        File.WriteAllBytes(model, LivePlateTests.VehicleDetector());
+        string labels = dir.Write("labels.txt", "vehicle\n");
+        string data = Path.Combine(dir.Path, "data");
+        var registered = SightlineCli.Run("detectors", "register", "vehicles", "--model", model, "--labels", labels, "--layout", "yolov8", "--data", data);
+        Assert.True(registered.ExitCode == 0, registered.ToString());
+        var listed = SightlineCli.Run("hotlists", "add", "stolen", "7ABC-123", "--reason", "Reported stolen", "--data", data);
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+
+        var result = SightlineCli.Run("video", "plates", clip, "--labels", "vehicle", "--json", "--data", data);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var json = result.Json();
+        Assert.Equal(1, json.GetProperty("vehiclesRead").GetInt32());
+        var hit = Assert.Single(json.GetProperty("hits").EnumerateArray());
+        Assert.Equal(("7ABC123", "stolen"), (hit.GetProperty("plate").GetString(), hit.GetProperty("list").GetString()));
+
+        var bad = SightlineCli.Run("video", "plates", clip, "--labels", "person", "--data", data);
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("--labels", bad.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Face_search_jobs_need_the_search_role_and_find_enrolled_faces()
     {
         using var videos = new TempDir();

@@ -12,7 +12,44 @@ internal static class VideoCommands
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public static Command Build() => new("video", "Stored video files: redaction for release") { Redact(), Check() };
+    public static Command Build() => new("video", "Stored video files: redaction for release, plates against the hotlists") { Redact(), Check(), Plates() };
+
+    private static Command Plates()
+    {
+        var input = new Argument<string>("VIDEO") { Description = "A video file (only read)" };
+        var labels = new Option<string[]>("--labels") { Description = "Vehicle or plate labels to read (default car, motorcycle, bus, truck; or a registered detector's vehicle / license_plate)", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("plates", "Read each vehicle's plate in a video once and check it against the hotlists: prints the hits (reads that hit nothing are not kept, only counted)")
+        {
+            input, labels, GlobalOptions.Json,
+        };
+        command.SetGuardedAction(async (parse, ct) =>
+        {
+            string path = Path.GetFullPath(parse.GetValue(input)!);
+            if (!File.Exists(path))
+                throw SightlineException.InvalidParameter($"No video file '{path}'.");
+            using var core = CliCore.Open(parse);
+            var jobs = core.Get<StoredVideo.VideoJobs>();
+            var spec = new StoredVideo.VideoJobSpec(StoredVideo.VideoJobs.PlateReading, new StoredVideo.VideoSource(null, path))
+            {
+                PlateLabels = parse.GetValue(labels) is { Length: > 0 } l ? l : null,
+            };
+            if (spec.PlateLabels is { } chosen && chosen.Any(x => !Live.Plates.LivePlates.Reads(x)))
+                throw SightlineException.InvalidParameter($"--labels takes {string.Join(", ", Live.Plates.LivePlates.Labels)}.");
+            var (results, _, _) = await Cli.WithProgressAsync("Reading plates", p => jobs.AnalyseAsync(spec, "file:" + Path.GetFileName(path), path, ct, p));
+            if (parse.GetValue(GlobalOptions.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new { vehiclesRead = results.VehiclesRead, hits = results.PlateHits }, s_json));
+                return 0;
+            }
+            var table = new Table().AddColumns("time", "vehicle", "plate read", "list", "listed plate", "reason");
+            foreach (var h in results.PlateHits ?? [])
+                table.AddRow($"{h.Timestamp / 1000.0:F1} s", $"{h.Index}", Markup.Escape(h.Plate), Markup.Escape(h.List), Markup.Escape(h.ListedPlate), Markup.Escape(h.Reason));
+            AnsiConsole.Write(table);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{results.VehiclesRead} vehicles read, {results.PlateHits?.Count ?? 0} hotlist hits (leads for a person to check)"));
+            return 0;
+        });
+        return command;
+    }
 
     private static Command Check()
     {
