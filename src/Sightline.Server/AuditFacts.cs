@@ -38,7 +38,7 @@ public static class AuditFacts
     {
         CollectionId = Limit(request.CollectionId, 255) ?? entry.CollectionId,
         Threshold = MatchThreshold.Recordable(request.MatchThreshold),
-        Probe = ProbeOf(request.ProbeInput),
+        Probe = Recordable(ProbeOf(request.ProbeInput)),
     };
 
     /// <summary>How a record names an image input: a SHA-256 of its bytes, or its S3 location.</summary>
@@ -49,5 +49,11 @@ public static class AuditFacts
         _ => null,
     };
 
-    private static string? Limit(string? value, int max) => value is null ? null : value.Length <= max ? value : value[..max];
+    private static string? Limit(string? value, int max) => Recordable(value is null ? null : value.Length <= max ? value : value[..max]);
+
+    /// <summary>
+    /// Text as an audit record can hold it: a NUL (which PostgreSQL text cannot store) becomes U+FFFD, so the refusal
+    /// of a request that carried one is still recorded rather than failing in the server.
+    /// </summary>
+    private static string? Recordable(string? value) => value?.Replace('\0', '\uFFFD');
 }
