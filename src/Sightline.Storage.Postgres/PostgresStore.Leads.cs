@@ -36,7 +36,7 @@ public sealed partial class PostgresStore
     }
 
     public IAsyncEnumerable<Lead> ListLeadsAsync(string? caseId, string? status, int limit, CancellationToken cancellationToken) =>
-        StreamAsync($"SELECT {LeadColumns} FROM leads WHERE (@case::text IS NULL OR case_id = @case) AND (@status::text IS NULL OR status = @status) ORDER BY created_at, id LIMIT @limit;",
+        StreamAsync($"SELECT {LeadColumns} FROM leads WHERE (@case::text IS NULL OR case_id = @case) AND (@status::text IS NULL OR status = @status) ORDER BY created_at, search_seq, id LIMIT @limit;",
             ReadLead, cancellationToken, ("case", caseId), ("status", status), ("limit", limit));
 
     public async Task<Lead?> GetLeadAsync(string leadId, CancellationToken cancellationToken) =>

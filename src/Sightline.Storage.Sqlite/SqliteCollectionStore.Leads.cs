@@ -54,7 +54,7 @@ public sealed partial class SqliteCollectionStore : ILeadStore
     public async IAsyncEnumerable<Lead> ListLeadsAsync(string? caseId, string? status, int limit, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = Command(connection, $"SELECT {LeadColumns} FROM leads WHERE ($case IS NULL OR case_id = $case) AND ($status IS NULL OR status = $status) ORDER BY created_at, id LIMIT $limit;", null,
+        await using var cmd = Command(connection, $"SELECT {LeadColumns} FROM leads WHERE ($case IS NULL OR case_id = $case) AND ($status IS NULL OR status = $status) ORDER BY created_at, search_seq, id LIMIT $limit;", null,
             ("$case", caseId), ("$status", status), ("$limit", limit));
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
