@@ -173,18 +173,61 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
     }
 
     /// <summary>
-    /// Runs a job's analysis on a local file without recording a job (the CLI, benchmarks): the results, and the
-    /// seconds spent in the analysis of frames (detectors, trackers), apart from decoding.
+    /// Runs a job's analysis on a local file without recording a job (the CLI, benchmarks): the results and the
+    /// number of frames analysed. Frames are looked at <see cref="VideoLimits.Parallelism"/> at once.
     /// </summary>
-    public async Task<(VideoJobResults Results, int Frames, double AnalysisSeconds)> AnalyseAsync(VideoJobSpec spec, string imageRef, string path, CancellationToken ct,
-        IProgress<(int Done, int Total)>? progress = null)
+    public async Task<(VideoJobResults Results, int Frames)> AnalyseAsync(VideoJobSpec spec, string imageRef, string path, CancellationToken ct,
+        IProgress<(int Done, int Total)>? progress = null, int? parallelism = null)
+    {
+        var info = await VideoProbe.ProbeAsync(path, _limits, ct).ConfigureAwait(false);
+        var metadata = new VideoMetadata(info.Codec, info.DurationMillis, info.Format, (float)info.FrameRate, info.Height, info.Width);
+        var analysis = Create(spec, imageRef);
+        int expected = (int)Math.Ceiling(info.DurationMillis / 1000.0 * (analysis.Sampling.Fps ?? Math.Max(1, info.FrameRate)));
+        try
+        {
+            int frames = await analysis.RunAsync(VideoFrames.ReadAsync(path, info, analysis.Sampling, ct), parallelism ?? _limits.Parallelism,
+                progress is null ? null : done => progress.Report((done, expected)), ct).ConfigureAwait(false);
+            return (await analysis.FinishAsync(metadata, info, ct).ConfigureAwait(false), frames);
+        }
+        finally
+        {
+            (analysis as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The benchmark's reference: the seconds ONNX Runtime spends in the job's models on the same frames, decoded
+    /// beforehand into memory and looked at one at a time with nothing else running.
+    /// </summary>
+    public async Task<double> ModelSecondsAsync(VideoJobSpec spec, string path, CancellationToken ct)
+    {
+        var info = await VideoProbe.ProbeAsync(path, _limits, ct).ConfigureAwait(false);
+        var analysis = Create(spec, "bench");
+        var frames = new List<(long, Imaging.DecodedImage)>();
+        try
+        {
+            await foreach (var frame in VideoFrames.ReadAsync(path, info, analysis.Sampling, ct).ConfigureAwait(false))
+                frames.Add(frame);
+            double before = Models().Sum(m => m.RunTime.TotalSeconds);
+            await analysis.LookOnlyAsync(frames, ct).ConfigureAwait(false);
+            return Models().Sum(m => m.RunTime.TotalSeconds) - before;
+        }
+        finally
+        {
+            foreach (var (_, frame) in frames)
+                frame.Dispose();
+            (analysis as IDisposable)?.Dispose();
+        }
+    }
+
+    private IEnumerable<Inference.OnnxModel> Models() => engine.LoadedModels.Append(labels.Detector.Model).Concat(text.Models).Distinct();
+
+    private IVideoAnalysis Create(VideoJobSpec spec, string imageRef)
     {
         if (!Kinds.Contains(spec.Kind) || (spec.Kind == FaceSearch && spec.CollectionId is null))
             throw SightlineException.InvalidParameter($"No video job kind {spec.Kind} (a face search needs a collection).");
-        var info = await VideoProbe.ProbeAsync(path, _limits, ct).ConfigureAwait(false);
-        var metadata = new VideoMetadata(info.Codec, info.DurationMillis, info.Format, (float)info.FrameRate, info.Height, info.Width);
         double rate = _limits.SampleFps;
-        IVideoAnalysis analysis = spec.Kind switch
+        return spec.Kind switch
         {
             FaceDetection or FaceSearch => new FaceAnalysis(engine, collections, spec, rate),
             LabelDetection => new LabelAnalysis(labels, spec.Labels ?? new LabelQuery { MinConfidence = 50 }, rate),
@@ -193,29 +236,6 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
             PlateReading => new PlateAnalysis(detector, spec.PlateLabels ?? PlateAnalysis.DefaultLabels, plates, imageRef, rate),
             _ => new SegmentAnalysis(spec.Segments ?? new SegmentRequest([SegmentRequest.Shot, SegmentRequest.TechnicalCue])),
         };
-        int expected = (int)Math.Ceiling(info.DurationMillis / 1000.0 * (analysis.Sampling.Fps ?? Math.Max(1, info.FrameRate)));
-        try
-        {
-            int frames = 0;
-            long busy = 0;
-            await foreach (var (timestamp, frame) in VideoFrames.ReadAsync(path, info, analysis.Sampling, ct).ConfigureAwait(false))
-            {
-                using (frame)
-                {
-                    long started = System.Diagnostics.Stopwatch.GetTimestamp();
-                    await analysis.AddAsync(timestamp, frame, ct).ConfigureAwait(false);
-                    busy += System.Diagnostics.Stopwatch.GetTimestamp() - started;
-                    frames++;
-                    progress?.Report((frames, expected));
-                }
-            }
-            var results = await analysis.FinishAsync(metadata, info, ct).ConfigureAwait(false);
-            return (results, frames, (double)busy / System.Diagnostics.Stopwatch.Frequency);
-        }
-        finally
-        {
-            (analysis as IDisposable)?.Dispose();
-        }
     }
 
     /// <summary>The kind of a job (one of <see cref="Kinds"/>); ResourceNotFound when there is none.</summary>

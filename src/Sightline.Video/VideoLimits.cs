@@ -12,6 +12,9 @@ public sealed record VideoLimits
     /// <summary>Frames analysed per second of video (one every 200 ms).</summary>
     public double SampleFps { get; init; } = 5;
 
+    /// <summary>Frames of one job looked at (by the models) at once: one per core by default.</summary>
+    public int Parallelism { get; init; } = Environment.ProcessorCount;
+
     /// <summary>Frames larger than this are refused (8K).</summary>
     public int MaxSide { get; init; } = 7680;
 }

@@ -9,6 +9,7 @@ namespace Sightline.Cli.Tests;
 /// PostgreSQL: <c>SIGHTLINE_TEST_DATABASE=postgresql</c>, as <c>./scripts/test.sh</c> does.)
 /// </summary>
 [Collection(CliCollection.Name)]
+[Trait("Store", "Agnostic")] // starts its own PostgreSQL server whichever database the suite runs on: run once
 public sealed class PostgresDatabaseTests : IDisposable
 {
     private readonly PostgresServer _postgres = new();

@@ -44,6 +44,7 @@ public sealed class RedactionFixture : IDisposable
 /// kept persons visible, the audit record, the native job with its review step, and refusals.
 /// </summary>
 [Collection(CliCollection.Name)]
+[Trait("Store", "Agnostic")] // decoding, detection and encoding; its job records and audit lines go through stores the contract suite checks on both providers
 public sealed class RedactionTests(RedactionFixture detector) : IClassFixture<RedactionFixture>
 {
     /// <summary>sample1 (three faces) panned right to left across 1280×720 over 3 s at 10 fps, with a tone as sound: 30 frames.</summary>

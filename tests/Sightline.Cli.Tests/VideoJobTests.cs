@@ -80,6 +80,7 @@ public sealed class VideoJobTests
     }
 
     [Fact]
+    [Trait("Store", "Agnostic")] // the same job store as the kill test above, which runs on both providers
     public async Task Label_text_segment_and_person_jobs_accepted_before_a_kill_each_run_to_the_end_after_restart()
     {
         using var videos = new TempDir();
@@ -130,6 +131,7 @@ public sealed class VideoJobTests
     }
 
     [Fact]
+    [Trait("Store", "Agnostic")] // the same job store as the kill test above, which runs on both providers
     public async Task A_plate_reading_job_reads_each_vehicle_once_and_keeps_only_the_hotlist_hit()
     {
         using var videos = new TempDir();
@@ -162,6 +164,35 @@ public sealed class VideoJobTests
     }
 
     [Fact]
+    [Trait("Store", "Agnostic")] // the same job store as the kill test above, which runs on both providers
+    public void Bench_video_times_each_kind_against_its_models_alone_at_any_parallelism()
+    {
+        using var videos = new TempDir();
+        string clip = MakeClip(videos, "sample1", 2);
+        string data = Path.Combine(videos.Path, "data");
+        var runs = new[] { "2", "1" }.Select(p =>
+        {
+            var result = SightlineCli.Run("bench", "video", clip, "--kinds", "LabelDetection", "SegmentDetection", "--parallelism", p, "--json", "--data", data);
+            Assert.True(result.ExitCode == 0, result.ToString());
+            return result.Json().EnumerateArray().ToDictionary(r => r.GetProperty("kind").GetString()!);
+        }).ToList();
+        foreach (var rows in runs)
+        {
+            var labels = rows["LabelDetection"];
+            Assert.InRange(labels.GetProperty("frames").GetInt32(), 10, 12); // 2 s (ffmpeg's -loop may add a frame or two) at 5 frames a second
+            Assert.True(labels.GetProperty("modelSeconds").GetDouble() > 0, labels.ToString());
+            Assert.True(labels.GetProperty("overModels").GetDouble() > 0, labels.ToString());
+            var segments = rows["SegmentDetection"];
+            Assert.InRange(segments.GetProperty("frames").GetInt32(), 20, 23); // every frame at 10 fps
+            Assert.Equal(JsonValueKind.Null, segments.GetProperty("overModels").ValueKind); // no model: histograms only
+        }
+        var bad = SightlineCli.Run("bench", "video", clip, "--parallelism", "0", "--data", data);
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("--parallelism", bad.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Store", "Agnostic")] // the same job store as the kill test above, which runs on both providers
     public async Task Video_plates_on_the_cli_prints_the_hotlist_hit_of_the_one_vehicle()
     {
         using var dir = new TempDir();

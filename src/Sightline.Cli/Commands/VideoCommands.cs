@@ -35,7 +35,7 @@ internal static class VideoCommands
             };
             if (spec.PlateLabels is { } chosen && chosen.Any(x => !Live.Plates.LivePlates.Reads(x)))
                 throw SightlineException.InvalidParameter($"--labels takes {string.Join(", ", Live.Plates.LivePlates.Labels)}.");
-            var (results, _, _) = await Cli.WithProgressAsync("Reading plates", p => jobs.AnalyseAsync(spec, "file:" + Path.GetFileName(path), path, ct, p));
+            var (results, _) = await Cli.WithProgressAsync("Reading plates", p => jobs.AnalyseAsync(spec, "file:" + Path.GetFileName(path), path, ct, p));
             if (parse.GetValue(GlobalOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new { vehiclesRead = results.VehiclesRead, hits = results.PlateHits }, s_json));

@@ -24,27 +24,16 @@ public sealed class ObjectTracker(IReadOnlyList<CameraZone> zones, TrackerOption
     /// <summary>Feeds one frame's detections (the detector ran on it); frame size for zones and stillness.</summary>
     public TrackChanges Update(IReadOnlyList<LiveDetection> detections, int width, int height, DateTimeOffset at)
     {
-        var pairs = new List<(float Iou, int Track, int Detection)>();
-        for (int t = 0; t < _tracks.Count; t++)
-        {
-            for (int d = 0; d < detections.Count; d++)
-            {
-                if (!string.Equals(_tracks[t].Label, detections[d].Label, StringComparison.OrdinalIgnoreCase))
-                    continue;
-                float iou = Math.Max(Iou(_tracks[t].Predicted, detections[d].Box), Iou(_tracks[t].Box, detections[d].Box));
-                if (iou >= options.MinIou)
-                    pairs.Add((iou, t, d));
-            }
-        }
         var trackUsed = new bool[_tracks.Count];
         var detectionUsed = new bool[detections.Count];
         var confirmed = new List<TrackedObject>();
         var updated = new List<TrackedObject>();
         float still = options.StillShare * Math.Max(width, height);
-        foreach (var (_, t, d) in pairs.OrderByDescending(p => p.Iou))
+        // A detection of another label never joins a track: its overlap counts as none.
+        foreach (var (t, d) in Association.Greedy(_tracks.Count, detections.Count, (t, d) =>
+            string.Equals(_tracks[t].Label, detections[d].Label, StringComparison.OrdinalIgnoreCase)
+                ? Math.Max(_tracks[t].Predicted.IoU(detections[d].Box), _tracks[t].Box.IoU(detections[d].Box)) : -1f, options.MinIou))
         {
-            if (trackUsed[t] || detectionUsed[d])
-                continue;
             (trackUsed[t], detectionUsed[d]) = (true, true);
             var track = _tracks[t];
             float topBefore = track.TopScore;
@@ -105,14 +94,6 @@ public sealed class ObjectTracker(IReadOnlyList<CameraZone> zones, TrackerOption
         return inside;
     }
 
-    public static float Iou(RectF a, RectF b)
-    {
-        float w = Math.Min(a.X2, b.X2) - Math.Max(a.X1, b.X1), h = Math.Min(a.Y2, b.Y2) - Math.Max(a.Y1, b.Y1);
-        if (w <= 0 || h <= 0)
-            return 0;
-        float inter = w * h;
-        return inter / (a.Area + b.Area - inter);
-    }
 
     /// <summary>Frigate's form: the start time in seconds and a random suffix (unique, sortable, no meaning beyond this camera).</summary>
     private static string NewId(DateTimeOffset at) =>

@@ -1,3 +1,4 @@
+using Sightline.Inference;
 using Sightline.Rekognition;
 
 namespace Sightline.StoredVideo.Analysis;
@@ -19,31 +20,17 @@ internal sealed class BoxTracks(float minIou, long maxUnseenMillis, int minDetec
     {
         var joined = new int[boxes.Count];
         var live = _tracks.Where(t => timestamp - t[^1].Timestamp <= maxUnseenMillis).ToList();
-        var pairs = new List<(float Iou, int Track, int Box)>();
-        for (int t = 0; t < live.Count; t++)
+        var predicted = live.Select(t => Predict(t, timestamp)).ToList();
+        var takenBoxes = new bool[boxes.Count];
+        foreach (var (t, b) in Association.Greedy(live.Count, boxes.Count, (t, b) => Boxes.Iou(predicted[t], boxes[b]), minIou))
         {
-            var predicted = Predict(live[t], timestamp);
-            for (int b = 0; b < boxes.Count; b++)
-            {
-                float iou = Boxes.Iou(predicted, boxes[b]);
-                if (iou >= minIou)
-                    pairs.Add((iou, t, b));
-            }
-        }
-        var takenTracks = new HashSet<int>();
-        var takenBoxes = new HashSet<int>();
-        foreach (var (_, t, b) in pairs.OrderByDescending(p => p.Iou))
-        {
-            if (takenTracks.Contains(t) || takenBoxes.Contains(b))
-                continue;
-            takenTracks.Add(t);
-            takenBoxes.Add(b);
+            takenBoxes[b] = true;
             live[t].Add((timestamp, boxes[b]));
             joined[b] = _tracks.IndexOf(live[t]);
         }
         for (int b = 0; b < boxes.Count; b++)
         {
-            if (takenBoxes.Contains(b))
+            if (takenBoxes[b])
                 continue;
             joined[b] = _tracks.Count;
             _tracks.Add([(timestamp, boxes[b])]);

@@ -6,21 +6,28 @@ using Sightline.Video;
 
 namespace Sightline.StoredVideo.Analysis;
 
-/// <summary>Face detection (every face of every sampled frame) or face search (faces matching a collection, followed within the video).</summary>
-internal sealed class FaceAnalysis(FaceEngine engine, CollectionService collections, VideoJobSpec spec, double sampleFps) : IVideoAnalysis
+/// <summary>Face detection (every face of every sampled frame) or face search (faces matching a collection, followed within this one video only).</summary>
+internal sealed class FaceAnalysis(FaceEngine engine, CollectionService collections, VideoJobSpec spec, double sampleFps)
+    : VideoAnalysis<(IReadOnlyList<AnalyzedFace> Found, List<FaceDetail> Details)>
 {
     private readonly List<FaceDetection> _faces = [];
     private readonly List<PersonMatch> _persons = [];
-    private readonly FaceTracker _tracker = new();
+    // A face takes the index of the face it best follows on (IoU ≥ 0.3) among those seen in the last second.
+    private readonly BoxTracks _tracks = new(minIou: 0.3f, maxUnseenMillis: 1000, minDetections: 1);
     private readonly bool _search = spec.Kind == VideoJobs.FaceSearch;
 
-    public FrameSampling Sampling { get; } = new(sampleFps, null);
+    public override FrameSampling Sampling { get; } = new(sampleFps, null);
 
-    public async ValueTask AddAsync(long timestampMillis, DecodedImage frame, CancellationToken ct)
+    protected override ValueTask<(IReadOnlyList<AnalyzedFace> Found, List<FaceDetail> Details)> LookAsync(long timestampMillis, DecodedImage frame, CancellationToken ct)
     {
         var found = engine.Analyze(frame, new FaceRequest { AllAttributes = spec.AllAttributes, Embeddings = _search }, ct);
-        var details = found.Select(f => RekognitionMapper.ToFaceDetail(f, frame.Width, frame.Height)).ToList();
-        var indexes = _tracker.Assign(details.Select(d => d.BoundingBox).ToList());
+        return ValueTask.FromResult((found, found.Select(f => RekognitionMapper.ToFaceDetail(f, frame.Width, frame.Height)).ToList()));
+    }
+
+    protected override async ValueTask AddAsync(long timestampMillis, (IReadOnlyList<AnalyzedFace> Found, List<FaceDetail> Details) seen, CancellationToken ct)
+    {
+        var (found, details) = seen;
+        var indexes = _tracks.Add(timestampMillis, [.. details.Select(d => d.BoundingBox)]);
         for (int i = 0; i < found.Count; i++)
         {
             if (!_search)
@@ -35,5 +42,5 @@ internal sealed class FaceAnalysis(FaceEngine engine, CollectionService collecti
         }
     }
 
-    public ValueTask<VideoJobResults> FinishAsync(VideoMetadata metadata, VideoInfo info, CancellationToken ct) => ValueTask.FromResult(new VideoJobResults(metadata, _search ? null : _faces, _search ? _persons : null));
+    public override ValueTask<VideoJobResults> FinishAsync(VideoMetadata metadata, VideoInfo info, CancellationToken ct) => ValueTask.FromResult(new VideoJobResults(metadata, _search ? null : _faces, _search ? _persons : null));
 }

@@ -15,7 +15,7 @@ namespace Sightline.StoredVideo.Analysis;
 /// margin, 50% around a plate box), when it has been gone for a second or the video ends. Reads that hit a hotlist are kept as hits (and go
 /// to the alert rules as <c>hotlist:LIST</c>); reads that hit nothing are dropped at once, only counted.
 /// </summary>
-internal sealed class PlateAnalysis(LiveDetector detector, IReadOnlyList<string> watched, PlateDesk plates, string imageRef, double sampleFps) : IVideoAnalysis, IDisposable
+internal sealed class PlateAnalysis(LiveDetector detector, IReadOnlyList<string> watched, PlateDesk plates, string imageRef, double sampleFps) : VideoAnalysis<List<PlateAnalysis.View>>, IDisposable
 {
     /// <summary>The labels read when the job names none: COCO's vehicles.</summary>
     public static readonly IReadOnlyList<string> DefaultLabels = ["car", "motorcycle", "bus", "truck"];
@@ -27,27 +27,46 @@ internal sealed class PlateAnalysis(LiveDetector detector, IReadOnlyList<string>
     private readonly List<PlateHit> _hits = [];
     private int _read;
 
-    public FrameSampling Sampling { get; } = new(sampleFps, null);
+    public override FrameSampling Sampling { get; } = new(sampleFps, null);
 
-    public async ValueTask AddAsync(long timestampMillis, DecodedImage frame, CancellationToken ct)
+    /// <summary>The vehicles on the frame, each with its view cut out (the frame itself is gone by the time it is added).</summary>
+    protected override async ValueTask<List<View>> LookAsync(long timestampMillis, DecodedImage frame, CancellationToken ct)
     {
         float w = frame.Width, h = frame.Height;
         var found = Distinct(await detector.DetectAsync(frame.Bgr, watched, MinConfidence, ct).ConfigureAwait(false));
-        var boxes = found.Select(d => new BoundingBox(d.Box.Width / w, d.Box.Height / h, d.Box.X1 / w, d.Box.Y1 / h)).ToList();
-        var tracks = _tracks.Add(timestampMillis, boxes);
-        for (int i = 0; i < boxes.Count; i++)
+        var views = new List<View>(found.Count);
+        foreach (var d in found)
         {
-            float area = boxes[i].Width * boxes[i].Height;
-            if (_views.TryGetValue(tracks[i], out var best) && best.Area > area)
+            var box = new BoundingBox(d.Box.Width / w, d.Box.Height / h, d.Box.X1 / w, d.Box.Y1 / h);
+            views.Add(View.Of(frame.Bgr, box, LivePlates.PlateLabels.Contains(d.Label) ? 0.5f : 0.1f, box.Width * box.Height, timestampMillis));
+        }
+        return views;
+    }
+
+    protected override async ValueTask AddAsync(long timestampMillis, List<View> seen, CancellationToken ct)
+    {
+        var tracks = _tracks.Add(timestampMillis, [.. seen.Select(v => v.Box)]);
+        for (int i = 0; i < seen.Count; i++)
+        {
+            if (_views.TryGetValue(tracks[i], out var best) && best.Area > seen[i].Area)
+            {
+                seen[i].Dispose();
                 continue;
+            }
             best?.Dispose();
-            _views[tracks[i]] = View.Of(frame.Bgr, boxes[i], LivePlates.PlateLabels.Contains(found[i].Label) ? 0.5f : 0.1f, area, timestampMillis);
+            _views[tracks[i]] = seen[i];
         }
         foreach (int ended in _views.Keys.Where(t => _tracks.Ended(t, timestampMillis)).ToList())
             await ReadAsync(ended, ct).ConfigureAwait(false);
     }
 
-    public async ValueTask<VideoJobResults> FinishAsync(VideoMetadata metadata, VideoInfo info, CancellationToken ct)
+    protected override void Discard(List<View> seen)
+    {
+        foreach (var view in seen)
+            view.Dispose();
+    }
+
+    public override async ValueTask<VideoJobResults> FinishAsync(VideoMetadata metadata, VideoInfo info, CancellationToken ct)
     {
         foreach (int track in _views.Keys.ToList())
             await ReadAsync(track, ct).ConfigureAwait(false);
@@ -79,13 +98,13 @@ internal sealed class PlateAnalysis(LiveDetector detector, IReadOnlyList<string>
         var kept = new List<LiveDetection>();
         foreach (var d in detections.OrderByDescending(d => d.Confidence))
         {
-            if (!kept.Any(k => Live.Tracking.ObjectTracker.Iou(k.Box, d.Box) > 0.6f))
+            if (!kept.Any(k => k.Box.IoU(d.Box) > 0.6f))
                 kept.Add(d);
         }
         return kept;
     }
 
-    private sealed record View(Mat Image, BoundingBox Box, float Area, long Timestamp) : IDisposable
+    internal sealed record View(Mat Image, BoundingBox Box, float Area, long Timestamp) : IDisposable
     {
         public static View Of(Mat frame, BoundingBox box, float margin, float area, long timestamp)
         {

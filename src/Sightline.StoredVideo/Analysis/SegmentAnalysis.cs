@@ -11,7 +11,7 @@ namespace Sightline.StoredVideo.Analysis;
 /// second after the last cut. Technical cues: black frames (Rekognition's BlackFrame filter) and SMPTE colour bars,
 /// each a run of such frames. Other cues (credits, logos, slates) have no method here and are not reported.
 /// </summary>
-internal sealed class SegmentAnalysis(SegmentRequest request) : IVideoAnalysis
+internal sealed class SegmentAnalysis(SegmentRequest request) : VideoAnalysis<FrameCues>
 {
     public const int Width = 128;
     public const float CutDistance = 0.35f;
@@ -24,12 +24,16 @@ internal sealed class SegmentAnalysis(SegmentRequest request) : IVideoAnalysis
     private readonly int _blackLevel = (int)Math.Round(request.BlackMaxPixel * 255);
     private FrameCues? _previous;
 
-    public FrameSampling Sampling { get; } = new(null, Width);
+    public override FrameSampling Sampling { get; } = new(null, Width);
 
-    public ValueTask AddAsync(long timestampMillis, DecodedImage frame, CancellationToken ct)
+    protected override ValueTask<FrameCues> LookAsync(long timestampMillis, DecodedImage frame, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var cues = FrameCues.Of(frame.Bgr, _blackLevel);
+        return ValueTask.FromResult(FrameCues.Of(frame.Bgr, _blackLevel));
+    }
+
+    protected override ValueTask AddAsync(long timestampMillis, FrameCues cues, CancellationToken ct)
+    {
         _distances.Add(_previous is null ? 0 : _previous.Distance(cues));
         _black.Add(cues.BlackShare * 100);
         _bars.Add(cues.BarsConfidence);
@@ -37,7 +41,7 @@ internal sealed class SegmentAnalysis(SegmentRequest request) : IVideoAnalysis
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<VideoJobResults> FinishAsync(VideoMetadata metadata, VideoInfo info, CancellationToken ct)
+    public override ValueTask<VideoJobResults> FinishAsync(VideoMetadata metadata, VideoInfo info, CancellationToken ct)
     {
         double fps = info.FrameRate > 0 ? info.FrameRate : 25;
         var segments = new List<SegmentDetection>();

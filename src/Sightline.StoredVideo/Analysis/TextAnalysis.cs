@@ -10,18 +10,20 @@ namespace Sightline.StoredVideo.Analysis;
 /// reported once per appearance: a line still on screen in the next frames (at about the same place, read about the
 /// same) is not reported again; it is again once it has been gone for over a second.
 /// </summary>
-internal sealed class TextAnalysis(TextEngine engine, TextFilters filters, double sampleFps) : IVideoAnalysis
+internal sealed class TextAnalysis(TextEngine engine, TextFilters filters, double sampleFps) : VideoAnalysis<DetectTextResponse>
 {
     private const long Gone = 1000;
     private readonly List<TextDetectionResult> _results = [];
     private List<(string Text, BoundingBox Box, long LastSeen)> _onScreen = [];
 
     /// <summary>At most 1280 px wide: the detector sees less than that, so larger frames would only cost decoding.</summary>
-    public FrameSampling Sampling { get; } = new(sampleFps, 1280);
+    public override FrameSampling Sampling { get; } = new(sampleFps, 1280);
 
-    public ValueTask AddAsync(long timestampMillis, DecodedImage frame, CancellationToken ct)
+    protected override ValueTask<DetectTextResponse> LookAsync(long timestampMillis, DecodedImage frame, CancellationToken ct) =>
+        ValueTask.FromResult(TextResponses.ToRekognition(engine.Read(frame, ct), frame.Width, frame.Height, filters, engine.ModelVersion));
+
+    protected override ValueTask AddAsync(long timestampMillis, DetectTextResponse response, CancellationToken ct)
     {
-        var response = TextResponses.ToRekognition(engine.Read(frame, ct), frame.Width, frame.Height, filters, engine.ModelVersion);
         var still = _onScreen.Where(s => timestampMillis - s.LastSeen <= Gone).ToList();
         var seen = new List<(string, BoundingBox, long)>();
         int id = 0;
@@ -44,7 +46,7 @@ internal sealed class TextAnalysis(TextEngine engine, TextFilters filters, doubl
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<VideoJobResults> FinishAsync(VideoMetadata metadata, VideoInfo info, CancellationToken ct) => ValueTask.FromResult(new VideoJobResults(metadata, null, null) { TextDetections = _results, ModelVersion = engine.ModelVersion });
+    public override ValueTask<VideoJobResults> FinishAsync(VideoMetadata metadata, VideoInfo info, CancellationToken ct) => ValueTask.FromResult(new VideoJobResults(metadata, null, null) { TextDetections = _results, ModelVersion = engine.ModelVersion });
 
     /// <summary>The same text read twice: at most one edit in five characters apart (case and spacing ignored).</summary>
     internal static bool Similar(string a, string b)

@@ -49,24 +49,11 @@ public sealed class TrackBuilder(TrackKind kind, int maxGap, Func<long> nextOrde
                 _open.RemoveAt(i);
             }
         }
-        var pairs = new List<(float IoU, int Track, int Box)>();
-        for (int t = 0; t < _open.Count; t++)
-        {
-            var predicted = _open[t].Predict(frame);
-            for (int b = 0; b < boxes.Count; b++)
-            {
-                float iou = predicted.IoU(boxes[b]);
-                if (iou >= MinIoU)
-                    pairs.Add((iou, t, b));
-            }
-        }
-        var trackTaken = new bool[_open.Count];
+        var predicted = _open.Select(t => t.Predict(frame)).ToList();
         var boxTaken = new bool[boxes.Count];
-        foreach (var (_, t, b) in pairs.OrderByDescending(p => p.IoU).ThenBy(p => p.Track).ThenBy(p => p.Box))
+        foreach (var (t, b) in Association.Greedy(_open.Count, boxes.Count, (t, b) => predicted[t].IoU(boxes[b]), MinIoU))
         {
-            if (trackTaken[t] || boxTaken[b])
-                continue;
-            (trackTaken[t], boxTaken[b]) = (true, true);
+            boxTaken[b] = true;
             _open[t].Seen.Add((frame, boxes[b]));
         }
         for (int b = 0; b < boxes.Count; b++)
