@@ -40,26 +40,7 @@ public static class DetectEvaluation
             iouThreshold);
     }
 
-    /// <summary>Greedy one-to-one matching by IoU; returns the number of matched pairs.</summary>
-    public static int Match(List<RectF> predicted, List<RectF> truth, double iouThreshold)
-    {
-        var candidates = new List<(int P, int T, float IoU)>();
-        for (int p = 0; p < predicted.Count; p++)
-        {
-            for (int t = 0; t < truth.Count; t++)
-            {
-                float iou = predicted[p].IoU(truth[t]);
-                if (iou >= iouThreshold) candidates.Add((p, t, iou));
-            }
-        }
-        var usedP = new HashSet<int>();
-        var usedT = new HashSet<int>();
-        int matched = 0;
-        foreach (var (p, t, _) in candidates.OrderByDescending(c => c.IoU))
-        {
-            if (usedP.Contains(p) || usedT.Contains(t)) continue;
-            usedP.Add(p); usedT.Add(t); matched++;
-        }
-        return matched;
-    }
+    /// <summary>Greedy one-to-one matching by IoU (<see cref="Association.Greedy"/>); returns the number of matched pairs.</summary>
+    public static int Match(List<RectF> predicted, List<RectF> truth, double iouThreshold) =>
+        Association.Greedy(predicted.Count, truth.Count, (p, t) => predicted[p].IoU(truth[t]), (float)iouThreshold).Count;
 }

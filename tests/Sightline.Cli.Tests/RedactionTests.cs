@@ -275,6 +275,32 @@ public sealed class RedactionTests(RedactionFixture detector) : IClassFixture<Re
     }
 
     [Fact]
+    public void Eval_redact_counts_labelled_faces_covered_on_every_frame_and_finds_a_label_no_plan_covers()
+    {
+        using var dir = new TempDir();
+        string photo = SightlineCli.Fixture("sample1");
+        var size = OpenCvSharp.Cv2.ImRead(photo).Size();
+        var found = SightlineCli.Run("--data", dir.Path, "faces", "detect", photo, "--json").Json().GetProperty("FaceDetails").EnumerateArray()
+            .Select(f => f.GetProperty("BoundingBox")).ToList();
+        Assert.Equal(3, found.Count);
+        string Row(double left, double top, double width, double height) => string.Create(CultureInfo.InvariantCulture,
+            $"{System.IO.Path.GetFileName(photo)},{left * size.Width:F0},{top * size.Height:F0},{width * size.Width:F0},{height * size.Height:F0}");
+        var rows = found.Select(b => Row(b.GetProperty("Left").GetDouble(), b.GetProperty("Top").GetDouble(), b.GetProperty("Width").GetDouble(), b.GetProperty("Height").GetDouble()));
+        string labelled = dir.Write("faces.csv", string.Join('\n', ["file,x,y,w,h", .. rows]) + "\n");
+        // A "face" labelled in a corner where there is none: no plan covers it, and the measure must say so.
+        string wrong = dir.Write("wrong.csv", string.Join('\n', ["file,x,y,w,h", .. rows, Row(0.01, 0.01, 0.05, 0.05)]) + "\n");
+
+        var right = SightlineCli.Run("--data", dir.Path, "eval", "redact", "--boxes", labelled, "--root", System.IO.Path.GetDirectoryName(photo)!, "--hold", "6", "--json").Json();
+        Assert.Equal((6, 18, 18, 0), (right.GetProperty("frames").GetInt32(), right.GetProperty("sightings").GetInt32(), right.GetProperty("covered").GetInt32(), right.GetProperty("left").GetInt32()));
+        var missed = SightlineCli.Run("--data", dir.Path, "eval", "redact", "--boxes", wrong, "--root", System.IO.Path.GetDirectoryName(photo)!, "--hold", "6", "--json").Json();
+        Assert.Equal((24, 18, 6), (missed.GetProperty("sightings").GetInt32(), missed.GetProperty("covered").GetInt32(), missed.GetProperty("left").GetInt32()));
+        Assert.Equal(System.IO.Path.GetFileName(photo), Assert.Single(missed.GetProperty("filesWithFacesLeft").EnumerateArray()).GetString());
+
+        var bad = SightlineCli.Run("--data", dir.Path, "eval", "redact", "--boxes", labelled, "--hold", "0");
+        Assert.True(bad.ExitCode != 0 && bad.Stderr.Contains("--hold", StringComparison.Ordinal), bad.ToString());
+    }
+
+    [Fact]
     public void Plates_are_covered_on_every_frame()
     {
         using var dir = new TempDir();

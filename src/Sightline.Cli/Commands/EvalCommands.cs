@@ -15,7 +15,7 @@ internal static class EvalCommands
 
     private static readonly Option<string> s_group = new("--group-column") { Description = "CSV column naming each row's group: figures are also given per group (fairness testing)" };
 
-    public static Command Build() => new("eval", "Measure accuracy on labelled data") { Verify(), Identify(), Detect(), Impostors(), Text(), Plates(), EvalLabelsCommand.Build() };
+    public static Command Build() => new("eval", "Measure accuracy on labelled data") { Verify(), Identify(), Detect(), Redact(), Impostors(), Text(), Plates(), EvalLabelsCommand.Build() };
 
     private static Command Plates()
     {
@@ -170,6 +170,44 @@ internal static class EvalCommands
                 ("recall", Pct(result.Recall)),
                 ("precision", Pct(result.Precision)),
             ]);
+        });
+        return command;
+    }
+
+    private static Command Redact()
+    {
+        var boxes = new Option<string>("--boxes") { Description = "CSV file,x,y,w,h (pixels, one row per labelled face), as for eval detect", Required = true };
+        var hold = new Option<int>("--hold") { Description = "Frames each image is shown for (10 fps, drifting 4 px a frame)", DefaultValueFactory = _ => 10 };
+        var command = new Command("redact", "Redaction recall: labelled faces a redaction plan leaves uncovered, frame by frame, on a video made of the labelled images")
+        {
+            boxes, s_root, hold, GlobalOptions.Json,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            string csv = parse.GetValue(boxes)!;
+            string root = Cli.CsvRoot(csv, parse.GetValue(s_root));
+            using var core = CliCore.Open(parse);
+            var work = Directory.CreateTempSubdirectory("sightline-eval-redact-");
+            try
+            {
+                var result = await Cli.WithProgressAsync("planning the redaction of every frame", p => RedactionEvaluation.RunAsync(core.Get<StoredVideo.Redaction.VideoRedactor>(),
+                    Decoder(), csv, root, parse.GetValue(hold), work.FullName, p, ct));
+                return Print(parse, "redact", csv, result, [
+                    ("images", $"{result.Images}"),
+                    ("labelled faces", $"{result.Faces}"),
+                    ("frames", $"{result.Frames}"),
+                    ("labelled faces on frames", $"{result.Sightings}"),
+                    ($"covered (≥ {RedactionEvaluation.CoveredShare:P0} of the box)", $"{result.Covered}"),
+                    ("left", $"{result.Left}"),
+                    ("recall", Pct(result.Recall)),
+                    ("mean share covered", Pct(result.MeanCoverage)),
+                    ("images with a face left", result.FilesWithFacesLeft.Count == 0 ? "none" : string.Join(", ", result.FilesWithFacesLeft)),
+                ]);
+            }
+            finally
+            {
+                work.Delete(recursive: true);
+            }
         });
         return command;
     }
