@@ -52,6 +52,12 @@ public sealed record SightlineOptions
     /// <summary>Stored-video jobs' NotificationChannel: SNS topic ARN → webhook URL or <c>mqtt</c> (<c>PREFIX/jobs/TOPIC</c>).</summary>
     public IReadOnlyDictionary<string, string> JobTopics { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// This process's name among those sharing its database (the host name by default): the leases of the jobs it runs
+    /// carry it. Processes sharing one database need different names; a process started again keeps its name.
+    /// </summary>
+    public string Node { get; init; } = NodeNames.Default;
+
     /// <summary>An S3-compatible endpoint for buckets that are not local; null for none.</summary>
     public S3Settings? S3 { get; init; }
 

@@ -37,6 +37,8 @@ internal sealed class SightlineOptionsValidator : IValidateOptions<SightlineOpti
                 failures.Add(ex.Message);
             }
         }
+        if (!NodeNames.Valid().IsMatch(options.Node))
+            failures.Add($"The node name must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit; got '{options.Node}'.");
         foreach (var (arn, target) in options.JobTopics)
         {
             if (StoredVideo.JobNotifications.Problem(arn, target) is { } topicProblem)

@@ -63,7 +63,7 @@ public static class SightlineServices
         services.AddSingleton(sp => new VideoJobs(sp.GetRequiredService<IJobStore>(), sp.GetRequiredService<ObjectStore>(), sp.GetRequiredService<FaceEngine>(),
             sp.GetRequiredService<CollectionService>(), sp.GetRequiredService<LabelEngine>(), sp.GetRequiredService<TextEngine>(),
             sp.GetRequiredService<PlateDesk>(), sp.GetRequiredService<LiveDetector>(), Path.Combine(options.DataDirectory, "jobs"),
-            sp.GetService<ILoggerFactory>()?.CreateLogger<VideoJobs>() ?? NullLogger<VideoJobs>.Instance, sp.GetRequiredService<JobNotifications>()));
+            sp.GetService<ILoggerFactory>()?.CreateLogger<VideoJobs>() ?? NullLogger<VideoJobs>.Instance, sp.GetRequiredService<JobNotifications>()) { Node = options.Node });
         services.AddSingleton(sp => new JobNotifications(options.JobTopics,
             new HttpClient(OutboundHttp.Handler(sp.GetRequiredService<OutboundPolicy>(), TimeSpan.FromSeconds(10))) { Timeout = Timeout.InfiniteTimeSpan },
             (topic, json) => sp.GetRequiredService<MqttFeed>().PublishJob(topic, json),

@@ -365,6 +365,11 @@ internal static class PostgresMigrations
         $$;
         CREATE TRIGGER probe_images_follow_leads AFTER DELETE ON leads FOR EACH ROW WHEN (OLD.probe_sha IS NOT NULL) EXECUTE FUNCTION probe_images_follow_leads();
         """,
+        // 23: a job is run by whoever holds its lease (a node of a cluster sharing the database), until it runs out.
+        """
+        ALTER TABLE video_jobs ADD COLUMN lease_holder text;
+        ALTER TABLE video_jobs ADD COLUMN lease_expires_at bigint;
+        """,
     ];
 
     public static int Latest => s_steps.Length;

@@ -40,6 +40,24 @@ public sealed partial class PostgresStore
             return true;
         }, cancellationToken);
 
+    public Task<StoredJob?> LeaseJobAsync(string holder, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        // The candidate row is locked (rows other nodes are leasing at this moment are skipped) and its lease checked
+        // again once locked: two nodes never leave with the same job while its lease is live.
+        WriteAsync(async (c, tx) =>
+        {
+            await using var cmd = Command(c, $"""
+                UPDATE video_jobs SET lease_holder = @h, lease_expires_at = @e
+                WHERE id = (SELECT id FROM video_jobs WHERE status = 'IN_PROGRESS' AND (lease_holder IS NULL OR lease_holder = @h OR lease_expires_at < @now)
+                            ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+                RETURNING {JobColumns};
+                """, tx, ("h", holder), ("e", Ms(expiresAt)), ("now", Ms(now)));
+            return (await ReadAllAsync(cmd, ReadJob, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        }, cancellationToken);
+
+    public async Task<bool> RenewJobLeaseAsync(string jobId, string holder, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        await ExecuteAsync("UPDATE video_jobs SET lease_expires_at = @e WHERE id = @id AND lease_holder = @h AND status = 'IN_PROGRESS';", cancellationToken,
+            ("id", jobId), ("h", holder), ("e", Ms(expiresAt))).ConfigureAwait(false) == 1;
+
     private static StoredJob ReadJob(NpgsqlDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), Text(r, 3), r.GetString(4), Text(r, 5), Text(r, 6), Text(r, 7), FromUnixMs(r.GetInt64(8)), Time(r, 9))
         {

@@ -39,6 +39,22 @@ public sealed partial class SqliteCollectionStore : IJobStore
             ("$id", jobId), ("$s", status), ("$m", statusMessage), ("$t", completedAt?.ToUnixTimeMilliseconds())).ConfigureAwait(false);
     }
 
+    public async Task<StoredJob?> LeaseJobAsync(string holder, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        // One statement: SQLite runs it under the database's write lock, so two processes never lease the same job.
+        (await QueryAsync($"""
+            UPDATE video_jobs SET lease_holder = $h, lease_expires_at = $e
+            WHERE id = (SELECT id FROM video_jobs WHERE status = 'IN_PROGRESS' AND (lease_holder IS NULL OR lease_holder = $h OR lease_expires_at < $now)
+                        ORDER BY created_at, id LIMIT 1)
+            RETURNING {JobColumns};
+            """, ReadJob, cancellationToken, ("$h", holder), ("$e", expiresAt.ToUnixTimeMilliseconds()), ("$now", now.ToUnixTimeMilliseconds())).ConfigureAwait(false)).FirstOrDefault();
+
+    public async Task<bool> RenewJobLeaseAsync(string jobId, string holder, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ExecAsync(connection, null, "UPDATE video_jobs SET lease_expires_at = $e WHERE id = $id AND lease_holder = $h AND status = 'IN_PROGRESS';", cancellationToken,
+            ("$id", jobId), ("$h", holder), ("$e", expiresAt.ToUnixTimeMilliseconds())).ConfigureAwait(false) == 1;
+    }
+
     private static StoredJob ReadJob(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), Text(r, 3), r.GetString(4), Text(r, 5), Text(r, 6), Text(r, 7),
             FromUnixMs(r.GetInt64(8)), r.IsDBNull(9) ? null : FromUnixMs(r.GetInt64(9)))

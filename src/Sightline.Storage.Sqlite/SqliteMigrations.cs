@@ -356,6 +356,11 @@ internal static class SqliteMigrations
             DELETE FROM probe_images WHERE sha = OLD.probe_sha AND NOT EXISTS (SELECT 1 FROM leads WHERE probe_sha = OLD.probe_sha);
         END;
         """,
+        // 23: a job is run by whoever holds its lease (a node of a cluster sharing the database), until it runs out.
+        """
+        ALTER TABLE video_jobs ADD COLUMN lease_holder TEXT;
+        ALTER TABLE video_jobs ADD COLUMN lease_expires_at INTEGER;
+        """,
     ];
 
     public static int Latest => s_steps.Length;

@@ -41,4 +41,15 @@ public interface IJobStore
     Task<bool> SucceedWithLeadsAsync(string jobId, AuditEntry entry, IReadOnlyList<LeadMatch> matches, DateTimeOffset completedAt, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<StoredJob>> ListJobsAsync(string status, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Leases the oldest in-progress job that no one else holds a live lease on (never leased, its lease run out, or
+    /// already <paramref name="holder"/>'s) to <paramref name="holder"/> until <paramref name="expiresAt"/>, and returns
+    /// it; null when there is none. Atomic across processes sharing the database: while a lease is live, no other
+    /// holder is given its job, and a job whose holder died is given to the next that asks once the lease runs out.
+    /// </summary>
+    Task<StoredJob?> LeaseJobAsync(string holder, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    /// <summary>Extends <paramref name="holder"/>'s lease of an in-progress job; false when it no longer holds it (taken over, or finished).</summary>
+    Task<bool> RenewJobLeaseAsync(string jobId, string holder, DateTimeOffset expiresAt, CancellationToken cancellationToken);
 }

@@ -16,10 +16,12 @@ using Sightline.Video;
 namespace Sightline.StoredVideo;
 
 /// <summary>
-/// Stored-video jobs (face detection and search, labels, text, segments, person tracking): validated and recorded durably when accepted, queued in a
-/// bounded queue (a full queue is LimitExceeded), run one at a time by <see cref="RunAsync"/>, results written
-/// atomically to <c>ID.json</c> in the results directory. Jobs still in progress when the process stopped are run
-/// again at start. Face search and person tracking follow people only within one video.
+/// Stored-video jobs (face detection and search, labels, text, segments, person tracking, plates): validated and
+/// recorded durably when accepted (at most <see cref="MaxQueuedJobs"/> unfinished; more is LimitExceeded), run one at a
+/// time by <see cref="RunAsync"/> under a lease in the database, results written atomically to <c>ID.json</c> in the
+/// results directory. A job a stop interrupted is taken back at the next start; a job whose process died is taken
+/// over by another process sharing the database once its lease runs out. Face search and person tracking follow
+/// people only within one video.
 /// </summary>
 public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceEngine engine, CollectionService collections, LabelEngine labels, TextEngine text,
     PlateDesk plates, LiveDetector detector, string resultsDirectory, ILogger<VideoJobs> logger, JobNotifications? notifications = null)
@@ -43,7 +45,17 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
     /// <summary>Where jobs started with a NotificationChannel are told of their completion; null when none is mapped.</summary>
     public JobNotifications? Notifications => notifications;
 
-    private readonly Channel<string> _queue = Channel.CreateBounded<string>(new BoundedChannelOptions(MaxQueuedJobs) { SingleReader = true });
+    /// <summary>How long a job's lease lasts without renewal: a node that dies gives its job up to another after this long.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often an idle worker asks the database for jobs other nodes left or accepted.</summary>
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(5);
+
+    /// <summary>Who this process is among the processes sharing its database: its job leases carry the name, and a process started again under the same name takes its unfinished jobs straight back.</summary>
+    public string Node { get; init; } = Environment.MachineName;
+
+    // Wakes the worker when a job is accepted here (other nodes' jobs are found by polling).
+    private readonly Channel<bool> _accepted = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
     private readonly VideoLimits _limits = new();
 
     /// <summary>Accepts a job (or, for a client request token seen before, returns the job it started) and queues it.</summary>
@@ -79,59 +91,114 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
             Purpose = admission.Purpose,
             Role = admission.Role,
         }, ct).ConfigureAwait(false);
-        if (!_queue.Writer.TryWrite(id))
-        {
-            // The job is stored: its failure is recorded even for a caller that went away.
-            await jobs.SetJobStatusAsync(id, "FAILED", "The job queue was full.", DateTimeOffset.UtcNow, CancellationToken.None).ConfigureAwait(false);
-            throw new SightlineException(ErrorKind.LimitExceeded, $"{MaxQueuedJobs} video jobs are already queued; retry when one finishes.");
-        }
+        _accepted.Writer.TryWrite(true);
         LogAccepted(logger, id, spec.Kind, spec.Video.Bucket ?? "", spec.Video.Name ?? "");
         return id;
     }
 
-    /// <summary>Runs queued jobs one at a time until <paramref name="stoppingToken"/> is cancelled; first requeues those a stop interrupted.</summary>
+    /// <summary>
+    /// Runs jobs one at a time until <paramref name="stoppingToken"/> is cancelled, oldest first, each under a lease
+    /// (<see cref="IJobStore.LeaseJobAsync"/>) renewed while it runs: jobs a stop interrupted are taken back at once by
+    /// the same <see cref="Node"/>, and those of a node that died are taken over by another once its lease runs out.
+    /// A worker that loses a job's lease stops it and leaves it to its new holder.
+    /// </summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        foreach (var unfinished in await jobs.ListJobsAsync(InProgress, stoppingToken).ConfigureAwait(false))
+        while (!stoppingToken.IsCancellationRequested)
         {
-            if (Kinds.Contains(unfinished.Kind))
-                await _queue.Writer.WriteAsync(unfinished.JobId, stoppingToken).ConfigureAwait(false);
-        }
-        await foreach (string id in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
-        {
-            if (await jobs.GetJobAsync(id, stoppingToken).ConfigureAwait(false) is not { Status: InProgress } job)
-                continue;
+            StoredJob? job;
             try
             {
-                var results = await RunAsync(job, stoppingToken).ConfigureAwait(false);
-                Directory.CreateDirectory(resultsDirectory);
-                string path = ResultPath(id), temp = path + ".tmp";
-                await File.WriteAllTextAsync(temp, RekognitionJson.Serialize(results, indented: false), stoppingToken).ConfigureAwait(false);
-                File.Move(temp, path, overwrite: true);
-                if (results.Persons is { } persons)
-                    await SucceedWithLeadsAsync(job, persons, stoppingToken).ConfigureAwait(false);
-                else
-                    await jobs.SetJobStatusAsync(id, "SUCCEEDED", null, DateTimeOffset.UtcNow, stoppingToken).ConfigureAwait(false);
-                LogFinished(logger, id, "SUCCEEDED", "");
-                await NotifyAsync(id, stoppingToken).ConfigureAwait(false);
+                var now = DateTimeOffset.UtcNow;
+                job = await jobs.LeaseJobAsync(Node, now, now + Lease, stoppingToken).ConfigureAwait(false);
+                if (job is null)
+                {
+                    using var idle = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    idle.CancelAfter(Poll);
+                    await ((Task)_accepted.Reader.WaitToReadAsync(idle.Token).AsTask()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    _accepted.Reader.TryRead(out _);
+                    continue;
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return; // still IN_PROGRESS: run again at the next start
-            }
-            catch (SightlineException ex)
-            {
-                await jobs.SetJobStatusAsync(id, "FAILED", ex.Message, DateTimeOffset.UtcNow, stoppingToken).ConfigureAwait(false);
-                LogFinished(logger, id, "FAILED", ex.Message);
-                await NotifyAsync(id, stoppingToken).ConfigureAwait(false);
+                return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // One bad job must not stop the worker (or the host): it fails, the next one runs.
-                await jobs.SetJobStatusAsync(id, "FAILED", "The job failed inside the server; see the server log for request " + id + ".", DateTimeOffset.UtcNow, stoppingToken).ConfigureAwait(false);
-                LogCrashed(logger, ex, id);
-                await NotifyAsync(id, stoppingToken).ConfigureAwait(false);
+                LogLeaseFailed(logger, ex);
+                await Task.Delay(Poll, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
             }
+            await RunLeasedAsync(job, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunLeasedAsync(StoredJob job, CancellationToken stoppingToken)
+    {
+        string id = job.JobId;
+        using var lost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var renewal = RenewAsync(id, lost, lost.Token);
+        try
+        {
+            if (!Kinds.Contains(job.Kind))
+                throw new SightlineException(ErrorKind.InvalidParameter, $"No video job kind {job.Kind}.");
+            var results = await RunAsync(job, lost.Token).ConfigureAwait(false);
+            Directory.CreateDirectory(resultsDirectory);
+            string path = ResultPath(id), temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            await File.WriteAllTextAsync(temp, RekognitionJson.Serialize(results, indented: false), lost.Token).ConfigureAwait(false);
+            File.Move(temp, path, overwrite: true);
+            if (results.Persons is { } persons)
+                await SucceedWithLeadsAsync(job, persons, stoppingToken).ConfigureAwait(false);
+            else
+                await jobs.SetJobStatusAsync(id, "SUCCEEDED", null, DateTimeOffset.UtcNow, stoppingToken).ConfigureAwait(false);
+            LogFinished(logger, id, "SUCCEEDED", "");
+            await NotifyAsync(id, stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (lost.IsCancellationRequested && ex is not OutOfMemoryException)
+        {
+            // Stopping (still IN_PROGRESS: taken back at the next start) or the lease was lost (another node runs it):
+            // whatever the stop made the job throw (a killed decoder) is not the job's failure.
+        }
+        catch (SightlineException ex)
+        {
+            await jobs.SetJobStatusAsync(id, "FAILED", ex.Message, DateTimeOffset.UtcNow, stoppingToken).ConfigureAwait(false);
+            LogFinished(logger, id, "FAILED", ex.Message);
+            await NotifyAsync(id, stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // One bad job must not stop the worker (or the host): it fails, the next one runs.
+            await jobs.SetJobStatusAsync(id, "FAILED", "The job failed inside the server; see the server log for request " + id + ".", DateTimeOffset.UtcNow, stoppingToken).ConfigureAwait(false);
+            LogCrashed(logger, ex, id);
+            await NotifyAsync(id, stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await lost.CancelAsync().ConfigureAwait(false);
+            await renewal.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>Renews the job's lease every third of its length; cancels <paramref name="lost"/> when another node holds it now.</summary>
+    private async Task RenewAsync(string jobId, CancellationTokenSource lost, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            await Task.Delay(Lease / 3, ct).ConfigureAwait(false);
+            try
+            {
+                if (await jobs.RenewJobLeaseAsync(jobId, Node, DateTimeOffset.UtcNow + Lease, ct).ConfigureAwait(false))
+                    continue;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogLeaseFailed(logger, ex);
+                continue; // the database is away for a moment: the lease has two more thirds to run
+            }
+            LogLeaseLost(logger, jobId);
+            await lost.CancelAsync().ConfigureAwait(false);
+            return;
         }
     }
 
@@ -267,6 +334,12 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "video job {JobId} failed unexpectedly")]
     private static partial void LogCrashed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "video job lease could not be taken or renewed; retrying")]
+    private static partial void LogLeaseFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "video job {JobId}: its lease is held by another node now; stopped here")]
+    private static partial void LogLeaseLost(ILogger logger, string jobId);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "video job {JobId} {Status} {Message}")]
     private static partial void LogFinished(ILogger logger, string jobId, string status, string message);

@@ -12,8 +12,9 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private ServerProcess(Process process, Uri address, TempDir data, IReadOnlyDictionary<string, (string Id, string Secret)> keys, string[] extraArgs)
+    private ServerProcess(Process process, Uri address, TempDir data, IReadOnlyDictionary<string, (string Id, string Secret)> keys, string[] extraArgs, bool ownsData)
     {
+        _ownsData = ownsData;
         _extraArgs = extraArgs;
         _process = process;
         Address = address;
@@ -30,6 +31,9 @@ public sealed class ServerProcess : IAsyncDisposable
     public IReadOnlyDictionary<string, (string Id, string Secret)> Keys { get; }
 
     private readonly string[] _extraArgs = [];
+
+    // A peer shares its first server's data directory: only the first removes it.
+    private readonly bool _ownsData;
 
     private System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
 
@@ -50,7 +54,17 @@ public sealed class ServerProcess : IAsyncDisposable
             var key = SightlineCli.Run("keys", "create", "--role", role, "--default-case", "TEST-1", "--default-purpose", "investigation", "--json", "--data", data.Path).Json();
             keys[role] = (key.GetProperty("accessKeyId").GetString()!, key.GetProperty("secretAccessKey").GetString()!);
         }
-        return await LaunchAsync(data, keys, extraArgs);
+        return await LaunchAsync(data, keys, extraArgs, ownsData: true);
+    }
+
+    /// <summary>A second server on the same data directory, database and keys (another node beside this one), on its own port.</summary>
+    public Task<ServerProcess> StartPeerAsync(params string[] extraArgs) => LaunchAsync(Data, Keys, extraArgs, ownsData: false);
+
+    /// <summary>Kills the process with SIGKILL (no shutdown at all), leaving its data.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
     }
 
     /// <summary>Kills the process with SIGKILL (no shutdown at all) and starts a new one on the same data and keys.</summary>
@@ -60,10 +74,10 @@ public sealed class ServerProcess : IAsyncDisposable
         _process.WaitForExit(10_000);
         _process.Dispose();
         Http.Dispose();
-        return await LaunchAsync(Data, Keys, _extraArgs);
+        return await LaunchAsync(Data, Keys, _extraArgs, _ownsData);
     }
 
-    private static async Task<ServerProcess> LaunchAsync(TempDir data, IReadOnlyDictionary<string, (string Id, string Secret)> keys, string[] extraArgs)
+    private static async Task<ServerProcess> LaunchAsync(TempDir data, IReadOnlyDictionary<string, (string Id, string Secret)> keys, string[] extraArgs, bool ownsData)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}/");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -93,7 +107,7 @@ public sealed class ServerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, address, data, keys, extraArgs) { _output = output };
+        var server = new ServerProcess(process, address, data, keys, extraArgs, ownsData) { _output = output };
         var deadline = DateTime.UtcNow.AddSeconds(120);
         while (DateTime.UtcNow < deadline)
         {
@@ -201,7 +215,8 @@ public sealed class ServerProcess : IAsyncDisposable
         _process.WaitForExit(10_000);
         _process.Dispose();
         Http.Dispose();
-        Data.Dispose();
+        if (_ownsData)
+            Data.Dispose();
         return ValueTask.CompletedTask;
     }
 }

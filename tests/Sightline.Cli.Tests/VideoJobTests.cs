@@ -80,6 +80,38 @@ public sealed class VideoJobTests
     }
 
     [Fact]
+    public async Task A_job_whose_server_died_is_taken_over_by_another_server_on_the_same_database_once_its_lease_runs_out()
+    {
+        using var videos = new TempDir();
+        MakeClip(videos, "sample1", 60); // three faces a frame: the 900 detections fit on the first page
+        var a = await ServerProcess.StartAsync("--bucket", $"videos={videos.Path}", "--node", "node-a");
+        ServerProcess? b = null;
+        try
+        {
+            b = await a.StartPeerAsync("--bucket", $"videos={videos.Path}", "--node", "node-b");
+            var started = await SendAsync(a, HttpMethod.Post, "v1/jobs/face-detection", new { video = new { bucket = "videos", name = "sample1-60s.mp4" } });
+            string jobId = started.GetProperty("jobId").GetString()!;
+            // node-b looks for jobs every 5 s and finds this one leased to node-a.
+            await Task.Delay(TimeSpan.FromSeconds(6));
+            Assert.Equal("IN_PROGRESS", (await SendAsync(b, HttpMethod.Get, $"v1/jobs/{jobId}")).GetProperty("jobStatus").GetString());
+            Assert.DoesNotContain($"video job {jobId}", b.Output, StringComparison.Ordinal);
+
+            a.Kill();
+            var job = await FinishedAsync(b, jobId, TimeSpan.FromMinutes(4));
+            Assert.Equal("SUCCEEDED", job.GetProperty("jobStatus").GetString());
+            var timestamps = job.GetProperty("faces").EnumerateArray().Select(f => f.GetProperty("timestamp").GetInt64()).Distinct().ToList();
+            Assert.InRange(timestamps.Count, 290, 301); // 5 frames a second over 60 s, every one analysed
+            Assert.Contains($"video job {jobId} SUCCEEDED", b.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (b is not null)
+                await b.DisposeAsync();
+            await a.DisposeAsync();
+        }
+    }
+
+    [Fact]
     [Trait("Store", "Agnostic")] // the same job store as the kill test above, which runs on both providers
     public async Task Label_text_segment_and_person_jobs_accepted_before_a_kill_each_run_to_the_end_after_restart()
     {

@@ -30,6 +30,47 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task A_job_is_leased_to_one_holder_at_a_time_and_taken_over_once_its_lease_runs_out()
+    {
+        await S.Jobs.AddJobAsync(Job("j2", at: T0.AddSeconds(2)), Ct);
+        await S.Jobs.AddJobAsync(Job("j1", at: T0), Ct);
+        var lease = T0.AddSeconds(30);
+        Assert.Equal("j1", (await S.Jobs.LeaseJobAsync("node-a", T0, lease, Ct))!.JobId); // the oldest first
+        Assert.Equal("j1", (await S.Jobs.LeaseJobAsync("node-a", T0, lease, Ct))!.JobId); // a holder (restarted) takes its own back
+        Assert.Equal("j2", (await S.Jobs.LeaseJobAsync("node-b", T0.AddSeconds(1), lease, Ct))!.JobId);
+        Assert.Null(await S.Jobs.LeaseJobAsync("node-c", T0.AddSeconds(1), lease, Ct)); // both held
+        Assert.True(await S.Jobs.RenewJobLeaseAsync("j1", "node-a", T0.AddSeconds(60), Ct));
+        Assert.False(await S.Jobs.RenewJobLeaseAsync("j1", "node-b", T0.AddSeconds(60), Ct));
+
+        // node-b dies: once its lease has run out, j2 goes to the next that asks; node-b's renewal then fails.
+        Assert.Null(await S.Jobs.LeaseJobAsync("node-c", T0.AddSeconds(30), T0.AddSeconds(60), Ct));
+        Assert.Equal("j2", (await S.Jobs.LeaseJobAsync("node-c", T0.AddSeconds(31), T0.AddSeconds(61), Ct))!.JobId);
+        Assert.False(await S.Jobs.RenewJobLeaseAsync("j2", "node-b", T0.AddSeconds(90), Ct));
+        Assert.Equal(Job("j2", at: T0.AddSeconds(2)), await S.Jobs.GetJobAsync("j2", Ct)); // the job itself unchanged
+
+        // A finished job is leased to no one and its lease is not renewed.
+        await S.Jobs.SetJobStatusAsync("j1", "SUCCEEDED", null, T0.AddSeconds(40), Ct);
+        Assert.False(await S.Jobs.RenewJobLeaseAsync("j1", "node-a", T0.AddSeconds(90), Ct));
+        Assert.Equal("j2", (await S.Jobs.LeaseJobAsync("node-a", T0.AddHours(1), T0.AddHours(2), Ct))!.JobId); // not j1: only j2, whose lease ran out
+    }
+
+    [Fact]
+    public async Task Nodes_leasing_at_once_on_two_store_instances_never_get_the_same_job()
+    {
+        for (int i = 0; i < 3; i++)
+            await S.Jobs.AddJobAsync(Job($"j{i}", at: T0.AddSeconds(i)), Ct);
+        var stores = new[] { S, Open() };
+        var results = await TogetherAsync(6, async t => await stores[t % 2].Jobs.LeaseJobAsync($"node-{t}", T0.AddSeconds(10), T0.AddSeconds(40), Ct));
+        var leased = results.OfType<StoredJob>().Select(j => j.JobId).ToList();
+        Assert.Equal(leased.Count, leased.Distinct().Count());
+        Assert.All(results, r => Assert.True(r is null or StoredJob, $"{r}"));
+        // Whatever was skipped while others held locks is leased now: every job went to exactly one node.
+        for (int n = 0; n < 3 && await S.Jobs.LeaseJobAsync($"late-{n}", T0.AddSeconds(10), T0.AddSeconds(40), Ct) is { } more; n++)
+            leased.Add(more.JobId);
+        Assert.Equal(["j0", "j1", "j2"], leased.Order());
+    }
+
+    [Fact]
     public async Task Jobs_started_at_once_with_one_client_token_on_two_store_instances_make_one_job()
     {
         var stores = new[] { S, Open() };

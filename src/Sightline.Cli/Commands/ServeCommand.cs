@@ -21,10 +21,11 @@ internal static class ServeCommand
         var s3Region = new Option<string>("--s3-region") { Description = "Region used to sign S3 requests", DefaultValueFactory = _ => "us-east-1" };
         var labelDetector = new Option<string>("--label-detector") { Description = "Object detector for DetectLabels (default centernet-coco; also nanodet-coco)" };
         var authBurst = new Option<int>("--auth-failure-burst") { Description = "Failed authentications a source address may make before its requests are refused with 429 / ThrottlingException", DefaultValueFactory = _ => 30 };
+        var node = new Option<string>("--node") { Description = "This server's name among servers sharing one database (default: the host name); each needs its own" };
         var authRate = new Option<int>("--auth-failures-per-minute") { Description = "How fast an address earns failed attempts back", DefaultValueFactory = _ => 30 };
         var command = new Command("serve", "Run the HTTP server: the Rekognition API (AWS JSON 1.1, SigV4 with keys from 'sightline keys create'), /healthz, /readyz, /metrics")
         {
-            urls, jsonLogs, concurrency, queue, buckets, jobTopics, s3, s3Region, labelDetector, authBurst, authRate,
+            urls, jsonLogs, concurrency, queue, buckets, jobTopics, s3, s3Region, labelDetector, authBurst, authRate, node,
         };
         foreach (var option in ServeMqttOptions.All)
             command.Options.Add(option);
@@ -47,6 +48,8 @@ internal static class ServeCommand
             };
             var core = GlobalOptions.Core(parse) with { Buckets = Buckets(parse.GetValue(buckets) ?? []), S3 = S3(parse.GetValue(s3), parse.GetValue(s3Region)!),
                 Mqtt = ServeMqttOptions.From(parse), JobTopics = JobTopics(parse.GetValue(jobTopics) ?? []) };
+            if (parse.GetValue(node) is { } name)
+                core = core with { Node = name };
             if (parse.GetValue(labelDetector) is { Length: > 0 } detector)
                 core = core with { Labels = core.Labels with { Detector = detector } };
             WebApplication app;
