@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Sightline.Access;
 using Sightline.Collections;
+using Sightline.Hosting;
 using Sightline.Live.Events;
 using Sightline.Storage;
 
@@ -10,10 +11,14 @@ namespace Sightline.Server;
 /// <summary>
 /// Applies the collections' retention rules and the cameras' event retention at start and then every
 /// <see cref="ServerOptions.RetentionInterval"/>. Each batch it deletes is recorded in the audit chain (actor
-/// <c>system:retention</c>) in the same transaction.
+/// <c>system:retention</c>) in the same transaction. Where several servers share one database, one sweeps: the one
+/// holding the <c>retention</c> work lease (two intervals long, renewed at each pass), and another once it runs out.
 /// </summary>
-public sealed partial class RetentionWorker(CollectionService collections, EventRetention events, ServerOptions options, ILogger<RetentionWorker> logger) : BackgroundService
+public sealed partial class RetentionWorker(CollectionService collections, EventRetention events, ServerOptions options, IJobStore leases, SightlineOptions core,
+    ILogger<RetentionWorker> logger) : BackgroundService
 {
+    public const string Work = "retention";
+
     public static AuditEntry Entry { get; } = new("system:retention", "system", TransparencyReport.RetentionOperation);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -23,7 +28,11 @@ public sealed partial class RetentionWorker(CollectionService collections, Event
         {
             try
             {
-                await RunOnceAsync(Entry, stoppingToken).ConfigureAwait(false);
+                var now = DateTimeOffset.UtcNow;
+                if (await leases.HoldWorkAsync(Work, core.Node, now, now + 2 * options.RetentionInterval, stoppingToken).ConfigureAwait(false))
+                    await RunOnceAsync(Entry, stoppingToken).ConfigureAwait(false);
+                else
+                    LogElsewhere(logger);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -45,6 +54,9 @@ public sealed partial class RetentionWorker(CollectionService collections, Event
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "retention in {CollectionId}: deleted {Faces} face(s) and {Leads} lead(s); legal holds kept {HeldFaces} face(s) and {HeldLeads} lead(s)")]
     private static partial void LogSwept(ILogger logger, string collectionId, int faces, int leads, int heldFaces, int heldLeads);
+
+    [LoggerMessage(EventId = 32, Level = LogLevel.Debug, Message = "retention: another server sharing the database holds the sweep")]
+    private static partial void LogElsewhere(ILogger logger);
 
     [LoggerMessage(EventId = 31, Level = LogLevel.Error, Message = "retention pass failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);

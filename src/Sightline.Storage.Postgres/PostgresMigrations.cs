@@ -370,6 +370,14 @@ internal static class PostgresMigrations
         ALTER TABLE video_jobs ADD COLUMN lease_holder text;
         ALTER TABLE video_jobs ADD COLUMN lease_expires_at bigint;
         """,
+        // 24: work done once for the whole database (retention sweeps), by whoever holds its lease.
+        """
+        CREATE TABLE work_leases (
+            work text COLLATE "C" PRIMARY KEY,
+            holder text NOT NULL,
+            expires_at bigint NOT NULL
+        );
+        """,
     ];
 
     public static int Latest => s_steps.Length;

@@ -58,6 +58,19 @@ public sealed partial class PostgresStore
         await ExecuteAsync("UPDATE video_jobs SET lease_expires_at = @e WHERE id = @id AND lease_holder = @h AND status = 'IN_PROGRESS';", cancellationToken,
             ("id", jobId), ("h", holder), ("e", Ms(expiresAt))).ConfigureAwait(false) == 1;
 
+    public Task<bool> HoldWorkAsync(string work, string holder, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        // The row is locked by the conflict: of two nodes asking at once, the second sees the first's fresh lease.
+        WriteAsync(async (c, tx) =>
+        {
+            await using var cmd = Command(c, """
+                INSERT INTO work_leases (work, holder, expires_at) VALUES (@w, @h, @e)
+                ON CONFLICT (work) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+                WHERE work_leases.holder = excluded.holder OR work_leases.expires_at < @now
+                RETURNING holder;
+                """, tx, ("w", work), ("h", holder), ("e", Ms(expiresAt)), ("now", Ms(now)));
+            return (await ReadAllAsync(cmd, r => r.GetString(0), cancellationToken).ConfigureAwait(false)).Count == 1;
+        }, cancellationToken);
+
     private static StoredJob ReadJob(NpgsqlDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), Text(r, 3), r.GetString(4), Text(r, 5), Text(r, 6), Text(r, 7), FromUnixMs(r.GetInt64(8)), Time(r, 9))
         {

@@ -55,6 +55,14 @@ public sealed partial class SqliteCollectionStore : IJobStore
             ("$id", jobId), ("$h", holder), ("$e", expiresAt.ToUnixTimeMilliseconds())).ConfigureAwait(false) == 1;
     }
 
+    public async Task<bool> HoldWorkAsync(string work, string holder, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        (await QueryAsync("""
+            INSERT INTO work_leases (work, holder, expires_at) VALUES ($w, $h, $e)
+            ON CONFLICT (work) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+            WHERE work_leases.holder = excluded.holder OR work_leases.expires_at < $now
+            RETURNING holder;
+            """, r => r.GetString(0), cancellationToken, ("$w", work), ("$h", holder), ("$e", expiresAt.ToUnixTimeMilliseconds()), ("$now", now.ToUnixTimeMilliseconds())).ConfigureAwait(false)).Count == 1;
+
     private static StoredJob ReadJob(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), Text(r, 3), r.GetString(4), Text(r, 5), Text(r, 6), Text(r, 7),
             FromUnixMs(r.GetInt64(8)), r.IsDBNull(9) ? null : FromUnixMs(r.GetInt64(9)))

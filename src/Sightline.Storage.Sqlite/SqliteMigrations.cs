@@ -361,6 +361,14 @@ internal static class SqliteMigrations
         ALTER TABLE video_jobs ADD COLUMN lease_holder TEXT;
         ALTER TABLE video_jobs ADD COLUMN lease_expires_at INTEGER;
         """,
+        // 24: work done once for the whole database (retention sweeps), by whoever holds its lease.
+        """
+        CREATE TABLE work_leases (
+            work TEXT PRIMARY KEY NOT NULL,
+            holder TEXT NOT NULL,
+            expires_at INTEGER NOT NULL
+        );
+        """,
     ];
 
     public static int Latest => s_steps.Length;

@@ -52,4 +52,11 @@ public interface IJobStore
 
     /// <summary>Extends <paramref name="holder"/>'s lease of an in-progress job; false when it no longer holds it (taken over, or finished).</summary>
     Task<bool> RenewJobLeaseAsync(string jobId, string holder, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Holds the lease on a piece of work that runs once for the whole database (a retention sweep), for
+    /// <paramref name="holder"/> until <paramref name="expiresAt"/>: true when it holds it now (it was free, its last
+    /// holder's lease ran out, or it is renewing its own), false while another holds a live lease.
+    /// </summary>
+    Task<bool> HoldWorkAsync(string work, string holder, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken);
 }

@@ -55,6 +55,22 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task Work_done_once_for_the_database_is_held_by_one_node_until_its_lease_runs_out()
+    {
+        Assert.True(await S.Jobs.HoldWorkAsync("retention", "node-a", T0, T0.AddMinutes(2), Ct));
+        Assert.False(await S.Jobs.HoldWorkAsync("retention", "node-b", T0.AddMinutes(1), T0.AddMinutes(3), Ct));
+        Assert.True(await S.Jobs.HoldWorkAsync("other-work", "node-b", T0.AddMinutes(1), T0.AddMinutes(3), Ct)); // leases are per work
+        Assert.True(await S.Jobs.HoldWorkAsync("retention", "node-a", T0.AddMinutes(1), T0.AddMinutes(3), Ct)); // renewed
+        Assert.False(await S.Jobs.HoldWorkAsync("retention", "node-b", T0.AddMinutes(3), T0.AddMinutes(5), Ct)); // not yet run out
+        Assert.True(await S.Jobs.HoldWorkAsync("retention", "node-b", T0.AddMinutes(3).AddMilliseconds(1), T0.AddMinutes(5), Ct)); // node-a gone
+        Assert.False(await S.Jobs.HoldWorkAsync("retention", "node-a", T0.AddMinutes(4), T0.AddMinutes(6), Ct));
+
+        var stores = new[] { S, Open() };
+        var results = await TogetherAsync(6, async t => await stores[t % 2].Jobs.HoldWorkAsync("race", $"node-{t}", T0, T0.AddMinutes(1), Ct));
+        Assert.Equal(1, results.Count(r => r is true));
+    }
+
+    [Fact]
     public async Task Nodes_leasing_at_once_on_two_store_instances_never_get_the_same_job()
     {
         for (int i = 0; i < 3; i++)
