@@ -378,6 +378,13 @@ internal static class PostgresMigrations
             expires_at bigint NOT NULL
         );
         """,
+        // 25: a job's results in the database, where every server sharing it reads them.
+        """
+        CREATE TABLE video_job_results (
+            job_id text COLLATE "C" PRIMARY KEY REFERENCES video_jobs(id) ON DELETE CASCADE,
+            results text NOT NULL
+        );
+        """,
     ];
 
     public static int Latest => s_steps.Length;

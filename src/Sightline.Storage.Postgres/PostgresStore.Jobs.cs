@@ -58,6 +58,15 @@ public sealed partial class PostgresStore
         await ExecuteAsync("UPDATE video_jobs SET lease_expires_at = @e WHERE id = @id AND lease_holder = @h AND status = 'IN_PROGRESS';", cancellationToken,
             ("id", jobId), ("h", holder), ("e", Ms(expiresAt))).ConfigureAwait(false) == 1;
 
+    public async Task<bool> SaveJobResultsAsync(string jobId, string holder, string resultsJson, CancellationToken cancellationToken) =>
+        await ExecuteAsync("""
+            INSERT INTO video_job_results (job_id, results) SELECT id, @r FROM video_jobs WHERE id = @id AND lease_holder = @h AND status = 'IN_PROGRESS'
+            ON CONFLICT (job_id) DO UPDATE SET results = excluded.results;
+            """, cancellationToken, ("id", jobId), ("h", holder), ("r", resultsJson)).ConfigureAwait(false) == 1;
+
+    public async Task<string?> GetJobResultsAsync(string jobId, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT results FROM video_job_results WHERE job_id = @id;", r => r.GetString(0), cancellationToken, ("id", jobId)).ConfigureAwait(false)).FirstOrDefault();
+
     public Task<bool> HoldWorkAsync(string work, string holder, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
         // The row is locked by the conflict: of two nodes asking at once, the second sees the first's fresh lease.
         WriteAsync(async (c, tx) =>

@@ -55,6 +55,18 @@ public sealed partial class SqliteCollectionStore : IJobStore
             ("$id", jobId), ("$h", holder), ("$e", expiresAt.ToUnixTimeMilliseconds())).ConfigureAwait(false) == 1;
     }
 
+    public async Task<bool> SaveJobResultsAsync(string jobId, string holder, string resultsJson, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ExecAsync(connection, null, """
+            INSERT INTO video_job_results (job_id, results) SELECT id, $r FROM video_jobs WHERE id = $id AND lease_holder = $h AND status = 'IN_PROGRESS'
+            ON CONFLICT (job_id) DO UPDATE SET results = excluded.results;
+            """, cancellationToken, ("$id", jobId), ("$h", holder), ("$r", resultsJson)).ConfigureAwait(false) == 1;
+    }
+
+    public async Task<string?> GetJobResultsAsync(string jobId, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT results FROM video_job_results WHERE job_id = $id;", r => r.GetString(0), cancellationToken, ("$id", jobId)).ConfigureAwait(false)).FirstOrDefault();
+
     public async Task<bool> HoldWorkAsync(string work, string holder, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
         (await QueryAsync("""
             INSERT INTO work_leases (work, holder, expires_at) VALUES ($w, $h, $e)

@@ -369,6 +369,13 @@ internal static class SqliteMigrations
             expires_at INTEGER NOT NULL
         );
         """,
+        // 25: a job's results in the database, where every server sharing it reads them.
+        """
+        CREATE TABLE video_job_results (
+            job_id TEXT PRIMARY KEY NOT NULL REFERENCES video_jobs(id) ON DELETE CASCADE,
+            results TEXT NOT NULL
+        );
+        """,
     ];
 
     public static int Latest => s_steps.Length;

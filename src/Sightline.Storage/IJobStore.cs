@@ -54,6 +54,16 @@ public interface IJobStore
     Task<bool> RenewJobLeaseAsync(string jobId, string holder, DateTimeOffset expiresAt, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Stores a job's results (JSON) where every server sharing the database reads them, only while
+    /// <paramref name="holder"/> holds the lease of the job in progress (replacing any it stored before); false, and
+    /// nothing stored, when it does not.
+    /// </summary>
+    Task<bool> SaveJobResultsAsync(string jobId, string holder, string resultsJson, CancellationToken cancellationToken);
+
+    /// <summary>A job's stored results, or null when none were stored.</summary>
+    Task<string?> GetJobResultsAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Holds the lease on a piece of work that runs once for the whole database (a retention sweep), for
     /// <paramref name="holder"/> until <paramref name="expiresAt"/>: true when it holds it now (it was free, its last
     /// holder's lease ran out, or it is renewing its own), false while another holds a live lease.

@@ -18,8 +18,8 @@ namespace Sightline.StoredVideo;
 /// <summary>
 /// Stored-video jobs (face detection and search, labels, text, segments, person tracking, plates): validated and
 /// recorded durably when accepted (at most <see cref="MaxQueuedJobs"/> unfinished; more is LimitExceeded), run one at a
-/// time by <see cref="RunAsync"/> under a lease in the database, results written atomically to <c>ID.json</c> in the
-/// results directory. A job a stop interrupted is taken back at the next start; a job whose process died is taken
+/// time by <see cref="RunAsync"/> under a lease in the database, results stored in the database (where every process
+/// sharing it reads them) before the job is marked done. A job a stop interrupted is taken back at the next start; a job whose process died is taken
 /// over by another process sharing the database once its lease runs out. Face search and person tracking follow
 /// people only within one video.
 /// </summary>
@@ -144,10 +144,11 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
             if (!Kinds.Contains(job.Kind))
                 throw new SightlineException(ErrorKind.InvalidParameter, $"No video job kind {job.Kind}.");
             var results = await RunAsync(job, lost.Token).ConfigureAwait(false);
-            Directory.CreateDirectory(resultsDirectory);
-            string path = ResultPath(id), temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            await File.WriteAllTextAsync(temp, RekognitionJson.Serialize(results, indented: false), lost.Token).ConfigureAwait(false);
-            File.Move(temp, path, overwrite: true);
+            if (!await jobs.SaveJobResultsAsync(id, Node, RekognitionJson.Serialize(results, indented: false), stoppingToken).ConfigureAwait(false))
+            {
+                LogLeaseLost(logger, id); // another server holds the job now and stores its own
+                return;
+            }
             if (results.Persons is { } persons)
                 await SucceedWithLeadsAsync(job, persons, stoppingToken).ConfigureAwait(false);
             else
@@ -324,8 +325,11 @@ public sealed partial class VideoJobs(IJobStore jobs, ObjectStore objects, FaceE
             throw SightlineException.InvalidParameter("NextToken is not one this server issued.");
         if (job.Status != "SUCCEEDED")
             return (job, null, 0, limit);
-        var results = RekognitionJson.Deserialize<VideoJobResults>(await File.ReadAllTextAsync(ResultPath(id), ct).ConfigureAwait(false))
-            ?? throw new SightlineException(ErrorKind.Internal, $"The results of job {id} are unreadable.");
+        // Results are in the database; jobs finished before it kept them were written to the results directory.
+        string json = await jobs.GetJobResultsAsync(id, ct).ConfigureAwait(false)
+            ?? (File.Exists(ResultPath(id)) ? await File.ReadAllTextAsync(ResultPath(id), ct).ConfigureAwait(false) : null)
+            ?? throw new SightlineException(ErrorKind.Internal, $"The results of job {id} are missing.");
+        var results = RekognitionJson.Deserialize<VideoJobResults>(json) ?? throw new SightlineException(ErrorKind.Internal, $"The results of job {id} are unreadable.");
         return (job, results, offset, limit);
     }
 

@@ -52,6 +52,7 @@ public abstract partial class StoreContractTests
         ["SetJobStatus"] = async (s, c) => await s.Jobs.SetJobStatusAsync("j1", "FAILED", "x", T0, c),
         ["LeaseJob"] = async (s, c) => await s.Jobs.LeaseJobAsync("node-a", T0, T0.AddSeconds(30), c),
         ["RenewJobLease"] = async (s, c) => await s.Jobs.RenewJobLeaseAsync("j1", "node-a", T0.AddSeconds(60), c),
+        ["SaveJobResults"] = async (s, c) => await s.Jobs.SaveJobResultsAsync("j1", "node-a", "{}", c),
         ["HoldWork"] = async (s, c) => await s.Jobs.HoldWorkAsync("retention", "node-a", T0, T0.AddSeconds(60), c),
         ["AddAlerts"] = async (s, c) => await s.Alerts.AddAlertsAsync([new AlertRecord("a2", "r1", "Person", 90, new NormalBox(0, 0, 1, 1), "upload", null, T0)], c),
         ["SetAlertDelivery"] = async (s, c) => await s.Alerts.SetAlertDeliveryAsync("a1", AlertStatus.Delivered, 1, null, T0, c),

@@ -55,6 +55,23 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task Results_are_stored_only_by_the_holder_of_the_jobs_lease_and_read_by_anyone()
+    {
+        await S.Jobs.AddJobAsync(Job("j1"), Ct);
+        Assert.False(await S.Jobs.SaveJobResultsAsync("j1", "node-a", "{\"a\":1}", Ct)); // not leased yet
+        Assert.NotNull(await S.Jobs.LeaseJobAsync("node-a", T0, T0.AddSeconds(30), Ct));
+        Assert.False(await S.Jobs.SaveJobResultsAsync("j1", "node-b", "{\"b\":1}", Ct));
+        Assert.False(await S.Jobs.SaveJobResultsAsync("missing", "node-a", "{}", Ct));
+        Assert.Null(await S.Jobs.GetJobResultsAsync("j1", Ct));
+        Assert.True(await S.Jobs.SaveJobResultsAsync("j1", "node-a", "{\"a\":1}", Ct));
+        Assert.True(await S.Jobs.SaveJobResultsAsync("j1", "node-a", "{\"a\":2}", Ct)); // replaced
+        Assert.Equal("{\"a\":2}", await Open().Jobs.GetJobResultsAsync("j1", Ct));
+        await S.Jobs.SetJobStatusAsync("j1", "SUCCEEDED", null, T0, Ct);
+        Assert.False(await S.Jobs.SaveJobResultsAsync("j1", "node-a", "{\"a\":3}", Ct)); // finished: kept as it was
+        Assert.Equal("{\"a\":2}", await S.Jobs.GetJobResultsAsync("j1", Ct));
+    }
+
+    [Fact]
     public async Task Work_done_once_for_the_database_is_held_by_one_node_until_its_lease_runs_out()
     {
         Assert.True(await S.Jobs.HoldWorkAsync("retention", "node-a", T0, T0.AddMinutes(2), Ct));
