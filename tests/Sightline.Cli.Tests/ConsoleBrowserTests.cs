@@ -214,6 +214,9 @@ public sealed class ConsoleBrowserTests
         await auditorPage.GetByLabel("Access key").FillAsync(id);
         await auditorPage.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Filter" }).ClickAsync();
         await auditorPage.GetByTestId("audit-row").Filter(new LocatorFilterOptions { HasText = "NoteEvent" }).WaitForAsync();
+        // The unfiltered page may already show the operator's note: wait until the filtered rows have replaced it.
+        await auditorPage.GetByTestId("audit-row").Filter(new LocatorFilterOptions { HasNotText = id }).First
+            .WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
         var rows = await auditorPage.GetByTestId("audit-row").AllInnerTextsAsync();
         Assert.All(rows, r => Assert.Contains(id, r, StringComparison.Ordinal));
         foreach (var step in new[] { "SignIn", "AcknowledgeEvent", "NoteEvent", "SignOut" })
