@@ -22,6 +22,7 @@ root.Subcommands.Add(UsersCommands.Build());
 root.Subcommands.Add(EvalCommands.Build());
 root.Subcommands.Add(BenchCommands.Build());
 root.Subcommands.Add(ServeCommand.Build());
+root.Subcommands.Add(ClusterCommands.Build());
 root.Subcommands.Add(KeysCommands.Build());
 root.Subcommands.Add(SecretsCommands.Build());
 root.Subcommands.Add(AuditCommands.Build());

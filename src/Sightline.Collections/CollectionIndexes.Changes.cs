@@ -113,13 +113,18 @@ public sealed partial class CollectionIndexes
         return count;
     }
 
-    /// <summary>Each row's last change wins; rows deleted and added again within the batch are replaced, not kept.</summary>
-    private static (Dictionary<long, bool> Final, HashSet<long> Reused) NetEffect(IReadOnlyList<FaceChange> changes)
+    /// <summary>
+    /// Each row's last change wins; rows deleted and added again within the batch are replaced, not kept. Rows of
+    /// other shards are left out.
+    /// </summary>
+    private (Dictionary<long, bool> Final, HashSet<long> Reused) NetEffect(IReadOnlyList<FaceChange> changes)
     {
         var final = new Dictionary<long, bool>();
         var reused = new HashSet<long>();
         foreach (var change in changes)
         {
+            if (!_shard.Holds(change.RowId))
+                continue;
             if (change.Added && final.TryGetValue(change.RowId, out bool was) && !was)
                 reused.Add(change.RowId);
             final[change.RowId] = change.Added;

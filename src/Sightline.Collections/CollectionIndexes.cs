@@ -12,10 +12,14 @@ namespace Sightline.Collections;
 /// agrees with the database. Writes go to the database first (durable), then to the index under the
 /// collection's gate. Snapshots (int8 codes for the exact tier, the whole graph for HNSW) are written after a
 /// build or repair and on orderly shutdown, so a restart loads rather than rebuilds. Writes made by other
-/// processes reach the loaded indexes through the store's face change log (<see cref="FollowAsync"/>).
+/// processes reach the loaded indexes through the store's face change log (<see cref="FollowAsync"/>). Given a
+/// <paramref name="shard"/>, the indexes hold only that shard of each collection's faces (a cluster's shard grain).
 /// </summary>
-public sealed partial class CollectionIndexes(ICollectionStore store, int dimension, string? snapshotDirectory = null, int approximateAbove = CollectionIndexes.DefaultApproximateAbove) : IDisposable, IAsyncDisposable
+public sealed partial class CollectionIndexes(ICollectionStore store, int dimension, string? snapshotDirectory = null, int approximateAbove = CollectionIndexes.DefaultApproximateAbove,
+    FaceShard? shard = null) : IDisposable, IAsyncDisposable
 {
+    private readonly FaceShard _shard = shard ?? FaceShard.All;
+
     /// <summary>
     /// Collections larger than this are searched with HNSW. The exact scan measured 20–24 ms p50 per million
     /// 512-d faces on the 2-core reference machine (docs/benchmarks.md), so above ~1.5M it would pass ~36 ms.
@@ -78,7 +82,7 @@ public sealed partial class CollectionIndexes(ICollectionStore store, int dimens
     {
         foreach (var face in faces)
         {
-            if (!index.Contains(face.RowId)) // the change log may have brought it already
+            if (_shard.Holds(face.RowId) && !index.Contains(face.RowId)) // the change log may have brought it already
                 index.Add(face.RowId, face.Embedding!);
         }
     });
@@ -139,7 +143,8 @@ public sealed partial class CollectionIndexes(ICollectionStore store, int dimens
     private SemaphoreSlim GateFor(string collectionId) => _gates.GetOrAdd(collectionId, _ => new SemaphoreSlim(1, 1));
 
     private string? SnapshotPath(string collectionId, string kind) => snapshotDirectory is null ? null
-        : Path.Combine(snapshotDirectory, Convert.ToHexStringLower(Encoding.UTF8.GetBytes(collectionId)) + "." + kind);
+        : Path.Combine(snapshotDirectory, Convert.ToHexStringLower(Encoding.UTF8.GetBytes(collectionId))
+            + (_shard.Count > 1 ? $".{_shard.Index}-of-{_shard.Count}" : "") + "." + kind);
 
     private async Task<IVectorIndex> LoadAsync(string collectionId, CancellationToken cancellationToken)
     {
@@ -155,7 +160,7 @@ public sealed partial class CollectionIndexes(ICollectionStore store, int dimens
     private async Task<IPersistentVectorIndex> LoadStateAsync(string collectionId, long before, CancellationToken cancellationToken)
     {
         var source = new StoreVectors(store);
-        var rowIds = await store.ReadRowIdsAsync(collectionId, cancellationToken).ConfigureAwait(false);
+        var rowIds = await store.ReadRowIdsAsync(collectionId, _shard, cancellationToken).ConfigureAwait(false);
         bool approximate = rowIds.Count > approximateAbove;
         string kind = approximate ? GraphKind : FlatKind;
         string? path = SnapshotPath(collectionId, kind);
@@ -170,7 +175,7 @@ public sealed partial class CollectionIndexes(ICollectionStore store, int dimens
                 var graph = new HnswIndex(dimension, GraphOptions, source);
                 // Streamed in chunks, so the embeddings of a large collection are never all in memory at once.
                 var chunk = new List<(long, float[])>(BuildChunk);
-                await foreach (var face in store.ReadEmbeddingsAsync(collectionId, cancellationToken).ConfigureAwait(false))
+                await foreach (var face in store.ReadEmbeddingsAsync(collectionId, _shard, cancellationToken).ConfigureAwait(false))
                 {
                     chunk.Add(face);
                     if (chunk.Count == BuildChunk)
@@ -185,7 +190,7 @@ public sealed partial class CollectionIndexes(ICollectionStore store, int dimens
             else
             {
                 var flat = new FlatInt8Index(dimension, source);
-                await foreach (var (rowId, embedding) in store.ReadEmbeddingsAsync(collectionId, cancellationToken).ConfigureAwait(false))
+                await foreach (var (rowId, embedding) in store.ReadEmbeddingsAsync(collectionId, _shard, cancellationToken).ConfigureAwait(false))
                     flat.Add(rowId, embedding);
                 index = flat;
             }

@@ -53,6 +53,7 @@ public sealed partial class CollectionService
         if (deletion.HeldFaces > 0)
             throw new SightlineException(ErrorKind.Conflict, $"Collection {id} holds {deletion.HeldFaces} face(s) under a legal hold; lift the hold ('sightline holds lift CASE') before deleting it.");
         await indexes.DropAsync(id).ConfigureAwait(false);
+        await _search.DroppedAsync(id).ConfigureAwait(false);
         return new DeleteCollectionResponse(200);
     }
 }

@@ -53,8 +53,7 @@ public sealed partial class CollectionService
     {
         // A hair below the exact boundary so rounding never drops a face; the similarity filter below is exact.
         float minCosine = _comparer.Calibration.ToCosine(threshold) - 1e-4f;
-        var index = await indexes.GetAsync(collectionId, cancellationToken).ConfigureAwait(false);
-        var hits = (await index.SearchAsync(embedding, excludeRowId is null ? k : k + 1, minCosine, cancellationToken).ConfigureAwait(false))
+        var hits = (await _search.SearchAsync(collectionId, embedding, excludeRowId is null ? k : k + 1, minCosine, cancellationToken).ConfigureAwait(false))
             .Where(h => h.Id != excludeRowId)
             .Take(k)
             .ToList();

@@ -163,8 +163,7 @@ public sealed partial class CollectionService
         var best = new Dictionary<string, float>(StringComparer.Ordinal);
         foreach (var probe in probes)
         {
-            var index = await indexes.GetAsync(collectionId, cancellationToken).ConfigureAwait(false);
-            var hits = await index.SearchAsync(probe, MaxSearchFaces, minCosine, cancellationToken).ConfigureAwait(false);
+            var hits = await _search.SearchAsync(collectionId, probe, MaxSearchFaces, minCosine, cancellationToken).ConfigureAwait(false);
             var faces = (await store.GetFacesByRowIdsAsync([.. hits.Select(h => h.Id)], cancellationToken).ConfigureAwait(false)).ToDictionary(f => f.RowId);
             foreach (var hit in hits)
             {

@@ -8,9 +8,13 @@ namespace Sightline.Collections;
 /// Rekognition's collection operations over a face engine, a durable store and per-collection vector indexes.
 /// Probe images are never stored. Every identification a search returns is a lead for human review. Each operation
 /// that changes a collection takes the audit entry of the call it serves, which the store records with the change.
+/// Searches go through <paramref name="search"/> (this process's indexes unless a cluster shards them); writes are
+/// durable in the store before they reach any index.
 /// </summary>
-public sealed partial class CollectionService(FaceEngine engine, ICollectionStore store, IRetentionStore retention, CollectionIndexes indexes)
+public sealed partial class CollectionService(FaceEngine engine, ICollectionStore store, IRetentionStore retention, CollectionIndexes indexes, IFaceSearch? search = null)
 {
+    private readonly IFaceSearch _search = search ?? new LocalFaceSearch(indexes);
+
     public const int MaxSearchFaces = 4096;
     public const float DefaultFaceMatchThreshold = 80f;
 

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Sightline.Hosting;
 
 /// <summary>The names processes sharing one database go by (<see cref="SightlineOptions.Node"/>).</summary>
-internal static partial class NodeNames
+public static partial class NodeNames
 {
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     public static partial Regex Valid();

@@ -35,6 +35,7 @@ public static class SightlineServices
 {
     public static IServiceCollection AddSightline(this IServiceCollection services, SightlineOptions options)
     {
+        options = options with { Live = options.Live with { Node = options.Node } }; // camera statuses name the node that runs them
         services.AddSingleton<IValidateOptions<SightlineOptions>, SightlineOptionsValidator>();
         services.AddSingleton<IOptionsFactory<SightlineOptions>>(sp => new FixedOptionsFactory<SightlineOptions>(options, sp.GetServices<IValidateOptions<SightlineOptions>>()));
         services.AddOptions<SightlineOptions>().ValidateOnStart();
@@ -115,7 +116,7 @@ public static class SightlineServices
         services.AddSingleton(sp => new EventRetention(sp.GetRequiredService<ICameraStore>(), sp.GetRequiredService<IEventStore>(), options.Live, Path.Combine(options.DataDirectory, "events"),
             sp.GetService<ILoggerFactory>()?.CreateLogger<EventRetention>() ?? NullLogger<EventRetention>.Instance));
         services.AddSingleton(sp => new LiveCameras(sp.GetRequiredService<ICameraStore>(), sp.GetRequiredService<CameraSecrets>(), sp.GetRequiredService<LiveServices>(), options.Live,
-            sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
+            sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance, sp.GetService<ICameraPlacement>()));
         services.AddSingleton(sp => new Live.Video.LiveVideo(sp.GetRequiredService<LiveCameras>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
         services.AddSingleton(options.Mqtt);
         services.AddSingleton(sp => new MqttFeed(options.Mqtt, sp.GetRequiredService<EventHub>(), sp.GetRequiredService<CameraDesk>(), Path.Combine(options.DataDirectory, "events"),

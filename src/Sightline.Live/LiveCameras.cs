@@ -6,10 +6,13 @@ namespace Sightline.Live;
 /// <summary>
 /// Keeps one <see cref="CameraWorker"/> running per enabled camera in the store: reads the list every
 /// <see cref="LiveOptions.SyncInterval"/>, starts workers for new cameras, restarts those whose settings changed and
-/// stops those removed or disabled. Cameras past <see cref="LiveOptions.MaxCameras"/> are reported as errors.
+/// stops those removed or disabled. Cameras past <see cref="LiveOptions.MaxCameras"/> are reported as errors. In a
+/// cluster, <paramref name="placement"/> says which cameras are this node's.
 /// </summary>
-public sealed partial class LiveCameras(ICameraStore store, CameraSecrets secrets, LiveServices live, LiveOptions options, TimeProvider time, ILoggerFactory loggers)
+public sealed partial class LiveCameras(ICameraStore store, CameraSecrets secrets, LiveServices live, LiveOptions options, TimeProvider time, ILoggerFactory loggers,
+    ICameraPlacement? placement = null)
 {
+    private readonly ICameraPlacement _placement = placement ?? AllCamerasHere.Instance;
     private readonly Dictionary<string, Running> _running = new(StringComparer.Ordinal);
     private readonly ILogger _logger = loggers.CreateLogger<LiveCameras>();
 
@@ -45,7 +48,6 @@ public sealed partial class LiveCameras(ICameraStore store, CameraSecrets secret
 
     public async Task RunAsync(CancellationToken ct)
     {
-        await CloseLeftOpenAsync(ct).ConfigureAwait(false);
         using var timer = new PeriodicTimer(options.SyncInterval, time);
         try
         {
@@ -74,7 +76,10 @@ public sealed partial class LiveCameras(ICameraStore store, CameraSecrets secret
 
     public async Task SyncAsync(CancellationToken ct)
     {
-        var cameras = (await store.ListCamerasAsync(ct).ConfigureAwait(false)).Where(c => c.Settings.Enabled).ToList();
+        var enabled = (await store.ListCamerasAsync(ct).ConfigureAwait(false)).Where(c => c.Settings.Enabled).ToList();
+        var runningNow = Snapshot().Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+        var mine = await _placement.PlaceAsync([.. enabled.Select(c => c.Name)], runningNow, ct).ConfigureAwait(false);
+        var cameras = enabled.Where(c => mine.Contains(c.Name)).ToList();
         var wanted = cameras.Take(options.MaxCameras).ToDictionary(c => c.Name, StringComparer.Ordinal);
         foreach (var (name, running) in Snapshot())
         {
@@ -87,7 +92,7 @@ public sealed partial class LiveCameras(ICameraStore store, CameraSecrets secret
             lock (_running)
                 present = _running.ContainsKey(camera.Name);
             if (!present)
-                Start(camera);
+                await StartAsync(camera, ct).ConfigureAwait(false);
         }
         foreach (var over in cameras.Skip(options.MaxCameras))
         {
@@ -102,8 +107,9 @@ public sealed partial class LiveCameras(ICameraStore store, CameraSecrets secret
             return [.. _running];
     }
 
-    private void Start(CameraRecord camera)
+    private async Task StartAsync(CameraRecord camera, CancellationToken ct)
     {
+        await CloseLeftOpenAsync(camera.Name, ct).ConfigureAwait(false);
         var logger = loggers.CreateLogger("Sightline.Live.Camera");
         string url;
         try
@@ -144,18 +150,19 @@ public sealed partial class LiveCameras(ICameraStore store, CameraSecrets secret
     }
 
     /// <summary>
-    /// Events a killed server left open (no end recorded) end at their last update, before any camera starts: a
-    /// track never outlives its worker, so a restarted camera starts new events.
+    /// Events of a camera that a killed server (this one before a restart, or a node that died) left open (no end
+    /// recorded) end at their last update before the camera starts here: a track never outlives its worker, so a
+    /// restarted camera starts new events.
     /// </summary>
-    private async Task CloseLeftOpenAsync(CancellationToken ct)
+    private async Task CloseLeftOpenAsync(string camera, CancellationToken ct)
     {
         try
         {
-            var open = (await live.Events.ListEventsAsync(new EventQuery(Limit: Events.EventView.MaxLimit), ct).ConfigureAwait(false)).Where(e => e.EndTime is null).ToList();
+            var open = (await live.Events.ListEventsAsync(new EventQuery(Camera: camera, Limit: Events.EventView.MaxLimit), ct).ConfigureAwait(false)).Where(e => e.EndTime is null).ToList();
             foreach (var e in open)
                 await live.Events.UpdateEventAsync(e with { EndTime = e.UpdatedAt }, ct).ConfigureAwait(false);
             if (open.Count > 0)
-                LogClosedLeftOpen(_logger, open.Count);
+                LogClosedLeftOpen(_logger, camera, open.Count);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -184,6 +191,6 @@ public sealed partial class LiveCameras(ICameraStore store, CameraSecrets secret
     [LoggerMessage(EventId = 67, Level = LogLevel.Error, Message = "camera {Camera}: {Reason}")]
     private static partial void LogCannotOpen(ILogger logger, string camera, string reason);
 
-    [LoggerMessage(EventId = 68, Level = LogLevel.Information, Message = "ended {Count} events left open by a server that stopped without ending them")]
-    private static partial void LogClosedLeftOpen(ILogger logger, int count);
+    [LoggerMessage(EventId = 68, Level = LogLevel.Information, Message = "camera {Camera}: ended {Count} events left open by a server that stopped without ending them")]
+    private static partial void LogClosedLeftOpen(ILogger logger, string camera, int count);
 }

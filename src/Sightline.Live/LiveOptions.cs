@@ -47,6 +47,6 @@ public sealed record LiveOptions
     /// <summary>Days the events of a camera that no longer exists are kept (a camera's own events: its retainDays).</summary>
     public int OrphanEventDays { get; init; } = 30;
 
-    /// <summary>The name this server reports in camera statuses.</summary>
+    /// <summary>The name this server reports in camera statuses (the core sets it to its node name).</summary>
     public string Node { get; init; } = Environment.MachineName;
 }

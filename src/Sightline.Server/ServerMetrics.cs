@@ -58,6 +58,19 @@ public static partial class ServerMetrics
     private static readonly Counter s_cameraPlates = Metrics.CreateCounter("sightline_camera_plate_reads_total", "Tracked vehicles of a camera whose plate was read, by outcome (read, hotlist_hit); reads are not kept", "camera", "outcome");
 
     /// <summary>Live cameras' counters, read at each scrape from the workers running in this server.</summary>
+    private static readonly Gauge s_clusterNodes = Metrics.CreateGauge("sightline_cluster_nodes", "Nodes of the cluster by status, as this node sees them (cluster mode only)", "status");
+    private static readonly Gauge s_clusterJoined = Metrics.CreateGauge("sightline_cluster_joined", "1 while this node is an active member of its cluster, else 0 (cluster mode only)");
+    private static readonly string[] s_clusterStatuses = ["Created", "Joining", "Active", "ShuttingDown", "Stopping", "Dead"];
+
+    /// <summary>The cluster's membership as this node sees it; the cameras this node runs are the camera series.</summary>
+    public static void TrackCluster(Cluster.ClusterView view) => Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+    {
+        var members = view.Members;
+        foreach (string status in s_clusterStatuses)
+            s_clusterNodes.WithLabels(status).Set(members.Count(m => m.Status == status));
+        s_clusterJoined.Set(view.Joined ? 1 : 0);
+    });
+
     public static void TrackCameras(Live.LiveCameras cameras) => Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
     {
         var workers = cameras.Workers.ToList();

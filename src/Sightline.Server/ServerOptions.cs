@@ -29,6 +29,9 @@ public sealed record ServerOptions
     /// <summary>Write logs as JSON lines (one object per event) instead of text.</summary>
     public bool JsonLogs { get; init; }
 
+    /// <summary>The Orleans cluster this server joins as a node ('serve --cluster'); null to run alone.</summary>
+    public Cluster.ClusterSettings? Cluster { get; init; }
+
     /// <summary>How often retention rules are applied (also once at start).</summary>
     public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromHours(1);
 }

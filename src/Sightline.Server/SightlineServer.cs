@@ -19,6 +19,7 @@ using Sightline.Imaging;
 using Sightline.Objects;
 using Sightline.Storage;
 using Sightline.Hosting;
+using Sightline.Cluster;
 
 namespace Sightline.Server;
 
@@ -44,6 +45,12 @@ public static class SightlineServer
 
         builder.Services.AddSightline(core);
         builder.Services.AddSingleton(server);
+        if (server.Cluster is { } cluster)
+        {
+            if (core.Database is not { } database || !Storage.Postgres.PostgresStorage.Accepts(database))
+                throw SightlineException.InvalidParameter("--cluster needs a PostgreSQL --database, the one every node of the cluster shares.");
+            builder.AddSightlineCluster(cluster, Storage.Postgres.PostgresConnection.Normalise(database), core.Node);
+        }
         builder.Services.AddSingleton(sp => new SigV4Verifier(sp.GetRequiredService<AccessKeys>(), "rekognition", maxSkew: server.MaxClockSkew));
         builder.Services.AddSingleton<Limits.FailedAuthLimits>();
         builder.Services.AddSingleton<Limits.KeyRateLimits>();
@@ -93,13 +100,19 @@ public static class SightlineServer
         var app = builder.Build();
         // Options are checked before any model loads: a bad value is one line, not a warm-up and then a failure.
         _ = app.Services.GetRequiredService<SightlineOptions>();
+        // A cluster node's schema (Orleans' membership tables included) is migrated before Orleans starts reading it.
+        if (server.Cluster is not null)
+            _ = app.Services.GetRequiredService<ICollectionStore>();
         app.Use(ServerMetrics.Middleware(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Sightline.Requests")));
         app.UseStatusCodePages(); // problem details for routing failures (404, 405, 415) that no endpoint wrote
         app.UseRateLimiter();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) }); // live video to the console
         app.MapGet("/healthz", () => Results.Text("ok"));
+        var clusterView = app.Services.GetService<ClusterView>();
         app.MapGet("/readyz", async (FaceEngine engine, ICollectionStore collections, CancellationToken ct) =>
         {
+            if (clusterView is { Joined: false })
+                return Results.Text("joining the cluster", statusCode: 503);
             bool ready = engine.Detector.ModelId is { Length: > 0 } && await collections.ListCollectionsAsync(null, 1, ct) is not null;
             return ready ? Results.Text("ready") : Results.Text("loading", statusCode: 503);
         });
@@ -120,6 +133,8 @@ public static class SightlineServer
         ServerMetrics.TrackInference(() => engine.LoadedModels.Append(labels.Detector.Model));
         ServerMetrics.TrackCameras(app.Services.GetRequiredService<Live.LiveCameras>());
         ServerMetrics.TrackMqtt(app.Services.GetRequiredService<Live.Feeds.MqttFeed>());
+        if (clusterView is not null)
+            ServerMetrics.TrackCluster(clusterView);
         return app;
     }
 

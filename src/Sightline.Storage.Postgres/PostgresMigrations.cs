@@ -385,6 +385,111 @@ internal static class PostgresMigrations
             results text NOT NULL
         );
         """,
+        // 26: the nodes of an Orleans cluster ('serve --cluster') and where each collection shard was last loaded. Orleans' ADO.NET clustering reads its statements from
+        // OrleansQuery by key and binds parameters and result columns by name (its contract); the tables are ours. A
+        // statement that changes membership bumps the table version only when the caller read the current one, so one
+        // of two racing writers wins and the other re-reads, as the membership protocol expects.
+        """
+        CREATE TABLE cluster_membership_version (
+            deployment_id text COLLATE "C" PRIMARY KEY,
+            version integer NOT NULL DEFAULT 0,
+            changed_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE TABLE cluster_members (
+            deployment_id text COLLATE "C" NOT NULL REFERENCES cluster_membership_version(deployment_id),
+            address text NOT NULL,
+            port integer NOT NULL,
+            generation integer NOT NULL,
+            silo_name text NOT NULL,
+            host_name text NOT NULL,
+            status integer NOT NULL,
+            proxy_port integer,
+            suspect_times text,
+            start_time timestamptz NOT NULL,
+            i_am_alive_time timestamptz NOT NULL,
+            PRIMARY KEY (deployment_id, address, port, generation)
+        );
+        CREATE TABLE cluster_shards (
+            deployment_id text COLLATE "C" NOT NULL,
+            collection_id text COLLATE "C" NOT NULL,
+            shard integer NOT NULL,
+            shards integer NOT NULL,
+            node text NOT NULL,
+            faces integer NOT NULL,
+            loaded_at timestamptz NOT NULL,
+            PRIMARY KEY (deployment_id, collection_id, shard, shards)
+        );
+        CREATE TABLE OrleansQuery (
+            QueryKey varchar(64) PRIMARY KEY,
+            QueryText text NOT NULL
+        );
+        INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES
+        ('InsertMembershipVersionKey', $q$
+            WITH added AS (
+                INSERT INTO cluster_membership_version (deployment_id) VALUES (@DeploymentId)
+                ON CONFLICT (deployment_id) DO NOTHING RETURNING 1)
+            SELECT count(*)::int FROM added;
+        $q$),
+        ('InsertMembershipKey', $q$
+            WITH bumped AS (
+                UPDATE cluster_membership_version SET version = version + 1, changed_at = now()
+                WHERE deployment_id = @DeploymentId AND version = @Version
+                  AND NOT EXISTS (SELECT 1 FROM cluster_members WHERE deployment_id = @DeploymentId AND address = @Address AND port = @Port AND generation = @Generation)
+                RETURNING deployment_id),
+            added AS (
+                INSERT INTO cluster_members (deployment_id, address, port, generation, silo_name, host_name, status, proxy_port, start_time, i_am_alive_time)
+                SELECT deployment_id, @Address, @Port, @Generation, @SiloName, @HostName, @Status, @ProxyPort, @StartTime, @IAmAliveTime FROM bumped
+                RETURNING 1)
+            SELECT count(*)::int FROM added;
+        $q$),
+        ('UpdateMembershipKey', $q$
+            WITH bumped AS (
+                UPDATE cluster_membership_version SET version = version + 1, changed_at = now()
+                WHERE deployment_id = @DeploymentId AND version = @Version
+                  AND EXISTS (SELECT 1 FROM cluster_members WHERE deployment_id = @DeploymentId AND address = @Address AND port = @Port AND generation = @Generation)
+                RETURNING deployment_id),
+            changed AS (
+                UPDATE cluster_members m SET status = @Status, suspect_times = @SuspectTimes, i_am_alive_time = @IAmAliveTime
+                FROM bumped WHERE m.deployment_id = bumped.deployment_id AND m.address = @Address AND m.port = @Port AND m.generation = @Generation
+                RETURNING 1)
+            SELECT count(*)::int FROM changed;
+        $q$),
+        ('UpdateIAmAlivetimeKey', $q$
+            UPDATE cluster_members SET i_am_alive_time = @IAmAliveTime
+            WHERE deployment_id = @DeploymentId AND address = @Address AND port = @Port AND generation = @Generation;
+        $q$),
+        ('MembershipReadRowKey', $q$
+            SELECT v.deployment_id AS DeploymentId, m.address AS Address, m.port AS Port, m.generation AS Generation, m.silo_name AS SiloName,
+                   m.host_name AS HostName, m.status AS Status, m.proxy_port AS ProxyPort, m.suspect_times AS SuspectTimes,
+                   m.start_time AS StartTime, m.i_am_alive_time AS IAmAliveTime, v.version AS Version
+            FROM cluster_membership_version v
+            LEFT JOIN cluster_members m ON m.deployment_id = v.deployment_id AND m.address = @Address AND m.port = @Port AND m.generation = @Generation
+            WHERE v.deployment_id = @DeploymentId;
+        $q$),
+        ('MembershipReadAllKey', $q$
+            SELECT v.deployment_id AS DeploymentId, m.address AS Address, m.port AS Port, m.generation AS Generation, m.silo_name AS SiloName,
+                   m.host_name AS HostName, m.status AS Status, m.proxy_port AS ProxyPort, m.suspect_times AS SuspectTimes,
+                   m.start_time AS StartTime, m.i_am_alive_time AS IAmAliveTime, v.version AS Version
+            FROM cluster_membership_version v
+            LEFT JOIN cluster_members m ON m.deployment_id = v.deployment_id
+            WHERE v.deployment_id = @DeploymentId;
+        $q$),
+        ('DeleteMembershipTableEntriesKey', $q$
+            DELETE FROM cluster_members WHERE deployment_id = @DeploymentId;
+            DELETE FROM cluster_membership_version WHERE deployment_id = @DeploymentId;
+        $q$),
+        ('GatewaysQueryKey', $q$
+            SELECT address AS Address, proxy_port AS ProxyPort, generation AS Generation
+            FROM cluster_members WHERE deployment_id = @DeploymentId AND status = @Status AND proxy_port > 0;
+        $q$),
+        ('CleanupDefunctSiloEntriesKey', $q$
+            DELETE FROM cluster_members WHERE deployment_id = @DeploymentId AND i_am_alive_time < @IAmAliveTime AND status <> 3;
+        $q$),
+        ('CleanupDefunctSiloEntryKey', $q$
+            DELETE FROM cluster_members
+            WHERE deployment_id = @DeploymentId AND address = @Address AND port = @Port AND generation = @Generation AND status = 6;
+        $q$);
+        """,
     ];
 
     public static int Latest => s_steps.Length;

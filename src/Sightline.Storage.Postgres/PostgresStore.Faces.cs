@@ -106,11 +106,13 @@ public sealed partial class PostgresStore
             return new FaceDeletion(deleted, refused);
         }, cancellationToken);
 
-    public async Task<IReadOnlyList<long>> ReadRowIdsAsync(string collectionId, CancellationToken cancellationToken) =>
-        await QueryAsync("SELECT row_id FROM faces WHERE collection_id = @c ORDER BY row_id;", r => r.GetInt64(0), cancellationToken, ("c", collectionId)).ConfigureAwait(false);
+    public async Task<IReadOnlyList<long>> ReadRowIdsAsync(string collectionId, FaceShard shard, CancellationToken cancellationToken) =>
+        await QueryAsync("SELECT row_id FROM faces WHERE collection_id = @c AND row_id % @n = @i ORDER BY row_id;", r => r.GetInt64(0), cancellationToken,
+            ("c", collectionId), ("n", (long)Math.Max(1, shard.Count)), ("i", (long)shard.Index)).ConfigureAwait(false);
 
-    public IAsyncEnumerable<(long RowId, float[] Embedding)> ReadEmbeddingsAsync(string collectionId, CancellationToken cancellationToken) =>
-        StreamAsync("SELECT row_id, embedding FROM faces WHERE collection_id = @c ORDER BY row_id;", r => (r.GetInt64(0), FromBlob(r.GetFieldValue<byte[]>(1))), cancellationToken, ("c", collectionId));
+    public IAsyncEnumerable<(long RowId, float[] Embedding)> ReadEmbeddingsAsync(string collectionId, FaceShard shard, CancellationToken cancellationToken) =>
+        StreamAsync("SELECT row_id, embedding FROM faces WHERE collection_id = @c AND row_id % @n = @i ORDER BY row_id;", r => (r.GetInt64(0), FromBlob(r.GetFieldValue<byte[]>(1))), cancellationToken,
+            ("c", collectionId), ("n", (long)Math.Max(1, shard.Count)), ("i", (long)shard.Index));
 
     private static StoredFace ReadFace(NpgsqlDataReader r, bool withEmbedding) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), Text(r, 4),

@@ -148,13 +148,15 @@ public sealed partial class SqliteCollectionStore
         ? Ids(deleted.Select(f => f.FaceId))
         : System.Text.Json.JsonSerializer.Serialize(new FaceDeletionDetails([.. deleted.Select(f => f.FaceId)], held), AuditJson.Default.FaceDeletionDetails);
 
-    public async Task<IReadOnlyList<long>> ReadRowIdsAsync(string collectionId, CancellationToken cancellationToken) =>
-        await QueryAsync("SELECT row_id FROM faces WHERE collection_id = $c ORDER BY row_id;", r => r.GetInt64(0), cancellationToken, ("$c", collectionId)).ConfigureAwait(false);
+    public async Task<IReadOnlyList<long>> ReadRowIdsAsync(string collectionId, FaceShard shard, CancellationToken cancellationToken) =>
+        await QueryAsync("SELECT row_id FROM faces WHERE collection_id = $c AND row_id % $n = $i ORDER BY row_id;", r => r.GetInt64(0), cancellationToken,
+            ("$c", collectionId), ("$n", (long)Math.Max(1, shard.Count)), ("$i", (long)shard.Index)).ConfigureAwait(false);
 
-    public async IAsyncEnumerable<(long RowId, float[] Embedding)> ReadEmbeddingsAsync(string collectionId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<(long RowId, float[] Embedding)> ReadEmbeddingsAsync(string collectionId, FaceShard shard, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = Command(connection, "SELECT row_id, embedding FROM faces WHERE collection_id = $c ORDER BY row_id;", null, ("$c", collectionId));
+        await using var cmd = Command(connection, "SELECT row_id, embedding FROM faces WHERE collection_id = $c AND row_id % $n = $i ORDER BY row_id;", null,
+            ("$c", collectionId), ("$n", (long)Math.Max(1, shard.Count)), ("$i", (long)shard.Index));
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {

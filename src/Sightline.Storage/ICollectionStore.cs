@@ -115,8 +115,8 @@ public interface ICollectionStore
     /// <summary>The user's faces in row order.</summary>
     Task<IReadOnlyList<StoredFace>> UserFacesAsync(string collectionId, string userId, bool withEmbeddings, CancellationToken cancellationToken);
 
-    /// <summary>Row ids of every face of a collection (to reconcile a loaded index snapshot).</summary>
-    Task<IReadOnlyList<long>> ReadRowIdsAsync(string collectionId, CancellationToken cancellationToken);
+    /// <summary>Row ids of every face of a collection's <paramref name="shard"/> (to reconcile a loaded index snapshot).</summary>
+    Task<IReadOnlyList<long>> ReadRowIdsAsync(string collectionId, FaceShard shard, CancellationToken cancellationToken);
 
     /// <summary>
     /// The face change log after <paramref name="afterSeq"/> in order (at most <paramref name="limit"/> entries), for one
@@ -128,6 +128,17 @@ public interface ICollectionStore
     /// <summary>The newest change's sequence number (0 when there is none).</summary>
     Task<long> LastFaceChangeAsync(CancellationToken cancellationToken);
 
-    /// <summary>Streams every face (row id and embedding) of a collection in row order, to build its vector index.</summary>
-    IAsyncEnumerable<(long RowId, float[] Embedding)> ReadEmbeddingsAsync(string collectionId, CancellationToken cancellationToken);
+    /// <summary>Streams every face (row id and embedding) of a collection's <paramref name="shard"/> in row order, to build its vector index.</summary>
+    IAsyncEnumerable<(long RowId, float[] Embedding)> ReadEmbeddingsAsync(string collectionId, FaceShard shard, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// One of <see cref="Count"/> shards of a collection's faces: those whose row id leaves <see cref="Index"/> when divided
+/// by <see cref="Count"/> (row ids are sequential, so shards are even). <see cref="All"/> is the whole collection.
+/// </summary>
+public readonly record struct FaceShard(int Index, int Count)
+{
+    public static readonly FaceShard All = new(0, 1);
+
+    public bool Holds(long rowId) => Count <= 1 || rowId % Count == Index;
 }

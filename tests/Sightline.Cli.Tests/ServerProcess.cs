@@ -32,6 +32,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     private readonly string[] _extraArgs = [];
 
+    /// <summary>The --database the server was started with, when given.</summary>
+    public string? Database => Array.IndexOf(_extraArgs, "--database") is int at and >= 0 && at + 1 < _extraArgs.Length ? _extraArgs[at + 1] : null;
+
     // A peer shares its first server's data directory: only the first removes it.
     private readonly bool _ownsData;
 
@@ -43,18 +46,24 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Set SIGHTLINE_TEST_SERVER_LOG=FILE to keep the servers' output when a test needs explaining.</summary>
     private static readonly object s_logLock = new();
 
-    public static async Task<ServerProcess> StartAsync(params string[] extraArgs)
+    public static Task<ServerProcess> StartAsync(params string[] extraArgs) => StartOnAsync(null, extraArgs);
+
+    /// <summary>A server on <paramref name="database"/> (keys provisioned in its data directory first), or on the suite's database when null.</summary>
+    public static async Task<ServerProcess> StartOnAsync(string? database, params string[] extraArgs)
     {
         SightlineCli.Fixture("sample1");
         var data = new TempDir();
+        string[] on = database is null ? [] : ["--database", database];
+        if (database is not null)
+            Assert.Equal(0, SightlineCli.Run("--secrets", Path.Combine(data.Path, "secrets"), "secrets", "init").ExitCode);
         var keys = new Dictionary<string, (string, string)>();
         foreach (string role in new[] { "admin", "operator", "analyst", "auditor", "reviewer" })
         {
             // Every key carries a default case and purpose, so searches pass the default policy (which the tests also exercise).
-            var key = SightlineCli.Run("keys", "create", "--role", role, "--default-case", "TEST-1", "--default-purpose", "investigation", "--json", "--data", data.Path).Json();
+            var key = SightlineCli.Run([.. on, "keys", "create", "--role", role, "--default-case", "TEST-1", "--default-purpose", "investigation", "--json", "--data", data.Path]).Json();
             keys[role] = (key.GetProperty("accessKeyId").GetString()!, key.GetProperty("secretAccessKey").GetString()!);
         }
-        return await LaunchAsync(data, keys, extraArgs, ownsData: true);
+        return await LaunchAsync(data, keys, [.. extraArgs, .. on], ownsData: true);
     }
 
     /// <summary>A second server on the same data directory, database and keys (another node beside this one), on its own port.</summary>

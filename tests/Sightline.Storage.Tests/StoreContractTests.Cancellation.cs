@@ -16,10 +16,10 @@ public abstract partial class StoreContractTests
         ["GetUserFaceCount"] = (s, c) => s.Collections.GetUserFaceCountAsync("c1", "u1", c),
         ["ListUsers"] = (s, c) => s.Collections.ListUsersAsync("c1", null, 10, c),
         ["UserFaces"] = (s, c) => s.Collections.UserFacesAsync("c1", "u1", true, c),
-        ["ReadRowIds"] = (s, c) => s.Collections.ReadRowIdsAsync("c1", c),
+        ["ReadRowIds"] = (s, c) => s.Collections.ReadRowIdsAsync("c1", FaceShard.All, c),
         ["ReadFaceChanges"] = (s, c) => s.Collections.ReadFaceChangesAsync(null, 0, 10, c).ToListAsync(c).AsTask(),
         ["LastFaceChange"] = (s, c) => s.Collections.LastFaceChangeAsync(c),
-        ["ReadEmbeddings"] = (s, c) => s.Collections.ReadEmbeddingsAsync("c1", c).ToListAsync(c).AsTask(),
+        ["ReadEmbeddings"] = (s, c) => s.Collections.ReadEmbeddingsAsync("c1", FaceShard.All, c).ToListAsync(c).AsTask(),
         ["GetKey"] = (s, c) => s.Keys.GetKeyAsync("K1", c),
         ["ListKeys"] = (s, c) => s.Keys.ListKeysAsync(c),
         ["GetJob"] = (s, c) => s.Jobs.GetJobAsync("j1", c),
@@ -143,7 +143,7 @@ public abstract partial class StoreContractTests
         Assert.True((await S.Audit.VerifyAuditAsync(Ct)).Intact);
         // The change log holds exactly the faces that were committed.
         var log = await S.Collections.ReadFaceChangesAsync("c", 0, 100_000, Ct).ToListAsync(Ct);
-        Assert.Equal(await S.Collections.ReadRowIdsAsync("c", Ct), log.Where(x => x.Added).Select(x => x.RowId).Order());
+        Assert.Equal(await S.Collections.ReadRowIdsAsync("c", FaceShard.All, Ct), log.Where(x => x.Added).Select(x => x.RowId).Order());
     }
 
     [Fact]
@@ -155,7 +155,7 @@ public abstract partial class StoreContractTests
         int read = 0;
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
-            await foreach (var _ in S.Collections.ReadEmbeddingsAsync("c", source.Token))
+            await foreach (var _ in S.Collections.ReadEmbeddingsAsync("c", FaceShard.All, source.Token))
             {
                 if (++read == 3)
                     await source.CancelAsync();

@@ -47,6 +47,6 @@ public abstract partial class StoreContractTests
         var live = new SortedSet<long>();
         foreach (var change in log)
             Assert.True(change.Added ? live.Add(change.RowId) : live.Remove(change.RowId), $"change {change.Seq} does not follow from the ones before it");
-        Assert.Equal(await S.Collections.ReadRowIdsAsync("c", Ct), live);
+        Assert.Equal(await S.Collections.ReadRowIdsAsync("c", FaceShard.All, Ct), live);
     }
 }

@@ -67,7 +67,7 @@ public abstract partial class StoreContractTests
         await S.Collections.CreateUserAsync(Tester, "c", "u", T0, null, Ct);
         await S.Collections.SetFaceUserAsync(Tester, "c", ["f3", "f5"], "u", Ct);
         Assert.Equal(["f3", "f5"], (await S.Collections.ListFacesAsync("c", 0, 10, new FaceFilter(UserId: "u"), Ct)).Select(f => f.FaceId));
-        Assert.Equal(added.Select(f => f.RowId), await S.Collections.ReadRowIdsAsync("c", Ct));
+        Assert.Equal(added.Select(f => f.RowId), await S.Collections.ReadRowIdsAsync("c", FaceShard.All, Ct));
     }
 
     [Fact]
@@ -89,9 +89,18 @@ public abstract partial class StoreContractTests
         SameBits(Embedding(3), many[stored[0].RowId]);
         Assert.Equal(["f1", "f2"], (await S.Collections.GetFacesByRowIdsAsync([stored[1].RowId, 999_999, stored[0].RowId], Ct)).Select(f => f.FaceId).Order());
         Assert.Empty(await S.Collections.GetFacesByRowIdsAsync([], Ct));
-        var streamed = (await S.Collections.ReadEmbeddingsAsync("c", Ct).ToListAsync(Ct)).ToList();
+        var streamed = (await S.Collections.ReadEmbeddingsAsync("c", FaceShard.All, Ct).ToListAsync(Ct)).ToList();
         Assert.Equal(stored.Select(f => f.RowId), streamed.Select(e => e.RowId));
         SameBits(Embedding(4), streamed[1].Embedding);
+        // Two shards split the faces by row id, each read on its own, together the whole collection.
+        var halves = new[] { new FaceShard(0, 2), new FaceShard(1, 2) };
+        var shardRows = await Task.WhenAll(halves.Select(h => S.Collections.ReadRowIdsAsync("c", h, Ct)));
+        Assert.Equal(stored.Select(f => f.RowId).Order(), shardRows.SelectMany(r => r).Order());
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.All(shardRows[i], r => Assert.Equal(i, (int)(r % 2)));
+            Assert.Equal(shardRows[i], (await S.Collections.ReadEmbeddingsAsync("c", halves[i], Ct).ToListAsync(Ct)).Select(e => e.RowId));
+        }
     }
 
     [Fact]

@@ -23,9 +23,14 @@ internal static class ServeCommand
         var authBurst = new Option<int>("--auth-failure-burst") { Description = "Failed authentications a source address may make before its requests are refused with 429 / ThrottlingException", DefaultValueFactory = _ => 30 };
         var node = new Option<string>("--node") { Description = "This server's name among servers sharing one database (default: the host name); each needs its own" };
         var authRate = new Option<int>("--auth-failures-per-minute") { Description = "How fast an address earns failed attempts back", DefaultValueFactory = _ => 30 };
+        var cluster = new Option<bool>("--cluster") { Description = "Join the Orleans cluster of servers on the same PostgreSQL --database (each with its own --node and reachable --cluster-address:--cluster-port)" };
+        var clusterPort = new Option<int>("--cluster-port") { Description = "TCP port the cluster's nodes talk to each other on", DefaultValueFactory = _ => 11111 };
+        var clusterAddress = new Option<string>("--cluster-address") { Description = "IP address other nodes reach this one at (default: this host's first non-loopback IPv4 address)" };
+        var shards = new Option<int>("--shards") { Description = "Shards each collection's faces are split into across the cluster (the same on every node)", DefaultValueFactory = _ => 3 };
         var command = new Command("serve", "Run the HTTP server: the Rekognition API (AWS JSON 1.1, SigV4 with keys from 'sightline keys create'), /healthz, /readyz, /metrics")
         {
             urls, jsonLogs, concurrency, queue, buckets, jobTopics, s3, s3Region, labelDetector, authBurst, authRate, node,
+            cluster, ClusterCommands.ClusterId, clusterPort, clusterAddress, shards,
         };
         foreach (var option in ServeMqttOptions.All)
             command.Options.Add(option);
@@ -45,6 +50,7 @@ internal static class ServeCommand
                 QueueLimit = waiting,
                 AuthFailureBurst = burst,
                 AuthFailuresPerMinute = perMinute,
+                Cluster = Cluster(parse.GetValue(cluster), parse.GetValue(ClusterCommands.ClusterId)!, parse.GetValue(clusterPort), parse.GetValue(clusterAddress), parse.GetValue(shards)),
             };
             var core = GlobalOptions.Core(parse) with { Buckets = Buckets(parse.GetValue(buckets) ?? []), S3 = S3(parse.GetValue(s3), parse.GetValue(s3Region)!),
                 Mqtt = ServeMqttOptions.From(parse), JobTopics = JobTopics(parse.GetValue(jobTopics) ?? []) };
@@ -69,6 +75,19 @@ internal static class ServeCommand
             return 0;
         });
         return command;
+    }
+
+    private static Sightline.Cluster.ClusterSettings? Cluster(bool join, string id, int port, string? address, int shards)
+    {
+        if (!join)
+            return null;
+        System.Net.IPAddress? ip = null;
+        if (address is not null && !System.Net.IPAddress.TryParse(address, out ip))
+            throw SightlineException.InvalidParameter($"--cluster-address must be an IP address, got '{address}'.");
+        var settings = new Sightline.Cluster.ClusterSettings { Id = id, Port = port, Address = ip, Shards = shards };
+        if (settings.Validate() is { } problem)
+            throw SightlineException.InvalidParameter(problem);
+        return settings;
     }
 
     private static S3Settings? S3(string? endpoint, string region)

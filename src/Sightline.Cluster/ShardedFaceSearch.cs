@@ -1,0 +1,66 @@
+using Sightline.Collections;
+using Sightline.Search;
+
+namespace Sightline.Cluster;
+
+/// <summary>
+/// A cluster node searches a collection by asking each of its shard grains, wherever Orleans has them active, and
+/// merging their best <c>k</c>. A shard that cannot answer (its node has just died and is not yet declared dead) is
+/// asked again for a few seconds, while Orleans activates it on a survivor; after that the search is refused with
+/// Throttling and a Retry-After, which the AWS SDKs retry, rather than answered from part of the collection.
+/// </summary>
+internal sealed class ShardedFaceSearch(IGrainFactory grains, ClusterSettings settings) : IFaceSearch
+{
+    private static readonly TimeSpan s_retryFor = TimeSpan.FromSeconds(6);
+    private static readonly TimeSpan s_askTimeout = TimeSpan.FromSeconds(20);
+
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string collectionId, float[] embedding, int k, float minCosine, CancellationToken cancellationToken)
+    {
+        var answers = await Task.WhenAll(Enumerable.Range(0, settings.Shards).Select(i => AskAsync(collectionId, i, embedding, k, minCosine, cancellationToken))).ConfigureAwait(false);
+        var merged = new List<SearchHit>(answers.Sum(a => a.Ids.Length));
+        foreach (var answer in answers)
+        {
+            for (int i = 0; i < answer.Ids.Length; i++)
+                merged.Add(new SearchHit(answer.Ids[i], answer.Scores[i]));
+        }
+        return [.. merged.OrderByDescending(h => h.Score).ThenBy(h => h.Id).Take(k)];
+    }
+
+    /// <summary>
+    /// Best effort: the collection is already gone from the database, so a shard that misses this (its node is dying)
+    /// is rebuilt empty wherever it is activated next.
+    /// </summary>
+    public async Task DroppedAsync(string collectionId)
+    {
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, settings.Shards).Select(i => Shard(collectionId, i).DropAsync())).WaitAsync(s_askTimeout).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // see above
+        }
+    }
+
+    private ICollectionShardGrain Shard(string collectionId, int index) => grains.GetGrain<ICollectionShardGrain>(CollectionShardGrain.Key(collectionId, index, settings.Shards));
+
+    private async Task<ShardHits> AskAsync(string collectionId, int index, float[] embedding, int k, float minCosine, CancellationToken cancellationToken)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await Shard(collectionId, index).SearchAsync(embedding, k, minCosine).WaitAsync(s_askTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException and not SightlineException && clock.Elapsed < s_retryFor)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250 << Math.Min(attempt, 3)), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException and not SightlineException)
+            {
+                throw new SightlineException(ErrorKind.Throttling, $"Shard {index} of collection {collectionId} is moving to another node; try again.", ex) { RetryAfter = TimeSpan.FromSeconds(2) };
+            }
+        }
+    }
+}

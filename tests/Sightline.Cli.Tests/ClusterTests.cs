@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Sightline.Benchmarks.Live;
+using Sightline.Tests;
+
+namespace Sightline.Cli.Tests;
+
+/// <summary>
+/// Three servers on loopback join one Orleans cluster on one PostgreSQL database ('serve --cluster'): faces indexed
+/// through one node are found through another from the collection's shards; cameras are spread over the nodes; a
+/// node killed with SIGKILL while it indexes and while its cameras stream loses no acknowledged face and no audit
+/// record, and its cameras stream again on the survivors.
+/// </summary>
+[Collection(CliCollection.Name)]
+[Trait("Store", "Agnostic")] // starts its own PostgreSQL server whichever database the suite runs on: run once
+public sealed class ClusterTests : IDisposable
+{
+    private readonly PostgresServer _postgres = new();
+
+    public void Dispose() => _postgres.Dispose();
+
+    [Fact]
+    public async Task Three_nodes_share_collections_and_cameras_and_a_killed_node_loses_nothing_and_its_cameras_move()
+    {
+        string database = _postgres.CreateDatabase("cluster");
+        string[] Node(string name) => ["--node", name, "--cluster", "--cluster-address", "127.0.0.1", "--cluster-port", ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        var a = await ServerProcess.StartOnAsync(database, Node("node-a"));
+        var nodes = new Dictionary<string, ServerProcess> { ["node-a"] = a };
+        var sources = new List<LoopbackStream>();
+        try
+        {
+            nodes["node-b"] = await a.StartPeerAsync([.. Node("node-b"), "--database", database]);
+            nodes["node-c"] = await a.StartPeerAsync([.. Node("node-c"), "--database", database]);
+            var status = await UntilStatusAsync(a, s => Active(s).Count == 3, TimeSpan.FromSeconds(60));
+            Assert.Equal(["node-a", "node-b", "node-c"], Active(status));
+            string metrics = await nodes["node-b"].Http.GetStringAsync(new Uri(nodes["node-b"].Address, "metrics"));
+            Assert.Contains("sightline_cluster_nodes{status=\"Active\"} 3", metrics, StringComparison.Ordinal);
+            Assert.Contains("sightline_cluster_joined 1", metrics, StringComparison.Ordinal);
+
+            // Faces indexed through node A (sample1 holds three) are found through node C, from all three shards.
+            Assert.Equal(HttpStatusCode.OK, (await a.CallAwsAsync("CreateCollection", new { CollectionId = "booking" })).Status);
+            var indexed = new List<string>();
+            for (int i = 0; i < 4; i++)
+                indexed.AddRange(await IndexAsync(a, $"before-{i}"));
+            Assert.Equal(12, indexed.Count);
+            var c = nodes["node-c"];
+            Assert.Equal(4, await MatchesAsync(c)); // the largest face of each of the four copies
+            var shards = (await UntilStatusAsync(a, s => s.GetProperty("shards").GetArrayLength() == 3, TimeSpan.FromSeconds(20))).GetProperty("shards").EnumerateArray().ToList();
+            Assert.Equal(12, shards.Sum(s => s.GetProperty("faces").GetInt32()));
+            Assert.All(shards, s => Assert.Equal(4, s.GetProperty("faces").GetInt32()));
+
+            // Three cameras (MJPEG over HTTP on loopback, each its own source) are spread over the nodes, each run by exactly one.
+            string scene = await LiveCameraTests.SceneAsync();
+            foreach (string camera in new[] { "gate", "yard", "lobby" })
+            {
+                var source = await LoopbackStream.MjpegAsync(scene, CancellationToken.None);
+                sources.Add(source);
+                Assert.Equal(0, SightlineCli.Run("--database", database, "--data", a.Data.Path, "cameras", "add", camera, "--url", source.Url, "--detect", "person").ExitCode);
+            }
+            var placed = await UntilCamerasAsync(a, cams => cams.Values.All(v => v.State == "streaming"), TimeSpan.FromSeconds(60));
+            foreach (var (camera, (_, node)) in placed)
+                Assert.Equal(1, CameraWorkers(nodes[node!], camera));
+            string victimName = placed.Values.GroupBy(v => v.Node!).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
+            var victim = nodes[victimName];
+            var survivor = nodes.First(n => n.Key != victimName).Value;
+            var moved = placed.Where(p => p.Value.Node == victimName).Select(p => p.Key).ToList();
+
+            // The victim indexes while it is killed: every face it acknowledged is kept.
+            var acknowledged = new List<string>();
+            using var stop = new CancellationTokenSource();
+            var indexing = Task.Run(async () =>
+            {
+                for (int i = 0; !stop.IsCancellationRequested; i++)
+                {
+                    try
+                    {
+                        acknowledged.AddRange(await IndexAsync(victim, $"during-{i}"));
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or Xunit.Sdk.XunitException)
+                    {
+                        return; // the node is gone mid-request: not acknowledged
+                    }
+                }
+            });
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var killedAt = Stopwatch.StartNew();
+            victim.Kill();
+            await stop.CancelAsync();
+            await indexing;
+            Assert.NotEmpty(acknowledged);
+
+            // Its cameras stream again on the survivors within 30 s.
+            var after = await UntilCamerasAsync(survivor, cams => moved.All(m => cams[m].Node != victimName && cams[m].State == "streaming"), TimeSpan.FromSeconds(30));
+            var failover = killedAt.Elapsed;
+            Assert.True(failover < TimeSpan.FromSeconds(30), $"the cameras moved after {failover.TotalSeconds:0.0} s");
+            foreach (string camera in moved)
+                Assert.Equal(1, CameraWorkers(nodes[after[camera].Node!], camera));
+            var gone = await UntilStatusAsync(survivor, s => Status(s, victimName) == "Dead", TimeSpan.FromSeconds(30));
+            Assert.Equal(2, Active(gone).Count);
+
+            // No acknowledged face is lost, every one is found through a survivor, and the audit chain verifies.
+            var listed = await ListFacesAsync(survivor);
+            Assert.Empty(indexed.Concat(acknowledged).Except(listed));
+            int copies = listed.Count / 3;
+            Assert.Equal(copies, await MatchesAsync(survivor));
+            var verify = SightlineCli.Run("--database", database, "--data", a.Data.Path, "audit", "verify");
+            Assert.True(verify.ExitCode == 0, verify.ToString());
+            var audit = SightlineCli.Run("--database", database, "--data", a.Data.Path, "audit", "list", "--json", "--limit", "1000").Json().EnumerateArray()
+                .Count(r => r.GetProperty("operation").GetString() == "IndexFaces" && r.GetProperty("outcome").GetString() == "ok");
+            Assert.True(audit >= 4 + acknowledged.Count / 3, $"{audit} IndexFaces records for {4 + acknowledged.Count / 3} acknowledged calls");
+        }
+        finally
+        {
+            foreach (var node in nodes.Values)
+                await node.DisposeAsync();
+            foreach (var source in sources)
+                await source.DisposeAsync();
+        }
+    }
+
+    private static async Task<List<string>> IndexAsync(ServerProcess node, string externalId)
+    {
+        var (status, body) = await node.CallAwsAsync("IndexFaces", new { CollectionId = "booking", ExternalImageId = externalId, Image = new { Bytes = File.ReadAllBytes(SightlineCli.Fixture("sample1")) } });
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        return [.. body.GetProperty("FaceRecords").EnumerateArray().Select(r => r.GetProperty("Face").GetProperty("FaceId").GetString()!)];
+    }
+
+    private static async Task<int> MatchesAsync(ServerProcess node)
+    {
+        var (status, body) = await node.CallAwsAsync("SearchFacesByImage", new { CollectionId = "booking", Image = new { Bytes = File.ReadAllBytes(SightlineCli.Fixture("sample1")) }, FaceMatchThreshold = 99, MaxFaces = 4096 });
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        return body.GetProperty("FaceMatches").GetArrayLength();
+    }
+
+    private static async Task<List<string>> ListFacesAsync(ServerProcess node)
+    {
+        var ids = new List<string>();
+        string? token = null;
+        do
+        {
+            var (status, body) = await node.CallAwsAsync("ListFaces", token is null ? new { CollectionId = "booking", MaxResults = 4096 } : (object)new { CollectionId = "booking", MaxResults = 4096, NextToken = token });
+            Assert.Equal(HttpStatusCode.OK, status);
+            ids.AddRange(body.GetProperty("Faces").EnumerateArray().Select(f => f.GetProperty("FaceId").GetString()!));
+            token = body.TryGetProperty("NextToken", out var next) ? next.GetString() : null;
+        }
+        while (token is not null);
+        return ids;
+    }
+
+    private static JsonElement ClusterStatus(ServerProcess node)
+    {
+        var result = SightlineCli.Run("--database", node.Database!, "--data", node.Data.Path, "cluster", "status", "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return result.Json();
+    }
+
+    private static List<string> Active(JsonElement status) =>
+        [.. status.GetProperty("nodes").EnumerateArray().Where(n => n.GetProperty("status").GetString() == "Active").Select(n => n.GetProperty("node").GetString()!).Order(StringComparer.Ordinal)];
+
+    private static string? Status(JsonElement status, string node) =>
+        status.GetProperty("nodes").EnumerateArray().FirstOrDefault(n => n.GetProperty("node").GetString() == node) is { ValueKind: JsonValueKind.Object } n ? n.GetProperty("status").GetString() : null;
+
+    private static async Task<JsonElement> UntilStatusAsync(ServerProcess node, Func<JsonElement, bool> done, TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        JsonElement status;
+        do
+        {
+            status = ClusterStatus(node);
+            if (done(status))
+                return status;
+            await Task.Delay(500);
+        }
+        while (clock.Elapsed < limit);
+        throw new Xunit.Sdk.XunitException($"the cluster did not get there within {limit}: {status}");
+    }
+
+    private static async Task<Dictionary<string, (string State, string? Node)>> UntilCamerasAsync(ServerProcess node, Func<Dictionary<string, (string State, string? Node)>, bool> done, TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        Dictionary<string, (string State, string? Node)> cameras;
+        do
+        {
+            var reply = await node.SendAsync(HttpMethod.Get, "v1/cameras", "operator");
+            Assert.True(reply.Status == HttpStatusCode.OK, reply.Text);
+            cameras = reply.Body.GetProperty("cameras").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!,
+                c => (c.GetProperty("state").GetString()!, c.TryGetProperty("node", out var n) ? n.GetString() : null));
+            if (done(cameras))
+                return cameras;
+            await Task.Delay(250);
+        }
+        while (clock.Elapsed < limit);
+        throw new Xunit.Sdk.XunitException($"the cameras did not get there within {limit}: {string.Join(", ", cameras.Select(c => $"{c.Key} {c.Value.State} on {c.Value.Node}"))}");
+    }
+
+    /// <summary>How many workers of <paramref name="camera"/> the node reports in its metrics (1: it runs it; 0: it does not).</summary>
+    private static int CameraWorkers(ServerProcess node, string camera)
+    {
+        string metrics = node.Http.GetStringAsync(new Uri(node.Address, "metrics")).GetAwaiter().GetResult();
+        return metrics.Contains($"sightline_camera_streaming{{camera=\"{camera}\"}}", StringComparison.Ordinal) ? 1 : 0;
+    }
+}
