@@ -8,7 +8,7 @@ namespace Sightline.Alerts;
 /// events (<see cref="EvaluateEventAsync"/>). Each match raises one alert per channel of the rule; the alerts are
 /// stored, then queued for delivery; an alert that finds the queue full is stored as 'dropped'.
 /// </summary>
-public sealed class AlertEvaluator(IAlertStore store, AlertQueue queue) : IAlertEvaluator
+public sealed class AlertEvaluator(IAlertStore store, AlertQueue queue, AlertOptions options) : IAlertEvaluator
 {
     public async Task<float?> LowestMinConfidenceAsync(CancellationToken cancellationToken) =>
         await store.ListAlertRulesAsync(cancellationToken).ConfigureAwait(false) is { Count: > 0 } rules ? rules.Min(r => r.MinConfidence) : null;
@@ -77,6 +77,8 @@ public sealed class AlertEvaluator(IAlertStore store, AlertQueue queue) : IAlert
     {
         if (raised.Count == 0)
             return [];
+        for (int i = 0; i < raised.Count; i++)
+            raised[i] = raised[i] with { Node = options.Node };
         await store.AddAlertsAsync(raised, cancellationToken).ConfigureAwait(false);
         for (int i = 0; i < raised.Count; i++)
         {

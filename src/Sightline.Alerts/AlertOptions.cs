@@ -15,6 +15,9 @@ public sealed record AlertOptions
     /// <summary>How long one attempt may take before it counts as a timeout.</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The node name alerts raised here carry (the core sets it to its node name).</summary>
+    public string Node { get; init; } = "";
+
     /// <summary>Deliveries in flight at once (one slow receiver does not hold up the others).</summary>
     public int Concurrency { get; init; } = 4;
 }

@@ -38,12 +38,36 @@ public sealed class WebhookDelivery
         _sms = channels is null ? null : new SmsDelivery(channels, _sender);
     }
 
-    /// <summary>Queues again the alerts a previous run left undelivered (oldest first); call once at start.</summary>
-    public async Task RequeuePendingAsync(CancellationToken ct)
+    /// <summary>
+    /// Queues again the alerts a previous run left undelivered (oldest first); call once at start. A cluster node
+    /// takes only its own (and those from before node names); a server alone takes every queued alert.
+    /// </summary>
+    public async Task RequeuePendingAsync(bool ownOnly, CancellationToken ct)
     {
-        foreach (var pending in (await _store.ListAlertsAsync(AlertStatus.Queued, _queue.Capacity, ct).ConfigureAwait(false)).Reverse())
+        var pending = ownOnly
+            ? [.. await _store.TakeOverAlertsAsync(_options.Node, _options.Node, _queue.Capacity, ct).ConfigureAwait(false),
+                .. await _store.TakeOverAlertsAsync("", _options.Node, _queue.Capacity, ct).ConfigureAwait(false)]
+            : (await _store.ListAlertsAsync(AlertStatus.Queued, _queue.Capacity, ct).ConfigureAwait(false)).Reverse().ToList();
+        Enqueue(pending);
+    }
+
+    /// <summary>
+    /// Takes over the queued alerts of <paramref name="deadNode"/> (a cluster node that died) and queues them here;
+    /// each goes to one survivor. Returns how many.
+    /// </summary>
+    public async Task<int> TakeOverAsync(string deadNode, CancellationToken ct)
+    {
+        var taken = await _store.TakeOverAlertsAsync(deadNode, _options.Node, _queue.Capacity, ct).ConfigureAwait(false);
+        Enqueue(taken);
+        return taken.Count;
+    }
+
+    /// <summary>Alerts past the queue's capacity stay queued in the store for the next start.</summary>
+    private void Enqueue(IEnumerable<AlertRecord> alerts)
+    {
+        foreach (var alert in alerts)
         {
-            if (!_queue.TryEnqueue(pending))
+            if (!_queue.TryEnqueue(alert))
                 break;
         }
     }

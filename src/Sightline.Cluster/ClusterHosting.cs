@@ -51,6 +51,7 @@ public static class ClusterHosting
         builder.Services.AddSingleton<ClusterView>();
         builder.Services.AddSingleton<ICameraPlacement, GrainCameraPlacement>();
         builder.Services.AddSingleton<Collections.IFaceSearch, ShardedFaceSearch>();
+        builder.Services.AddHostedService<AlertTakeover>();
         return builder;
     }
 

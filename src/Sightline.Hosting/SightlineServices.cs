@@ -35,7 +35,8 @@ public static class SightlineServices
 {
     public static IServiceCollection AddSightline(this IServiceCollection services, SightlineOptions options)
     {
-        options = options with { Live = options.Live with { Node = options.Node } }; // camera statuses name the node that runs them
+        // Camera statuses name the node that runs them; alerts the node that delivers them.
+        options = options with { Live = options.Live with { Node = options.Node }, Alerts = options.Alerts with { Node = options.Node } };
         services.AddSingleton<IValidateOptions<SightlineOptions>, SightlineOptionsValidator>();
         services.AddSingleton<IOptionsFactory<SightlineOptions>>(sp => new FixedOptionsFactory<SightlineOptions>(options, sp.GetServices<IValidateOptions<SightlineOptions>>()));
         services.AddOptions<SightlineOptions>().ValidateOnStart();
@@ -76,7 +77,7 @@ public static class SightlineServices
             sp.GetService<ILoggerFactory>()?.CreateLogger<RedactionJobs>() ?? NullLogger<RedactionJobs>.Instance));
 
         services.AddSingleton<AlertQueue>();
-        services.AddSingleton<IAlertEvaluator, AlertEvaluator>();
+        services.AddSingleton<IAlertEvaluator>(sp => new AlertEvaluator(sp.GetRequiredService<IAlertStore>(), sp.GetRequiredService<AlertQueue>(), options.Alerts));
         services.AddSingleton(new AlertSecrets(options.Secrets));
         services.AddSingleton(new AlertChannels(options.Smtp, options.SmsGateways));
         string eventsDirectory = Path.Combine(options.DataDirectory, "events");

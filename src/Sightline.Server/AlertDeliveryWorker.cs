@@ -5,11 +5,12 @@ using Sightline.Alerts;
 namespace Sightline.Server;
 
 /// <summary>Delivers alerts from the bounded queue to their webhooks for the server's lifetime (the work is <see cref="WebhookDelivery"/>'s).</summary>
-public sealed partial class AlertDeliveryWorker(WebhookDelivery delivery, ILogger<AlertDeliveryWorker> logger) : BackgroundService
+public sealed partial class AlertDeliveryWorker(WebhookDelivery delivery, ServerOptions server, ILogger<AlertDeliveryWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await delivery.RequeuePendingAsync(stoppingToken).ConfigureAwait(false);
+        // A cluster node takes back only its own queue: the alerts of a node that died are taken over by one survivor.
+        await delivery.RequeuePendingAsync(ownOnly: server.Cluster is not null, stoppingToken).ConfigureAwait(false);
         while (!stoppingToken.IsCancellationRequested)
         {
             try

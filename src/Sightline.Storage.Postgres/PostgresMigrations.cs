@@ -490,6 +490,11 @@ internal static class PostgresMigrations
             WHERE deployment_id = @DeploymentId AND address = @Address AND port = @Port AND generation = @Generation AND status = 6;
         $q$);
         """,
+        // 27: the node that raised each alert delivers it; a survivor takes a dead node's queued alerts over.
+        """
+        ALTER TABLE alerts ADD COLUMN node text COLLATE "C" NOT NULL DEFAULT '';
+        CREATE INDEX alerts_queued_by_node ON alerts(node, created_at) WHERE status = 'queued';
+        """,
     ];
 
     public static int Latest => s_steps.Length;

@@ -5,7 +5,7 @@ namespace Sightline.Storage.Postgres;
 public sealed partial class PostgresStore
 {
     private const string RuleColumns = "id, label, min_confidence, region_left, region_top, region_width, region_height, webhook_url, secret, created_by, created_at, cameras, zones, emails, sms";
-    private const string AlertColumns = "id, rule_id, label, confidence, box_left, box_top, box_width, box_height, source, image_ref, created_at, status, attempts, last_error, delivered_at, channel, zones";
+    private const string AlertColumns = "id, rule_id, label, confidence, box_left, box_top, box_width, box_height, source, image_ref, created_at, status, attempts, last_error, delivered_at, channel, zones, node";
 
     public Task AddAlertRuleAsync(AuditEntry audit, AlertRule rule, CancellationToken cancellationToken) =>
         WriteAsync(async (c, tx) =>
@@ -38,10 +38,10 @@ public sealed partial class PostgresStore
         {
             foreach (var a in alerts)
             {
-                await ExecAsync(c, tx, $"INSERT INTO alerts ({AlertColumns}) VALUES (@id, @rule, @label, @conf, @l, @t, @w, @h, @source, @image, @at, @status, @attempts, @error, @delivered, @channel, @zones);", cancellationToken,
+                await ExecAsync(c, tx, $"INSERT INTO alerts ({AlertColumns}) VALUES (@id, @rule, @label, @conf, @l, @t, @w, @h, @source, @image, @at, @status, @attempts, @error, @delivered, @channel, @zones, @node);", cancellationToken,
                     ("id", a.Id), ("rule", a.RuleId), ("label", a.Label), ("conf", a.Confidence), ("l", a.Box.Left), ("t", a.Box.Top), ("w", a.Box.Width), ("h", a.Box.Height),
                     ("source", a.Source), ("image", a.ImageRef), ("at", Ms(a.At)), ("status", a.Status), ("attempts", a.Attempts), ("error", a.LastError),
-                    ("delivered", Ms(a.DeliveredAt)), ("channel", a.Channel), ("zones", AlertFields.List(a.Zones))).ConfigureAwait(false);
+                    ("delivered", Ms(a.DeliveredAt)), ("channel", a.Channel), ("zones", AlertFields.List(a.Zones)), ("node", a.Node)).ConfigureAwait(false);
             }
         }, cancellationToken);
 
@@ -63,7 +63,16 @@ public sealed partial class PostgresStore
             DeliveredAt = Time(r, 14),
             Channel = r.GetString(15),
             Zones = AlertFields.List(r.GetString(16)),
+            Node = r.GetString(17),
         };
+
+    public async Task<IReadOnlyList<AlertRecord>> TakeOverAlertsAsync(string fromNode, string toNode, int limit, CancellationToken cancellationToken) =>
+        [.. (await QueryAsync($"""
+            UPDATE alerts SET node = @to WHERE seq IN (
+                SELECT seq FROM alerts WHERE node = @from AND status = @queued ORDER BY created_at, seq LIMIT @limit FOR UPDATE SKIP LOCKED)
+            RETURNING {AlertColumns}, seq;
+            """, r => (Alert: ReadAlert(r), Seq: r.GetInt64(18)), cancellationToken, ("to", toNode), ("from", fromNode), ("queued", AlertStatus.Queued), ("limit", limit)).ConfigureAwait(false))
+            .OrderBy(a => a.Alert.At).ThenBy(a => a.Seq).Select(a => a.Alert)];
 
     /// <summary>What the audit record names of a rule's channels: the webhook, the addresses and the SMS targets.</summary>
     private static IEnumerable<string> Channels(AlertRule rule) =>

@@ -376,6 +376,11 @@ internal static class SqliteMigrations
             results TEXT NOT NULL
         );
         """,
+        // 26: the node that raised each alert delivers it; a survivor takes a dead node's queued alerts over.
+        """
+        ALTER TABLE alerts ADD COLUMN node TEXT NOT NULL DEFAULT '';
+        CREATE INDEX alerts_queued_by_node ON alerts(node, created_at) WHERE status = 'queued';
+        """,
     ];
 
     public static int Latest => s_steps.Length;

@@ -82,10 +82,13 @@ public sealed record AlertRecord(
     /// <summary>The camera zones the event was in when the alert was raised (none for other sources).</summary>
     public IReadOnlyList<string> Zones { get; init; } = [];
 
+    /// <summary>The node that raised the alert and delivers it; a survivor takes its queued alerts over when it dies ('' before node names).</summary>
+    public string Node { get; init; } = "";
+
     /// <summary>Value equality, the zones compared by their items.</summary>
     public bool Equals(AlertRecord? other) =>
         other is not null && (Id, RuleId, Label, Confidence, Box, Source, ImageRef, At) == (other.Id, other.RuleId, other.Label, other.Confidence, other.Box, other.Source, other.ImageRef, other.At)
-        && (Status, Attempts, LastError, DeliveredAt, Channel) == (other.Status, other.Attempts, other.LastError, other.DeliveredAt, other.Channel) && Zones.SequenceEqual(other.Zones);
+        && (Status, Attempts, LastError, DeliveredAt, Channel, Node) == (other.Status, other.Attempts, other.LastError, other.DeliveredAt, other.Channel, other.Node) && Zones.SequenceEqual(other.Zones);
 
     public override int GetHashCode() => HashCode.Combine(Id, RuleId, Status, At);
 }
@@ -112,6 +115,13 @@ public interface IAlertStore
 
     /// <summary>Newest first; only one status when given.</summary>
     Task<IReadOnlyList<AlertRecord>> ListAlertsAsync(string? status, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes the oldest <paramref name="limit"/> queued alerts of node <paramref name="fromNode"/> node
+    /// <paramref name="toNode"/>'s and returns them, oldest first. Each alert goes to one caller however many race
+    /// (a dead node's alerts are delivered by one survivor); from a node to itself it lists that node's queue.
+    /// </summary>
+    Task<IReadOnlyList<AlertRecord>> TakeOverAlertsAsync(string fromNode, string toNode, int limit, CancellationToken cancellationToken);
 }
 
 /// <summary>How both providers store a rule's lists and an alert's zones (JSON arrays) and a rule without a webhook ('').</summary>

@@ -66,8 +66,16 @@ public sealed class ClusterTests : IDisposable
             var survivor = nodes.First(n => n.Key != victimName).Value;
             var moved = placed.Where(p => p.Value.Node == victimName).Select(p => p.Key).ToList();
 
+            // An alert the victim has queued and not yet delivered (its rule watches no camera here, so nothing else fires).
+            using var receiver = new WebhookReceiver();
+            var rule = SightlineCli.Run("--database", database, "--data", a.Data.Path, "alerts", "rules", "add", "--label", "person", "--min-confidence", "99",
+                "--webhook", receiver.Url, "--camera", "elsewhere", "--json");
+            Assert.True(rule.ExitCode == 0, rule.ToString());
+            QueueAlert(database, rule.Json().GetProperty("id").GetString()!, victimName);
+
             // The victim indexes while it is killed: every face it acknowledged is kept.
             var acknowledged = new List<string>();
+            Exception? ended = null;
             using var stop = new CancellationTokenSource();
             var indexing = Task.Run(async () =>
             {
@@ -79,6 +87,7 @@ public sealed class ClusterTests : IDisposable
                     }
                     catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or Xunit.Sdk.XunitException)
                     {
+                        ended = ex;
                         return; // the node is gone mid-request: not acknowledged
                     }
                 }
@@ -88,7 +97,7 @@ public sealed class ClusterTests : IDisposable
             victim.Kill();
             await stop.CancelAsync();
             await indexing;
-            Assert.NotEmpty(acknowledged);
+            Assert.True(acknowledged.Count > 0, $"the node acknowledged nothing before it was killed: {ended}");
 
             // Its cameras stream again on the survivors within 30 s.
             var after = await UntilCamerasAsync(survivor, cams => moved.All(m => cams[m].Node != victimName && cams[m].State == "streaming"), TimeSpan.FromSeconds(30));
@@ -98,6 +107,15 @@ public sealed class ClusterTests : IDisposable
                 Assert.Equal(1, CameraWorkers(nodes[after[camera].Node!], camera));
             var gone = await UntilStatusAsync(survivor, s => Status(s, victimName) == "Dead", TimeSpan.FromSeconds(30));
             Assert.Equal(2, Active(gone).Count);
+
+            // One survivor takes the dead node's queued alert over and delivers it, once.
+            Assert.True(await receiver.WaitForAsync(r => !r.Received.IsEmpty, TimeSpan.FromSeconds(30)), "the dead node's queued alert was not delivered");
+            await Task.Delay(TimeSpan.FromSeconds(6)); // another pass of every survivor's takeover
+            Assert.Single(receiver.Received);
+            Assert.Contains("alert-left-queued", System.Text.Encoding.UTF8.GetString(receiver.Received.Single().Body), StringComparison.Ordinal);
+            var alert = SightlineCli.Run("--database", database, "--data", a.Data.Path, "alerts", "list", "--json").Json().EnumerateArray().Single();
+            Assert.Equal("delivered", alert.GetProperty("status").GetString());
+            Assert.NotEqual(victimName, alert.GetProperty("node").GetString());
 
             // No acknowledged face is lost, every one is found through a survivor, and the audit chain verifies.
             var listed = await ListFacesAsync(survivor);
@@ -112,11 +130,28 @@ public sealed class ClusterTests : IDisposable
         }
         finally
         {
-            foreach (var node in nodes.Values)
+            // The peers first: the first node owns the shared data directory and deletes it.
+            foreach (var node in nodes.Values.Where(n => n != a))
                 await node.DisposeAsync();
+            await a.DisposeAsync();
             foreach (var source in sources)
                 await source.DisposeAsync();
         }
+    }
+
+    /// <summary>An alert as the node that raised it leaves it in the database while it waits for delivery.</summary>
+    private static void QueueAlert(string database, string ruleId, string node)
+    {
+        using var connection = new Npgsql.NpgsqlConnection(database);
+        connection.Open();
+        using var cmd = new Npgsql.NpgsqlCommand("""
+            INSERT INTO alerts (id, rule_id, label, confidence, box_left, box_top, box_width, box_height, source, image_ref, created_at, status, attempts, channel, zones, node)
+            VALUES ('alert-left-queued', @rule, 'person', 99.5, 0.1, 0.1, 0.2, 0.5, 'camera:elsewhere', NULL, @at, 'queued', 0, 'webhook', '[]', @node);
+            """, connection);
+        cmd.Parameters.AddWithValue("rule", ruleId);
+        cmd.Parameters.AddWithValue("at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        cmd.Parameters.AddWithValue("node", node);
+        cmd.ExecuteNonQuery();
     }
 
     private static async Task<List<string>> IndexAsync(ServerProcess node, string externalId)

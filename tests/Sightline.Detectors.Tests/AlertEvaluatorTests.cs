@@ -50,7 +50,7 @@ public sealed class AlertEvaluatorTests : IDisposable
         var topLeft = await RuleAsync("gun", 10, new NormalBox(0, 0, 0.5f, 0.5f));
         await RuleAsync("knife", 10);
         var queue = new AlertQueue(new AlertOptions());
-        var evaluator = new AlertEvaluator(_f.Alerts, queue);
+        var evaluator = new AlertEvaluator(_f.Alerts, queue, new AlertOptions());
         var raised = await evaluator.EvaluateAsync("detector:w", "sha256:abc", [
             new LabelledBox("gun", 90, new NormalBox(0.6f, 0.6f, 0.2f, 0.2f)), // centre (0.7, 0.7): 'any' only
             new LabelledBox("gun", 70, new NormalBox(0.1f, 0.1f, 0.2f, 0.2f)), // centre (0.2, 0.2), below 80: 'topLeft' only
@@ -68,7 +68,7 @@ public sealed class AlertEvaluatorTests : IDisposable
     {
         await RuleAsync("gun", 10);
         var queue = new AlertQueue(new AlertOptions { QueueCapacity = 1 });
-        var evaluator = new AlertEvaluator(_f.Alerts, queue);
+        var evaluator = new AlertEvaluator(_f.Alerts, queue, new AlertOptions());
         var box = new LabelledBox("gun", 90, new NormalBox(0, 0, 1, 1));
         await evaluator.EvaluateAsync("s", null, [box], RegistryFixture.Ct);
         var second = await evaluator.EvaluateAsync("s", null, [box], RegistryFixture.Ct);

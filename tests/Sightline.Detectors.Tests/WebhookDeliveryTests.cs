@@ -32,7 +32,7 @@ public sealed class WebhookDeliveryTests : IDisposable
         var (rule, _) = AlertRules.Create("gun", 10, null, "http://127.0.0.1:9/hook", null, DateTimeOffset.UtcNow, secrets, new Sightline.Outbound.OutboundPolicy(["127.0.0.1"]));
         await _f.Alerts.AddAlertRuleAsync(RegistryFixture.TestEntry, rule, RegistryFixture.Ct);
         var queue = new AlertQueue(s_fast);
-        var raised = await new AlertEvaluator(_f.Alerts, queue).EvaluateAsync("test", null, [new LabelledBox("gun", 90, new NormalBox(0, 0, 1, 1))], RegistryFixture.Ct);
+        var raised = await new AlertEvaluator(_f.Alerts, queue, new AlertOptions()).EvaluateAsync("test", null, [new LabelledBox("gun", 90, new NormalBox(0, 0, 1, 1))], RegistryFixture.Ct);
         var handler = new ScriptedHandler(script);
         using var http = new HttpClient(handler);
         await new WebhookDelivery(http, _f.Alerts, _f.Audit, queue, s_fast, secrets).DeliverAsync(raised.Single(), CancellationToken.None);
@@ -77,7 +77,7 @@ public sealed class WebhookDeliveryTests : IDisposable
                 new Sightline.Outbound.OutboundPolicy([$"127.0.0.1:{port}"]));
             await _f.Alerts.AddAlertRuleAsync(RegistryFixture.TestEntry, rule, RegistryFixture.Ct);
             var queue = new AlertQueue(s_fast);
-            var raised = await new AlertEvaluator(_f.Alerts, queue).EvaluateAsync("test", null, [new LabelledBox("gun", 90, new NormalBox(0, 0, 1, 1))], RegistryFixture.Ct);
+            var raised = await new AlertEvaluator(_f.Alerts, queue, new AlertOptions()).EvaluateAsync("test", null, [new LabelledBox("gun", 90, new NormalBox(0, 0, 1, 1))], RegistryFixture.Ct);
             using var http = new HttpClient(Sightline.Outbound.OutboundHttp.Handler(Sightline.Outbound.OutboundPolicy.PublicOnly, TimeSpan.FromSeconds(2)));
             await new WebhookDelivery(http, _f.Alerts, _f.Audit, queue, s_fast, secrets).DeliverAsync(raised.Single(), CancellationToken.None);
             var alert = (await _f.Alerts.ListAlertsAsync(null, 1, RegistryFixture.Ct)).Single();

@@ -67,8 +67,8 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
     {
         var results = await TogetherAsync(4, async _ => await Open().Collections.ListCollectionsAsync(null, 1, Ct));
         Assert.All(results, r => Assert.IsAssignableFrom<IReadOnlyList<CollectionRecord>>(r));
-        Assert.Equal(20, Scalar(Database, "SELECT COUNT(*) FROM schema_migrations;"));
-        Assert.Equal(20, Scalar(Database, "SELECT MAX(version) FROM schema_migrations;"));
+        Assert.Equal(21, Scalar(Database, "SELECT COUNT(*) FROM schema_migrations;"));
+        Assert.Equal(21, Scalar(Database, "SELECT MAX(version) FROM schema_migrations;"));
     }
 
     [Fact]
