@@ -5,9 +5,9 @@ using Sightline.Storage;
 
 namespace Sightline.Cluster;
 
-/// <summary>What one shard found: row ids and cosine scores, best first, and the node that searched.</summary>
+/// <summary>What one shard found: row ids and cosine scores, best first, and the node that searched; or that it is still loading.</summary>
 [GenerateSerializer, Immutable]
-public sealed record ShardHits([property: Id(0)] long[] Ids, [property: Id(1)] float[] Scores, [property: Id(2)] string Node);
+public sealed record ShardHits([property: Id(0)] long[] Ids, [property: Id(1)] float[] Scores, [property: Id(2)] string Node, [property: Id(3)] bool Loading = false);
 
 /// <summary>What a shard holds now (for 'cluster status' and the benchmark).</summary>
 [GenerateSerializer, Immutable]
@@ -17,9 +17,11 @@ public sealed record ShardState([property: Id(0)] string Collection, [property: 
 /// <summary>
 /// One shard of a collection's faces (<see cref="FaceShard"/>: the faces whose row id leaves <c>Index</c> divided by
 /// <c>Count</c>), keyed <c>COLLECTION/INDEX/COUNT</c>. Its in-memory index (exact int8 or HNSW, as a single process's)
-/// is loaded on activation from this node's snapshot of the shard, reconciled with the database, or built from it;
-/// then it follows the database's face change log, so every write acknowledged by any node reaches it before a later
-/// search. Searches run at once (reentrant); the index is thread-safe.
+/// is loaded when the grain activates, from this node's snapshot of the shard, reconciled with the database, or built
+/// from it; a search that arrives before the load has finished waits for it up to <see cref="CollectionShardGrain.LoadWait"/>
+/// and is then answered "loading" (a large shard takes minutes to build). Once loaded it follows the database's face
+/// change log, so every write acknowledged by any node reaches it before a later search. Searches run at once
+/// (reentrant); the index is thread-safe.
 /// </summary>
 public interface ICollectionShardGrain : IGrainWithStringKey
 {
@@ -37,33 +39,49 @@ public interface ICollectionShardGrain : IGrainWithStringKey
 internal sealed class CollectionShardGrain(ICollectionStore store, FaceEngine engine, SightlineOptions options, ClusterSettings cluster,
     Storage.Postgres.PostgresClusterTables tables) : Grain, ICollectionShardGrain
 {
+    /// <summary>How long a search waits for the shard's load before it is answered "loading".</summary>
+    public static readonly TimeSpan LoadWait = TimeSpan.FromSeconds(10);
+
     private CollectionIndexes? _indexes;
+    private Task _load = Task.CompletedTask;
     private string _collection = "";
     private FaceShard _shard;
 
     public static string Key(string collection, int index, int count) => $"{collection}/{index}/{count}";
 
-    /// <summary>Loads the shard before its first answer, and records where it now lives.</summary>
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    /// <summary>Starts loading the shard (off the grain's turn, so activation is not held up), then records where it lives.</summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         string[] parts = this.GetPrimaryKeyString().Split('/');
         _collection = parts[0];
         _shard = new FaceShard(int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture));
-        _indexes = new CollectionIndexes(store, engine.Embedder.Dimension, options.IndexDirectory, shard: _shard);
-        var index = await _indexes.GetAsync(_collection, cancellationToken).ConfigureAwait(true);
+        var indexes = _indexes = new CollectionIndexes(store, engine.Embedder.Dimension, options.IndexDirectory, shard: _shard);
+        string collection = _collection;
+        var shard = _shard;
+        _load = Task.Run(() => ShardLoad.RunAsync(indexes, collection, shard, options.Node, cluster.Id, tables), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>False when the load has not finished within <see cref="LoadWait"/>; a failed load is retried.</summary>
+    private async Task<bool> LoadedAsync()
+    {
+        if (_load.IsFaulted)
+            _load = Task.Run(() => _indexes!.GetAsync(_collection, CancellationToken.None));
         try
         {
-            await tables.RecordShardAsync(cluster.Id, new Storage.Postgres.ClusterShardRow(_collection, _shard.Index, _shard.Count, options.Node, index.Count, DateTimeOffset.UtcNow),
-                cancellationToken).ConfigureAwait(true);
+            await _load.WaitAsync(LoadWait).ConfigureAwait(true);
+            return true;
         }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
+        catch (TimeoutException)
         {
-            // Only 'cluster status' reads it; the shard serves regardless.
+            return false;
         }
     }
 
     public async Task<ShardHits> SearchAsync(float[] embedding, int k, float minCosine)
     {
+        if (!await LoadedAsync().ConfigureAwait(true))
+            return new ShardHits([], [], options.Node, Loading: true);
         var index = await _indexes!.GetAsync(_collection, CancellationToken.None).ConfigureAwait(true);
         var hits = await index.SearchAsync(embedding, k, minCosine, CancellationToken.None).ConfigureAwait(true);
         return new ShardHits([.. hits.Select(h => h.Id)], [.. hits.Select(h => h.Score)], options.Node);
@@ -71,12 +89,15 @@ internal sealed class CollectionShardGrain(ICollectionStore store, FaceEngine en
 
     public async Task<ShardState> StateAsync()
     {
+        if (!await LoadedAsync().ConfigureAwait(true))
+            return new ShardState(_collection, _shard.Index, _shard.Count, 0, options.Node, "loading");
         var index = await _indexes!.GetAsync(_collection, CancellationToken.None).ConfigureAwait(true);
         return new ShardState(_collection, _shard.Index, _shard.Count, index.Count, options.Node, _indexes.LoadReports.GetValueOrDefault(_collection) ?? "");
     }
 
     public async Task DropAsync()
     {
+        await LoadedAsync().ConfigureAwait(true);
         await _indexes!.DropAsync(_collection).ConfigureAwait(true);
         DeactivateOnIdle();
     }
@@ -84,6 +105,34 @@ internal sealed class CollectionShardGrain(ICollectionStore store, FaceEngine en
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_indexes is not null)
+        {
+            try
+            {
+                await _load.ConfigureAwait(true);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // a failed load leaves nothing to save
+            }
             await _indexes.DisposeAsync().ConfigureAwait(true); // writes the shard's snapshot when it changed
+        }
+    }
+}
+
+/// <summary>A shard's load, off the grain's scheduler (it reads the database and builds the index for as long as that takes).</summary>
+internal static class ShardLoad
+{
+    public static async Task RunAsync(CollectionIndexes indexes, string collection, FaceShard shard, string node, string clusterId, Storage.Postgres.PostgresClusterTables tables)
+    {
+        var index = await indexes.GetAsync(collection, CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await tables.RecordShardAsync(clusterId, new Storage.Postgres.ClusterShardRow(collection, shard.Index, shard.Count, node, index.Count, DateTimeOffset.UtcNow),
+                CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
+        {
+            // Only 'cluster status' reads it; the shard serves regardless.
+        }
     }
 }

@@ -7,7 +7,8 @@ namespace Sightline.Cluster;
 /// A cluster node searches a collection by asking each of its shard grains, wherever Orleans has them active, and
 /// merging their best <c>k</c>. A shard that cannot answer (its node has just died and is not yet declared dead) is
 /// asked again for a few seconds, while Orleans activates it on a survivor; after that the search is refused with
-/// Throttling and a Retry-After, which the AWS SDKs retry, rather than answered from part of the collection.
+/// Throttling and a Retry-After, which the AWS SDKs retry, rather than answered from part of the collection. So is a
+/// search while a shard is still loading (after its node died, or the first search of a large collection).
 /// </summary>
 internal sealed class ShardedFaceSearch(IGrainFactory grains, ClusterSettings settings) : IFaceSearch
 {
@@ -17,6 +18,8 @@ internal sealed class ShardedFaceSearch(IGrainFactory grains, ClusterSettings se
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string collectionId, float[] embedding, int k, float minCosine, CancellationToken cancellationToken)
     {
         var answers = await Task.WhenAll(Enumerable.Range(0, settings.Shards).Select(i => AskAsync(collectionId, i, embedding, k, minCosine, cancellationToken))).ConfigureAwait(false);
+        if (answers.Select((a, i) => (a, i)).FirstOrDefault(x => x.a.Loading) is { a: not null } loading)
+            throw new SightlineException(ErrorKind.Throttling, $"Shard {loading.i} of collection {collectionId} is loading on node {loading.a.Node}; try again.") { RetryAfter = TimeSpan.FromSeconds(5) };
         var merged = new List<SearchHit>(answers.Sum(a => a.Ids.Length));
         foreach (var answer in answers)
         {

@@ -86,5 +86,17 @@ public sealed class PostgresClusterTables(string connectionString) : IAsyncDispo
         return rows;
     }
 
+    /// <summary>Forgets a cluster whose nodes are all gone (a benchmark's): its membership and shard rows.</summary>
+    public async Task DeleteClusterAsync(string clusterId, CancellationToken ct)
+    {
+        await using var cmd = _source.CreateCommand("""
+            DELETE FROM cluster_members WHERE deployment_id = @cluster;
+            DELETE FROM cluster_membership_version WHERE deployment_id = @cluster;
+            DELETE FROM cluster_shards WHERE deployment_id = @cluster;
+            """);
+        cmd.Parameters.AddWithValue("cluster", clusterId);
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
     public ValueTask DisposeAsync() => _source.DisposeAsync();
 }

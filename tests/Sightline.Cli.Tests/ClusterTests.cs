@@ -139,6 +139,25 @@ public sealed class ClusterTests : IDisposable
         }
     }
 
+    [Fact]
+    public void The_cluster_benchmark_compares_a_cluster_with_one_server_and_measures_failover()
+    {
+        string database = _postgres.CreateDatabase("bench");
+        using var secrets = new TempDir();
+        Assert.Equal(0, SightlineCli.Run("--secrets", secrets.Path, "secrets", "init").ExitCode);
+        var run = SightlineCli.RunWithin(TimeSpan.FromMinutes(8), "--database", database, "--secrets", secrets.Path, "bench", "cluster", "--faces", "2000", "--nodes", "2", "--queries", "20", "--json");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var report = run.Json();
+        Assert.Equal(2000, report.GetProperty("faces").GetInt32());
+        foreach (string side in new[] { "alone", "cluster" })
+            Assert.InRange(report.GetProperty(side).GetProperty("p50Ms").GetDouble(), 0.1, 5_000);
+        Assert.Equal(2, report.GetProperty("cluster").GetProperty("rssMb").GetArrayLength());
+        Assert.InRange(report.GetProperty("failoverSeconds").GetDouble(), 0.01, 300);
+        // The collection is deleted after the run unless --keep.
+        var listed = SightlineCli.Run("--database", database, "--secrets", secrets.Path, "--data", secrets.Path, "collections", "list", "--json");
+        Assert.Empty(listed.Json().GetProperty("CollectionIds").EnumerateArray());
+    }
+
     /// <summary>An alert as the node that raised it leaves it in the database while it waits for delivery.</summary>
     private static void QueueAlert(string database, string ruleId, string node)
     {

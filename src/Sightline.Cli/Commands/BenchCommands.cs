@@ -10,7 +10,7 @@ namespace Sightline.Cli.Commands;
 
 internal static class BenchCommands
 {
-    public static Command Build() => new("bench", "Benchmarks and the fuzzing campaign (figures in docs/benchmarks.md and docs/security.md)") { Faces(), BenchLabelsCommand.Build(), BenchSearchCommand.Build(), BenchIndexCommand.Build(), BenchServerCommand.Build(), BenchAuditCommand.Build(), BenchFuzzCommand.Build(), BenchCamerasCommand.Build(), BenchVideoCommand.Build() };
+    public static Command Build() => new("bench", "Benchmarks and the fuzzing campaign (figures in docs/benchmarks.md and docs/security.md)") { Faces(), BenchLabelsCommand.Build(), BenchSearchCommand.Build(), BenchIndexCommand.Build(), BenchServerCommand.Build(), BenchAuditCommand.Build(), BenchFuzzCommand.Build(), BenchCamerasCommand.Build(), BenchVideoCommand.Build(), BenchClusterCommand.Build() };
 
     private static Command Faces()
     {
