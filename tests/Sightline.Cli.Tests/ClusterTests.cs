@@ -76,6 +76,7 @@ public sealed class ClusterTests : IDisposable
             // The victim indexes while it is killed: every face it acknowledged is kept.
             var acknowledged = new List<string>();
             Exception? ended = null;
+            int ackedCalls = 0;
             using var stop = new CancellationTokenSource();
             var indexing = Task.Run(async () =>
             {
@@ -84,6 +85,7 @@ public sealed class ClusterTests : IDisposable
                     try
                     {
                         acknowledged.AddRange(await IndexAsync(victim, $"during-{i}"));
+                        Interlocked.Increment(ref ackedCalls);
                     }
                     catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or Xunit.Sdk.XunitException)
                     {
@@ -92,7 +94,9 @@ public sealed class ClusterTests : IDisposable
                     }
                 }
             });
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            // Killed once it has acknowledged some faces (the first request may be slow on a busy machine), mid-stream.
+            for (var waiting = Stopwatch.StartNew(); Volatile.Read(ref ackedCalls) < 2 && !indexing.IsCompleted && waiting.Elapsed < TimeSpan.FromSeconds(90);)
+                await Task.Delay(100);
             var killedAt = Stopwatch.StartNew();
             victim.Kill();
             await stop.CancelAsync();
@@ -130,12 +134,26 @@ public sealed class ClusterTests : IDisposable
         }
         finally
         {
-            // The peers first: the first node owns the shared data directory and deletes it.
-            foreach (var node in nodes.Values.Where(n => n != a))
-                await node.DisposeAsync();
-            await a.DisposeAsync();
-            foreach (var source in sources)
-                await source.DisposeAsync();
+            // Every process is stopped even when one stop fails: the sources, the peers, then the first node, which
+            // owns the shared data directory and deletes it.
+            var stops = new List<Func<ValueTask>>();
+            stops.AddRange(sources.Select(source => (Func<ValueTask>)source.DisposeAsync));
+            stops.AddRange(nodes.Values.Where(n => n != a).Select(node => (Func<ValueTask>)node.DisposeAsync));
+            stops.Add(a.DisposeAsync);
+            var failures = new List<Exception>();
+            foreach (var stop in stops)
+            {
+                try
+                {
+                    await stop();
+                }
+                catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException)
+                {
+                    failures.Add(ex);
+                }
+            }
+            if (failures.Count > 0)
+                throw new AggregateException(failures);
         }
     }
 
