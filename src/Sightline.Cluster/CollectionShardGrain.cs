@@ -5,7 +5,7 @@ using Sightline.Storage;
 
 namespace Sightline.Cluster;
 
-/// <summary>What one shard found: row ids and cosine scores, best first, and the node that searched; or that it is still loading.</summary>
+/// <summary>What one shard found: its int8 shortlist (row ids and approximate cosines, best first) and the node that searched; or that it is still loading.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ShardHits([property: Id(0)] long[] Ids, [property: Id(1)] float[] Scores, [property: Id(2)] string Node, [property: Id(3)] bool Loading = false);
 
@@ -25,7 +25,8 @@ public sealed record ShardState([property: Id(0)] string Collection, [property: 
 /// </summary>
 public interface ICollectionShardGrain : IGrainWithStringKey
 {
-    Task<ShardHits> SearchAsync(float[] embedding, int k, float minCosine);
+    /// <summary>The shard's int8 shortlist of <paramref name="n"/> (not re-ranked: the caller merges every shard's and re-ranks once).</summary>
+    Task<ShardHits> ShortlistAsync(float[] embedding, int n);
 
     Task<ShardState> StateAsync();
 
@@ -78,12 +79,12 @@ internal sealed class CollectionShardGrain(ICollectionStore store, FaceEngine en
         }
     }
 
-    public async Task<ShardHits> SearchAsync(float[] embedding, int k, float minCosine)
+    public async Task<ShardHits> ShortlistAsync(float[] embedding, int n)
     {
         if (!await LoadedAsync().ConfigureAwait(true))
             return new ShardHits([], [], options.Node, Loading: true);
         var index = await _indexes!.GetAsync(_collection, CancellationToken.None).ConfigureAwait(true);
-        var hits = await index.SearchAsync(embedding, k, minCosine, CancellationToken.None).ConfigureAwait(true);
+        var hits = index.Shortlist(embedding, n, CancellationToken.None);
         return new ShardHits([.. hits.Select(h => h.Id)], [.. hits.Select(h => h.Score)], options.Node);
     }
 

@@ -159,7 +159,7 @@ public sealed partial class CollectionIndexes(ICollectionStore store, int dimens
 
     private async Task<IPersistentVectorIndex> LoadStateAsync(string collectionId, long before, CancellationToken cancellationToken)
     {
-        var source = new StoreVectors(store);
+        var source = new StoredEmbeddings(store);
         var rowIds = await store.ReadRowIdsAsync(collectionId, _shard, cancellationToken).ConfigureAwait(false);
         bool approximate = rowIds.Count > approximateAbove;
         string kind = approximate ? GraphKind : FlatKind;
@@ -238,12 +238,6 @@ public sealed partial class CollectionIndexes(ICollectionStore store, int dimens
         index.Save(path);
         WriteSeq(path, _reflects.GetValueOrDefault(collectionId));
         _dirty[collectionId] = false;
-    }
-
-    private sealed class StoreVectors(ICollectionStore store) : IExactVectorSource
-    {
-        public async ValueTask<IReadOnlyDictionary<long, float[]>> ReadAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken) =>
-            await store.GetEmbeddingsAsync(ids, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes snapshots of changed indexes (orderly shutdown), then frees them.</summary>

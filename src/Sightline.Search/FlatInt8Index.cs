@@ -130,14 +130,23 @@ public sealed partial class FlatInt8Index : IPersistentVectorIndex, IDisposable
     public ValueTask<IReadOnlyList<SearchHit>> SearchAsync(ReadOnlyMemory<float> query, int k, float minScore, CancellationToken cancellationToken)
     {
         var (codes, queryScale, queryCopy) = SearchSupport.Prepare(query.Span, Dimension, k);
-        var (candidates, stored) = Shortlist(codes, queryScale, k, cancellationToken);
+        var (candidates, stored) = Shortlist(codes, queryScale, SearchSupport.ShortlistSize(k), keepVectors: true, cancellationToken);
         return SearchSupport.RerankAsync(queryCopy, _source, candidates, stored, k, minScore, cancellationToken);
     }
 
-    /// <summary>The int8 shortlist and, when the index keeps fp32 copies, their vectors: read under the lock.</summary>
-    private (List<(long Id, int Row)> Candidates, List<(long Id, float[] Vector)>? Stored) Shortlist(sbyte[] codes, float queryScale, int k, CancellationToken cancellationToken)
+    public IReadOnlyList<SearchHit> Shortlist(ReadOnlySpan<float> query, int n, CancellationToken cancellationToken)
     {
-        int shortlist = Math.Max(4 * k, 64);
+        var (codes, queryScale, _) = SearchSupport.Prepare(query, Dimension, n);
+        return [.. Shortlist(codes, queryScale, n, keepVectors: false, cancellationToken).Candidates.Select(c => new SearchHit(c.Id, c.Score))];
+    }
+
+    /// <summary>
+    /// The best <paramref name="shortlist"/> rows by int8 score (each worker keeps its own best, merged here) and, when
+    /// the index keeps fp32 copies and the caller wants them, their vectors: read under the lock.
+    /// </summary>
+    private (List<(long Id, int Row, float Score)> Candidates, List<(long Id, float[] Vector)>? Stored) Shortlist(sbyte[] codes, float queryScale, int shortlist,
+        bool keepVectors, CancellationToken cancellationToken)
+    {
         _lock.EnterReadLock();
         try
         {
@@ -151,8 +160,9 @@ public sealed partial class FlatInt8Index : IPersistentVectorIndex, IDisposable
                 Scan(codes, queryScale, (int)start, (int)end, top);
                 tops[w] = top;
             });
-            var candidates = tops.SelectMany(t => t.Items()).Select(c => (_ids[c.Row / ChunkRows][c.Row % ChunkRows], c.Row)).ToList();
-            return (candidates, _source is null ? SearchSupport.Stored(_exact!, Dimension, candidates) : null);
+            var candidates = tops.SelectMany(t => t.Items()).OrderByDescending(c => c.Score).Take(shortlist)
+                .Select(c => (_ids[c.Row / ChunkRows][c.Row % ChunkRows], c.Row, c.Score)).ToList();
+            return (candidates, keepVectors && _source is null ? SearchSupport.Stored(_exact!, Dimension, candidates) : null);
         }
         finally
         {

@@ -149,19 +149,25 @@ public sealed partial class HnswIndex : IPersistentVectorIndex, IDisposable
     {
         var (codes, scale, queryCopy) = SearchSupport.Prepare(query.Span, Dimension, k);
         cancellationToken.ThrowIfCancellationRequested();
-        var (candidates, stored) = Shortlist(codes, scale, k);
+        var (candidates, stored) = Shortlist(codes, scale, SearchSupport.ShortlistSize(k), keepVectors: true);
         return SearchSupport.RerankAsync(queryCopy, _source, candidates, stored, k, minScore, cancellationToken);
     }
 
-    /// <summary>The int8 shortlist and, when the index keeps fp32 copies, their vectors: read under the lock.</summary>
-    private (List<(long Id, int Row)> Candidates, List<(long Id, float[] Vector)>? Stored) Shortlist(sbyte[] codes, float scale, int k)
+    public IReadOnlyList<SearchHit> Shortlist(ReadOnlySpan<float> query, int n, CancellationToken cancellationToken)
     {
-        int shortlist = Math.Max(4 * k, 64);
+        var (codes, scale, _) = SearchSupport.Prepare(query, Dimension, n);
+        cancellationToken.ThrowIfCancellationRequested();
+        return [.. Shortlist(codes, scale, n, keepVectors: false).Candidates.Select(c => new SearchHit(c.Id, c.Score))];
+    }
+
+    /// <summary>The int8 shortlist and, when the index keeps fp32 copies and the caller wants them, their vectors: read under the lock.</summary>
+    private (List<(long Id, int Row, float Score)> Candidates, List<(long Id, float[] Vector)>? Stored) Shortlist(sbyte[] codes, float scale, int shortlist, bool keepVectors)
+    {
         _lock.EnterReadLock();
         try
         {
             if (_entry < 0)
-                return ([], _source is null ? [] : null);
+                return ([], keepVectors && _source is null ? [] : null);
             int ef = Math.Max(_efSearch, shortlist);
             int current = _entry;
             for (int level = _maxLevel; level > 0; level--)
@@ -169,8 +175,8 @@ public sealed partial class HnswIndex : IPersistentVectorIndex, IDisposable
             var found = SearchLayer(codes, scale, [current], ef, 0);
             // The int8 order is within quantisation noise of the exact one, so the shortlist (as in the exact
             // index) holds the true top k; only it is re-ranked in fp32.
-            var candidates = found.Where(c => !_deleted[c.Node]).Take(shortlist).Select(c => (_ids[c.Node], c.Node)).ToList();
-            return (candidates, _source is null ? SearchSupport.Stored(_exact!, Dimension, candidates) : null);
+            var candidates = found.Where(c => !_deleted[c.Node]).Take(shortlist).Select(c => (_ids[c.Node], c.Node, c.Sim)).ToList();
+            return (candidates, keepVectors && _source is null ? SearchSupport.Stored(_exact!, Dimension, candidates) : null);
         }
         finally
         {

@@ -24,6 +24,13 @@ public interface IVectorIndex
     /// found under the index's lock; fp32 vectors for re-ranking are read from the caller's source after it is released.
     /// </summary>
     ValueTask<IReadOnlyList<SearchHit>> SearchAsync(ReadOnlyMemory<float> query, int k, float minScore, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The int8 shortlist alone: up to <paramref name="n"/> candidates with their int8 (approximate) cosines, best
+    /// first, not re-ranked; for a caller that merges the shortlists of several indexes (a sharded collection) and
+    /// re-ranks the merged one once with <see cref="ExactRerank"/>.
+    /// </summary>
+    IReadOnlyList<SearchHit> Shortlist(ReadOnlySpan<float> query, int n, CancellationToken cancellationToken);
 }
 
 /// <summary>An index that can write itself to a snapshot file and list its live ids for reconciliation.</summary>

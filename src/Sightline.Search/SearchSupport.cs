@@ -10,6 +10,9 @@ internal static class SearchSupport
             ? dimension
             : throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Dimension must be between 8 and 8192.");
 
+    /// <summary>How many int8 candidates are re-ranked in fp32 for the best <paramref name="k"/>.</summary>
+    public static int ShortlistSize(int k) => Math.Max(4 * k, 64);
+
     public static (sbyte[] Codes, float Scale, float[] Query) Prepare(ReadOnlySpan<float> query, int dimension, int k)
     {
         if (query.Length != dimension)
@@ -38,10 +41,10 @@ internal static class SearchSupport
     }
 
     /// <summary>Candidate vectors from the index's own fp32 store (by row), read under the index's lock.</summary>
-    public static List<(long Id, float[] Vector)> Stored(IExactVectorStore store, int dimension, IEnumerable<(long Id, int Row)> candidates)
+    public static List<(long Id, float[] Vector)> Stored(IExactVectorStore store, int dimension, IEnumerable<(long Id, int Row, float Score)> candidates)
     {
         var vectors = new List<(long, float[])>();
-        foreach (var (id, row) in candidates)
+        foreach (var (id, row, _) in candidates)
         {
             var v = new float[dimension];
             store.Read(row, v);
@@ -54,7 +57,7 @@ internal static class SearchSupport
     /// Re-ranks a shortlist: with the vectors already read (the index's own store), or else with those the caller's
     /// source reads, after the index's lock was released.
     /// </summary>
-    public static async ValueTask<IReadOnlyList<SearchHit>> RerankAsync(float[] query, IExactVectorSource? source, List<(long Id, int Row)> candidates,
+    public static async ValueTask<IReadOnlyList<SearchHit>> RerankAsync(float[] query, IExactVectorSource? source, List<(long Id, int Row, float Score)> candidates,
         List<(long Id, float[] Vector)>? stored, int k, float minScore, CancellationToken cancellationToken)
     {
         if (stored is not null)

@@ -38,6 +38,39 @@ public sealed class FlatInt8IndexTests
         }
     }
 
+    [Fact]
+    public async Task Shards_shortlists_merged_and_reranked_once_equal_one_index_search()
+    {
+        // A sharded collection: three codes-only indexes over row id mod 3, searched by shortlist, merged, re-ranked
+        // with one read of the caller's store, must answer what one index over every row answers.
+        var rng = new Random(21);
+        var vectors = Enumerable.Range(0, 12_000).ToDictionary(i => (long)i, _ => Vectors.Unit(rng, Dim));
+        var source = new DictionarySource(vectors);
+        var whole = new FlatInt8Index(Dim, source);
+        var shards = Enumerable.Range(0, 3).Select(_ => new FlatInt8Index(Dim, source)).ToArray();
+        foreach (var (id, v) in vectors)
+        {
+            whole.Add(id, v);
+            shards[id % 3].Add(id, v);
+        }
+        for (int q = 0; q < 10; q++)
+        {
+            var query = Vectors.Near(rng, vectors[rng.Next(vectors.Count)], 0.6f);
+            var expected = await whole.SearchAsync(query, 10, -1, CancellationToken.None);
+            int reads = source.Reads;
+            var shortlists = shards.SelectMany(s => s.Shortlist(query, ExactRerank.ShortlistSize(10), CancellationToken.None)).ToList();
+            Assert.Equal(3 * ExactRerank.ShortlistSize(10), shortlists.Count);
+            var merged = await ExactRerank.RunAsync(query, source, shortlists, 10, -1, CancellationToken.None);
+            Assert.Equal(reads + 1, source.Reads);
+            Assert.Equal(10, merged.Count);
+            Assert.Equal(expected.Select(h => h.Id), merged.Select(h => h.Id));
+            Assert.Equal(expected.Select(h => h.Score), merged.Select(h => h.Score));
+            // Only the probe's own face passes a real threshold; the rest are unrelated (cosine near 0).
+            var above = await ExactRerank.RunAsync(query, source, shortlists, 10, 0.3f, CancellationToken.None);
+            Assert.Equal(expected[0].Id, Assert.Single(above).Id);
+        }
+    }
+
     private sealed class DictionarySource(Dictionary<long, float[]> vectors) : IExactVectorSource
     {
         public int Reads { get; private set; }
