@@ -29,13 +29,19 @@ public static class ServerLoad
         throw new SightlineException(ErrorKind.Internal, "The benchmark server did not become ready within 3 minutes.");
     }
 
-    public static async Task<(HttpStatusCode Status, double Ms)> SendAsync(HttpClient http, Uri address, IssuedKey key, byte[] body, CancellationToken ct)
+    /// <summary>
+    /// One AWS JSON request (DetectFaces unless <paramref name="target"/> says otherwise), signed as the SDKs sign it;
+    /// <paramref name="extra"/> headers (Sightline's case and purpose) are sent unsigned, as an SDK's middleware adds them.
+    /// </summary>
+    public static async Task<(HttpStatusCode Status, double Ms)> SendAsync(HttpClient http, Uri address, IssuedKey key, byte[] body, CancellationToken ct,
+        string target = "RekognitionService.DetectFaces", IReadOnlyDictionary<string, string>? extra = null)
     {
-        const string target = "RekognitionService.DetectFaces";
         var headers = new Dictionary<string, string> { ["host"] = address.Authority, ["content-type"] = "application/x-amz-json-1.1", ["x-amz-target"] = target };
         using var request = new HttpRequestMessage(HttpMethod.Post, address) { Content = new ByteArrayContent(body) };
         request.Content.Headers.TryAddWithoutValidation("content-type", "application/x-amz-json-1.1");
         request.Headers.Add("x-amz-target", target);
+        foreach (var (name, value) in extra ?? new Dictionary<string, string>())
+            request.Headers.Add(name, value);
         foreach (var (name, value) in SigV4.Sign(new SignableRequest("POST", "/", null, headers, body), key.AccessKeyId, key.SecretAccessKey, "us-east-1", "rekognition", DateTimeOffset.UtcNow))
             request.Headers.TryAddWithoutValidation(name, value);
         long start = Stopwatch.GetTimestamp();

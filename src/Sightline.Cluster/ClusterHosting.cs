@@ -47,7 +47,7 @@ public static class ClusterHosting
         });
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(new Storage.Postgres.PostgresClusterTables(connectionString));
+        builder.Services.AddSingleton(sp => new Storage.Postgres.PostgresClusterTables(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         builder.Services.AddSingleton<ClusterView>();
         builder.Services.AddSingleton<ICameraPlacement, GrainCameraPlacement>();
         builder.Services.AddSingleton<Collections.IFaceSearch, ShardedFaceSearch>();

@@ -10,14 +10,26 @@ public sealed record ClusterShardRow(string Collection, int Shard, int Shards, s
 
 /// <summary>
 /// The cluster tables of migration 26: the membership Orleans keeps (read for 'sightline cluster status') and the
-/// shard placements the shard grains record when they load.
+/// shard placements the shard grains record when they load. A node reads them through its store's connection pool; a
+/// command that only opens the database makes its own.
 /// </summary>
-public sealed class PostgresClusterTables(string connectionString) : IAsyncDisposable
+public sealed class PostgresClusterTables : IAsyncDisposable
 {
     /// <summary>Orleans' SiloStatus values as stored.</summary>
     private static readonly string[] s_statuses = ["None", "Created", "Joining", "Active", "ShuttingDown", "Stopping", "Dead"];
 
-    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(PostgresConnection.Normalise(connectionString));
+    private readonly NpgsqlDataSource _source;
+    private readonly bool _ownsSource;
+
+    /// <summary>Through the store's pool (not disposed here).</summary>
+    public PostgresClusterTables(NpgsqlDataSource source) => _source = source;
+
+    /// <summary>Through a pool of its own (disposed with this).</summary>
+    public PostgresClusterTables(string connectionString)
+    {
+        _source = NpgsqlDataSource.Create(PostgresConnection.Normalise(connectionString));
+        _ownsSource = true;
+    }
 
     public async Task<IReadOnlyList<ClusterNodeRow>> ReadNodesAsync(string clusterId, CancellationToken ct)
     {
@@ -98,5 +110,5 @@ public sealed class PostgresClusterTables(string connectionString) : IAsyncDispo
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    public ValueTask DisposeAsync() => _source.DisposeAsync();
+    public ValueTask DisposeAsync() => _ownsSource ? _source.DisposeAsync() : ValueTask.CompletedTask;
 }

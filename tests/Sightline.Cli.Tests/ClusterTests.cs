@@ -158,6 +158,77 @@ public sealed class ClusterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rolling_restart_of_every_node_refuses_no_search()
+    {
+        // A load balancer that routes on /readyz drains a node before it is stopped; the test does the same: each node
+        // in turn is taken out of the rotation, stopped with SIGTERM, started again, and put back once ready. Searches
+        // run all along through the nodes in the rotation; each must be answered in full (no 429, no 5xx, every match).
+        string database = _postgres.CreateDatabase("rolling");
+        string[] Node(string name) => ["--node", name, "--cluster", "--cluster-address", "127.0.0.1", "--cluster-port", ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        var a = await ServerProcess.StartOnAsync(database, Node("node-a"));
+        var nodes = new Dictionary<string, ServerProcess> { ["node-a"] = a };
+        try
+        {
+            nodes["node-b"] = await a.StartPeerAsync([.. Node("node-b"), "--database", database]);
+            nodes["node-c"] = await a.StartPeerAsync([.. Node("node-c"), "--database", database]);
+            await UntilStatusAsync(a, s => Active(s).Count == 3, TimeSpan.FromSeconds(60));
+            Assert.Equal(HttpStatusCode.OK, (await a.CallAwsAsync("CreateCollection", new { CollectionId = "booking" })).Status);
+            for (int i = 0; i < 2; i++)
+                await IndexAsync(a, $"copy-{i}");
+            Assert.Equal(2, await MatchesAsync(nodes["node-b"]));
+
+            var rotation = new List<ServerProcess>(nodes.Values);
+            var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            int searches = 0;
+            using var stop = new CancellationTokenSource();
+            var load = Task.Run(async () =>
+            {
+                for (int i = 0; !stop.IsCancellationRequested; i++)
+                {
+                    ServerProcess node;
+                    lock (rotation)
+                        node = rotation[i % rotation.Count];
+                    try
+                    {
+                        var (status, body) = await node.CallAwsAsync("SearchFacesByImage", new { CollectionId = "booking", Image = new { Bytes = File.ReadAllBytes(SightlineCli.Fixture("sample1")) }, FaceMatchThreshold = 99, MaxFaces = 4096 });
+                        if (status != HttpStatusCode.OK || body.GetProperty("FaceMatches").GetArrayLength() != 2)
+                            failures.Enqueue($"{(int)status} {body}");
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                    {
+                        failures.Enqueue(ex.Message);
+                    }
+                    Interlocked.Increment(ref searches);
+                }
+            });
+            foreach (string name in new[] { "node-a", "node-b", "node-c" })
+            {
+                lock (rotation)
+                    rotation.Remove(nodes[name]);
+                await Task.Delay(500); // the searches already sent to it finish
+                var restarted = await nodes[name].StopAndRestartAsync(); // returns once its /readyz answers
+                nodes[name] = restarted;
+                if (name == "node-a")
+                    a = restarted;
+                lock (rotation)
+                    rotation.Add(restarted);
+                await Task.Delay(2_000);
+            }
+            await stop.CancelAsync();
+            await load;
+            Assert.True(failures.IsEmpty, $"{failures.Count} of {searches} searches failed: {string.Join(" | ", failures.Take(5))}");
+            Assert.True(searches >= 20, $"only {searches} searches ran");
+            Assert.Equal(["node-a", "node-b", "node-c"], Active(await UntilStatusAsync(a, s => Active(s).Count == 3, TimeSpan.FromSeconds(30))));
+        }
+        finally
+        {
+            foreach (var node in nodes.Values.Where(n => n != a))
+                await node.DisposeAsync();
+            await a.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public void The_cluster_benchmark_compares_a_cluster_with_one_server_and_measures_failover()
     {
         string database = _postgres.CreateDatabase("bench");

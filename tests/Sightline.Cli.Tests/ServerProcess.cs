@@ -86,6 +86,23 @@ public sealed class ServerProcess : IAsyncDisposable
         return await LaunchAsync(Data, Keys, _extraArgs, _ownsData);
     }
 
+    /// <summary>
+    /// Stops the process as an orderly shutdown does (SIGTERM, as systemd or Kubernetes stop a service; SIGKILL only if
+    /// it has not exited within a minute) and starts a new one on the same data, keys and arguments.
+    /// </summary>
+    public async Task<ServerProcess> StopAndRestartAsync()
+    {
+        using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            term.WaitForExit();
+        if (!_process.WaitForExit(60_000))
+            _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+        _process.Dispose();
+        Http.Dispose();
+        Interlocked.Exchange(ref _disposed, 1);
+        return await LaunchAsync(Data, Keys, _extraArgs, _ownsData);
+    }
+
     private static async Task<ServerProcess> LaunchAsync(TempDir data, IReadOnlyDictionary<string, (string Id, string Secret)> keys, string[] extraArgs, bool ownsData)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}/");
@@ -211,6 +228,8 @@ public sealed class ServerProcess : IAsyncDisposable
         return content;
     }
 
+    private int _disposed;
+
     internal static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
@@ -218,10 +237,20 @@ public sealed class ServerProcess : IAsyncDisposable
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
+    /// <summary>Stops the server (and its children) and frees what it held; never throws, however often called, so a test's clean-up of several servers stops them all.</summary>
     public ValueTask DisposeAsync()
     {
-        _process.Kill(entireProcessTree: true);
-        _process.WaitForExit(10_000);
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return ValueTask.CompletedTask;
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // already gone (a test killed it)
+        }
         _process.Dispose();
         Http.Dispose();
         if (_ownsData)

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using Sightline.Access;
 using Sightline.Benchmarks;
@@ -31,9 +30,13 @@ internal static class BenchClusterCommand
         var nodes = new Option<int>("--nodes") { Description = "Nodes of the cluster (2–8), and shards of the collection", DefaultValueFactory = _ => 3 };
         var queries = new Option<int>("--queries") { Description = "Searches measured on each side (10–100,000)", DefaultValueFactory = _ => 300 };
         var keep = new Option<bool>("--keep") { Description = "Keep the collection for the next run (it is deleted otherwise)" };
+        var spin = new Option<bool>("--spin-wait")
+        {
+            Description = "Leave the .NET thread pool's spin-waiting on in every server (off by default here: the servers share this machine's cores, and an idle node's spinning workers take them from the node that is searching)",
+        };
         var command = new Command("cluster", "Search latency and memory of a cluster of nodes against one server alone, and failover time (needs a PostgreSQL --database)")
         {
-            faces, nodes, queries, keep, GlobalOptions.Json,
+            faces, nodes, queries, keep, spin, GlobalOptions.Json,
         };
         command.SetGuardedAction(async (parse, ct) =>
         {
@@ -61,7 +64,8 @@ internal static class BenchClusterCommand
                 using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
 
                 // One server alone: the whole collection in one exact index.
-                var alone = await StartAsync(parse, dir, [], http, processes, ct);
+                var environment = parse.GetValue(spin) ? null : s_noSpin;
+                var alone = await StartAsync(parse, dir, [], environment, http, processes, ct);
                 await SearchAsync(http, alone.Address, key, collection, probes[0], ct); // loads the index
                 var aloneMs = await MeasureAsync(http, [alone.Address], key, collection, probes, ct);
                 double aloneRss = ServerLoad.RssMb(alone.Process.Id);
@@ -74,7 +78,7 @@ internal static class BenchClusterCommand
                 for (int i = 0; i < nodeCount; i++)
                 {
                     members.Add(await StartAsync(parse, dir, ["--cluster", "--node", $"bench-{i}", "--cluster-id", clusterId, "--cluster-address", "127.0.0.1",
-                        "--cluster-port", ServerLoad.FreePort().ToString(CultureInfo.InvariantCulture), "--shards", nodeCount.ToString(CultureInfo.InvariantCulture)], http, processes, ct));
+                        "--cluster-port", ServerLoad.FreePort().ToString(CultureInfo.InvariantCulture), "--shards", nodeCount.ToString(CultureInfo.InvariantCulture)], environment, http, processes, ct));
                 }
                 var loadClock = Stopwatch.StartNew();
                 while (await SearchAsync(http, members[0].Address, key, collection, probes[0], ct) != HttpStatusCode.OK) // activates and loads every shard
@@ -101,7 +105,7 @@ internal static class BenchClusterCommand
                 }
                 double failover = failClock.Elapsed.TotalSeconds;
 
-                Report(parse, n, nodeCount, q, aloneMs, aloneRss, clusterMs, rss, loadSeconds, failover, refused);
+                Report(parse, n, nodeCount, q, aloneMs, aloneRss, clusterMs, rss, loadSeconds, failover, refused, parse.GetValue(spin));
                 foreach (var m in members.Where(m => !m.Process.HasExited))
                     m.Process.Kill(entireProcessTree: true);
                 await tables.DeleteClusterAsync(clusterId, ct);
@@ -173,10 +177,14 @@ internal static class BenchClusterCommand
         return [.. picked.Select(r => byRow[r].FaceId)];
     }
 
-    private static async Task<(Process Process, Uri Address)> StartAsync(ParseResult parse, string dir, string[] extra, HttpClient http, List<Process> processes, CancellationToken ct)
+    /// <summary>Thread-pool workers sleep at once when idle, rather than spin first (DOTNET_ThreadPool_UnfairSemaphoreSpinLimit).</summary>
+    private static readonly Dictionary<string, string> s_noSpin = new() { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" };
+
+    private static async Task<(Process Process, Uri Address)> StartAsync(ParseResult parse, string dir, string[] extra, IReadOnlyDictionary<string, string>? environment,
+        HttpClient http, List<Process> processes, CancellationToken ct)
     {
         int port = ServerLoad.FreePort();
-        var process = BenchServerProcess.Start(parse, dir, port, [.. extra, "--mqtt", "off"], Path.Combine(dir, $"server-{port}.log"));
+        var process = BenchServerProcess.Start(parse, dir, port, [.. extra, "--mqtt", "off"], Path.Combine(dir, $"server-{port}.log"), environment);
         processes.Add(process);
         var address = new Uri($"http://127.0.0.1:{port}/");
         await ServerLoad.WaitReadyAsync(http, address, process, ct);
@@ -198,24 +206,15 @@ internal static class BenchClusterCommand
         return times;
     }
 
+    private static readonly Dictionary<string, string> s_case = new() { ["X-Sightline-Case"] = Case, ["X-Sightline-Purpose"] = "investigation" };
+
     private static async Task<HttpStatusCode> SearchAsync(HttpClient http, Uri address, IssuedKey key, string collection, string faceId, CancellationToken ct)
     {
-        const string target = "RekognitionService.SearchFaces";
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["CollectionId"] = collection, ["FaceId"] = faceId, ["MaxFaces"] = 10, ["FaceMatchThreshold"] = 99 });
-        var headers = new Dictionary<string, string> { ["host"] = address.Authority, ["content-type"] = "application/x-amz-json-1.1", ["x-amz-target"] = target };
-        using var request = new HttpRequestMessage(HttpMethod.Post, address) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.TryAddWithoutValidation("content-type", "application/x-amz-json-1.1");
-        request.Headers.Add("x-amz-target", target);
-        request.Headers.Add("X-Sightline-Case", Case);
-        request.Headers.Add("X-Sightline-Purpose", "investigation");
-        foreach (var (name, value) in SigV4.Sign(new SignableRequest("POST", "/", null, headers, body), key.AccessKeyId, key.SecretAccessKey, "us-east-1", "rekognition", DateTimeOffset.UtcNow))
-            request.Headers.TryAddWithoutValidation(name, value);
-        using var response = await http.SendAsync(request, ct);
-        await response.Content.ReadAsByteArrayAsync(ct);
-        return response.StatusCode;
+        return (await ServerLoad.SendAsync(http, address, key, body, ct, "RekognitionService.SearchFaces", s_case)).Status;
     }
 
-    private static void Report(ParseResult parse, int faces, int nodes, int queries, List<double> alone, double aloneRss, List<double> cluster, List<double> rss, double load, double failover, int refused)
+    private static void Report(ParseResult parse, int faces, int nodes, int queries, List<double> alone, double aloneRss, List<double> cluster, List<double> rss, double load, double failover, int refused, bool spinWait)
     {
         double p50a = Percentile(alone, 0.5), p50c = Percentile(cluster, 0.5), p95a = Percentile(alone, 0.95), p95c = Percentile(cluster, 0.95);
         if (parse.GetValue(GlobalOptions.Json))
@@ -228,6 +227,7 @@ internal static class BenchClusterCommand
                 p50Ratio = p50c / p50a,
                 failoverSeconds = failover,
                 refusedDuringFailover = refused,
+                spinWait,
             }, new JsonSerializerOptions { WriteIndented = true }));
             return;
         }
@@ -238,8 +238,8 @@ internal static class BenchClusterCommand
         AnsiConsole.Write(table);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{faces:N0} faces in {nodes} shards; shards loaded in {load:F1} s; failover (SIGKILL of shard 0's node to the next answered search): {failover:F1} s, {refused} searches refused meanwhile"));
-        var notes = new StringBuilder("All processes share this machine's cores: a search's shards run at once only as far as cores allow.");
-        Console.WriteLine(notes.ToString());
+        Console.WriteLine("All processes share this machine's cores: a search's shards run at once only as far as cores allow" +
+            (spinWait ? "; thread-pool spin-waiting left on." : "; thread-pool spin-waiting off in every server (--spin-wait leaves it on)."));
     }
 
     private static string F(double value) => value.ToString(value >= 100 ? "F0" : "F2", CultureInfo.InvariantCulture);

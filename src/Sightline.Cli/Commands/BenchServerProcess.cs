@@ -32,9 +32,12 @@ internal static class BenchServerProcess
     }
 
     /// <param name="log">Where the server's output goes (discarded when null).</param>
-    public static Process Start(ParseResult parse, string data, int port, IEnumerable<string> extra, string? log = null)
+    /// <param name="environment">Variables set for the server's process (runtime settings a benchmark fixes).</param>
+    public static Process Start(ParseResult parse, string data, int port, IEnumerable<string> extra, string? log = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            psi.Environment[name] = value;
         string? dll = Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? typeof(BenchServerProcess).Assembly.Location : null;
         foreach (var a in new[] { dll, "serve", "--urls", $"http://127.0.0.1:{port}", "--data", data, "--models", GlobalOptions.ModelsDirectory(parse) })
         {

@@ -23,8 +23,8 @@ internal static class ClusterCommands
             if (options.Database is not { } database || !PostgresStorage.Accepts(database))
                 throw SightlineException.InvalidParameter("cluster status needs the cluster's PostgreSQL --database (or $SIGHTLINE_DATABASE).");
             string id = parse.GetValue(ClusterId)!;
-            if (!Hosting.NodeNames.Valid().IsMatch(id))
-                throw SightlineException.InvalidParameter($"--cluster-id must be 1–64 letters, digits, '.', '_' or '-', got '{id}'.");
+            if (new Cluster.ClusterSettings { Id = id }.Validate() is { } wrong)
+                throw SightlineException.InvalidParameter(wrong);
             using var core = CliCore.Open(options);
             var cameras = await core.Get<ICameraStore>().ListCameraStatusAsync(ct);
             await using var tables = new PostgresClusterTables(database);
