@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Sightline.Hosting;
@@ -18,7 +19,6 @@ namespace Sightline.Cluster;
 /// </summary>
 public sealed partial class ClusterEventRelay(EventHub hub, PostgresChannel channel, SightlineOptions options, ILogger<ClusterEventRelay> logger) : BackgroundService
 {
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
     private static readonly TimeSpan s_firstRetry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_lastRetry = TimeSpan.FromSeconds(30);
 
@@ -56,11 +56,20 @@ public sealed partial class ClusterEventRelay(EventHub hub, PostgresChannel chan
         long overflowed = 0;
         try
         {
+            try
+            {
+                await channel.OpenSenderAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogSendFailed(logger, ex); // the first message tries again
+                failing = true;
+            }
             await foreach (var message in subscription.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
                 Interlocked.Add(ref _dropped, subscription.Dropped - overflowed); // lost in the queue while the database was slow
                 overflowed = subscription.Dropped;
-                string payload = JsonSerializer.Serialize(new RelayedEvent(options.Node, message.Type, message.FrameTime, message.Event), s_json);
+                string payload = JsonSerializer.Serialize(new RelayedEvent(options.Node, message.Type, message.FrameTime, message.Event), RelayJson.Default.RelayedEvent);
                 if (Encoding.UTF8.GetByteCount(payload) > PostgresChannel.MaxPayloadBytes)
                 {
                     Interlocked.Increment(ref _dropped);
@@ -128,7 +137,7 @@ public sealed partial class ClusterEventRelay(EventHub hub, PostgresChannel chan
         RelayedEvent? relayed;
         try
         {
-            relayed = JsonSerializer.Deserialize<RelayedEvent>(payload, s_json);
+            relayed = JsonSerializer.Deserialize(payload, RelayJson.Default.RelayedEvent);
         }
         catch (JsonException ex)
         {
@@ -141,9 +150,6 @@ public sealed partial class ClusterEventRelay(EventHub hub, PostgresChannel chan
         hub.PublishRelayed(new LiveEventMessage(type, e, relayed.FrameTime));
         Interlocked.Increment(ref _received);
     }
-
-    /// <summary>An event message as it travels between nodes: the node whose camera it belongs to, and the message.</summary>
-    private sealed record RelayedEvent(string Node, string Type, DateTimeOffset FrameTime, LiveEventView Event);
 
     [LoggerMessage(EventId = 403, Level = LogLevel.Information, Message = "relaying live events on channel {Channel}")]
     private static partial void LogListening(ILogger logger, string channel);
@@ -160,3 +166,11 @@ public sealed partial class ClusterEventRelay(EventHub hub, PostgresChannel chan
     [LoggerMessage(EventId = 407, Level = LogLevel.Warning, Message = "a relayed live event could not be read; dropped")]
     private static partial void LogUnreadable(ILogger logger, Exception exception);
 }
+
+/// <summary>An event message as it travels between nodes: the node whose camera it belongs to, and the message.</summary>
+internal sealed record RelayedEvent(string Node, string Type, DateTimeOffset FrameTime, LiveEventView Event);
+
+/// <summary>The relay's JSON, generated at build time: the first message is not held up by reflection.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(RelayedEvent))]
+internal sealed partial class RelayJson : JsonSerializerContext;

@@ -22,6 +22,9 @@ public sealed class PostgresChannel : IAsyncDisposable
 
     private readonly NpgsqlDataSource _source;
 
+    /// <summary>The sender's own connection, kept open: a message does not wait for a connection to be opened (~0.3 s measured on a busy machine).</summary>
+    private NpgsqlConnection? _sender;
+
     public PostgresChannel(string connectionString, string name)
     {
         _source = NpgsqlDataSource.Create(PostgresConnection.Normalise(connectionString));
@@ -32,13 +35,30 @@ public sealed class PostgresChannel : IAsyncDisposable
     /// <summary>The channel's name as the server knows it (a long name is shortened with its hash).</summary>
     public string Name { get; }
 
-    /// <summary>Sends <paramref name="payload"/> (at most <see cref="MaxPayloadBytes"/> bytes) to every listener, this node's included.</summary>
+    /// <summary>Opens the sending connection ahead of the first message.</summary>
+    public async Task OpenSenderAsync(CancellationToken ct) => _sender ??= await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
+
+    /// <summary>
+    /// Sends <paramref name="payload"/> (at most <see cref="MaxPayloadBytes"/> bytes) to every listener, this node's
+    /// included. One caller at a time (the sending connection is not shared); a connection that failed is opened again
+    /// for the next message.
+    /// </summary>
     public async Task NotifyAsync(string payload, CancellationToken ct)
     {
-        await using var cmd = _source.CreateCommand("SELECT pg_notify(@channel, @payload);");
-        cmd.Parameters.AddWithValue("channel", Name);
-        cmd.Parameters.AddWithValue("payload", payload);
-        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        var connection = _sender ??= await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await using var cmd = new NpgsqlCommand("SELECT pg_notify(@channel, @payload);", connection);
+            cmd.Parameters.AddWithValue("channel", Name);
+            cmd.Parameters.AddWithValue("payload", payload);
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or IOException or TimeoutException or OperationCanceledException)
+        {
+            _sender = null;
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>
@@ -63,5 +83,10 @@ public sealed class PostgresChannel : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => _source.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_sender is { } sender)
+            await sender.DisposeAsync().ConfigureAwait(false);
+        await _source.DisposeAsync().ConfigureAwait(false);
+    }
 }
