@@ -10,7 +10,7 @@ namespace Sightline.Cluster;
 /// <summary>
 /// Makes a server a node of an Orleans cluster: membership through Orleans' ADO.NET clustering on the server's own
 /// PostgreSQL database (the schema is the store's migration), the node named as its <c>--node</c>, cameras placed by
-/// their grains. Every node serves the whole API.
+/// their grains. Every node serves the whole API, the live event stream included (<see cref="ClusterEventRelay"/>).
 /// </summary>
 public static class ClusterHosting
 {
@@ -52,6 +52,10 @@ public static class ClusterHosting
         builder.Services.AddSingleton<ICameraPlacement, GrainCameraPlacement>();
         builder.Services.AddSingleton<Collections.IFaceSearch, ShardedFaceSearch>();
         builder.Services.AddHostedService<AlertTakeover>();
+        // Every node's event stream carries every camera's events, relayed through the database's notifications.
+        builder.Services.AddSingleton(_ => new Storage.Postgres.PostgresChannel(connectionString, ClusterEventRelay.ChannelName(settings.Id)));
+        builder.Services.AddSingleton<ClusterEventRelay>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterEventRelay>());
         return builder;
     }
 

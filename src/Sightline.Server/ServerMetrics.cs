@@ -60,11 +60,16 @@ public static partial class ServerMetrics
     /// <summary>Live cameras' counters, read at each scrape from the workers running in this server.</summary>
     private static readonly Gauge s_clusterNodes = Metrics.CreateGauge("sightline_cluster_nodes", "Nodes of the cluster by status, as this node sees them (cluster mode only)", "status");
     private static readonly Gauge s_clusterJoined = Metrics.CreateGauge("sightline_cluster_joined", "1 while this node is an active member of its cluster, else 0 (cluster mode only)");
+    private static readonly Counter s_clusterEvents = Metrics.CreateCounter("sightline_cluster_events_relayed_total",
+        "Live event messages relayed between the nodes of the cluster by outcome (sent: this node's, received: other nodes', dropped) (cluster mode only)", "outcome");
     private static readonly string[] s_clusterStatuses = ["Created", "Joining", "Active", "ShuttingDown", "Stopping", "Dead"];
 
-    /// <summary>The cluster's membership as this node sees it; the cameras this node runs are the camera series.</summary>
-    public static void TrackCluster(Cluster.ClusterView view) => Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+    /// <summary>The cluster's membership as this node sees it, and the live events relayed; the cameras this node runs are the camera series.</summary>
+    public static void TrackCluster(Cluster.ClusterView view, Cluster.ClusterEventRelay relay) => Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
     {
+        s_clusterEvents.WithLabels("sent").IncTo(relay.Sent);
+        s_clusterEvents.WithLabels("received").IncTo(relay.Received);
+        s_clusterEvents.WithLabels("dropped").IncTo(relay.Dropped);
         var members = view.Members;
         foreach (string status in s_clusterStatuses)
             s_clusterNodes.WithLabels(status).Set(members.Count(m => m.Status == status));

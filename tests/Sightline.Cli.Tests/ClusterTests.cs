@@ -319,7 +319,7 @@ public sealed class ClusterTests : IDisposable
         throw new Xunit.Sdk.XunitException($"the cluster did not get there within {limit}: {status}");
     }
 
-    private static async Task<Dictionary<string, (string State, string? Node)>> UntilCamerasAsync(ServerProcess node, Func<Dictionary<string, (string State, string? Node)>, bool> done, TimeSpan limit)
+    internal static async Task<Dictionary<string, (string State, string? Node)>> UntilCamerasAsync(ServerProcess node, Func<Dictionary<string, (string State, string? Node)>, bool> done, TimeSpan limit)
     {
         var clock = Stopwatch.StartNew();
         Dictionary<string, (string State, string? Node)> cameras;

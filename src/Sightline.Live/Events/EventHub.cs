@@ -36,6 +36,9 @@ public sealed record LiveEventMessage(string Type, LiveEventView Event, DateTime
 /// <summary>
 /// Fans each event message out to every subscriber (the SSE streams, MQTT, webhooks). Each subscriber has its own
 /// bounded queue: a slow one loses its oldest messages (counted), never holding up a camera or another subscriber.
+/// In a cluster, messages of cameras running on other nodes arrive relayed (<see cref="PublishRelayed"/>) and go only
+/// to subscribers that asked for them: MQTT, webhooks and stream processors act on this node's cameras alone, so each
+/// message leaves the cluster once, from the node that runs its camera.
 /// </summary>
 public sealed class EventHub
 {
@@ -45,18 +48,30 @@ public sealed class EventHub
 
     public int Subscribers => Volatile.Read(ref _subscribers).Length;
 
-    public Subscription Subscribe()
+    /// <summary>A new subscriber; with <paramref name="includeRelayed"/> it also receives other nodes' messages.</summary>
+    public Subscription Subscribe(bool includeRelayed = false)
     {
-        var subscription = new Subscription(this);
+        var subscription = new Subscription(this, includeRelayed);
         lock (_gate)
             _subscribers = [.. _subscribers, subscription];
         return subscription;
     }
 
+    /// <summary>A message of a camera running on this node: to every subscriber.</summary>
     public void Publish(LiveEventMessage message)
     {
         foreach (var s in Volatile.Read(ref _subscribers))
             s.Offer(message);
+    }
+
+    /// <summary>A message of a camera running on another node of the cluster: to the subscribers that include relayed messages.</summary>
+    public void PublishRelayed(LiveEventMessage message)
+    {
+        foreach (var s in Volatile.Read(ref _subscribers))
+        {
+            if (s.IncludesRelayed)
+                s.Offer(message);
+        }
     }
 
     private void Remove(Subscription subscription)
@@ -71,14 +86,18 @@ public sealed class EventHub
         private readonly Channel<LiveEventMessage> _channel;
         private long _dropped;
 
-        internal Subscription(EventHub hub)
+        internal Subscription(EventHub hub, bool includeRelayed)
         {
             _hub = hub;
+            IncludesRelayed = includeRelayed;
             _channel = Channel.CreateBounded<LiveEventMessage>(new BoundedChannelOptions(SubscriberCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
                 _ => Interlocked.Increment(ref _dropped));
         }
 
         public ChannelReader<LiveEventMessage> Reader => _channel.Reader;
+
+        /// <summary>True when this subscriber also receives messages relayed from other nodes.</summary>
+        public bool IncludesRelayed { get; }
 
         public long Dropped => Interlocked.Read(ref _dropped);
 

@@ -78,7 +78,7 @@ public static class NativeEvents
         v1.MapGet("/events/stream", async (HttpContext context, EventHub hub, CancellationToken ct) =>
         {
             string? camera = NativeInput.Text(context.Request, "camera"), label = NativeInput.Text(context.Request, "label");
-            using var subscription = hub.Subscribe();
+            using var subscription = hub.Subscribe(includeRelayed: true); // a cluster's every camera, through any node
             var response = context.Response;
             response.Headers.ContentType = "text/event-stream";
             response.Headers.CacheControl = "no-cache";
@@ -107,7 +107,7 @@ public static class NativeEvents
                 }
                 await response.Body.FlushAsync(ct);
             }
-        }).Op("StreamEvents", Capability.Read, "Server-sent events: one 'new', 'update' or 'end' message per change of a live event (camera, label filter), a comment every 15 s")
+        }).Op("StreamEvents", Capability.Read, "Server-sent events: one 'new', 'update' or 'end' message per change of a live event (camera, label filter), a comment every 15 s; in a cluster, the events of every node's cameras")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
     }
 
