@@ -53,7 +53,7 @@ public static class ClusterHosting
         builder.Services.AddSingleton<Collections.IFaceSearch, ShardedFaceSearch>();
         builder.Services.AddHostedService<AlertTakeover>();
         // Every node's event stream carries every camera's events, relayed through the database's notifications.
-        builder.Services.AddSingleton(_ => new Storage.Postgres.PostgresChannel(connectionString, ClusterEventRelay.ChannelName(settings.Id)));
+        builder.Services.AddSingleton(sp => new Storage.Postgres.PostgresChannel(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), ClusterEventRelay.ChannelName(settings.Id)));
         builder.Services.AddSingleton<ClusterEventRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterEventRelay>());
         return builder;

@@ -25,9 +25,10 @@ public sealed class PostgresChannel : IAsyncDisposable
     /// <summary>The sender's own connection, kept open: a message does not wait for a connection to be opened (~0.3 s measured on a busy machine).</summary>
     private NpgsqlConnection? _sender;
 
-    public PostgresChannel(string connectionString, string name)
+    /// <param name="source">The store's connection pool: the channel holds two of its connections (one sends, one listens).</param>
+    public PostgresChannel(NpgsqlDataSource source, string name)
     {
-        _source = NpgsqlDataSource.Create(PostgresConnection.Normalise(connectionString));
+        _source = source;
         Name = Encoding.UTF8.GetByteCount(name) <= MaxNameBytes ? name
             : string.Concat(name.AsSpan(0, 20), "_", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name))).AsSpan(0, 40));
     }
@@ -87,6 +88,5 @@ public sealed class PostgresChannel : IAsyncDisposable
     {
         if (_sender is { } sender)
             await sender.DisposeAsync().ConfigureAwait(false);
-        await _source.DisposeAsync().ConfigureAwait(false);
     }
 }
