@@ -49,6 +49,7 @@ public static class ClusterHosting
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(sp => new Storage.Postgres.PostgresClusterTables(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         builder.Services.AddSingleton<ClusterView>();
+        builder.Services.AddSingleton<LocalShards>();
         builder.Services.AddSingleton<ICameraPlacement, GrainCameraPlacement>();
         builder.Services.AddSingleton<Collections.IFaceSearch, ShardedFaceSearch>();
         builder.Services.AddHostedService<AlertTakeover>();

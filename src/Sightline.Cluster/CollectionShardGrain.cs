@@ -38,7 +38,7 @@ public interface ICollectionShardGrain : IGrainWithStringKey
 [SpreadPlacement]
 [CollectionAgeLimit(AlwaysActive = true)]
 internal sealed class CollectionShardGrain(ICollectionStore store, FaceEngine engine, SightlineOptions options, ClusterSettings cluster,
-    Storage.Postgres.PostgresClusterTables tables) : Grain, ICollectionShardGrain
+    Storage.Postgres.PostgresClusterTables tables, LocalShards local) : Grain, ICollectionShardGrain
 {
     /// <summary>How long a search waits for the shard's load before it is answered "loading".</summary>
     public static readonly TimeSpan LoadWait = TimeSpan.FromSeconds(10);
@@ -60,6 +60,7 @@ internal sealed class CollectionShardGrain(ICollectionStore store, FaceEngine en
         string collection = _collection;
         var shard = _shard;
         _load = Task.Run(() => ShardLoad.RunAsync(indexes, collection, shard, options.Node, cluster.Id, tables), CancellationToken.None);
+        local.Add(this.GetPrimaryKeyString(), collection, shard.Index, () => indexes.LoadedCount(collection));
         return Task.CompletedTask;
     }
 
@@ -105,6 +106,7 @@ internal sealed class CollectionShardGrain(ICollectionStore store, FaceEngine en
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        local.Remove(this.GetPrimaryKeyString());
         if (_indexes is not null)
         {
             try

@@ -77,6 +77,9 @@ public sealed partial class CollectionIndexes(ICollectionStore store, int dimens
         return index;
     }
 
+    /// <summary>The faces in the collection's index when it is loaded; null while it is not (yet).</summary>
+    public int? LoadedCount(string collectionId) => _indexes.TryGetValue(collectionId, out var index) ? index.Count : null;
+
     /// <summary>Adds faces this process just stored; a collection not loaded reads them from the database when it is.</summary>
     public Task AddedAsync(string collectionId, IEnumerable<StoredFace> faces) => UnderGateAsync(collectionId, index =>
     {

@@ -62,11 +62,31 @@ public static partial class ServerMetrics
     private static readonly Gauge s_clusterJoined = Metrics.CreateGauge("sightline_cluster_joined", "1 while this node is an active member of its cluster, else 0 (cluster mode only)");
     private static readonly Counter s_clusterEvents = Metrics.CreateCounter("sightline_cluster_events_relayed_total",
         "Live event messages relayed between the nodes of the cluster by outcome (sent: this node's, received: other nodes', dropped) (cluster mode only)", "outcome");
+    private static readonly Gauge s_clusterShardFaces = Metrics.CreateGauge("sightline_cluster_shard_faces",
+        "Faces in each collection shard active on this node (0 while it loads) (cluster mode only)", "collection", "shard");
+    private static readonly HashSet<(string, string)> s_shardSeries = [];
     private static readonly string[] s_clusterStatuses = ["Created", "Joining", "Active", "ShuttingDown", "Stopping", "Dead"];
 
-    /// <summary>The cluster's membership as this node sees it, and the live events relayed; the cameras this node runs are the camera series.</summary>
-    public static void TrackCluster(Cluster.ClusterView view, Cluster.ClusterEventRelay relay) => Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+    /// <summary>
+    /// The cluster's membership as this node sees it, the collection shards it holds, and the live events relayed; the
+    /// cameras this node runs are the camera series.
+    /// </summary>
+    public static void TrackCluster(Cluster.ClusterView view, Cluster.ClusterEventRelay relay, Cluster.LocalShards shards) => Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
     {
+        var held = shards.List();
+        lock (s_shardSeries)
+        {
+            // A shard that moved away (or a dropped collection's) leaves this node's series.
+            var now = held.Select(s => (s.Collection, s.Shard.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToHashSet();
+            foreach (var gone in s_shardSeries.Where(s => !now.Contains(s)).ToList())
+            {
+                s_clusterShardFaces.RemoveLabelled(gone.Item1, gone.Item2);
+                s_shardSeries.Remove(gone);
+            }
+            s_shardSeries.UnionWith(now);
+        }
+        foreach (var shard in held)
+            s_clusterShardFaces.WithLabels(shard.Collection, shard.Shard.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(shard.Faces ?? 0);
         s_clusterEvents.WithLabels("sent").IncTo(relay.Sent);
         s_clusterEvents.WithLabels("received").IncTo(relay.Received);
         s_clusterEvents.WithLabels("dropped").IncTo(relay.Dropped);

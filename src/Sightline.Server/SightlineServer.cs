@@ -134,7 +134,7 @@ public static class SightlineServer
         ServerMetrics.TrackCameras(app.Services.GetRequiredService<Live.LiveCameras>());
         ServerMetrics.TrackMqtt(app.Services.GetRequiredService<Live.Feeds.MqttFeed>());
         if (clusterView is not null)
-            ServerMetrics.TrackCluster(clusterView, app.Services.GetRequiredService<ClusterEventRelay>());
+            ServerMetrics.TrackCluster(clusterView, app.Services.GetRequiredService<ClusterEventRelay>(), app.Services.GetRequiredService<LocalShards>());
         return app;
     }
 

@@ -49,6 +49,13 @@ public sealed class ClusterTests : IDisposable
             var shards = (await UntilStatusAsync(a, s => s.GetProperty("shards").GetArrayLength() == 3, TimeSpan.FromSeconds(20))).GetProperty("shards").EnumerateArray().ToList();
             Assert.Equal(12, shards.Sum(s => s.GetProperty("faces").GetInt32()));
             Assert.All(shards, s => Assert.Equal(4, s.GetProperty("faces").GetInt32()));
+            // Each node's metrics show the shard it holds: one each, four faces each.
+            foreach (var node in nodes.Values)
+            {
+                string held = await node.Http.GetStringAsync(new Uri(node.Address, "metrics"));
+                var series = held.Split('\n').Where(l => l.StartsWith("sightline_cluster_shard_faces{collection=\"booking\"", StringComparison.Ordinal)).ToList();
+                Assert.True(series.Count == 1 && series[0].EndsWith(" 4", StringComparison.Ordinal), string.Join('\n', series));
+            }
 
             // Three cameras (MJPEG over HTTP on loopback, each its own source) are spread over the nodes, each run by exactly one.
             string scene = await LiveCameraTests.SceneAsync();
