@@ -122,7 +122,7 @@ public static class SightlineServices
         services.AddSingleton(options.Mqtt);
         services.AddSingleton(sp => new MqttFeed(options.Mqtt, sp.GetRequiredService<EventHub>(), sp.GetRequiredService<CameraDesk>(), Path.Combine(options.DataDirectory, "events"),
             (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<MqttFeed>()));
-        services.AddSingleton(sp => new DetectorRegistry(options.DataDirectory, sp.GetRequiredService<IDetectorStore>(), sp.GetRequiredService<IAlertEvaluator>()));
+        services.AddSingleton(sp => new DetectorRegistry(sp.GetRequiredService<IFileStore>(), sp.GetRequiredService<IDetectorStore>(), sp.GetRequiredService<IAlertEvaluator>()));
         return services;
     }
 
@@ -147,8 +147,8 @@ public static class SightlineServices
         // Validation has named any other choice as an error before a store is resolved.
         string? database = options.Database;
         if (database is not null && PostgresStorage.Accepts(database))
-            services.AddPostgresStorage(database);
+            services.AddPostgresStorage(database).AddPostgresFileStore(Path.Combine(options.DataDirectory, "files"));
         else
-            services.AddSqliteStorage(SqliteStorage.PathOf(database, options.DataDirectory));
+            services.AddSqliteStorage(SqliteStorage.PathOf(database, options.DataDirectory)).AddLocalFileStore(options.DataDirectory);
     }
 }
