@@ -73,7 +73,7 @@ public static class SightlineServices
         // Plate redaction loads the text and object models only when a redaction asks for plates.
         services.AddSingleton(sp => new VideoRedactor(sp.GetRequiredService<FaceEngine>(), () => sp.GetRequiredService<PlateDesk>().Reader));
         services.AddSingleton(sp => new RedactionJobs(sp.GetRequiredService<IJobStore>(), sp.GetRequiredService<ObjectStore>(), sp.GetRequiredService<VideoRedactor>(),
-            sp.GetRequiredService<IAuditStore>(), Path.Combine(options.DataDirectory, "redactions"),
+            sp.GetRequiredService<IAuditStore>(), sp.GetRequiredService<IFileStore>(), Path.Combine(options.DataDirectory, "redactions"),
             sp.GetService<ILoggerFactory>()?.CreateLogger<RedactionJobs>() ?? NullLogger<RedactionJobs>.Instance));
 
         services.AddSingleton<AlertQueue>();
