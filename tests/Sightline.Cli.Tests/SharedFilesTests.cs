@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using System.Text.Json;
+using Sightline.Benchmarks.Live;
 using Sightline.Detectors.Tests;
 using Sightline.Tests;
 
@@ -9,8 +11,8 @@ namespace Sightline.Cli.Tests;
 
 /// <summary>
 /// Two servers on one PostgreSQL database, each with a data directory of its own (two machines sharing only the
-/// database and the secrets): a detector model registered through one is run through the other, and a redaction
-/// planned through one, exported through the other, is downloaded through the first.
+/// database and the secrets): a detector model registered through one is run through the other, a redaction planned
+/// through one, exported through the other, is downloaded through the first, and each serves the event files the other recorded.
 /// </summary>
 [Collection(CliCollection.Name)]
 [Trait("Store", "Agnostic")] // starts its own PostgreSQL server whichever database the suite runs on: run once
@@ -61,7 +63,43 @@ public sealed class SharedFilesTests : IDisposable
         Assert.Equal(done.GetProperty("output").GetProperty("logSha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(log)));
     }
 
-    private static async Task<System.Text.Json.JsonElement> WaitAsync(ServerProcess server, string id, string status)
+    [Fact]
+    public async Task Every_server_serves_the_snapshots_clips_and_paths_of_events_another_server_recorded()
+    {
+        string database = _postgres.CreateDatabase("shared_events");
+        string scene = await LiveCameraTests.SceneAsync();
+        await using var source = await LoopbackStream.MjpegAsync(scene, CancellationToken.None);
+        await using var a = await ServerProcess.StartOnAsync(database);
+        await using var b = await a.StartPeerWithOwnDataAsync("--node", "other", "--database", database, "--secrets", Path.Combine(a.Data.Path, "secrets"));
+        // Servers that are not a cluster each watch every camera: each records its own events (ids of its own making).
+        Assert.Equal(0, SightlineCli.Run("--database", database, "--data", a.Data.Path, "cameras", "add", "yard", "--url", source.Url, "--detect", "person",
+            "--size", "640x360").ExitCode);
+
+        var clock = Stopwatch.StartNew();
+        List<JsonElement> events;
+        while (true)
+        {
+            events = [.. (await a.SendAsync(HttpMethod.Get, "v1/events?camera=yard", "auditor")).Body.GetProperty("events").EnumerateArray()];
+            if (events.Count(e => e.GetProperty("hasClip").GetBoolean()) >= 2 || (events.Any(e => e.GetProperty("hasClip").GetBoolean()) && clock.Elapsed > TimeSpan.FromSeconds(60)))
+                break;
+            if (clock.Elapsed > TimeSpan.FromSeconds(120))
+                throw new Xunit.Sdk.XunitException($"no clip within 120 s ({events.Count} events)\n{a.Output}\n{b.Output}");
+            await Task.Delay(500);
+        }
+        foreach (var e in events.Where(e => e.GetProperty("hasClip").GetBoolean()))
+        {
+            string id = e.GetProperty("id").GetString()!;
+            foreach (string file in new[] { "snapshot.jpg", "clip.mp4", "path" })
+            {
+                var (fromA, bytesA, _) = await a.GetBytesAsync($"v1/events/{id}/{file}", "operator");
+                var (fromB, bytesB, _) = await b.GetBytesAsync($"v1/events/{id}/{file}", "operator");
+                Assert.True((fromA, fromB) == (HttpStatusCode.OK, HttpStatusCode.OK), $"{id}/{file}: {fromA} through one server, {fromB} through the other");
+                Assert.Equal(bytesA, bytesB);
+            }
+        }
+    }
+
+    private static async Task<JsonElement> WaitAsync(ServerProcess server, string id, string status)
     {
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (DateTime.UtcNow < deadline)
