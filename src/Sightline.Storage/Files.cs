@@ -33,6 +33,12 @@ public interface IFileStore
 
     /// <summary>The files whose keys are in the folder <paramref name="folder"/> (e.g. <c>events</c>), not below it.</summary>
     IAsyncEnumerable<StoredFile> ListAsync(string folder, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes what this server keeps of files that are no longer stored (its copies of files replaced or deleted through
+    /// other servers) and temporary files no writer still uses; how many files it removed. Each server runs it for itself.
+    /// </summary>
+    Task<int> PruneAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>The rules for file keys: relative, '/'-separated, each segment letters, digits, '.', '_' or '-', never '.' or '..'.</summary>

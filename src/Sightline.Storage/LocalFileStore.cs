@@ -61,5 +61,8 @@ public sealed class LocalFileStore(string root) : IFileStore
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
+    /// <summary>Nothing to do: the files are the store (temporary ones are swept by their writers' retention).</summary>
+    public Task<int> PruneAsync(CancellationToken cancellationToken) => Task.FromResult(0);
+
     private static bool IsKeySegment(string name) => name is not ("." or "..") && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 }

@@ -98,6 +98,37 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
     }
 
     [Fact]
+    public async Task A_server_prunes_its_copies_of_files_replaced_or_deleted_through_another()
+    {
+        string other = Directory.CreateTempSubdirectory("sightline-contract-other-").FullName;
+        try
+        {
+            var b = Open(other);
+            await PutBytesAsync(S.Files, "events/1780000000.123456-abcdef.jpg", [1]);
+            await PutBytesAsync(S.Files, "events/1780000000.123456-abcdef.path.json", [2]);
+            await PutBytesAsync(S.Files, "redactions/job/output.mp4", [3]);
+            var copies = new List<string>();
+            foreach (string key in (string[])["events/1780000000.123456-abcdef.jpg", "events/1780000000.123456-abcdef.path.json", "redactions/job/output.mp4"])
+                copies.Add((await b.Files.TryGetLocalAsync(key, Ct))!);
+            string stray = Path.Combine(other, "events", "left-by-a-crash.jpg.0123.tmp");
+            await File.WriteAllBytesAsync(stray, [0], Ct);
+            foreach (string path in copies.Append(stray))
+                File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddHours(-2));
+            Assert.Equal(1, await b.Files.PruneAsync(Ct)); // the temporary file only: every copy is current
+
+            await PutBytesAsync(S.Files, "events/1780000000.123456-abcdef.path.json", [4]);
+            Assert.True(await S.Files.DeleteAsync("redactions/job/output.mp4", Ct));
+            Assert.Equal(2, await b.Files.PruneAsync(Ct));
+            Assert.Equal([copies[0]], Directory.EnumerateFiles(other, "*", SearchOption.AllDirectories));
+            Assert.Equal(0, await S.Files.PruneAsync(Ct)); // the writer's copies are current
+        }
+        finally
+        {
+            Directory.Delete(other, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_large_file_is_stored_in_parts_of_at_most_one_mebibyte()
     {
         var content = new byte[(5 * PostgresFileStore.PartBytes) + 1];
