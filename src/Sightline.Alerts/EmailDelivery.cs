@@ -18,11 +18,11 @@ namespace Sightline.Alerts;
 public sealed class EmailDelivery
 {
     private readonly SmtpSettings _smtp;
-    private readonly Func<string, string> _snapshotPath;
+    private readonly Func<string, CancellationToken, Task<string?>> _snapshotPath;
     private readonly ResiliencePipeline _pipeline;
 
-    /// <param name="snapshotPath">Where an event's snapshot is, from its id.</param>
-    public EmailDelivery(SmtpSettings smtp, AlertOptions options, Func<string, string> snapshotPath)
+    /// <param name="snapshotPath">A local path holding an event's snapshot, from its id; null when it has none.</param>
+    public EmailDelivery(SmtpSettings smtp, AlertOptions options, Func<string, CancellationToken, Task<string?>> snapshotPath)
     {
         (_smtp, _snapshotPath) = (smtp, snapshotPath);
         _pipeline = new ResiliencePipelineBuilder()
@@ -84,7 +84,7 @@ public sealed class EmailDelivery
         message.Subject = AlertMessage.Subject(alert);
         message.Headers.Add("X-Sightline-Alert", alert.Id);
         var body = new BodyBuilder { TextBody = AlertMessage.Body(alert) };
-        if (AlertMessage.EventId(alert) is { } id && _snapshotPath(id) is var path && File.Exists(path))
+        if (AlertMessage.EventId(alert) is { } id && await _snapshotPath(id, ct).ConfigureAwait(false) is { } path && File.Exists(path))
         {
             var snapshot = File.OpenRead(path);
             await using (snapshot.ConfigureAwait(false))

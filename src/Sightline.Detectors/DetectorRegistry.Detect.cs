@@ -87,7 +87,8 @@ public sealed partial class DetectorRegistry
         if (_loaded.TryGetValue(id, out var known) && known.IsValueCreated)
             return known.Value;
         var record = await store.GetDetectorAsync(id, ct).ConfigureAwait(false) ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"No detector '{id}' is registered.");
-        var lazy = _loaded.GetOrAdd(id, _ => new Lazy<LoadedDetector>(() => LoadRegistered(record)));
+        string? path = await files.TryGetLocalAsync(ModelKey(id), ct).ConfigureAwait(false);
+        var lazy = _loaded.GetOrAdd(id, _ => new Lazy<LoadedDetector>(() => LoadRegistered(record, path)));
         try
         {
             return lazy.Value;
@@ -99,12 +100,11 @@ public sealed partial class DetectorRegistry
         }
     }
 
-    private LoadedDetector LoadRegistered(DetectorRecord record)
+    private LoadedDetector LoadRegistered(DetectorRecord record, string? path)
     {
         string id = record.Id;
-        string path = ModelPath(id);
-        if (!File.Exists(path))
-            throw new SightlineException(ErrorKind.ModelUnavailable, $"The model file of detector '{id}' is missing ({path}); remove and register it again.");
+        if (path is null || !File.Exists(path))
+            throw new SightlineException(ErrorKind.ModelUnavailable, $"The model file of detector '{id}' is missing ({ModelKey(id)}); remove and register it again.");
         string sha;
         using (var file = File.OpenRead(path))
             sha = Convert.ToHexStringLower(SHA256.HashData(file));

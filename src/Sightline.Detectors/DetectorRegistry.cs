@@ -11,10 +11,11 @@ namespace Sightline.Detectors;
 
 /// <summary>
 /// Custom object detectors an agency registers: each model is checked at the boundary (readable ONNX, a known
-/// layout, class count = labels), kept at <c>&lt;data&gt;/detectors/ID.onnx</c> with its SHA-256 in the database
-/// (audited), and loaded once on first use (the file's hash is checked again then). The server and the CLI share it.
+/// layout, class count = labels), kept in the file store as <c>detectors/ID.onnx</c> (so every server sharing the
+/// database loads it) with its SHA-256 in the database (audited), and loaded once on first use (the file's hash is
+/// checked again then). The server and the CLI share it.
 /// </summary>
-public sealed partial class DetectorRegistry(string dataDirectory, IDetectorStore store, IAlertEvaluator? alerts = null, InferenceOptions? options = null) : IDisposable
+public sealed partial class DetectorRegistry(IFileStore files, IDetectorStore store, IAlertEvaluator? alerts = null, InferenceOptions? options = null) : IDisposable
 {
     /// <summary>Largest model file accepted (YOLOv8x is about 270 MB as float32; larger models are not for a CPU server).</summary>
     public const long MaxModelBytes = 512L * 1024 * 1024;
@@ -22,11 +23,10 @@ public sealed partial class DetectorRegistry(string dataDirectory, IDetectorStor
     private readonly ConcurrentDictionary<string, Lazy<LoadedDetector>> _loaded = new(StringComparer.Ordinal);
     private readonly InferenceOptions _options = options ?? new InferenceOptions();
 
-    public string Directory { get; } = Path.Combine(dataDirectory, "detectors");
-
     public Task<IReadOnlyList<DetectorRecord>> ListAsync(CancellationToken ct) => store.ListDetectorsAsync(ct);
 
-    public string ModelPath(string id) => Path.Combine(Directory, id + ".onnx");
+    /// <summary>The model's key in the file store.</summary>
+    public static string ModelKey(string id) => "detectors/" + id + ".onnx";
 
     [GeneratedRegex("^[a-zA-Z0-9_.\\-]{1,64}$")]
     private static partial Regex IdPattern();
@@ -43,8 +43,7 @@ public sealed partial class DetectorRegistry(string dataDirectory, IDetectorStor
         var labels = DetectorLabels.Parse(labelsText);
         if (await store.GetDetectorAsync(id, ct).ConfigureAwait(false) is not null)
             throw new SightlineException(ErrorKind.ResourceAlreadyExists, $"A detector with id '{id}' is already registered; remove it first.");
-        System.IO.Directory.CreateDirectory(Directory);
-        string temp = Path.Combine(Directory, $".{id}.{Guid.NewGuid():N}.upload");
+        string temp = files.TempPath(ModelKey(id));
         try
         {
             var (sha, size) = await CopyAsync(model, temp, ct).ConfigureAwait(false);
@@ -53,14 +52,14 @@ public sealed partial class DetectorRegistry(string dataDirectory, IDetectorStor
             {
                 record = new DetectorRecord(id, detector.Layout.Layout.Name(), detector.InputWidth, detector.InputHeight, labels, sha, size, createdBy, DateTimeOffset.UtcNow);
             }
-            File.Move(temp, ModelPath(id), overwrite: true);
+            await files.PutAsync(ModelKey(id), temp, ct).ConfigureAwait(false);
             try
             {
                 await store.AddDetectorAsync(audit, record, ct).ConfigureAwait(false);
             }
             catch
             {
-                File.Delete(ModelPath(id));
+                await files.DeleteAsync(ModelKey(id), CancellationToken.None).ConfigureAwait(false);
                 throw;
             }
             return record;
@@ -77,7 +76,7 @@ public sealed partial class DetectorRegistry(string dataDirectory, IDetectorStor
             throw new SightlineException(ErrorKind.ResourceNotFound, $"No detector '{id}' is registered.");
         if (_loaded.TryRemove(id, out var loaded) && loaded.IsValueCreated)
             loaded.Value.Detector.Dispose();
-        File.Delete(ModelPath(id));
+        await files.DeleteAsync(ModelKey(id), CancellationToken.None).ConfigureAwait(false);
     }
 
     private static async Task<(string Sha256, long Size)> CopyAsync(Stream model, string path, CancellationToken ct)

@@ -73,7 +73,7 @@ public static class SightlineServices
         // Plate redaction loads the text and object models only when a redaction asks for plates.
         services.AddSingleton(sp => new VideoRedactor(sp.GetRequiredService<FaceEngine>(), () => sp.GetRequiredService<PlateDesk>().Reader));
         services.AddSingleton(sp => new RedactionJobs(sp.GetRequiredService<IJobStore>(), sp.GetRequiredService<ObjectStore>(), sp.GetRequiredService<VideoRedactor>(),
-            sp.GetRequiredService<IAuditStore>(), Path.Combine(options.DataDirectory, "redactions"),
+            sp.GetRequiredService<IAuditStore>(), sp.GetRequiredService<IFileStore>(), Path.Combine(options.DataDirectory, "redactions"),
             sp.GetService<ILoggerFactory>()?.CreateLogger<RedactionJobs>() ?? NullLogger<RedactionJobs>.Instance));
 
         services.AddSingleton<AlertQueue>();
@@ -85,7 +85,7 @@ public static class SightlineServices
             new HttpClient(OutboundHttp.Handler(sp.GetRequiredService<OutboundPolicy>(), options.Alerts.AttemptTimeout)) { Timeout = Timeout.InfiniteTimeSpan },
             sp.GetRequiredService<IAlertStore>(), sp.GetRequiredService<IAuditStore>(),
             sp.GetRequiredService<AlertQueue>(), options.Alerts, sp.GetRequiredService<AlertSecrets>(),
-            options.Smtp is { } smtp ? new EmailDelivery(smtp, options.Alerts, id => EventRecorder.SnapshotPath(eventsDirectory, id)) : null,
+            options.Smtp is { } smtp ? new EmailDelivery(smtp, options.Alerts, (id, ct) => sp.GetRequiredService<IFileStore>().TryGetLocalAsync(EventRecorder.SnapshotKey(id), ct)) : null,
             sp.GetRequiredService<AlertChannels>()));
         services.AddSingleton(sp => new LabelDesk(sp.GetRequiredService<LabelEngine>(), sp.GetRequiredService<IAlertEvaluator>()));
         services.AddSingleton(sp => new PlateDesk(new PlateReader(sp.GetRequiredService<TextEngine>(), sp.GetRequiredService<LabelEngine>().Detector),
@@ -99,7 +99,7 @@ public static class SightlineServices
         services.AddSingleton(_ => new DetectionQueue(Environment.ProcessorCount, 2 * Environment.ProcessorCount));
         services.AddSingleton<EventHub>();
         services.AddSingleton(sp => new LiveServices(sp.GetRequiredService<LiveDetector>(), sp.GetRequiredService<DetectionQueue>(), sp.GetRequiredService<IEventStore>(),
-            sp.GetRequiredService<EventHub>(), sp.GetRequiredService<IAlertEvaluator>(), Path.Combine(options.DataDirectory, "events"))
+            sp.GetRequiredService<EventHub>(), sp.GetRequiredService<IAlertEvaluator>(), sp.GetRequiredService<IFileStore>(), eventsDirectory)
         {
             Faces = new FaceSearchServices(sp.GetRequiredService<FaceEngine>(), sp.GetRequiredService<CollectionService>(), sp.GetRequiredService<ILeadStore>(),
                 sp.GetRequiredService<IAuditStore>(), sp.GetRequiredService<IPolicyStore>(), sp.GetRequiredService<AuthorizationBook>()),
@@ -109,20 +109,20 @@ public static class SightlineServices
             sp.GetRequiredService<ICollectionStore>(), sp.GetRequiredService<IAuthorizationStore>(), sp.GetRequiredService<ObjectStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new StreamProcessorRunner(sp.GetRequiredService<IStreamProcessorStore>(), sp.GetRequiredService<ICameraStore>(),
             sp.GetRequiredService<IAuthorizationStore>(), sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<EventHub>(), sp.GetRequiredService<ObjectStore>(),
-            Path.Combine(options.DataDirectory, "events"),
+            sp.GetRequiredService<IFileStore>(),
             options.Live.StatusInterval, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()?.CreateLogger<StreamProcessorRunner>() ?? NullLogger<StreamProcessorRunner>.Instance));
         services.AddSingleton(sp => new AuthorizationBook(sp.GetRequiredService<IAuthorizationStore>(), sp.GetRequiredService<TimeProvider>(), options.Live.SyncInterval));
         services.AddSingleton(sp => new AuthorizationDesk(sp.GetRequiredService<IAuthorizationStore>(), sp.GetRequiredService<ICameraStore>(), sp.GetRequiredService<ICollectionStore>(),
             sp.GetRequiredService<IPolicyStore>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new EventRetention(sp.GetRequiredService<ICameraStore>(), sp.GetRequiredService<IEventStore>(), options.Live, Path.Combine(options.DataDirectory, "events"),
+        services.AddSingleton(sp => new EventRetention(sp.GetRequiredService<ICameraStore>(), sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IFileStore>(), options.Live, eventsDirectory,
             sp.GetService<ILoggerFactory>()?.CreateLogger<EventRetention>() ?? NullLogger<EventRetention>.Instance));
         services.AddSingleton(sp => new LiveCameras(sp.GetRequiredService<ICameraStore>(), sp.GetRequiredService<CameraSecrets>(), sp.GetRequiredService<LiveServices>(), options.Live,
             sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance, sp.GetService<ICameraPlacement>()));
         services.AddSingleton(sp => new Live.Video.LiveVideo(sp.GetRequiredService<LiveCameras>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
         services.AddSingleton(options.Mqtt);
-        services.AddSingleton(sp => new MqttFeed(options.Mqtt, sp.GetRequiredService<EventHub>(), sp.GetRequiredService<CameraDesk>(), Path.Combine(options.DataDirectory, "events"),
+        services.AddSingleton(sp => new MqttFeed(options.Mqtt, sp.GetRequiredService<EventHub>(), sp.GetRequiredService<CameraDesk>(), sp.GetRequiredService<IFileStore>(),
             (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<MqttFeed>()));
-        services.AddSingleton(sp => new DetectorRegistry(options.DataDirectory, sp.GetRequiredService<IDetectorStore>(), sp.GetRequiredService<IAlertEvaluator>()));
+        services.AddSingleton(sp => new DetectorRegistry(sp.GetRequiredService<IFileStore>(), sp.GetRequiredService<IDetectorStore>(), sp.GetRequiredService<IAlertEvaluator>()));
         return services;
     }
 
@@ -147,8 +147,8 @@ public static class SightlineServices
         // Validation has named any other choice as an error before a store is resolved.
         string? database = options.Database;
         if (database is not null && PostgresStorage.Accepts(database))
-            services.AddPostgresStorage(database);
+            services.AddPostgresStorage(database).AddPostgresFileStore(Path.Combine(options.DataDirectory, "files"));
         else
-            services.AddSqliteStorage(SqliteStorage.PathOf(database, options.DataDirectory));
+            services.AddSqliteStorage(SqliteStorage.PathOf(database, options.DataDirectory)).AddLocalFileStore(options.DataDirectory);
     }
 }

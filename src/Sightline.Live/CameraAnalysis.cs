@@ -44,8 +44,13 @@ public sealed class CameraAnalysis : IFrameAnalyzer
         _options = TrackerOptions.ForRate(camera.Settings.Fps);
         _tracker = new ObjectTracker(camera.Settings.Zones, _options);
         _clips = new ClipRecorder(camera.Name, camera.Settings.Fps, liveOptions, live.EventsDirectory,
-            id => ClipAnnouncement.AnnounceAsync(live.Events, live.Hub, id), logger);
-        _recorder = new EventRecorder(camera.Name, live.Events, live.Hub, live.Alerts, live.EventsDirectory, _clips, logger);
+            async id =>
+            {
+                // The finished clip goes to the file store before anyone is told it is there.
+                await live.Files.PutAsync(EventRecorder.ClipKey(id), ClipRecorder.PathOf(live.EventsDirectory, id), CancellationToken.None).ConfigureAwait(false);
+                await ClipAnnouncement.AnnounceAsync(live.Events, live.Hub, id).ConfigureAwait(false);
+            }, logger);
+        _recorder = new EventRecorder(camera.Name, live.Events, live.Hub, live.Alerts, live.Files, _clips, logger);
         if (live.Faces is { } faces)
             _faces = new Faces.LiveFaceSearch(camera.Name, faces, live.Queue, logger);
         if (camera.Settings.ReadPlates && live.Plates is { } plates)

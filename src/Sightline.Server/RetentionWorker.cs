@@ -12,10 +12,11 @@ namespace Sightline.Server;
 /// Applies the collections' retention rules and the cameras' event retention at start and then every
 /// <see cref="ServerOptions.RetentionInterval"/>. Each batch it deletes is recorded in the audit chain (actor
 /// <c>system:retention</c>) in the same transaction. Where several servers share one database, one sweeps: the one
-/// holding the <c>retention</c> work lease (two intervals long, renewed at each pass), and another once it runs out.
+/// holding the <c>retention</c> work lease (two intervals long, renewed at each pass), and another once it runs out;
+/// every server prunes what it keeps of shared files no longer stored (<see cref="IFileStore.PruneAsync"/>).
 /// </summary>
 public sealed partial class RetentionWorker(CollectionService collections, EventRetention events, ServerOptions options, IJobStore leases, SightlineOptions core,
-    ILogger<RetentionWorker> logger) : BackgroundService
+    IFileStore files, ILogger<RetentionWorker> logger) : BackgroundService
 {
     public const string Work = "retention";
 
@@ -33,6 +34,8 @@ public sealed partial class RetentionWorker(CollectionService collections, Event
                     await RunOnceAsync(Entry, stoppingToken).ConfigureAwait(false);
                 else
                     LogElsewhere(logger);
+                if (await files.PruneAsync(stoppingToken).ConfigureAwait(false) is > 0 and int pruned)
+                    LogPruned(logger, pruned);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -57,6 +60,9 @@ public sealed partial class RetentionWorker(CollectionService collections, Event
 
     [LoggerMessage(EventId = 32, Level = LogLevel.Debug, Message = "retention: another server sharing the database holds the sweep")]
     private static partial void LogElsewhere(ILogger logger);
+
+    [LoggerMessage(EventId = 33, Level = LogLevel.Information, Message = "retention: removed {Files} local copy(ies) of shared files no longer stored")]
+    private static partial void LogPruned(ILogger logger, int files);
 
     [LoggerMessage(EventId = 31, Level = LogLevel.Error, Message = "retention pass failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -9,7 +9,7 @@ public sealed record ClusterNodeRow(string Node, string Address, int Generation,
 public sealed record ClusterShardRow(string Collection, int Shard, int Shards, string Node, int Faces, DateTimeOffset LoadedAt);
 
 /// <summary>
-/// The cluster tables of migration 26: the membership Orleans keeps (read for 'sightline cluster status') and the
+/// The cluster tables of migration 20: the membership Orleans keeps (read for 'sightline cluster status') and the
 /// shard placements the shard grains record when they load. A node reads them through its store's connection pool; a
 /// command that only opens the database makes its own.
 /// </summary>

@@ -365,12 +365,12 @@ internal static class PostgresMigrations
         $$;
         CREATE TRIGGER probe_images_follow_leads AFTER DELETE ON leads FOR EACH ROW WHEN (OLD.probe_sha IS NOT NULL) EXECUTE FUNCTION probe_images_follow_leads();
         """,
-        // 23: a job is run by whoever holds its lease (a node of a cluster sharing the database), until it runs out.
+        // 17: a job is run by whoever holds its lease (a node of a cluster sharing the database), until it runs out.
         """
         ALTER TABLE video_jobs ADD COLUMN lease_holder text;
         ALTER TABLE video_jobs ADD COLUMN lease_expires_at bigint;
         """,
-        // 24: work done once for the whole database (retention sweeps), by whoever holds its lease.
+        // 18: work done once for the whole database (retention sweeps), by whoever holds its lease.
         """
         CREATE TABLE work_leases (
             work text COLLATE "C" PRIMARY KEY,
@@ -378,14 +378,14 @@ internal static class PostgresMigrations
             expires_at bigint NOT NULL
         );
         """,
-        // 25: a job's results in the database, where every server sharing it reads them.
+        // 19: a job's results in the database, where every server sharing it reads them.
         """
         CREATE TABLE video_job_results (
             job_id text COLLATE "C" PRIMARY KEY REFERENCES video_jobs(id) ON DELETE CASCADE,
             results text NOT NULL
         );
         """,
-        // 26: the nodes of an Orleans cluster ('serve --cluster') and where each collection shard was last loaded. Orleans' ADO.NET clustering reads its statements from
+        // 20: the nodes of an Orleans cluster ('serve --cluster') and where each collection shard was last loaded. Orleans' ADO.NET clustering reads its statements from
         // OrleansQuery by key and binds parameters and result columns by name (its contract); the tables are ours. A
         // statement that changes membership bumps the table version only when the caller read the current one, so one
         // of two racing writers wins and the other re-reads, as the membership protocol expects.
@@ -490,10 +490,28 @@ internal static class PostgresMigrations
             WHERE deployment_id = @DeploymentId AND address = @Address AND port = @Port AND generation = @Generation AND status = 6;
         $q$);
         """,
-        // 27: the node that raised each alert delivers it; a survivor takes a dead node's queued alerts over.
+        // 21: the node that raised each alert delivers it; a survivor takes a dead node's queued alerts over.
         """
         ALTER TABLE alerts ADD COLUMN node text COLLATE "C" NOT NULL DEFAULT '';
         CREATE INDEX alerts_queued_by_node ON alerts(node, created_at) WHERE status = 'queued';
+        """,
+        // 22: files every server sharing the database reads (event snapshots, clips and paths, redaction outputs, detector
+        // models): a header per file and its content in parts of at most 1 MiB, so no file is ever one buffer. A file is
+        // replaced whole in one transaction; its generation (new on each put) names the copy a server caches.
+        """
+        CREATE SEQUENCE file_generations;
+        CREATE TABLE files (
+            key text COLLATE "C" PRIMARY KEY,
+            generation bigint NOT NULL,
+            size bigint NOT NULL,
+            written_at bigint NOT NULL
+        );
+        CREATE TABLE file_parts (
+            key text COLLATE "C" NOT NULL REFERENCES files(key) ON DELETE CASCADE,
+            part integer NOT NULL,
+            data bytea NOT NULL,
+            PRIMARY KEY (key, part)
+        );
         """,
     ];
 

@@ -36,4 +36,15 @@ public static class PostgresStorage
         services.AddSingleton<IScratchStoreFactory>(sp => new PostgresScratchStores(normalised, sp.GetRequiredService<StoreSecrets>()));
         return services.AddStoreContracts<PostgresStore>();
     }
+
+    /// <summary>
+    /// Files in the database, so every server sharing it reads them; this server's copies of what it reads are kept under
+    /// <paramref name="cacheDirectory"/>. Call after <see cref="AddPostgresStorage"/> (the schema is migrated by its store).
+    /// </summary>
+    public static IServiceCollection AddPostgresFileStore(this IServiceCollection services, string cacheDirectory) =>
+        services.AddSingleton<IFileStore>(sp =>
+        {
+            _ = sp.GetRequiredService<PostgresStore>();
+            return new PostgresFileStore(sp.GetRequiredService<NpgsqlDataSource>(), cacheDirectory);
+        });
 }

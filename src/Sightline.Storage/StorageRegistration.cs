@@ -22,6 +22,10 @@ public interface IScratchStoreFactory
 
 public static class StorageRegistration
 {
+    /// <summary>Files as plain files under <paramref name="dataDirectory"/> (the embedded database's choice: one server reads them).</summary>
+    public static IServiceCollection AddLocalFileStore(this IServiceCollection services, string dataDirectory) =>
+        services.AddSingleton<IFileStore>(new LocalFileStore(dataDirectory));
+
     /// <summary>Exposes one provider's store under every storage contract it implements (one instance for all).</summary>
     public static IServiceCollection AddStoreContracts<TStore>(this IServiceCollection services)
         where TStore : class, ICollectionStore, IAccessKeyStore, IJobStore, IAuditStore, IPolicyStore, ILeadStore, IRetentionStore, IDetectorStore, IAlertStore, IHotlistStore, ICameraStore, IEventStore, IAuthorizationStore, IStreamProcessorStore, IWebSessionStore

@@ -84,23 +84,31 @@ public sealed class LiveClipTests
         Assert.Equal(0, SightlineCli.Run("cameras", "add", "yard", "--url", new Uri(scene).AbsoluteUri, "--retain-days", "3", "--enabled", "false", "--data", data).ExitCode);
         Assert.Equal(2, SightlineCli.Run("cameras", "update", "yard", "--retain-days", "0", "--data", data).ExitCode);
 
-        // Events as the recorder stores them, made old through the store; each with its snapshot and clip.
+        // Events as the recorder stores them, made old through the store; each with its snapshot and clip in the file store.
         var now = DateTimeOffset.UtcNow;
-        using (var services = new ServiceCollection().AddSightline(new SightlineOptions { DataDirectory = data, Database = Sightline.Tests.TestDatabase.For(data) }).BuildValidated())
+        var options = new SightlineOptions { DataDirectory = data, Database = Sightline.Tests.TestDatabase.For(data) };
+        using (var services = new ServiceCollection().AddSightline(options).BuildValidated())
         {
             var store = services.GetRequiredService<IEventStore>();
+            var files = services.GetRequiredService<IFileStore>();
             foreach (var (id, camera, age) in new[] { ("old", "yard", 10), ("held", "yard", 10), ("recent", "yard", 1), ("orphan", "gone", 40), ("young-orphan", "gone", 10) })
             {
                 var start = now.AddDays(-age);
                 await store.AddEventAsync(new LiveEventRecord(id, camera, "person", 90, 95, new NormalBox(0.1f, 0.1f, 0.2f, 0.5f), [], start, start.AddSeconds(8), true, true, false, start.AddSeconds(8)),
                     CancellationToken.None);
-                Directory.CreateDirectory(events);
-                await File.WriteAllBytesAsync(Path.Combine(events, id + ".jpg"), [0xFF, 0xD8]);
-                await File.WriteAllBytesAsync(Path.Combine(events, id + ".mp4"), [0, 0, 0, 8]);
+                await PutAsync(files, $"events/{id}.jpg", [0xFF, 0xD8]);
+                await PutAsync(files, $"events/{id}.mp4", [0, 0, 0, 8]);
             }
+            // Left by a crash: a clip whose event was deleted just before (stored five days ago).
+            await PutAsync(files, "events/deleted-before-crash.mp4", [1]);
+            if (options.Database is null)
+                File.SetLastWriteTimeUtc((await files.TryGetLocalAsync("events/deleted-before-crash.mp4", CancellationToken.None))!, now.AddDays(-5).UtcDateTime);
+            else
+                Sightline.Tests.TestDatabase.Execute(data, $"UPDATE files SET written_at = {now.AddDays(-5).ToUnixTimeMilliseconds()} WHERE key = 'events/deleted-before-crash.mp4';");
         }
-        // Left by a crash: a clip whose event was deleted just before, and an encoder's temporary file.
-        foreach (var (name, age) in new[] { ("deleted-before-crash.mp4", TimeSpan.FromDays(5)), ("cut-off.mp4.tmp", TimeSpan.FromHours(2)), ("being-written.mp4.tmp", TimeSpan.Zero) })
+        // Also left by a crash: an encoder's temporary file, in this server's own events directory.
+        Directory.CreateDirectory(events);
+        foreach (var (name, age) in new[] { ("cut-off.mp4.tmp", TimeSpan.FromHours(2)), ("being-written.mp4.tmp", TimeSpan.Zero) })
         {
             string path = Path.Combine(events, name);
             await File.WriteAllBytesAsync(path, [1]);
@@ -132,8 +140,13 @@ public sealed class LiveClipTests
 
         var left = SightlineCli.Run("events", "list", "--json", "--data", data).Json().GetProperty("events").EnumerateArray().Select(e => e.GetProperty("id").GetString()).Order().ToList();
         Assert.Equal(["held", "recent", "young-orphan"], left);
-        Assert.Equal(["being-written.mp4.tmp", "held.jpg", "held.mp4", "recent.jpg", "recent.mp4", "young-orphan.jpg", "young-orphan.mp4"],
-            Directory.GetFiles(events).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        using (var services = new ServiceCollection().AddSightline(options).BuildValidated())
+        {
+            var files = await services.GetRequiredService<IFileStore>().ListAsync("events", CancellationToken.None).ToListAsync();
+            Assert.Equal(["events/held.jpg", "events/held.mp4", "events/recent.jpg", "events/recent.mp4", "events/young-orphan.jpg", "events/young-orphan.mp4"],
+                files.Select(f => f.Key).Order(StringComparer.Ordinal));
+        }
+        Assert.Equal(["being-written.mp4.tmp"], Directory.GetFiles(events, "*.tmp").Select(Path.GetFileName));
 
         // Each batch is in the audit chain under the caller, naming what went and what a hold kept.
         var audit = SightlineCli.Run("audit", "list", "--json", "--data", data).Json().EnumerateArray().ToList();
@@ -142,6 +155,13 @@ public sealed class LiveClipTests
         Assert.Contains(sweeps, d => d.ToString().Contains("\"orphan\"", StringComparison.Ordinal));
         Assert.Contains(audit, r => r.GetProperty("operation").GetString() == "UpdateEvent" && r.GetProperty("case").GetString() == "2026-045");
         Assert.Equal(0, SightlineCli.Run("audit", "verify", "--data", data).ExitCode);
+    }
+
+    private static async Task PutAsync(IFileStore files, string key, byte[] content)
+    {
+        string temp = files.TempPath(key);
+        await File.WriteAllBytesAsync(temp, content);
+        await files.PutAsync(key, temp, CancellationToken.None);
     }
 
     private static async Task<HttpResponseMessage> GetClipAsync(ServerProcess server, string id, RangeHeaderValue? range)

@@ -69,6 +69,12 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>A second server on the same data directory, database and keys (another node beside this one), on its own port.</summary>
     public Task<ServerProcess> StartPeerAsync(params string[] extraArgs) => LaunchAsync(Data, Keys, extraArgs, ownsData: false);
 
+    /// <summary>
+    /// Another server with the same keys on a data directory of its own (removed with it): another machine. Give it the
+    /// shared database and secrets (<c>--database</c>, <c>--secrets</c>).
+    /// </summary>
+    public Task<ServerProcess> StartPeerWithOwnDataAsync(params string[] extraArgs) => LaunchAsync(new TempDir(), Keys, extraArgs, ownsData: true);
+
     /// <summary>Kills the process with SIGKILL (no shutdown at all), leaving its data.</summary>
     public void Kill()
     {

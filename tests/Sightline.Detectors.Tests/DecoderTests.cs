@@ -54,7 +54,7 @@ public sealed class DecoderTests : IDisposable
     {
         await _f.RegisterAsync("v8", TinyModels.YoloV8(true), "gun\nknife");
         var queue = new Alerts.AlertQueue(new Alerts.AlertOptions());
-        using var registry = new DetectorRegistry(_f.Data, _f.Store, new Alerts.AlertEvaluator(_f.Alerts, queue, new Alerts.AlertOptions()));
+        using var registry = new DetectorRegistry(_f.Core.Get<Storage.IFileStore>(), _f.Store, new Alerts.AlertEvaluator(_f.Alerts, queue, new Alerts.AlertOptions()));
         var (rule, _) = Alerts.AlertRules.Create("knife", 10, null, "http://127.0.0.1:9/hook", "test", DateTimeOffset.UtcNow, new Alerts.AlertSecrets(Path.Combine(_f.Data, "secrets")), new Sightline.Outbound.OutboundPolicy(["127.0.0.1"]));
         await _f.Alerts.AddAlertRuleAsync(RegistryFixture.TestEntry, rule, RegistryFixture.Ct);
         using var image = RegistryFixture.Image(64, 64);

@@ -13,7 +13,7 @@ public sealed class RegistryFixture : IDisposable
         Data = Directory.CreateTempSubdirectory("sightline-detectors-").FullName;
         _core = new TestCore(Data);
         Store = _core.Get<IDetectorStore>();
-        Registry = new DetectorRegistry(Data, Store, alerts);
+        Registry = new DetectorRegistry(_core.Get<IFileStore>(), Store, alerts);
     }
 
     public string Data { get; }

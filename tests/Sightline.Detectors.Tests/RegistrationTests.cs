@@ -9,12 +9,15 @@ public sealed class RegistrationTests : IDisposable
 
     public void Dispose() => _f.Dispose();
 
+    private IFileStore Files => _f.Core.Get<IFileStore>();
+
     private async Task<SightlineException> RejectedAsync(byte[] model, string labels, string? layout = null, string id = "bad")
     {
         var ex = (await Assert.ThrowsAsync<SightlineException>(async () => await _f.RegisterAsync(id, model, labels, layout)));
         Assert.Equal(ErrorKind.InvalidParameter, ex.Kind);
         Assert.Empty(await _f.Store.ListDetectorsAsync(RegistryFixture.Ct));
-        Assert.Empty(Directory.Exists(_f.Registry.Directory) ? Directory.GetFiles(_f.Registry.Directory) : []);
+        Assert.Empty(await Files.ListAsync("detectors", RegistryFixture.Ct).ToListAsync(RegistryFixture.Ct));
+        Assert.Empty(Directory.GetFiles(_f.Data, "*.tmp", SearchOption.AllDirectories));
         return ex;
     }
 
@@ -69,7 +72,7 @@ public sealed class RegistrationTests : IDisposable
         var entry = new AuditEntry("tester", "admin", "RegisterDetector");
         DetectorRecord record;
         record = await _f.RegisterAsync("weapons", TinyModels.YoloV8(true), "gun\nknife", audit: entry);
-        string path = Path.Combine(_f.Data, "detectors", "weapons.onnx");
+        string path = (await Files.TryGetLocalAsync(DetectorRegistry.ModelKey("weapons"), RegistryFixture.Ct))!;
         Assert.True(File.Exists(path));
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))), record.Sha256);
         Assert.Equal(["gun", "knife"], (await _f.Store.GetDetectorAsync("weapons", RegistryFixture.Ct))!.Labels);
@@ -77,7 +80,7 @@ public sealed class RegistrationTests : IDisposable
         Assert.Equal(ErrorKind.ResourceAlreadyExists, conflict.Kind);
 
         await _f.Registry.RemoveAsync(entry with { Operation = "RemoveDetector" }, "weapons", RegistryFixture.Ct);
-        Assert.False(File.Exists(path));
+        Assert.Null(await Files.TryGetLocalAsync(DetectorRegistry.ModelKey("weapons"), RegistryFixture.Ct));
         var audit = await _f.Audit.ReadAuditAsync(0, 10, RegistryFixture.Ct);
         Assert.Equal(["RegisterDetector", "RemoveDetector"], audit.Select(a => a.Entry.Operation));
         Assert.Contains(record.Sha256, audit[0].Entry.Details, StringComparison.Ordinal);
@@ -99,7 +102,7 @@ public sealed class RegistrationTests : IDisposable
     public async Task A_model_file_changed_after_registration_is_refused()
     {
         await _f.RegisterAsync("weapons", TinyModels.YoloV8(true), "gun\nknife");
-        File.WriteAllBytes(Path.Combine(_f.Data, "detectors", "weapons.onnx"), TinyModels.YoloV5());
+        File.WriteAllBytes((await Files.TryGetLocalAsync(DetectorRegistry.ModelKey("weapons"), RegistryFixture.Ct))!, TinyModels.YoloV5());
         using var image = RegistryFixture.Image(64, 64);
         var ex = (await Assert.ThrowsAsync<SightlineException>(async () => await _f.Registry.DetectAsync("weapons", image, null, null, null, CancellationToken.None)));
         Assert.Equal(ErrorKind.ModelUnavailable, ex.Kind);

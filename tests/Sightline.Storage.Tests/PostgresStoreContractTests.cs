@@ -30,6 +30,8 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
 
     protected override void AddStorage(IServiceCollection services, string database) => services.AddPostgresStorage(database);
 
+    protected override void AddFileStore(IServiceCollection services, string directory) => services.AddPostgresFileStore(directory);
+
     /// <summary>As the superuser: the append-only trigger switched off for the statement, and on again.</summary>
     protected override void Tamper(string database, string sql) =>
         Superuser(database, $"ALTER TABLE audit_log DISABLE TRIGGER USER; {sql} ALTER TABLE audit_log ENABLE TRIGGER USER;");
@@ -67,8 +69,75 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
     {
         var results = await TogetherAsync(4, async _ => await Open().Collections.ListCollectionsAsync(null, 1, Ct));
         Assert.All(results, r => Assert.IsAssignableFrom<IReadOnlyList<CollectionRecord>>(r));
-        Assert.Equal(21, Scalar(Database, "SELECT COUNT(*) FROM schema_migrations;"));
-        Assert.Equal(21, Scalar(Database, "SELECT MAX(version) FROM schema_migrations;"));
+        Assert.Equal(22, Scalar(Database, "SELECT COUNT(*) FROM schema_migrations;"));
+        Assert.Equal(22, Scalar(Database, "SELECT MAX(version) FROM schema_migrations;"));
+    }
+
+    [Fact]
+    public async Task A_file_put_by_one_server_is_read_by_another_with_a_data_directory_of_its_own()
+    {
+        string other = Directory.CreateTempSubdirectory("sightline-contract-other-").FullName;
+        try
+        {
+            var b = Open(other);
+            await PutBytesAsync(S.Files, "events/e.jpg", [1, 2, 3]);
+            Assert.Equal([1, 2, 3], await ReadAsync(b.Files, "events/e.jpg"));
+            Assert.Equal([1, 2, 3], await ReadAsync(b.Files, "events/e.jpg"));
+
+            await PutBytesAsync(S.Files, "events/e.jpg", [4]);
+            Assert.Equal([4], await ReadAsync(b.Files, "events/e.jpg"));
+
+            Assert.True(await S.Files.DeleteAsync("events/e.jpg", Ct));
+            Assert.Null(await b.Files.TryGetLocalAsync("events/e.jpg", Ct));
+            Assert.Empty(Directory.EnumerateFiles(other, "*", SearchOption.AllDirectories));
+        }
+        finally
+        {
+            Directory.Delete(other, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_server_prunes_its_copies_of_files_replaced_or_deleted_through_another()
+    {
+        string other = Directory.CreateTempSubdirectory("sightline-contract-other-").FullName;
+        try
+        {
+            var b = Open(other);
+            await PutBytesAsync(S.Files, "events/1780000000.123456-abcdef.jpg", [1]);
+            await PutBytesAsync(S.Files, "events/1780000000.123456-abcdef.path.json", [2]);
+            await PutBytesAsync(S.Files, "redactions/job/output.mp4", [3]);
+            var copies = new List<string>();
+            foreach (string key in (string[])["events/1780000000.123456-abcdef.jpg", "events/1780000000.123456-abcdef.path.json", "redactions/job/output.mp4"])
+                copies.Add((await b.Files.TryGetLocalAsync(key, Ct))!);
+            string stray = Path.Combine(other, "events", "left-by-a-crash.jpg.0123.tmp");
+            await File.WriteAllBytesAsync(stray, [0], Ct);
+            foreach (string path in copies.Append(stray))
+                File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddHours(-2));
+            Assert.Equal(1, await b.Files.PruneAsync(Ct)); // the temporary file only: every copy is current
+
+            await PutBytesAsync(S.Files, "events/1780000000.123456-abcdef.path.json", [4]);
+            Assert.True(await S.Files.DeleteAsync("redactions/job/output.mp4", Ct));
+            Assert.Equal(2, await b.Files.PruneAsync(Ct));
+            Assert.Equal([copies[0]], Directory.EnumerateFiles(other, "*", SearchOption.AllDirectories));
+            Assert.Equal(0, await S.Files.PruneAsync(Ct)); // the writer's copies are current
+        }
+        finally
+        {
+            Directory.Delete(other, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_large_file_is_stored_in_parts_of_at_most_one_mebibyte()
+    {
+        var content = new byte[(5 * PostgresFileStore.PartBytes) + 1];
+        new Random(7).NextBytes(content);
+        await PutBytesAsync(S.Files, "detectors/big.onnx", content);
+        Assert.Equal(6, Scalar(Database, "SELECT COUNT(*) FROM file_parts WHERE key = 'detectors/big.onnx';"));
+        Assert.Equal(PostgresFileStore.PartBytes, Scalar(Database, "SELECT MAX(length(data)) FROM file_parts;"));
+        await PutBytesAsync(S.Files, "detectors/big.onnx", [9]);
+        Assert.Equal(1, Scalar(Database, "SELECT COUNT(*) FROM file_parts WHERE key = 'detectors/big.onnx';"));
     }
 
     [Fact]

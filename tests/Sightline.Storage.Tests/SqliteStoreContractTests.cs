@@ -13,6 +13,8 @@ public sealed class SqliteStoreContractTests : StoreContractTests
 
     protected override void AddStorage(IServiceCollection services, string database) => services.AddSqliteStorage(database);
 
+    protected override void AddFileStore(IServiceCollection services, string directory) => services.AddLocalFileStore(directory);
+
     protected override void Tamper(string database, string sql) =>
         Execute(database, "DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete; " + sql);
 

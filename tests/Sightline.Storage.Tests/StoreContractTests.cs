@@ -20,6 +20,7 @@ public sealed class Stores(ServiceProvider services) : IDisposable
     public IAuthorizationStore Authorizations => services.GetRequiredService<IAuthorizationStore>();
     public IWebSessionStore Sessions => services.GetRequiredService<IWebSessionStore>();
     public IScratchStoreFactory Scratch => services.GetRequiredService<IScratchStoreFactory>();
+    public IFileStore Files => services.GetRequiredService<IFileStore>();
 
     public void Dispose() => services.Dispose();
 }
@@ -34,6 +35,7 @@ public abstract partial class StoreContractTests : IDisposable
     protected static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_780_000_000_123);
 
     private readonly string _secrets = Directory.CreateTempSubdirectory("sightline-contract-").FullName;
+    private readonly string _files = Directory.CreateTempSubdirectory("sightline-contract-files-").FullName;
     private readonly List<Stores> _opened = [];
     private string? _database;
     private Stores? _store;
@@ -43,6 +45,9 @@ public abstract partial class StoreContractTests : IDisposable
 
     /// <summary>Registers the provider on <paramref name="database"/> (its <c>Add…Storage</c> entry point).</summary>
     protected abstract void AddStorage(IServiceCollection services, string database);
+
+    /// <summary>Registers the provider's file store, its files (or this server's copies of them) under <paramref name="directory"/>.</summary>
+    protected abstract void AddFileStore(IServiceCollection services, string directory);
 
     /// <summary>Runs SQL on the database with the audit log's append-only guard lifted, as its superuser or file owner could.</summary>
     protected abstract void Tamper(string database, string sql);
@@ -58,12 +63,16 @@ public abstract partial class StoreContractTests : IDisposable
     /// <summary>The test's store.</summary>
     protected Stores S => _store ??= Open();
 
-    /// <summary>Another, independent store instance (its own container and connection pool) on the same database.</summary>
-    protected Stores Open()
+    /// <summary>
+    /// Another, independent store instance (its own container and connection pool) on the same database; its files
+    /// under <paramref name="files"/> (a directory of the test's own when null), as another server's data directory.
+    /// </summary>
+    protected Stores Open(string? files = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton(new StoreSecrets(_secrets));
         AddStorage(services, Database);
+        AddFileStore(services, files ?? _files);
         var stores = new Stores(services.BuildServiceProvider());
         lock (_opened)
             _opened.Add(stores);
@@ -81,6 +90,7 @@ public abstract partial class StoreContractTests : IDisposable
         foreach (var stores in _opened)
             stores.Dispose();
         Directory.Delete(_secrets, recursive: true);
+        Directory.Delete(_files, recursive: true);
     }
 
     protected static SightlineException Fails(ErrorKind kind, Action action)

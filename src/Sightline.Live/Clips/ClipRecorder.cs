@@ -163,7 +163,10 @@ public sealed partial class ClipRecorder : IDisposable
 
     private TimeSpan MaxLength => TimeSpan.FromSeconds(_options.MaxClipSeconds);
 
-    private string ClipPath(string eventId) => Path.Combine(_directory, eventId + ".mp4");
+    private string ClipPath(string eventId) => PathOf(_directory, eventId);
+
+    /// <summary>Where the clip of an event is encoded, in <paramref name="directory"/>.</summary>
+    public static string PathOf(string directory, string eventId) => Path.Combine(directory, eventId + ".mp4");
 
     private void Finish(string eventId, OpenClip clip)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sightline.Storage;
 using System.Text.Json.Serialization;
 using Sightline.Live.Tracking;
 
@@ -16,17 +17,18 @@ public sealed record EventPathPoint(DateTimeOffset At, float Left, float Top, fl
 public sealed record EventPath(DateTimeOffset? ClipStart, double Fps, IReadOnlyList<long> FrameOffsets, IReadOnlyList<EventPathPoint> Points);
 
 /// <summary>
-/// One camera's paths of open events, written beside the event's clip (<c>ID.path.json</c>) when the event ends, and
-/// deleted with the event. Only boxes are kept — nothing of the picture — and at most <see cref="MaxPoints"/> a path.
+/// One camera's paths of open events, stored beside the event's clip (<c>events/ID.path.json</c> in the file store) when
+/// the event ends, and deleted with the event. Only boxes are kept — nothing of the picture — and at most <see cref="MaxPoints"/> a path.
 /// </summary>
-public sealed class EventPaths(string eventsDirectory)
+public sealed class EventPaths(IFileStore files)
 {
     /// <summary>Four minutes at 5 fps: longer than the longest clip.</summary>
     public const int MaxPoints = 1200;
 
     private readonly Dictionary<string, List<EventPathPoint>> _open = new(StringComparer.Ordinal);
 
-    public static string PathFile(string eventsDirectory, string id) => Path.Combine(eventsDirectory, id + ".path.json");
+    /// <summary>The event's path in the file store.</summary>
+    public static string Key(string id) => "events/" + id + ".path.json";
 
     public void Begin(string id) => _open.TryAdd(id, []);
 
@@ -40,28 +42,34 @@ public sealed class EventPaths(string eventsDirectory)
         }
     }
 
-    /// <summary>The event ended: its path is written (whole or not at all); an <see cref="IOException"/> when it cannot be.</summary>
-    public void End(string id, IReadOnlyList<DateTimeOffset>? clipFrames, double fps)
+    /// <summary>The event ended: its path is stored (whole or not at all); an <see cref="IOException"/> or the store's error when it cannot be.</summary>
+    public async Task EndAsync(string id, IReadOnlyList<DateTimeOffset>? clipFrames, double fps, CancellationToken ct)
     {
         if (!_open.Remove(id, out var points))
             return;
         DateTimeOffset? clipStart = clipFrames is { Count: > 0 } ? clipFrames[0] : null;
         long[] offsets = clipStart is { } first ? [.. clipFrames!.Select(f => (long)Math.Round((f - first).TotalMilliseconds))] : [];
-        Directory.CreateDirectory(eventsDirectory);
-        string path = PathFile(eventsDirectory, id), temp = path + ".tmp";
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(new EventPath(clipStart, fps, offsets, points), EventPathJson.Default.EventPath));
-        File.Move(temp, path, overwrite: true);
+        string temp = files.TempPath(Key(id));
+        try
+        {
+            await File.WriteAllBytesAsync(temp, JsonSerializer.SerializeToUtf8Bytes(new EventPath(clipStart, fps, offsets, points), EventPathJson.Default.EventPath), ct)
+                .ConfigureAwait(false);
+            await files.PutAsync(Key(id), temp, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
     }
 
-    /// <summary>An event's path as written, or null when there is none.</summary>
-    public static EventPath? Read(string eventsDirectory, string id)
+    /// <summary>An event's path as stored, or null when there is none.</summary>
+    public static async Task<EventPath?> ReadAsync(IFileStore files, string id, CancellationToken ct)
     {
-        string path = PathFile(eventsDirectory, id);
-        if (!File.Exists(path))
+        if (await files.TryGetLocalAsync(Key(id), ct).ConfigureAwait(false) is not { } path)
             return null;
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(path), EventPathJson.Default.EventPath);
+            return JsonSerializer.Deserialize(await File.ReadAllBytesAsync(path, ct).ConfigureAwait(false), EventPathJson.Default.EventPath);
         }
         catch (Exception ex) when (ex is JsonException or IOException)
         {

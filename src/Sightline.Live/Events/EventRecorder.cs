@@ -12,22 +12,24 @@ namespace Sightline.Live.Events;
 /// 'update'; a track that ends is an 'end'. Each event's clip is started and ended with it (<see cref="Clips.ClipRecorder"/>).
 /// A store failure is logged and the camera goes on.
 /// </summary>
-public sealed partial class EventRecorder(string camera, IEventStore store, EventHub hub, Alerts.IAlertEvaluator alerts, string eventsDirectory, Clips.ClipRecorder clips,
+public sealed partial class EventRecorder(string camera, IEventStore store, EventHub hub, Alerts.IAlertEvaluator alerts, IFileStore files, Clips.ClipRecorder clips,
     ILogger logger)
 {
     public const int SnapshotQuality = 85;
     private readonly Dictionary<string, LiveEventRecord> _open = new(StringComparer.Ordinal);
-    private readonly EventPaths _paths = new(eventsDirectory);
+    private readonly EventPaths _paths = new(files);
 
-    public static string SnapshotPath(string eventsDirectory, string id) => Path.Combine(eventsDirectory, id + ".jpg");
+    /// <summary>The event's snapshot in the file store.</summary>
+    public static string SnapshotKey(string id) => "events/" + id + ".jpg";
 
-    public static string ClipPath(string eventsDirectory, string id) => Path.Combine(eventsDirectory, id + ".mp4");
+    /// <summary>The event's clip in the file store.</summary>
+    public static string ClipKey(string id) => "events/" + id + ".mp4";
 
     public async Task ApplyAsync(TrackChanges changes, Frame frame, Mat bgr, CancellationToken ct)
     {
         foreach (var track in changes.Confirmed)
         {
-            bool snapshot = WriteSnapshot(track.Id, bgr);
+            bool snapshot = await WriteSnapshotAsync(track.Id, bgr, ct).ConfigureAwait(false);
             var record = new LiveEventRecord(track.Id, camera, track.Label, track.Score, track.TopScore, Normal(track, frame), [.. track.EnteredZones], track.FirstSeen, null,
                 snapshot, false, track.Stationary, frame.At);
             await SaveAsync(record, added: true, ct).ConfigureAwait(false);
@@ -44,7 +46,7 @@ public sealed partial class EventRecorder(string camera, IEventStore store, Even
         {
             if (!_open.TryGetValue(track.Id, out var before))
                 continue;
-            bool better = track.TopScore > before.TopScore + 0.5f && WriteSnapshot(track.Id, bgr);
+            bool better = track.TopScore > before.TopScore + 0.5f && await WriteSnapshotAsync(track.Id, bgr, ct).ConfigureAwait(false);
             var record = before with
             {
                 Score = track.Score, TopScore = track.TopScore, Box = Normal(track, frame), Zones = [.. track.EnteredZones], Stationary = track.Stationary,
@@ -69,7 +71,7 @@ public sealed partial class EventRecorder(string camera, IEventStore store, Even
             if (!_open.Remove(track.Id, out var before))
                 continue;
             var record = before with { EndTime = track.LastSeen, UpdatedAt = at, HasClip = before.HasClip || clips.HasClip(track.Id) };
-            WritePath(track.Id);
+            await WritePathAsync(track.Id).ConfigureAwait(false);
             clips.End(track.Id, track.LastSeen);
             // An end is recorded even when the camera is stopping.
             await SaveAsync(record, added: false, CancellationToken.None).ConfigureAwait(false);
@@ -109,36 +111,46 @@ public sealed partial class EventRecorder(string camera, IEventStore store, Even
         }
     }
 
-    /// <summary>Writes an event's snapshot (JPEG, whole or not at all); an <see cref="IOException"/> when it cannot.</summary>
-    public static void WriteSnapshot(string eventsDirectory, string id, Mat image)
+    /// <summary>
+    /// Writes an event's snapshot (JPEG, whole or not at all) to the file store; an <see cref="IOException"/> when it
+    /// cannot be written, or the store's error when it cannot be stored.
+    /// </summary>
+    public static async Task WriteSnapshotAsync(IFileStore files, string id, Mat image, CancellationToken ct)
     {
-        Directory.CreateDirectory(eventsDirectory);
         Cv2.ImEncode(".jpg", image, out var jpeg, new ImageEncodingParam(ImwriteFlags.JpegQuality, SnapshotQuality));
-        string path = SnapshotPath(eventsDirectory, id), temp = path + ".tmp";
-        File.WriteAllBytes(temp, jpeg);
-        File.Move(temp, path, overwrite: true);
+        string temp = files.TempPath(SnapshotKey(id));
+        try
+        {
+            await File.WriteAllBytesAsync(temp, jpeg, ct).ConfigureAwait(false);
+            await files.PutAsync(SnapshotKey(id), temp, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
     }
 
-    private void WritePath(string id)
+    private async Task WritePathAsync(string id)
     {
         try
         {
-            _paths.End(id, clips.ClipFrames(id), clips.Fps);
+            // Written even when the camera is stopping, as the end is.
+            await _paths.EndAsync(id, clips.ClipFrames(id), clips.Fps, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogSnapshotFailed(logger, camera, id, ex);
         }
     }
 
-    private bool WriteSnapshot(string id, Mat bgr)
+    private async Task<bool> WriteSnapshotAsync(string id, Mat bgr, CancellationToken ct)
     {
         try
         {
-            WriteSnapshot(eventsDirectory, id, bgr);
+            await WriteSnapshotAsync(files, id, bgr, ct).ConfigureAwait(false);
             return true;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogSnapshotFailed(logger, camera, id, ex);
             return false;

@@ -10,11 +10,12 @@ public sealed record EventRetentionRun(IReadOnlyList<EventSweep> Sweeps, int Str
 /// <summary>
 /// Applies event retention: a camera's events older than its <see cref="CameraSettings.RetainDays"/>, and those of
 /// removed cameras older than <see cref="LiveOptions.OrphanEventDays"/>, are deleted in batches, each recorded in the
-/// audit chain in its transaction, except those filed under a case with a legal hold. Their snapshot and clip files
-/// go after each batch commits; files left by a crash between the two (or by a clip or snapshot whose event was never
-/// stored) are found by their age and removed too, as are temporary files no writer can still be using.
+/// audit chain in its transaction, except those filed under a case with a legal hold. Their snapshot, clip and path
+/// files go from the file store after each batch commits; files left by a crash between the two (or by a clip or
+/// snapshot whose event was never stored) are found by their age and removed too, as are temporary files in this
+/// server's events directory that no writer can still be using.
 /// </summary>
-public sealed partial class EventRetention(ICameraStore cameras, IEventStore events, LiveOptions options, string eventsDirectory, ILogger<EventRetention> logger)
+public sealed partial class EventRetention(ICameraStore cameras, IEventStore events, IFileStore files, LiveOptions options, string eventsDirectory, ILogger<EventRetention> logger)
 {
     /// <summary>Events deleted per transaction (and per audit record).</summary>
     public const int Batch = 1000;
@@ -32,7 +33,9 @@ public sealed partial class EventRetention(ICameraStore cameras, IEventStore eve
         // A file older than the shortest retention whose event is not stored is left over: were its event stored and not
         // held, the sweep would have taken it with the files. Younger files may belong to an event being stored now.
         int shortest = list.Select(c => c.Settings.RetainDays).Append(options.OrphanEventDays).Min();
-        int stray = await RemoveStrayFilesAsync(now, now.AddDays(-shortest), ct).ConfigureAwait(false);
+        int stray = RemoveTemporaryFiles(now) + await RemoveStrayFilesAsync(now.AddDays(-shortest), ct).ConfigureAwait(false);
+        if (stray > 0)
+            LogStray(logger, stray);
         return new EventRetentionRun([.. sweeps.Where(s => s.Deleted.Count + s.Held > 0)], stray);
     }
 
@@ -44,7 +47,10 @@ public sealed partial class EventRetention(ICameraStore cameras, IEventStore eve
         {
             sweep = await events.SweepEventsAsync(audit, camera, cutoff, Batch, ct).ConfigureAwait(false);
             foreach (var id in sweep.Deleted)
-                DeleteFiles(id);
+            {
+                foreach (string key in (string[])[EventRecorder.SnapshotKey(id), EventRecorder.ClipKey(id), EventPaths.Key(id)])
+                    await DeleteAsync(key, ct).ConfigureAwait(false);
+            }
             deleted.AddRange(sweep.Deleted);
         }
         while (sweep.Deleted.Count > 0);
@@ -53,59 +59,66 @@ public sealed partial class EventRetention(ICameraStore cameras, IEventStore eve
         return new EventSweep(camera, deleted, sweep.Held);
     }
 
-    private void DeleteFiles(string id)
-    {
-        Delete(EventRecorder.SnapshotPath(eventsDirectory, id));
-        Delete(EventRecorder.ClipPath(eventsDirectory, id));
-        Delete(EventPaths.PathFile(eventsDirectory, id));
-    }
-
     private const string PathSuffix = ".path.json";
 
-    private async Task<int> RemoveStrayFilesAsync(DateTimeOffset now, DateTimeOffset olderThan, CancellationToken ct)
+    private async Task<int> RemoveStrayFilesAsync(DateTimeOffset olderThan, CancellationToken ct)
+    {
+        var candidates = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        await foreach (var file in files.ListAsync("events", ct).ConfigureAwait(false))
+        {
+            string name = file.Key["events/".Length..];
+            if (file.WrittenAt < olderThan && (name.EndsWith(".jpg", StringComparison.Ordinal) || name.EndsWith(".mp4", StringComparison.Ordinal) || name.EndsWith(PathSuffix, StringComparison.Ordinal)))
+            {
+                string id = name.EndsWith(PathSuffix, StringComparison.Ordinal) ? name[..^PathSuffix.Length] : Path.GetFileNameWithoutExtension(name);
+                if (!candidates.TryGetValue(id, out var keys))
+                    candidates[id] = keys = [];
+                keys.Add(file.Key);
+            }
+        }
+        if (candidates.Count == 0)
+            return 0;
+        var stored = await events.ExistingEventsAsync(candidates.Keys, ct).ConfigureAwait(false);
+        int removed = 0;
+        foreach (var (_, keys) in candidates.Where(c => !stored.Contains(c.Key)))
+        {
+            foreach (string key in keys)
+                removed += await DeleteAsync(key, ct).ConfigureAwait(false) ? 1 : 0;
+        }
+        return removed;
+    }
+
+    /// <summary>Temporary files (a snapshot or clip being written when the process stopped) in this server's events directory.</summary>
+    private int RemoveTemporaryFiles(DateTimeOffset now)
     {
         if (!Directory.Exists(eventsDirectory))
             return 0;
         int removed = 0;
-        var candidates = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var file in new DirectoryInfo(eventsDirectory).EnumerateFiles())
+        foreach (var file in new DirectoryInfo(eventsDirectory).EnumerateFiles("*.tmp"))
         {
-            var written = new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero);
-            if (file.Name.EndsWith(".tmp", StringComparison.Ordinal))
+            if (now - new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero) <= TemporaryFileAge)
+                continue;
+            try
             {
-                if (now - written > TemporaryFileAge && Delete(file.FullName))
-                    removed++;
+                file.Delete();
+                removed++;
             }
-            else if (written < olderThan && (file.Extension is ".jpg" or ".mp4" || file.Name.EndsWith(PathSuffix, StringComparison.Ordinal)))
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                string id = file.Name.EndsWith(PathSuffix, StringComparison.Ordinal) ? file.Name[..^PathSuffix.Length] : Path.GetFileNameWithoutExtension(file.Name);
-                if (!candidates.TryGetValue(id, out var files))
-                    candidates[id] = files = [];
-                files.Add(file.FullName);
+                LogDeleteFailed(logger, file.FullName, ex); // the next pass tries again
             }
         }
-        if (candidates.Count == 0)
-            return removed;
-        var stored = await events.ExistingEventsAsync(candidates.Keys, ct).ConfigureAwait(false);
-        foreach (var (id, files) in candidates.Where(c => !stored.Contains(c.Key)))
-            removed += files.Count(Delete);
-        if (removed > 0)
-            LogStray(logger, removed);
         return removed;
     }
 
-    private bool Delete(string path)
+    private async Task<bool> DeleteAsync(string key, CancellationToken ct)
     {
         try
         {
-            if (!File.Exists(path))
-                return false;
-            File.Delete(path);
-            return true;
+            return await files.DeleteAsync(key, ct).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogDeleteFailed(logger, path, ex); // the next pass finds it as a stray file
+            LogDeleteFailed(logger, key, ex); // the next pass finds it as a stray file
             return false;
         }
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Sightline.Live.Events;
+using Sightline.Storage;
 
 namespace Sightline.Live.Feeds;
 
@@ -33,10 +34,12 @@ public sealed partial class MqttFeed
     {
         try
         {
-            var file = new FileInfo(EventRecorder.SnapshotPath(_eventsDirectory, id));
+            if (await _files.TryGetLocalAsync(EventRecorder.SnapshotKey(id), ct).ConfigureAwait(false) is not { } path)
+                return null;
+            var file = new FileInfo(path);
             return file.Exists && file.Length <= _options.MaxSnapshotBytes ? await File.ReadAllBytesAsync(file.FullName, ct).ConfigureAwait(false) : null;
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             return null;
         }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Sightline.Live.Events;
+using Sightline.Storage;
 
 namespace Sightline.Live.Feeds;
 
@@ -16,7 +17,7 @@ public sealed partial class MqttFeed
     private readonly MqttOptions _options;
     private readonly EventHub _hub;
     private readonly CameraDesk _cameras;
-    private readonly string _eventsDirectory;
+    private readonly IFileStore _files;
     private readonly ILogger<MqttFeed> _logger;
     private readonly MqttTopics _topics;
     private readonly Channel<MqttMessage> _outbox;
@@ -25,12 +26,12 @@ public sealed partial class MqttFeed
     private EventHub.Subscription? _subscription;
     private long _published, _dropped;
 
-    public MqttFeed(MqttOptions options, EventHub hub, CameraDesk cameras, string eventsDirectory, ILogger<MqttFeed> logger)
+    public MqttFeed(MqttOptions options, EventHub hub, CameraDesk cameras, IFileStore files, ILogger<MqttFeed> logger)
     {
         _options = options;
         _hub = hub;
         _cameras = cameras;
-        _eventsDirectory = eventsDirectory;
+        _files = files;
         _logger = logger;
         _topics = new MqttTopics(options.TopicPrefix);
         _outbox = Channel.CreateBounded<MqttMessage>(new BoundedChannelOptions(options.BufferCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },

@@ -110,10 +110,10 @@ public sealed partial class LivePlates(string camera, PlateDesk desk, LiveServic
         bool snapshot;
         try
         {
-            EventRecorder.WriteSnapshot(live.EventsDirectory, id, view.Image);
+            await EventRecorder.WriteSnapshotAsync(live.Files, id, view.Image, ct).ConfigureAwait(false);
             snapshot = true;
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             snapshot = false;
         }

@@ -17,7 +17,7 @@ namespace Sightline.Live.Processors;
 /// camera's open events) is reported as it starts.
 /// </summary>
 public sealed partial class StreamProcessorRunner(IStreamProcessorStore store, ICameraStore cameras, IAuthorizationStore authorizations, IEventStore events, EventHub hub, ObjectStore objects,
-    string eventsDirectory, TimeSpan interval, TimeProvider time, ILogger logger)
+    IFileStore files, TimeSpan interval, TimeProvider time, ILogger logger)
 {
     private IReadOnlyList<StreamProcessorRecord> _running = [];
 
@@ -96,7 +96,7 @@ public sealed partial class StreamProcessorRunner(IStreamProcessorStore store, I
         {
             var view = LiveEventView.From(e, []);
             if (e.EndTime is null && Matches(p, view))
-                Write(p, new LiveEventMessage("new", view, e.UpdatedAt));
+                await WriteAsync(p, new LiveEventMessage("new", view, e.UpdatedAt), ct).ConfigureAwait(false);
         }
     }
 
@@ -111,7 +111,7 @@ public sealed partial class StreamProcessorRunner(IStreamProcessorStore store, I
                 foreach (var p in Volatile.Read(ref _running))
                 {
                     if (p.Kind == StreamProcessorRecord.ConnectedHome && p.Camera == message.Event.Camera && Matches(p, message.Event))
-                        Write(p, message);
+                        await WriteAsync(p, message, ct).ConfigureAwait(false);
                 }
             }
         }
@@ -125,7 +125,7 @@ public sealed partial class StreamProcessorRunner(IStreamProcessorStore store, I
         && e.TopScore >= (p.MinConfidence ?? StreamProcessorRules.DefaultMinConfidence)
         && StreamProcessorRules.InRegions(p.RegionsOfInterest, e.Box[0], e.Box[1], e.Box[2], e.Box[3]);
 
-    private void Write(StreamProcessorRecord p, LiveEventMessage message)
+    private async Task WriteAsync(StreamProcessorRecord p, LiveEventMessage message, CancellationToken ct)
     {
         try
         {
@@ -161,11 +161,10 @@ public sealed partial class StreamProcessorRunner(IStreamProcessorStore store, I
             string json = Path.Combine(directory, e.Id + ".json");
             File.WriteAllBytes(json + ".tmp", buffer.ToArray());
             File.Move(json + ".tmp", json, overwrite: true);
-            string snapshot = EventRecorder.SnapshotPath(eventsDirectory, e.Id);
-            if (e.HasSnapshot && File.Exists(snapshot))
+            if (e.HasSnapshot && await files.TryGetLocalAsync(EventRecorder.SnapshotKey(e.Id), ct).ConfigureAwait(false) is { } snapshot)
                 File.Copy(snapshot, Path.Combine(directory, e.Id + ".jpg"), overwrite: true);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogWriteFailed(logger, p.Name, ex);
         }

@@ -60,19 +60,19 @@ public static class NativeEvents
             .Op("ListEventActions", Capability.Read, "Who acknowledged, escalated or annotated an event, and when, oldest first").ProducesProblem(StatusCodes.Status404NotFound);
 
         v1.MapGet("/events/{eventId}/snapshot.jpg", async (string eventId, IEventStore events, LiveServices live, CancellationToken ct) =>
-            await FileOfAsync(events, eventId, e => e.HasSnapshot, EventRecorder.SnapshotPath(live.EventsDirectory, eventId), "image/jpeg", "snapshot", ct))
+            await FileOfAsync(events, live.Files, eventId, e => e.HasSnapshot, EventRecorder.SnapshotKey(eventId), "image/jpeg", "snapshot", ct))
             .Op("GetEventSnapshot", Capability.Read, "The event's best snapshot (the whole frame, JPEG)").ProducesProblem(StatusCodes.Status404NotFound);
 
         v1.MapGet("/events/{eventId}/path", async (string eventId, IEventStore events, LiveServices live, CancellationToken ct) =>
         {
             _ = await events.GetEventAsync(eventId, ct) ?? throw NotFound(eventId);
-            return Results.Ok(EventPaths.Read(live.EventsDirectory, eventId)
+            return Results.Ok(await EventPaths.ReadAsync(live.Files, eventId, ct)
                 ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"Event {eventId} has no path yet (it is written when the event ends)."));
         }).Op("GetEventPath", Capability.Read, "The event's object on each analysed frame (time, relative box) and its clip's first-frame time and rate: what a player draws over the clip")
             .Produces<EventPath>().ProducesProblem(StatusCodes.Status404NotFound);
 
         v1.MapGet("/events/{eventId}/clip.mp4", async (string eventId, IEventStore events, LiveServices live, CancellationToken ct) =>
-            await FileOfAsync(events, eventId, e => e.HasClip, EventRecorder.ClipPath(live.EventsDirectory, eventId), "video/mp4", "clip", ct))
+            await FileOfAsync(events, live.Files, eventId, e => e.HasClip, EventRecorder.ClipKey(eventId), "video/mp4", "clip", ct))
             .Op("GetEventClip", Capability.Read, "The event's clip (MP4, a few seconds before and after)").ProducesProblem(StatusCodes.Status404NotFound);
 
         v1.MapGet("/events/stream", async (HttpContext context, EventHub hub, CancellationToken ct) =>
@@ -113,10 +113,11 @@ public static class NativeEvents
 
     private static SightlineException NotFound(string id) => new(ErrorKind.ResourceNotFound, $"No event '{id}'.");
 
-    private static async Task<IResult> FileOfAsync(IEventStore events, string id, Func<LiveEventRecord, bool> has, string path, string type, string what, CancellationToken ct)
+    private static async Task<IResult> FileOfAsync(IEventStore events, IFileStore files, string id, Func<LiveEventRecord, bool> has, string key, string type, string what, CancellationToken ct)
     {
         var e = await events.GetEventAsync(id, ct) ?? throw NotFound(id);
-        if (!has(e) || !File.Exists(path))
+        // The store is asked only for an event that has the file: an id is checked against the events first.
+        if (!has(e) || await files.TryGetLocalAsync(key, ct).ConfigureAwait(false) is not { } path)
             throw new SightlineException(ErrorKind.ResourceNotFound, $"Event '{id}' has no {what}.");
         return Results.File(path, type, enableRangeProcessing: true);
     }

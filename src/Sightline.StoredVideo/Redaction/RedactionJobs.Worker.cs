@@ -68,7 +68,7 @@ public sealed partial class RedactionJobs
         var (_, request) = await FindAsync(job.JobId, ct).ConfigureAwait(false);
         using var local = await objects.OpenAsync(request.Video.Bucket, request.Video.Name, redactor.Limits.MaxBytes, ct).ConfigureAwait(false);
         var plan = await redactor.PlanAsync(local.Path, request.Options, Progress(job.JobId), ct).ConfigureAwait(false);
-        await WriteAtomicAsync(PlanPath(job.JobId), plan.ToJson(), ct).ConfigureAwait(false);
+        await PutTextAsync(PlanKey(job.JobId), plan.ToJson(), ct).ConfigureAwait(false);
         await jobs.SetJobStatusAsync(job.JobId, Review, null, null, ct).ConfigureAwait(false);
         LogFinished(logger, job.JobId, Review, $"{plan.Tracks.Count} tracks in {plan.Source.Frames} frames");
     }
@@ -80,8 +80,12 @@ public sealed partial class RedactionJobs
         var export = await ReadExportAsync(job.JobId, ct).ConfigureAwait(false) ?? throw new SightlineException(ErrorKind.Internal, $"Job {job.JobId} has no export request.");
         var entry = new AuditEntry(export.By.Actor, export.By.Role, RedactionLog.Operation) { Case = export.By.Case, Purpose = export.By.Purpose };
         using var local = await objects.OpenAsync(request.Video.Bucket, request.Video.Name, redactor.Limits.MaxBytes, ct).ConfigureAwait(false);
-        await redactor.ExportAsync(local.Path, request.Video.Name ?? "video", plan, new ExportChoices(export.KeepPersons, export.Audio, export.Style, export.Verify), OutputPath(job.JobId),
+        string output = OutputPath(job.JobId);
+        await redactor.ExportAsync(local.Path, request.Video.Name ?? "video", plan, new ExportChoices(export.KeepPersons, export.Audio, export.Style, export.Verify), output,
             entry, audit, Progress(job.JobId), ct).ConfigureAwait(false);
+        // Stored before the job says SUCCEEDED: whoever sees it succeeded finds both.
+        await files.PutAsync(LogKey(job.JobId), RedactionLog.PathFor(output), ct).ConfigureAwait(false);
+        await files.PutAsync(OutputKey(job.JobId), output, ct).ConfigureAwait(false);
         await jobs.SetJobStatusAsync(job.JobId, Succeeded, null, DateTimeOffset.UtcNow, ct).ConfigureAwait(false);
         LogFinished(logger, job.JobId, Succeeded, "");
     }

@@ -11,10 +11,13 @@ namespace Sightline.StoredVideo.Redaction;
 /// Redaction jobs on stored videos, with a person's review between the passes: a job is recorded durably (kind
 /// <see cref="Kind"/>) and PLANNING when accepted, waits in REVIEW once its plan is ready, and is EXPORTING only when
 /// someone asks for the export with the persons to keep. Work runs one job at a time from a bounded queue
-/// (<see cref="RunAsync"/>); plans, export requests and outputs live under <c>DIRECTORY/ID/</c>, so jobs planning or
-/// exporting when the process stopped are run again at start, and a job in review simply waits.
+/// (<see cref="RunAsync"/>); plans, export requests, outputs and their logs live in the file store under
+/// <c>redactions/ID/</c> (so every server sharing the database reads them; an output is rendered in the local
+/// <c>DIRECTORY/ID/</c> first), jobs planning or exporting when the process stopped are run again at start, and a job in
+/// review simply waits.
 /// </summary>
-public sealed partial class RedactionJobs(IJobStore jobs, ObjectStore objects, VideoRedactor redactor, IAuditStore audit, string directory, ILogger<RedactionJobs> logger)
+public sealed partial class RedactionJobs(IJobStore jobs, ObjectStore objects, VideoRedactor redactor, IAuditStore audit, IFileStore files, string directory,
+    ILogger<RedactionJobs> logger)
 {
     public const string Kind = "Redaction";
     public const string Planning = "PLANNING";
@@ -61,10 +64,10 @@ public sealed partial class RedactionJobs(IJobStore jobs, ObjectStore objects, V
         var export = await ReadExportAsync(job.JobId, ct).ConfigureAwait(false);
         IReadOnlyList<int> keep = export?.KeepPersons ?? request.Options.KeepPersons;
         RedactionOutput? output = null;
-        if (job.Status == Succeeded && File.Exists(LogPath(job.JobId)))
+        if (job.Status == Succeeded && await files.TryGetLocalAsync(LogKey(job.JobId), ct).ConfigureAwait(false) is { } logPath)
         {
-            var log = RedactionLog.FromJson(await File.ReadAllTextAsync(LogPath(job.JobId), ct).ConfigureAwait(false));
-            string logSha = await VideoRedactor.Sha256Async(LogPath(job.JobId), ct).ConfigureAwait(false);
+            var log = RedactionLog.FromJson(await File.ReadAllTextAsync(logPath, ct).ConfigureAwait(false));
+            string logSha = await VideoRedactor.Sha256Async(logPath, ct).ConfigureAwait(false);
             output = new RedactionOutput(log.Output.Sha256, logSha, log.Output.Frames, log.Output.Width, log.Output.Height, log.Output.FrameRate, log.Output.Audio,
                 log.Options.KeepPersons, log.Verification);
         }
@@ -100,7 +103,7 @@ public sealed partial class RedactionJobs(IJobStore jobs, ObjectStore objects, V
         if (await QueuedAsync(ct).ConfigureAwait(false) >= MaxQueuedJobs)
             throw new SightlineException(ErrorKind.LimitExceeded, $"{MaxQueuedJobs} redaction jobs are already queued or running; retry when one finishes.");
         var export = new RedactionExportRequest(choices.KeepPersons, choices.Audio, choices.Style, RedactedBy.Of(entry), verify);
-        await WriteAtomicAsync(ExportPath(job.JobId), JsonSerializer.Serialize(export, RedactionJsonContext.Default.RedactionExportRequest), ct).ConfigureAwait(false);
+        await PutTextAsync(ExportKey(job.JobId), JsonSerializer.Serialize(export, RedactionJsonContext.Default.RedactionExportRequest), ct).ConfigureAwait(false);
         await jobs.SetJobStatusAsync(job.JobId, Exporting, null, null, ct).ConfigureAwait(false);
         if (!_queue.Writer.TryWrite(job.JobId))
         {
@@ -109,19 +112,17 @@ public sealed partial class RedactionJobs(IJobStore jobs, ObjectStore objects, V
         }
     }
 
-    /// <summary>The exported video's path; ResourceInUse until the job has SUCCEEDED.</summary>
-    public async Task<string> OutputAsync(string jobId, CancellationToken ct)
+    /// <summary>A local path holding the exported video; ResourceInUse until the job has SUCCEEDED.</summary>
+    public Task<string> OutputAsync(string jobId, CancellationToken ct) => SucceededFileAsync(jobId, OutputKey, ct);
+
+    /// <summary>A local path holding the redaction log of a job that SUCCEEDED.</summary>
+    public Task<string> LogAsync(string jobId, CancellationToken ct) => SucceededFileAsync(jobId, LogKey, ct);
+
+    private async Task<string> SucceededFileAsync(string jobId, Func<string, string> key, CancellationToken ct)
     {
         var (job, _) = await FindAsync(jobId, ct).ConfigureAwait(false);
-        return job.Status == Succeeded && File.Exists(OutputPath(job.JobId)) ? OutputPath(job.JobId)
+        return job.Status == Succeeded && await files.TryGetLocalAsync(key(job.JobId), ct).ConfigureAwait(false) is { } path ? path
             : throw new SightlineException(ErrorKind.ResourceInUse, $"Job {job.JobId} is {job.Status}; its output is ready when it has SUCCEEDED.");
-    }
-
-    /// <summary>The redaction log of a job that SUCCEEDED.</summary>
-    public async Task<string> LogAsync(string jobId, CancellationToken ct)
-    {
-        string output = await OutputAsync(jobId, ct).ConfigureAwait(false);
-        return RedactionLog.PathFor(output);
     }
 
     private async Task<int> QueuedAsync(CancellationToken ct) =>
@@ -141,28 +142,38 @@ public sealed partial class RedactionJobs(IJobStore jobs, ObjectStore objects, V
 
     private static bool IsJobId(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigitLower);
 
-    private string JobDirectory(string id) => Path.Combine(directory, id);
+    /// <summary>Where an export is rendered before it is stored: <c>DIRECTORY/ID/output.mp4</c> (the log beside it).</summary>
+    private string OutputPath(string id) => Path.Combine(directory, id, "output.mp4");
 
-    private string PlanPath(string id) => Path.Combine(JobDirectory(id), "plan.json");
+    private static string PlanKey(string id) => $"redactions/{id}/plan.json";
 
-    private string ExportPath(string id) => Path.Combine(JobDirectory(id), "export.json");
+    private static string ExportKey(string id) => $"redactions/{id}/export.json";
 
-    private string OutputPath(string id) => Path.Combine(JobDirectory(id), "output.mp4");
+    private static string OutputKey(string id) => $"redactions/{id}/output.mp4";
 
-    private string LogPath(string id) => RedactionLog.PathFor(OutputPath(id));
+    private static string LogKey(string id) => $"redactions/{id}/output.redaction.json";
 
     private async Task<RedactionPlan?> ReadPlanAsync(string id, CancellationToken ct) =>
-        File.Exists(PlanPath(id)) ? RedactionPlan.FromJson(await File.ReadAllTextAsync(PlanPath(id), ct).ConfigureAwait(false)) : null;
+        await ReadTextAsync(PlanKey(id), ct).ConfigureAwait(false) is { } json ? RedactionPlan.FromJson(json) : null;
 
     private async Task<RedactionExportRequest?> ReadExportAsync(string id, CancellationToken ct) =>
-        File.Exists(ExportPath(id)) ? JsonSerializer.Deserialize(await File.ReadAllTextAsync(ExportPath(id), ct).ConfigureAwait(false), RedactionJsonContext.Default.RedactionExportRequest) : null;
+        await ReadTextAsync(ExportKey(id), ct).ConfigureAwait(false) is { } json ? JsonSerializer.Deserialize(json, RedactionJsonContext.Default.RedactionExportRequest) : null;
 
-    private static async Task WriteAtomicAsync(string path, string text, CancellationToken ct)
+    private async Task<string?> ReadTextAsync(string key, CancellationToken ct) =>
+        await files.TryGetLocalAsync(key, ct).ConfigureAwait(false) is { } path ? await File.ReadAllTextAsync(path, ct).ConfigureAwait(false) : null;
+
+    private async Task PutTextAsync(string key, string text, CancellationToken ct)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        string temp = path + ".tmp";
-        await File.WriteAllTextAsync(temp, text, ct).ConfigureAwait(false);
-        File.Move(temp, path, overwrite: true);
+        string temp = files.TempPath(key);
+        try
+        {
+            await File.WriteAllTextAsync(temp, text, ct).ConfigureAwait(false);
+            await files.PutAsync(key, temp, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
     }
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "redaction job {JobId} accepted for s3://{Bucket}/{Name}")]
