@@ -17,7 +17,7 @@ public static class ClusterHosting
     /// <summary>The ADO.NET provider name Orleans loads Npgsql by.</summary>
     private const string Invariant = "Npgsql";
 
-    public static IHostApplicationBuilder AddSightlineCluster(this IHostApplicationBuilder builder, ClusterSettings settings, string connectionString, string node)
+    public static IHostApplicationBuilder AddSightlineCluster(this IHostApplicationBuilder builder, ClusterSettings settings, string connectionString, string node, string urls)
     {
         if (settings.Validate() is { } problem)
             throw SightlineException.InvalidParameter(problem);
@@ -47,6 +47,8 @@ public static class ClusterHosting
         });
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(new ClusterNode(node, ClusterNode.Advertised(settings.AdvertiseUrl, urls, address)));
+        builder.Services.AddSingleton<CameraLocator>();
         builder.Services.AddSingleton(sp => new Storage.Postgres.PostgresClusterTables(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         builder.Services.AddSingleton<ClusterView>();
         builder.Services.AddSingleton<LocalShards>();

@@ -19,6 +19,12 @@ public sealed record ClusterSettings
     public IPAddress? Address { get; init; }
 
     /// <summary>
+    /// The HTTP base URL other nodes reach this one's API at (a camera's live view is forwarded there); null for the
+    /// first http:// listen URL, its wildcard host replaced by <see cref="Address"/>.
+    /// </summary>
+    public Uri? AdvertiseUrl { get; init; }
+
+    /// <summary>
     /// Shards each collection's faces are split into (the same on every node): each shard grain holds its part of the
     /// index in memory on whichever node Orleans activates it, so a node holds about 1/N of the vectors.
     /// </summary>
@@ -41,6 +47,8 @@ public sealed record ClusterSettings
             return $"--shards must be between 1 and 256, got {Shards}.";
         if (Address is not null && (IPAddress.Any.Equals(Address) || IPAddress.IPv6Any.Equals(Address)))
             return "--cluster-address must be an address other nodes can reach, not 0.0.0.0 or ::.";
+        if (AdvertiseUrl is not null && (!AdvertiseUrl.IsAbsoluteUri || AdvertiseUrl.Scheme is not ("http" or "https")))
+            return $"--advertise-url must be an absolute http:// or https:// URL, got '{AdvertiseUrl.OriginalString}'.";
         return null;
     }
 }

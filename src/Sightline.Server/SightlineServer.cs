@@ -42,6 +42,7 @@ public static class SightlineServer
         else
             builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
 
         builder.Services.AddSightline(core);
         builder.Services.AddSingleton(server);
@@ -49,7 +50,9 @@ public static class SightlineServer
         {
             if (core.Database is not { } database || !Storage.Postgres.PostgresStorage.Accepts(database))
                 throw SightlineException.InvalidParameter("--cluster needs a PostgreSQL --database, the one every node of the cluster shares.");
-            builder.AddSightlineCluster(cluster, Storage.Postgres.PostgresConnection.Normalise(database), core.Node);
+            builder.AddSightlineCluster(cluster, Storage.Postgres.PostgresConnection.Normalise(database), core.Node, server.Urls);
+            builder.Services.AddHttpForwarder();
+            builder.Services.AddSingleton<LiveViewForwarding>();
         }
         builder.Services.AddSingleton(sp => new SigV4Verifier(sp.GetRequiredService<AccessKeys>(), "rekognition", maxSkew: server.MaxClockSkew));
         builder.Services.AddSingleton<Limits.FailedAuthLimits>();

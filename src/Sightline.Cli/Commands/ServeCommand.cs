@@ -26,11 +26,12 @@ internal static class ServeCommand
         var cluster = new Option<bool>("--cluster") { Description = "Join the Orleans cluster of servers on the same PostgreSQL --database (each with its own --node and reachable --cluster-address:--cluster-port)" };
         var clusterPort = new Option<int>("--cluster-port") { Description = "TCP port the cluster's nodes talk to each other on", DefaultValueFactory = _ => 11111 };
         var clusterAddress = new Option<string>("--cluster-address") { Description = "IP address other nodes reach this one at (default: this host's first non-loopback IPv4 address)" };
+        var advertiseUrl = new Option<string>("--advertise-url") { Description = "HTTP base URL other nodes reach this one's API at, to forward a camera's live view (default: the first http:// --urls, a wildcard host replaced by --cluster-address)" };
         var shards = new Option<int>("--shards") { Description = "Shards each collection's faces are split into across the cluster (the same on every node)", DefaultValueFactory = _ => 3 };
         var command = new Command("serve", "Run the HTTP server: the Rekognition API (AWS JSON 1.1, SigV4 with keys from 'sightline keys create'), /healthz, /readyz, /metrics")
         {
             urls, jsonLogs, concurrency, queue, buckets, jobTopics, s3, s3Region, labelDetector, authBurst, authRate, node,
-            cluster, ClusterCommands.ClusterId, clusterPort, clusterAddress, shards,
+            cluster, ClusterCommands.ClusterId, clusterPort, clusterAddress, advertiseUrl, shards,
         };
         foreach (var option in ServeMqttOptions.All)
             command.Options.Add(option);
@@ -50,7 +51,7 @@ internal static class ServeCommand
                 QueueLimit = waiting,
                 AuthFailureBurst = burst,
                 AuthFailuresPerMinute = perMinute,
-                Cluster = Cluster(parse.GetValue(cluster), parse.GetValue(ClusterCommands.ClusterId)!, parse.GetValue(clusterPort), parse.GetValue(clusterAddress), parse.GetValue(shards)),
+                Cluster = Cluster(parse.GetValue(cluster), parse.GetValue(ClusterCommands.ClusterId)!, parse.GetValue(clusterPort), parse.GetValue(clusterAddress), parse.GetValue(advertiseUrl), parse.GetValue(shards)),
             };
             var core = GlobalOptions.Core(parse) with { Buckets = Buckets(parse.GetValue(buckets) ?? []), S3 = S3(parse.GetValue(s3), parse.GetValue(s3Region)!),
                 Mqtt = ServeMqttOptions.From(parse), JobTopics = JobTopics(parse.GetValue(jobTopics) ?? []) };
@@ -77,14 +78,17 @@ internal static class ServeCommand
         return command;
     }
 
-    private static Sightline.Cluster.ClusterSettings? Cluster(bool join, string id, int port, string? address, int shards)
+    private static Sightline.Cluster.ClusterSettings? Cluster(bool join, string id, int port, string? address, string? advertise, int shards)
     {
         if (!join)
             return null;
         System.Net.IPAddress? ip = null;
         if (address is not null && !System.Net.IPAddress.TryParse(address, out ip))
             throw SightlineException.InvalidParameter($"--cluster-address must be an IP address, got '{address}'.");
-        var settings = new Sightline.Cluster.ClusterSettings { Id = id, Port = port, Address = ip, Shards = shards };
+        Uri? url = null;
+        if (advertise is not null && (!Uri.TryCreate(advertise, UriKind.Absolute, out url) || url.Scheme is not ("http" or "https")))
+            throw SightlineException.InvalidParameter($"--advertise-url must be an absolute http:// or https:// URL, got '{advertise}'.");
+        var settings = new Sightline.Cluster.ClusterSettings { Id = id, Port = port, Address = ip, AdvertiseUrl = url, Shards = shards };
         if (settings.Validate() is { } problem)
             throw SightlineException.InvalidParameter(problem);
         return settings;

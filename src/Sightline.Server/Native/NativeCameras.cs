@@ -25,7 +25,7 @@ public static class NativeCameras
             context.Response.Headers.CacheControl = "no-store";
             context.Response.Headers["X-Frame-Time"] = latest.At.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
             return Results.Bytes(latest.Jpeg, "image/jpeg");
-        }).Op("GetCameraFrame", Capability.Read, "The camera's latest analysed frame (JPEG at detect size; X-Frame-Time says when): the live view's fallback")
+        }).AddEndpointFilter(LiveViewForwarding.FilterAsync).Op("GetCameraFrame", Capability.Read, "The camera's latest analysed frame (JPEG at detect size; X-Frame-Time says when): the live view's fallback")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         v1.MapGet("/cameras/{name}/video.mp4", async (string name, HttpContext context, CameraDesk desk, LiveVideo video, CancellationToken ct) =>
@@ -56,7 +56,7 @@ public static class NativeCameras
                 // the viewer left, fell behind, or the camera's video ended: the player reconnects
             }
             return Results.Empty;
-        }).Op("GetCameraVideo", Capability.Read, "The camera's live video as one fragmented MP4 stream (H.264; X-Video-Codecs gives the codec string for Media Source Extensions, X-Video-Start when the camera showed media time zero): the source's own H.264 copied, or other codecs encoded at most 1280 wide and 15 fps")
+        }).AddEndpointFilter(LiveViewForwarding.FilterAsync).Op("GetCameraVideo", Capability.Read, "The camera's live video as one fragmented MP4 stream (H.264; X-Video-Codecs gives the codec string for Media Source Extensions, X-Video-Start when the camera showed media time zero): the source's own H.264 copied, or other codecs encoded at most 1280 wide and 15 fps")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         v1.MapGet("/cameras/{name}/video.ws", async (string name, HttpContext context, CameraDesk desk, LiveVideo video, CancellationToken ct) =>
@@ -70,7 +70,7 @@ public static class NativeCameras
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             await LiveVideoSocket.RelayAsync(socket, viewer, ct);
             return Results.Empty;
-        }).Op("GetCameraVideoSocket", Capability.Read, "The camera's live video over a WebSocket: a text message {codecs, start}, then the init segment and each fragment as binary messages (what browsers use: WebSockets do not count against their six connections to a host)")
+        }).AddEndpointFilter(LiveViewForwarding.FilterAsync).Op("GetCameraVideoSocket", Capability.Read, "The camera's live video over a WebSocket: a text message {codecs, start}, then the init segment and each fragment as binary messages (what browsers use: WebSockets do not count against their six connections to a host)")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         v1.MapGet("/cameras/{name}/hls/live.m3u8", async (string name, HttpContext context, CameraDesk desk, LiveVideo video, CancellationToken ct) =>
@@ -86,7 +86,7 @@ public static class NativeCameras
             return playlist is null
                 ? throw new SightlineException(ErrorKind.ResourceInUse, $"The live video of camera '{name}' has no complete segment yet.")
                 : Results.Text(playlist, "application/vnd.apple.mpegurl");
-        }).Op("GetCameraHlsPlaylist", Capability.Read, "The camera's live video as an HLS playlist (fMP4 segments of one GOP each, a sliding window of six): the fallback for players without Media Source Extensions")
+        }).AddEndpointFilter(LiveViewForwarding.FilterAsync).Op("GetCameraHlsPlaylist", Capability.Read, "The camera's live video as an HLS playlist (fMP4 segments of one GOP each, a sliding window of six): the fallback for players without Media Source Extensions")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         v1.MapGet("/cameras/{name}/hls/init.mp4", async (string name, HttpContext context, CameraDesk desk, LiveVideo video, CancellationToken ct) =>
@@ -95,7 +95,7 @@ public static class NativeCameras
             var (init, _) = (await video.HlsAsync(name, ct)).Ready!.Value;
             context.Response.Headers.CacheControl = "no-store";
             return Results.Bytes(init, "video/mp4");
-        }).Op("GetCameraHlsInit", Capability.Read, "The HLS playlist's init segment").ProducesProblem(StatusCodes.Status404NotFound);
+        }).AddEndpointFilter(LiveViewForwarding.FilterAsync).Op("GetCameraHlsInit", Capability.Read, "The HLS playlist's init segment").ProducesProblem(StatusCodes.Status404NotFound);
 
         v1.MapGet("/cameras/{name}/hls/{segment}", async (string name, string segment, HttpContext context, CameraDesk desk, LiveVideo video, CancellationToken ct) =>
         {
@@ -106,11 +106,11 @@ public static class NativeCameras
                 ?? throw new SightlineException(ErrorKind.ResourceNotFound, $"Segment {sequence} of camera '{name}' is no longer (or not yet) in the playlist.");
             context.Response.Headers.CacheControl = "no-store";
             return Results.Bytes(bytes, "video/iso.segment");
-        }).Op("GetCameraHlsSegment", Capability.Read, "One media segment of the HLS playlist").ProducesProblem(StatusCodes.Status404NotFound);
+        }).AddEndpointFilter(LiveViewForwarding.FilterAsync).Op("GetCameraHlsSegment", Capability.Read, "One media segment of the HLS playlist").ProducesProblem(StatusCodes.Status404NotFound);
 
         v1.MapGet("/cameras/{name}/tracks", async (string name, CameraDesk desk, LiveCameras cameras, CancellationToken ct) =>
             Results.Ok((await RunningAsync(name, desk, cameras, ct)).Tracks))
-            .Op("GetCameraTracks", Capability.Read, "The objects the camera is tracking now (confirmed tracks: id within the camera, label, relative box, stationary, loitering, zones)")
+            .AddEndpointFilter(LiveViewForwarding.FilterAsync).Op("GetCameraTracks", Capability.Read, "The objects the camera is tracking now (confirmed tracks: id within the camera, label, relative box, stationary, loitering, zones)")
             .Produces<LiveTracks>().ProducesProblem(StatusCodes.Status404NotFound);
 
         v1.MapPost("/cameras", async (HttpRequest request, CameraDesk desk, CancellationToken ct) =>
