@@ -98,20 +98,7 @@ public sealed class ClusterLiveViewTests : IDisposable
                 stops.Add(source.DisposeAsync);
             stops.AddRange(nodes.Values.Where(n => n != a).Select(n => (Func<ValueTask>)n.DisposeAsync));
             stops.Add(a.DisposeAsync); // last: it owns the shared data directory
-            var failures = new List<Exception>();
-            foreach (var stop in stops)
-            {
-                try
-                {
-                    await stop();
-                }
-                catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException)
-                {
-                    failures.Add(ex);
-                }
-            }
-            if (failures.Count > 0)
-                throw new AggregateException(failures);
+            await ServerProcess.StopAllAsync(stops);
         }
     }
 }

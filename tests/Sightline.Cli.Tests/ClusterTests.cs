@@ -147,20 +147,7 @@ public sealed class ClusterTests : IDisposable
             stops.AddRange(sources.Select(source => (Func<ValueTask>)source.DisposeAsync));
             stops.AddRange(nodes.Values.Where(n => n != a).Select(node => (Func<ValueTask>)node.DisposeAsync));
             stops.Add(a.DisposeAsync);
-            var failures = new List<Exception>();
-            foreach (var stop in stops)
-            {
-                try
-                {
-                    await stop();
-                }
-                catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException)
-                {
-                    failures.Add(ex);
-                }
-            }
-            if (failures.Count > 0)
-                throw new AggregateException(failures);
+            await ServerProcess.StopAllAsync(stops);
         }
     }
 

@@ -218,7 +218,8 @@ public sealed class RedactionTests(RedactionFixture detector) : IClassFixture<Re
         Assert.Equal(server.Keys["admin"].Id, entry.GetProperty("actor").GetString());
     }
 
-    private static async Task<JsonElement> WaitAsync(ServerProcess server, string id, string status)
+    /// <summary>The redaction job once it reaches <paramref name="status"/> (fails on FAILED or after 3 minutes).</summary>
+    internal static async Task<JsonElement> WaitAsync(ServerProcess server, string id, string status)
     {
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (DateTime.UtcNow < deadline)

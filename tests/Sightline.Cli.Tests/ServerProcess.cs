@@ -236,6 +236,25 @@ public sealed class ServerProcess : IAsyncDisposable
 
     private int _disposed;
 
+    /// <summary>Runs every stop (servers, sources, brokers) even when one fails, then throws what failed.</summary>
+    public static async Task StopAllAsync(IEnumerable<Func<ValueTask>> stops)
+    {
+        var failures = new List<Exception>();
+        foreach (var stop in stops)
+        {
+            try
+            {
+                await stop();
+            }
+            catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException)
+            {
+                failures.Add(ex);
+            }
+        }
+        if (failures.Count > 0)
+            throw new AggregateException(failures);
+    }
+
     internal static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);

@@ -51,10 +51,10 @@ public sealed class SharedFilesTests : IDisposable
         }));
         Assert.True(started.Status == HttpStatusCode.Accepted, started.Text);
         string id = started.Body.GetProperty("jobId").GetString()!;
-        var planned = await WaitAsync(b, id, "REVIEW");
+        var planned = await RedactionTests.WaitAsync(b, id, "REVIEW");
         Assert.Single(planned.GetProperty("plan").GetProperty("tracks").EnumerateArray());
         Assert.Equal(HttpStatusCode.Accepted, (await b.SendAsync(HttpMethod.Post, $"v1/jobs/redaction/{id}/export", content: ServerProcess.Json(new { keepPersons = Array.Empty<int>() }))).Status);
-        var done = await WaitAsync(a, id, "SUCCEEDED");
+        var done = await RedactionTests.WaitAsync(a, id, "SUCCEEDED");
         var (downloaded, video, type) = await a.GetBytesAsync($"v1/jobs/redaction/{id}/output.mp4");
         Assert.Equal((HttpStatusCode.OK, "video/mp4"), (downloaded, type));
         Assert.Equal(done.GetProperty("output").GetProperty("sha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(video)));
@@ -97,22 +97,6 @@ public sealed class SharedFilesTests : IDisposable
                 Assert.Equal(bytesA, bytesB);
             }
         }
-    }
-
-    private static async Task<JsonElement> WaitAsync(ServerProcess server, string id, string status)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (DateTime.UtcNow < deadline)
-        {
-            var (code, job) = await server.SendAsync(HttpMethod.Get, $"v1/jobs/redaction/{id}");
-            Assert.Equal(HttpStatusCode.OK, code);
-            string now = job.GetProperty("status").GetString()!;
-            Assert.True(now != "FAILED", job.ToString());
-            if (now == status)
-                return job;
-            await Task.Delay(300);
-        }
-        throw new Xunit.Sdk.XunitException($"redaction job {id} did not reach {status}");
     }
 
     private static void Ffmpeg(params string[] args)
