@@ -20,7 +20,9 @@ public sealed record ShardState([property: Id(0)] string Collection, [property: 
 /// is loaded when the grain activates, from this node's snapshot of the shard, reconciled with the database, or built
 /// from it; a search that arrives before the load has finished waits for it up to <see cref="CollectionShardGrain.LoadWait"/>
 /// and is then answered "loading" (a large shard takes minutes to build). Once loaded it follows the database's face
-/// change log, so every write acknowledged by any node reaches it before a later search. Searches run at once
+/// change log: a node that writes has the shards holding its faces apply them before it acknowledges the write
+/// (<see cref="ICollectionShardGrain.CatchUpAsync"/>), and a search reads the log first at most every
+/// <see cref="CollectionShardGrain.FollowEvery"/> for writes made elsewhere (the CLI). Searches run at once
 /// (reentrant); the index is thread-safe.
 /// </summary>
 public interface ICollectionShardGrain : IGrainWithStringKey
@@ -29,6 +31,12 @@ public interface ICollectionShardGrain : IGrainWithStringKey
     Task<ShardHits> ShortlistAsync(float[] embedding, int n);
 
     Task<ShardState> StateAsync();
+
+    /// <summary>
+    /// A node has just committed faces of this shard (added or deleted): the shard applies the change log up to them
+    /// before it answers, so a search through any node then sees them. A shard still loading has them when it is loaded.
+    /// </summary>
+    Task CatchUpAsync();
 
     /// <summary>The collection was deleted: drop the index and its snapshot, and deactivate.</summary>
     Task DropAsync();
@@ -43,6 +51,14 @@ internal sealed class CollectionShardGrain(ICollectionStore store, FaceEngine en
     /// <summary>How long a search waits for the shard's load before it is answered "loading".</summary>
     public static readonly TimeSpan LoadWait = TimeSpan.FromSeconds(10);
 
+    /// <summary>How stale a shard may be with respect to writes made outside the cluster's nodes.</summary>
+    public static readonly TimeSpan FollowEvery = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often a loaded shard records how many faces it holds when that changed (for 'cluster status').</summary>
+    public static readonly TimeSpan RecordEvery = TimeSpan.FromSeconds(2);
+
+    private int _recorded = -1;
+
     private CollectionIndexes? _indexes;
     private Task _load = Task.CompletedTask;
     private string _collection = "";
@@ -56,12 +72,28 @@ internal sealed class CollectionShardGrain(ICollectionStore store, FaceEngine en
         string[] parts = this.GetPrimaryKeyString().Split('/');
         _collection = parts[0];
         _shard = new FaceShard(int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture));
-        var indexes = _indexes = new CollectionIndexes(store, engine.Embedder.Dimension, options.IndexDirectory, shard: _shard);
+        var indexes = _indexes = new CollectionIndexes(store, engine.Embedder.Dimension, options.IndexDirectory, shard: _shard) { FollowEvery = FollowEvery };
         string collection = _collection;
         var shard = _shard;
         _load = Task.Run(() => ShardLoad.RunAsync(indexes, collection, shard, options.Node, cluster.Id, tables), CancellationToken.None);
         local.Add(this.GetPrimaryKeyString(), collection, shard.Index, () => indexes.LoadedCount(collection));
+        this.RegisterGrainTimer(RecordFacesAsync, RecordEvery, RecordEvery);
         return Task.CompletedTask;
+    }
+
+    private async Task RecordFacesAsync(CancellationToken cancellationToken)
+    {
+        if (!_load.IsCompletedSuccessfully || _indexes!.LoadedCount(_collection) is not { } faces || faces == _recorded)
+            return;
+        try
+        {
+            await tables.RecordShardFacesAsync(cluster.Id, _collection, _shard, options.Node, faces, cancellationToken).ConfigureAwait(true);
+            _recorded = faces;
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or OperationCanceledException)
+        {
+            // Only 'cluster status' reads it: the next tick tries again.
+        }
     }
 
     /// <summary>False when the load has not finished within <see cref="LoadWait"/>; a failed load is retried.</summary>
@@ -95,6 +127,13 @@ internal sealed class CollectionShardGrain(ICollectionStore store, FaceEngine en
             return new ShardState(_collection, _shard.Index, _shard.Count, 0, options.Node, "loading");
         var index = await _indexes!.GetAsync(_collection, CancellationToken.None).ConfigureAwait(true);
         return new ShardState(_collection, _shard.Index, _shard.Count, index.Count, options.Node, _indexes.LoadReports.GetValueOrDefault(_collection) ?? "");
+    }
+
+    /// <summary>A load under way is not waited for: it reads what was committed, and the first search after it the log since.</summary>
+    public async Task CatchUpAsync()
+    {
+        if (_load.IsCompletedSuccessfully)
+            await _indexes!.FollowAsync(now: true, CancellationToken.None).ConfigureAwait(true);
     }
 
     public async Task DropAsync()

@@ -1,5 +1,6 @@
 using Sightline.Collections;
 using Sightline.Search;
+using Sightline.Storage;
 
 namespace Sightline.Cluster;
 
@@ -15,6 +16,7 @@ internal sealed class ShardedFaceSearch(IGrainFactory grains, ClusterSettings se
 {
     private static readonly TimeSpan s_retryFor = TimeSpan.FromSeconds(6);
     private static readonly TimeSpan s_askTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan s_catchUpFor = TimeSpan.FromSeconds(5);
     private readonly StoredEmbeddings _embeddings = new(store);
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string collectionId, float[] embedding, int k, float minCosine, CancellationToken cancellationToken)
@@ -41,6 +43,23 @@ internal sealed class ShardedFaceSearch(IGrainFactory grains, ClusterSettings se
         try
         {
             await Task.WhenAll(Enumerable.Range(0, settings.Shards).Select(i => Shard(collectionId, i).DropAsync())).WaitAsync(s_askTimeout).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // see above
+        }
+    }
+
+    /// <summary>
+    /// Best effort, within <see cref="s_catchUpFor"/>: a shard that misses this (its node is dying, or it is loading)
+    /// reads the change from the database when it loads, or at its next poll of the change log.
+    /// </summary>
+    public async Task ChangedAsync(string collectionId, IReadOnlyCollection<long> rowIds)
+    {
+        var held = rowIds.Select(row => FaceShard.IndexOf(row, settings.Shards)).Distinct().Select(i => Shard(collectionId, i).CatchUpAsync());
+        try
+        {
+            await Task.WhenAll(held).WaitAsync(s_catchUpFor).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

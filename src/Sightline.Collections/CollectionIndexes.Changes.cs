@@ -8,8 +8,10 @@ namespace Sightline.Collections;
 /// <summary>
 /// Coherence across processes: a face indexed or deleted by another process (the CLI beside a running server, or
 /// another node) is in the store's face change log; before a search the loaded indexes apply what they have not
-/// seen, at most every <see cref="FollowInterval"/>. Snapshots record the change they reflect, so a restart replays
-/// only what it missed. Applying a change twice is harmless: adds of a live id and removes of a missing one are skipped.
+/// seen, at most every <see cref="FollowEvery"/>, and a writer that knows of the indexes (a cluster node, of its
+/// collection's shards) has them apply it at once (<see cref="FollowAsync"/> with <c>now</c>). Snapshots record the
+/// change they reflect, so a restart replays only what it missed. Applying a change twice is harmless: adds of a live
+/// id and removes of a missing one are skipped.
 /// </summary>
 public sealed partial class CollectionIndexes
 {
@@ -18,22 +20,32 @@ public sealed partial class CollectionIndexes
 
     private const int ChangeBatch = 4096;
     private readonly ConcurrentDictionary<string, long> _reflects = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _following = new(1, 1);
     private long _seen = -1;
     private long _lastFollow = long.MinValue / 2;
-    private int _following;
 
     /// <summary>
-    /// Applies the change log's new entries to the loaded indexes (one caller at a time; others go on), at most once
-    /// per <see cref="FollowInterval"/> unless <paramref name="now"/> (before a snapshot is written).
+    /// How often a search reads the change log first (<see cref="FollowInterval"/> unless set): a cluster's shards,
+    /// told of every write made through a node, poll less often, for writes made elsewhere.
+    /// </summary>
+    public TimeSpan FollowEvery { get; init; } = FollowInterval;
+
+    /// <summary>
+    /// Applies the change log's new entries to the loaded indexes. Without <paramref name="now"/> (before a search) at
+    /// most once per <see cref="FollowEvery"/>, and not while another caller is at it. With it (after another
+    /// process's write, before a snapshot is written), after any read already under way, so every change committed
+    /// before the call is applied when it returns (the log's numbers are in commit order).
     /// </summary>
     public async Task FollowAsync(bool now, CancellationToken cancellationToken)
     {
         if (Interlocked.Read(ref _seen) < 0)
             Interlocked.CompareExchange(ref _seen, await store.LastFaceChangeAsync(cancellationToken).ConfigureAwait(false), -1);
         long ticks = Environment.TickCount64;
-        if (!now && ticks - Interlocked.Read(ref _lastFollow) < (long)FollowInterval.TotalMilliseconds)
+        if (!now && ticks - Interlocked.Read(ref _lastFollow) < (long)FollowEvery.TotalMilliseconds)
             return;
-        if (Interlocked.Exchange(ref _following, 1) == 1)
+        if (now)
+            await _following.WaitAsync(cancellationToken).ConfigureAwait(false);
+        else if (!_following.Wait(0, CancellationToken.None))
             return;
         try
         {
@@ -54,7 +66,7 @@ public sealed partial class CollectionIndexes
         }
         finally
         {
-            Volatile.Write(ref _following, 0);
+            _following.Release();
         }
     }
 

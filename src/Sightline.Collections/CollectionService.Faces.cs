@@ -37,6 +37,7 @@ public sealed partial class CollectionService
             a.Detail.Confidence, a.Face.Embedding!, FaceCrops.Jpeg(image.Bgr, a.Face.Box))).ToList();
         var stored = newFaces.Count == 0 ? [] : await store.AddFacesAsync(audit, request.CollectionId, newFaces, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
         await indexes.AddedAsync(request.CollectionId, stored).ConfigureAwait(false);
+        await _search.ChangedAsync(request.CollectionId, [.. stored.Select(f => f.RowId)]).ConfigureAwait(false);
         var records = stored.Zip(accepted, (s, a) => new FaceRecord(ToFace(s, FaceModelVersion), a.Detail)).ToList();
         return new IndexFacesResponse(records, FaceModelVersion, unindexed);
     }
@@ -83,6 +84,7 @@ public sealed partial class CollectionService
         // A face a held case's leads point at stays until the hold is lifted: the store decides it in the delete.
         var deletion = deletable.Count == 0 ? new FaceDeletion([], []) : await store.DeleteFacesAsync(audit, collection.Id, deletable, cancellationToken).ConfigureAwait(false);
         await indexes.RemovedAsync(collection.Id, deletion.Deleted.Select(d => d.RowId)).ConfigureAwait(false);
+        await _search.ChangedAsync(collection.Id, [.. deletion.Deleted.Select(d => d.RowId)]).ConfigureAwait(false);
         var held = deletion.Held.ToHashSet(StringComparer.Ordinal);
         var refused = new List<UnsuccessfulFaceDeletion>();
         foreach (var id in ids)

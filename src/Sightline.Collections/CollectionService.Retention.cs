@@ -25,6 +25,7 @@ public sealed partial class CollectionService
             {
                 sweep = await retention.SweepAsync(audit, rule.CollectionId, faceCutoff, leadCutoff, RetentionBatch, ct).ConfigureAwait(false);
                 await indexes.RemovedAsync(rule.CollectionId, sweep.Faces.Select(x => x.RowId)).ConfigureAwait(false);
+                await _search.ChangedAsync(rule.CollectionId, [.. sweep.Faces.Select(x => x.RowId)]).ConfigureAwait(false);
                 faces.AddRange(sweep.Faces);
                 leads += sweep.Leads;
             }

@@ -13,6 +13,12 @@ public interface IFaceSearch
 
     /// <summary>The collection was deleted (this process's own index is already dropped).</summary>
     Task DroppedAsync(string collectionId);
+
+    /// <summary>
+    /// Faces of the collection this process has just added or deleted (committed; its own index already has them):
+    /// indexes held elsewhere apply them before this returns, so a search through any process then sees them.
+    /// </summary>
+    Task ChangedAsync(string collectionId, IReadOnlyCollection<long> rowIds);
 }
 
 /// <summary>One process holds each collection's whole index.</summary>
@@ -25,4 +31,6 @@ public sealed class LocalFaceSearch(CollectionIndexes indexes) : IFaceSearch
     }
 
     public Task DroppedAsync(string collectionId) => Task.CompletedTask;
+
+    public Task ChangedAsync(string collectionId, IReadOnlyCollection<long> rowIds) => Task.CompletedTask;
 }

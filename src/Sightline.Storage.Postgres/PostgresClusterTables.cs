@@ -75,6 +75,22 @@ public sealed class PostgresClusterTables : IAsyncDisposable
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>How many faces a loaded shard holds now (its node and load time stay those recorded at its load).</summary>
+    public async Task RecordShardFacesAsync(string clusterId, string collection, FaceShard shard, string node, int faces, CancellationToken ct)
+    {
+        await using var cmd = _source.CreateCommand("""
+            UPDATE cluster_shards SET faces = @faces
+            WHERE deployment_id = @cluster AND collection_id = @collection AND shard = @shard AND shards = @shards AND node = @node;
+            """);
+        cmd.Parameters.AddWithValue("cluster", clusterId);
+        cmd.Parameters.AddWithValue("collection", collection);
+        cmd.Parameters.AddWithValue("shard", shard.Index);
+        cmd.Parameters.AddWithValue("shards", shard.Count);
+        cmd.Parameters.AddWithValue("node", node);
+        cmd.Parameters.AddWithValue("faces", faces);
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
     /// <summary>Shards of collections that still exist, by collection and shard.</summary>
     public async Task<IReadOnlyList<ClusterShardRow>> ReadShardsAsync(string clusterId, CancellationToken ct)
     {

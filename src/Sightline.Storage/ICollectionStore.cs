@@ -140,5 +140,8 @@ public readonly record struct FaceShard(int Index, int Count)
 {
     public static readonly FaceShard All = new(0, 1);
 
-    public bool Holds(long rowId) => Count <= 1 || rowId % Count == Index;
+    public bool Holds(long rowId) => IndexOf(rowId, Count) == Index;
+
+    /// <summary>The shard of <paramref name="count"/> that holds row <paramref name="rowId"/>.</summary>
+    public static int IndexOf(long rowId, int count) => count <= 1 ? 0 : (int)(rowId % count);
 }

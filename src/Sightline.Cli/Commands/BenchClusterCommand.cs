@@ -29,6 +29,7 @@ internal static class BenchClusterCommand
         var faces = new Option<int>("--faces") { Description = "Synthetic faces in the collection (1,000–10,000,000); a collection of that size left by an earlier run with --keep is reused", DefaultValueFactory = _ => 100_000 };
         var nodes = new Option<int>("--nodes") { Description = "Nodes of the cluster (2–8), and shards of the collection", DefaultValueFactory = _ => 3 };
         var queries = new Option<int>("--queries") { Description = "Searches measured on each side (10–100,000)", DefaultValueFactory = _ => 300 };
+        var warmup = new Option<int>("--warmup") { Description = "Searches each server answers before the measured ones, left out of the figures (0–10,000)", DefaultValueFactory = _ => 50 };
         var keep = new Option<bool>("--keep") { Description = "Keep the collection for the next run (it is deleted otherwise)" };
         var spin = new Option<bool>("--spin-wait")
         {
@@ -36,14 +37,15 @@ internal static class BenchClusterCommand
         };
         var command = new Command("cluster", "Search latency and memory of a cluster of nodes against one server alone, and failover time (needs a PostgreSQL --database)")
         {
-            faces, nodes, queries, keep, spin, GlobalOptions.Json,
+            faces, nodes, queries, warmup, keep, spin, GlobalOptions.Json,
         };
         command.SetGuardedAction(async (parse, ct) =>
         {
-            int n = parse.GetValue(faces), nodeCount = parse.GetValue(nodes), q = parse.GetValue(queries);
+            int n = parse.GetValue(faces), nodeCount = parse.GetValue(nodes), q = parse.GetValue(queries), w = parse.GetValue(warmup);
             if (n is < 1_000 or > 10_000_000) throw SightlineException.InvalidParameter($"--faces must be between 1000 and 10000000, got {n}.");
             if (nodeCount is < 2 or > 8) throw SightlineException.InvalidParameter($"--nodes must be between 2 and 8, got {nodeCount}.");
             if (q is < 10 or > 100_000) throw SightlineException.InvalidParameter($"--queries must be between 10 and 100000, got {q}.");
+            if (w is < 0 or > 10_000) throw SightlineException.InvalidParameter($"--warmup must be between 0 and 10000, got {w}.");
             var given = GlobalOptions.Core(parse);
             if (given.Database is not { } database || !PostgresStorage.Accepts(database))
                 throw SightlineException.InvalidParameter("bench cluster needs a PostgreSQL --database (the cluster's nodes share it).");
@@ -67,7 +69,8 @@ internal static class BenchClusterCommand
                 var environment = parse.GetValue(spin) ? null : s_noSpin;
                 var alone = await StartAsync(parse, dir, [], environment, http, processes, ct);
                 await SearchAsync(http, alone.Address, key, collection, probes[0], ct); // loads the index
-                var aloneMs = await MeasureAsync(http, [alone.Address], key, collection, probes, ct);
+                await MeasureAsync(http, [alone.Address], key, collection, probes, w, ct);
+                var aloneMs = await MeasureAsync(http, [alone.Address], key, collection, probes, q, ct);
                 double aloneRss = ServerLoad.RssMb(alone.Process.Id);
                 alone.Process.Kill(entireProcessTree: true);
                 await alone.Process.WaitForExitAsync(ct);
@@ -84,7 +87,8 @@ internal static class BenchClusterCommand
                 while (await SearchAsync(http, members[0].Address, key, collection, probes[0], ct) != HttpStatusCode.OK) // activates and loads every shard
                     await Task.Delay(500, ct);
                 double loadSeconds = loadClock.Elapsed.TotalSeconds;
-                var clusterMs = await MeasureAsync(http, [.. members.Select(m => m.Address)], key, collection, probes, ct);
+                await MeasureAsync(http, [.. members.Select(m => m.Address)], key, collection, probes, w * nodeCount, ct);
+                var clusterMs = await MeasureAsync(http, [.. members.Select(m => m.Address)], key, collection, probes, q, ct);
                 var rss = members.Select(m => ServerLoad.RssMb(m.Process.Id)).ToList();
 
                 // Failover: the node of shard 0 dies; a survivor answers again once the shard is loaded elsewhere.
@@ -105,7 +109,7 @@ internal static class BenchClusterCommand
                 }
                 double failover = failClock.Elapsed.TotalSeconds;
 
-                Report(parse, n, nodeCount, q, aloneMs, aloneRss, clusterMs, rss, loadSeconds, failover, refused, parse.GetValue(spin));
+                Report(parse, n, nodeCount, q, w, aloneMs, aloneRss, clusterMs, rss, loadSeconds, failover, refused, parse.GetValue(spin));
                 foreach (var m in members.Where(m => !m.Process.HasExited))
                     m.Process.Kill(entireProcessTree: true);
                 await tables.DeleteClusterAsync(clusterId, ct);
@@ -191,16 +195,20 @@ internal static class BenchClusterCommand
         return (process, address);
     }
 
-    /// <summary>One search at a time, spread over <paramref name="nodes"/>; each request's time in ms (failures throw).</summary>
-    private static async Task<List<double>> MeasureAsync(HttpClient http, IReadOnlyList<Uri> nodes, IssuedKey key, string collection, List<string> probes, CancellationToken ct)
+    /// <summary>
+    /// <paramref name="count"/> searches one at a time, spread evenly over <paramref name="nodes"/>, for the probes
+    /// after the first two in turn; each request's time in ms (failures throw).
+    /// </summary>
+    private static async Task<List<double>> MeasureAsync(HttpClient http, IReadOnlyList<Uri> nodes, IssuedKey key, string collection, List<string> probes, int count, CancellationToken ct)
     {
-        var times = new List<double>();
-        for (int i = 2; i < probes.Count; i++)
+        var times = new List<double>(count);
+        for (int i = 0; i < count; i++)
         {
+            var node = nodes[i % nodes.Count];
             var clock = Stopwatch.StartNew();
-            var status = await SearchAsync(http, nodes[i % nodes.Count], key, collection, probes[i], ct);
+            var status = await SearchAsync(http, node, key, collection, probes[2 + i % (probes.Count - 2)], ct);
             if (status != HttpStatusCode.OK)
-                throw new SightlineException(ErrorKind.Internal, $"A benchmark search through {nodes[i % nodes.Count]} was answered {(int)status}.");
+                throw new SightlineException(ErrorKind.Internal, $"A benchmark search through {node} was answered {(int)status}.");
             times.Add(clock.Elapsed.TotalMilliseconds);
         }
         return times;
@@ -214,14 +222,14 @@ internal static class BenchClusterCommand
         return (await ServerLoad.SendAsync(http, address, key, body, ct, "RekognitionService.SearchFaces", s_case)).Status;
     }
 
-    private static void Report(ParseResult parse, int faces, int nodes, int queries, List<double> alone, double aloneRss, List<double> cluster, List<double> rss, double load, double failover, int refused, bool spinWait)
+    private static void Report(ParseResult parse, int faces, int nodes, int queries, int warmup, List<double> alone, double aloneRss, List<double> cluster, List<double> rss, double load, double failover, int refused, bool spinWait)
     {
         double p50a = Percentile(alone, 0.5), p50c = Percentile(cluster, 0.5), p95a = Percentile(alone, 0.95), p95c = Percentile(cluster, 0.95);
         if (parse.GetValue(GlobalOptions.Json))
         {
             Console.WriteLine(JsonSerializer.Serialize(new
             {
-                faces, nodes, queries,
+                faces, nodes, queries, warmupPerServer = warmup,
                 alone = new { p50Ms = p50a, p95Ms = p95a, rssMb = aloneRss },
                 cluster = new { p50Ms = p50c, p95Ms = p95c, rssMb = rss, shardLoadSeconds = load },
                 p50Ratio = p50c / p50a,
@@ -237,7 +245,7 @@ internal static class BenchClusterCommand
         table.AddRow("resident MB (each node)", F(aloneRss), string.Join(" / ", rss.Select(F)), F(rss.Average() / aloneRss));
         AnsiConsole.Write(table);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{faces:N0} faces in {nodes} shards; shards loaded in {load:F1} s; failover (SIGKILL of shard 0's node to the next answered search): {failover:F1} s, {refused} searches refused meanwhile"));
+            $"{faces:N0} faces in {nodes} shards; {queries} searches measured on each side after {warmup} per server; shards loaded in {load:F1} s; failover (SIGKILL of shard 0's node to the next answered search): {failover:F1} s, {refused} searches refused meanwhile"));
         Console.WriteLine("All processes share this machine's cores: a search's shards run at once only as far as cores allow" +
             (spinWait ? "; thread-pool spin-waiting left on." : "; thread-pool spin-waiting off in every server (--spin-wait leaves it on)."));
     }
