@@ -513,6 +513,13 @@ internal static class PostgresMigrations
             PRIMARY KEY (key, part)
         );
         """,
+        // 23: a face's embedding (2 KB at 512 dimensions, past PostgreSQL's 2 KB TOAST threshold) is kept in the face's
+        // row rather than out of line: a search's re-rank reads its candidates' embeddings, one row each instead of a
+        // row and two TOAST chunks. Rows stored before keep theirs out of line until the table is rewritten
+        // (VACUUM FULL faces; docs/operations.md).
+        """
+        ALTER TABLE faces ALTER COLUMN embedding SET STORAGE MAIN;
+        """,
     ];
 
     public static int Latest => s_steps.Length;

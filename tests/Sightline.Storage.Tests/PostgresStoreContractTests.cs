@@ -69,8 +69,21 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StoreCon
     {
         var results = await TogetherAsync(4, async _ => await Open().Collections.ListCollectionsAsync(null, 1, Ct));
         Assert.All(results, r => Assert.IsAssignableFrom<IReadOnlyList<CollectionRecord>>(r));
-        Assert.Equal(22, Scalar(Database, "SELECT COUNT(*) FROM schema_migrations;"));
-        Assert.Equal(22, Scalar(Database, "SELECT MAX(version) FROM schema_migrations;"));
+        Assert.Equal(23, Scalar(Database, "SELECT COUNT(*) FROM schema_migrations;"));
+        Assert.Equal(23, Scalar(Database, "SELECT MAX(version) FROM schema_migrations;"));
+    }
+
+    [Fact]
+    public async Task A_faces_embedding_is_kept_in_its_row_not_out_of_line()
+    {
+        // 512 dimensions are 2 KB, past the TOAST threshold: out of line, a re-rank would read two chunks more per face.
+        await S.Collections.CreateCollectionAsync(Tester, "c1", "arn", "6.0", T0, Ct);
+        var faces = Enumerable.Range(1, 20).Select(i => Face($"f{i}", i) with { Embedding = [.. Enumerable.Range(0, 512).Select(d => MathF.Sin(i * 7919 + d))] }).ToList();
+        var stored = await S.Collections.AddFacesAsync(Tester, "c1", faces, T0, Ct);
+        Assert.Equal(0, Scalar(Database, "SELECT pg_relation_size(reltoastrelid) FROM pg_class WHERE oid = 'faces'::regclass;"));
+        var read = await S.Collections.GetEmbeddingsAsync([.. stored.Select(f => f.RowId)], Ct);
+        foreach (var (face, row) in faces.Zip(stored))
+            SameBits(face.Embedding, read[row.RowId]);
     }
 
     [Fact]
