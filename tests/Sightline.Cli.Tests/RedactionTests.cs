@@ -56,7 +56,7 @@ public sealed class RedactionTests(RedactionFixture detector) : IClassFixture<Re
         return path;
     }
 
-    private static void Ffmpeg(params string[] args)
+    internal static void Ffmpeg(params string[] args)
     {
         var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in args)

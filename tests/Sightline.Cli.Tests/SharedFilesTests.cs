@@ -28,7 +28,7 @@ public sealed class SharedFilesTests : IDisposable
         string database = _postgres.CreateDatabase("shared_files");
         using var videos = new TempDir();
         string clip = Path.Combine(videos.Path, "clip.mp4");
-        Ffmpeg("-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=10", "-t", "1", "-c:v", "libx264", "-pix_fmt", "yuv420p", clip);
+        RedactionTests.Ffmpeg("-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=10", "-t", "1", "-c:v", "libx264", "-pix_fmt", "yuv420p", clip);
         string bucket = $"videos={videos.Path}";
         await using var a = await ServerProcess.StartOnAsync(database, "--bucket", bucket);
         await using var b = await a.StartPeerWithOwnDataAsync("--database", database, "--secrets", Path.Combine(a.Data.Path, "secrets"), "--bucket", bucket);
@@ -97,16 +97,5 @@ public sealed class SharedFilesTests : IDisposable
                 Assert.Equal(bytesA, bytesB);
             }
         }
-    }
-
-    private static void Ffmpeg(params string[] args)
-    {
-        var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in args)
-            psi.ArgumentList.Add(arg);
-        using var ffmpeg = Process.Start(psi)!;
-        string errors = ffmpeg.StandardError.ReadToEnd();
-        ffmpeg.WaitForExit();
-        Assert.True(ffmpeg.ExitCode == 0, errors);
     }
 }
