@@ -125,8 +125,9 @@ public sealed partial class CollectionIndexes(ICollectionStore store, int dimens
         await gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            if (_indexes.TryRemove(collectionId, out var index))
-                (index as IDisposable)?.Dispose();
+            // Not disposed: a search that took the index before the drop may still be reading it (it finds the
+            // faces gone from the database and answers with none); the index is garbage once the last one returns.
+            _indexes.TryRemove(collectionId, out _);
             _reflects.TryRemove(collectionId, out _);
             foreach (string kind in (string[])[FlatKind, GraphKind])
             {

@@ -15,6 +15,24 @@ public sealed class IndexAndSearchTests(EngineFixture fixture) : CollectionTestB
     }
 
     [Fact]
+    public async Task A_search_under_way_when_its_collection_is_deleted_finishes_and_the_next_is_not_found()
+    {
+        var service = Reopen(out var indexes);
+        await service.CreateCollectionAsync(Audit, Id, Ct);
+        using var image = Fixture.Load("sample1");
+        var face = (await service.IndexFacesAsync(Audit, new IndexFacesRequest(Id, null, 1, null), image, Ct)).FaceRecords[0].Face;
+        var stored = (await Core.Get<Storage.ICollectionStore>().GetFaceAsync(Id, face.FaceId, Ct))!;
+
+        // The index a search has taken, then the collection deleted before the search reads it.
+        var taken = await indexes.GetAsync(Id, Ct);
+        await service.DeleteCollectionAsync(Audit, Id, Ct);
+        Assert.True(taken.Contains(stored.RowId));
+        Assert.Empty(await taken.SearchAsync(stored.Embedding!, 5, 0, Ct)); // the re-rank finds the face gone from the database
+
+        await FailsAsync(ErrorKind.ResourceNotFound, async () => await service.SearchFacesByImageAsync(Id, image, 5, 80, Ct));
+    }
+
+    [Fact]
     public async Task Indexed_faces_are_found_by_image_and_by_face_id()
     {
         await Service.CreateCollectionAsync(Audit, Id, Ct);
