@@ -10,7 +10,7 @@ namespace Sightline.Cli.Tests;
 /// <summary>
 /// Two servers on loopback in one cluster ('serve --cluster'), one camera: its live view (the latest frame, the
 /// WebSocket video) answers through the node that does not run it, forwarded to the one that does; a request already
-/// forwarded is never forwarded again.
+/// forwarded is never forwarded again; when the node running it dies, the survivor answers 503 until the camera runs there.
 /// </summary>
 [Collection(CliCollection.Name)]
 [Trait("Store", "Agnostic")] // starts its own PostgreSQL server whichever database the suite runs on: run once
@@ -90,6 +90,32 @@ public sealed class ClusterLiveViewTests : IDisposable
                 Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
                 Assert.NotNull(response.Headers.RetryAfter);
             }
+
+            // The node running the camera is killed. Through the survivor the live view answers 503 with Retry-After
+            // while the camera moves (its old node unreachable, or its grain not yet placed), or 404 while it starts
+            // there; never another error; then the survivor's own new frames.
+            var killed = DateTimeOffset.UtcNow;
+            nodes[runner].Kill();
+            var seen = new List<HttpStatusCode>();
+            DateTimeOffset? frameTime = null;
+            var moving = System.Diagnostics.Stopwatch.StartNew();
+            while (frameTime is null && moving.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(other.Address, "v1/cameras/yard/live.jpg"));
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", other.Bearer("operator"));
+                using var response = await other.Http.SendAsync(request);
+                string problem = response.StatusCode == HttpStatusCode.OK ? "" : await response.Content.ReadAsStringAsync();
+                seen.Add(response.StatusCode);
+                Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable or HttpStatusCode.NotFound,
+                    $"{(int)response.StatusCode} {problem}\n--- survivor:\n{other.Output}");
+                if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                    Assert.True(response.Headers.RetryAfter is not null, problem);
+                if (response.StatusCode == HttpStatusCode.OK && DateTimeOffset.Parse(response.Headers.GetValues("X-Frame-Time").Single(), CultureInfo.InvariantCulture) > killed)
+                    frameTime = DateTimeOffset.Parse(response.Headers.GetValues("X-Frame-Time").Single(), CultureInfo.InvariantCulture);
+                else
+                    await Task.Delay(250);
+            }
+            Assert.True(frameTime is not null, $"no new frame through the survivor in 60 s; answers: {string.Join(' ', seen.Select(s => (int)s))}\n--- survivor:\n{other.Output}");
         }
         finally
         {

@@ -48,7 +48,13 @@ public sealed partial class LiveViewForwarding(IHttpForwarder forwarder, CameraL
         var ct = http.RequestAborted;
         await http.RequestServices.GetRequiredService<CameraDesk>().GetAsync(name, ct).ConfigureAwait(false); // 404 for a camera that does not exist
         var host = await locator.FindAsync(name, ct).ConfigureAwait(false);
-        if (host is null || host.Node == self.Name)
+        if (host is null)
+        {
+            // Its grain did not answer: it is being placed after its node left (a few seconds).
+            await UnavailableAsync(http, $"Where camera '{name}' runs could not be learnt just now; try again shortly.").ConfigureAwait(false);
+            return true;
+        }
+        if (host.Node == self.Name)
             return false;
         if (http.Request.Headers.ContainsKey(ForwardedBy))
         {
@@ -58,9 +64,12 @@ public sealed partial class LiveViewForwarding(IHttpForwarder forwarder, CameraL
         if (host.Url is null)
             return false;
         var error = await forwarder.SendAsync(http, host.Url, _client, new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromMinutes(2) }, _transformer).ConfigureAwait(false);
+        if (error == ForwarderError.None && http.Response.StatusCode == StatusCodes.Status503ServiceUnavailable)
+            locator.Forget(name); // that node no longer runs it: ask where it went next time
         if (error != ForwarderError.None)
         {
             LogFailed(logger, name, host.Node, error);
+            locator.Forget(name);
             if (!http.Response.HasStarted)
                 await UnavailableAsync(http, $"The node running camera '{name}' ({host.Node}) could not be reached; try again shortly.").ConfigureAwait(false);
         }
