@@ -131,7 +131,11 @@ public sealed class VideoJobTests
             })
                 jobs[route] = (await SendAsync(server, HttpMethod.Post, "v1/jobs/" + route, body)).GetProperty("jobId").GetString()!;
             await Task.Delay(1000);
-            Assert.Equal("IN_PROGRESS", (await SendAsync(server, HttpMethod.Get, $"v1/jobs/{jobs["person-tracking"]}")).GetProperty("jobStatus").GetString());
+            // Killed while work remains: on a quiet machine the first job may already be done, not all four.
+            var states = new List<string>();
+            foreach (string id in jobs.Values)
+                states.Add((await SendAsync(server, HttpMethod.Get, $"v1/jobs/{id}")).GetProperty("jobStatus").GetString()!);
+            Assert.Contains("IN_PROGRESS", states);
 
             server = await server.KillAndRestartAsync();
             var done = new Dictionary<string, JsonElement>();
