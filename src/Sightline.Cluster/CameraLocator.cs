@@ -37,7 +37,7 @@ public sealed partial class CameraLocator(IGrainFactory grains, ILogger<CameraLo
         }
     }
 
-    /// <summary>The camera's kept location proved wrong (its node could not be reached): ask its grain next time.</summary>
+    /// <summary>The camera's kept location proved wrong (its node could not be reached, or no longer runs it): ask its grain next time.</summary>
     public void Forget(string camera) => _recent.TryRemove(camera, out _);
 
     [LoggerMessage(EventId = 410, Level = LogLevel.Warning, Message = "camera {Camera}: its node could not be learnt for its live view ({Reason})")]

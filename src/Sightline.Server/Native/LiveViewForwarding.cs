@@ -64,12 +64,11 @@ public sealed partial class LiveViewForwarding(IHttpForwarder forwarder, CameraL
         if (host.Url is null)
             return false;
         var error = await forwarder.SendAsync(http, host.Url, _client, new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromMinutes(2) }, _transformer).ConfigureAwait(false);
-        if (error == ForwarderError.None && http.Response.StatusCode == StatusCodes.Status503ServiceUnavailable)
-            locator.Forget(name); // that node no longer runs it: ask where it went next time
+        if (error != ForwarderError.None || http.Response.StatusCode == StatusCodes.Status503ServiceUnavailable)
+            locator.Forget(name); // that node is gone or no longer runs it: ask where it went next time
         if (error != ForwarderError.None)
         {
             LogFailed(logger, name, host.Node, error);
-            locator.Forget(name);
             if (!http.Response.HasStarted)
                 await UnavailableAsync(http, $"The node running camera '{name}' ({host.Node}) could not be reached; try again shortly.").ConfigureAwait(false);
         }
